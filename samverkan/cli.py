@@ -1,0 +1,50 @@
+"""The `samverkan` command: the project's own commands in front of Django's management commands."""
+
+import os
+import sys
+
+USAGE = """Användning: samverkan KOMMANDO [ARGUMENT]
+
+  demo                 skapa demolänet (om databasen är tom; --force skapar det ändå)
+  serve [PORT]         migrera, ladda demodata vid behov och starta servern (standard 8000)
+  import-minutes FIL   läs ett protokoll (text, DOCX, PDF); --json skriver ut resultatet som JSON
+  bench-minutes [MAPP] mät hur många protokoll per sekund tolken läser
+  manage ...           Djangos hanteringskommandon (migrate, createsuperuser …)
+"""
+
+
+def _django(argv):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["samverkan", *argv])
+    return 0
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0
+    command, rest = argv[0], argv[1:]
+    # The minutes parser needs no Django, so these start fast.
+    if command == "import-minutes":
+        from samverkan.minutes.cli import main as import_main
+
+        return import_main(rest)
+    if command == "bench-minutes":
+        from samverkan.minutes.bench import bench_main
+
+        return bench_main(rest)
+    if command == "demo":
+        return _django(["demo", *rest])
+    if command == "serve":
+        return _django(["serve", *rest])
+    if command == "manage":
+        return _django(rest)
+    print(f"Okänt kommando: {command}\n\n{USAGE}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

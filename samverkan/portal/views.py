@@ -1,0 +1,150 @@
+"""The public portal: the structure of each area as anyone may read it, without JavaScript."""
+
+from itertools import groupby
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from samverkan.portal.structure_map import layout_map
+from samverkan.structure.access import (
+    can_edit_memberships,
+    can_manage_area,
+    visible_bodies,
+    visible_memberships,
+    visible_people,
+)
+from samverkan.structure.models import Area, Body, Membership, Principal
+
+
+def home(request):
+    areas = Area.objects.annotate(principal_count=Count("principals", distinct=True)).order_by("name")
+    return render(request, "portal/home.html", {"areas": areas})
+
+
+def accessibility(request):
+    return render(request, "portal/accessibility.html")
+
+
+def area(request, area):
+    area = get_object_or_404(Area, slug=area)
+    bodies = list(visible_bodies(request.user).filter(area=area).order_by("tier", "level", "name"))
+    tiers = []
+    for tier, in_tier in groupby(bodies, key=lambda b: b.tier):
+        levels = [(level, list(group)) for level, group in groupby(in_tier, key=lambda b: b.level)]
+        tiers.append((Body.Tier(tier).label, [(Body.Level(lv).label, group) for lv, group in levels]))
+    return render(
+        request,
+        "portal/area.html",
+        {
+            "area": area,
+            "principals": area.principals.all(),
+            "tiers": tiers,
+            "body_count": len(bodies),
+            "can_manage": can_manage_area(request.user, area),
+        },
+    )
+
+
+def _current_seats(user, **filters):
+    today = timezone.localdate()
+    return (
+        visible_memberships(user)
+        .current(today)
+        .filter(**filters)
+        .select_related("person", "principal", "body", "substitute_for")
+    )
+
+
+def body(request, area, body):
+    seen = visible_bodies(request.user)
+    body = get_object_or_404(
+        seen.select_related("area", "reports_to", "prepared_by", "host_principal"), area__slug=area, slug=body
+    )
+    seats = sorted(
+        _current_seats(request.user, body=body),
+        key=lambda m: (m.principal.name if m.principal else "~", _role_order(m.role), m.person.last_name),
+    )
+    by_principal = [(key, list(group)) for key, group in groupby(seats, key=lambda m: m.principal)]
+    visible_ids = set(seen.filter(area=body.area).values_list("pk", flat=True))
+    return render(
+        request,
+        "portal/body.html",
+        {
+            "body": body,
+            "area": body.area,
+            "by_principal": by_principal,
+            "member_count": len(seats),
+            "reports_to": body.reports_to if body.reports_to_id in visible_ids else None,
+            "prepared_by": body.prepared_by if body.prepared_by_id in visible_ids else None,
+            "reporting_bodies": seen.filter(reports_to=body).order_by("name"),
+            "prepares_for": seen.filter(prepared_by=body).order_by("name"),
+            "rules_overdue": body.rules_overdue(),
+            "can_edit": can_edit_memberships(request.user, body),
+        },
+    )
+
+
+def _role_order(role):
+    return list(Membership.Role.values).index(role)
+
+
+def principal(request, area, principal):
+    principal = get_object_or_404(Principal.objects.select_related("area"), area__slug=area, slug=principal)
+    seats = sorted(
+        _current_seats(request.user, principal=principal),
+        key=lambda m: (m.body.name, _role_order(m.role), m.person.last_name),
+    )
+    by_body = [(key, list(group)) for key, group in groupby(seats, key=lambda m: m.body)]
+    return render(
+        request, "portal/principal.html", {"principal": principal, "area": principal.area, "by_body": by_body}
+    )
+
+
+def person(request, person):
+    person = get_object_or_404(visible_people(request.user).select_related("organisation"), slug=person)
+    seats = (
+        visible_memberships(request.user)
+        .filter(person=person)
+        .select_related("body__area", "principal", "substitute_for")
+        .order_by("-end", "body__name")
+    )
+    today = timezone.localdate()
+    current = [m for m in seats if m.is_current(today)]
+    earlier = [m for m in seats if not m.is_current(today)]
+    return render(request, "portal/person.html", {"person": person, "current": current, "earlier": earlier})
+
+
+def structure_map(request, area):
+    area = get_object_or_404(Area, slug=area)
+    bodies = list(
+        visible_bodies(request.user)
+        .filter(area=area)
+        .select_related("reports_to", "prepared_by")
+        .order_by("tier", "name")
+    )
+    return render(request, "portal/map.html", {"area": area, "map": layout_map(bodies), "bodies": bodies})
+
+
+def _error(request, status, template="portal/error.html", **context):
+    return render(request, template, {"status": status, **context}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400)
+
+
+def permission_denied(request, exception=None):
+    return _error(request, 403)
+
+
+def page_not_found(request, exception=None):
+    return _error(request, 404)
+
+
+def server_error(request):
+    # No context processors that touch the database: the error may be the database itself.
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -1,0 +1,79 @@
+"""Who may see and change the structure. Every page, feed and export goes through these."""
+
+from django.db.models import Q
+
+from samverkan.accounts.access import scope_of
+from samverkan.structure.models import Area, Body, Membership, Person, Principal, Visibility
+
+
+def visible_bodies(user):
+    """Public bodies for everyone; internal ones for their members, secretaries and coordinators."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Body.objects.all()
+    rule = Q(visibility=Visibility.PUBLIC)
+    if scope.is_anyone:
+        rule |= Q(area_id__in=scope.coordinator_areas)
+        rule |= Q(pk__in=scope.secretary_bodies | scope.member_bodies)
+    return Body.objects.filter(rule)
+
+
+def visible_memberships(user):
+    return Membership.objects.filter(body__in=visible_bodies(user))
+
+
+def visible_people(user):
+    """People who hold a seat in a body the user may see; staff also see people of their areas."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Person.objects.all()
+    rule = Q(memberships__body__in=visible_bodies(user))
+    if scope.coordinator_areas:
+        rule |= Q(organisation__area_id__in=scope.coordinator_areas)
+    return Person.objects.filter(pk__in=Person.objects.filter(rule).values("pk"))
+
+
+def managed_areas(user):
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Area.objects.all()
+    return Area.objects.filter(pk__in=scope.coordinator_areas)
+
+
+def can_manage_area(user, area) -> bool:
+    """Coordinators and administrators keep an area's principals, bodies and people."""
+    scope = scope_of(user)
+    return scope.is_admin or area.pk in scope.coordinator_areas
+
+
+def can_edit_memberships(user, body) -> bool:
+    """A body's secretary keeps its list of members, besides the area's coordinators."""
+    return can_manage_area(user, body.area) or body.pk in scope_of(user).secretary_bodies
+
+
+def can_see_staff_pages(user) -> bool:
+    return scope_of(user).is_staff
+
+
+def can_see_contact_details(user, person) -> bool:
+    """E-mail and phone are for the coordinators of the person's areas, never the public."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return True
+    if not scope.coordinator_areas:
+        return False
+    if person.organisation and person.organisation.area_id in scope.coordinator_areas:
+        return True
+    return person.memberships.filter(body__area_id__in=scope.coordinator_areas).exists()
+
+
+def editable_bodies(user):
+    """Bodies whose staff page the user may open to edit something."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Body.objects.all()
+    return Body.objects.filter(Q(area_id__in=scope.coordinator_areas) | Q(pk__in=scope.secretary_bodies))
+
+
+def principals_of(area):
+    return Principal.objects.filter(area=area)

@@ -1,0 +1,279 @@
+"""Staff pages of the structure registry: keep an area's principals, bodies, people and memberships."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samverkan.accounts.access import scope_of
+from samverkan.lib.history import history_rows
+from samverkan.structure import actions
+from samverkan.structure.access import can_edit_memberships, can_manage_area, can_see_contact_details
+from samverkan.structure.forms import BodyForm, EndMembershipForm, MembershipForm, PersonForm, PrincipalForm
+from samverkan.structure.models import Area, Body, Membership, Person, Principal
+
+
+def url(name, *args):
+    return reverse(f"structure:{name}", args=args)
+
+
+def area_url(area):
+    return url("area", area.slug)
+
+
+def _managed_area(request, slug):
+    area = get_object_or_404(Area, slug=slug)
+    if not can_manage_area(request.user, area):
+        raise PermissionDenied
+    return area
+
+
+def _can_add_people(user, area):
+    scope = scope_of(user)
+    return can_manage_area(user, area) or Body.objects.filter(area=area, pk__in=scope.secretary_bodies).exists()
+
+
+def _form_page(request, form, title, cancel_url, saved_message, success_url, reason_field=True):
+    """Show a form, or save it through the action and go on; a wrong form saves nothing."""
+    if request.method == "POST" and form.is_valid():
+        record = actions.save_record(form, request.user, reason=request.POST.get("change_reason", "")[:100])
+        messages.success(request, saved_message)
+        return redirect(success_url(record))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "structure/form.html",
+        {"form": form, "title": title, "cancel_url": cancel_url, "reason_field": reason_field and form.instance.pk},
+        status=status,
+    )
+
+
+@login_required
+def area(request, area):
+    area = _managed_area(request, area)
+    query = request.GET.get("q", "").strip()[:100]
+    people = Person.objects.filter(
+        pk__in=Person.objects.filter(Q(organisation__area=area) | Q(memberships__body__area=area)).values("pk")
+    ).select_related("organisation")
+    if query:
+        people = people.filter(Q(first_name__icontains=query) | Q(last_name__icontains=query))
+    page = Paginator(people.order_by("last_name", "first_name", "pk"), 50).get_page(request.GET.get("sida"))
+    return render(
+        request,
+        "structure/area.html",
+        {
+            "area": area,
+            "principals": area.principals.all(),
+            "bodies": area.bodies.select_related("reports_to").order_by("name"),
+            "people": page,
+            "query": query,
+        },
+    )
+
+
+@login_required
+def body_create(request, area):
+    area = _managed_area(request, area)
+    form = BodyForm(request.POST or None, area=area)
+    return _form_page(
+        request,
+        form,
+        _("Nytt samverkansorgan i %(area)s") % {"area": area},
+        area_url(area),
+        _("Organet är sparat."),
+        lambda b: url("body", b.pk),
+    )
+
+
+@login_required
+def body(request, pk):
+    body = get_object_or_404(Body.objects.select_related("area", "reports_to", "prepared_by", "host_principal"), pk=pk)
+    if not can_edit_memberships(request.user, body):
+        raise PermissionDenied
+    memberships = body.memberships.select_related("person", "principal", "substitute_for").order_by(
+        "-end", "role", "person__last_name"
+    )
+    return render(
+        request,
+        "structure/body.html",
+        {
+            "body": body,
+            "memberships": memberships,
+            "can_manage": can_manage_area(request.user, body.area),
+            "history": history_rows(body),
+            "end_form": EndMembershipForm(),
+        },
+    )
+
+
+@login_required
+def body_edit(request, pk):
+    body = get_object_or_404(Body.objects.select_related("area"), pk=pk)
+    if not can_manage_area(request.user, body.area):
+        raise PermissionDenied
+    form = BodyForm(request.POST or None, instance=body, area=body.area)
+    return _form_page(
+        request,
+        form,
+        _("Ändra %(name)s") % {"name": body.name},
+        url("body", body.pk),
+        _("Ändringarna är sparade."),
+        lambda b: url("body", b.pk),
+    )
+
+
+@login_required
+def principal_create(request, area):
+    area = _managed_area(request, area)
+    form = PrincipalForm(request.POST or None, area=area)
+    return _form_page(
+        request,
+        form,
+        _("Ny huvudman i %(area)s") % {"area": area},
+        area_url(area),
+        _("Huvudmannen är sparad."),
+        lambda p: url("principal", p.pk),
+    )
+
+
+@login_required
+def principal(request, pk):
+    principal = get_object_or_404(Principal.objects.select_related("area"), pk=pk)
+    if not can_manage_area(request.user, principal.area):
+        raise PermissionDenied
+    return render(request, "structure/principal.html", {"principal": principal, "history": history_rows(principal)})
+
+
+@login_required
+def principal_edit(request, pk):
+    principal = get_object_or_404(Principal.objects.select_related("area"), pk=pk)
+    if not can_manage_area(request.user, principal.area):
+        raise PermissionDenied
+    form = PrincipalForm(request.POST or None, instance=principal, area=principal.area)
+    return _form_page(
+        request,
+        form,
+        _("Ändra %(name)s") % {"name": principal.name},
+        url("principal", principal.pk),
+        _("Ändringarna är sparade."),
+        lambda p: url("principal", p.pk),
+    )
+
+
+@login_required
+def person_create(request, area):
+    area = get_object_or_404(Area, slug=area)
+    if not _can_add_people(request.user, area):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, area=area)
+    manager = can_manage_area(request.user, area)
+    return _form_page(
+        request,
+        form,
+        _("Ny person i %(area)s") % {"area": area},
+        area_url(area) if manager else reverse("dashboard"),
+        _("Personen är sparad."),
+        lambda p: url("person", area.slug, p.pk) if manager else reverse("dashboard"),
+    )
+
+
+def _managed_person(request, area, pk):
+    area = _managed_area(request, area)
+    person = get_object_or_404(
+        Person.objects.filter(Q(organisation__area=area) | Q(memberships__body__area=area)).distinct(), pk=pk
+    )
+    return area, person
+
+
+@login_required
+def person(request, area, pk):
+    area, person = _managed_person(request, area, pk)
+    memberships = person.memberships.select_related("body", "principal").order_by("-end", "body__name")
+    return render(
+        request,
+        "structure/person.html",
+        {
+            "area": area,
+            "person": person,
+            "memberships": memberships,
+            "show_contact": can_see_contact_details(request.user, person),
+            "history": history_rows(person),
+        },
+    )
+
+
+@login_required
+def person_edit(request, area, pk):
+    area, person = _managed_person(request, area, pk)
+    form = PersonForm(request.POST or None, instance=person, area=area)
+    return _form_page(
+        request,
+        form,
+        _("Ändra %(name)s") % {"name": person.name},
+        url("person", area.slug, person.pk),
+        _("Ändringarna är sparade."),
+        lambda p: url("person", area.slug, p.pk),
+    )
+
+
+def _editable_body(request, pk):
+    body = get_object_or_404(Body.objects.select_related("area"), pk=pk)
+    if not can_edit_memberships(request.user, body):
+        raise PermissionDenied
+    return body
+
+
+@login_required
+def membership_create(request, pk):
+    body = _editable_body(request, pk)
+    form = MembershipForm(request.POST or None, body=body)
+    return _form_page(
+        request,
+        form,
+        _("Nytt uppdrag i %(body)s") % {"body": body.name},
+        url("body", body.pk),
+        _("Uppdraget är sparat."),
+        lambda m: url("body", body.pk),
+    )
+
+
+@login_required
+def membership_edit(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("body__area", "person"), pk=pk)
+    body = _editable_body(request, membership.body_id)
+    form = MembershipForm(request.POST or None, instance=membership, body=body)
+    return _form_page(
+        request,
+        form,
+        _("Ändra uppdrag: %(name)s") % {"name": membership.person.name},
+        url("body", body.pk),
+        _("Uppdraget är sparat."),
+        lambda m: url("body", body.pk),
+    )
+
+
+@login_required
+def membership_end(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("body__area", "person"), pk=pk)
+    body = _editable_body(request, membership.body_id)
+    if request.method != "POST":
+        return redirect(url("body", body.pk))
+    form = EndMembershipForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.end_membership(membership, form.cleaned_data["end"], request.user)
+            messages.success(request, _("Uppdraget för %(name)s är avslutat.") % {"name": membership.person.name})
+            return redirect(url("body", body.pk))
+        except ValidationError as error:
+            problems = " ".join(m for msgs in error.message_dict.values() for m in msgs)
+    else:
+        problems = " ".join(m for msgs in form.errors.values() for m in msgs)
+    membership.refresh_from_db()
+    messages.error(
+        request, _("Uppdraget kunde inte avslutas: %(problems)s Inget har ändrats.") % {"problems": problems}
+    )
+    return redirect(url("body", body.pk))

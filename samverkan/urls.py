@@ -1,0 +1,20 @@
+"""The site's address book: public portal at the root, staff pages under /hantera/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from samverkan.accounts.views import dashboard
+
+urlpatterns = [
+    path("", include("samverkan.portal.urls")),
+    path("konto/", include("samverkan.accounts.urls")),
+    path("hantera/", dashboard, name="dashboard"),
+    path("hantera/", include("samverkan.structure.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "samverkan.portal.views.bad_request"
+handler403 = "samverkan.portal.views.permission_denied"
+handler404 = "samverkan.portal.views.page_not_found"
+handler500 = "samverkan.portal.views.server_error"
