@@ -59,7 +59,7 @@ def _related_names(model, entries):
     wanted = {}
     for f in model._meta.concrete_fields:
         if isinstance(f, models.ForeignKey):
-            ids = {getattr(e, f.attname) for e in entries} - {None}
+            ids = {getattr(e, f.attname, None) for e in entries} - {None}
             if ids:
                 wanted.setdefault(f.related_model, set()).update(ids)
     return {(m, obj.pk): str(obj) for m, ids in wanted.items() for obj in m._default_manager.filter(pk__in=ids)}

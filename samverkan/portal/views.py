@@ -28,7 +28,9 @@ def accessibility(request):
 
 def area(request, area):
     area = get_object_or_404(Area, slug=area)
-    bodies = list(visible_bodies(request.user).filter(area=area).order_by("tier", "level", "name"))
+    bodies = list(
+        visible_bodies(request.user).filter(area=area).select_related("area").order_by("tier", "level", "name")
+    )
     tiers = []
     for tier, in_tier in groupby(bodies, key=lambda b: b.tier):
         levels = [(level, list(group)) for level, group in groupby(in_tier, key=lambda b: b.level)]
@@ -38,7 +40,7 @@ def area(request, area):
         "portal/area.html",
         {
             "area": area,
-            "principals": area.principals.all(),
+            "principals": area.principals.select_related("area"),
             "tiers": tiers,
             "body_count": len(bodies),
             "can_manage": can_manage_area(request.user, area),
@@ -52,14 +54,16 @@ def _current_seats(user, **filters):
         visible_memberships(user)
         .current(today)
         .filter(**filters)
-        .select_related("person", "principal", "body", "substitute_for")
+        .select_related("person", "principal__area", "body__area", "substitute_for")
     )
 
 
 def body(request, area, body):
     seen = visible_bodies(request.user)
     body = get_object_or_404(
-        seen.select_related("area", "reports_to", "prepared_by", "host_principal"), area__slug=area, slug=body
+        seen.select_related("area", "reports_to__area", "prepared_by__area", "host_principal__area"),
+        area__slug=area,
+        slug=body,
     )
     seats = sorted(
         _current_seats(request.user, body=body),
@@ -77,8 +81,8 @@ def body(request, area, body):
             "member_count": len(seats),
             "reports_to": body.reports_to if body.reports_to_id in visible_ids else None,
             "prepared_by": body.prepared_by if body.prepared_by_id in visible_ids else None,
-            "reporting_bodies": seen.filter(reports_to=body).order_by("name"),
-            "prepares_for": seen.filter(prepared_by=body).order_by("name"),
+            "reporting_bodies": seen.filter(reports_to=body).select_related("area").order_by("name"),
+            "prepares_for": seen.filter(prepared_by=body).select_related("area").order_by("name"),
             "rules_overdue": body.rules_overdue(),
             "can_edit": can_edit_memberships(request.user, body),
         },
@@ -102,7 +106,7 @@ def principal(request, area, principal):
 
 
 def person(request, person):
-    person = get_object_or_404(visible_people(request.user).select_related("organisation"), slug=person)
+    person = get_object_or_404(visible_people(request.user).select_related("organisation__area"), slug=person)
     seats = (
         visible_memberships(request.user)
         .filter(person=person)
@@ -120,7 +124,7 @@ def structure_map(request, area):
     bodies = list(
         visible_bodies(request.user)
         .filter(area=area)
-        .select_related("reports_to", "prepared_by")
+        .select_related("area", "reports_to__area", "prepared_by__area")
         .order_by("tier", "name")
     )
     return render(request, "portal/map.html", {"area": area, "map": layout_map(bodies), "bodies": bodies})

@@ -1,0 +1,53 @@
+# Samverkan: `make run` starts the portal with the demo county; `make test` runs every check.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+SAMVERKAN_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+PYTEST_ARGS ?=
+
+.PHONY: run test lint migrations-check test-sqlite test-postgres install clean
+
+$(BIN)/samverkan: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Needs $(PYTHON) (Python 3.11)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(BIN)/samverkan node_modules/axe-core/axe.min.js
+
+run: $(BIN)/samverkan
+	$(BIN)/samverkan serve $(PORT)
+
+lint: $(BIN)/samverkan
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrations-check: $(BIN)/samverkan
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test-sqlite: install
+	DATABASE_URL=sqlite:///:memory: $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# PostgreSQL: a loud skip on a machine without a server, a failure under CI=true.
+test-postgres: install
+	@if $(BIN)/python scripts/postgres_ready.py "$(SAMVERKAN_TEST_POSTGRES_URL)"; then \
+		DATABASE_URL="$(SAMVERKAN_TEST_POSTGRES_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then \
+		echo "FAILED: no PostgreSQL answers at $(SAMVERKAN_TEST_POSTGRES_URL), and CI=true requires it."; exit 1; \
+	else \
+		echo ""; echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+		echo "!! SKIPPED the PostgreSQL run: no server at $(SAMVERKAN_TEST_POSTGRES_URL)"; \
+		echo "!! Set SAMVERKAN_TEST_POSTGRES_URL or start PostgreSQL to run it."; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; echo ""; \
+	fi
+
+test: lint migrations-check test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache

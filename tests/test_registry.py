@@ -1,0 +1,205 @@
+"""The staff registry: create and change bodies, principals, people and memberships; history; charter health."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from samverkan.structure.models import Body, Membership, Person, Principal
+
+
+def _body_data(**overrides):
+    data = {
+        "name": "Arbetsgrupp psykisk hälsa",
+        "abbreviation": "AGP",
+        "slug": "ag-psykisk-halsa",
+        "kind": "working_group",
+        "level": "officials",
+        "tier": "regional",
+        "authority": "recommends",
+        "numbering": "per_meeting",
+        "visibility": "public",
+        "assignment": "Ta fram en handlingsplan.",
+        "mandate": "",
+        "reporting_route": "",
+        "rules_of_procedure": "",
+        "rules_adopted": "",
+        "rules_next_review": "",
+        "established": "2025-01-01",
+        "dissolved": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_coordinator_creates_a_body_and_sees_it_in_history(client, world):
+    world.client_for(client, "coordinator")
+    response = client.post(
+        reverse("structure:body_create", args=[world.area.slug]), _body_data(reports_to=world.group.pk)
+    )
+    body = Body.objects.get(slug="ag-psykisk-halsa")
+    assert response.status_code == 302 and response["Location"] == reverse("structure:body", args=[body.pk])
+    assert body.area == world.area and body.reports_to == world.group
+    html = client.get(reverse("structure:body", args=[body.pk])).content.decode()
+    assert "Historik" in html and "Coordinator Testsson" in html and "Skapad" in html
+
+
+def test_edit_records_what_changed_who_and_why(client, world):
+    world.client_for(client, "coordinator")
+    url = reverse("structure:body_edit", args=[world.group.pk])
+    data = _body_data(
+        name="Chefsgruppen",
+        slug="chefsgruppen",
+        kind="preparatory_group",
+        reports_to=world.forum.pk,
+        mandate="Bereda och samordna.",
+        change_reason="Beslut i LF 2025-03-01",
+    )
+    assert client.post(url, data).status_code == 302
+    html = client.get(reverse("structure:body", args=[world.group.pk])).content.decode()
+    assert "Mandat" in html and "Bereda och samordna." in html and "Beslut i LF 2025-03-01" in html
+    assert "Ledningsforum" in html  # foreign keys shown by name in the history, not by id
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"name": ""}, "Detta fält måste fyllas i"),
+        ({"slug": "ledningsforum"}, "Det finns redan ett organ med den adressen"),
+        ({"slug": "ogiltig adress!"}, "giltig"),
+        ({"kind": "spaceship"}, "Välj ett giltigt alternativ"),
+        ({"established": "2025-13-45"}, "giltigt datum"),
+        ({"established": "2025-01-01", "dissolved": "2024-01-01"}, "kan inte upphöra innan"),
+        ({"reports_to": "999999"}, "Välj ett giltigt alternativ"),
+    ],
+)
+def test_a_wrong_form_saves_nothing_and_says_why_in_swedish(client, world, overrides, message):
+    world.client_for(client, "coordinator")
+    before = Body.objects.count()
+    response = client.post(reverse("structure:body_create", args=[world.area.slug]), _body_data(**overrides))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Formuläret innehåller fel. Inget har sparats." in html and message in html
+    assert Body.objects.count() == before
+
+
+def test_a_cycle_is_refused_in_the_form(client, world):
+    world.client_for(client, "coordinator")
+    url = reverse("structure:body_edit", args=[world.forum.pk])
+    data = _body_data(name="Ledningsforum", slug="ledningsforum", reports_to=world.secret.pk)
+    response = client.post(url, data)
+    assert response.status_code == 400 and "cirkel" in response.content.decode()
+    world.forum.refresh_from_db()
+    assert world.forum.reports_to is None
+
+
+def test_a_body_in_another_area_cannot_be_chosen(client, world):
+    world.client_for(client, "coordinator")
+    response = client.post(
+        reverse("structure:body_create", args=[world.area.slug]), _body_data(reports_to=world.other_body.pk)
+    )
+    assert response.status_code == 400
+
+
+def test_principal_create_and_duplicate_name(client, world):
+    world.client_for(client, "coordinator")
+    url = reverse("structure:principal_create", args=[world.area.slug])
+    data = {"name": "Sjöby kommun", "slug": "sjoby", "kind": "municipality", "website": "https://sjoby.example"}
+    assert client.post(url, data).status_code == 302
+    assert Principal.objects.filter(area=world.area, slug="sjoby").exists()
+    response = client.post(url, {**data, "slug": "sjoby-2"})
+    assert response.status_code == 400 and "Det finns redan en huvudman" in response.content.decode()
+    # The same name in another area is fine.
+    client.force_login(world.admin)
+    other = reverse("structure:principal_create", args=[world.other_area.slug])
+    assert client.post(other, data).status_code == 302
+
+
+def test_secretary_adds_a_person_and_a_membership_to_their_body(client, world):
+    world.client_for(client, "secretary")
+    response = client.post(
+        reverse("structure:person_create", args=[world.area.slug]),
+        {
+            "first_name": "Nils",
+            "last_name": "Nyman",
+            "slug": "nils-nyman",
+            "organisation": world.village.pk,
+            "email": "nils@byn.example",
+            "title": "Socialchef",
+        },
+    )
+    assert response.status_code == 302
+    nils = Person.objects.get(slug="nils-nyman")
+    response = client.post(
+        reverse("structure:membership_create", args=[world.group.pk]),
+        {"person": nils.pk, "role": "member", "principal": world.village.pk, "start": "2025-01-01"},
+    )
+    assert response.status_code == 302
+    assert world.group.memberships.get(person=nils).principal == world.village
+
+
+def test_second_chair_is_refused_in_the_form(client, world):
+    world.client_for(client, "coordinator")
+    response = client.post(
+        reverse("structure:membership_create", args=[world.forum.pk]),
+        {"person": world.insider.pk, "role": "chair", "principal": world.region.pk},
+    )
+    assert response.status_code == 400 and "redan en ordförande" in response.content.decode()
+    assert world.forum.memberships.filter(role="chair").count() == 1
+
+
+def test_ending_a_membership(client, world):
+    world.client_for(client, "coordinator")
+    seat = world.forum.memberships.get(person=world.member_person)
+    url = reverse("structure:membership_end", args=[seat.pk])
+    response = client.post(url, {"end": "nonsense"}, follow=True)
+    assert "Uppdraget kunde inte avslutas" in response.content.decode()
+    seat.refresh_from_db()
+    assert seat.end is None
+    client.post(url, {"end": "2025-06-30"})
+    seat.refresh_from_db()
+    assert seat.end == date(2025, 6, 30)
+    assert seat.history.first().history_user == world.coordinator
+    assert client.get(url).status_code == 302  # GET changes nothing
+
+
+def test_charter_health_overview(client, world):
+    world.forum.rules_next_review = date(2020, 1, 1)
+    world.forum.save()
+    world.client_for(client, "coordinator")
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Uppdragsbeskrivningarnas status" in html
+    assert "Översyn försenad (senast 2020-01-01)" in html
+    assert "mandat, rapporteringsväg" in html  # the group lacks them
+    assert "Hemliga gruppen" in html  # coordinators see internal bodies too
+
+
+def test_person_contact_details_only_for_coordinators(client, world):
+    world.client_for(client, "coordinator")
+    url = reverse("structure:person", args=[world.area.slug, world.member_person.pk])
+    assert "maja.ledamot@stadby.example" in client.get(url).content.decode()
+
+
+def test_staff_lists_have_a_constant_number_of_queries(client, world, queries):
+    world.client_for(client, "coordinator")
+    counter = iter(range(1000))
+
+    def grow():
+        for _ in range(6):
+            i = next(counter)
+            p = Principal.objects.create(area=world.area, name=f"K{i}", slug=f"k{i}")
+            b = Body.objects.create(area=world.area, name=f"G{i}", slug=f"g{i}", reports_to=world.forum)
+            person = Person.objects.create(first_name="A", last_name=f"B{i}", slug=f"ab{i}", organisation=p)
+            Membership.objects.create(
+                person=person, body=world.forum, principal=p, role="substitute", substitute_for=world.member_person
+            )
+            Membership.objects.create(person=person, body=b, principal=p, role="chair")
+            world.forum.mandate = f"Version {i}"
+            world.forum.save()
+
+    for url in (
+        reverse("dashboard"),
+        reverse("structure:area", args=[world.area.slug]),
+        reverse("structure:body", args=[world.forum.pk]),
+    ):
+        queries.assert_constant(client, url, grow)
