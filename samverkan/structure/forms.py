@@ -8,7 +8,15 @@ from samverkan.structure.models import Body, Membership, Person, Principal
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PrincipalForm(forms.ModelForm):
+class StaffForm(forms.ModelForm):
+    """Labels without a trailing colon, as Swedish forms write them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class PrincipalForm(StaffForm):
     class Meta:
         model = Principal
         fields = ["name", "slug", "kind", "website"]
@@ -27,7 +35,7 @@ class PrincipalForm(forms.ModelForm):
                 self.add_error(field, _("Det finns redan en huvudman med det värdet i området."))
 
 
-class BodyForm(forms.ModelForm):
+class BodyForm(StaffForm):
     class Meta:
         model = Body
         fields = [
@@ -69,7 +77,7 @@ class BodyForm(forms.ModelForm):
             self.add_error("slug", _("Det finns redan ett organ med den adressen i området."))
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(StaffForm):
     class Meta:
         model = Person
         fields = ["first_name", "last_name", "slug", "title", "organisation", "email", "phone"]
@@ -80,7 +88,7 @@ class PersonForm(forms.ModelForm):
         self.fields["slug"].help_text = _("Används i personens publika adress, t.ex. anna-andersson.")
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(StaffForm):
     class Meta:
         model = Membership
         fields = ["person", "role", "principal", "party", "start", "end", "substitute_for"]

@@ -1,0 +1,163 @@
+"""Attendance: people listed as present or absent, by group, organisation and party."""
+
+import re
+
+from .lexicon import GROUP_LABELS, PARTIES
+from .people import is_given, is_name_word, split_run
+
+LABEL_RE = re.compile(
+    r"(?<![\wåäö])(" + "|".join(re.escape(label) for label, _, _ in GROUP_LABELS) + r")(?![\wåäö])\s*:?",
+    re.IGNORECASE,
+)
+END_RE = re.compile(
+    r"(?i)(?<![\wåäö])(?:utses att justera|justerare|justering|justerat|underskrifter|paragrafer"
+    r"|vid protokollet|anslag|sekreterare\s*$)"
+)
+ABSENT_RE = re.compile(r"(?i)anmält förhinder|har förhinder|frånvarande|förhindrad")
+TOKEN_RE = re.compile(r"\([^()\n]{0,80}\)|[\wÅÄÖåäöéü'’-]+\.?|[,;/&\n\t:]|[^\w\s]")
+
+
+def label_group(label: str) -> tuple[str | None, str]:
+    """The normalised group and status for a list heading."""
+    plain = " ".join(label.lower().rstrip(":").split())
+    for text, group, status in GROUP_LABELS:
+        if plain == text:
+            return group, status
+    return None, "present"
+
+
+def is_label(match: re.Match, text: str) -> bool:
+    """A list heading is capitalised and not part of a note such as 'ej tjänstgörande ersättare'."""
+    word = match.group(1)
+    if not word[0].isupper():
+        return False
+    before = text[max(0, match.start() - 4) : match.start()].lower()
+    return not before.endswith(("ej ", "för ")) and not before.rstrip(" ").endswith(",")
+
+
+def parse_attendance(header: str) -> list[dict]:
+    """All people in the attendance lists of the header, in document order."""
+    labels = [m for m in LABEL_RE.finditer(header) if is_label(m, header)]
+    if not labels:
+        return []
+    people: list[dict] = []
+    group, status = None, "present"
+    pending_label = None
+    for index, match in enumerate(labels):
+        end = labels[index + 1].start() if index + 1 < len(labels) else len(header)
+        chunk = header[match.end() : end]
+        stop = END_RE.search(chunk)
+        new_group, new_status = label_group(match.group(1))
+        if (not chunk.strip() or chunk.strip() in ":-") and "\n" not in chunk:
+            pending_label = pending_label or (new_group, new_status)
+            continue
+        if pending_label:
+            new_group, new_status = pending_label
+            pending_label = None
+        if new_group == "narvarande" and group not in (None, "narvarande"):
+            new_group = group
+        group = new_group or group or "narvarande"
+        status = new_status
+        people += parse_chunk(chunk[: stop.start()] if stop else chunk, group, status)
+        if stop:
+            break
+    return merge_people(people)
+
+
+def merge_people(people: list[dict]) -> list[dict]:
+    """One entry per person: the first listing wins, present beats absent."""
+    seen: dict[str, dict] = {}
+    for person in people:
+        key = person["name"].lower()
+        if key not in seen:
+            seen[key] = person
+        elif person["status"] == "present" and seen[key]["status"] == "absent":
+            seen[key]["status"] = "present"
+    return list(seen.values())
+
+
+def parse_chunk(chunk: str, group: str, status: str) -> list[dict]:
+    """People in one list; lines of the form 'Organisation: names' give the organisation."""
+    people: list[dict] = []
+    for line in chunk.split("\n"):
+        org_match = re.match(r"^\s*([^:\t\n]{2,40}):\s*\t?(.*)$", line)
+        line_status = "absent" if ABSENT_RE.search(line) else status
+        if org_match and "(" not in org_match.group(1):
+            people += parse_entries(org_match.group(2), group, line_status, org_match.group(1).strip())
+        else:
+            people += parse_entries(line, group, line_status, None)
+    return people
+
+
+def new_person(name: str, group: str, status: str, principal: str | None) -> dict:
+    """A fresh attendance entry."""
+    return {
+        "name": name,
+        "principal": principal,
+        "party": None,
+        "group": group,
+        "status": status,
+        "substitute_for": None,
+        "note": None,
+    }
+
+
+def parse_entries(text: str, group: str, status: str, principal: str | None) -> list[dict]:
+    """People in a run of text such as 'Anna Berg (S), Ort Per Ek (M), Ort'."""
+    people: list[dict] = []
+    run: list[str] = []
+    state = {"org_next": False, "tail": []}
+
+    def flush() -> None:
+        if not run:
+            return
+        lead, names = split_run(run, org_first=state["org_next"] and bool(people))
+        if lead and people and people[-1]["principal"] is None and principal is None:
+            people[-1]["principal"] = " ".join(lead)
+        for name in names:
+            people.append(new_person(name, group, status, principal))
+        state["org_next"] = False
+        run.clear()
+
+    for token in TOKEN_RE.findall(text):
+        if token.startswith("("):
+            flush()
+            apply_parenthesis(people, token[1:-1].strip())
+        elif is_name_word(token):
+            run.append(token)
+        else:
+            if run and token.lower() in ("kommun", "kommuns", "län", "kansli", "landsting"):
+                run.append(token)
+                if people and people[-1]["principal"] is None:
+                    people[-1]["principal"] = " ".join(run)
+                run.clear()
+                continue
+            flush()
+            if token == "," and people:
+                state["org_next"] = True
+            elif token.upper() in PARTIES and people and token.isupper():
+                people[-1]["party"] = token
+    flush()
+    return people
+
+
+def apply_parenthesis(people: list[dict], content: str) -> None:
+    """Use '(S)', '(ersättare för X)' or '(ej punkten 6)' for the person just listed."""
+    if not people:
+        return
+    person = people[-1]
+    upper = content.upper().strip(".")
+    if upper in PARTIES:
+        person["party"] = upper
+    elif content.strip() == "?":
+        return
+    elif re.match(r"(?i)ersättare för\s", content):
+        person["substitute_for"] = content.split(" för ", 1)[1].strip() or None
+    elif content:
+        person["note"] = content
+
+
+def first_names_ok(name: str) -> bool:
+    """True when a name looks like a person's name."""
+    words = name.split()
+    return len(words) >= 2 and all(is_name_word(w) for w in words) or is_given(words[0])

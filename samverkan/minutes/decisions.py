@@ -1,0 +1,203 @@
+"""Item content: decisions, attachments, presenters, outcome, assignments and recommendations."""
+
+import re
+
+from .dates import first_date
+from .people import is_given, names_in
+from .text import collapse, is_furniture, strip_signatures
+
+LABEL_LINE = re.compile(r"^(?:[A-ZÅÄÖ][\wåäö/ -]{1,40}):(?:\s|$)")
+DECISION_LINE = re.compile(
+    r"^(?:[\wåäöÅÄÖ-]+s\s+)?[Bb]eslut(?:\s*\d{1,2})?\s*(?::\s*)?(?:(?:19|20)\d\d-\d\d-\d\d\s*:?\s*)?(?=$|[A-ZÅÄÖ\"”a])"
+)
+INLINE_DECISION = re.compile(
+    r"(?:(?<=\s)|^)(?:[\wåäöÅÄÖ-]+s\s+)?[Bb]eslut(?:\s*\d{1,2})?\s*:\s*|[\wåäöÅÄÖ-]+s\s+beslut\s+(?=[Aa]tt\s)"
+)
+REPORT_TO = re.compile(r"(?i)(?:åter)?rapporter\w*\s+till\s+([A-ZÅÄÖ][\wåäö-]+(?:\s[a-zåäö]+s?\s[\wåäö-]+)?)")
+BESLUTAR = re.compile(r"\bbeslutar\s*(?:att\b|:)")
+ATTACHMENT_LINE = re.compile(r"^(?:[-•*]\s*)?Bilaga\s+\S.{1,200}$")
+LIST_LABEL = re.compile(r"^Bilagor?\s*:?\s*(.*)$")
+QUOTED_ATTACHMENT = re.compile(r"enligt\s+bilaga(?:n)?\s+[\"”“']([^\"”“'\n]{2,120})[\"”“']", re.IGNORECASE)
+PRESENTER_LABEL = re.compile(r"(?:Föredragande|Föredragare)\s*:\s*([^\n]{0,300})")
+PRESENTER_AV = re.compile(r"(?i)(?:information av|föredrogs av|presenterades av|informerade?s? av)\s+([^.\n]{0,250})")
+PRESENTER_VERB = re.compile(r"([^.\n]{0,200}?)\s(?:presenterade|informerade|föredrar|föredrog|redogör|redogjorde)\b")
+DEFERRED = re.compile(r"(?i)\b(?:flyttades|flyttas|skjuts|sköts)\s+(?:till|upp)|\bbordl(?:äggs|ades|agt|agd)")
+STRUCK = re.compile(r"(?i)(?:ärendet|punkten|frågan)\s+(?:utgår|utgick)\b|^\s*(?:utgår|utgick)\b")
+
+
+def paragraphs(body: str) -> list[str]:
+    """Non-empty lines of an item's text without signature captions."""
+    return [line.strip() for line in body.split("\n") if line.strip() and not is_furniture(line)]
+
+
+def continues(previous: str, paragraph: str) -> bool:
+    """True when a paragraph continues a decision block (att-clause, list line, quotation)."""
+    if previous.rstrip().endswith(":"):
+        return not DECISION_LINE.match(paragraph)
+    return bool(re.match(r"(?:att\s|samt\s|[-•*]\s|[\"”“])", paragraph))
+
+
+def decision_blocks(body: str) -> list[str]:
+    """The text of each decision in an item."""
+    paras = paragraphs(body)
+    blocks: list[str] = []
+    index = 0
+    while index < len(paras):
+        para = paras[index]
+        match = DECISION_LINE.match(para) if len(para) < 2000 else None
+        if match and (para[match.end() :].strip() or index + 1 < len(paras)):
+            block = [para[match.end() :].strip()] if para[match.end() :].strip() else []
+            index += 1
+            if not block and index < len(paras):
+                block.append(paras[index])
+                index += 1
+            while index < len(paras) and continues(block[-1], paras[index]):
+                block.append(paras[index])
+                index += 1
+            blocks.append(clean_decision(" ".join(block)))
+            continue
+        blocks += inline_decisions(para)
+        index += 1
+    return [b for b in blocks if b]
+
+
+def inline_decisions(para: str) -> list[str]:
+    """Decisions inside a run-on paragraph ('Rådets beslut: …', '… beslutar att …')."""
+    match = INLINE_DECISION.search(para)
+    if match:
+        return [clean_decision(para[match.end() :])]
+    found = BESLUTAR.search(para)
+    if found:
+        start = max(para.rfind(". ", max(0, found.start() - 200), found.start()) + 2, found.start() - 200, 0)
+        end = para.find(". ", found.end())
+        return [clean_decision(para[start : end + 1 if end > 0 else len(para)])]
+    return []
+
+
+def clean_decision(text: str) -> str:
+    """Collapse white space and drop signature captions."""
+    text = collapse(strip_signatures(text))
+    text = re.split(r"\s(?:Ordförande|Just)\S{0,6}\s\S{0,12}$", text)[0]
+    return text.strip()
+
+
+def attachments(body: str, decisions: list[str]) -> list[str]:
+    """Attachments listed under the item or named in a decision."""
+    out: list[str] = []
+    paras = paragraphs(body)
+    index = 0
+    while index < len(paras):
+        para = paras[index]
+        label = LIST_LABEL.match(para)
+        if label and not ATTACHMENT_LINE.match(para):
+            inline = label.group(1).strip()
+            if inline:
+                out += split_inline_list(inline)
+            index += 1
+            while index < len(paras) and re.match(r"(?:[-•*]\s*|\d+(?:\.\d+)*\s)", paras[index]):
+                out.append(re.sub(r"^[-•*]\s*", "", paras[index]).strip())
+                index += 1
+            continue
+        if ATTACHMENT_LINE.match(para) and len(para) < 200:
+            out.append(re.sub(r"^[-•*]\s*", "", para))
+        index += 1
+    for decision in decisions:
+        out += [m.group(1).strip() for m in QUOTED_ATTACHMENT.finditer(decision)]
+    return dedupe(out)
+
+
+def split_inline_list(text: str) -> list[str]:
+    """Entries of 'a) PM, b) Rapport' or 'Underlag. Mer text' written on one line."""
+    words = text.split()
+    kept: list[str] = []
+    for word in words:
+        if kept and word[:1].isupper() and not re.search(r"[,;]$|^[a-z]\)$", kept[-1]):
+            break
+        kept.append(word)
+        if word.endswith("."):
+            break
+    joined = " ".join(kept).rstrip(".")
+    return [part.strip() for part in re.split(r"[,;]\s*", joined) if part.strip()]
+
+
+def dedupe(values: list[str]) -> list[str]:
+    """Keep the first of equal strings."""
+    out: list[str] = []
+    for value in values:
+        if value and value not in out:
+            out.append(value)
+    return out
+
+
+def presenters(body: str) -> list[str]:
+    """People presenting the item."""
+    head = body[:600]
+    label = PRESENTER_LABEL.search(head) or PRESENTER_AV.search(head)
+    if label:
+        text = re.split(r"\.\s|\n", label.group(1))[0]
+        names = names_in(text)
+        return dedupe([names[0]] + [n for n in names[1:] if is_given(n.split()[0])] if names else [])
+    verb = PRESENTER_VERB.search(head[:400])
+    if verb:
+        return dedupe(names_in(verb.group(1)))
+    return []
+
+
+def outcome(body: str) -> str:
+    """handled, deferred or struck."""
+    head = body[:400]
+    if STRUCK.search(head):
+        return "struck"
+    if DEFERRED.search(head):
+        return "deferred"
+    return "handled"
+
+
+ASSIGN_PATTERNS = [
+    re.compile(
+        r"(?P<who>[A-ZÅÄÖ][^.;:]{0,80}?)\s+(?:får|ges|fick|gavs)\s+(?:[\wåäö]+\s+){0,2}i\s+uppdrag\s+(?:av\s+\S+\s+)?att\s+(?P<task>[^.]{3,400})"
+    ),
+    re.compile(r"uppdrar\s+(?:åt|till|till\s+och\s+med)?\s*(?P<who>[^.;:]{2,80}?)\s+att\s+(?P<task>[^.]{3,400})"),
+    re.compile(r"\bger\s+(?P<who>[^.;:]{2,80}?)\s+i\s+uppdrag\s+att\s+(?P<task>[^.]{3,400})"),
+]
+TITLES = re.compile(r"(?i)^(?:ordförande(?:n)?|sekreterare(?:n)?|vice ordförande|kommunchef|direktör)\s+")
+
+
+def assignments(item_number: str | None, decisions: list[str], year: int | None) -> list[dict]:
+    """Assignments given in the item's decisions."""
+    out = []
+    for decision in decisions:
+        for pattern in ASSIGN_PATTERNS:
+            for match in pattern.finditer(decision):
+                who = TITLES.sub("", match.group("who").strip())
+                if re.search(r"(?i)\bbeslutar\b", who):
+                    who = re.split(r"(?i)beslutar(?:\s+att)?\s+", who)[-1]
+                task = re.sub(r"\s*(?:den\s+)?\d{1,2}\s+[a-zåäö]{3,9}(?:\s+\d{4})?", "", match.group("task")).strip()
+                rest = decision[match.start() :]
+                report = REPORT_TO.search(rest)
+                out.append(
+                    {
+                        "item": item_number,
+                        "assignee": who,
+                        "task": task,
+                        "due": first_date(rest, year),
+                        "report_to": report.group(1) if report else None,
+                    }
+                )
+            if out:
+                break
+    return out
+
+
+def recommendations(item_number: str | None, decisions: list[str]) -> list[dict]:
+    """Att-clauses recommending the principals to decide."""
+    out = []
+    for decision in decisions:
+        clauses = re.split(r"(?:^|(?<=:)\s*|(?<=[.;])\s+|(?<=\bsamt)\s+)(?=att\s)", decision)
+        for clause in clauses:
+            match = re.match(r"att\s+rekommendera\s+(.{3,200}?)\s+att\s", clause)
+            if not match:
+                continue
+            text = re.sub(r"\s+(?:samt|och)\s*$", "", clause.strip()).rstrip(" .,;")
+            out.append({"item": item_number, "text": text, "addressees": match.group(1).strip()})
+    return out

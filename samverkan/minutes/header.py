@@ -1,0 +1,189 @@
+"""Header facts: body, kind of document, dates, times, place, paragraph range and roles."""
+
+import re
+from collections import Counter
+
+from .dates import WEEKDAYS, find_dates, find_time_ranges, year_of
+from .people import names_in
+
+KIND_RE = re.compile(
+    r"(?i)(?<![\wåäö])(sammanträdesprotokoll|protokoll|minnesanteckningar|sammanträdesanteckningar"
+    r"|mötesanteckningar|anteckningar)(?![\wåäö])"
+)
+FIELD_LABELS = (
+    r"(?:Tid och plats|Plats och tid|Plats|Lokal|Tid|Dag|Datum|Sammanträdesdatum|Paragrafer|Beslutande"
+    r"|Närvarande|Organ|Deltagare|Ledamöter|Justerare|Utses att justera|Sekreterare|Punkt|§§)"
+)
+BODY_SUFFIX = re.compile(
+    r"(?<![\wåäö-])([A-ZÅÄÖ][a-zåäö]{2,40}(?:rådet|gruppen|utskottet|styrelsen|nämnden|forumet|beredningen"
+    r"|förbundet|delegationen|kommittén|konsensus))(?![\wåäö])"
+)
+RANGE_RE = re.compile(
+    r"(?i)(?:paragrafer|§§|punkt(?:er)?|ärenden)\s*:?\s*(?:nr\s*)?§?\s*(\d{1,4})\s*[-–]\s*§?\s*(\d{1,4})(?!\d)"
+)
+
+
+def document_kind(header: str) -> str:
+    """protokoll, anteckningar or other."""
+    match = KIND_RE.search(header)
+    if not match:
+        return "other"
+    return "protokoll" if "protokoll" in match.group(1).lower() else "anteckningar"
+
+
+def clean_body(text: str) -> str | None:
+    """Trim a candidate body name."""
+    text = re.split(r"\s(?:den\s)?\d{1,2}\s[a-zåäö]{3,9}\s\d{4}|\s\d{4}[- ]\d\d[- ]\d\d|\s\d{1,3}/\d{2}\b", text)[0]
+    text = re.split(r"(?<![\wåäö])" + FIELD_LABELS + r"(?![\wåäö])|\bSida\b|\s\d{1,3}\s", text)[0]
+    text = text.strip(" ,.:;-–\t")
+    return text or None
+
+
+def find_body(header: str, doc: str) -> str | None:
+    """The collaboration body whose minutes these are."""
+    organ = re.search(r"(?m)^\s*Organ\s*:?\s+(.+)$", header) or re.search(r"\bOrgan\s+(\S.{0,80})", header)
+    if organ:
+        return clean_body(organ.group(1))
+    lines = [line.strip() for line in header.split("\n") if line.strip()]
+    for line in lines[:30]:
+        match = KIND_RE.search(line[:400])
+        if not match:
+            continue
+        after = line[match.end() :].lstrip(" ,:")
+        before = clean_body(line[: match.start()])
+        genitive = re.match(r"(?i)från\s+([a-zåäö]+)s\s+(?:sammanträde|möte)", after)
+        if genitive:
+            return genitive.group(1).capitalize()
+        weak = re.match(r"(?i)från\s+\S*(?:möte|mötet|sammanträde)\b", after) or not after
+        candidate = clean_body(after) if not weak else None
+        if candidate and len(candidate) > 2 and not re.match(r"(?i)från\b", candidate):
+            return candidate
+        if before and not re.search(r"(?i)\bkommun\b|^region\b", before):
+            return before
+    first = clean_body(lines[0][:200]) if lines else None
+    if first and re.match(r"[A-ZÅÄÖ]", first) and not re.match(FIELD_LABELS, first):
+        return first
+    return most_named_body(doc)
+
+
+def most_named_body(doc: str) -> str | None:
+    """The body name used most often in the text (e.g. 'Hälsingerådet')."""
+    counts = Counter(m.group(1) for m in BODY_SUFFIX.finditer(doc))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def meeting_dates(header: str) -> list[str]:
+    """Every meeting day named in the header."""
+    out: list[str] = []
+    for _, date in find_dates(header):
+        if date not in out and not date.startswith("XXXX"):
+            out.append(date)
+    return out
+
+
+def field_value(header: str, labels: str) -> str | None:
+    """The text after a header label, on the same line or the next non-empty line."""
+    match = re.search(r"(?<![\wåäö])(?:" + labels + r")\s*:?[ \t]*([^\n]*)(?:\n\s*)*([^\n]*)", header)
+    if not match:
+        return None
+    value = match.group(1).strip() or match.group(2).strip()
+    stop = re.search(r"(?<![\wåäö])" + FIELD_LABELS + r"(?![\wåäö])", value)
+    return value[: stop.start()].strip() if stop else value
+
+
+def meeting_times(header: str) -> tuple[str | None, str | None]:
+    """The first start time and the last end time of the meeting."""
+    ranges = find_time_ranges(header[:3000])
+    if not ranges:
+        return None, None
+    main = [r for r in ranges if re.search(r"(?i)(?:möte|sammanträde)\s*$", header[max(0, r[0] - 14) : r[0]])]
+    chosen = main or ranges
+    return chosen[0][1], chosen[-1][2]
+
+
+def find_location(header: str) -> str | None:
+    """The meeting place."""
+    value = field_value(header, r"Plats och tid|Tid och plats|Plats|Lokal")
+    if not value:
+        value = field_value(header, r"Tid")
+    if not value:
+        return None
+    ranges = find_time_ranges(value)
+    if ranges and re.search(r"(?i)möte\s*$", value[max(0, ranges[-1][0] - 8) : ranges[-1][0]]):
+        value = re.sub(r"^[\d.:\s–-]+,?", "", value[ranges[-1][0] :])
+    value = re.split(r"(?i),?\s*(?:" + WEEKDAYS + r"|den\s\d|\d{1,2}\s[a-zåäö]{3,9}\s\d{4}|\d{4}-\d\d)", value)[0]
+    value = re.split(r"(?i),?\s*(?:klockan|kl\.?)\s*(?:\d|$)|\s\d{1,2}[.:]\d\d", value)[0]
+    value = value.strip(" ,.:;-–")
+    if not value or re.fullmatch(r"[\d\s.:–-]*", value):
+        return None
+    return value
+
+
+def paragraph_range(header: str) -> dict | None:
+    """The range of item numbers that the header states."""
+    match = RANGE_RE.search(header)
+    if not match:
+        return None
+    first, last = int(match.group(1)), int(match.group(2))
+    return {"first": first, "last": last} if first <= last else None
+
+
+def default_year(header: str) -> int | None:
+    """The year of the meeting as written in the header."""
+    dates = meeting_dates(header)
+    return int(dates[0][:4]) if dates else year_of(header[:300])
+
+
+def role_name(text: str) -> str | None:
+    """The first personal name in a short text."""
+    names = names_in(text)
+    return names[0] if names else None
+
+
+NAME = r"([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2})"
+ROLE_AFTER = r"(?!\s*(?:Justerare|Justerande|Sekreterare|Ordförande)\b)"
+
+
+def find_chair(doc: str) -> str | None:
+    """The person named as chair (ordförande)."""
+    patterns = [
+        NAME + r",? \(?(?:ordförande|ordf\.?)\)?(?![\wåäö])",
+        r"(?<!vice )(?:mötesordförande väljs|[Oo]rdförande(?:n)?)\s+" + NAME + ROLE_AFTER,
+        NAME + r"\s{1,6}Ordförande\b",
+    ]
+    return first_role(doc, patterns, r"(?i)vice\s*$")
+
+
+def first_role(doc: str, patterns: list[str], bad_before: str | None = None, skip=()) -> str | None:
+    """The earliest name found by the first pattern that finds one."""
+    for pattern in patterns:
+        for match in re.finditer(pattern, doc):
+            if bad_before and re.search(bad_before, doc[max(0, match.start() - 6) : match.start()]):
+                continue
+            name = role_name(match.group(1))
+            if name and name not in skip:
+                return name
+    return None
+
+
+def find_secretary(doc: str) -> str | None:
+    """The person named as secretary."""
+    patterns = [
+        r"([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2}),? \(?[Ss]ekreterare\)?(?![\wåäö])",
+        r"(?:Sekreterare|Vid protokollet)\s*:?\s+" + NAME + ROLE_AFTER,
+        NAME + r"\s{1,6}Sekreterare\b",
+    ]
+    return first_role(doc, patterns)
+
+
+def find_adjusters(doc: str, chair: str | None) -> list[str]:
+    """People chosen to adjust (sign) the minutes, without the chair."""
+    patterns = [
+        r"(?i:utses att justera|justerare|justeras av)\s*:?\s+([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2})",
+        r"([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2})(?: \([A-Za-z]{1,2}\))?,?(?: [A-ZÅÄÖ][\wåäö]+,)?"
+        r" (?:utsågs|utses|valdes|väljs) (?:att justera|till justerare|till att justera)",
+        r"utser ([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2})(?: \([A-Za-z]{1,2}\))? att\b[^.]{0,40}justera",
+        r"([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2}),? [Jj]usterare\b",
+    ]
+    name = first_role(doc, patterns, skip=(chair,))
+    return [name] if name else []

@@ -1,0 +1,190 @@
+"""Item structure: find numbered item headings, a table of contents and item titles."""
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import GIVEN_NAMES, SENTENCE_STARTERS
+from .text import LONG_LINE, collapse, strip_signatures
+
+NUMBER = r"(\d{1,4}(?:\.\d{1,2}){0,3})"
+PREFIX = r"(?:§§?[ \t]?|Punkt[ \t]+|Ärende[ \t]+|[A-ZÅÄÖ]{2,4}[ \t]+)?"
+TITLE_START = r"(?=[\"”“'«(A-ZÅÄÖ])"
+LINE_HEADING = re.compile(r"^[ \t]*" + PREFIX + NUMBER + r"\.?[ \t]+" + TITLE_START)
+INLINE_HEADING = re.compile(r"(?<=[ \t])" + PREFIX + NUMBER + r"\.?[ \t]+" + TITLE_START)
+TOC_WORD = re.compile(
+    r"(?i)(?<![\w.])(?:innehållsförteckning|innehåll|utsänd dagordning|föredragningslista|dagordning)\b"
+)
+MAX_TITLE_WORDS = 14
+
+
+@dataclass
+class Heading:
+    """One possible item heading."""
+
+    start: int
+    body_start: int
+    number: str
+    long_line: bool
+    line_end: int
+
+
+def number_key(number: str) -> tuple[int, ...]:
+    """Turn '2.10' into (2, 10) for ordering."""
+    return tuple(int(part) for part in number.split("."))
+
+
+def successors(number: str) -> set[str]:
+    """Numbers that may follow this one: next sibling, first child or a next ancestor."""
+    parts = list(number_key(number))
+    out = {".".join(map(str, parts + [1]))}
+    for depth in range(len(parts), 0, -1):
+        nxt = parts[:depth]
+        nxt[-1] += 1
+        out.add(".".join(map(str, nxt)))
+    return out
+
+
+def find_headings(doc: str, excluded: list[tuple[int, int]] = ()) -> list[Heading]:
+    """All places that look like the start of a numbered item."""
+    found = []
+    offset = 0
+    for line in doc.split("\n"):
+        end = offset + len(line)
+        long_line = len(line) > LONG_LINE
+        pattern_matches = [LINE_HEADING.match(line)]
+        if long_line:
+            pattern_matches += list(INLINE_HEADING.finditer(line))
+        for match in pattern_matches:
+            if not match:
+                continue
+            number = match.group(1)
+            if len(number) == 4 and number.isdigit() and number[:2] in ("19", "20"):
+                continue
+            start = offset + match.start()
+            if any(a <= start < b for a, b in excluded):
+                continue
+            found.append(Heading(start, offset + match.end(), number, long_line, end))
+        offset = end + 1
+    unique = {}
+    for heading in found:
+        unique.setdefault(heading.start, heading)
+    return sorted(unique.values(), key=lambda h: h.start)
+
+
+def follow_chain(headings: list[Heading], first: int, last: str | None = None) -> list[Heading]:
+    """Follow numbering from headings[first] while each next heading continues it."""
+    chain = [headings[first]]
+    index = first
+    while chain[-1].number != last:
+        allowed = successors(chain[-1].number)
+        nxt = next(
+            (j for j in range(index + 1, min(len(headings), index + 80)) if headings[j].number in allowed),
+            None,
+        )
+        if nxt is None:
+            break
+        chain.append(headings[nxt])
+        index = nxt
+    return chain
+
+
+def start_index(headings: list[Heading], start: str | None) -> int | None:
+    """Index of the heading where the items begin."""
+    for index, heading in enumerate(headings):
+        if start is not None:
+            if heading.number == start:
+                return index
+            continue
+        if "." in heading.number:
+            continue
+        allowed = successors(heading.number)
+        window = headings[index + 1 : index + 6]
+        nxt = next((j for j, h in enumerate(window) if h.number in allowed), None)
+        if nxt is not None:
+            same = [j for j, h in enumerate(window[:nxt]) if h.number == heading.number]
+            return index + 1 + same[-1] if same else index
+    return None
+
+
+def find_toc(doc: str) -> tuple[list[Heading], tuple[int, int]] | None:
+    """The table of contents (or sent-out agenda) before the items, if there is one."""
+    for count, match in enumerate(TOC_WORD.finditer(doc[:20000])):
+        if count >= 10:
+            break
+        before = doc[max(0, match.start() - 12) : match.start()]
+        if re.search(r"\d\.\s*$|§\s*\d+\s*$", before) or re.search(r"\b(?:av|om|med|för|till|i)\s*$", before):
+            continue
+        headings = find_headings(doc[match.end() :])
+        if not headings or headings[0].start > 60:
+            continue
+        chain = follow_chain(headings, 0)
+        if len(chain) < 2:
+            continue
+        shift = match.end()
+        for heading in chain:
+            heading.start += shift
+            heading.body_start += shift
+            heading.line_end += shift
+        after = [h for h in headings if h.start > chain[-1].start]
+        end = after[0].start if after else len(doc)
+        if not chain[-1].long_line:
+            end = min(end, chain[-1].line_end)
+        return chain, (match.start(), end)
+    return None
+
+
+def clean_word(word: str) -> str:
+    """A word without surrounding punctuation, lower case."""
+    return word.strip(".,:;!?()\"'”“").lower()
+
+
+def cut_title(words: list[str]) -> list[str]:
+    """Keep the words of a run-on heading that still belong to the title."""
+    kept: list[str] = []
+    for index, word in enumerate(words[:MAX_TITLE_WORDS]):
+        plain = clean_word(word)
+        upper = word[:1].isupper()
+        if kept and upper and plain in SENTENCE_STARTERS:
+            break
+        if kept and word.endswith(":"):
+            break
+        if kept and upper and len(plain) >= 5 and any(clean_word(k)[:5] == plain[:5] for k in kept):
+            break
+        nxt = words[index + 1] if index + 1 < len(words) else ""
+        if kept and upper and plain in GIVEN_NAMES and nxt[:1].isupper():
+            break
+        if kept and nxt.lower().startswith("beslut") and plain.endswith("s") and upper:
+            break
+        kept.append(word)
+        if word.endswith((".", "?", "!")) and len(kept) > 1:
+            break
+    return kept
+
+
+def heading_title(doc: str, heading: Heading, end: int) -> str:
+    """The title written after an item number."""
+    stop = min(heading.line_end, end)
+    rest = doc[heading.body_start : stop]
+    if heading.long_line or len(rest) > 160:
+        words = strip_signatures(rest).split()
+        title = " ".join(cut_title(words))
+    else:
+        title = re.sub(r"(?:\t+|\s{2,}|\.{3,}\s*)\d{0,3}\s*$", "", rest)
+        title = re.sub(r"\t\d{1,3}$", "", title)
+    title = collapse(title).strip(" .:–-")
+    return title
+
+
+def title_end(doc: str, heading: Heading, end: int) -> int:
+    """Position right after the title, where the item's text begins."""
+    if heading.long_line:
+        title = heading_title(doc, heading, end)
+        words = title.split()
+        position = heading.body_start
+        for word in words:
+            found = doc.find(word, position, end)
+            if found < 0:
+                break
+            position = found + len(word)
+        return position
+    return min(heading.line_end, end)

@@ -1,0 +1,185 @@
+"""Turn the text of one set of minutes into the importer's JSON object."""
+
+import re
+
+from . import decisions as content
+from . import header as head
+from .attendance import parse_attendance
+from .errors import MinutesError
+from .items import Heading, find_headings, find_toc, follow_chain, heading_title, number_key, start_index, title_end
+from .text import prepare_lines
+
+MINUTES_WORDS = re.compile(
+    r"(?i)protokoll|anteckningar|närvarande|beslutande|justera|paragraf|§|dagordning|föredragningslista"
+    r"|mötet|sammanträde|beslut"
+)
+CLOSING_LIST = re.compile(r"(?m)^[ \t]*Bilagor[ \t]*:?[ \t]*$")
+
+
+def empty_result() -> dict:
+    """The output for a document where nothing was found."""
+    return {
+        "body": None,
+        "document_kind": "other",
+        "dates": [],
+        "start_time": None,
+        "end_time": None,
+        "location": None,
+        "paragraphs": None,
+        "chair": None,
+        "secretary": None,
+        "adjusters": [],
+        "attendance": [],
+        "items": [],
+        "attachments": [],
+        "assignments": [],
+        "recommendations": [],
+        "next_meeting": None,
+    }
+
+
+def parse_text(text: str, strict: bool = True) -> dict:
+    """Parse minutes; with strict=False never raise, return what could be found."""
+    try:
+        result = parse_document(text)
+    except MinutesError:
+        if strict:
+            raise
+        return empty_result()
+    except Exception:  # robustness: the importer must not crash on odd input
+        if strict:
+            raise MinutesError("Dokumentet kunde inte tolkas.") from None
+        return empty_result()
+    return result
+
+
+def parse_document(text: str) -> dict:
+    """The parsing steps in order."""
+    if not text or not text.strip():
+        raise MinutesError("Dokumentet är tomt.")
+    doc = "\n".join(prepare_lines(text))
+    if not MINUTES_WORDS.search(doc):
+        raise MinutesError("Dokumentet ser inte ut att vara ett protokoll eller minnesanteckningar.")
+    toc = find_toc(doc)
+    toc_chain, toc_span = toc if toc else ([], (len(doc), len(doc)))
+    chain = body_chain(doc, toc_chain, toc_span)
+    header_end = min([toc_span[0]] + [h.start for h in chain[:1]] + ([len(doc)] if chain or toc else [3000]))
+    header = doc[:header_end]
+    result = empty_result()
+    fill_header(result, header, doc)
+    year = head.default_year(header)
+    result["items"], result["attachments"] = build_items(doc, chain, toc_chain, toc_span)
+    for item in result["items"]:
+        body = item.pop("_body")
+        result["assignments"] += content.assignments(item["number"], item["decisions"], year)
+        result["recommendations"] += content.recommendations(item["number"], item["decisions"])
+        if result["next_meeting"] is None:
+            result["next_meeting"] = next_meeting(body, year)
+    if not result["items"] and not result["attendance"] and result["document_kind"] == "other":
+        raise MinutesError("Dokumentet ser inte ut att vara ett protokoll eller minnesanteckningar.")
+    return result
+
+
+def body_chain(doc: str, toc_chain: list[Heading], toc_span: tuple[int, int]) -> list[Heading]:
+    """The numbered item headings of the minutes themselves."""
+    headings = [h for h in find_headings(doc) if not toc_span[0] <= h.start < toc_span[1]]
+    before = doc[: min([toc_span[0]] + [h.start for h in headings[:1]] + [4000])]
+    stated = head.paragraph_range(doc[:4000] if not toc_chain else before)
+    if stated:
+        start, last = str(stated["first"]), str(stated["last"])
+    elif toc_chain:
+        start, last = toc_chain[0].number, None
+    else:
+        start, last = None, None
+    after_toc = [h for h in headings if h.start >= toc_span[1] or not toc_chain]
+    index = start_index(after_toc, start)
+    if index is None and stated and not toc_chain:
+        index, last = start_index(after_toc, None), None
+    if index is None:
+        return []
+    return follow_chain(after_toc, index, last)
+
+
+def fill_header(result: dict, header: str, doc: str) -> None:
+    """Header facts and attendance; roles are read from the header, the opening and the end."""
+    roles_text = doc[: len(header) + 600] + "\n" + doc[-1500:]
+    result["body"] = head.find_body(header, doc)
+    result["document_kind"] = head.document_kind(header[:2000] or doc[:2000])
+    result["dates"] = head.meeting_dates(header)
+    result["start_time"], result["end_time"] = head.meeting_times(header)
+    result["location"] = head.find_location(header)
+    result["paragraphs"] = head.paragraph_range(header)
+    result["chair"] = head.find_chair(roles_text)
+    result["secretary"] = head.find_secretary(roles_text)
+    result["adjusters"] = head.find_adjusters(roles_text, result["chair"])
+    result["attendance"] = parse_attendance(header)
+
+
+def last_item_end(doc: str, last: Heading) -> tuple[int, int | None]:
+    """Where the last item ends, and where a closing list of attachments starts."""
+    closing = CLOSING_LIST.search(doc, last.body_start)
+    end = closing.start() if closing else len(doc)
+    restart = next((h for h in find_headings(doc[last.body_start : end]) if h.number == "1"), None)
+    if restart:
+        end = last.body_start + restart.start
+    return end, closing.end() if closing else None
+
+
+def closing_attachments(doc: str, start: int | None) -> list[str]:
+    """Entries of the document's closing 'Bilagor' list."""
+    if start is None:
+        return []
+    out = []
+    for line in doc[start:].split("\n"):
+        entry = re.match(r"^\s*(?:[-•*]|\d{1,2}[.)])\s+(.{2,200})$", line)
+        if entry:
+            out.append(entry.group(1).strip())
+        elif line.strip() and out and not re.match(r"(?i)^\s*(ordförande|justerande|utdragsbestyrkande)", line):
+            break
+    return out
+
+
+def build_items(doc: str, chain: list[Heading], toc_chain: list[Heading], toc_span) -> tuple[list[dict], list[str]]:
+    """Items in document order, with TOC entries missing from the text added."""
+    items = []
+    closing_start = None
+    for index, heading in enumerate(chain):
+        if index + 1 < len(chain):
+            end = chain[index + 1].start
+        else:
+            end, closing_start = last_item_end(doc, heading)
+        title = heading_title(doc, heading, end)
+        body = doc[title_end(doc, heading, end) : end]
+        items.append(make_item(heading.number, title, body))
+    seen = {item["number"] for item in items}
+    for index, heading in enumerate(toc_chain):
+        if heading.number in seen:
+            continue
+        end = toc_chain[index + 1].start if index + 1 < len(toc_chain) else toc_span[1]
+        items.append(make_item(heading.number, heading_title(doc, heading, end), ""))
+    items.sort(key=lambda item: number_key(item["number"]))
+    return items, closing_attachments(doc, closing_start)
+
+
+def make_item(number: str, title: str, body: str) -> dict:
+    """One item of the output."""
+    decisions = content.decision_blocks(body)
+    return {
+        "number": number,
+        "title": title or None,
+        "presenters": content.presenters(body),
+        "outcome": content.outcome(body),
+        "decisions": decisions,
+        "attachments": content.attachments(body, decisions),
+        "_body": body,
+    }
+
+
+def next_meeting(body: str, year: int | None) -> str | None:
+    """The date of the next meeting if the text states it."""
+    match = re.search(r"(?i)nästa\s+(?:[\wåäö]+)?möte[^.\n]{0,60}", body)
+    if not match:
+        return None
+    from .dates import first_date
+
+    return first_date(match.group(0), year)

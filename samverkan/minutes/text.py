@@ -1,0 +1,80 @@
+"""Text normalisation: clean extracted text and remove page furniture."""
+
+import re
+import unicodedata
+
+PAGE_OF = re.compile(r"\bSida\s{0,3}\d{1,4}\s{0,3}(?:av|\(|/)\s{0,3}\d{1,4}\)?", re.IGNORECASE)
+PAGE_PAREN = re.compile(r"(?<!\S)\d{1,4} \(\d{1,4}\)(?!\S)")
+MARKUP = re.compile(r"\*\*|</?i>|</?b>|\[([^\]\n]{0,300})\]\(#?[^)\n]{0,300}\)")
+SIGNATURE_WORDS = re.compile(
+    r"(?:Justerandes?\s{0,2}sign(?:atur)?|Utdrags\s{0,2}best\s{0,2}yrkande|Justerande(?!\s[a-zåäö])"
+    r"|Justierande)",
+)
+SIGNATURE_LINE = re.compile(
+    r"^\s*(?:Ordförande|Justerande|Justierande|Justerare|Utdragsbestyrkande|Justerandes sign"
+    r"|Sekreterare|Underskrifter|Ordförande\s+Justerande.{0,40})\s*$",
+    re.IGNORECASE,
+)
+LONG_LINE = 120
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\ufff9-\ufffb]")
+
+
+def normalise(text: str) -> str:
+    """Return NFC text with unified line breaks, no markup and no control characters."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = text.replace("\u00a0", " ").replace("\u2028", "\n").replace("\ufeff", "")
+    text = CONTROL.sub("", text)
+    text = MARKUP.sub(lambda m: m.group(1) or "", text)
+    return text
+
+
+def strip_page_numbers(lines: list[str]) -> list[str]:
+    """Drop a leading page number from long lines that hold one page each (PDF extraction)."""
+    out = []
+    index = 0
+    for line in lines:
+        if not line.strip():
+            out.append(line)
+            continue
+        index += 1
+        match = re.match(r"\s*(\d{1,3})\s+(?=\S)", line)
+        if match and len(line) > LONG_LINE and abs(int(match.group(1)) - index) <= 2:
+            line = line[match.end() :]
+        out.append(line)
+    return out
+
+
+def clean_line(line: str) -> str:
+    """Remove page marks from one line and collapse runs of spaces (tabs are kept)."""
+    line = PAGE_OF.sub(" ", line)
+    line = PAGE_PAREN.sub(" ", line)
+    line = re.sub(r"[ ]{2,}", " ", line)
+    return line.rstrip()
+
+
+def prepare_lines(text: str) -> list[str]:
+    """Normalise the text and return its lines without page furniture."""
+    lines = [clean_line(line) for line in normalise(text).split("\n")]
+    return strip_page_numbers(lines)
+
+
+def is_furniture(line: str) -> bool:
+    """True for a line that is only a signature caption or similar page furniture."""
+    return bool(SIGNATURE_LINE.match(line))
+
+
+def strip_signatures(text: str) -> str:
+    """Remove signature captions that interrupt flattened text."""
+    text = re.sub(r"\bOrdförande\s{1,3}(?=Justerande|Just)", " ", text)
+    return SIGNATURE_WORDS.sub(" ", text)
+
+
+def collapse(text: str) -> str:
+    """Collapse all white space to single spaces."""
+    return " ".join(text.split())
+
+
+def is_upper_word(word: str) -> bool:
+    """True when a word starts with an upper-case letter."""
+    return bool(word) and word[0].isupper()

@@ -1,0 +1,164 @@
+"""Unit tests of the minutes parser's parts, on small made-up snippets."""
+
+import pytest
+
+from samverkan.minutes import MinutesError, parse_text, validate
+from samverkan.minutes.attendance import parse_attendance
+from samverkan.minutes.dates import find_dates, find_time_ranges
+from samverkan.minutes.decisions import assignments, decision_blocks, outcome, presenters, recommendations
+from samverkan.minutes.header import find_location, paragraph_range
+from samverkan.minutes.text import prepare_lines
+
+SECTION_DOC = """Protokoll Testrådet
+Tid och plats
+Stadshuset, sal 3, klockan 13.00-15.30
+Paragrafer
+§§ 41-43
+Beslutande
+Olle Testsson, (S), Norrby kommun
+Kim Provare, (M), Söderby kommun (ersättare för Pia Exempel)
+Övriga deltagare
+Lena Lund, Norrby kommun
+Utses att justera
+Kim Provare
+
+Innehållsförteckning
+§ 41 Mötets öppnande\t3
+§ 42 Budget\t4
+§ 43 Övriga frågor\t5
+Ordförande
+Justerande
+Utdragsbestyrkande
+§ 41 Mötets öppnande
+Ordförande Olle Testsson öppnade mötet.
+Ordförande
+Justerande
+Utdragsbestyrkande
+§ 42 Budget
+Ärendet föredrogs av Lena Lund, ekonom.
+Beslut: Kansliet får i uppdrag att ta fram en ny budget. Ska återrapporteras till Testrådet 12 mars.
+§ 43 Övriga frågor
+Ärendet utgår.
+Bilagor
+- Budgetunderlag 2030
+"""
+
+
+def test_section_items_and_toc():
+    result = parse_text(SECTION_DOC)
+    assert [i["number"] for i in result["items"]] == ["41", "42", "43"]
+    assert result["items"][1]["title"] == "Budget"
+    assert result["paragraphs"] == {"first": 41, "last": 43}
+    assert result["items"][2]["outcome"] == "struck"
+    assert result["attachments"] == ["Budgetunderlag 2030"]
+    assert validate(result) == []
+
+
+def test_section_attendance_and_roles():
+    result = parse_text(SECTION_DOC)
+    people = {p["name"]: p for p in result["attendance"]}
+    assert people["Kim Provare"]["substitute_for"] == "Pia Exempel"
+    assert people["Olle Testsson"]["party"] == "S"
+    assert people["Lena Lund"]["group"] == "ovriga"
+    assert result["adjusters"] == ["Kim Provare"]
+    assert result["location"].startswith("Stadshuset")
+    assert (result["start_time"], result["end_time"]) == ("13:00", "15:30")
+
+
+def test_assignment_with_report_back():
+    result = parse_text(SECTION_DOC)
+    task = result["assignments"][0]
+    assert task["assignee"] == "Kansliet"
+    assert task["task"].startswith("ta fram en ny budget")
+    assert task["due"].endswith("-03-12")
+    assert task["report_to"] == "Testrådet"
+
+
+def test_numbered_items_with_subitems():
+    text = (
+        "Minnesanteckningar Testgruppen\n\n1. Inledning\nText.\n2. Rapporter\n2.1. Första rapporten\n"
+        "Föredragande: Ada Prov, Bo Test\n2.2. Andra rapporten\n3. Avslut\n"
+    )
+    result = parse_text(text)
+    assert [i["number"] for i in result["items"]] == ["1", "2", "2.1", "2.2", "3"]
+    assert result["items"][2]["presenters"] == ["Ada Prov", "Bo Test"]
+    assert result["document_kind"] == "anteckningar"
+
+
+def test_punkt_range_header():
+    assert paragraph_range("Punkt 76-86") == {"first": 76, "last": 86}
+    assert paragraph_range("Paragrafer 102-111") == {"first": 102, "last": 111}
+
+
+def test_attendance_in_columns_and_absence():
+    header = (
+        "Närvarande:\nNorrby:\tAda Prov, Bo Test (ej punkten 4)\nSöderby:\t-\n\n"
+        "Cecilia Exempel och David Exempel har anmält förhinder.\n"
+    )
+    people = parse_attendance(header)
+    assert [p["name"] for p in people] == ["Ada Prov", "Bo Test", "Cecilia Exempel", "David Exempel"]
+    assert people[1]["note"] == "ej punkten 4"
+    assert people[0]["principal"] == "Norrby"
+    assert [p["status"] for p in people] == ["present", "present", "absent", "absent"]
+
+
+def test_flattened_attendance_list():
+    header = "Beslutande Olle Testsson (S), Norrby Karin Provare (M), Söderby Övriga deltagare Lena Lund, Norrby"
+    people = parse_attendance(header)
+    assert [p["name"] for p in people] == ["Olle Testsson", "Karin Provare", "Lena Lund"]
+    assert people[1]["principal"] == "Söderby"
+
+
+def test_decision_blocks():
+    body = "Beslut\n\nGruppen beslutar:\n\natt godkänna planen samt\n\natt återkomma i maj.\n\nÖvrigt noterades."
+    blocks = decision_blocks(body)
+    assert blocks == ["Gruppen beslutar: att godkänna planen samt att återkomma i maj."]
+    assert decision_blocks("Beslut 2020-01-05: Protokollet läggs till handlingarna.\nInformation: x") == [
+        "Protokollet läggs till handlingarna."
+    ]
+    assert decision_blocks("Beslut om budget tas i maj.") == []
+
+
+def test_recommendations():
+    decision = (
+        "Rådet beslutar: att rekommendera länets kommuner att besluta att anta planen samt "
+        "att föreslå att kansliet redovisar."
+    )
+    recs = recommendations("5", [decision])
+    assert len(recs) == 1
+    assert recs[0]["addressees"] == "länets kommuner"
+    assert recs[0]["text"].endswith("anta planen")
+
+
+def test_assignments_uppdrar():
+    found = assignments("9", ["Rådet uppdrar till arbetsgruppen att utreda frågan."], 2024)
+    assert found[0]["assignee"] == "arbetsgruppen"
+    assert found[0]["due"] is None
+
+
+def test_outcome_and_presenters():
+    assert outcome("Ärendet flyttades till nästa möte.") == "deferred"
+    assert outcome("Ärendet bordläggs.") == "deferred"
+    assert outcome("Arbetet utgår från planen.") == "handled"
+    assert presenters("Ada Prov och Bo Test presenterade läget.") == ["Ada Prov", "Bo Test"]
+
+
+def test_dates_and_times():
+    assert [d for _, d in find_dates("tisdagen den 3 maj 2022 och 2021-12-01")] == ["2022-05-03", "2021-12-01"]
+    assert [d for _, d in find_dates("den 19 januari")] == ["XXXX-01-19"]
+    assert find_time_ranges("kl 09.00-12.00")[0][1:] == ("09:00", "12:00")
+    assert find_location("Plats: Kommunhuset, sal B\nTid: 10.00") == "Kommunhuset, sal B"
+
+
+def test_page_furniture_removed():
+    lines = prepare_lines("Text här Sida 3 av 28 mer text\n**fet** rubrik")
+    assert "Sida" not in lines[0]
+    assert lines[1] == "fet rubrik"
+
+
+def test_errors_are_swedish():
+    with pytest.raises(MinutesError, match="tomt"):
+        parse_text("   ")
+    with pytest.raises(MinutesError, match="protokoll"):
+        parse_text("En helt vanlig text om väder och vind.")
+    assert validate(parse_text("xyz", strict=False)) == []
