@@ -203,3 +203,19 @@ def test_staff_lists_have_a_constant_number_of_queries(client, world, queries):
         reverse("structure:body", args=[world.forum.pk]),
     ):
         queries.assert_constant(client, url, grow)
+
+
+def test_membership_history_is_shown_on_its_page(client, world):
+    world.client_for(client, "coordinator")
+    seat = world.forum.memberships.get(person=world.member_person)
+    url = reverse("structure:membership_edit", args=[seat.pk])
+    data = {
+        "person": world.member_person.pk,
+        "role": "vice_chair",
+        "principal": world.town.pk,
+        "party": "M",
+        "change_reason": "Vald till vice ordförande",
+    }
+    assert client.post(url, data).status_code == 302
+    html = client.get(url).content.decode()
+    assert "Historik" in html and "Vald till vice ordförande" in html and "Vice ordförande" in html

@@ -138,6 +138,10 @@ def bad_request(request, exception=None):
     return _error(request, 400)
 
 
+def csrf_failure(request, reason=""):
+    return _error(request, 403, csrf=True)
+
+
 def permission_denied(request, exception=None):
     return _error(request, 403)
 

@@ -37,7 +37,7 @@ def _can_add_people(user, area):
     return can_manage_area(user, area) or Body.objects.filter(area=area, pk__in=scope.secretary_bodies).exists()
 
 
-def _form_page(request, form, title, cancel_url, saved_message, success_url, reason_field=True):
+def _form_page(request, form, title, cancel_url, saved_message, success_url, history=None):
     """Show a form, or save it through the action and go on; a wrong form saves nothing."""
     if request.method == "POST" and form.is_valid():
         record = actions.save_record(form, request.user, reason=request.POST.get("change_reason", "")[:100])
@@ -47,7 +47,13 @@ def _form_page(request, form, title, cancel_url, saved_message, success_url, rea
     return render(
         request,
         "structure/form.html",
-        {"form": form, "title": title, "cancel_url": cancel_url, "reason_field": reason_field and form.instance.pk},
+        {
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "reason_field": bool(form.instance.pk),
+            "history": history,
+        },
         status=status,
     )
 
@@ -253,6 +259,7 @@ def membership_edit(request, pk):
         url("body", body.pk),
         _("Uppdraget är sparat."),
         lambda m: url("body", body.pk),
+        history=history_rows(membership),
     )
 
 

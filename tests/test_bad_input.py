@@ -1,0 +1,108 @@
+"""Bad input of every kind gets a clear answer and changes nothing; no request may end in a server error."""
+
+import pytest
+from django.urls import reverse
+
+from samverkan.structure.models import Body, Membership, Person, Principal
+
+GARBAGE = ["", "\x00", "x" * 5000, "<script>alert(1)</script>", "9" * 30, "-1", "2025-02-30", "åäö ÅÄÖ", "[]"]
+
+
+def _counts():
+    return (Body.objects.count(), Principal.objects.count(), Person.objects.count(), Membership.objects.count())
+
+
+def _form_urls(w):
+    seat = w.forum.memberships.first()
+    return [
+        reverse("structure:body_create", args=[w.area.slug]),
+        reverse("structure:body_edit", args=[w.forum.pk]),
+        reverse("structure:principal_create", args=[w.area.slug]),
+        reverse("structure:principal_edit", args=[w.town.pk]),
+        reverse("structure:person_create", args=[w.area.slug]),
+        reverse("structure:person_edit", args=[w.area.slug, w.member_person.pk]),
+        reverse("structure:membership_create", args=[w.forum.pk]),
+        reverse("structure:membership_edit", args=[seat.pk]),
+        reverse("structure:membership_end", args=[seat.pk]),
+    ]
+
+
+FIELDS = [
+    "name",
+    "slug",
+    "kind",
+    "level",
+    "tier",
+    "reports_to",
+    "prepared_by",
+    "host_principal",
+    "established",
+    "dissolved",
+    "first_name",
+    "last_name",
+    "email",
+    "organisation",
+    "person",
+    "role",
+    "principal",
+    "party",
+    "start",
+    "end",
+    "substitute_for",
+    "website",
+    "visibility",
+    "authority",
+    "numbering",
+    "change_reason",
+]
+
+
+@pytest.mark.parametrize("value", GARBAGE)
+def test_garbage_in_every_staff_form_changes_nothing(client, world, value):
+    client.force_login(world.admin)
+    before = _counts()
+    names = {f: getattr(obj, "name", None) for f, obj in (("forum", world.forum), ("town", world.town))}
+    for url in _form_urls(world):
+        response = client.post(url, {f: value for f in FIELDS})
+        assert response.status_code in (302, 400), (url, response.status_code)
+        if response.status_code == 400:
+            assert "Inget har sparats" in response.content.decode()
+    assert _counts() == before
+    world.forum.refresh_from_db()
+    world.town.refresh_from_db()
+    assert {"forum": world.forum.name, "town": world.town.name} == names
+
+
+@pytest.mark.parametrize("query", ["?sida=abc", "?sida=-5", "?sida=99999", "?q=" + "%00" * 3, "?q=" + "a" * 3000])
+def test_odd_query_strings_on_list_pages(client, world, query):
+    client.force_login(world.coordinator)
+    assert client.get(reverse("structure:area", args=[world.area.slug]) + query).status_code == 200
+    assert client.get(reverse("portal:area", args=[world.area.slug]) + query).status_code == 200
+
+
+def test_membership_in_another_area_cannot_be_smuggled_in(client, world):
+    client.force_login(world.coordinator)
+    stranger = Person.objects.create(first_name="Främ", last_name="Ling", slug="framling")
+    response = client.post(
+        reverse("structure:membership_create", args=[world.forum.pk]), {"person": stranger.pk, "role": "member"}
+    )
+    assert response.status_code == 400
+    assert not Membership.objects.filter(person=stranger).exists()
+
+
+def test_wrong_methods_are_harmless(client, world):
+    client.force_login(world.admin)
+    assert client.put(reverse("structure:body_edit", args=[world.forum.pk])).status_code in (200, 405)
+    response = client.post(reverse("portal:area", args=[world.area.slug]))
+    assert response.status_code in (200, 405)
+
+
+def test_csrf_failure_is_a_clear_403(world):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(world.coordinator)
+    response = strict.post(reverse("structure:body_create", args=[world.area.slug]), {"name": "X"})
+    assert response.status_code == 403
+    assert "Formuläret har gått ut" in response.content.decode()
+    assert Body.objects.filter(name="X").count() == 0
