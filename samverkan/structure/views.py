@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.accounts.access import scope_of
 from samverkan.lib.history import history_rows
+from samverkan.lib.text import search_term
 from samverkan.structure import actions
 from samverkan.structure.access import can_edit_memberships, can_manage_area, can_see_contact_details
 from samverkan.structure.forms import BodyForm, EndMembershipForm, MembershipForm, PersonForm, PrincipalForm
@@ -61,7 +62,7 @@ def _form_page(request, form, title, cancel_url, saved_message, success_url, his
 @login_required
 def area(request, area):
     area = _managed_area(request, area)
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_term(request.GET.get("q"))
     people = Person.objects.filter(
         pk__in=Person.objects.filter(Q(organisation__area=area) | Q(memberships__body__area=area)).values("pk")
     ).select_related("organisation")
