@@ -190,3 +190,12 @@ def test_public_pages_have_a_constant_number_of_queries(client, world, queries, 
     }
     world.client_for(client, actor)
     queries.assert_constant(client, urls[page], _grow(world, 8))
+
+
+def test_english_is_the_second_language(client, world):
+    url = reverse("portal:area", args=[world.area.slug])
+    assert "Huvudmän" in _get(client, url)
+    response = client.post(reverse("set_language"), {"language": "en", "next": url})
+    assert response.status_code == 302
+    html = _get(client, url)
+    assert 'lang="en"' in html and "Principals" in html and "Huvudmän" not in html

@@ -1,0 +1,196 @@
+"""The demo county: realistic shape, valid records, working logins, and a command that never duplicates."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import RequestFactory
+from django.urls import reverse
+
+from samverkan.accounts.models import Role
+from samverkan.demo.county import DEMO_LOGINS, DEMO_PASSWORD, build_demo
+from samverkan.structure.health import charter_problems
+from samverkan.structure.models import Area, Body, Membership, Person, Principal, Visibility
+
+TODAY = date(2026, 3, 15)
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(settings):
+    """Argon2 is deliberately slow; the logins work the same with a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def area(db):
+    return build_demo(today=TODAY)
+
+
+@pytest.mark.django_db
+def test_counts_are_in_the_intended_ranges(area):
+    principals = area.principals.all()
+    assert principals.filter(kind=Principal.Kind.REGION).count() == 1
+    assert 6 <= principals.filter(kind=Principal.Kind.MUNICIPALITY).count() <= 12
+    assert 15 <= area.bodies.count() <= 25
+    assert 80 <= Person.objects.count() <= 120
+    assert Membership.objects.count() >= 150
+    assert Area.objects.count() == 1
+    assert not Body.objects.filter(area__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_same_data_every_run(area):
+    names = sorted(Person.objects.values_list("first_name", "last_name", "email", "phone"))
+    bodies = sorted(Body.objects.values_list("name", "rules_next_review"))
+    Membership.objects.all().delete()
+    Role.objects.all().delete()
+    Person.objects.all().delete()
+    get_user_model().objects.all().delete()
+    Body.objects.all().delete()
+    Principal.objects.all().delete()
+    Area.objects.all().delete()
+    build_demo(today=TODAY)
+    assert sorted(Person.objects.values_list("first_name", "last_name", "email", "phone")) == names
+    assert sorted(Body.objects.values_list("name", "rules_next_review")) == bodies
+
+
+@pytest.mark.django_db
+def test_political_forum_and_its_preparing_group(area):
+    krf = Body.objects.get(area=area, abbreviation="KRF")
+    cgh = Body.objects.get(area=area, abbreviation="CGH")
+    assert krf.level == Body.Level.POLITICAL and krf.kind == Body.Kind.FORUM
+    assert krf.prepared_by == cgh and cgh.reports_to == krf
+    current = Membership.objects.current(TODAY).filter(body=krf)
+    parties = set(current.exclude(party="").values_list("party", flat=True))
+    assert {"S", "M", "C", "KD", "L", "V", "MP", "SD"} <= parties
+    # Every principal but the association has a seat and a substitute for it.
+    for principal in area.principals.exclude(kind=Principal.Kind.ASSOCIATION):
+        seated = current.filter(principal=principal, role__in=Membership.SEATED_ROLES)
+        subs = current.filter(principal=principal, role=Membership.Role.SUBSTITUTE)
+        assert seated.exists() and subs.exists(), principal
+        assert {s.substitute_for_id for s in subs} <= {m.person_id for m in seated}
+    assert Membership.objects.filter(body=krf, end__lt=TODAY).exists()
+
+
+@pytest.mark.django_db
+def test_one_chair_and_one_vice_chair_per_body(area):
+    current = Membership.objects.current(TODAY)
+    for body in area.bodies.all():
+        members = current.filter(body=body)
+        if not members.exists():
+            assert body.dissolved is not None and body.dissolved < TODAY, body
+            continue
+        assert members.filter(role=Membership.Role.CHAIR).count() == 1, body
+        assert members.filter(role=Membership.Role.VICE_CHAIR).count() == 1, body
+
+
+@pytest.mark.django_db
+def test_local_groups_and_kinds_of_body(area):
+    local = area.bodies.filter(tier=Body.Tier.LOCAL)
+    assert local.count() == area.principals.filter(kind=Principal.Kind.MUNICIPALITY).count()
+    for body in local:
+        assert body.host_principal.kind == Principal.Kind.MUNICIPALITY
+        assert body.host_principal.name.removesuffix(" kommun") in body.name
+    kinds = set(area.bodies.values_list("kind", flat=True))
+    assert {Body.Kind.FORUM, Body.Kind.NETWORK, Body.Kind.WORKING_GROUP, Body.Kind.PROJECT} <= kinds
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == set(Membership.Role.values)
+
+
+@pytest.mark.django_db
+def test_charter_health_has_something_to_show(area):
+    problems = charter_problems([area], TODAY)
+    gaps = [p.body.name for p in problems if p.gaps]
+    overdue = [p.body.name for p in problems if p.rules_overdue]
+    assert 2 <= len(gaps) <= 3
+    assert len(overdue) == 2
+    assert not any(p.rules_missing for p in problems)
+    dissolved = area.bodies.get(dissolved__isnull=False)
+    assert dissolved.dissolved < TODAY and not dissolved.is_active
+
+
+@pytest.mark.django_db
+def test_internal_bodies_have_people_found_nowhere_public(area):
+    internal = area.bodies.filter(visibility=Visibility.INTERNAL)
+    assert 1 <= internal.count() <= 2
+    assert internal.filter(name="Beredningsgrupp för ekonomi").exists()
+    in_internal = set(Membership.objects.filter(body__in=internal).values_list("person_id", flat=True))
+    in_public = set(Membership.objects.filter(body__visibility=Visibility.PUBLIC).values_list("person_id", flat=True))
+    assert len(in_internal - in_public) >= 3
+
+
+@pytest.mark.django_db
+def test_people_look_swedish_and_fictional(area):
+    for field in ("slug", "email", "phone"):
+        values = list(Person.objects.values_list(field, flat=True))
+        assert len(values) == len(set(values)), field
+    for person in Person.objects.all():
+        assert person.email.endswith(".example"), person.email
+        assert person.phone and person.organisation is not None
+    assert Person.objects.filter(title="Socialchef").count() >= 6
+    assert Person.objects.filter(title="Hälso- och sjukvårdsdirektör").exists()
+
+
+@pytest.mark.django_db
+def test_every_object_passes_full_clean(area):
+    for model in (Area, Principal, Body, Person, Membership, Role, get_user_model()):
+        for obj in model.objects.all():
+            obj.full_clean()
+
+
+@pytest.mark.django_db
+def test_logins_and_their_roles(area, client):
+    User = get_user_model()
+    assert [u for u, _ in DEMO_LOGINS] == ["admin", "koordinator", "sekreterare", "ledamot", "kontakt"]
+    for username, _description in DEMO_LOGINS:
+        user = User.objects.get(username=username)
+        assert user.person.first_name == user.first_name and user.last_name
+        request = RequestFactory().post(reverse("login"))
+        assert client.login(request=request, username=username, password=DEMO_PASSWORD), username
+        client.logout()
+    assert User.objects.get(username="admin").is_superuser
+    assert Role.objects.get(user__username="koordinator").area == area
+    cgh = Body.objects.get(abbreviation="CGH")
+    assert Role.objects.get(user__username="sekreterare").body == cgh
+    assert Membership.objects.filter(
+        body=cgh, person__user__username="sekreterare", role=Membership.Role.SECRETARY
+    ).exists()
+    contact = Role.objects.get(user__username="kontakt")
+    assert contact.kind == Role.Kind.CONTACT and contact.principal.kind == Principal.Kind.MUNICIPALITY
+    member = Membership.objects.current(TODAY).filter(person__user__username="ledamot", role=Membership.Role.MEMBER)
+    assert member.filter(body__abbreviation="KRF").exists()
+    assert member.filter(body__visibility=Visibility.INTERNAL).exists()
+
+
+@pytest.mark.django_db
+def test_login_through_the_login_page(area, client):
+    response = client.post(reverse("login"), {"username": "koordinator", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert client.session.get("_auth_user_id") == str(get_user_model().objects.get(username="koordinator").pk)
+
+
+@pytest.mark.django_db
+def test_command_twice_does_not_duplicate():
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert "huvudmän" in out.getvalue() and DEMO_PASSWORD in out.getvalue()
+    counts = (Area.objects.count(), Body.objects.count(), Person.objects.count(), Membership.objects.count())
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert "finns redan" in out.getvalue()
+    call_command("demo", "--force", stdout=StringIO())
+    assert (Area.objects.count(), Body.objects.count(), Person.objects.count(), Membership.objects.count()) == counts
+    assert get_user_model().objects.count() == len(DEMO_LOGINS)
+
+
+@pytest.mark.django_db
+def test_command_leaves_another_area_alone_unless_forced():
+    Area.objects.create(name="Samverkan Testlän", slug="testlan")
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert "--force" in out.getvalue()
+    assert Area.objects.count() == 1
+    call_command("demo", "--force", stdout=StringIO())
+    assert Area.objects.filter(slug="norrlanda").exists()
