@@ -199,3 +199,11 @@ def test_english_is_the_second_language(client, world):
     assert response.status_code == 302
     html = _get(client, url)
     assert 'lang="en"' in html and "Principals" in html and "Huvudmän" not in html
+
+
+def test_the_stylesheet_is_served(client, db):
+    html = _get(client, reverse("portal:home"))
+    href = re.search(r'<link rel="stylesheet" href="([^"]+)"', html).group(1)
+    response = client.get(href)
+    assert response.status_code == 200
+    assert b"--accent" in b"".join(response.streaming_content if response.streaming else [response.content])

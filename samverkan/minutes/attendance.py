@@ -14,6 +14,9 @@ END_RE = re.compile(
     r"|vid protokollet|anslag|sekreterare\s*$)"
 )
 ABSENT_RE = re.compile(r"(?i)anmält förhinder|har förhinder|frånvarande|förhindrad")
+MEMBER_HEADINGS = ("beslutande", "närvarande")
+# A lower-case word fragment of at least four letters followed by a capitalised word (a name).
+FRAGMENT_RE = re.compile(r"(?<![\wåäö])([a-zåäö]{4,9})\s+(?=[A-ZÅÄÖ][a-zåäö])")
 TOKEN_RE = re.compile(r"\([^()\n]{0,80}\)|[\wÅÄÖåäöéü'’-]+\.?|[,;/&\n\t:]|[^\w\s]")
 
 
@@ -35,19 +38,37 @@ def is_label(match: re.Match, text: str) -> bool:
     return not before.endswith(("ej ", "för ")) and not before.rstrip(" ").endswith(",")
 
 
+def truncated_members_label(header: str, first_label: int) -> tuple[int, int, str] | None:
+    """A members' heading cut at its start by OCR or flattening ('ande' for 'Beslutande').
+
+    Only before the first readable heading, when no members' heading is readable, and only when a
+    capitalised name follows the fragment.
+    """
+    for match in FRAGMENT_RE.finditer(header, 0, first_label):
+        fragment = match.group(1)
+        for full in MEMBER_HEADINGS:
+            if full.endswith(fragment) and len(fragment) < len(full):
+                return match.start(1), match.end(), full
+    return None
+
+
 def parse_attendance(header: str) -> list[dict]:
     """All people in the attendance lists of the header, in document order."""
-    labels = [m for m in LABEL_RE.finditer(header) if is_label(m, header)]
+    labels = [(m.start(), m.end(), m.group(1)) for m in LABEL_RE.finditer(header) if is_label(m, header)]
     if not labels:
         return []
+    if not any(label_group(text)[0] in ("ledamot", "narvarande") for _, _, text in labels):
+        truncated = truncated_members_label(header, labels[0][0])
+        if truncated:
+            labels.insert(0, truncated)
     people: list[dict] = []
     group, status = None, "present"
     pending_label = None
-    for index, match in enumerate(labels):
-        end = labels[index + 1].start() if index + 1 < len(labels) else len(header)
-        chunk = header[match.end() : end]
+    for index, (_, label_end, label_text) in enumerate(labels):
+        end = labels[index + 1][0] if index + 1 < len(labels) else len(header)
+        chunk = header[label_end:end]
         stop = END_RE.search(chunk)
-        new_group, new_status = label_group(match.group(1))
+        new_group, new_status = label_group(label_text)
         if (not chunk.strip() or chunk.strip() in ":-") and "\n" not in chunk:
             pending_label = pending_label or (new_group, new_status)
             continue

@@ -16,11 +16,14 @@ INLINE_DECISION = re.compile(
 REPORT_TO = re.compile(r"(?i)(?:åter)?rapporter\w*\s+till\s+([A-ZÅÄÖ][\wåäö-]+(?:\s[a-zåäö]+s?\s[\wåäö-]+)?)")
 BESLUTAR = re.compile(r"\bbeslutar\s*(?:att\b|:)")
 ATTACHMENT_LINE = re.compile(r"^(?:[-•*]\s*)?Bilaga\s+\S.{1,200}$")
-LIST_LABEL = re.compile(r"^Bilagor?\s*:?\s*(.*)$")
+LIST_LABEL = re.compile(r"^Bilag(?:a|or)\s*:?\s*(.*)$")
+# "… Bilagor: a) PM, b) Rapport" inside a run-on line (agenda entries, flattened pages).
+INLINE_LIST_LABEL = re.compile(r"(?<=\s)Bilag(?:a|or)\s*:\s*(\S.{0,300})")
 QUOTED_ATTACHMENT = re.compile(r"enligt\s+bilaga(?:n)?\s+[\"”“']([^\"”“'\n]{2,120})[\"”“']", re.IGNORECASE)
 PRESENTER_LABEL = re.compile(r"(?:Föredragande|Föredragare)\s*:\s*([^\n]{0,300})")
 PRESENTER_AV = re.compile(r"(?i)(?:information av|föredrogs av|presenterades av|informerade?s? av)\s+([^.\n]{0,250})")
 PRESENTER_VERB = re.compile(r"([^.\n]{0,200}?)\s(?:presenterade|informerade|föredrar|föredrog|redogör|redogjorde)\b")
+VERB_WORD = re.compile(r"\s(?:presenterade|informerade|föredrar|föredrog|redogör|redogjorde)\b")
 DEFERRED = re.compile(r"(?i)\b(?:flyttades|flyttas|skjuts|sköts)\s+(?:till|upp)|\bbordl(?:äggs|ades|agt|agd)")
 STRUCK = re.compile(r"(?i)(?:ärendet|punkten|frågan)\s+(?:utgår|utgick)\b|^\s*(?:utgår|utgick)\b")
 
@@ -78,7 +81,18 @@ def clean_decision(text: str) -> str:
     """Collapse white space and drop signature captions."""
     text = collapse(strip_signatures(text))
     text = re.split(r"\s(?:Ordförande|Just)\S{0,6}\s\S{0,12}$", text)[0]
-    return text.strip()
+    return drop_signature_tail(text).strip()
+
+
+def drop_signature_tail(text: str) -> str:
+    """Cut OCR noise of a signature block after the decision's last sentence ('… handlingarna. Ordförande xy Ju')."""
+    end = max(text.rfind(". "), text.rfind("! "))
+    if end < 0:
+        return text
+    tail = text[end + 2 :]
+    if len(tail) <= 40 and re.search(r"Ordf|Just|Utdrag|sign", tail) and not re.search(r"\batt\s", tail):
+        return text[: end + 1]
+    return text
 
 
 def attachments(body: str, decisions: list[str]) -> list[str]:
@@ -100,6 +114,10 @@ def attachments(body: str, decisions: list[str]) -> list[str]:
             continue
         if ATTACHMENT_LINE.match(para) and len(para) < 200:
             out.append(re.sub(r"^[-•*]\s*", "", para))
+        else:
+            inline_label = INLINE_LIST_LABEL.search(para)
+            if inline_label:
+                out += split_inline_list(inline_label.group(1))
         index += 1
     for decision in decisions:
         out += [m.group(1).strip() for m in QUOTED_ATTACHMENT.finditer(decision)]
@@ -137,7 +155,7 @@ def presenters(body: str) -> list[str]:
         text = re.split(r"\.\s|\n", label.group(1))[0]
         names = names_in(text)
         return dedupe([names[0]] + [n for n in names[1:] if is_given(n.split()[0])] if names else [])
-    verb = PRESENTER_VERB.search(head[:400])
+    verb = VERB_WORD.search(head[:400]) and PRESENTER_VERB.search(head[:400])
     if verb:
         return dedupe(names_in(verb.group(1)))
     return []

@@ -42,8 +42,9 @@ def clean_body(text: str) -> str | None:
 def find_body(header: str, doc: str) -> str | None:
     """The collaboration body whose minutes these are."""
     organ = re.search(r"(?m)^\s*Organ\s*:?\s+(.+)$", header) or re.search(r"\bOrgan\s+(\S.{0,80})", header)
-    if organ:
-        return clean_body(organ.group(1))
+    named = clean_body(organ.group(1)) if organ else None
+    if named:
+        return named
     lines = [line.strip() for line in header.split("\n") if line.strip()]
     for line in lines[:30]:
         match = KIND_RE.search(line[:400])
@@ -140,8 +141,11 @@ def role_name(text: str) -> str | None:
     return names[0] if names else None
 
 
-NAME = r"([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2})"
-ROLE_AFTER = r"(?!\s*(?:Justerare|Justerande|Sekreterare|Ordförande)\b)"
+CAPTIONS = r"(?:Justerare|Justerande|Sekreterare|Ordförande)"
+NAME = r"([A-ZÅÄÖ][\wåäö-]+(?: (?!" + CAPTIONS + r"\b)[A-ZÅÄÖ][\wåäö-]+){1,2})"
+# A name followed by another role caption belongs to that caption ("Ordförande Per Ek Justerare" in a
+# signature block of "Name Role" pairs): the name must end at a word boundary before the check.
+ROLE_AFTER = r"(?![\wåäö-])(?!\s*" + CAPTIONS + r"\b)"
 
 
 def find_chair(doc: str) -> str | None:

@@ -9,12 +9,22 @@ from .text import LONG_LINE, collapse, strip_signatures
 NUMBER = r"(\d{1,4}(?:\.\d{1,2}){0,3})"
 PREFIX = r"(?:§§?[ \t]?|Punkt[ \t]+|Ärende[ \t]+|[A-ZÅÄÖ]{2,4}[ \t]+)?"
 TITLE_START = r"(?=[\"”“'«(A-ZÅÄÖ])"
-LINE_HEADING = re.compile(r"^[ \t]*" + PREFIX + NUMBER + r"\.?[ \t]+" + TITLE_START)
+# A page number printed before an explicitly marked heading ("38 § 29 Title", "38 KS 29 Title") is skipped.
+PAGE_BEFORE = r"(?:\d{1,4}[ \t]+(?=§|[A-ZÅÄÖ]{2,4}[ \t]+\d))?"
+LINE_HEADING = re.compile(r"^[ \t]*" + PAGE_BEFORE + PREFIX + NUMBER + r"\.?[ \t]+" + TITLE_START)
 INLINE_HEADING = re.compile(r"(?<=[ \t])" + PREFIX + NUMBER + r"\.?[ \t]+" + TITLE_START)
 TOC_WORD = re.compile(
     r"(?i)(?<![\w.])(?:innehållsförteckning|innehåll|utsänd dagordning|föredragningslista|dagordning)\b"
 )
 MAX_TITLE_WORDS = 14
+# The fixed opening and closing items of Swedish minutes; in run-on text such a title ends where the
+# words stop continuing it (a following "och", "samt", "för" … still belongs to the title).
+STANDARD_TITLE = re.compile(
+    r"(?i)(?:val av (?:justerare|justerande|protokolljusterare)|(?:fastställande|godkännande) av "
+    r"(?:dagordning|dagordningen|föredragningslista|föredragningslistan|agenda|agendan)|mötets (?:öppnande|avslutande)"
+    r"|mötet (?:öppnas|avslutas)|föregående (?:protokoll|mötes protokoll|möte)|övriga frågor|nästa möte)$"
+)
+TITLE_CONTINUES = frozenset("och samt för av till i med om vid den det på".split())
 
 
 @dataclass
@@ -121,12 +131,12 @@ def find_toc(doc: str) -> tuple[list[Heading], tuple[int, int]] | None:
         if len(chain) < 2:
             continue
         shift = match.end()
+        after = [h for h in headings if h.start > chain[-1].start]
+        end = after[0].start + shift if after else len(doc)
         for heading in chain:
             heading.start += shift
             heading.body_start += shift
             heading.line_end += shift
-        after = [h for h in headings if h.start > chain[-1].start]
-        end = after[0].start if after else len(doc)
         if not chain[-1].long_line:
             end = min(end, chain[-1].line_end)
         return chain, (match.start(), end)
@@ -155,6 +165,8 @@ def cut_title(words: list[str]) -> list[str]:
             break
         if kept and nxt.lower().startswith("beslut") and plain.endswith("s") and upper:
             break
+        if kept and not upper and plain not in TITLE_CONTINUES and STANDARD_TITLE.match(" ".join(kept)):
+            break
         kept.append(word)
         if word.endswith((".", "?", "!")) and len(kept) > 1:
             break
@@ -165,7 +177,7 @@ def heading_title(doc: str, heading: Heading, end: int) -> str:
     """The title written after an item number."""
     stop = min(heading.line_end, end)
     rest = doc[heading.body_start : stop]
-    if heading.long_line or len(rest) > 160:
+    if heading.long_line or len(rest) > 160 or is_run_on(rest):
         words = strip_signatures(rest).split()
         title = " ".join(cut_title(words))
     else:
@@ -175,9 +187,17 @@ def heading_title(doc: str, heading: Heading, end: int) -> str:
     return title
 
 
+def is_run_on(rest: str) -> bool:
+    """True when a heading line goes on with the item's text (flattened or OCR'd pages)."""
+    words = rest.split()
+    if len(words) <= 3 or re.search(r"(?:\t|\s{2,}|\.{3,})\s*\d{0,3}\s*$", rest):
+        return False
+    return len(words) > MAX_TITLE_WORDS or bool(re.search(r"[a-zåäö][.!?]\s+\S|\s[Bb]eslut(?:ar)?\b", rest))
+
+
 def title_end(doc: str, heading: Heading, end: int) -> int:
     """Position right after the title, where the item's text begins."""
-    if heading.long_line:
+    if heading.long_line or is_run_on(doc[heading.body_start : min(heading.line_end, end)]):
         title = heading_title(doc, heading, end)
         words = title.split()
         position = heading.body_start

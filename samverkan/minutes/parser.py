@@ -156,22 +156,23 @@ def build_items(doc: str, chain: list[Heading], toc_chain: list[Heading], toc_sp
         if heading.number in seen:
             continue
         end = toc_chain[index + 1].start if index + 1 < len(toc_chain) else toc_span[1]
-        items.append(make_item(heading.number, heading_title(doc, heading, end), ""))
+        entry = doc[title_end(doc, heading, end) : end]
+        items.append(make_item(heading.number, heading_title(doc, heading, end), entry, agenda_only=True))
     items.sort(key=lambda item: number_key(item["number"]))
     return items, closing_attachments(doc, closing_start)
 
 
-def make_item(number: str, title: str, body: str) -> dict:
-    """One item of the output."""
-    decisions = content.decision_blocks(body)
+def make_item(number: str, title: str, body: str, agenda_only: bool = False) -> dict:
+    """One item of the output; an item known only from the agenda keeps its presenters and attachments."""
+    decisions = [] if agenda_only else content.decision_blocks(body)
     return {
         "number": number,
         "title": title or None,
         "presenters": content.presenters(body),
-        "outcome": content.outcome(body),
+        "outcome": "handled" if agenda_only else content.outcome(body),
         "decisions": decisions,
         "attachments": content.attachments(body, decisions),
-        "_body": body,
+        "_body": "" if agenda_only else body,
     }
 
 

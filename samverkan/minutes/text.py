@@ -6,9 +6,11 @@ import unicodedata
 PAGE_OF = re.compile(r"\bSida\s{0,3}\d{1,4}\s{0,3}(?:av|\(|/)\s{0,3}\d{1,4}\)?", re.IGNORECASE)
 PAGE_PAREN = re.compile(r"(?<!\S)\d{1,4} \(\d{1,4}\)(?!\S)")
 MARKUP = re.compile(r"\*\*|</?i>|</?b>|\[([^\]\n]{0,300})\]\(#?[^)\n]{0,300}\)")
+# Signature captions, also as OCR writes them: letters split by spaces, l for t ("J usterandes si gn",
+# "Juslerandes", "Uldragsbeslyl-kande").
 SIGNATURE_WORDS = re.compile(
-    r"(?:Justerandes?\s{0,2}sign(?:atur)?|Utdrags\s{0,2}best\s{0,2}yrkande|Justerande(?!\s[a-zåäö])"
-    r"|Justierande)",
+    r"(?:J ?u ?[sl] ?[tl] ?e ?r ?a ?n ?d ?e ?s ?s ?i ?g ?n(?:atur)?|U[tl]drags\s{0,2}be\S{0,14}(?:\s\S{0,8}kande)?"
+    r"|Ju[sl][tl]erandes?(?!\s[a-zåäö])|Justierande)",
 )
 SIGNATURE_LINE = re.compile(
     r"^\s*(?:Ordförande|Justerande|Justierande|Justerare|Utdragsbestyrkande|Justerandes sign"
@@ -33,6 +35,7 @@ def strip_page_numbers(lines: list[str]) -> list[str]:
     """Drop a leading page number from long lines that hold one page each (PDF extraction)."""
     out = []
     index = 0
+    seen_page = False
     for line in lines:
         if not line.strip():
             out.append(line)
@@ -40,6 +43,10 @@ def strip_page_numbers(lines: list[str]) -> list[str]:
         index += 1
         match = re.match(r"\s*(\d{1,3})\s+(?=\S)", line)
         if match and len(line) > LONG_LINE and abs(int(match.group(1)) - index) <= 2:
+            line = line[match.end() :]
+            seen_page = True
+        elif match and seen_page and int(match.group(1)) == index:
+            # a short last page: its number continues the page numbers already seen
             line = line[match.end() :]
         out.append(line)
     return out

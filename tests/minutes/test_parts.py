@@ -6,8 +6,15 @@ from samverkan.minutes import MinutesError, parse_text, validate
 from samverkan.minutes.attendance import parse_attendance
 from samverkan.minutes.dates import find_dates, find_time_ranges
 from samverkan.minutes.decisions import assignments, decision_blocks, outcome, presenters, recommendations
-from samverkan.minutes.header import find_location, paragraph_range
-from samverkan.minutes.text import prepare_lines
+from samverkan.minutes.header import (
+    find_adjusters,
+    find_body,
+    find_chair,
+    find_location,
+    find_secretary,
+    paragraph_range,
+)
+from samverkan.minutes.text import prepare_lines, strip_signatures
 
 SECTION_DOC = """Protokoll Testrådet
 Tid och plats
@@ -162,3 +169,86 @@ def test_errors_are_swedish():
     with pytest.raises(MinutesError, match="protokoll"):
         parse_text("En helt vanlig text om väder och vind.")
     assert validate(parse_text("xyz", strict=False)) == []
+
+
+# --- Conventions of OCR'd and flattened minutes (page-per-line text) ---
+
+
+def test_agenda_span_ends_before_the_items():
+    text = (
+        "Protokoll Provrådet\n"
+        "Innehållsförteckning 11 Mötets öppnande 12 Budget för nästa år med särskild inriktning på skolan och "
+        "omsorgen 13 Övriga frågor Justerandes sign Utdragsbestyrkande\n"
+        "11 Mötets öppnande Ordföranden öppnade mötet och hälsade alla välkomna till sammanträdet i dag.\n"
+        "12 Budget Provrådets beslut: Provrådet godkänner budgeten.\n"
+        "13 Övriga frågor\n"
+    )
+    result = parse_text(text)
+    assert [i["number"] for i in result["items"]] == ["11", "12", "13"]
+    assert result["items"][2]["title"] == "Övriga frågor"
+    assert result["items"][1]["decisions"] == ["Provrådet godkänner budgeten."]
+
+
+def test_short_last_page_loses_its_page_number():
+    long_page = "1 Protokoll Provrådet " + "text " * 30
+    lines = prepare_lines(long_page + "\n2 " + "mer " * 30 + "\n3 17 Budget Kort sida")
+    assert lines[2] == "17 Budget Kort sida"
+    assert prepare_lines("3 äpplen köptes")[0] == "3 äpplen köptes"
+
+
+def test_printed_page_number_before_marked_heading():
+    text = (
+        "Sammanträdesprotokoll Provrådet\n"
+        "38 § 29 Godkännande av dagordning Dagordningen godkänns. Justerandes sign Utdragsbestyrkande\n"
+        "39 § 30 Utvecklingsarbete inom skolan Provrådets beslut Att förslaget godkänns\n"
+    )
+    result = parse_text(text)
+    assert [i["number"] for i in result["items"]] == ["29", "30"]
+    assert result["items"][0]["title"] == "Godkännande av dagordning"
+    assert result["items"][1]["title"] == "Utvecklingsarbete inom skolan"
+    assert result["items"][1]["decisions"] == ["Att förslaget godkänns"]
+
+
+def test_ocr_signature_captions_and_tail_removed():
+    body = "Provrådets beslut: Provrådet lägger rapporten till handlingarna. Ordförande xq Ju(st"
+    assert decision_blocks(body) == ["Provrådet lägger rapporten till handlingarna."]
+    assert "sign" not in strip_signatures("text J usterandes si gn Uldragsbeslyl-kande mer")
+
+
+def test_empty_organ_field_falls_back_to_title_line():
+    header = "Norrby kommun SAMMANTRÄDESPROTOKOLL Provrådet Sida 4 Organ Sammanträdesdatum Datum"
+    assert find_body(header, header) == "Provrådet"
+
+
+def test_signature_block_of_name_role_pairs():
+    doc = "UNDERSKRIFTER Ada Prov Sekreterare Bo Testsson Ordförande Cilla Exempel Justerare"
+    assert find_secretary(doc) == "Ada Prov"
+    assert find_chair(doc) == "Bo Testsson"
+    assert find_adjusters(doc, "Bo Testsson") == ["Cilla Exempel"]
+
+
+def test_attachments_named_in_agenda_entries():
+    text = (
+        "Protokoll Provrådet\nUtsänd dagordning 1. Val av justerare 2. Delårsrapport Bilagor: a) PM, b) Rapport "
+        "3. Yttrande om vägar Information av Ada Prov Bilaga: Underlag till yttrande. Mer finns på webben\n"
+    )
+    result = parse_text(text)
+    assert [i["attachments"] for i in result["items"]] == [[], ["a) PM", "b) Rapport"], ["Underlag till yttrande"]]
+
+
+def test_truncated_members_heading():
+    header = "Plats och tid Stadshuset ande Ada Prov ordförande Bo Test Anna Exempel Övriga Dan Prov sekreterare"
+    people = parse_attendance(header)
+    assert [p["name"] for p in people] == ["Ada Prov", "Bo Test", "Anna Exempel", "Dan Prov"]
+    assert people[0]["group"] == "ledamot"
+
+
+def test_standard_title_ends_run_on_heading():
+    text = (
+        "Protokoll Provrådet " + "x " * 60 + "\n"
+        "§ 5 Val av justerare xt utser Ada Prov att justera protokollet tillsammans med ordföranden i dag. "
+        "§ 6 Val av justerare och tid för justering Bo Test väljs. " + "y " * 40 + "\n"
+    )
+    result = parse_text(text)
+    assert result["items"][0]["title"] == "Val av justerare"
+    assert result["items"][1]["title"].startswith("Val av justerare och tid för justering")

@@ -17,6 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, port, host, **options):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         if not get_user_model().objects.exists():
             self.stdout.write("Tom databas: skapar demolänet …")
