@@ -207,3 +207,8 @@ def test_the_stylesheet_is_served(client, db):
     response = client.get(href)
     assert response.status_code == 200
     assert b"--accent" in b"".join(response.streaming_content if response.streaming else [response.content])
+
+
+def test_swedish_first_even_for_an_english_browser(client, db):
+    html = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="sv"' in html and "Samverkansområden" in html
