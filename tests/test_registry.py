@@ -219,3 +219,13 @@ def test_membership_history_is_shown_on_its_page(client, world):
     assert client.post(url, data).status_code == 302
     html = client.get(url).content.decode()
     assert "Historik" in html and "Vald till vice ordförande" in html and "Vice ordförande" in html
+
+
+def test_dashboard_shows_each_role_its_own_things(client, world):
+    world.client_for(client, "contact")
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Du är kontaktperson för" in html and "Stadby kommun" in html
+    assert "Uppdragsbeskrivningarnas status" not in html
+    client.force_login(world.member)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Dina uppdrag" in html and "Hemliga gruppen" in html

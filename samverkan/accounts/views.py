@@ -7,6 +7,7 @@ from django.utils import timezone
 from samverkan.accounts.access import scope_of
 from samverkan.structure.access import editable_bodies, managed_areas
 from samverkan.structure.health import charter_problems
+from samverkan.structure.models import Principal
 
 
 @login_required
@@ -20,8 +21,16 @@ def dashboard(request):
         if hasattr(request.user, "person")
         else []
     )
+    contact_for = Principal.objects.filter(pk__in=scope.contact_principals).select_related("area")
     return render(
         request,
         "accounts/dashboard.html",
-        {"scope": scope, "areas": areas, "bodies": bodies, "problems": problems, "member_of": member_of},
+        {
+            "scope": scope,
+            "areas": areas,
+            "bodies": bodies,
+            "problems": problems,
+            "member_of": member_of,
+            "contact_for": contact_for,
+        },
     )

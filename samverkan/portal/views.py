@@ -5,6 +5,7 @@ from itertools import groupby
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from samverkan.portal.structure_map import layout_map
 from samverkan.structure.access import (
@@ -44,6 +45,7 @@ def area(request, area):
             "tiers": tiers,
             "body_count": len(bodies),
             "can_manage": can_manage_area(request.user, area),
+            "crumbs": [(None, area.name)],
         },
     )
 
@@ -85,6 +87,7 @@ def body(request, area, body):
             "prepares_for": seen.filter(prepared_by=body).select_related("area").order_by("name"),
             "rules_overdue": body.rules_overdue(),
             "can_edit": can_edit_memberships(request.user, body),
+            "crumbs": [(body.area.get_absolute_url(), body.area.name), (None, body.name)],
         },
     )
 
@@ -101,7 +104,14 @@ def principal(request, area, principal):
     )
     by_body = [(key, list(group)) for key, group in groupby(seats, key=lambda m: m.body)]
     return render(
-        request, "portal/principal.html", {"principal": principal, "area": principal.area, "by_body": by_body}
+        request,
+        "portal/principal.html",
+        {
+            "principal": principal,
+            "area": principal.area,
+            "by_body": by_body,
+            "crumbs": [(principal.area.get_absolute_url(), principal.area.name), (None, principal.name)],
+        },
     )
 
 
@@ -127,7 +137,16 @@ def structure_map(request, area):
         .select_related("area", "reports_to__area", "prepared_by__area")
         .order_by("tier", "name")
     )
-    return render(request, "portal/map.html", {"area": area, "map": layout_map(bodies), "bodies": bodies})
+    return render(
+        request,
+        "portal/map.html",
+        {
+            "area": area,
+            "map": layout_map(bodies),
+            "bodies": bodies,
+            "crumbs": [(area.get_absolute_url(), area.name), (None, _("Strukturkarta"))],
+        },
+    )
 
 
 def _error(request, status, template="portal/error.html", **context):
