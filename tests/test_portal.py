@@ -107,6 +107,9 @@ def test_structure_map_is_svg_with_links_and_the_same_list(client, world):
     assert "<svg" in html and 'class="reports"' in html and 'class="prepares"' in html
     forum_url = reverse("portal:body", args=[world.area.slug, world.forum.slug])
     assert html.count(f'href="{forum_url}"') >= 3  # box, list row, and as the group's reporting target
+    # Coordinates are plain numbers even in Swedish, whose decimal comma would break the SVG.
+    assert not re.search(r'(?:x|y|width|height)="-?\d+,\d', html)
+    assert re.search(r'<rect x="\d+" y="\d+"', html)
 
 
 def test_dissolved_body_is_marked(client, world):

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.portal.structure_map import layout_map
+from samverkan.portal.structure_map import BOX_H, BOX_W, layout_map
 from samverkan.structure.access import (
     can_edit_memberships,
     can_manage_area,
@@ -143,6 +143,8 @@ def structure_map(request, area):
         {
             "area": area,
             "map": layout_map(bodies),
+            "box_w": BOX_W,
+            "box_h": BOX_H,
             "bodies": bodies,
             "crumbs": [(area.get_absolute_url(), area.name), (None, _("Strukturkarta"))],
         },
