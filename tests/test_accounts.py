@@ -97,3 +97,13 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_embedded_database_is_sqlite_in_wal_mode(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "samverkan.sqlite3"
+    env = {"DATABASE_URL": f"sqlite:///{db}", "SAMVERKAN_VAR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
