@@ -229,3 +229,11 @@ def test_dashboard_shows_each_role_its_own_things(client, world):
     client.force_login(world.member)
     html = client.get(reverse("dashboard")).content.decode()
     assert "Dina uppdrag" in html and "Hemliga gruppen" in html
+
+
+def test_change_reason_with_control_characters_is_cleaned(client, world):
+    world.client_for(client, "coordinator")
+    url = reverse("structure:principal_edit", args=[world.town.pk])
+    data = {"name": "Stadby kommun", "slug": "stadby", "kind": "municipality", "change_reason": "Nytt\x00 namn"}
+    assert client.post(url, data).status_code == 302
+    assert world.town.history.first().history_change_reason == "Nytt namn"

@@ -16,7 +16,7 @@ INLINE_DECISION = re.compile(
 REPORT_TO = re.compile(r"(?i)(?:åter)?rapporter\w*\s+till\s+([A-ZÅÄÖ][\wåäö-]+(?:\s[a-zåäö]+s?\s[\wåäö-]+)?)")
 BESLUTAR = re.compile(r"\bbeslutar\s*(?:att\b|:)")
 ATTACHMENT_LINE = re.compile(r"^(?:[-•*]\s*)?Bilaga\s+\S.{1,200}$")
-LIST_LABEL = re.compile(r"^Bilag(?:a|or)\s*:?\s*(.*)$")
+LIST_LABEL = re.compile(r"^Bilag(?:a|or)(?![\wåäö])\s*:?\s*(.*)$")
 # "… Bilagor: a) PM, b) Rapport" inside a run-on line (agenda entries, flattened pages).
 INLINE_LIST_LABEL = re.compile(r"(?<=\s)Bilag(?:a|or)\s*:\s*(\S.{0,300})")
 QUOTED_ATTACHMENT = re.compile(r"enligt\s+bilaga(?:n)?\s+[\"”“']([^\"”“'\n]{2,120})[\"”“']", re.IGNORECASE)

@@ -1,5 +1,6 @@
 """Read minutes from a file: plain text, DOCX or PDF."""
 
+import logging
 from pathlib import Path
 
 from .errors import MinutesError
@@ -66,10 +67,14 @@ def read_pdf(path: Path) -> str:
         from pypdf.errors import PdfReadError
     except ImportError as error:  # pragma: no cover - dependency missing
         raise MinutesError("Stöd för PDF saknas (pypdf är inte installerat).") from error
+    # pypdf logs its repairs of damaged files; the user gets our one Swedish message instead.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, OSError) as error:
+        raise MinutesError("PDF-filen kunde inte läsas.") from error
+    except Exception as error:  # a malformed PDF can fail deep inside pypdf in many ways
         raise MinutesError("PDF-filen kunde inte läsas.") from error
     text = "\n".join(pages)
     if len(text.strip()) < 20:

@@ -116,6 +116,29 @@ def start_index(headings: list[Heading], start: str | None) -> int | None:
     return None
 
 
+# OCR reads the digit 1 as "l", "I" or "|" and may split a number with spaces ("l 10", "l I l").
+MISREAD_NUMBER = re.compile(r"(?<!\S)([0-9lI|](?: ?[0-9lI|]){1,3})(?=\s+[A-ZÅÄÖ])")
+
+
+def extend_misread(text: str, chain: list[Heading]) -> list[Heading]:
+    """Continue an agenda's numbering over OCR-misread numbers when the next expected number is there."""
+    chain = list(chain)
+    while len(chain) < 500:
+        last = chain[-1]
+        expected = successors(last.number)
+        found = None
+        for match in MISREAD_NUMBER.finditer(text, last.body_start, min(len(text), last.body_start + 120)):
+            raw = match.group(1)
+            number = re.sub(r"[lI|]", "1", raw.replace(" ", ""))
+            if re.search(r"[lI|]", raw) and number in expected:
+                found = Heading(match.start(), match.end() + 1, number, last.long_line, last.line_end)
+                break
+        if found is None:
+            return chain
+        chain.append(found)
+    return chain
+
+
 def find_toc(doc: str) -> tuple[list[Heading], tuple[int, int]] | None:
     """The table of contents (or sent-out agenda) before the items, if there is one."""
     for count, match in enumerate(TOC_WORD.finditer(doc[:20000])):
@@ -130,6 +153,7 @@ def find_toc(doc: str) -> tuple[list[Heading], tuple[int, int]] | None:
         chain = follow_chain(headings, 0)
         if len(chain) < 2:
             continue
+        chain = extend_misread(doc[match.end() :], chain)
         shift = match.end()
         after = [h for h in headings if h.start > chain[-1].start]
         end = after[0].start + shift if after else len(doc)
@@ -165,7 +189,7 @@ def cut_title(words: list[str]) -> list[str]:
             break
         if kept and nxt.lower().startswith("beslut") and plain.endswith("s") and upper:
             break
-        if kept and not upper and plain not in TITLE_CONTINUES and STANDARD_TITLE.match(" ".join(kept)):
+        if kept and plain not in TITLE_CONTINUES and STANDARD_TITLE.match(" ".join(kept)):
             break
         kept.append(word)
         if word.endswith((".", "?", "!")) and len(kept) > 1:

@@ -1,13 +1,24 @@
 """Turn the text of one set of minutes into the importer's JSON object."""
 
+import bisect
 import re
 
 from . import decisions as content
 from . import header as head
 from .attendance import parse_attendance
 from .errors import MinutesError
-from .items import Heading, find_headings, find_toc, follow_chain, heading_title, number_key, start_index, title_end
-from .text import prepare_lines
+from .items import (
+    Heading,
+    cut_title,
+    find_headings,
+    find_toc,
+    follow_chain,
+    heading_title,
+    number_key,
+    start_index,
+    title_end,
+)
+from .text import LONG_LINE, prepare_lines
 
 MINUTES_WORDS = re.compile(
     r"(?i)protokoll|anteckningar|närvarande|beslutande|justera|paragraf|§|dagordning|föredragningslista"
@@ -139,15 +150,79 @@ def closing_attachments(doc: str, start: int | None) -> list[str]:
     return out
 
 
+# Standard unnumbered agenda headings of Swedish minutes ("Mötet öppnas", "Rapporter", "Övriga frågor").
+SECTION_HEADING = re.compile(
+    r"(?<![\wåäö])(Mötet öppnas|Mötets öppnande|Rapporter|Övriga frågor|Nästa möte|Mötet avslutas|Mötets avslutande)"
+    r"(?=\s+[A-ZÅÄÖ])"
+)
+# A report heading directly under a "Rapporter" section ("Rapport från styrgruppens möte den 3 maj").
+REPORT_HEADING = re.compile(r"\s+(?=Rapport (?:från|om) )")
+
+
+def unnumbered_sections(doc: str, chain: list[Heading], toc_span) -> list[tuple[int, int, str]]:
+    """Unnumbered standard headings at the top of a flattened page: (start, end of title, title).
+
+    A page of flattened text is one long line; its first words may be a running header, so the heading
+    may follow a few words without a sentence end. The first page (header, attendance) is skipped.
+    """
+    if not chain:
+        return []
+    ends = [h.start for h in chain[1:]] + [len(doc)]
+    taken = [(h.start, title_end(doc, h, min(h.line_end, end))) for h, end in zip(chain, ends, strict=True)]
+    out: list[tuple[int, int, str]] = []
+    offset, first = 0, True
+    for line in doc.split("\n"):
+        start, offset = offset, offset + len(line) + 1
+        if not line.strip():
+            continue
+        if first:
+            first = False
+            continue
+        if len(line) <= LONG_LINE or toc_span[0] <= start < toc_span[1]:
+            continue
+        match = SECTION_HEADING.search(line, 0, 100)
+        if not match:
+            continue
+        before = line[: match.start()].split()
+        if re.search(r"[.!?:]", line[: match.start()]) or len(before) > 8:
+            continue
+        if before and re.fullmatch(r"[a-zåäö]+,?", before[-1]):  # inside a sentence, not after a running header
+            continue
+        position = start + match.start()
+        index = bisect.bisect_right(taken, (position, len(doc) + 1)) - 1
+        if index >= 0 and taken[index][0] <= position < taken[index][1]:
+            continue
+        out.append((position, start + match.end(), match.group(1)))
+        report = REPORT_HEADING.match(line, match.end())
+        if report:
+            words = line[report.end() : report.end() + 300].split()
+            title = " ".join(cut_title(words))
+            title_start = start + report.end()
+            out.append((title_start, title_start + len(title), title))
+    return out
+
+
 def build_items(doc: str, chain: list[Heading], toc_chain: list[Heading], toc_span) -> tuple[list[dict], list[str]]:
-    """Items in document order, with TOC entries missing from the text added."""
+    """Items in document order, with TOC entries missing from the text and unnumbered sections added."""
     items = []
     closing_start = None
-    for index, heading in enumerate(chain):
-        if index + 1 < len(chain):
-            end = chain[index + 1].start
-        else:
-            end, closing_start = last_item_end(doc, heading)
+    sections = unnumbered_sections(doc, chain, toc_span)
+    bounds = sorted([h.start for h in chain] + [section[0] for section in sections])
+    last_start = bounds[-1] if bounds else None
+    last_end = len(doc)
+    if bounds:
+        last = next((h for h in chain if h.start == last_start), None)
+        if last is None:
+            section = next(s for s in sections if s[0] == last_start)
+            last = Heading(section[0], section[1], "0", True, section[1])
+        last_end, closing_start = last_item_end(doc, last)
+
+    def end_of(position: int) -> int:
+        index = bisect.bisect_right(bounds, position)
+        return bounds[index] if index < len(bounds) else last_end
+
+    for heading in chain:
+        end = end_of(heading.start)
         title = heading_title(doc, heading, end)
         body = doc[title_end(doc, heading, end) : end]
         items.append(make_item(heading.number, title, body))
@@ -159,10 +234,22 @@ def build_items(doc: str, chain: list[Heading], toc_chain: list[Heading], toc_sp
         entry = doc[title_end(doc, heading, end) : end]
         items.append(make_item(heading.number, heading_title(doc, heading, end), entry, agenda_only=True))
     items.sort(key=lambda item: number_key(item["number"]))
-    return items, closing_attachments(doc, closing_start)
+    if not sections:
+        return items, closing_attachments(doc, closing_start)
+    starts = [h.start for h in chain]
+    placed: dict[str | None, list[dict]] = {}
+    for position, body_start, title in sections:
+        index = bisect.bisect_left(starts, position)
+        after = chain[index - 1].number if index else None
+        placed.setdefault(after, []).append(make_item(None, title, doc[body_start : end_of(position)]))
+    ordered = placed.get(None, [])
+    for item in items:
+        ordered.append(item)
+        ordered += placed.get(item["number"], [])
+    return ordered, closing_attachments(doc, closing_start)
 
 
-def make_item(number: str, title: str, body: str, agenda_only: bool = False) -> dict:
+def make_item(number: str | None, title: str, body: str, agenda_only: bool = False) -> dict:
     """One item of the output; an item known only from the agenda keeps its presenters and attachments."""
     decisions = [] if agenda_only else content.decision_blocks(body)
     return {

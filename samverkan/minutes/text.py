@@ -9,7 +9,7 @@ MARKUP = re.compile(r"\*\*|</?i>|</?b>|\[([^\]\n]{0,300})\]\(#?[^)\n]{0,300}\)")
 # Signature captions, also as OCR writes them: letters split by spaces, l for t ("J usterandes si gn",
 # "Juslerandes", "Uldragsbeslyl-kande").
 SIGNATURE_WORDS = re.compile(
-    r"(?:J ?u ?[sl] ?[tl] ?e ?r ?a ?n ?d ?e ?s ?s ?i ?g ?n(?:atur)?|U[tl]drags\s{0,2}be\S{0,14}(?:\s\S{0,8}kande)?"
+    r"(?:J ?u ?[sl] ?[tl] ?e ?r ?a ?n ?d ?e ?(?:s ?)?s ?i ?g ?n(?:atur)?|U[tl]drags\s{0,2}be\S{0,14}(?:\s\S{0,8}kande)?"
     r"|Ju[sl][tl]erandes?(?!\s[a-zåäö])|Justierande)",
 )
 SIGNATURE_LINE = re.compile(
@@ -32,22 +32,27 @@ def normalise(text: str) -> str:
 
 
 def strip_page_numbers(lines: list[str]) -> list[str]:
-    """Drop a leading page number from long lines that hold one page each (PDF extraction)."""
+    """Drop a leading page number from lines that hold one page each (PDF extraction).
+
+    A long line loses a number close to its position. A short page (a § on a page of its own) loses
+    its number only when the page before lost one, the number is exactly its position and a § or item
+    number follows ("9 106 Title", "3 38 § 29 Title"), so a short numbered line is not mistaken for it.
+    """
     out = []
     index = 0
-    seen_page = False
+    previous_page = False
     for line in lines:
         if not line.strip():
             out.append(line)
             continue
         index += 1
         match = re.match(r"\s*(\d{1,3})\s+(?=\S)", line)
-        if match and len(line) > LONG_LINE and abs(int(match.group(1)) - index) <= 2:
+        page = bool(match) and len(line) > LONG_LINE and abs(int(match.group(1)) - index) <= 2
+        if match and not page and previous_page and int(match.group(1)) == index:
+            page = bool(re.match(r"(?:§|\d)", line[match.end() :]))
+        if page:
             line = line[match.end() :]
-            seen_page = True
-        elif match and seen_page and int(match.group(1)) == index:
-            # a short last page: its number continues the page numbers already seen
-            line = line[match.end() :]
+        previous_page = page
         out.append(line)
     return out
 

@@ -51,6 +51,13 @@ def can_edit_memberships(user, body) -> bool:
     return can_manage_area(user, body.area) or body.pk in scope_of(user).secretary_bodies
 
 
+def can_add_people(user, area) -> bool:
+    """Coordinators, and secretaries of a body in the area (so they can seat a newcomer)."""
+    if can_manage_area(user, area):
+        return True
+    return Body.objects.filter(area=area, pk__in=scope_of(user).secretary_bodies).exists()
+
+
 def can_see_staff_pages(user) -> bool:
     return scope_of(user).is_staff
 

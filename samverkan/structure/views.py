@@ -9,11 +9,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from samverkan.accounts.access import scope_of
 from samverkan.lib.history import history_rows
 from samverkan.lib.text import search_term
 from samverkan.structure import actions
-from samverkan.structure.access import can_edit_memberships, can_manage_area, can_see_contact_details
+from samverkan.structure.access import (
+    can_add_people,
+    can_edit_memberships,
+    can_manage_area,
+    can_see_contact_details,
+)
 from samverkan.structure.forms import BodyForm, EndMembershipForm, MembershipForm, PersonForm, PrincipalForm
 from samverkan.structure.models import Area, Body, Membership, Person, Principal
 
@@ -33,15 +37,10 @@ def _managed_area(request, slug):
     return area
 
 
-def _can_add_people(user, area):
-    scope = scope_of(user)
-    return can_manage_area(user, area) or Body.objects.filter(area=area, pk__in=scope.secretary_bodies).exists()
-
-
 def _form_page(request, form, title, cancel_url, saved_message, success_url, history=None):
     """Show a form, or save it through the action and go on; a wrong form saves nothing."""
     if request.method == "POST" and form.is_valid():
-        record = actions.save_record(form, request.user, reason=request.POST.get("change_reason", "")[:100])
+        record = actions.save_record(form, request.user, reason=search_term(request.POST.get("change_reason")))
         messages.success(request, saved_message)
         return redirect(success_url(record))
     status = 400 if request.method == "POST" else 200
@@ -174,7 +173,7 @@ def principal_edit(request, pk):
 @login_required
 def person_create(request, area):
     area = get_object_or_404(Area, slug=area)
-    if not _can_add_people(request.user, area):
+    if not can_add_people(request.user, area):
         raise PermissionDenied
     form = PersonForm(request.POST or None, area=area)
     manager = can_manage_area(request.user, area)

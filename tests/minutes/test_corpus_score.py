@@ -8,7 +8,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "minutes-import"
-MIN_SCORE = 0.87
+MIN_SCORE = 0.974
 
 
 @pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="corpus not available")

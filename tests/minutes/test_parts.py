@@ -5,7 +5,7 @@ import pytest
 from samverkan.minutes import MinutesError, parse_text, validate
 from samverkan.minutes.attendance import parse_attendance
 from samverkan.minutes.dates import find_dates, find_time_ranges
-from samverkan.minutes.decisions import assignments, decision_blocks, outcome, presenters, recommendations
+from samverkan.minutes.decisions import assignments, attachments, decision_blocks, outcome, presenters, recommendations
 from samverkan.minutes.header import (
     find_adjusters,
     find_body,
@@ -194,6 +194,8 @@ def test_short_last_page_loses_its_page_number():
     lines = prepare_lines(long_page + "\n2 " + "mer " * 30 + "\n3 17 Budget Kort sida")
     assert lines[2] == "17 Budget Kort sida"
     assert prepare_lines("3 äpplen köptes")[0] == "3 äpplen köptes"
+    # a short numbered line after a long one keeps its item number
+    assert prepare_lines("1 Mötets öppnande " + "text " * 30 + "\n2 Val av justerare")[1] == "2 Val av justerare"
 
 
 def test_printed_page_number_before_marked_heading():
@@ -234,6 +236,7 @@ def test_attachments_named_in_agenda_entries():
     )
     result = parse_text(text)
     assert [i["attachments"] for i in result["items"]] == [[], ["a) PM", "b) Rapport"], ["Underlag till yttrande"]]
+    assert attachments("Bilagan visar läget.\nBilaga: Karta", []) == ["Karta"]
 
 
 def test_truncated_members_heading():
@@ -252,3 +255,42 @@ def test_standard_title_ends_run_on_heading():
     result = parse_text(text)
     assert result["items"][0]["title"] == "Val av justerare"
     assert result["items"][1]["title"].startswith("Val av justerare och tid för justering")
+
+
+def test_unnumbered_standard_headings_at_page_top():
+    filler = "Punkten diskuterades ingående av gruppen och flera synpunkter framfördes under mötet. " * 2
+    text = (
+        "Minnesanteckningar Provgruppen Närvarande Ada Prov, Norrby Bo Test, Söderby " + filler + "\n"
+        "Minnesanteckningar Mötet öppnas Mötet öppnades av Ada Prov. " + filler + "2. Föregående möte Godkändes. "
+        "3. Val av justerare Bo Test valdes. " + filler + "\n"
+        "Provgruppen 2/ Rapporter Rapport från styrgruppens möte den 3 maj Anna Prov rapporterade. " + filler + "\n"
+    )
+    result = parse_text(text)
+    assert [(i["number"], i["title"]) for i in result["items"]] == [
+        (None, "Mötet öppnas"),
+        ("2", "Föregående möte"),
+        ("3", "Val av justerare"),
+        (None, "Rapporter"),
+        (None, "Rapport från styrgruppens möte den 3 maj"),
+    ]
+    assert validate(result) == []
+    # inside a sentence a standard phrase is no heading
+    assert [i["number"] for i in parse_text(text.replace("2/ Rapporter", "2/ om att Rapporter"))["items"]] == [
+        None,
+        "2",
+        "3",
+    ]
+
+
+def test_agenda_numbers_misread_by_ocr():
+    text = (
+        "Protokoll Provrådet\n"
+        "Innehållsförteckning 8 Mötets öppnande 9 Budget för nästa år med särskild inriktning på skolan "
+        "l 0 Nästa möte l l Övriga frågor Justerandes sign Utdragsbestyrkande\n"
+    )
+    result = parse_text(text)
+    assert [(i["number"], i["title"]) for i in result["items"]][-3:] == [
+        ("9", "Budget för nästa år med särskild inriktning på skolan"),
+        ("10", "Nästa möte"),
+        ("11", "Övriga frågor"),
+    ]
