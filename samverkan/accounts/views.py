@@ -1,13 +1,20 @@
 """The signed-in user's start page: what they may keep, and what needs attention."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from samverkan.accounts.access import scope_of
-from samverkan.structure.access import editable_bodies, managed_areas
+from samverkan.accounts.actions import grant_role, revoke_role
+from samverkan.accounts.forms import RoleForm
+from samverkan.accounts.models import Role
+from samverkan.structure.access import can_manage_area, editable_bodies, managed_areas
 from samverkan.structure.health import charter_problems
-from samverkan.structure.models import Principal
+from samverkan.structure.models import Area, Principal
 
 
 @login_required
@@ -34,3 +41,47 @@ def dashboard(request):
             "contact_for": contact_for,
         },
     )
+
+
+def _roles_in(area):
+    return (
+        Role.objects.filter(Q(area=area) | Q(body__area=area) | Q(principal__area=area))
+        .select_related("user", "area", "body", "principal")
+        .order_by("kind", "user__last_name", "user__username")
+    )
+
+
+def _may_change(user, role):
+    """Coordinators keep secretaries and contacts of their area; only administrators keep coordinators."""
+    if role.kind == Role.Kind.COORDINATOR:
+        return scope_of(user).is_admin
+    return True
+
+
+@login_required
+def roles(request, area):
+    area = get_object_or_404(Area, slug=area)
+    if not can_manage_area(request.user, area):
+        raise PermissionDenied
+    is_admin = scope_of(request.user).is_admin
+    form = RoleForm(request.POST or None, area=area, may_grant_coordinator=is_admin)
+    if request.method == "POST" and form.is_valid():
+        user = form.cleaned_data["username"]
+        role = grant_role(user, form.cleaned_data["kind"], form.scope(), request.user)
+        messages.success(request, _("%(user)s har fått rollen %(role)s.") % {"user": user, "role": role})
+        return redirect("roles", area.slug)
+    rows = [(role, _may_change(request.user, role)) for role in _roles_in(area)]
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/roles.html", {"area": area, "rows": rows, "form": form}, status=status)
+
+
+@login_required
+def role_revoke(request, pk):
+    role = get_object_or_404(Role.objects.select_related("area", "body__area", "principal__area", "user"), pk=pk)
+    area = role.area or (role.body.area if role.body else role.principal.area)
+    if not can_manage_area(request.user, area) or not _may_change(request.user, role):
+        raise PermissionDenied
+    if request.method == "POST":
+        revoke_role(role, request.user)
+        messages.success(request, _("Rollen är borttagen: %(role)s.") % {"role": role})
+    return redirect("roles", area.slug)

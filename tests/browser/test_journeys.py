@@ -96,4 +96,12 @@ def test_coordinator_keeps_the_structure(page, live_world):
     visit(page, reverse("portal:body", args=[w.area.slug, body.slug]))
     assert page.get_by_role("link", name="Maja Ledamot").is_visible()
     visit(page, reverse("structure:person", args=[w.area.slug, w.member_person.pk]))
+    # Appoint the outsider as secretary of the new body on the roles page.
+    visit(page, reverse("roles", args=[w.area.slug]))
+    page.get_by_label("Användarnamn").fill("outsider")
+    page.get_by_label("Roll", exact=True).select_option("secretary")
+    page.get_by_label("Organ (för sekreterare)").select_option(label="Nätverk för folkhälsa")
+    page.get_by_role("button", name="Ge rollen").click()
+    assert page.get_by_role("cell", name="Nätverk för folkhälsa").is_visible()
+    page.axe.check(page)
     assert len(page.axe.checked) >= 8
