@@ -1,0 +1,39 @@
+"""English is complete: every Swedish msgid has an English msgstr, nothing fuzzy, and the .mo matches the .po."""
+
+import gettext
+import re
+from pathlib import Path
+
+LOCALE = Path(__file__).resolve().parents[1] / "samverkan" / "locale" / "en" / "LC_MESSAGES"
+
+
+def _unquote(lines):
+    """The string of a .po field: its quoted lines joined, escapes resolved, as UTF-8 text."""
+    raw = "".join(re.findall(r'"(.*)"', lines))
+    return raw.encode().decode("unicode_escape").encode("latin-1").decode()
+
+
+def _entries():
+    text = (LOCALE / "django.po").read_text()
+    field = r'((?:".*"\n?)+)'
+    pattern = rf"^msgid {field}(?:msgid_plural {field})?msgstr(?:\[0\])? {field}"
+    for block in text.split("\n\n"):
+        found = re.search(pattern, block, re.M)
+        if found:
+            yield block, _unquote(found.group(1)), _unquote(found.group(3))
+
+
+def test_every_string_is_translated_and_none_is_fuzzy():
+    untranslated = [msgid for block, msgid, msgstr in _entries() if msgid and not msgstr]
+    fuzzy = [msgid for block, msgid, _ in _entries() if "fuzzy" in block.split("msgid")[0]]
+    assert not untranslated and not fuzzy, (untranslated, fuzzy)
+
+
+def test_compiled_catalogue_matches_the_source():
+    catalogue = gettext.GNUTranslations(open(LOCALE / "django.mo", "rb"))
+    stale = [
+        msgid
+        for block, msgid, msgstr in _entries()
+        if msgid and "msgid_plural" not in block and catalogue.gettext(msgid) != msgstr
+    ]
+    assert not stale, f"run compilemessages: {stale[:5]}"
