@@ -96,6 +96,17 @@ def test_coordinator_keeps_the_structure(page, live_world):
     visit(page, reverse("portal:body", args=[w.area.slug, body.slug]))
     assert page.get_by_role("link", name="Maja Ledamot").is_visible()
     visit(page, reverse("structure:person", args=[w.area.slug, w.member_person.pk]))
+    seat = w.forum.memberships.first()
+    for path in (
+        reverse("structure:principal", args=[w.town.pk]),
+        reverse("structure:principal_edit", args=[w.town.pk]),
+        reverse("structure:person_edit", args=[w.area.slug, w.member_person.pk]),
+        reverse("structure:membership_edit", args=[seat.pk]),
+        reverse("structure:body_edit", args=[w.forum.pk]),
+        reverse("structure:area", args=[w.area.slug]),
+        reverse("password_change"),
+    ):
+        visit(page, path)
     # Appoint the outsider as secretary of the new body on the roles page.
     visit(page, reverse("roles", args=[w.area.slug]))
     page.get_by_label("Användarnamn").fill("outsider")
