@@ -1,5 +1,5 @@
 # Samverkan: `make run` starts the portal with the demo county; `make test` runs every check.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 .PHONY: run test lint migrations-check test-sqlite test-postgres install clean
 
 $(BIN)/samverkan: pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "Needs $(PYTHON) (Python 3.11)"; exit 1; }
+	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "Samverkan needs Python 3.11 (found: $(PYTHON))"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
