@@ -11,7 +11,12 @@ LABEL_RE = re.compile(
 )
 END_RE = re.compile(
     r"(?i)(?<![\wåäö])(?:utses att justera|justerare|justering|justerat|underskrifter|paragrafer"
-    r"|vid protokollet|anslag|sekreterare\s*$)"
+    r"|vid protokollet|anslag|(?<![,\t] )(?<!,)sekreterare\s*$)|(?m:^)[ \t]*(?:mötes)?ordförande[ \t]*:"
+)
+# "Per Ek (S), ersättare för Eva Lund (S)" without parentheses: the replaced person is not attending.
+SUBSTITUTE_RE = re.compile(
+    r"(?i:,?[ \t]*(?:tjänstgörande[ \t]+)?(?:ersättare|tjänstgör|tjänstgörande)[ \t]+för)[ \t]+"
+    r"([A-ZÅÄÖ][\wåäöé-]+(?:[ \t][A-ZÅÄÖ][\wåäöé-]+){1,2})(?:[ \t]*\([A-ZÅÄÖ]{1,2}\))?"
 )
 ABSENT_RE = re.compile(r"(?i)anmält förhinder|har förhinder|frånvarande|förhindrad")
 MEMBER_HEADINGS = ("beslutande", "närvarande")
@@ -128,6 +133,7 @@ def parse_entries(text: str, group: str, status: str, principal: str | None) -> 
     people: list[dict] = []
     run: list[str] = []
     state = {"org_next": False, "tail": []}
+    text = SUBSTITUTE_RE.sub(lambda m: f" (ersättare för {m.group(1)})", text)
 
     def flush() -> None:
         if not run:
@@ -156,6 +162,9 @@ def parse_entries(text: str, group: str, status: str, principal: str | None) -> 
             flush()
             if token == "," and people:
                 state["org_next"] = True
+            elif token in ("\t", "\n") or token[:1].islower():
+                # a new table cell or line, or a function ("ordförande") filled the field after the comma
+                state["org_next"] = False
             elif token.upper() in PARTIES and people and token.isupper():
                 people[-1]["party"] = token
     flush()
@@ -174,6 +183,8 @@ def apply_parenthesis(people: list[dict], content: str) -> None:
         return
     elif re.match(r"(?i)ersättare för\s", content):
         person["substitute_for"] = content.split(" för ", 1)[1].strip() or None
+    elif content[:1].isupper() and not re.search(r"\d", content) and person["principal"] is None:
+        person["principal"] = content  # "(Forsby kommun)": the organisation written beside the name
     elif content:
         person["note"] = content
 

@@ -35,6 +35,12 @@ WORD_DATE = re.compile(
     r"(?<!\d)([1-9]|[12]\d|3[01])(?::e|:a)?\s{1,3}(" + MONTH_NAMES + r")\.?(?:\s{1,3}((?:19|20)\d\d))?(?![\wåäö])",
     re.IGNORECASE,
 )
+# "14-15 mars 2024": the first day of a range of days in one month.
+DAY_RANGE = re.compile(
+    r"(?<!\d)([1-9]|[12]\d|3[01])\s{0,2}[-–]\s{0,2}(?:[1-9]|[12]\d|3[01])\s{1,3}(" + MONTH_NAMES + r")\.?"
+    r"(?:\s{1,3}((?:19|20)\d\d))?(?![\wåäö])",
+    re.IGNORECASE,
+)
 TIME_RANGE = re.compile(
     r"(?<![\d.:/-])([01]?\d|2[0-3])(?:[.:]([0-5]\d))?\s{0,2}[-–—]\s{0,2}([01]?\d|2[0-3])(?:[.:]([0-5]\d))?(?![\d/-])"
 )
@@ -54,6 +60,10 @@ def find_dates(text: str, default_year: int | None = None) -> list[tuple[int, st
         year, month, day = (int(g) for g in match.groups())
         found.append((match.start(), iso(year, month, day)))
     for match in WORD_DATE.finditer(text):
+        day, month_name, year = match.groups()
+        year_value = int(year) if year else default_year
+        found.append((match.start(), iso(year_value, MONTHS[month_name.lower()], int(day))))
+    for match in DAY_RANGE.finditer(text):
         day, month_name, year = match.groups()
         year_value = int(year) if year else default_year
         found.append((match.start(), iso(year_value, MONTHS[month_name.lower()], int(day))))

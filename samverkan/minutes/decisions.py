@@ -14,7 +14,8 @@ INLINE_DECISION = re.compile(
     r"(?:(?<=\s)|^)(?:[\wåäöÅÄÖ-]+s\s+)?[Bb]eslut(?:\s*\d{1,2})?\s*:\s*|[\wåäöÅÄÖ-]+s\s+beslut\s+(?=[Aa]tt\s)"
 )
 REPORT_TO = re.compile(r"(?i)(?:åter)?rapporter\w*\s+till\s+([A-ZÅÄÖ][\wåäö-]+(?:\s[a-zåäö]+s?\s[\wåäö-]+)?)")
-BESLUTAR = re.compile(r"\bbeslutar\s*(?:att\b|:)")
+# "… beslutar att", also in the past tense and the passive of notes ("beslutade att", "Beslöts att").
+BESLUTAR = re.compile(r"\b(?:beslutar|beslutade|beslöt)\s*(?:att\b|:)|(?<![\wåäö])(?:Beslöts|Beslutades)\s+att\b")
 ATTACHMENT_LINE = re.compile(r"^(?:[-•*]\s*)?Bilaga\s+\S.{1,200}$")
 LIST_LABEL = re.compile(r"^Bilag(?:a|or)(?![\wåäö])\s*:?\s*(.*)$")
 # "… Bilagor: a) PM, b) Rapport" inside a run-on line (agenda entries, flattened pages).
@@ -40,9 +41,40 @@ def continues(previous: str, paragraph: str) -> bool:
     return bool(re.match(r"(?:att\s|samt\s|[-•*]\s|[\"”“])", paragraph))
 
 
+# A sentence line that may go on a decision written under a "Beslut" heading ("Förvaltningen får i uppdrag …").
+SENTENCE_LINE = re.compile(r"[A-ZÅÄÖ][^:\n]{10,600}[.!]")
+
+
+def goes_on(previous: str, paragraph: str, blank_before: bool) -> bool:
+    """True when a whole sentence on the next line, with no blank line between, still belongs to the decision."""
+    return (
+        not blank_before
+        and previous.rstrip().endswith(".")
+        and bool(SENTENCE_LINE.fullmatch(paragraph))
+        and not DECISION_LINE.match(paragraph)
+        and not ATTACHMENT_LINE.match(paragraph)
+        and not re.search(r"(?i)\b(?:reserver|protokollsanteckning|jäv\b|yrkande|yrkar)", paragraph)
+    )
+
+
+def blank_before_lines(body: str) -> set[str]:
+    """The paragraphs that follow a blank line (or open the text)."""
+    out: set[str] = set()
+    blank = True
+    for line in body.split("\n"):
+        if not line.strip():
+            blank = True
+            continue
+        if blank:
+            out.add(line.strip())
+        blank = False
+    return out
+
+
 def decision_blocks(body: str) -> list[str]:
     """The text of each decision in an item."""
     paras = paragraphs(body)
+    after_blank = blank_before_lines(body)
     blocks: list[str] = []
     index = 0
     while index < len(paras):
@@ -54,7 +86,13 @@ def decision_blocks(body: str) -> list[str]:
             if not block and index < len(paras):
                 block.append(paras[index])
                 index += 1
-            while index < len(paras) and continues(block[-1], paras[index]):
+            while index < len(paras) and (
+                continues(block[-1], paras[index])
+                or len(block) < 3
+                and not match.group(0).strip().endswith(":")
+                and not para[match.end() :].strip()
+                and goes_on(block[-1], paras[index], paras[index] in after_blank)
+            ):
                 block.append(paras[index])
                 index += 1
             blocks.append(clean_decision(" ".join(block)))
@@ -71,7 +109,8 @@ def inline_decisions(para: str) -> list[str]:
         return [clean_decision(para[match.end() :])]
     found = BESLUTAR.search(para)
     if found:
-        start = max(para.rfind(". ", max(0, found.start() - 200), found.start()) + 2, found.start() - 200, 0)
+        stop = para.rfind(". ", max(0, found.start() - 200), found.start())
+        start = stop + 2 if stop >= 0 else max(0, found.start() - 200)
         end = para.find(". ", found.end())
         return [clean_decision(para[start : end + 1 if end > 0 else len(para)])]
     return []
@@ -175,8 +214,8 @@ ASSIGN_PATTERNS = [
     re.compile(
         r"(?P<who>[A-ZÅÄÖ][^.;:]{0,80}?)\s+(?:får|ges|fick|gavs)\s+(?:[\wåäö]+\s+){0,2}i\s+uppdrag\s+(?:av\s+\S+\s+)?att\s+(?P<task>[^.]{3,400})"
     ),
-    re.compile(r"uppdrar\s+(?:åt|till|till\s+och\s+med)?\s*(?P<who>[^.;:]{2,80}?)\s+att\s+(?P<task>[^.]{3,400})"),
-    re.compile(r"\bger\s+(?P<who>[^.;:]{2,80}?)\s+i\s+uppdrag\s+att\s+(?P<task>[^.]{3,400})"),
+    re.compile(r"uppdrar?\s+(?:åt|till|till\s+och\s+med)?\s*(?P<who>[^.;:]{2,80}?)\s+att\s+(?P<task>[^.]{3,400})"),
+    re.compile(r"\bger?\s+(?P<who>[^.;:]{2,80}?)\s+i\s+uppdrag\s+att\s+(?P<task>[^.]{3,400})"),
 ]
 TITLES = re.compile(r"(?i)^(?:ordförande(?:n)?|sekreterare(?:n)?|vice ordförande|kommunchef|direktör)\s+")
 
@@ -191,6 +230,8 @@ def assignments(item_number: str | None, decisions: list[str], year: int | None)
                 if re.search(r"(?i)\bbeslutar\b", who):
                     who = re.split(r"(?i)beslutar(?:\s+att)?\s+", who)[-1]
                 task = re.sub(r"\s*(?:den\s+)?\d{1,2}\s+[a-zåäö]{3,9}(?:\s+\d{4})?", "", match.group("task")).strip()
+                task = re.split(r",\s*att\s", task)[0]  # the next att-clause is not part of the task
+                task = re.sub(r"\s+(?:senast|innan|före|inför)$", "", task)
                 rest = decision[match.start() :]
                 report = REPORT_TO.search(rest)
                 out.append(
@@ -211,11 +252,22 @@ def recommendations(item_number: str | None, decisions: list[str]) -> list[dict]
     """Att-clauses recommending the principals to decide."""
     out = []
     for decision in decisions:
-        clauses = re.split(r"(?:^|(?<=:)\s*|(?<=[.;])\s+|(?<=\bsamt)\s+)(?=att\s)", decision)
+        clauses = re.split(r"(?:^|(?<=:)\s*|(?<=[.;])\s+|(?<=\bsamt)\s+|(?<=\bbeslutar)\s+)(?=att\s)", decision)
+        found = False
         for clause in clauses:
             match = re.match(r"att\s+rekommendera\s+(.{3,200}?)\s+att\s", clause)
             if not match:
                 continue
             text = re.sub(r"\s+(?:samt|och)\s*$", "", clause.strip()).rstrip(" .,;")
             out.append({"item": item_number, "text": text, "addressees": match.group(1).strip()})
+            found = True
+        stated = None if found else RECOMMENDS.search(decision)
+        if stated:  # "Styrelsen rekommenderar medlemskommunerna att besluta att …": the whole sentence
+            stop = decision.rfind(". ", 0, stated.start())
+            end = decision.find(". ", stated.end())
+            text = decision[stop + 2 if stop >= 0 else 0 : end if end >= 0 else len(decision)].rstrip(" .,;")
+            out.append({"item": item_number, "text": text, "addressees": stated.group(1).strip()})
     return out
+
+
+RECOMMENDS = re.compile(r"\brekommenderar\s+([^.;:]{3,200}?)\s+att\s+(?:besluta|anta|fastställa|godkänna|teckna)\b")

@@ -22,6 +22,14 @@ RANGE_RE = re.compile(
     r"(?i)(?:paragrafer|§§|punkt(?:er)?|ärenden)\s*:?\s*(?:nr\s*)?§?\s*(\d{1,4})\s*[-–]\s*§?\s*(\d{1,4})(?!\d)"
 )
 
+# Lines of a header whose dates are not meeting days: adjustment, notice board, appeal.
+NOT_MEETING_DAY = re.compile(
+    r"(?i)[ \t]*(?:justeringens|justering|justerat|justeras|protokollet justerat|anslag|datum för anslag"
+    r"|överklag|sista dag)"
+)
+# A line that may name the body next to a line holding only the kind of document.
+BODY_LINE = re.compile(r"[A-ZÅÄÖ][\wåäöéÅÄÖ()-]*(?:[ ,][\wåäöéÅÄÖ()-]+){0,11}")
+
 
 def document_kind(header: str) -> str:
     """protokoll, anteckningar or other."""
@@ -36,6 +44,8 @@ def clean_body(text: str) -> str | None:
     text = re.split(r"\s(?:den\s)?\d{1,2}\s[a-zåäö]{3,9}\s\d{4}|\s\d{4}[- ]\d\d[- ]\d\d|\s\d{1,3}/\d{2}\b", text)[0]
     text = re.split(r"(?<![\wåäö])" + FIELD_LABELS + r"(?![\wåäö])|\bSida\b|\s\d{1,3}\s", text)[0]
     text = text.strip(" ,.:;-–\t")
+    if not re.search(r"[A-Za-zÅÄÖåäö]{3}", text):
+        return None
     return text or None
 
 
@@ -46,7 +56,7 @@ def find_body(header: str, doc: str) -> str | None:
     if named:
         return named
     lines = [line.strip() for line in header.split("\n") if line.strip()]
-    for line in lines[:30]:
+    for index, line in enumerate(lines[:30]):
         match = KIND_RE.search(line[:400])
         if not match:
             continue
@@ -55,6 +65,13 @@ def find_body(header: str, doc: str) -> str | None:
         genitive = re.match(r"(?i)från\s+([a-zåäö]+)s\s+(?:sammanträde|möte)", after)
         if genitive:
             return genitive.group(1).capitalize()
+        named_after = re.match(r"från\s+(?!\S*(?:möte|mötet|sammanträde)\b)([A-ZÅÄÖ].*)$", after)
+        if named_after and clean_body(named_after.group(1)):
+            return clean_body(named_after.group(1))
+        if not clean_body(after) and not before:
+            beside = body_beside(lines, index)
+            if beside:
+                return beside
         weak = re.match(r"(?i)från\s+\S*(?:möte|mötet|sammanträde)\b", after) or not after
         candidate = clean_body(after) if not weak else None
         if candidate and len(candidate) > 2 and not re.match(r"(?i)från\b", candidate):
@@ -67,6 +84,22 @@ def find_body(header: str, doc: str) -> str | None:
     return most_named_body(doc)
 
 
+def body_beside(lines: list[str], index: int) -> str | None:
+    """A body named on the line after (or before) a line that holds only the kind of document.
+
+    Letterheads in capitals ("ÖSTERVIKS KOMMUN") and labelled or dated lines are not body names.
+    """
+    for near in (index + 1, index - 1):
+        if not 0 <= near < len(lines):
+            continue
+        line = lines[near]
+        if line.isupper() or re.match(FIELD_LABELS + r"|Sammanträdes|Datum|Möte|Dag\b", line):
+            continue
+        if BODY_LINE.fullmatch(line) and not re.search(r"\d", line):
+            return clean_body(line)
+    return None
+
+
 def most_named_body(doc: str) -> str | None:
     """The body name used most often in the text (e.g. 'Hälsingerådet')."""
     counts = Counter(m.group(1) for m in BODY_SUFFIX.finditer(doc))
@@ -76,7 +109,10 @@ def most_named_body(doc: str) -> str | None:
 def meeting_dates(header: str) -> list[str]:
     """Every meeting day named in the header."""
     out: list[str] = []
-    for _, date in find_dates(header):
+    for position, date in find_dates(header):
+        line_start = header.rfind("\n", 0, position) + 1
+        if NOT_MEETING_DAY.match(header, line_start):
+            continue
         if date not in out and not date.startswith("XXXX"):
             out.append(date)
     return out
@@ -108,7 +144,7 @@ def find_location(header: str) -> str | None:
     if not value:
         value = field_value(header, r"Tid")
     if not value:
-        return None
+        return place_after_time(header)
     ranges = find_time_ranges(value)
     if ranges and re.search(r"(?i)möte\s*$", value[max(0, ranges[-1][0] - 8) : ranges[-1][0]]):
         value = re.sub(r"^[\d.:\s–-]+,?", "", value[ranges[-1][0] :])
@@ -118,6 +154,22 @@ def find_location(header: str) -> str | None:
     if not value or re.fullmatch(r"[\d\s.:–-]*", value):
         return None
     return value
+
+
+def place_after_time(header: str) -> str | None:
+    """An unlabelled place written after the date and time ('Möte den 3 maj 2031, kl. 9.00-11.00, Stadshuset')."""
+    for line in header.split("\n")[:12]:
+        ranges = find_time_ranges(line)
+        if not ranges or not find_dates(line):
+            continue
+        rest = TIME_RANGE_AT.sub("", line[ranges[-1][0] :], count=1)
+        match = re.match(r"\s*[,;]\s*(?:i\s+|på\s+)?([A-ZÅÄÖ][^\n]{2,120})$", rest)
+        if match:
+            return match.group(1).strip(" ,.;") or None
+    return None
+
+
+TIME_RANGE_AT = re.compile(r"^[\d.:]{1,5}\s{0,2}[-–—]\s{0,2}[\d.:]{1,5}")
 
 
 def paragraph_range(header: str) -> dict | None:
@@ -146,13 +198,23 @@ NAME = r"([A-ZÅÄÖ][\wåäö-]+(?: (?!" + CAPTIONS + r"\b)[A-ZÅÄÖ][\wåäö
 # A name followed by another role caption belongs to that caption ("Ordförande Per Ek Justerare" in a
 # signature block of "Name Role" pairs): the name must end at a word boundary before the check.
 ROLE_AFTER = r"(?![\wåäö-])(?!\s*" + CAPTIONS + r"\b)"
+# "Anna Berg (S), Norrby, ordförande", "Per Ek (Region X), sekreterare", "Eva Lund\tutredare, sekreterare":
+# a name, a party or organisation in parentheses, at most one more comma-separated field, then the role.
+LISTED_AS = r"(?: \([^()\n]{1,60}\))?(?:[,\t] ?[^,\n()\t]{2,40})?(?:[,\t] ?| \()"
+# Dotted leaders of a signature line ("Sekreterare ……………") between caption and name.
+LEADERS = r"[ \t]*(?:[.…_]{3,}[ \t]*)?:?\s+"
+# A caption with a colon, or a dotted signature line with the name under it, names its own person
+# even when another caption follows ("Ordförande: Eva Lund\nSekreterare: …").
+OWN_NAME = r"(?:[ \t]*:[ \t]*|[ \t]*[.…_]{3,}[ \t]*\n[ \t]*)" + NAME + r"(?![\wåäö-])"
 
 
 def find_chair(doc: str) -> str | None:
     """The person named as chair (ordförande)."""
     patterns = [
         NAME + r",? \(?(?:ordförande|ordf\.?)\)?(?![\wåäö])",
-        r"(?<!vice )(?:mötesordförande väljs|[Oo]rdförande(?:n)?)\s+" + NAME + ROLE_AFTER,
+        NAME + LISTED_AS + r"(?:ordförande|ordf\.?)(?![\wåäö])",
+        r"(?<![\wåäö])(?<!vice )(?:Mötesordförande|Ordförande)" + OWN_NAME,
+        r"(?<!vice )(?:mötesordförande väljs|[Oo]rdförande(?:n)?)" + LEADERS + NAME + ROLE_AFTER,
         NAME + r"\s{1,6}Ordförande\b",
     ]
     return first_role(doc, patterns, r"(?i)vice\s*$")
@@ -174,7 +236,9 @@ def find_secretary(doc: str) -> str | None:
     """The person named as secretary."""
     patterns = [
         r"([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2}),? \(?[Ss]ekreterare\)?(?![\wåäö])",
-        r"(?:Sekreterare|Vid protokollet)\s*:?\s+" + NAME + ROLE_AFTER,
+        NAME + LISTED_AS + r"sekreterare(?![\wåäö])",
+        r"(?<![\wåäö])(?:Sekreterare|Vid protokollet)" + OWN_NAME,
+        r"(?:Sekreterare|Vid protokollet)" + LEADERS + NAME + ROLE_AFTER,
         NAME + r"\s{1,6}Sekreterare\b",
     ]
     return first_role(doc, patterns)
@@ -185,7 +249,7 @@ def find_adjusters(doc: str, chair: str | None) -> list[str]:
     patterns = [
         r"(?i:utses att justera|justerare|justeras av)\s*:?\s+([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2})",
         r"([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2})(?: \([A-Za-z]{1,2}\))?,?(?: [A-ZÅÄÖ][\wåäö]+,)?"
-        r" (?:utsågs|utses|valdes|väljs) (?:att justera|till justerare|till att justera)",
+        r" (?:utsågs|utses|valdes|väljs) (?:att (?:jämte ordföranden )?justera|till justerare|till att justera)",
         r"utser ([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2})(?: \([A-Za-z]{1,2}\))? att\b[^.]{0,40}justera",
         r"([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2}),? [Jj]usterare\b",
     ]

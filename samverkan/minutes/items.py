@@ -14,7 +14,8 @@ PAGE_BEFORE = r"(?:\d{1,4}[ \t]+(?=§|[A-ZÅÄÖ]{2,4}[ \t]+\d))?"
 LINE_HEADING = re.compile(r"^[ \t]*" + PAGE_BEFORE + PREFIX + NUMBER + r"\.?[ \t]+" + TITLE_START)
 INLINE_HEADING = re.compile(r"(?<=[ \t])" + PREFIX + NUMBER + r"\.?[ \t]+" + TITLE_START)
 TOC_WORD = re.compile(
-    r"(?i)(?<![\w.])(?:innehållsförteckning|innehåll|utsänd dagordning|föredragningslista|dagordning)\b"
+    r"(?i)(?<![\w.])(?:innehållsförteckning|innehåll|utsänd dagordning|föredragningslista|dagordning|ärendelista"
+    r"|ärenden(?=[ \t]*\n))\b"
 )
 MAX_TITLE_WORDS = 14
 # The fixed opening and closing items of Swedish minutes; in run-on text such a title ends where the

@@ -59,6 +59,7 @@ GROUP_LABELS = [
     ("förhinder", None, "absent"),
     ("frånvarande", None, "absent"),
     ("närvarande", "narvarande", "present"),
+    ("deltagare", "narvarande", "present"),
 ]
 
 # Words that open a sentence or a label and so end a title or a run of names.

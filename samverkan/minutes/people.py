@@ -42,6 +42,8 @@ def split_run(words: list[str], org_first: bool = False) -> tuple[list[str], lis
     elif org_first and len(words) == 2 and not given:
         return words, []
     elif org_first and len(words) >= 3 and not given:
+        if words[0].lower() in ORG_WORDS:  # "…, Region Västra Lidan": an organisation, not a name
+            return words, []
         lead, words = words[:-2], words[-2:]
         given = []
     if words and words[0].lower() in ORG_WORDS and len(words) >= 2:

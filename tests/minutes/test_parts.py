@@ -294,3 +294,136 @@ def test_agenda_numbers_misread_by_ocr():
         ("10", "Nästa möte"),
         ("11", "Övriga frågor"),
     ]
+
+
+# Rules added for conventions outside the shared corpus (made-up snippets).
+
+
+def test_day_range_gives_both_days():
+    assert [d for _, d in find_dates("Datum: 7-8 oktober 2031")] == ["2031-10-07", "2031-10-08"]
+
+
+def test_adjustment_date_is_not_a_meeting_day():
+    from samverkan.minutes.header import meeting_dates
+
+    header = "Datum: den 4 mars 2031\nJusteringens plats och tid: Stadshuset, den 11 mars 2031\n"
+    assert meeting_dates(header) == ["2031-03-04"]
+
+
+def test_body_on_line_beside_kind_word():
+    assert find_body("NORRBY KOMMUN\nTeknikberedningen\nPROTOKOLL\nDatum: 2031-01-01\n", "") == "Teknikberedningen"
+    assert find_body("Minnesanteckningar\nNätverket för äldrefrågor i Norrby\nDatum: 2031-01-01", "") == (
+        "Nätverket för äldrefrågor i Norrby"
+    )
+    assert find_body("Protokoll 3/2031\nTid: kl. 9-10\n", "Testrådet Testrådet") != "3/2031"
+
+
+def test_body_after_anteckningar_fran():
+    assert find_body("Anteckningar från Samverkan Norrby länsgrupp\nPlats: Rum 1", "") == "Samverkan Norrby länsgrupp"
+
+
+def test_roles_with_party_organisation_and_leaders():
+    assert find_chair("Kim Provsson (S), Norrby, ordförande\nPer Test (M), vice ordförande\n") == "Kim Provsson"
+    assert find_chair("Per Test (M), vice ordförande\nOlle Testsson\n") is None
+    assert find_secretary("Eva Prov (Norrby kommun), sekreterare\n") == "Eva Prov"
+    assert find_secretary("Underskrifter\tSekreterare …………………\n\tEva Prov\n\tOrdförande …………\n") == "Eva Prov"
+    assert find_chair("Ordförande: Lena Lund\nSekreterare: Eva Prov\n") == "Lena Lund"
+    assert find_adjusters("Per Test valdes att jämte ordföranden justera protokollet.", "Lena Lund") == ["Per Test"]
+
+
+def test_unparenthesised_substitute_is_not_attending():
+    people = parse_attendance("Ledamöter\nKim Provsson (S), ersättare för Olle Testsson (S)\nPer Test (M)\n")
+    assert [p["name"] for p in people] == ["Kim Provsson", "Per Test"]
+    assert people[0]["substitute_for"] == "Olle Testsson"
+
+
+def test_deltagare_label_and_organisation_in_parentheses():
+    people = parse_attendance(
+        "Deltagare:\nKim Provsson (Norrby kommun), Per Test (Region Söder)\nFrånvarande:\nEva Prov\n"
+    )
+    assert [(p["name"], p["status"]) for p in people] == [
+        ("Kim Provsson", "present"),
+        ("Per Test", "present"),
+        ("Eva Prov", "absent"),
+    ]
+    assert people[0]["principal"] == "Norrby kommun"
+
+
+def test_listed_secretary_does_not_end_attendance():
+    people = parse_attendance("Övriga\nEva Prov, sekreterare\n\nAnmält förhinder: Per Test (M)\n")
+    assert [(p["name"], p["status"]) for p in people] == [("Eva Prov", "present"), ("Per Test", "absent")]
+
+
+def test_chair_caption_ends_attendance():
+    people = parse_attendance("Frånvarande:\nEva Prov\n\nOrdförande: Lena Lund\n")
+    assert [p["name"] for p in people] == ["Eva Prov"]
+
+
+def test_region_after_comma_is_an_organisation():
+    people = parse_attendance("Beslutande\nKim Provsson, Region Västra Söder\n")
+    assert [p["name"] for p in people] == ["Kim Provsson"]
+
+
+def test_inline_decision_keeps_first_letter():
+    assert decision_blocks("Gruppen beslutar att anta planen.") == ["Gruppen beslutar att anta planen."]
+
+
+def test_assignment_with_infinitive_verbs():
+    found = assignments("5", ["Nämnden beslutar att ge förvaltningen i uppdrag att ta fram en plan."], 2031)
+    assert found[0]["assignee"] == "förvaltningen"
+    found = assignments("6", ["Nämnden beslutar att uppdra åt kanslichefen att följa upp bidragen."], 2031)
+    assert found[0]["assignee"] == "kanslichefen"
+
+
+def test_recommendation_after_beslutar_and_rekommenderar():
+    found = recommendations("4", ["Rådet beslutar att rekommendera kommunerna att besluta att anta avtalet."])
+    assert found[0]["addressees"] == "kommunerna"
+    found = recommendations("5", ["Styrelsen rekommenderar medlemskommunerna att besluta att anta taxan."])
+    assert found[0]["addressees"] == "medlemskommunerna"
+    assert found[0]["text"] == "Styrelsen rekommenderar medlemskommunerna att besluta att anta taxan"
+
+
+def test_arenden_list_is_a_table_of_contents():
+    doc = (
+        "Protokoll Testrådet\nÄrenden\n§ 1 Öppnande\n§ 2 Budget\n\n"
+        "§ 1 Öppnande\nMötet öppnades.\n§ 2 Budget\nBeslut\nBudgeten antas.\n"
+    )
+    result = parse_text(doc)
+    assert [i["number"] for i in result["items"]] == ["1", "2"]
+    assert result["items"][1]["decisions"] == ["Budgeten antas."]
+
+
+def test_table_cell_after_function_is_a_new_person():
+    people = parse_attendance("Beslutande\tErsättare\nKim Provsson (S), ordförande\tOlle Testsson (S)\n")
+    assert [p["name"] for p in people] == ["Kim Provsson", "Olle Testsson"]
+
+
+def test_decision_under_heading_goes_on_with_next_sentence():
+    body = (
+        "Beslut\nNämnden beslutar att anta planen.\nKansliet får i uppdrag att ta fram en tidplan.\n"
+        "Reservation\nPer Test (M) reserverar sig.\n"
+    )
+    assert decision_blocks(body) == ["Nämnden beslutar att anta planen. Kansliet får i uppdrag att ta fram en tidplan."]
+    assert decision_blocks("Beslut\nNämnden beslutar att anta planen.\n\nEn ny fråga togs upp.\n") == [
+        "Nämnden beslutar att anta planen."
+    ]
+
+
+def test_place_after_date_and_time_without_label():
+    header = "Minnesanteckningar\nMöte den 3 maj 2031, klockan 9.00-11.00, Norrby stadshus, rum Ek\n"
+    assert find_location(header) == "Norrby stadshus, rum Ek"
+
+
+def test_past_tense_and_passive_decisions():
+    assert decision_blocks("Gruppen beslutade att anta planen.") == ["Gruppen beslutade att anta planen."]
+    assert decision_blocks("Beslöts att skicka förslaget vidare.") == ["Beslöts att skicka förslaget vidare."]
+
+
+def test_assignment_task_without_deadline_words():
+    found = assignments("5", ["Eva Prov ges i uppdrag att sammankalla gruppen senast den 3 maj 2031."], 2031)
+    assert found[0]["task"] == "sammankalla gruppen"
+    assert found[0]["due"] == "2031-05-03"
+
+
+def test_secretary_in_parentheses_after_organisation():
+    assert find_secretary("Namn\tOrganisation\nEva Prov\tNorrby kommun (sekreterare)\n") == "Eva Prov"
