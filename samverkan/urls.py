@@ -7,9 +7,11 @@ from samverkan.accounts.views import dashboard
 
 urlpatterns = [
     path("", include("samverkan.portal.urls")),
+    path("", include("samverkan.meetings.public_urls")),
     path("konto/", include("samverkan.accounts.urls")),
     path("hantera/", dashboard, name="dashboard"),
     path("hantera/", include("samverkan.structure.urls")),
+    path("hantera/", include("samverkan.meetings.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
