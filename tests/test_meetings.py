@@ -90,6 +90,8 @@ def test_secretary_creates_a_year_plan(client, world):
         ("2026-02-10\n2026-13-01", "Rad 2: ”2026-13-01” är inte ett datum"),
         ("2026-02-10\nnästa tisdag", "Rad 2: ”nästa tisdag” är inte ett datum"),
         ("2025-02-10", "Rad 1: 2025-02-10 ligger inte år 2026"),
+        ("2026-W07-2", "Rad 1: ”2026-W07-2” är inte ett datum"),
+        ("20260210", "Rad 1: ”20260210” är inte ett datum"),
         ("2026-02-10\n2026-02-10", "Rad 2: 2026-02-10 står redan på rad 1"),
         ("\n \n", "Mötesdatum:"),
     ],
@@ -200,3 +202,15 @@ def test_item_can_be_deferred_to_a_later_meeting_only(client, world):
     item.refresh_from_db()
     assert item.deferred_to == later
     assert "Flyttas" in client.get(reverse("meetings:meeting", args=[later.pk])).content.decode()
+
+
+def test_a_day_can_be_removed_but_not_the_last(client, world):
+    meeting = make_meeting(world.group, date(2026, 3, 1), date(2026, 3, 2))
+    first, second = meeting.days.all()
+    client.force_login(world.secretary)
+    assert client.get(reverse("meetings:day_remove", args=[first.pk])).status_code == 405
+    assert client.post(reverse("meetings:day_remove", args=[first.pk])).status_code == 302
+    response = client.post(reverse("meetings:day_remove", args=[second.pk]), follow=True)
+    assert "Ett möte måste ha minst en dag" in response.content.decode()
+    assert list(meeting.days.all()) == [second]
+    assert first.history.filter(history_type="-").get().history_user == world.secretary

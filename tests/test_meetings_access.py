@@ -84,6 +84,8 @@ def test_who_may_not_post_to_the_forums_meetings(client, world, planned, actor):
         (reverse("meetings:meeting_edit", args=[forum_meeting.pk]), {"status": "cancelled", "kind": "notes"}),
         (reverse("meetings:item_create", args=[forum_meeting.pk]), {"number": "7", "title": "Kapad"}),
         (reverse("meetings:take_up", args=[forum_meeting.pk, deferred.pk]), {}),
+        (reverse("meetings:day_create", args=[forum_meeting.pk]), {"date": "2026-03-03", "start": "09:00"}),
+        (reverse("meetings:day_remove", args=[forum_meeting.days.get().pk]), {}),
     ]
     before = (Meeting.objects.count(), AgendaItem.objects.count(), MeetingDay.objects.count())
     for url, data in posts:
@@ -126,6 +128,7 @@ def test_garbage_in_every_meeting_form_changes_nothing(client, world, planned, v
         "/hantera/organ/999999/moten/",
         "/hantera/organ/999999/moten/arsplan/",
         "/hantera/motesdag/999999/andra/",
+        "/hantera/motesdag/999999/ta-bort/",
         "/hantera/arende/999999/andra/",
         "/hantera/moten/1/bordlagda/999999/",
         "/hantera/moten/99999999999999999999999/",
@@ -146,3 +149,24 @@ def test_odd_addresses_answer_404(client, world, planned, path):
 def test_a_meeting_is_only_found_under_its_own_area(client, world, planned):
     assert client.get(reverse("calendar:meeting", args=["annat", planned["forum"].pk])).status_code == 404
     assert client.get(reverse("calendar:meeting", args=["testlan", planned["forum"].pk])).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["list", "meeting"])
+def test_staff_meeting_pages_have_a_constant_number_of_queries(client, world, planned, queries, page):
+    first = planned["group"]
+    make_item(make_meeting(world.group, date(2026, 2, 1)), "1", "Bordlagt", outcome="deferred")
+    url = (
+        reverse("meetings:list", args=[world.group.pk])
+        if page == "list"
+        else reverse("meetings:meeting", args=[first.pk])
+    )
+
+    def grow():
+        for n in range(2, 10):
+            make_item(first, str(n), f"Punkt {n}", outcome="deferred")
+            later = make_meeting(world.group, date(2026, 4, n), date(2026, 5, n))
+            make_item(later, "1", "Fortsätter", continues=first.items.first())
+        make_item(make_meeting(world.group, date(2026, 2, 2)), "1", "Bordlagt igen", outcome="deferred")
+
+    client.force_login(world.secretary)
+    queries.assert_constant(client, url, grow)

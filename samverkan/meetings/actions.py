@@ -61,3 +61,16 @@ def take_up_deferred_item(deferred, meeting, number, user):
         visibility=deferred.visibility,
         continues=deferred,
     )
+
+
+class LastDay(Exception):
+    """A meeting must keep at least one day; cancel it instead."""
+
+
+@transaction.atomic
+def remove_day(day, user):
+    meeting = Meeting.objects.select_for_update().get(pk=day.meeting_id)
+    if meeting.days.count() < 2:
+        raise LastDay
+    day._history_user = user
+    day.delete()

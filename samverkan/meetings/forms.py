@@ -1,5 +1,6 @@
 """Staff forms for meetings: the year plan, a meeting, its days and its agenda items."""
 
+import re
 from datetime import date
 
 from django import forms
@@ -12,6 +13,7 @@ from samverkan.structure.models import Visibility
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 MAX_PLAN_LINES = 60
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
 class YearPlanForm(forms.Form):
@@ -57,7 +59,7 @@ class YearPlanForm(forms.Form):
             if not line:
                 continue
             try:
-                day = date.fromisoformat(line) if len(line) == 10 else None
+                day = date.fromisoformat(line) if ISO_DATE.match(line) else None
             except ValueError:
                 day = None
             shown = "".join(ch for ch in line[:20] if ch.isprintable())

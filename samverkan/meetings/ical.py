@@ -35,10 +35,10 @@ def calendar_of(meetings, name, absolute):
             if meeting.is_cancelled:
                 summary = f"INSTÄLLT: {summary}"
             event.add("summary", summary)
-            start = datetime.combine(day.date, day.start, tzinfo=zone)
-            event.add("dtstart", start)
+            # Times in UTC: every client converts them, and no VTIMEZONE with an end date is needed.
+            event.add("dtstart", datetime.combine(day.date, day.start, tzinfo=zone).astimezone(UTC))
             if day.end:
-                event.add("dtend", datetime.combine(day.date, day.end, tzinfo=zone))
+                event.add("dtend", datetime.combine(day.date, day.end, tzinfo=zone).astimezone(UTC))
             if meeting.place:
                 event.add("location", meeting.place)
             changed = max(meeting.modified, day.modified).astimezone(UTC).replace(microsecond=0)
@@ -48,5 +48,4 @@ def calendar_of(meetings, name, absolute):
             event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
             event.add("url", absolute(meeting.get_absolute_url()))
             cal.add_component(event)
-    cal.add_missing_timezones()
     return cal.to_ical()

@@ -12,5 +12,6 @@ urlpatterns = [
     path("moten/<int:pk>/arende/nytt/", views.item_create, name="item_create"),
     path("moten/<int:pk>/bordlagda/<int:item>/", views.take_up, name="take_up"),
     path("motesdag/<int:pk>/andra/", views.day_edit, name="day_edit"),
+    path("motesdag/<int:pk>/ta-bort/", views.day_remove, name="day_remove"),
     path("arende/<int:pk>/andra/", views.item_edit, name="item_edit"),
 ]

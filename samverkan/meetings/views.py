@@ -195,6 +195,19 @@ def day_edit(request, pk):
     )
 
 
+@login_required
+@require_POST
+def day_remove(request, pk):
+    day = get_object_or_404(MeetingDay, pk=pk)
+    meeting = _planned_meeting(request, day.meeting_id)
+    try:
+        actions.remove_day(day, request.user)
+        messages.success(request, _("Mötesdagen %(date)s är borttagen.") % {"date": day.date.isoformat()})
+    except actions.LastDay:
+        messages.error(request, _("Ett möte måste ha minst en dag. Ställ in mötet i stället. Inget har ändrats."))
+    return redirect(url("meeting", meeting.pk))
+
+
 def _later_meetings(meeting):
     later = Meeting.objects.with_first_day().filter(body_id=meeting.body_id).exclude(pk=meeting.pk)
     if meeting.first_day is not None:
