@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "simple_history",
     "samverkan.accounts",
     "samverkan.structure",
+    "samverkan.meetings",
     "samverkan.portal",
     "samverkan.demo",
 ]

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 import pytest
 
 from samverkan.demo.county import build_demo
+from samverkan.meetings.models import AgendaItem
 from samverkan.structure.models import Body, Person
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -36,6 +37,9 @@ def test_every_public_page_answers_and_leaks_nothing(client, demo):
     hidden_people = [p for p in Person.objects.all() if not p.memberships.filter(body__visibility="public").exists()]
     assert hidden_people, "the demo must have people seated only in internal bodies"
     forbidden = [b.name for b in internal] + [p.name for p in hidden_people]
+    hidden_items = AgendaItem.objects.exclude(visibility="public")
+    assert hidden_items.exists(), "the demo must have internal or confidential agenda items"
+    forbidden += list(hidden_items.values_list("title", flat=True).distinct())
 
     seen, queue = set(), deque(["/"])
     while queue:

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from samverkan.accounts.models import Role
 from samverkan.demo.county import DEMO_LOGINS, DEMO_PASSWORD, build_demo
+from samverkan.meetings.models import AgendaItem, Meeting
 from samverkan.structure.health import charter_problems
 from samverkan.structure.models import Area, Body, Membership, Person, Principal, Visibility
 
@@ -44,6 +45,8 @@ def test_counts_are_in_the_intended_ranges(area):
 def test_the_same_data_every_run(area):
     names = sorted(Person.objects.values_list("first_name", "last_name", "email", "phone"))
     bodies = sorted(Body.objects.values_list("name", "rules_next_review"))
+    meetings = sorted(Meeting.objects.values_list("body__name", "days__date", "status"))
+    Meeting.objects.all().delete()
     Membership.objects.all().delete()
     Role.objects.all().delete()
     Person.objects.all().delete()
@@ -54,6 +57,7 @@ def test_the_same_data_every_run(area):
     build_demo(today=TODAY)
     assert sorted(Person.objects.values_list("first_name", "last_name", "email", "phone")) == names
     assert sorted(Body.objects.values_list("name", "rules_next_review")) == bodies
+    assert sorted(Meeting.objects.values_list("body__name", "days__date", "status")) == meetings
 
 
 @pytest.mark.django_db
@@ -194,3 +198,16 @@ def test_command_leaves_another_area_alone_unless_forced():
     assert Area.objects.count() == 1
     call_command("demo", "--force", stdout=StringIO())
     assert Area.objects.filter(slug="norrlanda").exists()
+
+
+@pytest.mark.django_db
+def test_every_public_body_has_a_year_of_meetings(area):
+    for body in area.bodies.filter(visibility=Visibility.PUBLIC, dissolved__isnull=True):
+        meetings = Meeting.objects.filter(body=body).with_first_day()
+        assert meetings.filter(first_day__lt=TODAY, status="held").exists(), body
+        assert meetings.filter(first_day__gte=TODAY).exclude(status="held").exists(), body
+        assert AgendaItem.objects.filter(meeting__body=body).count() >= 3 * meetings.count(), body
+    assert not Meeting.objects.filter(body__visibility=Visibility.INTERNAL).exists()
+    assert Meeting.objects.filter(status="cancelled").count() == 1
+    assert AgendaItem.objects.filter(outcome="deferred").count() == 1
+    assert AgendaItem.objects.filter(visibility="confidential").exists()

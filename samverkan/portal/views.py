@@ -4,9 +4,11 @@ from itertools import groupby
 
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.meetings.public import body_calendar, feed_links
 from samverkan.portal.structure_map import BOX_H, BOX_W, layout_map
 from samverkan.structure.access import (
     can_edit_memberships,
@@ -73,6 +75,7 @@ def body(request, area, body):
     )
     by_principal = [(key, list(group)) for key, group in groupby(seats, key=lambda m: m.principal)]
     visible_ids = set(seen.filter(area=body.area).values_list("pk", flat=True))
+    coming, past = body_calendar(request.user, body)
     return render(
         request,
         "portal/body.html",
@@ -87,6 +90,9 @@ def body(request, area, body):
             "prepares_for": seen.filter(prepared_by=body).select_related("area").order_by("name"),
             "rules_overdue": body.rules_overdue(),
             "can_edit": can_edit_memberships(request.user, body),
+            "coming": coming,
+            "past": past,
+            "feed": feed_links(request, reverse("calendar:body_ical", args=[body.area.slug, body.slug])),
             "crumbs": [(body.area.get_absolute_url(), body.area.name), (None, body.name)],
         },
     )

@@ -1,0 +1,55 @@
+"""Who may see and plan meetings, and which agenda items they may read. Pages and feeds use these."""
+
+from django.db.models import Q
+
+from samverkan.accounts.access import scope_of
+from samverkan.meetings.models import AgendaItem, Meeting
+from samverkan.structure.access import can_edit_memberships, visible_bodies
+from samverkan.structure.models import Visibility
+
+
+def visible_meetings(user):
+    """Public meetings of bodies the user may see; internal meetings for the body's members and staff."""
+    scope = scope_of(user)
+    meetings = Meeting.objects.filter(body__in=visible_bodies(user))
+    if scope.is_admin:
+        return meetings
+    rule = Q(visibility=Visibility.PUBLIC)
+    if scope.is_anyone:
+        rule |= Q(body__area_id__in=scope.coordinator_areas)
+        rule |= Q(body_id__in=scope.secretary_bodies | scope.member_bodies)
+    return meetings.filter(rule)
+
+
+def public_meetings():
+    """What a feed may carry: public meetings of public bodies, whoever asks."""
+    return Meeting.objects.filter(visibility=Visibility.PUBLIC, body__visibility=Visibility.PUBLIC)
+
+
+def can_plan_meetings(user, body) -> bool:
+    """The body's secretary, the area's coordinators and administrators plan meetings and agendas."""
+    return can_edit_memberships(user, body)
+
+
+def can_read_internal(user, body) -> bool:
+    scope = scope_of(user)
+    return (
+        scope.is_admin
+        or body.area_id in scope.coordinator_areas
+        or body.pk in scope.secretary_bodies
+        or body.pk in scope.member_bodies
+    )
+
+
+def can_read_confidential(user, body) -> bool:
+    # There are no named readers yet, so only the people who keep the body's records (the stricter choice).
+    scope = scope_of(user)
+    return scope.is_admin or body.area_id in scope.coordinator_areas or body.pk in scope.secretary_bodies
+
+
+def can_read_item(user, item, body) -> bool:
+    if item.visibility == AgendaItem.Visibility.PUBLIC:
+        return True
+    if item.visibility == AgendaItem.Visibility.INTERNAL:
+        return can_read_internal(user, body)
+    return can_read_confidential(user, body)

@@ -1,0 +1,100 @@
+"""The public side of meetings: calendars per area and body, a meeting page, and iCal feeds."""
+
+from django.db.models import Max, Min
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.meetings.access import can_read_item, public_meetings, visible_meetings
+from samverkan.meetings.ical import calendar_of
+from samverkan.meetings.models import AgendaItem
+from samverkan.structure.models import Area, Body, Visibility
+
+PAST_SHOWN = 50
+
+
+def calendar_of_meetings(meetings):
+    """Coming and past meetings (days prefetched), as two lists: soonest first, latest first."""
+    today = timezone.localdate()
+    meetings = (
+        meetings.annotate(first_day=Min("days__date"), last_day=Max("days__date"))
+        .filter(first_day__isnull=False)
+        .select_related("body__area")
+        .prefetch_related("days")
+    )
+    coming = list(meetings.filter(last_day__gte=today).order_by("first_day", "pk"))
+    past = list(meetings.filter(last_day__lt=today).order_by("-first_day", "-pk")[:PAST_SHOWN])
+    return coming, past
+
+
+def feed_links(request, path):
+    https = request.build_absolute_uri(path)
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+
+
+def area_calendar(request, area):
+    area = get_object_or_404(Area, slug=area)
+    coming, past = calendar_of_meetings(visible_meetings(request.user).filter(body__area=area))
+    return render(
+        request,
+        "meetings/public/area.html",
+        {
+            "area": area,
+            "coming": coming,
+            "past": past,
+            "feed": feed_links(request, f"/omrade/{area.slug}/moten.ics"),
+            "crumbs": [(area.get_absolute_url(), area.name), (None, _("Möten"))],
+        },
+    )
+
+
+def body_calendar(user, body):
+    """Coming and past meetings for the body's public page."""
+    return calendar_of_meetings(visible_meetings(user).filter(body=body))
+
+
+def meeting(request, area, pk):
+    meeting = get_object_or_404(
+        visible_meetings(request.user).with_first_day().select_related("body__area"), pk=pk, body__area__slug=area
+    )
+    body = meeting.body
+    items = [
+        (item, can_read_item(request.user, item, body))
+        for item in meeting.items.select_related("continues__meeting__body__area", "deferred_to__body__area")
+    ]
+    return render(
+        request,
+        "meetings/public/meeting.html",
+        {
+            "meeting": meeting,
+            "body": body,
+            "area": body.area,
+            "days": meeting.days.all(),
+            "items": items,
+            "Item": AgendaItem,
+            "crumbs": [
+                (body.area.get_absolute_url(), body.area.name),
+                (body.get_absolute_url(), body.name),
+                (None, str(meeting.first_day or _("Möte"))),
+            ],
+        },
+    )
+
+
+def _ical_response(request, meetings, name, filename):
+    meetings = meetings.select_related("body__area").prefetch_related("days").order_by("pk")
+    response = HttpResponse(calendar_of(meetings, name, request.build_absolute_uri), content_type="text/calendar")
+    response["Content-Type"] = "text/calendar; charset=utf-8"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def area_ical(request, area):
+    area = get_object_or_404(Area, slug=area)
+    return _ical_response(request, public_meetings().filter(body__area=area), area.name, f"{area.slug}.ics")
+
+
+def body_ical(request, area, body):
+    body = get_object_or_404(Body, area__slug=area, slug=body, visibility=Visibility.PUBLIC)
+    return _ical_response(request, public_meetings().filter(body=body), body.name, f"{body.slug}.ics")

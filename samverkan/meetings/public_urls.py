@@ -1,0 +1,11 @@
+from django.urls import path
+
+from samverkan.meetings import public
+
+app_name = "calendar"
+urlpatterns = [
+    path("omrade/<slug:area>/moten/", public.area_calendar, name="area"),
+    path("omrade/<slug:area>/moten.ics", public.area_ical, name="area_ical"),
+    path("omrade/<slug:area>/moten/<int:pk>/", public.meeting, name="meeting"),
+    path("omrade/<slug:area>/organ/<slug:body>/moten.ics", public.body_ical, name="body_ical"),
+]

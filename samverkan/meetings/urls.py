@@ -1,0 +1,17 @@
+from django.urls import path
+
+from samverkan.meetings import views
+
+app_name = "meetings"
+urlpatterns = [
+    path("organ/<int:pk>/moten/", views.meeting_list, name="list"),
+    path("organ/<int:pk>/moten/arsplan/", views.year_plan, name="year_plan"),
+    path("moten/<int:pk>/", views.meeting, name="meeting"),
+    path("moten/<int:pk>/andra/", views.meeting_edit, name="meeting_edit"),
+    path("moten/<int:pk>/dag/ny/", views.day_create, name="day_create"),
+    path("moten/<int:pk>/arende/nytt/", views.item_create, name="item_create"),
+    path("moten/<int:pk>/bordlagda/<int:item>/", views.take_up, name="take_up"),
+    path("motesdag/<int:pk>/andra/", views.day_edit, name="day_edit"),
+    path("motesdag/<int:pk>/ta-bort/", views.day_remove, name="day_remove"),
+    path("arende/<int:pk>/andra/", views.item_edit, name="item_edit"),
+]
