@@ -2,21 +2,8 @@
 
 from django.db import transaction
 from django.db.models import Max
-from simple_history.utils import update_change_reason
 
 from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
-
-
-@transaction.atomic
-def save_record(form, user, reason=""):
-    """Save a validated staff form; the history row names the user and, when given, why."""
-    record = form.save(commit=False)
-    record._history_user = user
-    record.save()
-    form.save_m2m()
-    if reason:
-        update_change_reason(record, reason)
-    return record
 
 
 @transaction.atomic

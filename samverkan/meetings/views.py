@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samverkan.lib.forms import form_page
 from samverkan.lib.history import history_rows
 from samverkan.meetings import actions
 from samverkan.meetings.access import can_plan_meetings
@@ -35,27 +36,6 @@ def _planned_meeting(request, pk):
     if not can_plan_meetings(request.user, meeting.body):
         raise PermissionDenied
     return meeting
-
-
-def _form_page(request, form, title, cancel_url, saved_message, success_url, history=None):
-    """Show a form, or save it through the action and go on; a wrong form saves nothing."""
-    if request.method == "POST" and form.is_valid():
-        record = actions.save_record(form, request.user, reason=request.POST.get("change_reason", "")[:100])
-        messages.success(request, saved_message)
-        return redirect(success_url(record))
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "structure/form.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": cancel_url,
-            "reason_field": bool(form.instance.pk),
-            "history": history,
-        },
-        status=status,
-    )
 
 
 def body_meetings(meetings):
@@ -155,7 +135,7 @@ def meeting(request, pk):
 def meeting_edit(request, pk):
     meeting = _planned_meeting(request, pk)
     form = MeetingForm(request.POST or None, instance=meeting)
-    return _form_page(
+    return form_page(
         request,
         form,
         _("Ändra mötet"),
@@ -169,7 +149,7 @@ def meeting_edit(request, pk):
 def day_create(request, pk):
     meeting = _planned_meeting(request, pk)
     form = MeetingDayForm(request.POST or None, meeting=meeting)
-    return _form_page(
+    return form_page(
         request,
         form,
         _("Ny mötesdag"),
@@ -184,7 +164,7 @@ def day_edit(request, pk):
     day = get_object_or_404(MeetingDay, pk=pk)
     meeting = _planned_meeting(request, day.meeting_id)
     form = MeetingDayForm(request.POST or None, instance=day, meeting=meeting)
-    return _form_page(
+    return form_page(
         request,
         form,
         _("Ändra mötesdag"),
@@ -225,7 +205,7 @@ def item_create(request, pk):
         later_meetings=_later_meetings(meeting),
         initial={"number": propose_number(meeting), "position": (last or 0) + 1},
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         _("Nytt ärende"),
@@ -240,7 +220,7 @@ def item_edit(request, pk):
     item = get_object_or_404(AgendaItem, pk=pk)
     meeting = _planned_meeting(request, item.meeting_id)
     form = AgendaItemForm(request.POST or None, instance=item, meeting=meeting, later_meetings=_later_meetings(meeting))
-    return _form_page(
+    return form_page(
         request,
         form,
         _("Ändra ärende %(number)s") % {"number": item.number},

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from samverkan.lib.forms import form_page
 from samverkan.lib.history import history_rows
 from samverkan.lib.text import search_term
 from samverkan.structure import actions
@@ -35,27 +36,6 @@ def _managed_area(request, slug):
     if not can_manage_area(request.user, area):
         raise PermissionDenied
     return area
-
-
-def _form_page(request, form, title, cancel_url, saved_message, success_url, history=None):
-    """Show a form, or save it through the action and go on; a wrong form saves nothing."""
-    if request.method == "POST" and form.is_valid():
-        record = actions.save_record(form, request.user, reason=search_term(request.POST.get("change_reason")))
-        messages.success(request, saved_message)
-        return redirect(success_url(record))
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "structure/form.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": cancel_url,
-            "reason_field": bool(form.instance.pk),
-            "history": history,
-        },
-        status=status,
-    )
 
 
 @login_required
@@ -85,7 +65,7 @@ def area(request, area):
 def body_create(request, area):
     area = _managed_area(request, area)
     form = BodyForm(request.POST or None, area=area)
-    return _form_page(
+    return form_page(
         request,
         form,
         _("Nytt samverkansorgan i %(area)s") % {"area": area},
@@ -122,7 +102,7 @@ def body_edit(request, pk):
     if not can_manage_area(request.user, body.area):
         raise PermissionDenied
     form = BodyForm(request.POST or None, instance=body, area=body.area)
-    return _form_page(
+    return form_page(
         request,
         form,
         _("Ändra %(name)s") % {"name": body.name},
@@ -136,7 +116,7 @@ def body_edit(request, pk):
 def principal_create(request, area):
     area = _managed_area(request, area)
     form = PrincipalForm(request.POST or None, area=area)
-    return _form_page(
+    return form_page(
         request,
         form,
         _("Ny huvudman i %(area)s") % {"area": area},
@@ -160,7 +140,7 @@ def principal_edit(request, pk):
     if not can_manage_area(request.user, principal.area):
         raise PermissionDenied
     form = PrincipalForm(request.POST or None, instance=principal, area=principal.area)
-    return _form_page(
+    return form_page(
         request,
         form,
         _("Ändra %(name)s") % {"name": principal.name},
@@ -177,7 +157,7 @@ def person_create(request, area):
         raise PermissionDenied
     form = PersonForm(request.POST or None, area=area)
     manager = can_manage_area(request.user, area)
-    return _form_page(
+    return form_page(
         request,
         form,
         _("Ny person i %(area)s") % {"area": area},
@@ -216,7 +196,7 @@ def person(request, area, pk):
 def person_edit(request, area, pk):
     area, person = _managed_person(request, area, pk)
     form = PersonForm(request.POST or None, instance=person, area=area)
-    return _form_page(
+    return form_page(
         request,
         form,
         _("Ändra %(name)s") % {"name": person.name},
@@ -237,7 +217,7 @@ def _editable_body(request, pk):
 def membership_create(request, pk):
     body = _editable_body(request, pk)
     form = MembershipForm(request.POST or None, body=body)
-    return _form_page(
+    return form_page(
         request,
         form,
         _("Nytt uppdrag i %(body)s") % {"body": body.name},
@@ -252,7 +232,7 @@ def membership_edit(request, pk):
     membership = get_object_or_404(Membership.objects.select_related("body__area", "person"), pk=pk)
     body = _editable_body(request, membership.body_id)
     form = MembershipForm(request.POST or None, instance=membership, body=body)
-    return _form_page(
+    return form_page(
         request,
         form,
         _("Ändra uppdrag: %(name)s") % {"name": membership.person.name},
