@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "samverkan.accounts",
     "samverkan.structure",
     "samverkan.meetings",
+    "samverkan.followthrough",
     "samverkan.portal",
     "samverkan.demo",
 ]

@@ -1,5 +1,6 @@
 """Meetings of the bodies: their days, places and agendas."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Min
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from samverkan.structure.models import Body, Visibility
+from samverkan.structure.models import Body, Person, Principal, Visibility
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -44,6 +45,19 @@ class Meeting(models.Model):
     plan_year = models.PositiveSmallIntegerField(
         _("årsplan"), null=True, blank=True, help_text=_("Året i den årsplan som skapade mötet.")
     )
+    # The people named in the minutes' header and signature block.
+    chair = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("ordförande")
+    )
+    secretary = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("sekreterare")
+    )
+    # Set by the workflow, never by hand: when the invitation went out, when the last signature locked the
+    # minutes, the date of the notice of adjustment (anslag), and when the minutes were published.
+    invited_at = models.DateTimeField(_("kallelse skickad"), null=True, blank=True, editable=False)
+    locked_at = models.DateTimeField(_("låst"), null=True, blank=True, editable=False)
+    notice_date = models.DateField(_("anslagsdatum"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("publicerat"), null=True, blank=True, editable=False)
     modified = models.DateTimeField(_("senast ändrat"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["modified"])
     objects = MeetingQuerySet.as_manager()
@@ -66,6 +80,11 @@ class Meeting(models.Model):
     @property
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
+
+    @property
+    def is_locked(self):
+        """Adjusted minutes are locked: a correction is a new MinutesVersion, never an edit."""
+        return self.locked_at is not None
 
     def allowed_statuses(self):
         """Where the meeting may go from here: stay, take the next step, be cancelled before it is held,
@@ -146,6 +165,20 @@ class AgendaItem(models.Model):
     background = models.TextField(_("bakgrund"), blank=True)
     visibility = models.CharField(_("synlighet"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
     outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices, blank=True, default="")
+    minutes = models.TextField(_("protokollstext"), blank=True, help_text=_("Vad som sades och redovisades."))
+    decision = models.TextField(
+        _("beslut"),
+        blank=True,
+        help_text=_("En att-sats per rad, t.ex. ”att godkänna rapporten”."),
+    )
+    matter = models.ForeignKey(
+        "followthrough.Matter",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("ärende (diarienummer)"),
+    )
     deferred_to = models.ForeignKey(
         Meeting,
         on_delete=models.SET_NULL,
@@ -195,3 +228,209 @@ class AgendaItem(models.Model):
 
     def validate_constraints(self, exclude=None):
         pass
+
+
+class Attendance(models.Model):
+    """Who took part in a meeting, in which group, and whether all of it."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Närvarande")
+        ABSENT_NOTICE = "absent_notice", _("Anmält förhinder")
+        ABSENT = "absent", _("Frånvarande")
+
+    class Group(models.TextChoices):
+        VOTING = "voting", _("Beslutande")
+        SUBSTITUTE = "substitute", _("Ersättare")
+        OTHER = "other", _("Övriga närvarande")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("möte"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendance", verbose_name=_("person"))
+    status = models.CharField(_("närvaro"), max_length=20, choices=Status.choices, default=Status.PRESENT)
+    group = models.CharField(_("grupp"), max_length=20, choices=Group.choices, default=Group.VOTING)
+    principal = models.ForeignKey(
+        Principal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("företräder huvudman"),
+    )
+    party = models.CharField(_("parti"), max_length=10, blank=True)
+    role = models.CharField(_("roll"), max_length=100, blank=True, help_text=_("T.ex. ordförande, föredragande."))
+    substitute_for = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tjänstgör som ersättare för"),
+    )
+    days = models.ManyToManyField(
+        MeetingDay,
+        blank=True,
+        related_name="+",
+        verbose_name=_("endast dessa dagar"),
+        help_text=_("Lämna tomt om personen var med alla dagar."),
+    )
+    not_during = models.ManyToManyField(
+        AgendaItem,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inte närvarande under"),
+    )
+    note = models.CharField(_("anteckning"), max_length=200, blank=True, help_text=_("T.ex. ”från kl. 10.30”."))
+    history = HistoricalRecords(m2m_fields=[days, not_during])
+
+    class Meta:
+        ordering = ["group", "person__last_name", "person__first_name"]
+        verbose_name = _("närvaro")
+        verbose_name_plural = _("närvaro")
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="attendance_unique")]
+
+    def __str__(self):
+        return f"{self.person} – {self.get_status_display()}"
+
+
+class Invitation(models.Model):
+    """One sending of a meeting's invitation (kallelse); a changed agenda may be sent again."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("möte"))
+    sent_at = models.DateTimeField(_("skickad"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("skickad av")
+    )
+    recipients = models.PositiveIntegerField(_("antal mottagare"), default=0)
+
+    class Meta:
+        ordering = ["sent_at"]
+        verbose_name = _("kallelse")
+        verbose_name_plural = _("kallelser")
+
+    def __str__(self):
+        return f"{self.meeting} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class InvitationAnswer(models.Model):
+    """A member's answer to the invitation: attending, or absent with notice (the substitute is then told)."""
+
+    class Answer(models.TextChoices):
+        ATTEND = "attend", _("Kommer")
+        ABSENT = "absent", _("Anmäler förhinder")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="answers", verbose_name=_("möte"))
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="answers", verbose_name=_("person"))
+    answer = models.CharField(_("svar"), max_length=20, choices=Answer.choices)
+    comment = models.CharField(_("kommentar"), max_length=300, blank=True)
+    answered_at = models.DateTimeField(_("svarat"))
+    substitute_told_at = models.DateTimeField(_("ersättaren underrättad"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["person__last_name", "person__first_name"]
+        verbose_name = _("svar på kallelse")
+        verbose_name_plural = _("svar på kallelser")
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="invitation_answer_unique")]
+
+    def __str__(self):
+        return f"{self.person} – {self.get_answer_display()}"
+
+
+class Signatory(models.Model):
+    """The chair or an adjuster who must sign off the minutes; signing is logged in and time stamped."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Ordförande")
+        ADJUSTER = "adjuster", _("Justerare")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("möte"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    signed_at = models.DateTimeField(_("justerat"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inloggad som"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "pk"]
+        verbose_name = _("justerare")
+        verbose_name_plural = _("justerare")
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="signatory_unique")]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.person}"
+
+
+class MinutesVersion(models.Model):
+    """A frozen copy of adjusted minutes. Version 1 is made when the last signature locks them; each later
+    correction makes a new version with its reason, and every version stays readable."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="versions", verbose_name=_("möte"))
+    number = models.PositiveSmallIntegerField(_("version"))
+    reason = models.TextField(_("skäl till rättelsen"), blank=True)
+    content = models.JSONField(_("innehåll"))
+    created_at = models.DateTimeField(_("skapad"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("skapad av")
+    )
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        verbose_name = _("protokollsversion")
+        verbose_name_plural = _("protokollsversioner")
+        constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="minutes_version_unique")]
+
+    def __str__(self):
+        return f"{self.meeting}, version {self.number}"
+
+
+def document_path(document, filename):
+    return f"documents/{document.meeting_id}/{filename}"
+
+
+class Document(models.Model):
+    """A document of a meeting (handling, bilaga), optionally tied to one item; its text is kept for search."""
+
+    class Kind(models.TextChoices):
+        ATTACHMENT = "attachment", _("Handling")
+        SOURCE = "source", _("Importerat originalprotokoll")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents", verbose_name=_("möte"))
+    item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("ärende"),
+    )
+    kind = models.CharField(_("slag"), max_length=20, choices=Kind.choices, default=Kind.ATTACHMENT)
+    title = models.CharField(_("titel"), max_length=300)
+    number = models.CharField(_("bilagenummer"), max_length=30, blank=True, help_text=_("T.ex. Bilaga 2.1.1."))
+    file = models.FileField(_("fil"), upload_to=document_path, max_length=300)
+    original_name = models.CharField(_("filnamn"), max_length=300)
+    content_type = models.CharField(_("filtyp"), max_length=100)
+    size = models.PositiveBigIntegerField(_("storlek (byte)"))
+    sha256 = models.CharField(_("kontrollsumma"), max_length=64, db_index=True)
+    text = models.TextField(_("text"), blank=True, editable=False)
+    visibility = models.CharField(
+        _("synlighet"), max_length=20, choices=AgendaItem.Visibility.choices, default=AgendaItem.Visibility.PUBLIC
+    )
+    uploaded_at = models.DateTimeField(_("uppladdad"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uppladdad av")
+    )
+    history = HistoricalRecords(excluded_fields=["text"])
+
+    class Meta:
+        ordering = ["item__position", "number", "pk"]
+        verbose_name = _("handling")
+        verbose_name_plural = _("handlingar")
+
+    def __str__(self):
+        return self.title
