@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samverkan.meetings import public
+from samverkan.meetings import documents, public
 
 app_name = "calendar"
 urlpatterns = [
@@ -8,4 +8,9 @@ urlpatterns = [
     path("omrade/<slug:area>/moten.ics", public.area_ical, name="area_ical"),
     path("omrade/<slug:area>/moten/<int:pk>/", public.meeting, name="meeting"),
     path("omrade/<slug:area>/organ/<slug:body>/moten.ics", public.body_ical, name="body_ical"),
+    path(
+        "omrade/<slug:area>/moten/<int:meeting>/handlingar/<int:pk>/",
+        documents.document_download,
+        name="document",
+    ),
 ]

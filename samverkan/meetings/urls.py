@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samverkan.meetings import views
+from samverkan.meetings import documents, invitations, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -14,4 +14,10 @@ urlpatterns = [
     path("motesdag/<int:pk>/andra/", views.day_edit, name="day_edit"),
     path("motesdag/<int:pk>/ta-bort/", views.day_remove, name="day_remove"),
     path("arende/<int:pk>/andra/", views.item_edit, name="item_edit"),
+    path("moten/<int:pk>/handlingar/ny/", documents.document_create, name="document_create"),
+    path("handling/<int:pk>/andra/", documents.document_edit, name="document_edit"),
+    path("handling/<int:pk>/ta-bort/", documents.document_remove, name="document_remove"),
+    path("handling/<int:pk>/fil/", documents.document_file, name="document_file"),
+    path("moten/<int:pk>/kallelse/", invitations.invitation_send, name="invitation_send"),
+    path("moten/<int:pk>/svar/", invitations.answer, name="answer"),
 ]

@@ -1,0 +1,70 @@
+"""Sections that other pages include without their views knowing: a meeting's documents and invitation, and the
+invitations a member has to answer. Each costs a fixed number of queries."""
+
+from django import template
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from samverkan.meetings.documents import Level, document_visibility, meeting_documents, readable_documents
+from samverkan.meetings.invitations import INVITED_ROLES, invitable_problem, invitees
+from samverkan.meetings.models import Invitation, InvitationAnswer, Meeting
+
+register = template.Library()
+
+
+@register.inclusion_tag("meetings/_documents.html")
+def staff_documents(meeting):
+    """Every document of the meeting, for its staff page."""
+    rows = []
+    for document in meeting_documents(meeting):
+        level = document_visibility(document)
+        rows.append(
+            {
+                "document": document,
+                "visibility_label": Level(level).label,
+                "narrowed": level != document.visibility,
+                "changeable": not (meeting.is_locked and document.item_id),
+            }
+        )
+    return {"meeting": meeting, "documents": rows}
+
+
+@register.inclusion_tag("meetings/public/_documents.html", takes_context=True)
+def public_documents(context):
+    """The documents of the public meeting page that the visitor may open (anonymous: public ones of public items)."""
+    meeting, request = context["meeting"], context["request"]
+    return {"meeting": meeting, "body": meeting.body, "documents": readable_documents(request.user, meeting)}
+
+
+@register.inclusion_tag("meetings/_invitation.html")
+def invitation_section(meeting):
+    """Invitations sent, everyone called with their answer, and the button to send (again)."""
+    invitations = list(meeting.invitations.select_related("sent_by"))
+    rows = []
+    if invitations:
+        answers = {a.person_id: a for a in InvitationAnswer.objects.filter(meeting=meeting)}
+        rows = [{"membership": m, "answer": answers.get(m.person_id)} for m in invitees(meeting)]
+    return {"meeting": meeting, "invitations": invitations, "rows": rows, "problem": invitable_problem(meeting)}
+
+
+@register.inclusion_tag("meetings/_to_answer.html", takes_context=True)
+def invitations_to_answer(context):
+    """Coming meetings the logged-in member has been invited to, with their answer so far."""
+    person = getattr(context.get("user"), "person", None)
+    if person is None:
+        return {"rows": []}
+    seats = list(person.memberships.filter(role__in=INVITED_ROLES))
+    meetings = (
+        Meeting.objects.with_first_day()
+        .filter(
+            Exists(Invitation.objects.filter(meeting=OuterRef("pk"))),
+            body_id__in={seat.body_id for seat in seats},
+            status__in=[Meeting.Status.PLANNED, Meeting.Status.INVITED],
+            first_day__gte=timezone.localdate(),
+        )
+        .select_related("body")
+        .order_by("first_day", "pk")
+    )
+    called = [m for m in meetings if any(s.body_id == m.body_id and s.is_current(m.first_day) for s in seats)]
+    answers = {a.meeting_id: a for a in InvitationAnswer.objects.filter(person=person, meeting__in=called)}
+    return {"rows": [{"meeting": m, "answer": answers.get(m.pk)} for m in called]}

@@ -1,0 +1,394 @@
+"""The invitation (kallelse): who gets it, what it says (and never says), the calendar file, answers, substitutes."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from samverkan.meetings.models import Invitation, InvitationAnswer, Meeting
+from samverkan.structure.models import Membership, Person
+from tests.meetings_helpers import make_item, make_meeting
+from tests.test_access import ACTORS
+from tests.test_bad_input import GARBAGE
+from tests.test_meetings_documents import make_document
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def soon(days=30):
+    return timezone.localdate() + timedelta(days=days)
+
+
+def person(first, last, principal, email=""):
+    return Person.objects.create(
+        first_name=first, last_name=last, slug=f"{first}-{last}".lower(), organisation=principal, email=email
+    )
+
+
+@pytest.fixture
+def forum(world):
+    """A two-day forum meeting a month ahead, with items of every visibility, documents and substitutes."""
+    meeting = make_meeting(world.forum, soon(), soon(31), place="Regionhuset")
+    public = make_item(meeting, "1", "Budget för samverkan", presenters="Anna Ekonom")
+    internal = make_item(meeting, "2", "Personalläget i chefsgruppen", visibility="internal")
+    secret = make_item(meeting, "3", "Hälsouppgifter om en namngiven brukare", visibility="confidential")
+    docs = {
+        "public": make_document(meeting, "Budgetunderlag", item=public, name="budget.pdf"),
+        "internal": make_document(meeting, "Intern lägesrapport", item=internal),
+        "secret": make_document(meeting, "Journalutdrag", item=secret),
+        "confidential": make_document(meeting, "Hemlig promemoria", visibility="confidential"),
+        "general": make_document(meeting, "Mötets bildspel"),
+    }
+    named = person("Sara", "Ersättare", world.town, "sara@stadby.example")
+    Membership.objects.create(
+        person=named, body=world.forum, role="substitute", principal=world.town, substitute_for=world.member_person
+    )
+    quiet = person("Nils", "Utanmejl", world.village)
+    Membership.objects.create(person=quiet, body=world.forum, role="member", principal=world.village)
+    regional = person("Rut", "Regionersättare", world.region, "rut@region.example")
+    Membership.objects.create(person=regional, body=world.forum, role="substitute", principal=world.region)
+    gone = person("Gustav", "Avgått", world.town, "gustav@stadby.example")
+    Membership.objects.create(
+        person=gone, body=world.forum, role="member", principal=world.town, end=soon() - timedelta(days=1)
+    )
+    return {
+        "meeting": meeting,
+        "items": (public, internal, secret),
+        "docs": docs,
+        "named": named,
+        "quiet": quiet,
+        "regional": regional,
+        "gone": gone,
+    }
+
+
+def send_url(meeting):
+    return reverse("meetings:invitation_send", args=[meeting.pk])
+
+
+def answer_url(meeting):
+    return reverse("meetings:answer", args=[meeting.pk])
+
+
+def send(client, world, meeting, actor="coordinator"):
+    world.client_for(client, actor)
+    return client.post(send_url(meeting))
+
+
+def test_confirmation_page_lists_recipients_and_those_who_cannot_be_reached(client, world, forum):
+    client.force_login(world.coordinator)
+    html = client.get(send_url(forum["meeting"])).content.decode()
+    for name in ("Maja Ledamot", "Olle Ordförande", "Sara Ersättare", "Rut Regionersättare"):
+        assert name in html
+    assert "Kan inte nås per e-post" in html and "Nils Utanmejl" in html
+    assert "Gustav Avgått" not in html  # his seat ended before the meeting
+    assert "maja.ledamot@stadby.example" not in html
+    assert "Hälsouppgifter om en namngiven brukare" not in html
+    assert not mail.outbox and not Invitation.objects.exists()
+
+
+def test_sending_mails_each_reachable_member_and_substitute_and_marks_the_meeting_invited(client, world, forum):
+    meeting = forum["meeting"]
+    response = send(client, world, meeting)
+    assert response.status_code == 302
+    recipients = sorted(address for message in mail.outbox for address in message.to)
+    expected = ["maja.ledamot@stadby.example", "olle@region.example", "rut@region.example", "sara@stadby.example"]
+    assert recipients == expected
+    assert all(len(message.to) == 1 and not message.cc and not message.bcc for message in mail.outbox)
+    invitation = Invitation.objects.get()
+    assert (invitation.meeting, invitation.sent_by, invitation.recipients) == (meeting, world.coordinator, 4)
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.INVITED and meeting.invited_at is not None
+    assert meeting.history.first().history_user == world.coordinator
+    messages = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert any("4 mottagare" in m for m in messages)
+    assert any("Nils Utanmejl" in m for m in messages)
+
+
+def test_the_mail_carries_the_agenda_members_may_see_and_never_a_confidential_title(client, world, forum):
+    send(client, world, forum["meeting"])
+    docs = forum["docs"]
+    for message in mail.outbox:
+        text = message.subject + message.body
+        assert message.subject.startswith("Kallelse: Ledningsforum")
+        assert "Budget för samverkan" in text and "Föredragande: Anna Ekonom" in text
+        assert "Personalläget i chefsgruppen" in text  # internal items are for members
+        assert "3  Sekretess" in text
+        for secret in ("Hälsouppgifter om en namngiven brukare", "Journalutdrag", "Hemlig promemoria"):
+            assert secret not in text
+            for attachment in message.attachments:
+                assert secret not in attachment.get_payload(decode=True).decode()
+        public_link = "http://testserver" + reverse(
+            "calendar:document", args=["testlan", forum["meeting"].pk, docs["public"].pk]
+        )
+        assert public_link in text
+        assert "http://testserver" + reverse("meetings:document_file", args=[docs["internal"].pk]) in text
+        assert "Mötets bildspel" in text
+        assert "http://testserver" + answer_url(forum["meeting"]) in text
+        assert "Regionhuset" in text and soon().isoformat() in text
+
+
+def test_the_ics_attachment_is_a_request_with_every_day_of_the_meeting(client, world, forum):
+    send(client, world, forum["meeting"])
+    message = next(m for m in mail.outbox if m.to == ["maja.ledamot@stadby.example"])
+    (attachment,) = message.attachments
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_param("method") == "REQUEST"
+    assert attachment.get_filename() == "kallelse.ics"
+    calendar = Calendar.from_ical(attachment.get_payload(decode=True))
+    assert calendar["METHOD"] == "REQUEST"
+    events = calendar.walk("VEVENT")
+    assert sorted(e.decoded("dtstart").astimezone(timezone.get_current_timezone()).date() for e in events) == [
+        soon(),
+        soon(31),
+    ]
+    days = {f"meetingday-{d.pk}@samverkan" for d in forum["meeting"].days.all()}
+    assert {str(e["UID"]) for e in events} == days  # the same events as the public feed, so clients update them
+    for event in events:
+        assert str(event["ATTENDEE"]) == "mailto:maja.ledamot@stadby.example"
+        assert str(event["ORGANIZER"]).startswith("mailto:")
+        assert str(event["LOCATION"]) == "Regionhuset"
+
+
+def test_sending_again_after_a_change_says_new_invitation(client, world, forum):
+    meeting = forum["meeting"]
+    send(client, world, meeting)
+    make_item(meeting, "4", "Tillagd punkt")
+    mail.outbox.clear()
+    client.force_login(world.coordinator)
+    assert "Skicka ny kallelse" in client.get(send_url(meeting)).content.decode()
+    assert client.post(send_url(meeting)).status_code == 302
+    assert Invitation.objects.filter(meeting=meeting).count() == 2
+    assert all(m.subject.startswith("Ny kallelse:") for m in mail.outbox)
+    assert all("ersätter den tidigare kallelsen" in m.body and "Tillagd punkt" in m.body for m in mail.outbox)
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.INVITED
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"status": "cancelled"}, "Mötet är inställt"),
+        ({"status": "held"}, "Mötet har redan hållits"),
+        ({"status": "published"}, "Mötet har redan hållits"),
+        ({"past": True}, "Mötet har redan hållits"),
+        ({"no_days": True}, "Mötet har inga dagar"),
+    ],
+)
+def test_cancelled_held_or_dayless_meetings_cannot_be_invited(client, world, forum, change, message):
+    meeting = forum["meeting"]
+    if change.get("past"):
+        meeting.days.order_by("pk").last().delete()
+        meeting.days.update(date=timezone.localdate() - timedelta(days=3))
+    elif change.get("no_days"):
+        meeting.days.all().delete()
+    else:
+        Meeting.objects.filter(pk=meeting.pk).update(status=change["status"])
+    response = send(client, world, meeting)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not mail.outbox and not Invitation.objects.exists()
+    assert Meeting.objects.get(pk=meeting.pk).invited_at is None
+
+
+def test_a_mail_server_that_refuses_leaves_nothing_recorded(client, world, forum, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    response = send(client, world, forum["meeting"])
+    assert response.status_code == 302
+    assert not Invitation.objects.exists()
+    meeting = Meeting.objects.get(pk=forum["meeting"].pk)
+    assert meeting.status == Meeting.Status.PLANNED and meeting.invited_at is None
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_who_may_send_the_invitation(client, world, forum, actor):
+    group_meeting = make_meeting(world.group, soon(10))
+    may_send = {"forum": {"coordinator", "admin"}, "group": {"coordinator", "admin", "secretary"}}
+    for key, meeting in (("forum", forum["meeting"]), ("group", group_meeting)):
+        world.client_for(client, actor)
+        response = client.get(send_url(meeting))
+        if actor in may_send[key]:
+            assert response.status_code == 200
+        elif actor == "anonymous":
+            assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        else:
+            assert response.status_code == 403
+            assert client.post(send_url(meeting)).status_code == 403
+    if actor not in may_send["forum"]:
+        assert not Invitation.objects.filter(meeting=forum["meeting"]).exists()
+
+
+def test_members_answer_for_themselves(client, world, forum):
+    meeting = forum["meeting"]
+    send(client, world, meeting)
+    client.force_login(world.member)
+    page = client.get(answer_url(meeting))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Personalläget i chefsgruppen" in html and "Hälsouppgifter" not in html
+    response = client.post(answer_url(meeting), {"answer": "attend", "comment": "Kommer kl. 10", "person": 1})
+    assert response.status_code == 302
+    answer = InvitationAnswer.objects.get()
+    assert (answer.person, answer.answer, answer.comment) == (world.member_person, "attend", "Kommer kl. 10")
+    assert answer.history.get().history_user == world.member
+    assert "Kommer" in client.get(answer_url(meeting)).content.decode()
+
+
+@pytest.mark.parametrize("actor", ["outsider", "contact", "secretary", "coordinator", "admin"])
+def test_people_not_invited_cannot_answer(client, world, forum, actor):
+    meeting = forum["meeting"]
+    send(client, world, meeting)
+    world.client_for(client, actor)
+    assert client.get(answer_url(meeting)).status_code == 404
+    assert client.post(answer_url(meeting), {"answer": "attend"}).status_code == 404
+    assert not InvitationAnswer.objects.exists()
+
+
+def test_no_answer_before_an_invitation_and_none_for_a_seat_that_ended(client, world, forum):
+    meeting = forum["meeting"]
+    client.force_login(world.member)
+    assert client.get(answer_url(meeting)).status_code == 404
+    send(client, world, meeting)
+    gone = forum["gone"]
+    gone.user = world.outsider
+    gone.save()
+    client.force_login(world.outsider)
+    assert client.post(answer_url(meeting), {"answer": "attend"}).status_code == 404
+    assert client.get(answer_url(meeting)).status_code == 404
+    client.logout()
+    response = client.get(answer_url(meeting))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_absence_tells_the_named_substitute_exactly_once(client, world, forum):
+    meeting = forum["meeting"]
+    send(client, world, meeting)
+    mail.outbox.clear()
+    client.force_login(world.member)
+    client.post(answer_url(meeting), {"answer": "absent", "comment": "Sjuk"})
+    assert [m.to for m in mail.outbox] == [["sara@stadby.example"]]
+    assert "Maja Ledamot har anmält förhinder" in mail.outbox[0].body
+    assert "Hälsouppgifter" not in mail.outbox[0].body
+    answer = InvitationAnswer.objects.get()
+    told = answer.substitute_told_at
+    assert told is not None
+    client.post(answer_url(meeting), {"answer": "absent"})
+    client.post(answer_url(meeting), {"answer": "attend"})
+    client.post(answer_url(meeting), {"answer": "absent"})
+    assert len(mail.outbox) == 1
+    answer.refresh_from_db()
+    assert answer.substitute_told_at == told and answer.answer == "absent"
+    assert answer.history.count() == 4
+
+
+def test_without_a_named_substitute_the_principals_substitutes_are_told(client, world, forum):
+    meeting = forum["meeting"]
+    olle = Person.objects.get(slug="olle-ordforande")
+    olle.user = world.outsider
+    olle.save()
+    send(client, world, meeting)
+    mail.outbox.clear()
+    client.force_login(world.outsider)
+    response = client.post(answer_url(meeting), {"answer": "absent"}, follow=True)
+    # Olle sits for the region: the region's substitute is told, not the town's.
+    assert [m.to for m in mail.outbox] == [["rut@region.example"]]
+    assert "Rut Regionersättare" in response.content.decode()
+
+
+def test_a_substitutes_absence_tells_nobody(client, world, forum):
+    meeting = forum["meeting"]
+    forum["named"].user = world.outsider
+    forum["named"].save()
+    send(client, world, meeting)
+    mail.outbox.clear()
+    client.force_login(world.outsider)
+    assert client.post(answer_url(meeting), {"answer": "absent"}).status_code == 302
+    assert not mail.outbox
+    assert InvitationAnswer.objects.get().substitute_told_at is None
+
+
+def test_answers_close_when_the_meeting_is_held(client, world, forum):
+    meeting = forum["meeting"]
+    send(client, world, meeting)
+    Meeting.objects.filter(pk=meeting.pk).update(status="held")
+    client.force_login(world.member)
+    assert "Svaret kan inte längre ändras" in client.get(answer_url(meeting)).content.decode()
+    response = client.post(answer_url(meeting), {"answer": "absent"})
+    assert response.status_code == 400 and "Inget har sparats" in response.content.decode()
+    assert not InvitationAnswer.objects.exists() and not mail.outbox[4:]
+
+
+@pytest.mark.parametrize("value", GARBAGE)
+def test_garbage_answers_change_nothing(client, world, forum, value):
+    meeting = forum["meeting"]
+    send(client, world, meeting)
+    client.force_login(world.member)
+    response = client.post(answer_url(meeting), {"answer": value, "comment": value})
+    assert response.status_code == 400 and "Inget har sparats" in response.content.decode()
+    assert not InvitationAnswer.objects.exists()
+
+
+def test_the_secretary_sees_the_answers_on_the_meeting_page(client, world, forum):
+    meeting = forum["meeting"]
+    send(client, world, meeting)
+    client.force_login(world.member)
+    client.post(answer_url(meeting), {"answer": "absent", "comment": "På semester"})
+    client.force_login(world.coordinator)
+    html = client.get(reverse("meetings:meeting", args=[meeting.pk])).content.decode()
+    assert "Kallelse och svar" in html
+    assert "Anmäler förhinder" in html and "På semester" in html
+    assert "Inget svar" in html  # the others have not answered
+    assert "Skicka ny kallelse" in html
+
+
+def test_the_dashboard_lists_invitations_to_answer(client, world, forum):
+    meeting = forum["meeting"]
+    client.force_login(world.member)
+    assert "Kallelser att svara på" not in client.get(reverse("dashboard")).content.decode()
+    send(client, world, meeting)
+    client.force_login(world.member)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Kallelser att svara på" in html and answer_url(meeting) in html and "Inte svarat" in html
+    client.post(answer_url(meeting), {"answer": "attend"})
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Inte svarat" not in html and "Kommer" in html
+
+
+def test_invitation_pages_and_sections_have_a_constant_number_of_queries(client, world, forum, queries):
+    meeting = forum["meeting"]
+    send(client, world, meeting)
+    counter = iter(range(1000))
+
+    def grow():
+        for _ in range(5):
+            n = next(counter)
+            extra = person(f"Extra{n}", "Ledamot", world.town, f"extra{n}@stadby.example")
+            Membership.objects.create(person=extra, body=world.forum, role="substitute", principal=world.town)
+            InvitationAnswer.objects.create(meeting=meeting, person=extra, answer="attend", answered_at=timezone.now())
+            item = make_item(meeting, f"10{n}", f"Punkt {n}")
+            make_document(meeting, f"Bilaga {n}", item=item)
+            later = make_meeting(world.forum, soon(40 + n))
+            Invitation.objects.create(meeting=later, sent_at=timezone.now(), sent_by=world.coordinator)
+
+    client.force_login(world.coordinator)
+    staff_page = reverse("meetings:meeting", args=[meeting.pk])
+    for url in (staff_page, send_url(meeting)):
+        queries.assert_constant(client, url, lambda: None)
+    queries.assert_constant(client, staff_page, grow)
+    client.force_login(world.member)
+    for url in (answer_url(meeting), reverse("dashboard")):
+        queries.assert_constant(client, url, grow)
+
+
+@pytest.mark.parametrize("path", ["/hantera/moten/999999/kallelse/", "/hantera/moten/999999/svar/"])
+def test_odd_invitation_addresses_answer_404(client, world, path):
+    client.force_login(world.admin)
+    assert client.get(path).status_code == 404
+    assert client.post(path).status_code == 404
