@@ -47,12 +47,17 @@ def meeting_span(meeting):
     return first, last
 
 
+def is_over(meeting, last):
+    """Held (by its status or its last day having passed); a meeting without days is not over."""
+    return meeting.status in CLOSED or (last is not None and last < timezone.localdate())
+
+
 def invitable_problem(meeting):
     """Why the meeting cannot be invited to now, or None when it can."""
     first, last = meeting_span(meeting)
     if meeting.status == Meeting.Status.CANCELLED:
         return _("Mötet är inställt. Ingen kallelse kan skickas.")
-    if meeting.status in CLOSED or (last is not None and last < timezone.localdate()):
+    if is_over(meeting, last):
         return _("Mötet har redan hållits. Ingen kallelse kan skickas.")
     if first is None:
         return _("Mötet har inga dagar ännu. Lägg till en mötesdag innan kallelsen skickas.")
@@ -309,10 +314,10 @@ class AnswerForm(forms.Form):
 
 
 def answer_problem(meeting):
-    first, last = meeting_span(meeting)
+    _first, last = meeting_span(meeting)
     if meeting.status == Meeting.Status.CANCELLED:
         return _("Mötet är inställt. Du behöver inte svara.")
-    if meeting.status in CLOSED or (last is not None and last < timezone.localdate()):
+    if is_over(meeting, last):
         return _("Mötet har redan hållits. Svaret kan inte längre ändras.")
     return None
 
