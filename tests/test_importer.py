@@ -4,6 +4,7 @@ from datetime import date, time
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -515,3 +516,51 @@ def test_uploads_left_for_a_week_are_removed(client, world):
     upload_path(client, world.group, MADE_UP)
     assert list(ImportRecord.objects.values_list("pk", flat=True)) == [last_record().pk]
     assert not default_storage.exists(old.file.name)
+
+
+# The command line
+
+
+def test_the_command_imports_a_file_and_a_zip(world, people, capsys):
+    from samverkan.cli import main
+
+    assert main(["import-minutes", str(MADE_UP), "--body", str(world.group.pk), "--user", "secretary"]) == 0
+    assert "Importerat som utkast" in capsys.readouterr().out
+    meeting = Meeting.objects.get()
+    assert meeting.status == "drafted" and meeting.items.count() == 4
+    assert meeting.history.first().history_user == world.secretary
+    archive = zip_of([("ks.txt", (SAMPLES / "ks-ostervik-2025-02-03.txt").read_bytes()), ("x.png", b"x")])
+    path = MADE_UP.parent.parent / "importer_tmp.zip"
+    try:
+        path.write_bytes(archive)
+        call_command("import_minutes", str(path), body=world.group.pk, user="secretary", internal=True)
+    finally:
+        path.unlink()
+    out = capsys.readouterr().out
+    assert "ks.txt: Importerat" in out and "x.png: Kunde inte läsas" in out
+    assert Meeting.objects.filter(visibility="internal").count() == 1
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        ({"body": 999999, "user": "secretary"}, "Organet finns inte"),
+        ({"user": "ingen"}, "Inloggningen finns inte"),
+        ({"file": "/finns/inte.txt"}, "finns inte"),
+        ({"file": str(SAMPLES.parent / "test_parts.py")}, "Filtypen .py stöds inte"),
+    ],
+)
+def test_the_command_explains_bad_input(world, args, message):
+    options = {"file": str(MADE_UP), "body": world.group.pk, "user": "secretary"} | args
+    with pytest.raises(CommandError, match=message):
+        call_command("import_minutes", options.pop("file"), **options)
+    assert _nothing_saved() and not ImportRecord.objects.exists()
+
+
+def test_the_command_refuses_a_second_import_unless_told_to_update(world, people):
+    call_command("import_minutes", str(MADE_UP), body=world.group.pk, user="secretary")
+    with pytest.raises(CommandError, match="redan importerats"):
+        call_command("import_minutes", str(MADE_UP), body=world.group.pk, user="secretary")
+    assert ImportRecord.objects.count() == 1
+    call_command("import_minutes", str(MADE_UP), body=world.group.pk, user="secretary", update=True)
+    assert Meeting.objects.count() == 1 and ImportRecord.objects.filter(status="updated").count() == 1

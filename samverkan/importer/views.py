@@ -58,8 +58,9 @@ def _own_batch(request, pk):
 def body_imports(request, pk):
     """Upload minutes for a body; below, the body's imports."""
     body = _body(request, pk)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
         try:
             result = actions.upload(body, request.user, form.cleaned_data["file"])
         except (UploadError, MinutesError) as error:
@@ -78,7 +79,7 @@ def body_imports(request, pk):
         request,
         "importer/body.html",
         {"body": body, "form": form, "records": records},
-        status=400 if request.method == "POST" else 200,
+        status=400 if posted else 200,
     )
 
 
@@ -155,7 +156,7 @@ def _batch_rows(batch):
 @login_required
 def batch(request, pk):
     batch = _own_batch(request, pk)
-    form = BatchForm(request.POST or None, initial={"visibility": "public"})
+    form = BatchForm(request.POST if request.method == "POST" else None, initial={"visibility": "public"})
     if request.method == "POST" and form.is_valid():
         done = actions.import_batch(
             batch, request.user, start=form.cleaned_data["start"], visibility=form.cleaned_data["visibility"]
