@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from samverkan.importer.models import ImportBatch, ImportRecord
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, Signatory
@@ -55,8 +56,7 @@ def test_each_document_imports_through_the_web(client, world, path):
     html = page.content.decode()
     assert "Inget är sparat ännu" in html and "Det här kunde inte läsas" in html
     for item in expected["items"]:
-        if item["title"]:
-            assert item["title"][:30].replace('"', "&quot;").replace("'", "&#x27;")[:20] in html
+        assert escape((item["title"] or "")[:20]) in html
     assert _nothing_saved()
 
     response = confirm(client, record)
@@ -78,12 +78,8 @@ def test_each_document_imports_through_the_web(client, world, path):
         for decision in parsed["decisions"]:
             assert decision.split(",")[0][:40] in item.decision.replace("\n", " ")
     assert meeting.attendance.count() == len({a["name"] for a in expected["attendance"] if len(a["name"].split()) > 1})
-    absent = {a["name"] for a in expected["attendance"] if a["status"] == "absent"}
-    assert (
-        set(meeting.attendance.filter(status="absent").values_list("person__first_name", flat=True))
-        == {n.split()[0] for n in absent}
-        or len(absent) != meeting.attendance.filter(status="absent").count() == 0
-    )
+    absent = {a["name"] for a in expected["attendance"] if a["status"] == "absent" and len(a["name"].split()) > 1}
+    assert meeting.attendance.filter(status="absent").count() == len(absent)
     if expected["chair"]:
         assert meeting.chair.name == expected["chair"]
         assert meeting.signatories.filter(role="chair", person=meeting.chair, signed_at__isnull=True).exists()
@@ -521,10 +517,17 @@ def test_uploads_left_for_a_week_are_removed(client, world):
 # The command line
 
 
-def test_the_command_imports_a_file_and_a_zip(world, people, capsys):
-    from samverkan.cli import main
+def test_import_minutes_with_a_body_goes_to_the_django_command(monkeypatch):
+    from samverkan import cli
 
-    assert main(["import-minutes", str(MADE_UP), "--body", str(world.group.pk), "--user", "secretary"]) == 0
+    calls = []
+    monkeypatch.setattr(cli, "_django", lambda argv: calls.append(argv) or 0)
+    assert cli.main(["import-minutes", "f.txt", "--body=3", "--user", "u"]) == 0
+    assert calls == [["import_minutes", "f.txt", "--body=3", "--user", "u"]]
+
+
+def test_the_command_imports_a_file_and_a_zip(world, people, capsys):
+    call_command("import_minutes", str(MADE_UP), body=world.group.pk, user="secretary")
     assert "Importerat som utkast" in capsys.readouterr().out
     meeting = Meeting.objects.get()
     assert meeting.status == "drafted" and meeting.items.count() == 4
@@ -564,3 +567,18 @@ def test_the_command_refuses_a_second_import_unless_told_to_update(world, people
     assert ImportRecord.objects.count() == 1
     call_command("import_minutes", str(MADE_UP), body=world.group.pk, user="secretary", update=True)
     assert Meeting.objects.count() == 1 and ImportRecord.objects.filter(status="updated").count() == 1
+
+
+def test_the_preview_says_what_could_not_be_read(client, world):
+    client.force_login(world.coordinator)
+    text = (
+        MADE_UP.read_text()
+        .replace("Stadby kommun", "Okända kommun")
+        .replace("\nPlats och tid: Regionhuset, sal 3, kl. 09.00–12.00\n", "\n")
+    )
+    upload(client, world.forum, "fel-organ.txt", text.encode())
+    html = client.get(reverse("importer:preview", args=[last_record().pk])).content.decode()
+    assert "Dokumentet nämner organet ”Chefsgruppen”, inte Ledningsforum." in html
+    assert "Huvudmannen ”Okända kommun” finns inte i området" in html
+    assert "Starttiden framgår inte" in html and "Mötesplatsen framgår inte" in html
+    assert 'id="id_start"' in html and 'name="start" value=' not in html
