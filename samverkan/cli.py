@@ -7,7 +7,8 @@ USAGE = """Användning: samverkan KOMMANDO [ARGUMENT]
 
   demo                 skapa demolänet (om databasen är tom; --force skapar det ändå)
   serve [PORT]         migrera, ladda demodata vid behov och starta servern (standard 8000)
-  import-minutes FIL   läs ett protokoll (text, DOCX, PDF); --json skriver ut resultatet som JSON
+  import-minutes FIL   läs ett protokoll (text, DOCX, PDF); --json skriver ut resultatet som JSON;
+                       med --body ID --user NAMN sparas det som utkast till organet (även en .zip)
   bench-minutes [MAPP] mät hur många protokoll per sekund tolken läser
   manage ...           Djangos hanteringskommandon (migrate, createsuperuser …)
 """
@@ -28,6 +29,8 @@ def main(argv=None) -> int:
         return 0
     command, rest = argv[0], argv[1:]
     # The minutes parser needs no Django, so these start fast.
+    if command == "import-minutes" and any(arg.split("=")[0] == "--body" for arg in rest):
+        return _django(["import_minutes", *rest])
     if command == "import-minutes":
         from samverkan.minutes.cli import main as import_main
 

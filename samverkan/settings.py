@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "samverkan.structure",
     "samverkan.meetings",
     "samverkan.followthrough",
+    "samverkan.importer",
     "samverkan.portal",
     "samverkan.demo",
 ]

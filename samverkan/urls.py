@@ -14,6 +14,7 @@ urlpatterns = [
     path("hantera/roller/<int:pk>/ta-bort/", role_revoke, name="role_revoke"),
     path("hantera/", include("samverkan.structure.urls")),
     path("hantera/", include("samverkan.meetings.urls")),
+    path("hantera/", include("samverkan.importer.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

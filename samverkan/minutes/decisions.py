@@ -34,6 +34,19 @@ def paragraphs(body: str) -> list[str]:
     return [line.strip() for line in body.split("\n") if line.strip() and not is_furniture(line)]
 
 
+def minutes_text(body: str, decisions: list[str]) -> str:
+    """An item's lines besides its decisions: the 'Beslut' heading and the lines a decision holds are left out."""
+    folded = [collapse(decision) for decision in decisions]
+    kept = []
+    for para in paragraphs(body):
+        heading = DECISION_LINE.match(para) if len(para) < 2000 else None
+        rest = collapse(para[heading.end() :] if heading else para)
+        if not rest or any(rest in decision for decision in folded):
+            continue
+        kept.append(para)
+    return "\n".join(kept)
+
+
 def continues(previous: str, paragraph: str) -> bool:
     """True when a paragraph continues a decision block (att-clause, list line, quotation)."""
     if previous.rstrip().endswith(":"):

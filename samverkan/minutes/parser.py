@@ -49,10 +49,14 @@ def empty_result() -> dict:
     }
 
 
-def parse_text(text: str, strict: bool = True) -> dict:
-    """Parse minutes; with strict=False never raise, return what could be found."""
+def parse_text(text: str, strict: bool = True, item_text: bool = False) -> dict:
+    """Parse minutes; with strict=False never raise, return what could be found.
+
+    item_text=True adds each item's own text besides its decisions as `text` (the web import keeps it as
+    the item's minutes); the output of FORMAT.md leaves it out.
+    """
     try:
-        result = parse_document(text)
+        result = parse_document(text, item_text)
     except MinutesError:
         if strict:
             raise
@@ -64,7 +68,7 @@ def parse_text(text: str, strict: bool = True) -> dict:
     return result
 
 
-def parse_document(text: str) -> dict:
+def parse_document(text: str, item_text: bool = False) -> dict:
     """The parsing steps in order."""
     if not text or not text.strip():
         raise MinutesError("Dokumentet är tomt.")
@@ -82,6 +86,8 @@ def parse_document(text: str) -> dict:
     result["items"], result["attachments"] = build_items(doc, chain, toc_chain, toc_span)
     for item in result["items"]:
         body = item.pop("_body")
+        if item_text:
+            item["text"] = content.minutes_text(body, item["decisions"])
         result["assignments"] += content.assignments(item["number"], item["decisions"], year)
         result["recommendations"] += content.recommendations(item["number"], item["decisions"])
         if result["next_meeting"] is None:

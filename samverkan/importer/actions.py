@@ -1,0 +1,129 @@
+"""Every change to uploads: keep a pending import, discard one, import a whole ZIP file by file."""
+
+import logging
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.importer.models import ImportBatch, ImportRecord
+from samverkan.importer.plan import KINDS, read_date, read_time
+from samverkan.importer.save import Choices, ImportRefused, save_import, stored_files
+from samverkan.importer.upload import parse_upload, read_upload, shown_name
+from samverkan.meetings.models import Meeting
+from samverkan.minutes import MinutesError
+
+logger = logging.getLogger(__name__)
+KEEP_PENDING = timedelta(days=7)
+
+
+def upload(body, user, uploaded):
+    """Keep an uploaded document as a pending import, or a ZIP as a batch of them.
+
+    One document that cannot be read raises MinutesError or UploadError and nothing is kept. In a ZIP, each
+    file gets its own record, failed or pending, so the batch page can show a result per file. Parsing
+    happens before the transaction, which then only writes the records.
+    """
+    is_zip, uploads = read_upload(uploaded)
+    results = []
+    for document in uploads:
+        if document.error:
+            results.append((document, None, document.error))
+            continue
+        try:
+            results.append((document, parse_upload(document), ""))
+        except MinutesError as error:
+            if not is_zip:
+                raise
+            results.append((document, None, str(error)))
+    discard_stale()
+    with stored_files() as files, transaction.atomic():
+        batch = None
+        if is_zip:
+            batch = ImportBatch.objects.create(body=body, user=user, original_name=shown_name(uploaded.name))
+        for document, parsed, error in results:
+            record = ImportRecord(
+                body=body,
+                user=user,
+                batch=batch,
+                original_name=document.name,
+                content_type=document.content_type,
+                size=len(document.data),
+                sha256=document.sha256,
+                parsed=parsed,
+                error=error,
+                status=ImportRecord.Status.FAILED if error else ImportRecord.Status.PENDING,
+            )
+            if not error:
+                record.file.save(document.name, ContentFile(document.data), save=False)
+                files.append(record.file.name)
+            record.save()
+    return batch or record
+
+
+def discard(record):
+    """Forget a pending or failed import and its file; a finished import stays as the record of it."""
+    if record.is_done:
+        return
+    if record.file:
+        record.file.delete(save=False)
+    record.delete()
+
+
+def discard_batch(batch):
+    for record in batch.records.all():
+        discard(record)
+    if not batch.records.exists():
+        batch.delete()
+
+
+def discard_stale(now=None):
+    """Uploads nobody confirmed within a week are removed, file and all."""
+    cutoff = (now or timezone.now()) - KEEP_PENDING
+    stale = ImportRecord.objects.filter(
+        created_at__lt=cutoff, status__in=[ImportRecord.Status.PENDING, ImportRecord.Status.FAILED]
+    )
+    for record in stale:
+        discard(record)
+    ImportBatch.objects.filter(created_at__lt=cutoff, records__isnull=True).delete()
+
+
+def batch_choices(parsed, start, visibility):
+    """What importing a ZIP decides for one of its files: the parse's own date, time and kind."""
+    dates = sorted({d for d in map(read_date, parsed.get("dates") or []) if d})
+    if not dates:
+        raise ImportRefused(_("Mötesdatum framgår inte. Öppna förhandsgranskningen och ange datum."))
+    start_time = read_time(parsed.get("start_time")) or start
+    if start_time is None:
+        raise ImportRefused(_("Starttiden framgår inte. Ange en starttid för hela ZIP-filen eller öppna filen."))
+    return Choices(
+        dates=dates,
+        start=start_time,
+        end=read_time(parsed.get("end_time")),
+        kind=KINDS.get(parsed.get("document_kind"), Meeting.Kind.MINUTES),
+        visibility=visibility,
+    )
+
+
+def import_batch(batch, user, *, start=None, visibility):
+    """Import every pending file of a ZIP, each in its own transaction: one bad file stops only itself."""
+    done = 0
+    for record in batch.records.filter(status=ImportRecord.Status.PENDING).order_by("pk"):
+        try:
+            save_import(record, user, batch_choices(record.parsed or {}, start, visibility))
+        except ImportRefused as error:
+            problem = str(error)
+        except (ValidationError, MinutesError) as error:
+            why = " ".join(getattr(error, "messages", [str(error)]))
+            problem = _("Filen kunde inte sparas: %(why)s") % {"why": why}
+        except Exception:
+            logger.exception("import of %s failed", record.pk)
+            problem = _("Filen kunde inte sparas. Inget från den har sparats.")
+        else:
+            done += 1
+            continue
+        ImportRecord.objects.filter(pk=record.pk).update(error=problem)
+    return done

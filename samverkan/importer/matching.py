@@ -1,0 +1,91 @@
+"""Find the people and principals that minutes name among those already registered in the body's area."""
+
+import re
+import unicodedata
+from collections import defaultdict
+
+from django.db.models import Q
+from django.utils import timezone
+
+from samverkan.structure.models import Membership, Person, Principal
+
+DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+# Words that say what kind of organisation a principal is, not which one ("Kungsbacka kommun" = "Kungsbacka").
+GENERIC = {"kommun", "kommuns", "region", "regionen", "landsting", "landstinget", "län", "läns", "stad", "staden"}
+
+
+def fold(text: str) -> str:
+    """Case, dashes, punctuation at word ends and white space folded; å, ä and ö are kept (they are letters)."""
+    text = DASHES.sub("-", unicodedata.normalize("NFKC", text or "")).casefold()
+    return " ".join(word.strip(".,;:()") for word in text.split())
+
+
+def name_key(name: str) -> tuple:
+    """The words of a name in any order, so "Andersson Anna" finds Anna Andersson."""
+    return tuple(sorted(fold(name).split()))
+
+
+def principal_kind_hint(written: str) -> str | None:
+    words = set(fold(written).split())
+    if words & {"region", "regionen", "landsting", "landstinget"}:
+        return Principal.Kind.REGION
+    if words & {"kommun", "kommuns", "stad", "staden"}:
+        return Principal.Kind.MUNICIPALITY
+    return None
+
+
+class Directory:
+    """The area's people, their seats in the body and the area's principals, read once per import."""
+
+    def __init__(self, body):
+        self.body = body
+        people = (
+            Person.objects.filter(Q(memberships__body__area_id=body.area_id) | Q(organisation__area_id=body.area_id))
+            .distinct()
+            .select_related("organisation")
+            .order_by("pk")
+        )
+        self.by_name = defaultdict(list)
+        for person in people:
+            self.by_name[name_key(person.name)].append(person)
+        today = timezone.localdate()
+        self.seats = {}
+        for seat in Membership.objects.filter(body=body).select_related("principal").order_by("pk"):
+            held = self.seats.get(seat.person_id)
+            # A current seat says more than an ended one.
+            if held is None or (seat.is_current(today) and not held.is_current(today)):
+                self.seats[seat.person_id] = seat
+        self.principals = list(Principal.objects.filter(area_id=body.area_id).order_by("pk"))
+
+    def seat(self, person):
+        return self.seats.get(person.pk) if person and person.pk else None
+
+    def person(self, name: str, principal=None):
+        """(person or None, True when several people have that name and one was chosen)."""
+        found = self.by_name.get(name_key(name), [])
+        if len(found) < 2:
+            return (found[0] if found else None), False
+        seated = [p for p in found if p.pk in self.seats] or found
+        if principal is not None:
+            seated = [p for p in seated if p.organisation_id == principal.pk] or seated
+        return seated[0], len(seated) > 1
+
+    def remember(self, person):
+        """A person created during the import is found by the next mention of the same name."""
+        self.by_name[name_key(person.name)].append(person)
+
+    def principal(self, written: str | None):
+        if not written:
+            return None
+        folded = fold(written)
+        exact = [p for p in self.principals if fold(p.name) == folded]
+        if exact:
+            return exact[0]
+        core = tuple(w for w in folded.split() if w not in GENERIC)
+        if not core:
+            return None
+        found = [p for p in self.principals if tuple(w for w in fold(p.name).split() if w not in GENERIC) == core]
+        hint = principal_kind_hint(written)
+        if len(found) > 1 and hint:
+            found = [p for p in found if p.kind == hint]
+        return found[0] if len(found) == 1 else None

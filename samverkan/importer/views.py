@@ -1,0 +1,188 @@
+"""Staff pages of the import: upload, preview and confirm one document, and a ZIP's page of per-file results."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Min, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samverkan.importer import actions
+from samverkan.importer.access import can_import, can_see_record, visible_imports
+from samverkan.importer.forms import BatchForm, ConfirmForm, UploadForm
+from samverkan.importer.matching import Directory
+from samverkan.importer.models import ImportBatch, ImportRecord
+from samverkan.importer.plan import prepare
+from samverkan.importer.save import ImportRefused, find_earlier, save_import
+from samverkan.importer.upload import UploadError
+from samverkan.minutes import MinutesError
+from samverkan.structure.models import Body
+
+LIST_LIMIT = 100
+
+
+def _body(request, pk):
+    body = get_object_or_404(Body.objects.select_related("area"), pk=pk)
+    if not can_import(request.user, body):
+        raise PermissionDenied
+    return body
+
+
+def _record(request, pk):
+    """An import the user may look at: their own, or a finished one of a body they import for (else 404)."""
+    record = get_object_or_404(ImportRecord.objects.select_related("body__area", "user", "batch"), pk=pk)
+    if not can_see_record(request.user, record):
+        raise Http404
+    if not can_import(request.user, record.body):
+        raise PermissionDenied
+    return record
+
+
+def _own_pending(request, pk):
+    record = _record(request, pk)
+    if record.user_id != request.user.pk or not record.is_pending:
+        raise Http404
+    return record
+
+
+def _own_batch(request, pk):
+    batch = get_object_or_404(ImportBatch.objects.select_related("body__area"), pk=pk, user_id=request.user.pk)
+    if not can_import(request.user, batch.body):
+        raise PermissionDenied
+    return batch
+
+
+@login_required
+def body_imports(request, pk):
+    """Upload minutes for a body; below, the body's imports."""
+    body = _body(request, pk)
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        try:
+            result = actions.upload(body, request.user, form.cleaned_data["file"])
+        except (UploadError, MinutesError) as error:
+            form.add_error("file", str(error))
+        else:
+            if isinstance(result, ImportBatch):
+                return redirect("importer:batch", result.pk)
+            return redirect("importer:preview", result.pk)
+    records = (
+        visible_imports(request.user, body)
+        .select_related("user", "batch")
+        .annotate(meeting_day=Min("meeting__days__date"))
+        .order_by("-created_at", "-pk")[:LIST_LIMIT]
+    )
+    return render(
+        request,
+        "importer/body.html",
+        {"body": body, "form": form, "records": records},
+        status=400 if posted else 200,
+    )
+
+
+def _preview(request, record, form=None, problem="", status=200):
+    plan = prepare(record.parsed, Directory(record.body))
+    form = form or ConfirmForm(plan=plan)
+    dates = form.days() if form.is_bound and form.is_valid() else plan.dates
+    earlier = find_earlier(record.body, record.sha256, dates)
+    return render(
+        request,
+        "importer/preview.html",
+        {"record": record, "body": record.body, "plan": plan, "form": form, "earlier": earlier, "problem": problem},
+        status=status,
+    )
+
+
+@login_required
+def preview(request, pk):
+    record = _record(request, pk)
+    if not record.is_pending:
+        return render(request, "importer/result.html", {"record": record, "body": record.body})
+    return _preview(request, record)
+
+
+@login_required
+@require_POST
+def confirm(request, pk):
+    record = _own_pending(request, pk)
+    form = ConfirmForm(request.POST, plan=prepare(record.parsed, Directory(record.body)))
+    if not form.is_valid():
+        return _preview(request, record, form, status=400)
+    try:
+        meeting = save_import(record, request.user, form.choices(), update=request.POST.get("action") == "update")
+    except ImportRefused as error:
+        return _preview(request, record, form, problem=str(error), status=400)
+    except (ValidationError, MinutesError) as error:
+        why = " ".join(getattr(error, "messages", [str(error)]))
+        problem = _("Protokollet kunde inte sparas: %(why)s Inget har sparats.") % {"why": why}
+        return _preview(request, record, form, problem=problem, status=400)
+    messages.success(request, _("Protokollet är importerat som utkast. Granska det innan det justeras."))
+    return redirect("meetings:meeting", meeting.pk)
+
+
+@login_required
+@require_POST
+def discard(request, pk):
+    record = _record(request, pk)
+    if record.user_id != request.user.pk or record.is_done:
+        raise Http404
+    body, batch = record.body, record.batch
+    actions.discard(record)
+    messages.success(request, _("Uppladdningen är borttagen. Inget importerades från den."))
+    if batch and ImportBatch.objects.filter(pk=batch.pk).exists():
+        return redirect("importer:batch", batch.pk)
+    return redirect("importer:body", body.pk)
+
+
+def _batch_rows(batch):
+    """Each file of a ZIP with what became of it, or what stands in its way."""
+    rows = []
+    for record in batch.records.select_related("meeting").annotate(meeting_day=Min("meeting__days__date")):
+        earlier = None
+        if record.is_pending:
+            parsed = record.parsed or {}
+            try:
+                dates = actions.batch_choices(parsed, None, "public").dates
+            except ImportRefused:
+                dates = []
+            earlier = find_earlier(batch.body, record.sha256, dates)
+        rows.append({"record": record, "earlier": earlier})
+    return rows
+
+
+@login_required
+def batch(request, pk):
+    batch = _own_batch(request, pk)
+    form = BatchForm(request.POST if request.method == "POST" else None, initial={"visibility": "public"})
+    if request.method == "POST" and form.is_valid():
+        done = actions.import_batch(
+            batch, request.user, start=form.cleaned_data["start"], visibility=form.cleaned_data["visibility"]
+        )
+        messages.success(request, _("%(n)s protokoll importerades som utkast.") % {"n": done})
+        return redirect("importer:batch", batch.pk)
+    rows = _batch_rows(batch)
+    counts = batch.records.aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status__in=[ImportRecord.Status.IMPORTED, ImportRecord.Status.UPDATED])),
+        pending=Count("pk", filter=Q(status=ImportRecord.Status.PENDING)),
+        failed=Count("pk", filter=Q(status=ImportRecord.Status.FAILED)),
+    )
+    return render(
+        request,
+        "importer/batch.html",
+        {"batch": batch, "body": batch.body, "rows": rows, "counts": counts, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def batch_discard(request, pk):
+    batch = _own_batch(request, pk)
+    body = batch.body
+    actions.discard_batch(batch)
+    messages.success(request, _("Filerna som inte importerades är borttagna."))
+    return redirect("importer:body", body.pk)
