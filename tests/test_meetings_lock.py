@@ -64,7 +64,6 @@ def test_every_staff_form_refuses_locked_minutes_and_says_why(client, world, loc
     row = locked.attendance.first()
     day = locked.days.get()
     posts = {
-        "meeting_edit": (locked.pk, {"title": "Nytt", "kind": "minutes", "place": "Annat", "visibility": "public"}),
         "day_create": (locked.pk, {"date": "2030-01-01", "start": "09:00"}),
         "day_edit": (day.pk, {"date": day.date.isoformat(), "start": "10:00"}),
         "item_create": (locked.pk, {"number": "9", "position": "9", "title": "Tillagt", "kind": "information"}),
@@ -87,12 +86,15 @@ def test_every_staff_form_refuses_locked_minutes_and_says_why(client, world, loc
     assert _snapshot(locked) == before
 
 
-def test_changing_only_the_visibility_of_locked_minutes_is_allowed(client, world, locked):
+def test_the_meeting_form_of_locked_minutes_offers_only_the_visibility(client, world, locked):
     client.force_login(world.secretary)
-    data = {"title": "", "kind": "minutes", "place": "Regionhuset", "visibility": "internal"}
-    assert client.post(reverse("meetings:meeting_edit", args=[locked.pk]), data).status_code == 302
+    url = reverse("meetings:meeting_edit", args=[locked.pk])
+    html = client.get(url).content.decode()
+    assert 'name="visibility"' in html and 'name="place"' not in html and 'name="title"' not in html
+    data = {"title": "Nytt", "kind": "notes", "place": "Annat", "visibility": "internal"}
+    assert client.post(url, data).status_code == 302
     locked.refresh_from_db()
-    assert locked.visibility == "internal" and locked.place == "Regionhuset"
+    assert (locked.visibility, locked.place, locked.title, locked.kind) == ("internal", "Regionhuset", "", "minutes")
 
 
 def test_every_staff_button_refuses_locked_minutes(client, world, locked):

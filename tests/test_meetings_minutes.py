@@ -114,6 +114,10 @@ def test_minutes_are_ready_for_adjustment_only_with_a_chair_and_attendance(clien
     meeting.refresh_from_db()
     assert meeting.status == "held"
     actions.fetch_members(meeting, world.secretary)
+    actions.set_signatories(meeting, world.secretary, chair=seats.chair, secretary=None, adjusters=[seats.substitute])
+    html = _step(client, meeting, "drafted").content.decode()
+    assert "Sara Ersättare har ingen inloggning och kan därför inte justera" in html
+    assert "Saknar inloggning" in _page(client, meeting)
     actions.set_signatories(meeting, world.secretary, chair=seats.chair, secretary=None, adjusters=[])
     assert "väntar på justering" in _step(client, meeting, "drafted").content.decode()
     meeting.refresh_from_db()
@@ -289,6 +293,8 @@ def test_chair_secretary_and_adjusters_are_chosen(client, world, seats):
     }
     stranger = _official(world)  # not on the list, not seated
     assert client.post(url, {**data, "adjusters": [stranger.pk]}).status_code == 400
+    assert "Frans Förre" not in client.get(url).content.decode()  # his seat ended before the meeting
+    assert client.post(url, {**data, "adjusters": [seats.former.pk]}).status_code == 400
 
 
 # Adjustment ----------------------------------------------------------------------------------------------
@@ -340,6 +346,12 @@ def test_chair_and_adjuster_sign_and_the_last_signature_locks_the_minutes(client
         "att notera lägesbilden",
     )
     assert [s["signed_at"] is not None for s in content["signatories"]] == [True, True]
+
+    reasons = list(meeting.history.values_list("history_change_reason", flat=True)[:2])
+    assert reasons == [
+        "Adam Justerare justerade som justerare. Alla har justerat; protokollet är låst.",
+        "Cecilia Chef justerade som ordförande.",
+    ]
 
     client.force_login(world.secretary)
     html = _page(client, meeting)

@@ -180,9 +180,10 @@ def take_step(meeting, step, user):
             _check_ready_for_adjustment(meeting)
         meeting.status = Status.DRAFTED
     elif step == REOPEN:
+        reason = _("Tillbaka för ändring; justeringarna är borttagna.")
         for signatory in meeting.signatories.exclude(signed_at=None):
             signatory.signed_at, signatory.signed_by = None, None
-            _save(signatory, user, _("Protokollet togs tillbaka för ändring"))
+            _save(signatory, user, reason)
         meeting.status = Status.HELD
     elif step == PUBLISH:
         now = timezone.now()
@@ -193,7 +194,7 @@ def take_step(meeting, step, user):
         meeting.status = Status.CANCELLED
     elif step == PLAN:
         meeting.status = Status.PLANNED
-    _save(meeting, user)
+    _save(meeting, user, reason if step == REOPEN else "")
     if step == PUBLISH and not meeting.versions.exists():
         _store_version(meeting, user)
     return meeting
@@ -201,8 +202,15 @@ def take_step(meeting, step, user):
 
 def _check_ready_for_adjustment(meeting):
     problems = []
-    if not meeting.signatories.filter(role=Signatory.Role.CHAIR).exists():
+    signatories = list(meeting.signatories.select_related("person"))
+    if not any(s.role == Signatory.Role.CHAIR for s in signatories):
         problems.append(_("Välj ordförande, som justerar protokollet."))
+    for s in signatories:
+        if s.person.user_id is None:
+            message = _(
+                "%(name)s har ingen inloggning och kan därför inte justera. Koppla personen till en inloggning."
+            )
+            problems.append(message % {"name": s.person})
     if not meeting.attendance.filter(status=Attendance.Status.PRESENT).exists():
         problems.append(_("Fyll i närvaron: protokollet ska visa vilka som deltog."))
     if problems:
@@ -340,11 +348,17 @@ def sign_minutes(meeting, user):
     for signatory in mine:
         signatory.signed_at, signatory.signed_by = now, user
         _save(signatory, user, _("Justerat"))
+    # The meeting's own history tells who signed; the last signature also locks the minutes.
+    signed = _("%(name)s justerade som %(role)s.") % {
+        "name": ", ".join(str(s.person) for s in mine),
+        "role": ", ".join(str(s.get_role_display()).lower() for s in mine),
+    }
     if any(s.signed_at is None for s in signatories):
+        _save(meeting, user, signed)
         return False
     meeting.status, meeting.locked_at = Meeting.Status.ADJUSTED, now
     meeting.notice_date = timezone.localdate(now)
-    _save(meeting, user, _("Justerat av alla; protokollet är låst"))
+    _save(meeting, user, signed + " " + _("Alla har justerat; protokollet är låst."))
     _store_version(meeting, user)
     return True
 

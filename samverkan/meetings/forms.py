@@ -106,7 +106,8 @@ class MinutesForm(StaffForm):
 
 
 class MeetingForm(MinutesForm):
-    """The meeting's own facts; its status moves only through the workflow steps (actions.take_step)."""
+    """The meeting's own facts; its status moves only through the workflow steps (actions.take_step). Once
+    the minutes are locked only the visibility is offered: the rest is part of them."""
 
     class Meta:
         model = Meeting
@@ -114,6 +115,9 @@ class MeetingForm(MinutesForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, meeting=kwargs["instance"], **kwargs)
+        if self.meeting.is_locked:
+            for name in ("title", "kind", "place"):
+                del self.fields[name]
 
 
 class MeetingDayForm(MinutesForm):
@@ -225,11 +229,10 @@ class SignatoriesForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        # Those on the attendance list and those seated in the body; adjusters are chosen among them.
+        # Those on the attendance list and those seated in the body when it met; adjusters are chosen among them.
+        seated = Membership.objects.current(getattr(meeting, "first_day", None)).filter(body_id=meeting.body_id)
         people = Person.objects.filter(
-            pk__in=Person.objects.filter(Q(attendance__meeting=meeting) | Q(memberships__body=meeting.body)).values(
-                "pk"
-            )
+            Q(pk__in=meeting.attendance.values("person_id")) | Q(pk__in=seated.values("person_id"))
         )
         for name in ("chair", "secretary", "adjusters"):
             self.fields[name].queryset = people

@@ -201,6 +201,21 @@ class PartOfMinutes:
     def clean(self):
         self.check_not_locked()
 
+    def taken(self, **fields):
+        """Whether another row of the same meeting already has these values; clean() says so in Swedish."""
+        return bool(
+            self.meeting_id
+            and all(fields.values())
+            and type(self).objects.filter(meeting_id=self.meeting_id, **fields).exclude(pk=self.pk).exists()
+        )
+
+    def validate_unique(self, exclude=None):
+        # clean() names a taken value in Swedish; the unique constraints stay as the database's guarantee.
+        pass
+
+    def validate_constraints(self, exclude=None):
+        pass
+
     def save(self, *args, **kwargs):
         self.check_not_locked()
         super().save(*args, **kwargs)
@@ -236,19 +251,8 @@ class MeetingDay(PartOfMinutes, models.Model):
         super().clean()
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("Sluttiden måste ligga efter starttiden.")})
-        if (
-            self.meeting_id
-            and self.date
-            and MeetingDay.objects.filter(meeting_id=self.meeting_id, date=self.date).exclude(pk=self.pk).exists()
-        ):
+        if self.taken(date=self.date):
             raise ValidationError({"date": _("Mötet har redan en dag med det datumet.")})
-
-    def validate_unique(self, exclude=None):
-        # clean() says it in Swedish; the constraint stays as the database's guarantee.
-        pass
-
-    def validate_constraints(self, exclude=None):
-        pass
 
 
 class AgendaItem(PartOfMinutes, models.Model):
@@ -334,11 +338,7 @@ class AgendaItem(PartOfMinutes, models.Model):
         errors = {}
         number = (self.number or "").strip()
         self.number = number
-        if (
-            self.meeting_id
-            and number
-            and AgendaItem.objects.filter(meeting_id=self.meeting_id, number=number).exclude(pk=self.pk).exists()
-        ):
+        if self.taken(number=number):
             errors["number"] = _("Mötet har redan ett ärende med numret %(number)s.") % {"number": number}
         if self.deferred_to_id and self.outcome != self.Outcome.DEFERRED:
             errors["deferred_to"] = _("Ange bara ett senare möte när ärendet är bordlagt.")
@@ -346,12 +346,6 @@ class AgendaItem(PartOfMinutes, models.Model):
             errors["deferred_to"] = _("Ett ärende kan inte bordläggas till samma möte.")
         if errors:
             raise ValidationError(errors)
-
-    def validate_unique(self, exclude=None):
-        pass
-
-    def validate_constraints(self, exclude=None):
-        pass
 
 
 def decision_clauses(text):
@@ -423,25 +417,12 @@ class Attendance(PartOfMinutes, models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        if (
-            self.meeting_id
-            and self.person_id
-            and Attendance.objects.filter(meeting_id=self.meeting_id, person_id=self.person_id)
-            .exclude(pk=self.pk)
-            .exists()
-        ):
+        if self.taken(person_id=self.person_id):
             errors["person"] = _("Personen finns redan i närvarolistan.")
         if self.substitute_for_id and self.substitute_for_id == self.person_id:
             errors["substitute_for"] = _("En person kan inte vara ersättare för sig själv.")
         if errors:
             raise ValidationError(errors)
-
-    def validate_unique(self, exclude=None):
-        # clean() says it in Swedish; the constraint stays as the database's guarantee.
-        pass
-
-    def validate_constraints(self, exclude=None):
-        pass
 
 
 class Invitation(models.Model):
@@ -517,25 +498,16 @@ class Signatory(PartOfMinutes, models.Model):
 
     minutes_related_name = "signatories"
 
+    # The chair signs first in the minutes; Meta.ordering (by role name) would put the adjusters first.
+    SIGNING_ORDER = (models.Case(models.When(role="chair", then=0), default=1), "pk")
+
     def __str__(self):
         return f"{self.get_role_display()}: {self.person}"
 
     def clean(self):
         super().clean()
-        if (
-            self.meeting_id
-            and self.person_id
-            and Signatory.objects.filter(meeting_id=self.meeting_id, person_id=self.person_id)
-            .exclude(pk=self.pk)
-            .exists()
-        ):
+        if self.taken(person_id=self.person_id):
             raise ValidationError({"person": _("Personen justerar redan protokollet.")})
-
-    def validate_unique(self, exclude=None):
-        pass
-
-    def validate_constraints(self, exclude=None):
-        pass
 
 
 class MinutesVersion(models.Model):

@@ -45,7 +45,7 @@ def minutes_snapshot(meeting):
     )
     later_day = MeetingDay.objects.filter(meeting=OuterRef("deferred_to")).values("meeting").annotate(d=Min("date"))
     items = meeting.items.annotate(deferred_day=Subquery(later_day.values("d")[:1])).order_by("position", "pk")
-    signatories = Signatory.objects.filter(meeting=meeting).select_related("person").order_by("role", "pk")
+    signatories = Signatory.objects.filter(meeting=meeting).select_related("person").order_by(*Signatory.SIGNING_ORDER)
     return {
         "format": FORMAT,
         "meeting": {

@@ -155,7 +155,7 @@ def meeting(request, pk):
             "deferred": deferred_candidates(meeting),
             "attendance_groups": groups,
             "attendance_count": sum(len(rows) for _label, rows in groups),
-            "signatories": meeting.signatories.select_related("person", "signed_by"),
+            "signatories": meeting.signatories.select_related("person").order_by(*Signatory.SIGNING_ORDER),
             "versions": meeting.versions.defer("content").select_related("created_by"),
             "steps": actions.next_steps(meeting),
             "closed": actions.minutes_open_error(meeting),
