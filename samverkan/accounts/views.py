@@ -12,9 +12,13 @@ from samverkan.accounts.access import scope_of
 from samverkan.accounts.actions import grant_role, revoke_role
 from samverkan.accounts.forms import RoleForm
 from samverkan.accounts.models import Role
+from samverkan.meetings.access import meetings_to_sign
+from samverkan.meetings.models import Meeting
 from samverkan.structure.access import can_manage_area, editable_bodies, managed_areas
 from samverkan.structure.health import charter_problems
 from samverkan.structure.models import Area, Principal
+
+OVERDUE_SHOWN = 50
 
 
 @login_required
@@ -29,6 +33,13 @@ def dashboard(request):
         else []
     )
     contact_for = Principal.objects.filter(pk__in=scope.contact_principals).select_related("area")
+    to_sign = meetings_to_sign(request.user).with_first_day().select_related("body__area").order_by("first_day", "pk")
+    overdue = (
+        Meeting.objects.adjustment_overdue()
+        .filter(body__in=editable_bodies(request.user))
+        .select_related("body__area")
+        .order_by("first_day", "pk")[:OVERDUE_SHOWN]
+    )
     return render(
         request,
         "accounts/dashboard.html",
@@ -39,6 +50,8 @@ def dashboard(request):
             "problems": problems,
             "member_of": member_of,
             "contact_for": contact_for,
+            "to_sign": to_sign,
+            "overdue": overdue,
         },
     )
 

@@ -47,9 +47,31 @@ def can_read_confidential(user, body) -> bool:
     return scope.is_admin or body.area_id in scope.coordinator_areas or body.pk in scope.secretary_bodies
 
 
-def can_read_item(user, item, body) -> bool:
-    if item.visibility == AgendaItem.Visibility.PUBLIC:
+def can_read_visibility(user, visibility, body) -> bool:
+    """Whether the user may read an item (or a stored version's item) marked with `visibility`."""
+    if visibility == AgendaItem.Visibility.PUBLIC:
         return True
-    if item.visibility == AgendaItem.Visibility.INTERNAL:
+    if visibility == AgendaItem.Visibility.INTERNAL:
         return can_read_internal(user, body)
     return can_read_confidential(user, body)
+
+
+def can_read_item(user, item, body) -> bool:
+    return can_read_visibility(user, item.visibility, body)
+
+
+def published_meetings(user):
+    """Meetings whose minutes the user may read in the portal: visible to them and published."""
+    return visible_meetings(user).filter(status=Meeting.Status.PUBLISHED)
+
+
+def meetings_to_sign(user):
+    """Minutes waiting for the user's own signature: they are the chair or an adjuster and have not signed."""
+    if not user.is_authenticated:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(
+        kind=Meeting.Kind.MINUTES,
+        status=Meeting.Status.DRAFTED,
+        signatories__person__user=user,
+        signatories__signed_at__isnull=True,
+    ).distinct()

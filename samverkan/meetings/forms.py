@@ -1,15 +1,17 @@
-"""Staff forms for meetings: the year plan, a meeting, its days and its agenda items."""
+"""Staff forms for meetings: the year plan, a meeting, its days, agenda, attendance and minutes."""
 
 import re
 from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
+from samverkan.meetings.actions import minutes_open_error
+from samverkan.meetings.models import AgendaItem, Attendance, Meeting, MeetingDay
 from samverkan.structure.forms import DATE, StaffForm
-from samverkan.structure.models import Visibility
+from samverkan.structure.models import Membership, Party, Person, Principal, Visibility
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 MAX_PLAN_LINES = 60
@@ -86,40 +88,184 @@ class YearPlanForm(forms.Form):
         return sorted(seen)
 
 
-class MeetingForm(StaffForm):
+class MinutesForm(StaffForm):
+    """A staff form that changes what the minutes will say. While they wait for adjustment it saves nothing;
+    once they are locked the model itself refuses (and the form shows why)."""
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        if hasattr(self.instance, "meeting_id"):
+            self.instance.meeting = meeting
+
+    def clean(self):
+        data = super().clean()
+        if not self.meeting.is_locked and (error := minutes_open_error(self.meeting)):
+            raise ValidationError(error)
+        return data
+
+
+class MeetingForm(MinutesForm):
+    """The meeting's own facts; its status moves only through the workflow steps (actions.take_step). Once
+    the minutes are locked only the visibility is offered: the rest is part of them."""
+
     class Meta:
         model = Meeting
-        fields = ["title", "kind", "status", "place", "visibility"]
+        fields = ["title", "kind", "place", "visibility"]
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        allowed = self.instance.allowed_statuses()
-        self.fields["status"].choices = [(value, label) for value, label in Meeting.Status.choices if value in allowed]
+        super().__init__(*args, meeting=kwargs["instance"], **kwargs)
+        if self.meeting.is_locked:
+            for name in ("title", "kind", "place"):
+                del self.fields[name]
 
 
-class MeetingDayForm(StaffForm):
+class MeetingDayForm(MinutesForm):
     class Meta:
         model = MeetingDay
         fields = ["date", "start", "end"]
         widgets = {"date": DATE, "start": TIME, "end": TIME}
 
-    def __init__(self, *args, meeting, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance.meeting = meeting
 
-
-class AgendaItemForm(StaffForm):
+class AgendaItemForm(MinutesForm):
     class Meta:
         model = AgendaItem
         fields = ["number", "position", "title", "kind", "presenters", "background", "visibility", "outcome"]
         fields += ["deferred_to"]
 
     def __init__(self, *args, meeting, later_meetings, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance.meeting = meeting
+        super().__init__(*args, meeting=meeting, **kwargs)
         self.fields["deferred_to"].queryset = later_meetings
         self.fields["deferred_to"].label_from_instance = meeting_label
         self.fields["outcome"].required = False
+
+
+class ItemMinutesForm(MinutesForm):
+    """What was said, what was decided, and how the item ended."""
+
+    class Meta:
+        model = AgendaItem
+        fields = ["minutes", "decision", "outcome", "deferred_to"]
+        widgets = {"minutes": forms.Textarea(attrs={"rows": 8}), "decision": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, meeting, later_meetings, **kwargs):
+        super().__init__(*args, meeting=meeting, **kwargs)
+        self.fields["deferred_to"].queryset = later_meetings
+        self.fields["deferred_to"].label_from_instance = meeting_label
+        self.fields["outcome"].required = False
+
+
+PARTIES = [("", "–"), *Party.choices]
+MAX_ID = 2**63 - 1
+
+
+class RecordsField(forms.ModelMultipleChoiceField):
+    """Several records by id. Ids are checked to be plausible before the database sees them: SQLite raises on
+    integers past 64 bits instead of finding nothing."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not str(pk).isdigit() or int(pk) > MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": str(pk)[:20]}
+                )
+        return super()._check_values(value)
+
+
+class AttendanceForm(MinutesForm):
+    """One row of the attendance list; partial presence is the days attended and the items missed."""
+
+    party = forms.ChoiceField(label=_("Parti"), choices=PARTIES, required=False)
+
+    class Meta:
+        model = Attendance
+        fields = ["status", "group", "principal", "party", "role", "substitute_for", "days", "not_during", "note"]
+        widgets = {"days": forms.CheckboxSelectMultiple, "not_during": forms.CheckboxSelectMultiple}
+        field_classes = {"days": RecordsField, "not_during": RecordsField}
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, meeting=meeting, **kwargs)
+        body = meeting.body
+        self.fields["principal"].queryset = Principal.objects.filter(area_id=body.area_id)
+        self.fields["substitute_for"].queryset = Person.objects.filter(
+            pk__in=Person.objects.filter(
+                Q(memberships__body=body, memberships__role__in=Membership.SEATED_ROLES)
+                | Q(attendance__meeting=meeting)
+            ).values("pk")
+        )
+        self.fields["days"].queryset = meeting.days.all()
+        self.fields["not_during"].queryset = meeting.items.all()
+        self.fields["not_during"].label_from_instance = lambda item: f"{item.number} {item.title}"
+
+
+class AttendanceCreateForm(AttendanceForm):
+    """Someone else on the list: a presenter, an official, a guest."""
+
+    class Meta(AttendanceForm.Meta):
+        fields = ["person", *AttendanceForm.Meta.fields]
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, meeting=meeting, **kwargs)
+        area = meeting.body.area_id
+        self.fields["person"].queryset = Person.objects.filter(
+            pk__in=Person.objects.filter(Q(organisation__area_id=area) | Q(memberships__body__area_id=area)).values(
+                "pk"
+            )
+        ).exclude(pk__in=meeting.attendance.values("person_id"))
+
+
+class SignatoriesForm(forms.Form):
+    chair = forms.ModelChoiceField(label=_("Ordförande"), queryset=Person.objects.none(), required=False)
+    secretary = forms.ModelChoiceField(label=_("Sekreterare"), queryset=Person.objects.none(), required=False)
+    adjusters = RecordsField(
+        label=_("Justerare"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ordföranden justerar alltid; välj här de andra som justerar protokollet."),
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        # Those on the attendance list and those seated in the body when it met; adjusters are chosen among them.
+        seated = Membership.objects.current(getattr(meeting, "first_day", None)).filter(body_id=meeting.body_id)
+        people = Person.objects.filter(
+            Q(pk__in=meeting.attendance.values("person_id")) | Q(pk__in=seated.values("person_id"))
+        )
+        for name in ("chair", "secretary", "adjusters"):
+            self.fields[name].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        if error := minutes_open_error(self.meeting):
+            raise ValidationError(error)
+        chair = data.get("chair")
+        if chair is not None and chair in data.get("adjusters", []):
+            self.add_error("adjusters", _("Ordföranden justerar redan protokollet och kan inte också vara justerare."))
+        return data
+
+
+class CorrectionForm(forms.Form):
+    """A correction of locked minutes: the item's new text and why; it becomes a new version."""
+
+    minutes = forms.CharField(label=_("Protokollstext"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    decision = forms.CharField(
+        label=_("Beslut"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("En att-sats per rad."),
+    )
+    reason = forms.CharField(
+        label=_("Skäl till rättelsen"),
+        max_length=500,
+        help_text=_("Visas med den nya versionen, t.ex. ”Fel datum i beslutet”."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 def meeting_label(meeting):

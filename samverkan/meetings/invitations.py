@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samverkan.meetings.access import can_plan_meetings
+from samverkan.meetings.actions import mark_invited
 from samverkan.meetings.documents import document_visibility, meeting_documents, member_url, public_url
 from samverkan.meetings.ical import invitation_calendar
 from samverkan.meetings.models import AgendaItem, Invitation, InvitationAnswer, Meeting
@@ -117,15 +118,6 @@ def document_links(documents, absolute):
 # --- Changes -------------------------------------------------------------------------------------------------
 
 
-def _mark_invited(meeting, user):
-    # The same as meetings.actions.mark_invited; the two are folded together when the branches meet.
-    meeting.invited_at = timezone.now()
-    if meeting.status == Meeting.Status.PLANNED:
-        meeting.status = Meeting.Status.INVITED
-    meeting._history_user = user
-    meeting.save()
-
-
 @transaction.atomic
 def send_invitation(meeting, user, absolute):
     """Send the invitation to every reachable invitee, record it and mark the meeting invited; all or nothing.
@@ -138,7 +130,7 @@ def send_invitation(meeting, user, absolute):
     again = meeting.invitations.exists()
     called = invitees(meeting)
     reachable = [m for m in called if m.person.email]
-    _mark_invited(meeting, user)
+    meeting = mark_invited(meeting, user)
     invitation = Invitation.objects.create(meeting=meeting, sent_at=timezone.now(), sent_by=user, recipients=0)
     items, general = agenda_for_members(meeting)
     context = {

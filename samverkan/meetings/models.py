@@ -1,20 +1,64 @@
-"""Meetings of the bodies: their days, places and agendas."""
+"""Meetings of the bodies: their days, places, agendas and minutes; adjusted minutes are locked here."""
+
+import contextvars
+from contextlib import contextmanager
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Min
+from django.db.models import Min, Q
+from django.db.models.signals import m2m_changed, pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from samverkan.structure.models import Body, Person, Principal, Visibility
+
+# Kommunallagen: minutes are adjusted within 14 days; the appeal period runs three weeks from the notice.
+ADJUSTMENT_DAYS = 14
+APPEAL_DAYS = 21
+
+# Set only inside actions.correct_minutes, the one sanctioned way to change locked minutes.
+_correcting = contextvars.ContextVar("samverkan_correcting_minutes", default=False)
+
+
+@contextmanager
+def correcting_minutes():
+    """Let locked minutes change for the length of the block. Only actions.correct_minutes uses it: it stores
+    the change together with a new MinutesVersion and its reason, in one transaction."""
+    token = _correcting.set(True)
+    try:
+        yield
+    finally:
+        _correcting.reset(token)
+
+
+def locked_error():
+    return ValidationError(
+        _(
+            "Protokollet är låst sedan det justerades eller publicerades och kan inte ändras här. "
+            "Använd ”Rätta protokollet”, som sparar en ny version med skälet till rättelsen."
+        ),
+        code="locked",
+    )
 
 
 class MeetingQuerySet(models.QuerySet):
     def with_first_day(self):
         """Annotate `first_day`, the date of the meeting's first day (None when it has no days yet)."""
         return self.annotate(first_day=Min("days__date"))
+
+    def adjustment_overdue(self, today=None):
+        """Minutes (not notes) still unlocked 14 days after the meeting's first day; derived, never stored."""
+        today = today or timezone.localdate()
+        return (
+            self.with_first_day()
+            .filter(kind=Meeting.Kind.MINUTES, locked_at__isnull=True, first_day__lt=today - timedelta(ADJUSTMENT_DAYS))
+            .exclude(status=Meeting.Status.CANCELLED)
+        )
 
 
 class Meeting(models.Model):
@@ -86,19 +130,103 @@ class Meeting(models.Model):
         """Adjusted minutes are locked: a correction is a new MinutesVersion, never an edit."""
         return self.locked_at is not None
 
-    def allowed_statuses(self):
-        """Where the meeting may go from here: stay, take the next step, be cancelled before it is held,
-        or be planned again after a cancellation."""
-        if self.status == self.Status.CANCELLED:
-            return [self.Status.CANCELLED, self.Status.PLANNED]
-        step = self.FLOW.index(self.status)
-        allowed = self.FLOW[step : step + 2]
-        if step < self.FLOW.index(self.Status.HELD):
-            allowed.append(self.Status.CANCELLED)
-        return allowed
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def adjustment_deadline(self):
+        """The 14th day after the first day (needs the `first_day` annotation)."""
+        first = getattr(self, "first_day", None)
+        return first + timedelta(ADJUSTMENT_DAYS) if first else None
+
+    def is_adjustment_overdue(self, today=None):
+        """Same rule as MeetingQuerySet.adjustment_overdue, for one meeting with `first_day` annotated."""
+        deadline = self.adjustment_deadline
+        return bool(
+            deadline
+            and self.kind == self.Kind.MINUTES
+            and not self.is_locked
+            and not self.is_cancelled
+            and deadline < (today or timezone.localdate())
+        )
+
+    @property
+    def appeal_end(self):
+        """The last day of the appeal period: three weeks after the notice of adjustment."""
+        return self.notice_date + timedelta(APPEAL_DAYS) if self.notice_date else None
+
+    # What the minutes say about the meeting itself; frozen once they are locked.
+    LOCKED_FIELDS = ["body_id", "title", "kind", "place", "chair_id", "secretary_id", "locked_at", "notice_date"]
+
+    def check_not_locked(self):
+        if self.pk is None or _correcting.get():
+            return
+        old = Meeting.objects.filter(pk=self.pk, locked_at__isnull=False).values(*self.LOCKED_FIELDS, "status").first()
+        if old is None:
+            return
+        changed = any(getattr(self, f) != old[f] for f in self.LOCKED_FIELDS)
+        if changed or self.status not in (self.Status.ADJUSTED, self.Status.PUBLISHED):
+            raise locked_error()
+
+    def clean(self):
+        self.check_not_locked()
+
+    def save(self, *args, **kwargs):
+        self.check_not_locked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.locked_at is not None and not _correcting.get():
+            raise locked_error()
+        return super().delete(*args, **kwargs)
 
 
-class MeetingDay(models.Model):
+class PartOfMinutes:
+    """For records that belong to a meeting's minutes: none may be added, changed or removed once the minutes
+    are locked (forms and the admin show the error from clean(); save() and delete are refused too)."""
+
+    # The reverse name from Meeting, to find the meeting a stored row belonged to before this change.
+    minutes_related_name = None
+
+    def check_not_locked(self):
+        if _correcting.get():
+            return
+        rule = Q(pk=self.meeting_id)
+        if self.pk is not None:
+            rule |= Q(**{f"{self.minutes_related_name}__pk": self.pk})
+        if Meeting.objects.filter(rule, locked_at__isnull=False).exists():
+            raise locked_error()
+
+    def clean(self):
+        self.check_not_locked()
+
+    def taken(self, **fields):
+        """Whether another row of the same meeting already has these values; clean() says so in Swedish."""
+        return bool(
+            self.meeting_id
+            and all(fields.values())
+            and type(self).objects.filter(meeting_id=self.meeting_id, **fields).exclude(pk=self.pk).exists()
+        )
+
+    def validate_unique(self, exclude=None):
+        # clean() names a taken value in Swedish; the unique constraints stay as the database's guarantee.
+        pass
+
+    def validate_constraints(self, exclude=None):
+        pass
+
+    def save(self, *args, **kwargs):
+        self.check_not_locked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        # Refuse before Django's own delete transaction starts, so the caller's transaction stays usable.
+        self.check_not_locked()
+        return super().delete(*args, **kwargs)
+
+
+class MeetingDay(PartOfMinutes, models.Model):
     """One day of a meeting, with its start and (optional) end time."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="days", verbose_name=_("möte"))
@@ -114,28 +242,20 @@ class MeetingDay(models.Model):
         verbose_name_plural = _("mötesdagar")
         constraints = [models.UniqueConstraint(fields=["meeting", "date"], name="meeting_day_unique")]
 
+    minutes_related_name = "days"
+
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.start:%H:%M}"
 
     def clean(self):
+        super().clean()
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("Sluttiden måste ligga efter starttiden.")})
-        if (
-            self.meeting_id
-            and self.date
-            and MeetingDay.objects.filter(meeting_id=self.meeting_id, date=self.date).exclude(pk=self.pk).exists()
-        ):
+        if self.taken(date=self.date):
             raise ValidationError({"date": _("Mötet har redan en dag med det datumet.")})
 
-    def validate_unique(self, exclude=None):
-        # clean() says it in Swedish; the constraint stays as the database's guarantee.
-        pass
 
-    def validate_constraints(self, exclude=None):
-        pass
-
-
-class AgendaItem(models.Model):
+class AgendaItem(PartOfMinutes, models.Model):
     """An item (ärende, punkt, §) on a meeting's agenda."""
 
     class Kind(models.TextChoices):
@@ -203,18 +323,22 @@ class AgendaItem(models.Model):
         verbose_name_plural = _("ärenden")
         constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="agenda_item_number_unique")]
 
+    minutes_related_name = "items"
+
     def __str__(self):
         return f"{self.number} {self.title}"
 
+    @property
+    def decision_clauses(self):
+        """The decision's att-clauses, one per non-empty line."""
+        return decision_clauses(self.decision)
+
     def clean(self):
+        super().clean()
         errors = {}
         number = (self.number or "").strip()
         self.number = number
-        if (
-            self.meeting_id
-            and number
-            and AgendaItem.objects.filter(meeting_id=self.meeting_id, number=number).exclude(pk=self.pk).exists()
-        ):
+        if self.taken(number=number):
             errors["number"] = _("Mötet har redan ett ärende med numret %(number)s.") % {"number": number}
         if self.deferred_to_id and self.outcome != self.Outcome.DEFERRED:
             errors["deferred_to"] = _("Ange bara ett senare möte när ärendet är bordlagt.")
@@ -223,14 +347,12 @@ class AgendaItem(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def validate_unique(self, exclude=None):
-        pass
 
-    def validate_constraints(self, exclude=None):
-        pass
+def decision_clauses(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class Attendance(models.Model):
+class Attendance(PartOfMinutes, models.Model):
     """Who took part in a meeting, in which group, and whether all of it."""
 
     class Status(models.TextChoices):
@@ -287,8 +409,20 @@ class Attendance(models.Model):
         verbose_name_plural = _("närvaro")
         constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="attendance_unique")]
 
+    minutes_related_name = "attendance"
+
     def __str__(self):
         return f"{self.person} – {self.get_status_display()}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.taken(person_id=self.person_id):
+            errors["person"] = _("Personen finns redan i närvarolistan.")
+        if self.substitute_for_id and self.substitute_for_id == self.person_id:
+            errors["substitute_for"] = _("En person kan inte vara ersättare för sig själv.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Invitation(models.Model):
@@ -335,7 +469,7 @@ class InvitationAnswer(models.Model):
         return f"{self.person} – {self.get_answer_display()}"
 
 
-class Signatory(models.Model):
+class Signatory(PartOfMinutes, models.Model):
     """The chair or an adjuster who must sign off the minutes; signing is logged in and time stamped."""
 
     class Role(models.TextChoices):
@@ -362,8 +496,18 @@ class Signatory(models.Model):
         verbose_name_plural = _("justerare")
         constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="signatory_unique")]
 
+    minutes_related_name = "signatories"
+
+    # The chair signs first in the minutes; Meta.ordering (by role name) would put the adjusters first.
+    SIGNING_ORDER = (models.Case(models.When(role="chair", then=0), default=1), "pk")
+
     def __str__(self):
         return f"{self.get_role_display()}: {self.person}"
+
+    def clean(self):
+        super().clean()
+        if self.taken(person_id=self.person_id):
+            raise ValidationError({"person": _("Personen justerar redan protokollet.")})
 
 
 class MinutesVersion(models.Model):
@@ -387,6 +531,14 @@ class MinutesVersion(models.Model):
 
     def __str__(self):
         return f"{self.meeting}, version {self.number}"
+
+    def clean(self):
+        if self.pk is not None:
+            raise ValidationError(_("En sparad protokollsversion ändras aldrig; en rättelse blir en ny version."))
+
+    def save(self, *args, **kwargs):
+        self.clean()
+        super().save(*args, **kwargs)
 
 
 def document_path(document, filename):
@@ -434,3 +586,31 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# QuerySet.delete() (and cascades) pass by Model.delete(), but every deletion sends pre_delete. Raising there
+# happens inside Django's delete transaction, which the caller then has to roll back.
+@receiver(pre_delete, sender=Meeting)
+def _keep_locked_meeting(sender, instance, **kwargs):
+    if instance.locked_at is not None and not _correcting.get():
+        raise locked_error()
+
+
+@receiver(pre_delete, sender=MeetingDay)
+@receiver(pre_delete, sender=AgendaItem)
+@receiver(pre_delete, sender=Attendance)
+@receiver(pre_delete, sender=Signatory)
+def _keep_locked_part(sender, instance, **kwargs):
+    instance.check_not_locked()
+
+
+@receiver(pre_delete, sender=MinutesVersion)
+def _keep_version(sender, instance, **kwargs):
+    raise ValidationError(_("En protokollsversion kan inte tas bort."))
+
+
+@receiver(m2m_changed, sender=Attendance.days.through)
+@receiver(m2m_changed, sender=Attendance.not_during.through)
+def _keep_locked_attendance(sender, instance, action, reverse, **kwargs):
+    if action.startswith("pre_") and not reverse:
+        instance.check_not_locked()

@@ -1,14 +1,23 @@
-"""The public side of meetings: calendars per area and body, a meeting page, and iCal feeds."""
+"""The public side of meetings: calendars per area and body, a meeting page with its published minutes and their
+versions, and iCal feeds."""
 
 from django.db.models import Max, Min
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.meetings.access import can_read_item, public_meetings, visible_meetings
+from samverkan.meetings.access import (
+    can_read_item,
+    can_read_visibility,
+    public_meetings,
+    published_meetings,
+    visible_meetings,
+)
 from samverkan.meetings.ical import calendar_of
-from samverkan.meetings.models import AgendaItem
+from samverkan.meetings.snapshot import minutes_snapshot, present_minutes
+from samverkan.meetings.views import render_version
 from samverkan.structure.models import Area, Body, Visibility
 
 PAST_SHOWN = 50
@@ -54,31 +63,51 @@ def body_calendar(user, body):
     return calendar_of_meetings(visible_meetings(user).filter(body=body))
 
 
+def _meeting_crumbs(meeting, *more):
+    body = meeting.body
+    return [
+        (body.area.get_absolute_url(), body.area.name),
+        (body.get_absolute_url(), body.name),
+        *more,
+    ]
+
+
 def meeting(request, area, pk):
+    """A meeting: its agenda until the minutes are published, then the minutes (attendance, minutes and
+    decision per item, the adjustment record, earlier versions)."""
     meeting = get_object_or_404(
         visible_meetings(request.user).with_first_day().select_related("body__area"), pk=pk, body__area__slug=area
     )
     body = meeting.body
-    items = [
-        (item, can_read_item(request.user, item, body))
-        for item in meeting.items.select_related("continues__meeting__body__area", "deferred_to__body__area")
-    ]
-    return render(
+    context = {"meeting": meeting, "body": body, "area": body.area}
+    if meeting.is_published:
+        context["minutes"] = present_minutes(
+            minutes_snapshot(meeting), lambda visibility: can_read_visibility(request.user, visibility, body)
+        )
+        context["versions"] = meeting.versions.defer("content").order_by("number")
+    else:
+        context["items"] = [(item, can_read_item(request.user, item, body)) for item in meeting.items.all()]
+    context["crumbs"] = _meeting_crumbs(meeting, (None, str(meeting.first_day or _("Möte"))))
+    return render(request, "meetings/public/meeting.html", context)
+
+
+def version(request, area, pk, number):
+    """A version of published minutes, as it was stored; hidden items show only their number."""
+    meeting = get_object_or_404(
+        published_meetings(request.user).with_first_day().select_related("body__area"), pk=pk, body__area__slug=area
+    )
+    crumbs = _meeting_crumbs(
+        meeting,
+        (meeting.get_absolute_url(), str(meeting.first_day or _("Möte"))),
+        (None, _("Version %(n)s") % {"n": number}),
+    )
+    return render_version(
         request,
-        "meetings/public/meeting.html",
-        {
-            "meeting": meeting,
-            "body": body,
-            "area": body.area,
-            "days": meeting.days.all(),
-            "items": items,
-            "Item": AgendaItem,
-            "crumbs": [
-                (body.area.get_absolute_url(), body.area.name),
-                (body.get_absolute_url(), body.name),
-                (None, str(meeting.first_day or _("Möte"))),
-            ],
-        },
+        meeting,
+        number,
+        back=meeting.get_absolute_url(),
+        url_of=lambda n: reverse("calendar:version", args=[area, pk, n]),
+        crumbs=crumbs,
     )
 
 

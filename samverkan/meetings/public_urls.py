@@ -7,6 +7,7 @@ urlpatterns = [
     path("omrade/<slug:area>/moten/", public.area_calendar, name="area"),
     path("omrade/<slug:area>/moten.ics", public.area_ical, name="area_ical"),
     path("omrade/<slug:area>/moten/<int:pk>/", public.meeting, name="meeting"),
+    path("omrade/<slug:area>/moten/<int:pk>/versioner/<int:number>/", public.version, name="version"),
     path("omrade/<slug:area>/organ/<slug:body>/moten.ics", public.body_ical, name="body_ical"),
     path(
         "omrade/<slug:area>/moten/<int:meeting>/handlingar/<int:pk>/",

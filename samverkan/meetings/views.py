@@ -1,22 +1,36 @@
-"""Staff pages for meetings: a body's meetings, the year plan, a meeting with its days and agenda."""
+"""Staff pages for meetings: a body's meetings, the year plan, a meeting with its days, agenda, attendance and
+minutes, the workflow steps, adjustment (signing), versions and corrections."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from samverkan.lib.forms import form_page
 from samverkan.lib.history import history_rows
 from samverkan.meetings import actions
-from samverkan.meetings.access import can_plan_meetings
-from samverkan.meetings.forms import AgendaItemForm, MeetingDayForm, MeetingForm, YearPlanForm
-from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
+from samverkan.meetings.access import can_plan_meetings, can_read_visibility, meetings_to_sign, visible_meetings
+from samverkan.meetings.forms import (
+    AgendaItemForm,
+    AttendanceCreateForm,
+    AttendanceForm,
+    CorrectionForm,
+    ItemMinutesForm,
+    MeetingDayForm,
+    MeetingForm,
+    SignatoriesForm,
+    YearPlanForm,
+)
+from samverkan.meetings.models import AgendaItem, Attendance, Meeting, MeetingDay, Signatory
 from samverkan.meetings.numbering import propose_number
+from samverkan.meetings.snapshot import minutes_snapshot, present_minutes
 from samverkan.structure.models import Body
 
 
@@ -32,7 +46,9 @@ def _planned_body(request, pk):
 
 
 def _planned_meeting(request, pk):
-    meeting = get_object_or_404(Meeting.objects.with_first_day().select_related("body__area"), pk=pk)
+    meeting = get_object_or_404(
+        Meeting.objects.with_first_day().select_related("body__area", "chair", "secretary"), pk=pk
+    )
     if not can_plan_meetings(request.user, meeting.body):
         raise PermissionDenied
     return meeting
@@ -114,9 +130,20 @@ def deferred_candidates(meeting):
     )
 
 
+def attendance_groups(meeting):
+    """The meeting's attendance list as (group label, rows), in the order minutes list them."""
+    rows = list(
+        meeting.attendance.select_related("person", "principal", "substitute_for")
+        .prefetch_related("days", "not_during")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    return [(label, [r for r in rows if r.group == value]) for value, label in Attendance.Group.choices]
+
+
 @login_required
 def meeting(request, pk):
     meeting = _planned_meeting(request, pk)
+    groups = attendance_groups(meeting)
     return render(
         request,
         "meetings/meeting.html",
@@ -126,6 +153,13 @@ def meeting(request, pk):
             "days": meeting.days.all(),
             "items": meeting.items.select_related("continues__meeting", "deferred_to"),
             "deferred": deferred_candidates(meeting),
+            "attendance_groups": groups,
+            "attendance_count": sum(len(rows) for _label, rows in groups),
+            "signatories": meeting.signatories.select_related("person").order_by(*Signatory.SIGNING_ORDER),
+            "versions": meeting.versions.defer("content").select_related("created_by"),
+            "steps": actions.next_steps(meeting),
+            "closed": actions.minutes_open_error(meeting),
+            "overdue": meeting.is_adjustment_overdue(),
             "history": history_rows(meeting),
         },
     )
@@ -175,17 +209,31 @@ def day_edit(request, pk):
     )
 
 
+def _act(request, meeting, action, done):
+    """Run a one-button action and go back to the meeting with `done` (a text, or a function of the action's
+    result), or with why nothing changed."""
+    try:
+        result = action()
+    except ValidationError as error:
+        messages.error(request, " ".join([*error.messages, _("Inget har ändrats.")]))
+    else:
+        messages.success(request, done(result) if callable(done) else done)
+    return redirect(url("meeting", meeting.pk))
+
+
 @login_required
 @require_POST
 def day_remove(request, pk):
     day = get_object_or_404(MeetingDay, pk=pk)
     meeting = _planned_meeting(request, day.meeting_id)
-    try:
-        actions.remove_day(day, request.user)
-        messages.success(request, _("Mötesdagen %(date)s är borttagen.") % {"date": day.date.isoformat()})
-    except actions.LastDay:
-        messages.error(request, _("Ett möte måste ha minst en dag. Ställ in mötet i stället. Inget har ändrats."))
-    return redirect(url("meeting", meeting.pk))
+
+    def remove():
+        try:
+            actions.remove_day(day, request.user)
+        except actions.LastDay:
+            raise ValidationError(_("Ett möte måste ha minst en dag. Ställ in mötet i stället.")) from None
+
+    return _act(request, meeting, remove, _("Mötesdagen %(date)s är borttagen.") % {"date": day.date.isoformat()})
 
 
 def _later_meetings(meeting):
@@ -238,6 +286,259 @@ def take_up(request, pk, item):
     deferred = deferred_candidates(meeting).filter(pk=item).first()
     if deferred is None:
         raise Http404
-    added = actions.take_up_deferred_item(deferred, meeting, propose_number(meeting), request.user)
-    messages.success(request, _("Ärendet ”%(title)s” är lagt på dagordningen.") % {"title": added.title})
-    return redirect(url("meeting", meeting.pk))
+    return _act(
+        request,
+        meeting,
+        lambda: actions.take_up_deferred_item(deferred, meeting, propose_number(meeting), request.user),
+        _("Ärendet ”%(title)s” är lagt på dagordningen.") % {"title": deferred.title},
+    )
+
+
+# The workflow --------------------------------------------------------------------------------------------
+
+STEP_DONE = {
+    actions.HELD: _lazy("Mötet är markerat som genomfört."),
+    actions.DRAFTED: _lazy("Protokollet är klart och väntar på justering."),
+    actions.REOPEN: _lazy("Protokollet är tillbaka för ändring; eventuella justeringar är borttagna."),
+    actions.PUBLISH: _lazy("Protokollet är publicerat i portalen."),
+    actions.CANCEL: _lazy("Mötet är inställt."),
+    actions.PLAN: _lazy("Mötet är planerat igen."),
+}
+
+
+@login_required
+@require_POST
+def meeting_step(request, pk):
+    meeting = _planned_meeting(request, pk)
+    step = request.POST.get("step", "")
+    if step not in STEP_DONE:
+        messages.error(request, _("Okänt steg. Inget har ändrats."))
+        return redirect(url("meeting", meeting.pk))
+    done = STEP_DONE[step]
+    if step == actions.DRAFTED and meeting.kind == Meeting.Kind.NOTES:
+        done = _("Anteckningarna är klara att publicera.")
+    return _act(request, meeting, lambda: actions.take_step(meeting, step, request.user), done)
+
+
+# Attendance ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attendance_fetch(request, pk):
+    meeting = _planned_meeting(request, pk)
+    return _act(request, meeting, lambda: actions.fetch_members(meeting, request.user), _fetched)
+
+
+def _fetched(created):
+    n = len(created)
+    if not n:
+        return _("Alla ledamöter och ersättare finns redan i närvarolistan.")
+    return ngettext(
+        "%(n)s person har lagts till i närvarolistan.", "%(n)s personer har lagts till i närvarolistan.", n
+    ) % {"n": n}
+
+
+@login_required
+def attendance_create(request, pk):
+    meeting = _planned_meeting(request, pk)
+    form = AttendanceCreateForm(request.POST or None, meeting=meeting, initial={"group": Attendance.Group.OTHER})
+    return form_page(
+        request,
+        form,
+        _("Lägg till person i närvarolistan"),
+        url("meeting", meeting.pk) + "#attendance",
+        _("Personen är tillagd i närvarolistan."),
+        lambda row: url("meeting", meeting.pk) + "#attendance",
+    )
+
+
+@login_required
+def attendance_edit(request, pk):
+    row = get_object_or_404(Attendance.objects.select_related("person"), pk=pk)
+    meeting = _planned_meeting(request, row.meeting_id)
+    form = AttendanceForm(request.POST or None, instance=row, meeting=meeting)
+    return form_page(
+        request,
+        form,
+        _("Närvaro för %(name)s") % {"name": row.person},
+        url("meeting", meeting.pk) + "#attendance",
+        _("Närvaron är sparad."),
+        lambda row: url("meeting", meeting.pk) + "#attendance",
+        history=history_rows(row),
+    )
+
+
+@login_required
+@require_POST
+def attendance_remove(request, pk):
+    row = get_object_or_404(Attendance.objects.select_related("person"), pk=pk)
+    meeting = _planned_meeting(request, row.meeting_id)
+    return _act(
+        request,
+        meeting,
+        lambda: actions.remove_attendance(row, request.user),
+        _("%(name)s är borttagen ur närvarolistan.") % {"name": row.person},
+    )
+
+
+# Minutes per item ----------------------------------------------------------------------------------------
+
+
+@login_required
+def item_minutes(request, pk):
+    item = get_object_or_404(AgendaItem, pk=pk)
+    meeting = _planned_meeting(request, item.meeting_id)
+    form = ItemMinutesForm(
+        request.POST or None, instance=item, meeting=meeting, later_meetings=_later_meetings(meeting)
+    )
+    return form_page(
+        request,
+        form,
+        _("Protokoll för ärende %(number)s: %(title)s") % {"number": item.number, "title": item.title},
+        url("meeting", meeting.pk),
+        _("Protokollet för ärendet är sparat."),
+        lambda i: url("meeting", meeting.pk),
+        history=history_rows(item),
+    )
+
+
+@login_required
+@require_POST
+def item_file(request, pk):
+    item = get_object_or_404(AgendaItem, pk=pk)
+    meeting = _planned_meeting(request, item.meeting_id)
+    return _act(
+        request,
+        meeting,
+        lambda: actions.file_item(item, request.user),
+        _("Ärende %(number)s läggs till handlingarna.") % {"number": item.number},
+    )
+
+
+@login_required
+def signatories(request, pk):
+    meeting = _planned_meeting(request, pk)
+    initial = {
+        "chair": meeting.chair,
+        "secretary": meeting.secretary,
+        "adjusters": [
+            s.person for s in meeting.signatories.filter(role=Signatory.Role.ADJUSTER).select_related("person")
+        ],
+    }
+    form = SignatoriesForm(request.POST or None, meeting=meeting, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_signatories(meeting, request.user, **form.cleaned_data)
+            messages.success(request, _("Ordförande, sekreterare och justerare är sparade."))
+            return redirect(url("meeting", meeting.pk))
+        except ValidationError as error:
+            form.add_error(None, error)
+    return _form(request, form, _("Ordförande, sekreterare och justerare"), url("meeting", meeting.pk))
+
+
+def _form(request, form, title, cancel_url):
+    """A plain (not model) form on the one staff form page; 400 when it was posted and is wrong."""
+    return render(
+        request,
+        "structure/form.html",
+        {"form": form, "title": title, "cancel_url": cancel_url, "reason_field": False},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# Adjustment, versions and corrections --------------------------------------------------------------------
+
+
+@login_required
+def to_sign(request):
+    """Minutes waiting for the logged-in user's signature."""
+    meetings = meetings_to_sign(request.user).with_first_day().select_related("body__area").order_by("first_day", "pk")
+    return render(request, "meetings/to_sign.html", {"meetings": meetings})
+
+
+@login_required
+def sign(request, pk):
+    """The chair or an adjuster reads the minutes and signs them ("Justera")."""
+    meeting = get_object_or_404(Meeting.objects.with_first_day().select_related("body__area"), pk=pk)
+    mine = list(meeting.signatories.filter(person__user=request.user))
+    if not mine:
+        if visible_meetings(request.user).filter(pk=meeting.pk).exists():
+            raise PermissionDenied
+        raise Http404
+    if request.method == "POST":
+        try:
+            locked = actions.sign_minutes(meeting, request.user)
+            if locked:
+                messages.success(request, _("Du har justerat protokollet. Alla har nu justerat, så det är låst."))
+            else:
+                messages.success(request, _("Du har justerat protokollet."))
+        except ValidationError as error:
+            messages.error(request, " ".join([*error.messages, _("Inget har ändrats.")]))
+        return redirect(url("sign", meeting.pk))
+    content = minutes_snapshot(meeting)
+    return render(
+        request,
+        "meetings/sign.html",
+        {
+            "meeting": meeting,
+            "body": meeting.body,
+            "mine": mine,
+            "waiting": meeting.status == Meeting.Status.DRAFTED and any(s.signed_at is None for s in mine),
+            "minutes": present_minutes(content, lambda visibility: True),
+        },
+    )
+
+
+@login_required
+def version(request, pk, number):
+    meeting = _planned_meeting(request, pk)
+    return render_version(
+        request, meeting, number, back=url("meeting", meeting.pk), url_of=lambda n: url("version", pk, n)
+    )
+
+
+def render_version(request, meeting, number, *, back, url_of, crumbs=None):
+    """One stored version of the minutes, as it was; the reader sees only the items they may read."""
+    body = meeting.body
+    versions = list(meeting.versions.defer("content").order_by("number"))
+    if number not in {v.number for v in versions}:
+        raise Http404
+    stored = meeting.versions.get(number=number)
+    for v in versions:
+        v.url = url_of(v.number)
+    return render(
+        request,
+        "meetings/version.html",
+        {
+            "meeting": meeting,
+            "body": body,
+            "version": stored,
+            "versions": versions,
+            "minutes": present_minutes(
+                stored.content, lambda visibility: can_read_visibility(request.user, visibility, body)
+            ),
+            "back": back,
+            "crumbs": crumbs,
+        },
+    )
+
+
+@login_required
+def item_correct(request, pk):
+    """ "Rätta protokollet": new text for one item of locked minutes, with the reason; a new version."""
+    item = get_object_or_404(AgendaItem, pk=pk)
+    meeting = _planned_meeting(request, item.meeting_id)
+    if not meeting.is_locked:
+        messages.info(request, _("Protokollet är inte låst ännu, så ärendet ändras direkt."))
+        return redirect(url("item_minutes", item.pk))
+    form = CorrectionForm(request.POST or None, initial={"minutes": item.minutes, "decision": item.decision})
+    if request.method == "POST" and form.is_valid():
+        try:
+            stored = actions.correct_minutes(item, request.user, **form.cleaned_data)
+            messages.success(request, _("Rättelsen är sparad som version %(n)s.") % {"n": stored.number})
+            return redirect(url("meeting", meeting.pk))
+        except ValidationError as error:
+            form.add_error(None, error)
+    title = _("Rätta protokollet, ärende %(number)s: %(title)s") % {"number": item.number, "title": item.title}
+    return _form(request, form, title, url("meeting", meeting.pk))

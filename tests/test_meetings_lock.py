@@ -1,0 +1,307 @@
+"""Locked minutes cannot change by any route — staff forms, staff buttons, the Django admin, the ORM — except
+a correction, which is a new version."""
+
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from samverkan.meetings import actions
+from samverkan.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingDay,
+    MinutesVersion,
+    Signatory,
+    correcting_minutes,
+)
+from tests.meetings_helpers import make_item, make_meeting
+from tests.minutes_helpers import adjusted_meeting, seat_group
+
+LOCKED = "Protokollet är låst"
+
+
+@pytest.fixture
+def locked(world):
+    seats = seat_group(world)
+    meeting = adjusted_meeting(world, seats)
+    meeting.seats = seats
+    return meeting
+
+
+def _snapshot(meeting):
+    """Everything the minutes consist of, read straight from the database."""
+    m = Meeting.objects.filter(pk=meeting.pk)
+    return (
+        list(m.values_list("title", "kind", "place", "status", "chair", "secretary", "locked_at", "notice_date")),
+        list(MeetingDay.objects.filter(meeting=meeting).order_by("pk").values_list("date", "start", "end")),
+        list(
+            AgendaItem.objects.filter(meeting=meeting)
+            .order_by("pk")
+            .values_list("number", "title", "minutes", "decision", "outcome", "visibility")
+        ),
+        list(
+            Attendance.objects.filter(meeting=meeting)
+            .order_by("pk")
+            .values_list("person", "status", "group", "note", "days", "not_during")
+        ),
+        list(Signatory.objects.filter(meeting=meeting).order_by("pk").values_list("person", "role", "signed_at")),
+        list(MinutesVersion.objects.filter(meeting=meeting).values_list("number", "reason")),
+    )
+
+
+# Staff forms and buttons ---------------------------------------------------------------------------------
+
+
+def test_every_staff_form_refuses_locked_minutes_and_says_why(client, world, locked):
+    before = _snapshot(locked)
+    item = locked.items.get(number="1")
+    row = locked.attendance.first()
+    day = locked.days.get()
+    posts = {
+        "day_create": (locked.pk, {"date": "2030-01-01", "start": "09:00"}),
+        "day_edit": (day.pk, {"date": day.date.isoformat(), "start": "10:00"}),
+        "item_create": (locked.pk, {"number": "9", "position": "9", "title": "Tillagt", "kind": "information"}),
+        "item_edit": (
+            item.pk,
+            {"number": "1", "position": "1", "title": "Ändrad", "kind": "information", "visibility": "public"},
+        ),
+        "item_minutes": (item.pk, {"minutes": "Ändrad text", "decision": "att ändra", "outcome": "handled"}),
+        "attendance_edit": (row.pk, {"status": "absent", "group": "voting"}),
+        "attendance_create": (locked.pk, {"person": world.insider.pk, "status": "present", "group": "other"}),
+        "signatories": (locked.pk, {"chair": locked.seats.adjuster.pk}),
+    }
+    client.force_login(world.secretary)
+    for name, (pk, data) in posts.items():
+        data.setdefault("visibility", "public")
+        response = client.post(reverse(f"meetings:{name}", args=[pk]), data)
+        html = response.content.decode()
+        assert response.status_code == 400, name
+        assert "Inget har sparats" in html and LOCKED in html, name
+    assert _snapshot(locked) == before
+
+
+def test_the_meeting_form_of_locked_minutes_offers_only_the_visibility(client, world, locked):
+    client.force_login(world.secretary)
+    url = reverse("meetings:meeting_edit", args=[locked.pk])
+    html = client.get(url).content.decode()
+    assert 'name="visibility"' in html and 'name="place"' not in html and 'name="title"' not in html
+    data = {"title": "Nytt", "kind": "notes", "place": "Annat", "visibility": "internal"}
+    assert client.post(url, data).status_code == 302
+    locked.refresh_from_db()
+    assert (locked.visibility, locked.place, locked.title, locked.kind) == ("internal", "Regionhuset", "", "minutes")
+
+
+def test_every_staff_button_refuses_locked_minutes(client, world, locked):
+    deferred = make_item(
+        make_meeting(world.group, locked.days.get().date - timedelta(days=20)), "7", "Bordlagt", outcome="deferred"
+    )
+    before = _snapshot(locked)
+    item = locked.items.get(number="2")
+    buttons = [
+        reverse("meetings:attendance_fetch", args=[locked.pk]),
+        reverse("meetings:attendance_remove", args=[locked.attendance.first().pk]),
+        reverse("meetings:item_file", args=[item.pk]),
+        reverse("meetings:take_up", args=[locked.pk, deferred.pk]),
+        reverse("meetings:day_remove", args=[locked.days.get().pk]),
+    ]
+    client.force_login(world.secretary)
+    for url in buttons:
+        response = client.post(url, follow=True)
+        assert response.status_code == 200, url
+        assert LOCKED in response.content.decode() and "Inget har ändrats." in response.content.decode(), url
+    assert _snapshot(locked) == before
+
+
+# The Django admin ----------------------------------------------------------------------------------------
+
+
+class FormFields(HTMLParser):
+    """The values a browser would post from the admin's change form."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._select, self._textarea = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.data.setdefault(name, []).append(a.get("value", ""))
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in a:
+            self.data[self._select].append(a.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][0] += data.lstrip("\n") if not self.data[self._textarea][0] else data
+
+
+def _admin_post(client, model, obj, **changes):
+    url = reverse(f"admin:meetings_{model}_change", args=[obj.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    fields = FormFields()
+    fields.feed(page.content.decode())
+    data = {k: v for k, v in fields.data.items() if k != "csrfmiddlewaretoken"}
+    data.update({k: [str(v)] for k, v in changes.items()})
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize(
+    ("model", "change"),
+    [
+        ("agendaitem", {"minutes": "Ändrat i admin"}),
+        ("agendaitem", {"title": "Ny rubrik"}),
+        ("attendance", {"status": "absent"}),
+        ("signatory", {"role": "adjuster"}),
+        ("meeting", {"place": "Någon annanstans"}),
+        ("meeting", {"status": "drafted"}),
+    ],
+)
+def test_the_admin_change_view_shows_the_lock_and_changes_nothing(client, world, locked, model, change):
+    obj = {
+        "agendaitem": locked.items.get(number="1"),
+        "attendance": locked.attendance.first(),
+        "signatory": locked.signatories.get(role="chair"),
+        "meeting": locked,
+    }[model]
+    before = _snapshot(locked)
+    client.force_login(world.admin)
+    response = _admin_post(client, model, obj, **change)
+    assert response.status_code == 200  # the form again, with the error
+    assert LOCKED in response.content.decode()
+    assert _snapshot(locked) == before
+
+
+def test_the_admin_still_saves_what_is_not_part_of_the_minutes(client, world, locked):
+    client.force_login(world.admin)
+    response = _admin_post(client, "meeting", locked, visibility="internal")
+    assert response.status_code == 302, response.content.decode()[:3000]
+    locked.refresh_from_db()
+    assert locked.visibility == "internal"
+
+
+def test_the_admin_offers_no_delete_for_locked_minutes(client, world, locked):
+    client.force_login(world.admin)
+    item = locked.items.get(number="1")
+    for model, obj in (("agendaitem", item), ("meeting", locked), ("attendance", locked.attendance.first())):
+        assert client.get(reverse(f"admin:meetings_{model}_delete", args=[obj.pk])).status_code == 403
+        assert client.post(reverse(f"admin:meetings_{model}_delete", args=[obj.pk]), {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:meetings_agendaitem_changelist")
+    client.post(changelist, {"action": "delete_selected", "_selected_action": [item.pk], "post": "yes"})
+    assert AgendaItem.objects.filter(pk=item.pk).exists()
+    version = locked.versions.get()
+    assert client.get(reverse("admin:meetings_minutesversion_change", args=[version.pk])).status_code == 200
+    response = client.post(reverse("admin:meetings_minutesversion_change", args=[version.pk]), {"reason": "x"})
+    assert response.status_code == 403
+    assert client.get(reverse("admin:meetings_minutesversion_delete", args=[version.pk])).status_code == 403
+
+
+# The ORM -------------------------------------------------------------------------------------------------
+
+
+def _refused(action):
+    # A savepoint per attempt: a refused QuerySet.delete() spoils the transaction it ran in.
+    with pytest.raises(ValidationError) as error, transaction.atomic():
+        action()
+    assert LOCKED in " ".join(error.value.messages)
+
+
+def test_direct_saves_and_deletes_are_refused(world, locked):
+    before = _snapshot(locked)
+    item = locked.items.get(number="1")
+    row = locked.attendance.first()
+    signatory = locked.signatories.first()
+    day = locked.days.get()
+
+    item.minutes = "Ändrad direkt"
+    _refused(item.save)
+    _refused(item.delete)
+    _refused(lambda: AgendaItem.objects.filter(meeting=locked).delete())
+    _refused(lambda: AgendaItem(meeting=locked, number="9", title="Ny").save())
+    row.status = "absent"
+    _refused(row.save)
+    _refused(row.delete)
+    _refused(lambda: row.days.add(day))
+    _refused(lambda: row.not_during.add(item))
+    _refused(lambda: Attendance(meeting=locked, person=world.insider).save())
+    signatory.signed_at = None
+    _refused(signatory.save)
+    _refused(signatory.delete)
+    day.start = "13:00"
+    _refused(day.save)
+    _refused(day.delete)
+    _refused(lambda: MeetingDay(meeting=locked, date="2031-01-01", start="09:00").save())
+    fresh = Meeting.objects.get(pk=locked.pk)
+    fresh.place = "Annan plats"
+    _refused(fresh.save)
+    fresh = Meeting.objects.get(pk=locked.pk)
+    fresh.locked_at = None
+    _refused(fresh.save)
+    _refused(Meeting.objects.get(pk=locked.pk).delete)
+    # Moving an item out of locked minutes is a change to them too.
+    item = AgendaItem.objects.get(pk=item.pk)
+    item.meeting = make_meeting(world.group, timezone.localdate())
+    _refused(item.save)
+    assert _snapshot(locked) == before
+
+
+def test_versions_never_change(world, locked):
+    version = locked.versions.get()
+    version.reason = "Ändrat"
+    with pytest.raises(ValidationError):
+        version.save()
+    with pytest.raises(ValidationError), transaction.atomic():
+        version.delete()
+    with pytest.raises(ValidationError), transaction.atomic():
+        MinutesVersion.objects.filter(pk=version.pk).delete()
+    assert MinutesVersion.objects.get(pk=version.pk).reason == ""
+
+
+def test_publishing_locked_minutes_is_allowed_and_changes_nothing_in_them(world, locked):
+    before = _snapshot(locked)
+    actions.take_step(locked, actions.PUBLISH, world.secretary)
+    locked.refresh_from_db()
+    assert locked.status == "published"
+    after = _snapshot(locked)
+    assert after[0][0][3] == "published" and after[1:] == before[1:]
+
+
+def test_the_correction_path_is_the_only_way_through(world, locked):
+    item = locked.items.get(number="1")
+    with correcting_minutes():
+        item.minutes = "Rättad"
+        item.save()
+    item.minutes = "Igen"
+    _refused(item.save)  # the permission ended with the block
+    actions.correct_minutes(item, world.secretary, minutes="Rättad två", decision="", reason="Skäl")
+    assert locked.versions.count() == 2
+
+
+def test_unlocked_minutes_change_freely(world):
+    meeting = make_meeting(world.group, timezone.localdate())
+    item = make_item(meeting, "1", "Öppet")
+    item.minutes = "Text"
+    item.save()
+    item.delete()
+    meeting.place = "Ny plats"
+    meeting.save()
