@@ -9,3 +9,8 @@ urlpatterns = [
     path("omrade/<slug:area>/moten/<int:pk>/", public.meeting, name="meeting"),
     path("omrade/<slug:area>/organ/<slug:body>/moten.ics", public.body_ical, name="body_ical"),
 ]
+
+# The published minutes as PDF, without what the public may not read (meetings/pdf.py).
+from samverkan.meetings import pdf  # noqa: E402
+
+urlpatterns += [path("omrade/<slug:area>/moten/<int:pk>/protokoll.pdf", pdf.public_pdf, name="pdf")]

@@ -15,3 +15,11 @@ urlpatterns = [
     path("motesdag/<int:pk>/ta-bort/", views.day_remove, name="day_remove"),
     path("arende/<int:pk>/andra/", views.item_edit, name="item_edit"),
 ]
+
+# The minutes as PDF (meetings/pdf.py): live, and each stored version.
+from samverkan.meetings import pdf  # noqa: E402
+
+urlpatterns += [
+    path("moten/<int:pk>/protokoll.pdf", pdf.staff_pdf, name="pdf"),
+    path("moten/<int:pk>/protokoll/version/<int:number>.pdf", pdf.version_pdf, name="pdf_version"),
+]
