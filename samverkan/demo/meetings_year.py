@@ -7,7 +7,7 @@ weeks is still a draft, as is the political forum's last meeting, which is three
 not adjusted in time. Coming meetings are planned, the next one of each body invited.
 
 Rows are bulk-created with their history rows, because row-by-row saving made `samverkan demo` slow;
-tests/test_demo.py checks that every row passes full_clean(). A generator with its own seed picks
+tests/test_demo_meetings.py checks that every row passes full_clean(). A generator with its own seed picks
 absences and texts, so the same `today` gives the same meetings every time.
 """
 
@@ -246,7 +246,7 @@ def _tuesday(day):
     return day + timedelta(days=(1 - day.weekday() + 3) % 7 - 3)
 
 
-def _schedule(key, body, today):
+def _schedule(key, today):
     per_year = LOCAL_PER_YEAR if key.startswith("lokal_") else PER_YEAR.get(key, 6)
     spacing = 365 // per_year
     # How long ago the latest meeting was: spread over the bodies, never so long that the next is due.
@@ -283,12 +283,16 @@ def build_meetings(today, bodies, clerk):
     """Create the meetings of every public, active body in `bodies` (a dict keyed by short name). `clerk` is
     the login that sends invitations and in whose name minutes without a signing login are locked."""
     rng = random.Random(SEED)
-    memberships = list(Membership.objects.filter(body__in=bodies.values()).select_related("person__user", "principal"))
+    memberships = list(
+        Membership.objects.filter(body__in=bodies.values())
+        .select_related("person__user", "principal")
+        .order_by("body", "role", "person__last_name", "person__first_name", "pk")
+    )
     planned = []
     for key, body in bodies.items():
         if not body.is_public or body.dissolved:
             continue
-        days = _schedule(key, body, today)
+        days = _schedule(key, today)
         past = [d for d in days if d < today]
         cancelled = False
         for n, day in enumerate(days):
@@ -301,7 +305,7 @@ def build_meetings(today, bodies, clerk):
             held.seats = [m for m in memberships if m.body_id == body.pk and m.overlaps(day, day)]
             planned.append(held)
 
-    _create_meetings(planned, today)
+    _create_meetings(planned)
     for body_meetings in _by_body(planned):
         _create_agendas(body_meetings, rng)
     _create_attendance(planned, rng)
@@ -327,7 +331,7 @@ def _seated(held, *roles):
     return [m for m in held.seats if m.role in roles]
 
 
-def _create_meetings(planned, today):
+def _create_meetings(planned):
     meetings = []
     for held in planned:
         first = held.days[0]
@@ -500,17 +504,21 @@ def _defers(held, n):
     return (held.key == "krf" and held.latest_past) or (held.key in ("cgh", "sg_ph") and n == 1)
 
 
+def _by_name(membership):
+    return membership.person.last_name, membership.person.first_name, membership.pk
+
+
 def _adjuster(held):
     """A voting member other than the chair, taking turns meeting by meeting."""
     candidates = [m for m in _seated(held, R.VICE_CHAIR, R.MEMBER) if m.person_id not in held_absent(held)]
-    candidates.sort(key=lambda m: m.person.last_name)
+    candidates.sort(key=_by_name)
     return candidates[held.index % len(candidates)] if candidates else None
 
 
 def held_absent(held):
     """People absent with notice from this meeting: one seated member at every third meeting, chosen by
     the meeting's position so that agendas and attendance agree without sharing random state."""
-    voting = sorted(_seated(held, R.VICE_CHAIR, R.MEMBER), key=lambda m: m.person.last_name)
+    voting = sorted(_seated(held, R.VICE_CHAIR, R.MEMBER), key=_by_name)
     if not voting or held.index % 3 == 2:
         return set()
     absent = {voting[(held.index * 5 + len(held.body.name)) % len(voting)].person_id}
