@@ -3,11 +3,15 @@
 import re
 from collections import deque
 from html.parser import HTMLParser
+from io import BytesIO
 
 import pytest
+from django.urls import reverse
+from pypdf import PdfReader
 
 from samverkan.demo.county import build_demo
-from samverkan.meetings.models import AgendaItem
+from samverkan.meetings.access import public_meetings
+from samverkan.meetings.models import AgendaItem, Meeting
 from samverkan.structure.models import Body, Person
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -40,8 +44,9 @@ def test_every_public_page_answers_and_leaks_nothing(client, demo):
     hidden_items = AgendaItem.objects.exclude(visibility="public")
     assert hidden_items.exists(), "the demo must have internal or confidential agenda items"
     forbidden += list(hidden_items.values_list("title", flat=True).distinct())
+    forbidden += [text for text in hidden_items.values_list("minutes", flat=True).distinct() if text]
 
-    seen, queue = set(), deque(["/"])
+    seen, queue, pdfs = set(), deque(["/"]), set()
     while queue:
         url = queue.popleft()
         if url in seen or url.startswith(NOT_PUBLIC):
@@ -49,7 +54,13 @@ def test_every_public_page_answers_and_leaks_nothing(client, demo):
         seen.add(url)
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        html = response.content.decode()
+        if response["Content-Type"] == "application/pdf":
+            # The published minutes: read back as text, held to the same rules, no links followed.
+            reader = PdfReader(BytesIO(response.content))
+            html = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+            pdfs.add(url)
+        else:
+            html = response.content.decode()
         assert not EMAIL.search(html), (url, EMAIL.search(html).group())
         assert not PHONE.search(html), (url, PHONE.search(html).group())
         leaked = [name for name in forbidden if name in html]
@@ -64,3 +75,8 @@ def test_every_public_page_answers_and_leaks_nothing(client, demo):
     for body in internal:
         assert body.get_absolute_url() not in seen
         assert client.get(body.get_absolute_url()).status_code == 404
+    published = public_meetings().filter(status=Meeting.Status.PUBLISHED).select_related("body__area")
+    assert published.count() >= 20, "the demo must have a year of published minutes"
+    assert pdfs == {reverse("calendar:pdf", args=[m.body.area.slug, m.pk]) for m in published}
+    for meeting in Meeting.objects.exclude(status=Meeting.Status.PUBLISHED).select_related("body__area"):
+        assert client.get(reverse("calendar:pdf", args=[meeting.body.area.slug, meeting.pk])).status_code == 404

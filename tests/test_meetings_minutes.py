@@ -338,7 +338,7 @@ def test_chair_and_adjuster_sign_and_the_last_signature_locks_the_minutes(client
     assert version.number == 1 and version.created_by == seats.adjuster_user
     assert content["meeting"]["place"] == "Regionhuset" and content["meeting"]["chair"] == "Cecilia Chef"
     assert content["meeting"]["notice_date"] == today.isoformat()
-    assert {r["person"] for r in content["attendance"]} >= {"Cecilia Chef", "Maja Ledamot"}
+    assert {r["name"] for r in content["attendance"]} >= {"Cecilia Chef", "Maja Ledamot"}
     first = content["items"][0]
     assert (first["number"], first["minutes"], first["decision"]) == (
         "1",

@@ -2,7 +2,8 @@
 
 Everything is deterministic: names come from fixed lists through a seeded random generator, and all
 dates are computed relative to `today`, so the same call gives the same data (and the same charter
-health problems) every time. Every object passes full_clean() before it is saved.
+health problems) every time. Every object passes full_clean() before it is saved; the year of meetings
+(`meetings_year.py`) is bulk-created for speed and checked by the tests instead.
 
 E-mail addresses use the reserved .example domain and telephone numbers come from the series that the
 Swedish Post and Telecom Authority (PTS) sets aside for use in fiction, so nothing reaches a real person.
@@ -10,7 +11,7 @@ Swedish Post and Telecom Authority (PTS) sets aside for use in fiction, so nothi
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from samverkan.accounts.models import Role
-from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
+from samverkan.demo.meetings_year import build_meetings
 from samverkan.structure.models import Area, Body, Membership, Party, Person, Principal, Visibility
 
 DEMO_PASSWORD = "samverkan-demo"
@@ -314,7 +315,6 @@ def build_demo(today=None) -> Area:
     bodies = _create_bodies(b, area, region, kf, munis)
     _political_forum(b, bodies["krf"], region, kf, munis, people)
     _officials(b, bodies, region, kf, munis, people)
-    _meetings(today, bodies)
 
     _user("admin", people["admin"], superuser=True)
     coordinator = _user("koordinator", people["koordinator"])
@@ -324,80 +324,9 @@ def build_demo(today=None) -> Area:
     _user("ledamot", people["ledamot"])
     contact = _user("kontakt", people["kontakt"])
     _save(Role(user=contact, kind=Role.Kind.CONTACT, principal=munis["Älvby"]))
+    # After the logins, so that a member with a login signs the minutes as that user.
+    build_meetings(today, bodies, clerk=coordinator)
     return area
-
-
-# ---------------------------------------------------------------------------------------------------
-# Meetings
-
-# (title, kind, visibility) of the items every meeting has after the formal opening.
-STANDING_ITEMS = [
-    ("Lägesbild från huvudmännen", AgendaItem.Kind.REPORT, AgendaItem.Visibility.PUBLIC),
-    ("Uppföljning av gemensamma uppdrag", AgendaItem.Kind.DISCUSSION, AgendaItem.Visibility.PUBLIC),
-]
-DECISION_TOPICS = [
-    "Regional handlingsplan för psykisk hälsa",
-    "Fördelning av utvecklingsmedel",
-    "Gemensam riktlinje för samordnad individuell plan",
-    "Revidering av arbetsordningen",
-    "Yttrande över länsstrategi för folkhälsa",
-    "Årsplan för nästa år",
-]
-
-
-def _meetings(today, bodies):
-    """Every public, active body meets about every six weeks in the half-years before and after today."""
-    first = today - timedelta(days=180)
-    for key, body in bodies.items():
-        if not body.is_public or body.dissolved:
-            continue
-        kind = Meeting.Kind.MINUTES if body.level == Body.Level.POLITICAL or key == "cgh" else Meeting.Kind.NOTES
-        place = "Regionhuset, sal Älven" if body.level == Body.Level.POLITICAL else "Kommunalförbundet, rum 2"
-        numbers, cancelled_one = {}, False
-        offset = len(body.name) % 14  # spread the bodies' meetings over different days
-        for n in range(9):
-            day = first + timedelta(days=offset + 45 * n)
-            day += timedelta(days=(1 - day.weekday()) % 7)  # on a Tuesday
-            if day < today:
-                status = Meeting.Status.HELD
-            elif n and first + timedelta(days=offset + 45 * (n - 1)) < today:
-                status = Meeting.Status.INVITED
-            else:
-                status = Meeting.Status.PLANNED
-            if key == "cgh" and status == Meeting.Status.PLANNED and not cancelled_one:
-                status, cancelled_one = Meeting.Status.CANCELLED, True
-            meeting = _save(Meeting(body=body, kind=kind, place=place, status=status, plan_year=day.year))
-            _save(MeetingDay(meeting=meeting, date=day, start=time(9), end=time(12)))
-            counter = numbers.get(day.year, 0) if body.numbering == Body.Numbering.CONTINUOUS else 0
-            items = [("Mötets öppnande och val av justerare", AgendaItem.Kind.FORMAL, AgendaItem.Visibility.PUBLIC)]
-            items += STANDING_ITEMS
-            items.append((DECISION_TOPICS[n % len(DECISION_TOPICS)], AgendaItem.Kind.DECISION, "public"))
-            if key == "krf":
-                items.append(("Personalärende inom samverkanskansliet", AgendaItem.Kind.DECISION, "confidential"))
-            for position, (title, item_kind, visibility) in enumerate(items, start=1):
-                counter += 1
-                outcome = AgendaItem.Outcome.HANDLED if status == Meeting.Status.HELD else ""
-                _save(
-                    AgendaItem(
-                        meeting=meeting,
-                        number=str(counter),
-                        position=position,
-                        title=title,
-                        kind=item_kind,
-                        visibility=visibility,
-                        presenters="Ordföranden" if item_kind == AgendaItem.Kind.FORMAL else "",
-                        background=f"Underlag till {title.lower()}." if item_kind == AgendaItem.Kind.DECISION else "",
-                        outcome=outcome,
-                    )
-                )
-            if body.numbering == Body.Numbering.CONTINUOUS:
-                numbers[day.year] = counter
-            # The political forum deferred its decision at the last meeting before today.
-            if key == "krf" and status == Meeting.Status.HELD and day + timedelta(days=45) >= today:
-                item = meeting.items.get(kind=AgendaItem.Kind.DECISION, visibility="public")
-                item.outcome = AgendaItem.Outcome.DEFERRED
-                item.background += " Ärendet bordlades i väntan på kommunernas synpunkter."
-                _save(item)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -15,3 +15,8 @@ urlpatterns = [
         name="document",
     ),
 ]
+
+# The published minutes as PDF, without what the public may not read (meetings/pdf.py).
+from samverkan.meetings import pdf  # noqa: E402
+
+urlpatterns += [path("omrade/<slug:area>/moten/<int:pk>/protokoll.pdf", pdf.public_pdf, name="pdf")]

@@ -1,80 +1,88 @@
-"""Minutes as one JSON document: what a MinutesVersion stores, and what the minutes pages render.
+"""Minutes as one JSON document: what a MinutesVersion stores, and what the minutes pages and the PDF render.
 
-`minutes_snapshot(meeting)` reads the minutes from the database (a fixed number of queries);
-`present_minutes(content, ...)` turns a snapshot — live or stored — into what the templates show, leaving
-out the text of items the reader may not see. Every minutes page renders through these two, so a stored
-version looks exactly like the minutes did when it was made.
+`minutes_snapshot(meeting)` reads the minutes from the database (a fixed number of queries). The live
+minutes and every stored version render from that same shape, so a version made at locking reads exactly
+like the minutes did then: `present_minutes(content, may_read)` turns it into what the HTML pages show,
+`redacted(snapshot, user, body)` into what the PDF shows to a given reader. Both leave out the text of
+items the reader may not see.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 
-from django.db.models import Min, OuterRef, Subquery
+from django.db.models import Prefetch
+from django.utils import timezone
 
-from samverkan.meetings.models import (
-    APPEAL_DAYS,
-    AgendaItem,
-    Attendance,
-    Meeting,
-    MeetingDay,
-    Signatory,
-    decision_clauses,
-)
+from samverkan.meetings.access import can_read_item
+from samverkan.meetings.models import APPEAL_DAYS, AgendaItem, Attendance, Meeting, Signatory, decision_clauses
 
-FORMAT = 1
+SCHEMA = 1
+_RANK = {v: n for n, v in enumerate(AgendaItem.Visibility.values)}  # public < internal < confidential
+
+
+def _iso(value):
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat(timespec="minutes")
+    if isinstance(value, time):
+        return value.isoformat(timespec="minutes")
+    return value.isoformat()
 
 
 def _name(person):
-    return str(person) if person else None
+    return person.name if person else ""
 
 
-def _time(value):
-    return value.strftime("%H:%M") if value else None
+def minutes_snapshot(meeting) -> dict:
+    """Everything the minutes say, read in a fixed number of queries however many items and people.
 
-
-def minutes_snapshot(meeting):
-    """The minutes of `meeting` as JSON-ready data: header, attendance, items, signatories."""
+    Shape (schema 1): {"schema", "meeting": {header}, "attendance": [rows], "items": [items],
+    "signatories": [rows]}; dates and times are ISO strings, choices their stored values.
+    """
     meeting = Meeting.objects.select_related("body__area", "chair", "secretary").get(pk=meeting.pk)
     body = meeting.body
-    days = list(meeting.days.all())
-    attendance = (
-        Attendance.objects.filter(meeting=meeting)
-        .select_related("person", "principal", "substitute_for")
-        .prefetch_related("days", "not_during")
-        .order_by("pk")
+    items = list(meeting.items.select_related("matter", "deferred_to").prefetch_related("deferred_to__days"))
+    attendance = meeting.attendance.select_related("person", "principal", "substitute_for").prefetch_related(
+        "days", Prefetch("not_during", queryset=AgendaItem.objects.order_by("position", "pk"))
     )
-    later_day = MeetingDay.objects.filter(meeting=OuterRef("deferred_to")).values("meeting").annotate(d=Min("date"))
-    items = meeting.items.annotate(deferred_day=Subquery(later_day.values("d")[:1])).order_by("position", "pk")
-    signatories = Signatory.objects.filter(meeting=meeting).select_related("person").order_by(*Signatory.SIGNING_ORDER)
     return {
-        "format": FORMAT,
+        "schema": SCHEMA,
         "meeting": {
             "id": meeting.pk,
-            "body": body.name,
-            "body_abbreviation": body.abbreviation,
-            "area": body.area.name,
-            "numbering": body.numbering,
-            "title": meeting.title,
             "kind": meeting.kind,
+            "status": meeting.status,
+            "title": meeting.title,
             "place": meeting.place,
             "visibility": meeting.visibility,
-            "days": [{"date": d.date.isoformat(), "start": _time(d.start), "end": _time(d.end)} for d in days],
+            "body": {
+                "name": body.name,
+                "abbreviation": body.abbreviation,
+                "numbering": body.numbering,
+                "visibility": body.visibility,
+            },
+            "area": body.area.name,
+            "days": [
+                {"date": _iso(day.date), "start": _iso(day.start), "end": _iso(day.end)} for day in meeting.days.all()
+            ],
             "chair": _name(meeting.chair),
             "secretary": _name(meeting.secretary),
-            "notice_date": meeting.notice_date.isoformat() if meeting.notice_date else None,
+            "locked_at": _iso(meeting.locked_at),
+            "notice_date": _iso(meeting.notice_date),
+            "published_at": _iso(meeting.published_at),
         },
         "attendance": [
             {
-                "person_id": row.person_id,
-                "person": _name(row.person),
-                "status": row.status,
+                "name": row.person.name,
                 "group": row.group,
-                "principal": row.principal.name if row.principal else None,
+                "status": row.status,
+                "principal": row.principal.name if row.principal else "",
                 "party": row.party,
                 "role": row.role,
                 "substitute_for": _name(row.substitute_for),
-                "days": sorted(d.date.isoformat() for d in row.days.all()),
-                "not_during": [i.number for i in sorted(row.not_during.all(), key=lambda i: (i.position, i.pk))],
+                "days": [_iso(day.date) for day in row.days.all()],
+                "not_during": [item.number for item in row.not_during.all()],
                 "note": row.note,
             }
             for row in attendance
@@ -86,23 +94,54 @@ def minutes_snapshot(meeting):
                 "title": item.title,
                 "kind": item.kind,
                 "visibility": item.visibility,
+                "outcome": item.outcome,
                 "presenters": item.presenters,
                 "minutes": item.minutes,
                 "decision": item.decision,
-                "outcome": item.outcome,
-                "deferred_to": item.deferred_day.isoformat() if item.deferred_day else None,
+                "case_number": f"{item.matter.year}/{item.matter.serial}" if item.matter else "",
+                "case_visibility": item.matter.visibility if item.matter else "",
+                "deferred_to": _first_day(item.deferred_to),
             }
             for item in items
         ],
         "signatories": [
-            {
-                "person": _name(s.person),
-                "role": s.role,
-                "signed_at": s.signed_at.isoformat() if s.signed_at else None,
-            }
-            for s in signatories
+            {"role": s.role, "name": s.person.name, "signed_at": _iso(s.signed_at)}
+            for s in meeting.signatories.select_related("person").order_by(*Signatory.SIGNING_ORDER)
         ],
     }
+
+
+def _first_day(meeting):
+    if meeting is None:
+        return None
+    days = [day.date for day in meeting.days.all()]
+    return _iso(min(days)) if days else None
+
+
+def stricter(*visibilities):
+    """The most restrictive of the given item visibilities (unknown values count as confidential)."""
+    return max(visibilities, key=lambda v: _RANK.get(v, len(_RANK)))
+
+
+def redacted(snapshot, user, body, live_visibility=None) -> dict:
+    """The snapshot as `user` may read it: an item they may not read keeps only its number and visibility.
+
+    `live_visibility` maps item ids to their visibility now; the stricter of then and now wins, so an item
+    marked confidential after its minutes were stored is hidden from the stored version too.
+    """
+    live_visibility = live_visibility or {}
+    items = []
+    for item in snapshot["items"]:
+        visibility = stricter(item["visibility"], live_visibility.get(item["id"], item["visibility"]))
+        if can_read_item(user, SimpleNamespace(visibility=visibility), body):
+            kept = dict(item)
+            case = SimpleNamespace(visibility=item.get("case_visibility") or "public")
+            if not can_read_item(user, case, body):
+                kept["case_number"] = ""
+            items.append(kept)
+        else:
+            items.append({"id": item["id"], "number": item["number"], "visibility": visibility, "hidden": True})
+    return {**snapshot, "items": items}
 
 
 @dataclass
@@ -150,6 +189,7 @@ def present_minutes(content, may_read):
     rows = [
         {
             **row,
+            "person": row["name"],
             "days": [_day(d) for d in row["days"]],
             "status_label": _label(Attendance.Status.choices, row["status"]),
         }
@@ -185,7 +225,7 @@ def present_minutes(content, may_read):
             items.append(ShownItem(number=item["number"], readable=False, visibility=item["visibility"]))
     signatories = [
         {
-            "person": s["person"],
+            "person": s["name"],
             "role": _label(Signatory.Role.choices, s["role"]),
             "signed_at": datetime.fromisoformat(s["signed_at"]) if s["signed_at"] else None,
         }
@@ -207,5 +247,5 @@ def present_minutes(content, may_read):
         absent=[(label, group) for label, group in absent if group],
         items=items,
         signatories=signatories,
-        continuous=header["numbering"] == "continuous",
+        continuous=header["body"]["numbering"] == "continuous",
     )

@@ -33,3 +33,11 @@ urlpatterns = [
     path("moten/<int:pk>/kallelse/", invitations.invitation_send, name="invitation_send"),
     path("moten/<int:pk>/svar/", invitations.answer, name="answer"),
 ]
+
+# The minutes as PDF (meetings/pdf.py): live, and each stored version.
+from samverkan.meetings import pdf  # noqa: E402
+
+urlpatterns += [
+    path("moten/<int:pk>/protokoll.pdf", pdf.staff_pdf, name="pdf"),
+    path("moten/<int:pk>/protokoll/version/<int:number>.pdf", pdf.version_pdf, name="pdf_version"),
+]

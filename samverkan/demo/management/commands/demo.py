@@ -1,8 +1,11 @@
 """`samverkan demo`: create the fictional demo county (Samverkan Norrlanda län) with people and logins."""
 
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from samverkan.demo.county import DEMO_AREA_SLUG, DEMO_LOGINS, DEMO_PASSWORD, DemoExists, build_demo
+from samverkan.meetings.models import Meeting
 from samverkan.structure.models import Area, Body, Membership, Person
 
 
@@ -32,6 +35,7 @@ class Command(BaseCommand):
                     )
                 )
             return
+        started = time.perf_counter()
         try:
             area = build_demo()
         except DemoExists as error:
@@ -41,7 +45,8 @@ class Command(BaseCommand):
         bodies = Body.objects.filter(area=area)
         people = Person.objects.filter(memberships__body__area=area).distinct().count()
         people_all = Person.objects.filter(organisation__area=area).count()
-        self.stdout.write(self.style.SUCCESS(f"Demolänet {area.name} är skapat:"))
+        seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+        self.stdout.write(self.style.SUCCESS(f"Demolänet {area.name} är skapat på {seconds} s:"))
         self.stdout.write(f"  {area.principals.count()} huvudmän")
         self.stdout.write(
             f"  {bodies.count()} samverkansorgan ({bodies.filter(visibility='internal').count()} interna, "
@@ -49,6 +54,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  {people_all} personer ({people} med uppdrag i organ)")
         self.stdout.write(f"  {Membership.objects.filter(body__area=area).count()} uppdrag i organ")
+        meetings = Meeting.objects.filter(body__area=area)
+        published = meetings.filter(status=Meeting.Status.PUBLISHED).count()
+        self.stdout.write(f"  {meetings.count()} möten ({published} med publicerade protokoll eller anteckningar)")
         self.stdout.write(f"\nInloggningar (lösenord för alla: {DEMO_PASSWORD}):")
         for username, description in DEMO_LOGINS:
             self.stdout.write(f"  {username:<14} {description}")

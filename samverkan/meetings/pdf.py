@@ -1,0 +1,304 @@
+"""The minutes as a PDF in Swedish protocol layout, rendered by WeasyPrint from a minutes snapshot.
+
+Staff who may read everything get the full PDF at any status (drafts are marked UTKAST), and any stored
+version from its snapshot. The public get the redacted PDF of published meetings of public bodies only.
+"""
+
+import functools
+import hashlib
+import json
+import re
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from samverkan.meetings.access import can_read_confidential, public_meetings, visible_meetings
+from samverkan.meetings.models import AgendaItem, Attendance, Meeting, MinutesVersion
+from samverkan.meetings.snapshot import minutes_snapshot, redacted
+
+# The appeal period (laglighetsprövning) runs three weeks from the day the notice of adjustment is posted.
+APPEAL_PERIOD = timedelta(weeks=3)
+PUBLIC_CACHE_SECONDS = 24 * 3600
+TEMPLATES = ("meetings/pdf/minutes.html", "meetings/pdf/minutes.css")
+CLAUSE = re.compile(r"^\s*(?:[-–•*]\s*)?(att\b.*)$", re.IGNORECASE)
+
+
+# -- from snapshot to template context -----------------------------------------------------------------
+
+
+def _date(value):
+    return date.fromisoformat(value).isoformat() if value else ""
+
+
+def _time(value):
+    return value.replace(":", ".") if value else ""
+
+
+def _moment(value):
+    """An ISO date-time as Swedish minutes write it: 2026-03-12 kl. 14.05."""
+    moment = datetime.fromisoformat(value)
+    return _("%(date)s kl. %(time)s") % {"date": moment.date().isoformat(), "time": moment.strftime("%H.%M")}
+
+
+def decision_blocks(text):
+    """The decision as paragraphs and lists of att-clauses, in the order written (one clause per line)."""
+    blocks = []
+    for line in (line.strip() for line in (text or "").splitlines()):
+        if not line:
+            continue
+        clause = CLAUSE.match(line)
+        if clause:
+            if not blocks or "clauses" not in blocks[-1]:
+                blocks.append({"clauses": []})
+            blocks[-1]["clauses"].append(clause.group(1))
+        else:
+            blocks.append({"text": line})
+    return blocks
+
+
+def _item_label(number, numbering):
+    return f"§ {number}" if numbering == "continuous" else number
+
+
+def _attendance_remarks(row, numbering):
+    remarks = []
+    if row["role"]:
+        remarks.append(row["role"])
+    if row["substitute_for"]:
+        remarks.append(_("ersättare för %(name)s") % {"name": row["substitute_for"]})
+    if row["days"]:
+        remarks.append(_("endast %(days)s") % {"days": ", ".join(_date(d) for d in row["days"])})
+    if row["not_during"]:
+        labels = ", ".join(_item_label(n, numbering) for n in row["not_during"])
+        remarks.append(_("ej närvarande under %(items)s") % {"items": labels})
+    if row["note"]:
+        remarks.append(row["note"])
+    return remarks
+
+
+P, G = Attendance.Status, Attendance.Group
+# (heading, status, group or None for any), in the order minutes list them.
+ATTENDANCE_GROUPS = [
+    (gettext_lazy("Beslutande"), P.PRESENT, G.VOTING),
+    (gettext_lazy("Ersättare"), P.PRESENT, G.SUBSTITUTE),
+    (gettext_lazy("Övriga närvarande"), P.PRESENT, G.OTHER),
+    (gettext_lazy("Anmält förhinder"), P.ABSENT_NOTICE, None),
+    (gettext_lazy("Frånvarande"), P.ABSENT, None),
+]
+
+
+def _chair_first(row):
+    role = row["role"].lower()
+    return 0 if role == "ordförande" else 1 if "vice ordförande" in role else 2
+
+
+def _attendance(rows, numbering, kind):
+    rows = sorted(rows, key=_chair_first)  # stable: the rest stay in the order of their names
+    groups = []
+    for n, (heading, status, group) in enumerate(ATTENDANCE_GROUPS):
+        members = [
+            {**row, "remarks": _attendance_remarks(row, numbering)}
+            for row in rows
+            if row["status"] == status and group in (None, row["group"])
+        ]
+        if members:
+            if n == 0 and kind == Meeting.Kind.NOTES:
+                heading = _("Närvarande")  # notes record no decisions, so nobody is "beslutande"
+            groups.append({"heading": str(heading), "rows": members})
+    return groups
+
+
+def _items(items, numbering):
+    # Labels by lookup, not by choice class: a stored snapshot may hold a value a later release renamed.
+    outcomes = dict(AgendaItem.Outcome.choices)
+    visibilities = dict(AgendaItem.Visibility.choices)
+    shown = []
+    for item in items:
+        entry = {"label": _item_label(item["number"], numbering), "hidden": item.get("hidden", False)}
+        if entry["hidden"]:
+            entry["visibility_label"] = _("Internt") if item["visibility"] == "internal" else _("Sekretess")
+        else:
+            marked = item["outcome"] in (AgendaItem.Outcome.DEFERRED, AgendaItem.Outcome.STRUCK)
+            entry.update(
+                title=item["title"],
+                presenters=item["presenters"],
+                case_number=item["case_number"],
+                minutes=item["minutes"],
+                decision=decision_blocks(item["decision"]),
+                outcome_label=str(outcomes[item["outcome"]]) if marked else "",
+                deferred_to=_date(item["deferred_to"]),
+                visibility_label=""
+                if item["visibility"] == "public"
+                else str(visibilities.get(item["visibility"], _("Sekretess"))),
+            )
+        shown.append(entry)
+    return shown
+
+
+def _signatories(rows):
+    order = {"chair": 0, "adjuster": 1}
+    return [
+        {
+            "role": _("Ordförande") if row["role"] == "chair" else _("Justerare"),
+            "name": row["name"],
+            "signed": _("Justerat digitalt %(moment)s av %(name)s")
+            % {"moment": _moment(row["signed_at"]), "name": row["name"]}
+            if row["signed_at"]
+            else "",
+        }
+        for row in sorted(rows, key=lambda r: order.get(r["role"], 2))
+    ]
+
+
+def _css_string(text):
+    """A CSS string literal that cannot end the string or the <style> element it sits in."""
+    return '"' + re.sub(r'[\\"<>\n]', lambda m: f"\\{ord(m.group()):X} ", text) + '"'
+
+
+def _page_counter():
+    """'Sida N av M' for the page footer, from one translatable sentence."""
+    text = _("Sida %(page)s av %(pages)s") % {"page": "\0page\0", "pages": "\0pages\0"}
+    parts = re.split("\0(pages?)\0", text)
+    return mark_safe(" ".join(f"counter({p})" if n % 2 else _css_string(p) for n, p in enumerate(parts) if p))
+
+
+def pdf_context(snapshot, *, draft=False, public=False, version=None):
+    """The template context of a minutes PDF, computed from a snapshot alone."""
+    header = snapshot["meeting"]
+    numbering = header["body"]["numbering"]
+    notes = header["kind"] == Meeting.Kind.NOTES
+    notice = date.fromisoformat(header["notice_date"]) if header["notice_date"] else None
+    days = [{"date": _date(d["date"]), "start": _time(d["start"]), "end": _time(d["end"])} for d in header["days"]]
+    items = _items(snapshot["items"], numbering)
+    adjusted = bool(header["locked_at"])
+    return {
+        "kind_title": _("Minnesanteckningar") if notes else _("Protokoll"),
+        "notes": notes,
+        "draft": draft,
+        "public": public,
+        "hidden_count": sum(1 for item in items if item["hidden"]),
+        "meeting": header,
+        "body": header["body"],
+        "days": days,
+        "first_date": days[0]["date"] if days else "",
+        "attendance": _attendance(snapshot["attendance"], numbering, header["kind"]),
+        "with_party": any(row["party"] for row in snapshot["attendance"]),
+        "items": items,
+        "signatories": [] if notes else _signatories(snapshot["signatories"]),
+        "adjusters": [row["name"] for row in snapshot["signatories"] if row["role"] == "adjuster"],
+        "adjusted": adjusted and not notes,
+        "adjusted_on": _date(header["locked_at"][:10]) if adjusted else "",
+        "notice_date": notice.isoformat() if notice else "",
+        "appeal_end": (notice + APPEAL_PERIOD).isoformat() if notice else "",
+        "version": version,
+        "page_counter": _page_counter(),
+    }
+
+
+def render_pdf(snapshot, **options) -> bytes:
+    """The PDF of a snapshot; tagged, so screen readers can read it (minutes are never images of text)."""
+    import weasyprint  # imported here: loading Pango costs time that only PDF requests should pay
+
+    html = render_to_string("meetings/pdf/minutes.html", pdf_context(snapshot, **options))
+    return weasyprint.HTML(string=html).write_pdf(pdf_tags=True)
+
+
+@functools.cache
+def _layout_fingerprint():
+    """Changes when the PDF templates change, so a cached PDF never outlives its layout."""
+    sources = "".join(get_template(name).template.source for name in TEMPLATES)
+    return hashlib.sha256(sources.encode()).hexdigest()[:16]
+
+
+def cached_pdf(snapshot, **options) -> bytes:
+    """render_pdf through the cache, keyed by everything the PDF is made from. Published minutes are read
+    often and change seldom, and rendering costs CPU that anonymous visitors should not be able to spend."""
+    material = json.dumps([snapshot, options, get_language(), _layout_fingerprint()], sort_keys=True, default=str)
+    key = "minutes-pdf:" + hashlib.sha256(material.encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_pdf(snapshot, **options)
+        cache.set(key, pdf, PUBLIC_CACHE_SECONDS)
+    return pdf
+
+
+# -- views ---------------------------------------------------------------------------------------------
+
+
+def _filename(meeting, snapshot, suffix=""):
+    header = snapshot["meeting"]
+    word = "minnesanteckningar" if header["kind"] == Meeting.Kind.NOTES else "protokoll"
+    name = slugify(header["body"]["abbreviation"] or header["body"]["name"]) or "organ"
+    day = header["days"][0]["date"] if header["days"] else str(meeting.pk)
+    return f"{word}-{name}-{day}{suffix}.pdf"
+
+
+def _pdf_response(pdf, filename, *, private):
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    if private:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _full_reader_meeting(request, pk):
+    """A meeting whose full minutes the user may read: 404 if they may not see it, 403 if not everything."""
+    meeting = get_object_or_404(visible_meetings(request.user).select_related("body__area"), pk=pk)
+    if not can_read_confidential(request.user, meeting.body):
+        raise PermissionDenied
+    return meeting
+
+
+def is_draft(meeting):
+    return not meeting.is_locked and meeting.status not in (Meeting.Status.ADJUSTED, Meeting.Status.PUBLISHED)
+
+
+@require_safe
+@login_required
+def staff_pdf(request, pk):
+    meeting = _full_reader_meeting(request, pk)
+    snapshot = minutes_snapshot(meeting)
+    pdf = render_pdf(snapshot, draft=is_draft(meeting))
+    return _pdf_response(pdf, _filename(meeting, snapshot), private=True)
+
+
+@require_safe
+@login_required
+def version_pdf(request, pk, number):
+    meeting = _full_reader_meeting(request, pk)
+    version = get_object_or_404(MinutesVersion, meeting=meeting, number=number)
+    info = {"number": version.number, "created": timezone.localdate(version.created_at), "reason": version.reason}
+    pdf = render_pdf(version.content, version=info)
+    return _pdf_response(pdf, _filename(meeting, version.content, f"-v{version.number}"), private=True)
+
+
+@require_safe
+def public_pdf(request, area, pk):
+    """The published minutes for everyone: the latest stored version if there is one, without what the
+    public may not read."""
+    meeting = get_object_or_404(
+        public_meetings().filter(status=Meeting.Status.PUBLISHED, body__area__slug=area).select_related("body__area"),
+        pk=pk,
+    )
+    version = meeting.versions.order_by("-number").first()
+    snapshot = version.content if version else minutes_snapshot(meeting)
+    live = dict(meeting.items.values_list("pk", "visibility"))
+    snapshot = redacted(snapshot, AnonymousUser(), meeting.body, live)
+    # A correction is announced with its number and date; its reason may speak of what the public may not read.
+    info = None
+    if version and version.number > 1:
+        info = {"number": version.number, "created": timezone.localdate(version.created_at)}
+    pdf = cached_pdf(snapshot, public=True, version=info)
+    return _pdf_response(pdf, _filename(meeting, snapshot), private=False)

@@ -1,0 +1,108 @@
+"""The demo county's year of meetings: minutes, decisions, attendance, adjustment and publishing look real."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from samverkan.demo.county import build_demo
+from samverkan.meetings.models import (
+    AgendaItem,
+    Attendance,
+    InvitationAnswer,
+    Meeting,
+    MeetingDay,
+    MinutesVersion,
+    Signatory,
+)
+from samverkan.meetings.snapshot import minutes_snapshot
+
+TODAY = date(2026, 3, 15)
+
+
+@pytest.fixture
+def area(db):
+    return build_demo(today=TODAY)
+
+
+def test_past_minutes_are_adjusted_locked_and_published(area):
+    published = Meeting.objects.filter(status="published")
+    assert published.filter(kind="minutes").count() >= 5 and published.filter(kind="notes").count() >= 20
+    for meeting in published.filter(kind="minutes").prefetch_related("signatories", "days"):
+        signatories = list(meeting.signatories.all())
+        assert {s.role for s in signatories} == {"chair", "adjuster"}, meeting
+        assert all(s.signed_at for s in signatories), meeting
+        assert meeting.locked_at == max(s.signed_at for s in signatories)
+        assert meeting.chair == next(s.person for s in signatories if s.role == "chair")
+        assert meeting.notice_date == meeting.locked_at.date() + timedelta(days=1)
+        assert (meeting.notice_date - max(d.date for d in meeting.days.all())).days <= 14
+        assert meeting.published_at.date() == meeting.notice_date
+    for meeting in published.filter(kind="notes"):
+        assert meeting.locked_at and meeting.published_at and not meeting.signatories.exists()
+    # Version 1 of every locked meeting is the snapshot the PDF is rendered from.
+    locked = Meeting.objects.filter(locked_at__isnull=False)
+    assert MinutesVersion.objects.count() == locked.count() == MinutesVersion.objects.filter(number=1).count()
+    for version in MinutesVersion.objects.select_related("meeting")[:10]:
+        assert version.content == minutes_snapshot(version.meeting)
+        assert version.created_at == version.meeting.locked_at
+
+
+def test_recent_minutes_are_drafts_and_one_is_late(area):
+    drafts = Meeting.objects.with_first_day().filter(status="drafted")
+    assert drafts.count() >= 2
+    late = [m for m in drafts if (TODAY - m.first_day).days > 14]
+    assert [m.body.abbreviation for m in late] == ["KRF"]
+    assert late[0].kind == "minutes" and late[0].locked_at is None and late[0].notice_date is None
+    assert late[0].signatories.count() == 2 and not late[0].signatories.filter(signed_at__isnull=False).exists()
+    adjusted = Meeting.objects.get(status="adjusted")
+    assert adjusted.locked_at and adjusted.published_at is None and adjusted.versions.count() == 1
+    # Coming meetings are planned or invited, with nothing recorded yet.
+    coming = Meeting.objects.with_first_day().filter(first_day__gte=TODAY)
+    assert set(coming.values_list("status", flat=True)) == {"planned", "invited", "cancelled"}
+    assert not Attendance.objects.filter(meeting__in=coming).exists()
+    assert not AgendaItem.objects.filter(meeting__in=coming).exclude(minutes="", decision="", outcome="").exists()
+    assert InvitationAnswer.objects.filter(meeting__status="invited", answer="absent").exists()
+
+
+def test_minutes_have_decisions_deferrals_and_struck_items(area):
+    handled = AgendaItem.objects.filter(meeting__status="published", outcome="handled")
+    assert handled.exclude(minutes="").count() == handled.count()
+    clauses = [line for text in handled.values_list("decision", flat=True) for line in text.splitlines()]
+    assert sum(line.startswith("att ") for line in clauses) >= 200
+    assert any(line.endswith("beslutar") for line in clauses)
+    struck = AgendaItem.objects.filter(outcome="struck")
+    assert 3 <= struck.count() <= 20 and not struck.exclude(meeting__status__in=["drafted", "published"]).exists()
+    deferred = AgendaItem.objects.filter(outcome="deferred").select_related("meeting__body", "deferred_to")
+    assert deferred.count() >= 3
+    for item in deferred:
+        assert item.deferred_to.body == item.meeting.body
+        if item.deferred_to.status in ("drafted", "adjusted", "published"):
+            assert item.deferred_to.items.filter(continues=item, title=item.title).exists(), item
+    # The forum deferred at its latest meeting; the next one offers it to be taken up.
+    assert deferred.filter(meeting__body__abbreviation="KRF", meeting__status="drafted").exists()
+
+
+def test_attendance_with_absences_substitutes_and_partial_presence(area):
+    rows = Attendance.objects.select_related("meeting", "substitute_for")
+    assert rows.filter(status="absent_notice").count() >= 20
+    serving = rows.filter(substitute_for__isnull=False)
+    assert serving.exists()
+    for row in serving:
+        assert row.group == "voting"
+        assert rows.filter(meeting=row.meeting, person=row.substitute_for, status="absent_notice").exists()
+    assert rows.filter(group="substitute").exists() and rows.filter(group="other").exists()
+    assert rows.exclude(note="").exists()
+    assert Attendance.not_during.through.objects.exists() and Attendance.days.through.objects.exists()
+    # Every chair and adjuster who signed was there.
+    for signatory in Signatory.objects.filter(signed_at__isnull=False):
+        assert rows.filter(meeting=signatory.meeting_id, person=signatory.person, status="present").exists()
+
+
+def test_every_meeting_row_passes_full_clean(area):
+    for model in (Meeting, MeetingDay, AgendaItem, Attendance, Signatory, InvitationAnswer, MinutesVersion):
+        for obj in model.objects.all():
+            obj.full_clean()
+    for model in (Meeting, AgendaItem, Attendance, Signatory):
+        assert model.history.count() >= model.objects.count(), model
+    users = set(get_user_model().objects.values_list("pk", flat=True))
+    assert set(Signatory.objects.exclude(signed_by=None).values_list("signed_by", flat=True)) <= users
