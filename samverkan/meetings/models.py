@@ -606,7 +606,8 @@ def _keep_locked_part(sender, instance, **kwargs):
 
 @receiver(pre_delete, sender=MinutesVersion)
 def _keep_version(sender, instance, **kwargs):
-    raise ValidationError(_("En protokollsversion kan inte tas bort."))
+    if not _correcting.get():
+        raise ValidationError(_("En protokollsversion kan inte tas bort."))
 
 
 @receiver(m2m_changed, sender=Attendance.days.through)
