@@ -324,6 +324,7 @@ def build_demo(today=None) -> Area:
     _user("ledamot", people["ledamot"])
     contact = _user("kontakt", people["kontakt"])
     _save(Role(user=contact, kind=Role.Kind.CONTACT, principal=munis["Älvby"]))
+    __import__("samverkan.demo.followthrough").demo.followthrough.add_followthrough(area, today)
     return area
 
 

@@ -61,7 +61,9 @@ def meeting(request, area, pk):
     body = meeting.body
     items = [
         (item, can_read_item(request.user, item, body))
-        for item in meeting.items.select_related("continues__meeting__body__area", "deferred_to__body__area")
+        for item in meeting.items.select_related(
+            "continues__meeting__body__area", "deferred_to__body__area", "matter__area", "matter__body"
+        )
     ]
     return render(
         request,
