@@ -75,7 +75,29 @@ class AssigneeField(forms.ChoiceField):
         return kind, self.KINDS[kind].objects.get(pk=int(pk))
 
 
-class AssignmentForm(StaffForm):
+class _AssignmentErrors:
+    """The model speaks of assignee_body, reported_item …; the forms show those errors on their own fields."""
+
+    ERROR_FIELDS = {
+        "assignee_body": "assignee",
+        "assignee_person": "assignee",
+        "assignee_principal": "assignee",
+        "reported_item": "status",
+    }
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            for name, target in self.ERROR_FIELDS.items():
+                if name in errors.error_dict and name not in self.fields:
+                    moved = errors.error_dict.pop(name)
+                    if target in self.fields:
+                        errors.error_dict.setdefault(target, []).extend(moved)
+                    else:
+                        errors.error_dict.setdefault("__all__", []).extend(moved)
+        super()._update_errors(errors)
+
+
+class AssignmentForm(_AssignmentErrors, StaffForm):
     class Meta:
         model = Assignment
         fields = ["description", "due_date", "report_to", "report_back_meeting", "matter"]
@@ -120,7 +142,7 @@ class ReportBackForm(forms.Form):
         self.fields["reported_item"].queryset = items_of(bodies)
 
 
-class AssignmentStatusForm(StaffForm):
+class AssignmentStatusForm(_AssignmentErrors, StaffForm):
     """Change the description, dates or status of an assignment; reporting back has its own form."""
 
     class Meta:
@@ -136,8 +158,18 @@ class AssignmentStatusForm(StaffForm):
         self.fields["report_back_meeting"].label_from_instance = meeting_label
 
 
+class IdsField(forms.ModelMultipleChoiceField):
+    """A multiple choice of ids that refuses numbers no database column holds before asking the database."""
+
+    def _check_values(self, value):
+        for v in value:
+            if not str(v).isdigit() or len(str(v)) > 18:
+                raise ValidationError(_("Välj bland alternativen i listan."), code="invalid_pk_value")
+        return super()._check_values(value)
+
+
 class RecommendationForm(StaffForm):
-    principals = forms.ModelMultipleChoiceField(
+    principals = IdsField(
         queryset=Principal.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Huvudmän som ska besluta"),

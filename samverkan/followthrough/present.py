@@ -38,10 +38,10 @@ def present_assignments(assignments, user):
     assignments = list(assignments)
     body_ids = {a.assignee_body_id for a in assignments} | {a.report_to_id for a in assignments}
     person_ids = {a.assignee_person_id for a in assignments} - {None}
-    seen_bodies = set(visible_bodies(user).filter(pk__in=body_ids - {None}).values_list("pk", flat=True))
-    seen_people = (
-        set(visible_people(user).filter(pk__in=person_ids).values_list("pk", flat=True)) if person_ids else set()
-    )
+    # [-1] keeps the query even for an empty page, so a list's query count is the same at every size.
+    body_ids = list(body_ids - {None}) or [-1]
+    seen_bodies = set(visible_bodies(user).filter(pk__in=body_ids).values_list("pk", flat=True))
+    seen_people = set(visible_people(user).filter(pk__in=list(person_ids) or [-1]).values_list("pk", flat=True))
     for a in assignments:
         if a.assignee_body_id:
             a.shown_assignee = _body(a.assignee_body, seen_bodies)
