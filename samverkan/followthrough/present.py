@@ -116,9 +116,8 @@ def matter_timeline(matter, user):
         .select_related("item__meeting__body__area", "reported_item__meeting__body")
         .annotate(reported_day=first_day_of("reported_item__meeting"))
     )
-    decisions = PrincipalDecision.objects.filter(recommendation__in=[r.pk for r in recommendations]).select_related(
-        "principal", "recommendation"
-    )
+    by_id = {r.pk: r for r in recommendations}
+    decisions = PrincipalDecision.objects.filter(recommendation__in=list(by_id) or [-1]).select_related("principal")
     for r in recommendations:
         events.append(Event(r.decided_on, _("Rekommendation till huvudmännen"), r.title, r.get_absolute_url()))
         if r.reported_item_id:
@@ -129,7 +128,7 @@ def matter_timeline(matter, user):
             continue
         detail = ", ".join(x for x in (d.deciding_body, d.reference) if x)
         label = f"{d.principal.name}: {d.get_outcome_display()}"
-        events.append(Event(d.decided_on, label, detail, d.recommendation.get_absolute_url()))
+        events.append(Event(d.decided_on, label, detail, by_id[d.recommendation_id].get_absolute_url()))
     assignments = (
         visible_assignments(user)
         .filter(Q(matter=matter) | Q(item__matter=matter))
