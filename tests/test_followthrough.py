@@ -22,7 +22,9 @@ from tests.test_bad_input import GARBAGE
 def followed(world):
     """A decision of the forum with a recommendation to all three principals and an assignment to the group."""
     item = decision_item(world.forum)
-    later = make_item(make_meeting(world.forum, timezone.localdate() - timedelta(days=2), status="held"), "5", "Uppföljning")
+    later = make_item(
+        make_meeting(world.forum, timezone.localdate() - timedelta(days=2), status="held"), "5", "Uppföljning"
+    )
     recommendation = recommend(item)
     assignment = assign(item, assignee_body=world.group)
     return {"item": item, "later": later, "recommendation": recommendation, "assignment": assignment}
@@ -77,7 +79,9 @@ def test_an_assignment_needs_one_assignee_and_a_due_day(world, fields):
     with pytest.raises(ValidationError):
         actions.create_assignment(item, None, **data)
     with pytest.raises(ValidationError):
-        actions.create_assignment(item, None, **{**data, "assignee_body": world.group, "assignee_principal": world.town})
+        actions.create_assignment(
+            item, None, **{**data, "assignee_body": world.group, "assignee_principal": world.town}
+        )
     assert not Assignment.objects.exists()
 
 
@@ -91,7 +95,7 @@ def test_coordinator_creates_a_recommendation_for_all_principals_by_default(clie
     item = decision_item(world.forum)
     client.force_login(world.coordinator)
     page = client.get(reverse("followthrough:recommendation_create", args=[item.pk]) + "?sats=1").content.decode()
-    assert page.count('checked') == 3  # every principal of the area, ticked
+    assert page.count("checked") == 3  # every principal of the area, ticked
     assert "att rekommendera huvudmännen att anta handlingsplanen" in page
     response = client.post(
         reverse("followthrough:recommendation_create", args=[item.pk]),
@@ -151,7 +155,9 @@ def test_a_contact_records_only_their_own_principals_decision(client, world, fol
 def test_others_may_not_record_a_principals_decision(client, world, followed, actor):
     decision = followed["recommendation"].decisions.get(principal=world.town)
     world.client_for(client, actor)
-    assert client.post(reverse("followthrough:decision_record", args=[decision.pk]), _decision_post()).status_code == 403
+    assert (
+        client.post(reverse("followthrough:decision_record", args=[decision.pk]), _decision_post()).status_code == 403
+    )
     decision.refresh_from_db()
     assert decision.outcome == "pending"
 
@@ -459,7 +465,9 @@ def test_staff_follow_through_pages_have_a_constant_number_of_queries(client, wo
 
 def test_the_dashboard_links_coordinators_and_contacts_to_their_work(client, world):
     client.force_login(world.coordinator)
-    assert reverse("followthrough:overview", args=[world.area.slug]) in client.get(reverse("dashboard")).content.decode()
+    assert (
+        reverse("followthrough:overview", args=[world.area.slug]) in client.get(reverse("dashboard")).content.decode()
+    )
     client.force_login(world.contact)
     assert reverse("followthrough:principal", args=[world.town.pk]) in client.get(reverse("dashboard")).content.decode()
 

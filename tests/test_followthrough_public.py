@@ -131,7 +131,7 @@ def test_the_board_filters_by_body_year_and_state(client, world, board):
 
 
 def test_the_exports_follow_the_filters_and_defuse_formulas(client, world, board):
-    evil = recommend(decision_item(world.group, title="X"), title="=HYPERLINK(\"http://evil\")")
+    evil = recommend(decision_item(world.group, title="X"), title='=HYPERLINK("http://evil")')
     response = client.get(reverse("followthrough_public:board_csv", args=[world.area.slug]) + "?organ=chefsgruppen")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -245,7 +245,9 @@ def matter(world):
     matter.save()
     prepared = decision_item(world.group, today - timedelta(days=60), title="Beredning av planen")
     treated = decision_item(world.forum, today - timedelta(days=45), title="Beslut om planen")
-    secret = decision_item(world.forum, today - timedelta(days=44), number="2", title="Hemlig del", visibility="internal")
+    secret = decision_item(
+        world.forum, today - timedelta(days=44), number="2", title="Hemlig del", visibility="internal"
+    )
     for item in (prepared, treated, secret):
         actions.link_item_to_matter(item, matter, None)
     recommendation = recommend(treated)
@@ -327,7 +329,9 @@ def test_public_assignments_hide_what_visitors_may_not_see(client, world, assign
     # The internal body and the person seated only in it are not named.
     assert "Den slutna gruppens uppdrag" in html and "Internt organ" in html and "Hemliga gruppen" not in html
     assert "Personens uppdrag" in html and "Hedda Hemlig" not in html and "En person" in html
-    coordinator = world.client_for(client, "coordinator").get(reverse("followthrough_public:assignments", args=["testlan"]))
+    coordinator = world.client_for(client, "coordinator").get(
+        reverse("followthrough_public:assignments", args=["testlan"])
+    )
     assert "Hedda Hemlig" in coordinator.content.decode() and "Dolt uppdrag" in coordinator.content.decode()
 
 
