@@ -109,7 +109,19 @@ def build_board(recommendations, principals, today=None):
         "recommendation_id", "principal_id", "outcome"
     )
     outcomes = {(rec, principal): outcome for rec, principal, outcome in triples}
-    recommendations = recommendations.select_related("item__meeting__body__area").order_by("-decided_on", "-pk")
+    # Only the columns the board shows: items and bodies carry long texts that a 500-row board need not fetch.
+    recommendations = (
+        recommendations.select_related("item__meeting__body")
+        .only(
+            "title",
+            "decided_on",
+            "deadline",
+            "reported_item_id",
+            "item__meeting__body__name",
+            "item__meeting__body__abbreviation",
+        )
+        .order_by("-decided_on", "-pk")
+    )
     labels = {value: str(label) for value, label in Outcome.choices}  # translated once, not per cell
     not_asked = _("Inte tillfrågad")
     rows = []
