@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samverkan.accounts.models import Role
+from samverkan.followthrough import actions
 from samverkan.followthrough.models import Recommendation
-from tests.followthrough_helpers import decision_item
+from tests.followthrough_helpers import assign, decision_item
 from tests.world import PASSWORD, World
 
 pytestmark = pytest.mark.browser
@@ -99,8 +100,39 @@ def test_a_recommendation_travels_from_decision_to_board(page, static_page, live
     static_page.get_by_role("link", name="Byn kommun").first.click()
     assert "Avslag" in static_page.inner_text("main")
 
+    # Every other follow-through page, public and staff, passes axe-core too.
     recommendation = Recommendation.objects.get()
-    for path in (board, reverse("followthrough_public:recommendation", args=[w.area.slug, recommendation.pk])):
+    matter = actions.create_matter(w.area, None, year=2026, title="Handlingsplanen", body=w.forum, raised_by="CGH")
+    actions.link_item_to_matter(w.item, matter, None)
+    assign(w.item, assignee_principal=w.town, due_in=-400, description="Utred kostnaderna")
+    public = [
+        board + "?status=pending",
+        reverse("followthrough_public:recommendation", args=[w.area.slug, recommendation.pk]),
+        reverse("followthrough_public:principal", args=[w.area.slug, w.town.slug]),
+        reverse("followthrough_public:matters", args=[w.area.slug]),
+        matter.get_absolute_url(),
+        reverse("followthrough_public:assignments", args=[w.area.slug]) + "?status=overdue",
+    ]
+    for path in public:
         page.goto(path)
         page.axe.check(page)
-    assert len(page.axe.checked) >= 12
+    static_page.goto(matter.get_absolute_url())
+    assert "Rekommendation till huvudmännen" in static_page.inner_text("main")
+    log_in(page, "coordinator")
+    staff = [
+        reverse("followthrough:assignments", args=[w.area.slug]),
+        reverse("followthrough:matters", args=[w.area.slug]),
+        reverse("followthrough:matter_create", args=[w.area.slug]),
+        reverse("followthrough:matter_edit", args=[matter.pk]),
+        reverse("followthrough:assignment_create", args=[w.item.pk]),
+        reverse("followthrough:my_assignments"),
+    ]
+    assignment = w.item.assignments.get()
+    staff += [
+        reverse("followthrough:assignment_edit", args=[assignment.pk]),
+        reverse("followthrough:assignment_report", args=[assignment.pk]),
+    ]
+    for path in staff:
+        page.goto(path)
+        page.axe.check(page)
+    assert len(page.axe.checked) >= 25
