@@ -368,3 +368,26 @@ def test_the_area_page_links_to_the_board_matters_and_assignments(client, world)
     html = client.get(reverse("portal:area", args=["testlan"])).content.decode()
     for name in ("board", "matters", "assignments"):
         assert reverse(f"followthrough_public:{name}", args=["testlan"]) in html
+
+
+def test_a_report_back_at_an_internal_item_shows_no_title(client, world, board):
+    """The outcome was reported back at an internal item: visitors learn that, not the item's title."""
+    hidden = decision_item(world.forum, number="8", title="Intern återrapport", visibility="internal")
+    actions.mark_recommendation_reported(board["public"], hidden, None)
+    item = decision_item(world.forum, number="9", title="Uppdragets punkt")
+    assignment = assign(item, description="Återrapporterat internt")
+    actions.report_back_assignment(assignment, decision_item(world.secret, title="I hemliga gruppen"), None)
+    pages = [
+        reverse("followthrough_public:recommendation", args=["testlan", board["public"].pk]),
+        reverse("followthrough_public:assignments", args=["testlan"]),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "Intern återrapport" not in html and "I hemliga gruppen" not in html and "Hemliga gruppen" not in html
+    assert "Ledningsforum, internt ärende" in client.get(pages[0]).content.decode()
+    assert "Intern återrapport" in world.client_for(client, "coordinator").get(pages[0]).content.decode()
+
+
+def test_a_coordinator_opens_a_principals_list_before_anything_was_asked(client, world):
+    client.force_login(world.coordinator)
+    assert client.get(reverse("followthrough:principal", args=[world.village.pk])).status_code == 200

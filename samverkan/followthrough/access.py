@@ -101,14 +101,14 @@ def can_keep_matters(user, area) -> bool:
     return Body.objects.filter(area=area, pk__in=scope_of(user).secretary_bodies).exists()
 
 
-def can_record_decision(user, decision) -> bool:
-    """A principal's decision is recorded by its contact person, a coordinator of the area or an administrator."""
+def can_record_for(user, principal) -> bool:
+    """A principal's decisions are recorded by its contact person, a coordinator of the area or an administrator."""
     scope = scope_of(user)
-    return (
-        scope.is_admin
-        or decision.principal_id in scope.contact_principals
-        or decision.principal.area_id in scope.coordinator_areas
-    )
+    return scope.is_admin or principal.pk in scope.contact_principals or principal.area_id in scope.coordinator_areas
+
+
+def can_record_decision(user, decision) -> bool:
+    return can_record_for(user, decision.principal)
 
 
 def recordable_decisions(user):

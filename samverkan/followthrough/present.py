@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.followthrough.access import readable_item_rule, visible_assignments, visible_recommendations
 from samverkan.followthrough.models import PrincipalDecision, first_day_of
-from samverkan.meetings.access import visible_meetings
+from samverkan.meetings.access import can_read_internal, can_read_item, visible_meetings
 from samverkan.meetings.models import AgendaItem
 from samverkan.structure.access import visible_bodies, visible_people
 
@@ -37,6 +37,7 @@ def present_assignments(assignments, user):
     """
     assignments = list(assignments)
     body_ids = {a.assignee_body_id for a in assignments} | {a.report_to_id for a in assignments}
+    body_ids |= {a.reported_item.meeting.body_id for a in assignments if a.reported_item_id}
     person_ids = {a.assignee_person_id for a in assignments} - {None}
     # [-1] keeps the query even for an empty page, so a list's query count is the same at every size.
     body_ids = list(body_ids - {None}) or [-1]
@@ -53,7 +54,32 @@ def present_assignments(assignments, user):
         else:
             a.shown_assignee = Shown(_("En person"))
         a.shown_report_to = _body(a.report_to, seen_bodies)
+        a.shown_reported = shown_item(a.reported_item, user, seen_bodies) if a.reported_item_id else None
     return assignments
+
+
+def shown_item(item, user, seen_bodies):
+    """ "LF § 12 Title" for an item the reader may read, the body alone when they may only see the body, or
+    "Internt organ"; the item must come with its meeting and body."""
+    body = item.meeting.body
+    if body.pk not in seen_bodies:
+        return Shown(_("Internt organ"))
+    prefix = f"{body.abbreviation or body.name} {item.number}"
+    if can_read_item(user, item, body) and (item.meeting.is_public or can_read_internal(user, body)):
+        url = reverse("calendar:meeting", args=[body.area.slug, item.meeting_id])
+        return Shown(f"{prefix} {item.title}", url)
+    return Shown(f"{body.name}, {_('internt ärende')}")
+
+
+def shown_report_back(recommendation, user):
+    """Where a recommendation's outcome was reported back, as much as the reader may see of it."""
+    if not recommendation.reported_item_id:
+        return None
+    return shown_item(recommendation.reported_item, user, seen_body_ids(user, recommendation.item.meeting.body.area))
+
+
+def seen_body_ids(user, area):
+    return set(visible_bodies(user).filter(area=area).values_list("pk", flat=True))
 
 
 ASSIGNMENT_RELATED = [
@@ -81,6 +107,7 @@ def matter_timeline(matter, user):
     """Raised, prepared, treated, recommended, each principal's decision, reported back, closed — in date order,
     with only what the reader may see. A fixed number of queries."""
     events = []
+    seen = seen_body_ids(user, matter.area)
     if matter.raised_on or matter.raised_by:
         detail = _("av %(who)s") % {"who": matter.raised_by} if matter.raised_by else ""
         events.append(Event(matter.raised_on, _("Väckt"), detail))
@@ -113,7 +140,7 @@ def matter_timeline(matter, user):
         visible_recommendations(user)
         .filter(Q(matter=matter) | Q(item__matter=matter))
         .distinct()
-        .select_related("item__meeting__body__area", "reported_item__meeting__body")
+        .select_related("item__meeting__body__area", "reported_item__meeting__body__area")
         .annotate(reported_day=first_day_of("reported_item__meeting"))
     )
     by_id = {r.pk: r for r in recommendations}
@@ -121,8 +148,8 @@ def matter_timeline(matter, user):
     for r in recommendations:
         events.append(Event(r.decided_on, _("Rekommendation till huvudmännen"), r.title, r.get_absolute_url()))
         if r.reported_item_id:
-            label = _("Utfallet återrapporterat i %(body)s") % {"body": r.reported_item.meeting.body.name}
-            events.append(Event(r.reported_day, label, r.title))
+            shown = shown_item(r.reported_item, user, seen)
+            events.append(Event(r.reported_day, _("Utfallet återrapporterat"), shown.label, shown.url))
     for d in decisions:
         if d.is_pending:
             continue

@@ -17,7 +17,12 @@ from samverkan.followthrough.access import (
 from samverkan.followthrough.board import Summary, as_csv, as_xlsx, build_board, filter_recommendations
 from samverkan.followthrough.filters import AssignmentFilter, BoardFilter
 from samverkan.followthrough.models import PrincipalDecision
-from samverkan.followthrough.present import ASSIGNMENT_RELATED, matter_timeline, present_assignments
+from samverkan.followthrough.present import (
+    ASSIGNMENT_RELATED,
+    matter_timeline,
+    present_assignments,
+    shown_report_back,
+)
 from samverkan.structure.access import visible_bodies
 from samverkan.structure.models import Area, Principal
 
@@ -86,7 +91,7 @@ def board_xlsx(request, area):
 def _recommendation(request, area, pk):
     return get_object_or_404(
         visible_recommendations(request.user).select_related(
-            "item__meeting__body__area", "reported_item__meeting__body", "matter__area", "matter__body"
+            "item__meeting__body__area", "reported_item__meeting__body__area", "matter__area", "matter__body"
         ),
         pk=pk,
         item__meeting__body__area__slug=area,
@@ -113,6 +118,7 @@ def recommendation(request, area, pk):
             "decisions": decisions,
             "summary": summary,
             "matter": matter,
+            "reported": shown_report_back(recommendation, request.user),
             "overdue": not summary.complete and recommendation.deadline < timezone.localdate(),
             "crumbs": _crumbs(
                 body.area,

@@ -18,6 +18,7 @@ from samverkan.followthrough.access import (
     can_follow_up,
     can_keep_matters,
     can_record_decision,
+    can_record_for,
     recordable_decisions,
     visible_assignments,
     visible_matters,
@@ -36,7 +37,7 @@ from samverkan.followthrough.forms import (
     ReportBackForm,
 )
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, first_day_of
-from samverkan.followthrough.present import ASSIGNMENT_RELATED, present_assignments
+from samverkan.followthrough.present import ASSIGNMENT_RELATED, present_assignments, shown_report_back
 from samverkan.lib.forms import form_page
 from samverkan.lib.history import history_rows
 from samverkan.lib.text import search_term
@@ -274,7 +275,7 @@ def recommendation_create(request, pk):
 def _seen_recommendation(request, pk):
     recommendation = get_object_or_404(
         visible_recommendations(request.user).select_related(
-            "item__meeting__body__area", "reported_item__meeting__body", "matter__body"
+            "item__meeting__body__area", "reported_item__meeting__body__area", "matter__body"
         ),
         pk=pk,
     )
@@ -305,6 +306,7 @@ def recommendation(request, pk):
             "summary": summary,
             "follows": follows,
             "report_form": RecommendationReportForm(body=body) if follows else None,
+            "reported": shown_report_back(recommendation, request.user),
             "history": history_rows(recommendation),
         },
     )
@@ -374,9 +376,9 @@ def decision_record(request, pk):
 def principal(request, pk):
     """What a principal has been asked to decide: the contact's (and coordinator's) list to work through."""
     principal = get_object_or_404(Principal.objects.select_related("area"), pk=pk)
-    decisions = recordable_decisions(request.user).filter(principal=principal)
-    if not (principal.pk in scope_of(request.user).contact_principals or decisions.exists()):
+    if not can_record_for(request.user, principal):
         raise PermissionDenied
+    decisions = recordable_decisions(request.user).filter(principal=principal)
     decisions = decisions.select_related("recommendation__item__meeting__body").order_by(
         "recommendation__deadline", "pk"
     )
