@@ -308,6 +308,7 @@ def _urls(w, f):
         "assignment_report": reverse("followthrough:assignment_report", args=[f["assignment"].pk]),
         "recommendation": reverse("followthrough:recommendation", args=[f["recommendation"].pk]),
         "recommendation_report": reverse("followthrough:recommendation_report", args=[f["recommendation"].pk]),
+        "recommendation_edit": reverse("followthrough:recommendation_edit", args=[f["recommendation"].pk]),
         "decision_record": reverse("followthrough:decision_record", args=[decision.pk]),
         "principal": reverse("followthrough:principal", args=[w.town.pk]),
         "other_principal": reverse("followthrough:principal", args=[w.village.pk]),
@@ -330,6 +331,7 @@ ALLOWED = {
     "assignment_report": MANAGERS,
     "recommendation": MANAGERS | {"contact"},
     "recommendation_report": MANAGERS,
+    "recommendation_edit": MANAGERS,
     "decision_record": MANAGERS | {"contact"},
     "principal": MANAGERS | {"contact"},
     "other_principal": MANAGERS,
@@ -385,7 +387,7 @@ def test_garbage_in_every_follow_through_form_changes_nothing(client, world, fol
     client.force_login(world.admin)
     urls = _urls(world, followed)
     forms = ["matter_create", "assignment_create", "recommendation_create", "assignment_edit", "assignment_report"]
-    forms += ["recommendation_report", "decision_record"]
+    forms += ["recommendation_report", "recommendation_edit", "decision_record"]
     targets = [urls[name] for name in forms] + [reverse("followthrough:matter_edit", args=[matter.pk])]
     before = _snapshot()
     for url in targets:
@@ -410,6 +412,7 @@ def test_garbage_in_every_follow_through_form_changes_nothing(client, world, fol
         "/hantera/uppfoljning/uppdrag/999999/aterrapportera/",
         "/hantera/uppfoljning/rekommendationer/999999/",
         "/hantera/uppfoljning/rekommendationer/999999/aterrapportera/",
+        "/hantera/uppfoljning/rekommendationer/999999/andra/",
         "/hantera/uppfoljning/huvudmansbeslut/999999/",
         "/hantera/uppfoljning/huvudman/999999/",
         "/hantera/uppfoljning/punkt/99999999999999999999999/",
@@ -482,3 +485,16 @@ def test_a_second_contact_role_sees_only_their_principal(client, world, followed
     town = followed["recommendation"].decisions.get(principal=world.town)
     assert client.post(reverse("followthrough:decision_record", args=[own.pk]), _decision_post()).status_code == 302
     assert client.post(reverse("followthrough:decision_record", args=[town.pk]), _decision_post()).status_code == 403
+
+
+def test_a_recommendation_is_corrected_with_history(client, world, followed):
+    recommendation = followed["recommendation"]
+    client.force_login(world.coordinator)
+    url = reverse("followthrough:recommendation_edit", args=[recommendation.pk])
+    data = {"title": "Rättad rubrik", "text": recommendation.text, "decided_on": recommendation.decided_on.isoformat()}
+    data |= {"deadline": "2099-01-31", "change_reason": "Fel svarsdatum"}
+    assert client.post(url, data).status_code == 302
+    recommendation.refresh_from_db()
+    assert (recommendation.title, recommendation.deadline.isoformat()) == ("Rättad rubrik", "2099-01-31")
+    assert recommendation.decisions.count() == 3
+    assert "Fel svarsdatum" in client.get(url).content.decode()

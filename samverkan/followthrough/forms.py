@@ -190,6 +190,19 @@ class RecommendationForm(StaffForm):
         self.order_fields(["title", "text", "principals", "decided_on", "deadline", "matter"])
 
 
+class RecommendationEditForm(StaffForm):
+    """Correct a recommendation after it was sent; who is addressed stays as it was."""
+
+    class Meta:
+        model = Recommendation
+        fields = ["title", "text", "decided_on", "deadline", "matter"]
+        widgets = {"decided_on": DATE, "deadline": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["matter"].queryset = Matter.objects.filter(area=self.instance.item.meeting.body.area)
+
+
 class RecommendationReportForm(forms.Form):
     reported_item = ItemChoiceField(queryset=AgendaItem.objects.none(), label=_("Utfallet återrapporterades vid"))
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("uppfoljning/uppdrag/<int:pk>/andra/", views.assignment_edit, name="assignment_edit"),
     path("uppfoljning/uppdrag/<int:pk>/aterrapportera/", views.assignment_report, name="assignment_report"),
     path("uppfoljning/rekommendationer/<int:pk>/", views.recommendation, name="recommendation"),
+    path("uppfoljning/rekommendationer/<int:pk>/andra/", views.recommendation_edit, name="recommendation_edit"),
     path(
         "uppfoljning/rekommendationer/<int:pk>/aterrapportera/",
         views.recommendation_report,

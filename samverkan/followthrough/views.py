@@ -32,6 +32,7 @@ from samverkan.followthrough.forms import (
     MatterForm,
     NewMatterForm,
     PrincipalDecisionForm,
+    RecommendationEditForm,
     RecommendationForm,
     RecommendationReportForm,
     ReportBackForm,
@@ -309,6 +310,23 @@ def recommendation(request, pk):
             "reported": shown_report_back(recommendation, request.user),
             "history": history_rows(recommendation),
         },
+    )
+
+
+@login_required
+def recommendation_edit(request, pk):
+    recommendation = _seen_recommendation(request, pk)
+    if not can_follow_up(request.user, recommendation.item.meeting.body):
+        raise PermissionDenied
+    form = RecommendationEditForm(request.POST or None, instance=recommendation)
+    return form_page(
+        request,
+        form,
+        _("Ändra rekommendationen"),
+        url("recommendation", recommendation.pk),
+        _("Rekommendationen är sparad."),
+        lambda r: url("recommendation", r.pk),
+        history=history_rows(recommendation),
     )
 
 
