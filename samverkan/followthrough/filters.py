@@ -25,7 +25,9 @@ class _GetFilter(forms.Form):
 
     def value(self, name):
         """The cleaned value of one filter, or None when it was missing or did not fit."""
-        return self.cleaned_data.get(name) or None if hasattr(self, "cleaned_data") else None
+        if not hasattr(self, "cleaned_data"):
+            return None
+        return self.cleaned_data.get(name) or None
 
     def chosen_body(self, bodies):
         slug = self.value("organ")
