@@ -10,6 +10,9 @@ USAGE = """Användning: samverkan KOMMANDO [ARGUMENT]
   import-minutes FIL   läs ett protokoll (text, DOCX, PDF); --json skriver ut resultatet som JSON;
                        med --body ID --user NAMN sparas det som utkast till organet (även en .zip)
   bench-minutes [MAPP] mät hur många protokoll per sekund tolken läser
+  send-reminders       lägg dagens påminnelser om uppdrag och rekommendationer i kön (för cron);
+                       --now skickar dem direkt. Varje påminnelse skickas bara en gång
+  worker               kör bakgrundsarbetaren som skickar det som ligger i kön
   manage ...           Djangos hanteringskommandon (migrate, createsuperuser …)
 """
 
@@ -43,6 +46,10 @@ def main(argv=None) -> int:
         return _django(["demo", *rest])
     if command == "serve":
         return _django(["serve", *rest])
+    if command == "send-reminders":
+        return _django(["send_reminders", *rest])
+    if command == "worker":
+        return _django(["db_worker", *rest])
     if command == "manage":
         return _django(rest)
     print(f"Okänt kommando: {command}\n\n{USAGE}", file=sys.stderr)

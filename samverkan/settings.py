@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "samverkan.accounts",
     "samverkan.structure",
     "samverkan.meetings",
@@ -82,6 +84,14 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# Background work (reminders) goes through django-tasks with its database backend: no extra server, both
+# databases. Run the worker with `manage.py db_worker`; cron runs `manage.py send_reminders`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Reminders go out this many days before an assignment's due date or a recommendation's answer deadline.
+SAMVERKAN_REMINDER_DAYS = env.int("SAMVERKAN_REMINDER_DAYS", default=7)
+# The address that links in e-mails start with.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 

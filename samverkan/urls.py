@@ -8,6 +8,7 @@ from samverkan.accounts.views import dashboard, role_revoke, roles
 urlpatterns = [
     path("", include("samverkan.portal.urls")),
     path("", include("samverkan.meetings.public_urls")),
+    path("", include("samverkan.followthrough.public_urls")),
     path("konto/", include("samverkan.accounts.urls")),
     path("hantera/", dashboard, name="dashboard"),
     path("hantera/omrade/<slug:area>/roller/", roles, name="roles"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("hantera/", include("samverkan.structure.urls")),
     path("hantera/", include("samverkan.meetings.urls")),
     path("hantera/", include("samverkan.importer.urls")),
+    path("hantera/", include("samverkan.followthrough.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -43,8 +43,14 @@ def test_past_minutes_are_adjusted_locked_and_published(area):
     # Version 1 of every locked meeting is the snapshot the PDF is rendered from.
     locked = Meeting.objects.filter(locked_at__isnull=False)
     assert MinutesVersion.objects.count() == locked.count() == MinutesVersion.objects.filter(number=1).count()
+    def without_case_numbers(content):
+        # Items are filed on follow-through matters after the meeting; the stored version keeps the minutes
+        # as adjusted, without the case numbers given later.
+        items = [{k: v for k, v in item.items() if not k.startswith("case_")} for item in content["items"]]
+        return {**content, "items": items}
+
     for version in MinutesVersion.objects.select_related("meeting")[:10]:
-        assert version.content == minutes_snapshot(version.meeting)
+        assert without_case_numbers(version.content) == without_case_numbers(minutes_snapshot(version.meeting))
         assert version.created_at == version.meeting.locked_at
 
 

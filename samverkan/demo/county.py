@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from samverkan.accounts.models import Role
+from samverkan.demo.followthrough import add_followthrough
 from samverkan.demo.meetings_year import build_meetings
 from samverkan.structure.models import Area, Body, Membership, Party, Person, Principal, Visibility
 
@@ -326,6 +327,7 @@ def build_demo(today=None) -> Area:
     _save(Role(user=contact, kind=Role.Kind.CONTACT, principal=munis["Älvby"]))
     # After the logins, so that a member with a login signs the minutes as that user.
     build_meetings(today, bodies, clerk=coordinator)
+    add_followthrough(area, today)
     return area
 
 

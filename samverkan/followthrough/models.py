@@ -1,10 +1,16 @@
 """Follow-through: matters and their timeline, assignments, recommendations and each principal's decision."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from samverkan.structure.models import Area, Visibility
+from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
+from samverkan.structure.models import Area, Body, Person, Principal, Visibility
 
 
 class Matter(models.Model):
@@ -14,8 +20,19 @@ class Matter(models.Model):
     year = models.PositiveSmallIntegerField(_("år"))
     serial = models.PositiveIntegerField(_("löpnummer"))
     title = models.CharField(_("rubrik"), max_length=300)
+    body = models.ForeignKey(
+        Body,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="matters",
+        verbose_name=_("ansvarigt organ"),
+        help_text=_("Organets förkortning inleder diarienumret, t.ex. KRF 2025/14."),
+    )
     raised_by = models.CharField(_("väckt av"), max_length=200, blank=True)
+    raised_on = models.DateField(_("väckt den"), null=True, blank=True)
     description = models.TextField(_("beskrivning"), blank=True)
+    closed_on = models.DateField(_("avslutat den"), null=True, blank=True)
     visibility = models.CharField(_("synlighet"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
     history = HistoricalRecords()
 
@@ -26,4 +43,335 @@ class Matter(models.Model):
         constraints = [models.UniqueConstraint(fields=["area", "year", "serial"], name="matter_case_number_unique")]
 
     def __str__(self):
-        return f"{self.year}/{self.serial} {self.title}"
+        return f"{self.case_number} {self.title}"
+
+    @property
+    def case_number(self):
+        prefix = self.body.abbreviation if self.body_id and self.body.abbreviation else ""
+        return f"{prefix} {self.year}/{self.serial}".strip()
+
+    @property
+    def is_public(self):
+        return self.visibility == Visibility.PUBLIC
+
+    def get_absolute_url(self):
+        return reverse("followthrough_public:matter", args=[self.area.slug, self.year, self.serial])
+
+    def clean(self):
+        errors = {}
+        if self.body_id and self.area_id and self.body.area_id != self.area_id:
+            errors["body"] = _("Organet måste höra till samma samverkansområde.")
+        if self.raised_on and self.closed_on and self.closed_on < self.raised_on:
+            errors["closed_on"] = _("Ärendet kan inte avslutas innan det väcktes.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def first_day_of(meeting_field):
+    """A subquery for the first day of the meeting that `meeting_field` points at."""
+    return Subquery(
+        MeetingDay.objects.filter(meeting_id=OuterRef(meeting_field)).order_by("date").values("date")[:1],
+        output_field=models.DateField(),
+    )
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def with_due(self):
+        """Annotate `due`: the due date, or else the first day of the report-back meeting."""
+        return self.annotate(due=Coalesce("due_date", first_day_of("report_back_meeting")))
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.with_due().filter(status=Assignment.Status.OPEN, due__lt=today)
+
+
+class Assignment(models.Model):
+    """An assignment (uppdrag) given at an item to a body, a person or a principal, to be reported back."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Pågår")
+        REPORTED = "reported", _("Återrapporterat")
+        DONE = "done", _("Klart")
+        CANCELLED = "cancelled", _("Avbrutet")
+
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("beslutat vid")
+    )
+    matter = models.ForeignKey(
+        Matter, on_delete=models.SET_NULL, null=True, blank=True, related_name="assignments", verbose_name=_("ärende")
+    )
+    assignee_body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, null=True, blank=True, related_name="assignments", verbose_name=_("organ")
+    )
+    assignee_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="assignments", verbose_name=_("person")
+    )
+    assignee_principal = models.ForeignKey(
+        Principal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("huvudman"),
+    )
+    description = models.TextField(_("uppdraget"), help_text=_("Vad ska göras?"))
+    due_date = models.DateField(_("klart senast"), null=True, blank=True)
+    report_back_meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("återrapporteras vid mötet"),
+    )
+    report_to = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="assignments_to_report", verbose_name=_("återrapporteras till")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    reported_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reported_assignments",
+        verbose_name=_("återrapporterat vid ärende"),
+    )
+    created_at = models.DateTimeField(_("skapat"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("uppdrag")
+        verbose_name_plural = _("uppdrag")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(assignee_body__isnull=False, assignee_person__isnull=True, assignee_principal__isnull=True)
+                    | Q(assignee_body__isnull=True, assignee_person__isnull=False, assignee_principal__isnull=True)
+                    | Q(assignee_body__isnull=True, assignee_person__isnull=True, assignee_principal__isnull=False)
+                ),
+                name="assignment_has_one_assignee",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assignee}: {self.description[:60]}"
+
+    @property
+    def assignee(self):
+        return self.assignee_body or self.assignee_person or self.assignee_principal
+
+    def due_day(self):
+        """The date by which it is due (the due date, or the report-back meeting's first day)."""
+        if hasattr(self, "due"):
+            return self.due
+        if self.due_date:
+            return self.due_date
+        if self.report_back_meeting_id:
+            first = self.report_back_meeting.days.order_by("date").first()
+            return first.date if first else None
+        return None
+
+    def is_overdue(self, today=None):
+        due = self.due_day()
+        return self.status == self.Status.OPEN and due is not None and due < (today or timezone.localdate())
+
+    def clean(self):
+        errors = {}
+        assignees = [f for f in ("assignee_body", "assignee_person", "assignee_principal") if getattr(self, f"{f}_id")]
+        if len(assignees) != 1:
+            errors["assignee_body"] = _("Ange exakt en mottagare: ett organ, en person eller en huvudman.")
+        if not self.due_date and not self.report_back_meeting_id:
+            errors["due_date"] = _("Ange ett datum eller ett möte då uppdraget ska återrapporteras.")
+        area_id = self.item.meeting.body.area_id if self.item_id else None
+        if area_id:
+            if self.report_to_id and self.report_to.area_id != area_id:
+                errors["report_to"] = _("Organet måste höra till samma samverkansområde.")
+            if self.assignee_body_id and self.assignee_body.area_id != area_id:
+                errors["assignee_body"] = _("Organet måste höra till samma samverkansområde.")
+            if self.assignee_principal_id and self.assignee_principal.area_id != area_id:
+                errors["assignee_principal"] = _("Huvudmannen måste höra till samma samverkansområde.")
+            if self.matter_id and self.matter.area_id != area_id:
+                errors["matter"] = _("Ärendet måste höra till samma samverkansområde.")
+        if self.report_back_meeting_id and self.report_to_id and self.report_back_meeting.body_id != self.report_to_id:
+            errors["report_back_meeting"] = _("Mötet måste vara ett möte i det organ som uppdraget rapporteras till.")
+        if self.status == self.Status.REPORTED and not self.reported_item_id:
+            errors["reported_item"] = _("Ange vid vilket ärende uppdraget återrapporterades.")
+        if self.reported_item_id and area_id and self.reported_item.meeting.body.area_id != area_id:
+            errors["reported_item"] = _("Ärendet måste höra till samma samverkansområde.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Recommendation(models.Model):
+    """A recommendation to the principals (rekommendation till huvudmännen), decided at an item.
+
+    The principals addressed are the ones with a PrincipalDecision row; each row starts as pending.
+    """
+
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("beslutat vid")
+    )
+    matter = models.ForeignKey(
+        Matter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("ärende"),
+    )
+    title = models.CharField(_("rubrik"), max_length=300)
+    text = models.TextField(_("rekommendationen"), help_text=_("Det huvudmännen ombeds besluta."))
+    decided_on = models.DateField(_("beslutsdatum"))
+    deadline = models.DateField(_("svar senast"))
+    reported_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reported_recommendations",
+        verbose_name=_("utfallet återrapporterat vid ärende"),
+    )
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+        verbose_name = _("rekommendation")
+        verbose_name_plural = _("rekommendationer")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("followthrough_public:recommendation", args=[self.item.meeting.body.area.slug, self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.decided_on and self.deadline and self.deadline < self.decided_on:
+            errors["deadline"] = _("Svarsdatum kan inte ligga före beslutsdatum.")
+        area_id = self.item.meeting.body.area_id if self.item_id else None
+        if self.matter_id and area_id and self.matter.area_id != area_id:
+            errors["matter"] = _("Ärendet måste höra till samma samverkansområde.")
+        if self.reported_item_id and area_id and self.reported_item.meeting.body.area_id != area_id:
+            errors["reported_item"] = _("Ärendet måste höra till samma samverkansområde.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def decision_document_path(decision, filename):
+    return f"principal-decisions/{decision.recommendation_id}/{decision.principal_id}/{filename}"
+
+
+class PrincipalDecision(models.Model):
+    """One principal's decision on a recommendation (huvudmannens beslut); pending until recorded."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Inte beslutat")
+        ADOPTED = "adopted", _("Bifall")
+        PARTLY_ADOPTED = "partly_adopted", _("Delvis bifall")
+        REJECTED = "rejected", _("Avslag")
+        SENT_BACK = "sent_back", _("Återremitterat")
+        WILL_NOT_DECIDE = "will_not_decide", _("Beslutar inte")
+
+    # Outcomes that say a decision was taken on a given day in a given body.
+    TAKEN = (Outcome.ADOPTED, Outcome.PARTLY_ADOPTED, Outcome.REJECTED, Outcome.SENT_BACK)
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("rekommendation")
+    )
+    principal = models.ForeignKey(
+        Principal, on_delete=models.PROTECT, related_name="recommendation_decisions", verbose_name=_("huvudman")
+    )
+    outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    deciding_body = models.CharField(
+        _("beslutande organ"), max_length=200, blank=True, help_text=_("T.ex. Kommunfullmäktige eller Regionstyrelsen.")
+    )
+    decided_on = models.DateField(_("beslutsdatum"), null=True, blank=True)
+    reference = models.CharField(_("paragraf"), max_length=100, blank=True, help_text=_("T.ex. KF § 45."))
+    link = models.URLField(_("länk till beslutet"), max_length=500, blank=True)
+    document = models.FileField(_("beslutsdokument"), upload_to=decision_document_path, max_length=300, blank=True)
+    comment = models.TextField(_("kommentar"), blank=True)
+    modified = models.DateTimeField(_("senast ändrat"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["modified"])
+
+    class Meta:
+        ordering = ["principal__kind", "principal__name"]
+        verbose_name = _("huvudmannens beslut")
+        verbose_name_plural = _("huvudmännens beslut")
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "principal"], name="principal_decision_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.principal}: {self.get_outcome_display()}"
+
+    @property
+    def is_pending(self):
+        return self.outcome == self.Outcome.PENDING
+
+    def clean(self):
+        errors = {}
+        if self.outcome in self.TAKEN:
+            if not self.decided_on:
+                errors["decided_on"] = _("Ange när beslutet fattades.")
+            if not self.deciding_body.strip():
+                errors["deciding_body"] = _("Ange vilket organ som fattade beslutet.")
+        if self.decided_on and self.decided_on > timezone.localdate():
+            errors["decided_on"] = _("Beslutsdatumet kan inte ligga i framtiden.")
+        if (
+            self.decided_on
+            and self.recommendation_id
+            and self.recommendation.decided_on
+            and self.decided_on < self.recommendation.decided_on
+        ):
+            errors["decided_on"] = _("Beslutet kan inte fattas före rekommendationen.")
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_unique(self, exclude=None):
+        pass
+
+    def validate_constraints(self, exclude=None):
+        pass
+
+
+class SentReminder(models.Model):
+    """That a reminder of one kind about one object was sent. The unique constraints make a second sending
+    impossible: the row is written before the e-mail goes out, so a restarted worker finds it and skips."""
+
+    class Kind(models.TextChoices):
+        ASSIGNMENT_DUE = "assignment_due", _("Uppdrag: påminnelse före datum")
+        ASSIGNMENT_OVERDUE = "assignment_overdue", _("Uppdrag: försenat")
+        DECISION_DUE = "decision_due", _("Rekommendation: påminnelse före svarsdatum")
+        DECISION_OVERDUE = "decision_overdue", _("Rekommendation: svarsdatum passerat")
+
+    kind = models.CharField(_("slag"), max_length=30, choices=Kind.choices)
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    decision = models.ForeignKey(
+        PrincipalDecision, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    claimed_at = models.DateTimeField(_("beslutad"))
+    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("antal mottagare"), default=0)
+    claimed_by = models.CharField(_("skickad av"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["claimed_at"]
+        verbose_name = _("skickad påminnelse")
+        verbose_name_plural = _("skickade påminnelser")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "assignment"], name="reminder_once_per_assignment"),
+            models.UniqueConstraint(fields=["kind", "decision"], name="reminder_once_per_decision"),
+            models.CheckConstraint(
+                condition=Q(assignment__isnull=False, decision__isnull=True)
+                | Q(assignment__isnull=True, decision__isnull=False),
+                name="reminder_has_one_object",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.assignment_id or self.decision_id}"

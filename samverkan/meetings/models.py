@@ -216,8 +216,13 @@ class PartOfMinutes:
     def validate_constraints(self, exclude=None):
         pass
 
+    # Fields that are not part of what the minutes say, so they may be set on locked minutes too.
+    free_when_locked = frozenset()
+
     def save(self, *args, **kwargs):
-        self.check_not_locked()
+        update_fields = kwargs.get("update_fields")
+        if not (update_fields and set(update_fields) <= self.free_when_locked):
+            self.check_not_locked()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -257,6 +262,9 @@ class MeetingDay(PartOfMinutes, models.Model):
 
 class AgendaItem(PartOfMinutes, models.Model):
     """An item (ärende, punkt, §) on a meeting's agenda."""
+
+    # Filing an item on a follow-through matter (its case number) does not change the adjusted minutes.
+    free_when_locked = frozenset({"matter"})
 
     class Kind(models.TextChoices):
         INFORMATION = "information", _("Information")

@@ -86,7 +86,10 @@ def meeting(request, area, pk):
         )
         context["versions"] = meeting.versions.defer("content").order_by("number")
     else:
-        context["items"] = [(item, can_read_item(request.user, item, body)) for item in meeting.items.all()]
+        items = meeting.items.select_related(
+            "continues__meeting__body__area", "deferred_to__body__area", "matter__area", "matter__body"
+        )
+        context["items"] = [(item, can_read_item(request.user, item, body)) for item in items]
     context["crumbs"] = _meeting_crumbs(meeting, (None, str(meeting.first_day or _("Möte"))))
     return render(request, "meetings/public/meeting.html", context)
 

@@ -43,7 +43,7 @@ def minutes_snapshot(meeting) -> dict:
     """
     meeting = Meeting.objects.select_related("body__area", "chair", "secretary").get(pk=meeting.pk)
     body = meeting.body
-    items = list(meeting.items.select_related("matter", "deferred_to").prefetch_related("deferred_to__days"))
+    items = list(meeting.items.select_related("matter__body", "deferred_to").prefetch_related("deferred_to__days"))
     attendance = meeting.attendance.select_related("person", "principal", "substitute_for").prefetch_related(
         "days", Prefetch("not_during", queryset=AgendaItem.objects.order_by("position", "pk"))
     )
@@ -98,7 +98,7 @@ def minutes_snapshot(meeting) -> dict:
                 "presenters": item.presenters,
                 "minutes": item.minutes,
                 "decision": item.decision,
-                "case_number": f"{item.matter.year}/{item.matter.serial}" if item.matter else "",
+                "case_number": item.matter.case_number if item.matter else "",
                 "case_visibility": item.matter.visibility if item.matter else "",
                 "deferred_to": _first_day(item.deferred_to),
             }

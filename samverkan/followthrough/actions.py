@@ -1,0 +1,90 @@
+"""Every change to matters, assignments, recommendations and principal decisions goes through here."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from simple_history.utils import update_change_reason
+
+from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
+from samverkan.structure.models import Area
+
+
+def _save(record, user, reason=""):
+    record.full_clean()
+    record._history_user = user
+    record.save()
+    if reason:
+        update_change_reason(record, reason)
+    return record
+
+
+def decision_clauses(text):
+    """The att-clauses of a decision, one per non-empty line (AgendaItem.decision keeps one per line)."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def item_date(item):
+    """The first day of the item's meeting (None if the meeting has no days)."""
+    first = item.meeting.days.order_by("date").first()
+    return first.date if first else None
+
+
+@transaction.atomic
+def create_matter(area, user, *, year, **fields):
+    """A new matter with the next serial in the area's series for the year."""
+    # Lock the area so two matters made at once cannot take the same number.
+    Area.objects.select_for_update().filter(pk=area.pk).first()
+    last = Matter.objects.filter(area=area, year=year).aggregate(last=Max("serial"))["last"]
+    return _save(Matter(area=area, year=year, serial=(last or 0) + 1, **fields), user)
+
+
+@transaction.atomic
+def link_item_to_matter(item, matter, user):
+    """Put an agenda item on a matter's timeline (or take it off with matter=None)."""
+    if matter is not None and matter.area_id != item.meeting.body.area_id:
+        raise ValidationError({"matter": _("Ärendet hör till ett annat område än mötet.")})
+    item.matter = matter
+    item._history_user = user
+    # Only the link is saved: locked minutes may be filed on a matter, but their content stays as adjusted.
+    item.save(update_fields=["matter"])
+    return item
+
+
+@transaction.atomic
+def create_assignment(item, user, **fields):
+    fields.setdefault("matter", item.matter)
+    return _save(Assignment(item=item, **fields), user)
+
+
+@transaction.atomic
+def report_back_assignment(assignment, reported_item, user, status=Assignment.Status.REPORTED, reason=""):
+    """Link the assignment to the item where it was reported back, and mark it reported (or done)."""
+    assignment.reported_item = reported_item
+    assignment.status = status
+    return _save(assignment, user, reason)
+
+
+@transaction.atomic
+def create_recommendation(item, user, *, principals, **fields):
+    """A recommendation to the given principals; each gets a pending decision to record."""
+    fields.setdefault("matter", item.matter)
+    recommendation = _save(Recommendation(item=item, **fields), user)
+    for principal in principals:
+        _save(PrincipalDecision(recommendation=recommendation, principal=principal), user)
+    return recommendation
+
+
+@transaction.atomic
+def record_principal_decision(decision, user, reason="", **fields):
+    """Record (or correct) a principal's decision; the history row names who and why."""
+    for name, value in fields.items():
+        setattr(decision, name, value)
+    return _save(decision, user, reason)
+
+
+@transaction.atomic
+def mark_recommendation_reported(recommendation, reported_item, user, reason=""):
+    """The recommending body has had the collected outcome reported back at `reported_item`."""
+    recommendation.reported_item = reported_item
+    return _save(recommendation, user, reason)

@@ -1,0 +1,195 @@
+"""The decision status board: recommendations × principals with each outcome, its filters, summaries and exports.
+
+Built in a fixed number of queries whatever its size: the recommendations, the principals and one flat list
+of (recommendation, principal, outcome) triples that is folded into the matrix in Python.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samverkan.followthrough.models import PrincipalDecision
+
+Outcome = PrincipalDecision.Outcome
+
+# The words of a summary ("11 bifall, 1 avslag"), in the order they are listed.
+SUMMARY_WORDS = {
+    Outcome.ADOPTED: gettext_lazy("bifall"),
+    Outcome.PARTLY_ADOPTED: gettext_lazy("delvis bifall"),
+    Outcome.REJECTED: gettext_lazy("avslag"),
+    Outcome.SENT_BACK: gettext_lazy("återremitterat"),
+    Outcome.WILL_NOT_DECIDE: gettext_lazy("beslutar inte"),
+}
+
+STATES = {
+    "pending": gettext_lazy("Väntar på beslut"),
+    "overdue": gettext_lazy("Svarsdatum passerat"),
+    "decided": gettext_lazy("Alla har beslutat"),
+    "reported": gettext_lazy("Återrapporterad"),
+}
+
+
+@dataclass
+class Summary:
+    addressed: int = 0
+    decided: int = 0
+    counts: dict = field(default_factory=dict)
+
+    def add(self, outcome):
+        self.addressed += 1
+        if outcome != Outcome.PENDING:
+            self.decided += 1
+            self.counts[outcome] = self.counts.get(outcome, 0) + 1
+
+    @property
+    def complete(self):
+        return self.addressed > 0 and self.decided == self.addressed
+
+    def __str__(self):
+        head = _("%(decided)s av %(addressed)s har beslutat") % {"decided": self.decided, "addressed": self.addressed}
+        parts = [f"{self.counts[o]} {word}" for o, word in SUMMARY_WORDS.items() if self.counts.get(o)]
+        return f"{head}: {', '.join(parts)}" if parts else head
+
+
+@dataclass
+class Cell:
+    outcome: str  # "" when the principal was not asked
+    label: str
+
+
+@dataclass
+class Row:
+    recommendation: object
+    cells: list
+    summary: Summary
+    overdue: bool
+
+    def cells_html(self):
+        """The row's cells as HTML, built here rather than in the template: a county board has 8,000 of them."""
+        return mark_safe("".join(_cell_html(cell.outcome, cell.label) for cell in self.cells))
+
+
+@lru_cache(maxsize=64)
+def _cell_html(outcome, label):
+    return f'<td class="cell-{escape(outcome or "none")}">{escape(label)}</td>'
+
+
+def filter_recommendations(recommendations, *, body=None, year=None, state=None, today=None):
+    """Narrow a recommendation queryset by recommending body, year of decision and state."""
+    today = today or timezone.localdate()
+    if body is not None:
+        recommendations = recommendations.filter(item__meeting__body=body)
+    if year is not None:
+        recommendations = recommendations.filter(decided_on__year=year)
+    pending = PrincipalDecision.objects.filter(recommendation=OuterRef("pk"), outcome=Outcome.PENDING)
+    if state == "pending":
+        recommendations = recommendations.filter(Exists(pending))
+    elif state == "overdue":
+        recommendations = recommendations.filter(Exists(pending), deadline__lt=today)
+    elif state == "decided":
+        recommendations = recommendations.filter(~Exists(pending))
+    elif state == "reported":
+        recommendations = recommendations.filter(reported_item__isnull=False)
+    return recommendations
+
+
+def build_board(recommendations, principals, today=None):
+    """Rows of the board for the given recommendations (a queryset) and principals (the columns)."""
+    today = today or timezone.localdate()
+    # One query for all outcomes: the recommendations' own query as a subquery, whatever their number.
+    triples = PrincipalDecision.objects.filter(recommendation__in=recommendations.values("pk")).values_list(
+        "recommendation_id", "principal_id", "outcome"
+    )
+    outcomes = {(rec, principal): outcome for rec, principal, outcome in triples}
+    # Only the columns the board shows: items and bodies carry long texts that a 500-row board need not fetch.
+    recommendations = (
+        recommendations.select_related("item__meeting__body")
+        .only(
+            "title",
+            "decided_on",
+            "deadline",
+            "reported_item_id",
+            "item__meeting__body__name",
+            "item__meeting__body__abbreviation",
+        )
+        .order_by("-decided_on", "-pk")
+    )
+    labels = {value: str(label) for value, label in Outcome.choices}  # translated once, not per cell
+    not_asked = _("Inte tillfrågad")
+    rows = []
+    for recommendation in recommendations:
+        summary, cells = Summary(), []
+        for principal in principals:
+            outcome = outcomes.get((recommendation.pk, principal.pk))
+            if outcome is None:
+                cells.append(Cell("", not_asked))
+            else:
+                summary.add(outcome)
+                cells.append(Cell(outcome, labels[outcome]))
+        overdue = not summary.complete and recommendation.deadline < today
+        rows.append(Row(recommendation, cells, summary, overdue))
+    return rows
+
+
+def header(principals):
+    return [_("Rekommendation"), _("Organ"), _("Beslutsdatum"), _("Svar senast"), _("Sammanfattning")] + [
+        p.name for p in principals
+    ]
+
+
+def flat_rows(rows):
+    for row in rows:
+        r = row.recommendation
+        yield [
+            r.title,
+            r.item.meeting.body.name,
+            r.decided_on.isoformat(),
+            r.deadline.isoformat(),
+            str(row.summary),
+        ] + [cell.label for cell in row.cells]
+
+
+def _safe(value):
+    """Keep spreadsheet programs from reading a cell as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def as_csv(rows, principals):
+    out = io.StringIO()
+    out.write("\ufeff")  # so spreadsheet programs read UTF-8
+    writer = csv.writer(out)
+    writer.writerow(header(principals))
+    for values in flat_rows(rows):
+        writer.writerow([_safe(v) for v in values])
+    return out.getvalue().encode("utf-8")
+
+
+def as_xlsx(rows, principals, title):
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=title[:31])
+    bold = Font(bold=True)
+    heading = []
+    for text in header(principals):
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        heading.append(cell)
+    sheet.append(heading)
+    for values in flat_rows(rows):
+        sheet.append([_safe(v) for v in values])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

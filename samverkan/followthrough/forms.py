@@ -1,0 +1,240 @@
+"""Staff forms for follow-through; every choice is limited to the area of the decision."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
+from samverkan.meetings.forms import meeting_label
+from samverkan.meetings.models import AgendaItem, Meeting
+from samverkan.structure.forms import DATE, StaffForm
+from samverkan.structure.models import Body, Person, Principal
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+# The file types a decision document may have, with the bytes each must start with.
+DOCUMENT_TYPES = {".pdf": (b"%PDF",), ".docx": (b"PK\x03\x04",), ".odt": (b"PK\x03\x04",)}
+
+
+class MatterForm(StaffForm):
+    class Meta:
+        model = Matter
+        fields = ["title", "body", "raised_by", "raised_on", "description", "closed_on", "visibility"]
+        widgets = {"raised_on": DATE, "closed_on": DATE}
+
+    def __init__(self, *args, area, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.area = area
+        self.fields["body"].queryset = Body.objects.filter(area=area).order_by("name")
+
+
+class NewMatterForm(MatterForm):
+    year = forms.IntegerField(label=_("År i diarienumret"), min_value=2000, max_value=2100)
+
+    class Meta(MatterForm.Meta):
+        fields = ["year", *MatterForm.Meta.fields]
+
+
+def items_of(bodies):
+    """Agenda items of the bodies' meetings, newest meeting first, labelled for a select."""
+    return (
+        AgendaItem.objects.filter(meeting__body__in=bodies)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .select_related("meeting__body")
+        .order_by("-meeting__pk", "position")
+    )
+
+
+class ItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, item):
+        return f"{item.meeting.body.abbreviation or item.meeting.body.name} · {item.number} {item.title}"
+
+
+class AssigneeField(forms.ChoiceField):
+    """One select for the three kinds of assignee: 'body:3', 'person:7' or 'principal:2'."""
+
+    KINDS = {"body": Body, "person": Person, "principal": Principal}
+
+    def __init__(self, *, area, **kwargs):
+        bodies = Body.objects.filter(area=area).order_by("name")
+        principals = Principal.objects.filter(area=area)
+        people = Person.objects.filter(organisation__area=area).order_by("last_name", "first_name")
+        choices = [
+            ("", "---------"),
+            (_("Organ"), [(f"body:{b.pk}", b.name) for b in bodies]),
+            (_("Huvudmän"), [(f"principal:{p.pk}", p.name) for p in principals]),
+            (
+                _("Personer"),
+                [(f"person:{p.pk}", f"{p.name}, {p.organisation}") for p in people.select_related("organisation")],
+            ),
+        ]
+        super().__init__(choices=choices, label=_("Uppdraget ges till"), **kwargs)
+
+    def to_object(self, value):
+        kind, _sep, pk = value.partition(":")
+        return kind, self.KINDS[kind].objects.get(pk=int(pk))
+
+
+class _AssignmentErrors:
+    """The model speaks of assignee_body, reported_item …; the forms show those errors on their own fields."""
+
+    ERROR_FIELDS = {
+        "assignee_body": "assignee",
+        "assignee_person": "assignee",
+        "assignee_principal": "assignee",
+        "reported_item": "status",
+    }
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            for name, target in self.ERROR_FIELDS.items():
+                if name in errors.error_dict and name not in self.fields:
+                    moved = errors.error_dict.pop(name)
+                    if target in self.fields:
+                        errors.error_dict.setdefault(target, []).extend(moved)
+                    else:
+                        errors.error_dict.setdefault("__all__", []).extend(moved)
+        super()._update_errors(errors)
+
+
+class AssignmentForm(_AssignmentErrors, StaffForm):
+    class Meta:
+        model = Assignment
+        fields = ["description", "due_date", "report_to", "report_back_meeting", "matter"]
+        widgets = {"due_date": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        area = item.meeting.body.area
+        self.instance.item = item
+        self.fields["assignee"] = AssigneeField(area=area)
+        self.order_fields(["assignee", "description", "due_date", "report_to", "report_back_meeting", "matter"])
+        current = self.instance.assignee if self.instance.pk else None
+        if current is not None:
+            kind = {Body: "body", Person: "person", Principal: "principal"}[type(current)]
+            self.initial["assignee"] = f"{kind}:{current.pk}"
+        self.fields["report_to"].queryset = Body.objects.filter(area=area).order_by("name")
+        coming = Meeting.objects.with_first_day().filter(body__area=area).exclude(status=Meeting.Status.CANCELLED)
+        self.fields["report_back_meeting"].queryset = coming.select_related("body").order_by("first_day", "pk")
+        self.fields["report_back_meeting"].label_from_instance = lambda m: f"{m.body.name} {meeting_label(m)}"
+        self.fields["report_back_meeting"].help_text = _("Lämna tomt om ett datum räcker.")
+        self.fields["matter"].queryset = Matter.objects.filter(area=area).select_related("body")
+
+    def clean_assignee(self):
+        value = self.cleaned_data["assignee"]
+        kind, obj = self.fields["assignee"].to_object(value)
+        for name in ("body", "person", "principal"):
+            setattr(self.instance, f"assignee_{name}", obj if name == kind else None)
+        return value
+
+
+class ReportBackForm(forms.Form):
+    reported_item = ItemChoiceField(queryset=AgendaItem.objects.none(), label=_("Återrapporterat vid ärende"))
+    status = forms.ChoiceField(
+        label=_("Status efter återrapporteringen"),
+        choices=[(Assignment.Status.REPORTED, _("Återrapporterat")), (Assignment.Status.DONE, _("Klart"))],
+    )
+    reason = forms.CharField(label=_("Kommentar (visas i historiken)"), max_length=100, required=False)
+
+    def __init__(self, *args, bodies, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["reported_item"].queryset = items_of(bodies)
+
+
+class AssignmentStatusForm(_AssignmentErrors, StaffForm):
+    """Change the description, dates or status of an assignment; reporting back has its own form."""
+
+    class Meta:
+        model = Assignment
+        fields = ["description", "due_date", "report_back_meeting", "status"]
+        widgets = {"due_date": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        body = self.instance.report_to
+        meetings = Meeting.objects.with_first_day().filter(body=body).exclude(status=Meeting.Status.CANCELLED)
+        self.fields["report_back_meeting"].queryset = meetings.order_by("first_day", "pk")
+        self.fields["report_back_meeting"].label_from_instance = meeting_label
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """A multiple choice of ids that refuses numbers no database column holds before asking the database."""
+
+    def _check_values(self, value):
+        for v in value:
+            if not str(v).isdigit() or len(str(v)) > 18:
+                raise ValidationError(_("Välj bland alternativen i listan."), code="invalid_pk_value")
+        return super()._check_values(value)
+
+
+class RecommendationForm(StaffForm):
+    principals = IdsField(
+        queryset=Principal.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Huvudmän som ska besluta"),
+        help_text=_("Som standard alla huvudmän i området."),
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = ["title", "text", "decided_on", "deadline", "matter"]
+        widgets = {"decided_on": DATE, "deadline": DATE}
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        area = item.meeting.body.area
+        self.instance.item = item
+        self.fields["principals"].queryset = Principal.objects.filter(area=area)
+        self.fields["matter"].queryset = Matter.objects.filter(area=area).select_related("body")
+        self.order_fields(["title", "text", "principals", "decided_on", "deadline", "matter"])
+
+
+class RecommendationEditForm(StaffForm):
+    """Correct a recommendation after it was sent; who is addressed stays as it was."""
+
+    class Meta:
+        model = Recommendation
+        fields = ["title", "text", "decided_on", "deadline", "matter"]
+        widgets = {"decided_on": DATE, "deadline": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["matter"].queryset = Matter.objects.filter(area=self.instance.item.meeting.body.area)
+
+
+class RecommendationReportForm(forms.Form):
+    reported_item = ItemChoiceField(queryset=AgendaItem.objects.none(), label=_("Utfallet återrapporterades vid"))
+
+    def __init__(self, *args, body, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["reported_item"].queryset = items_of([body])
+
+
+class PrincipalDecisionForm(StaffForm):
+    class Meta:
+        model = PrincipalDecision
+        fields = ["outcome", "deciding_body", "decided_on", "reference", "link", "document", "comment"]
+        widgets = {"decided_on": DATE, "comment": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["document"].help_text = _("PDF, DOCX eller ODT, högst 20 MB.")
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if not document or not hasattr(document, "content_type"):
+            return document  # nothing new uploaded
+        name = document.name.lower()
+        ending = next((e for e in DOCUMENT_TYPES if name.endswith(e)), None)
+        if ending is None:
+            raise ValidationError(_("Filen måste vara en PDF, DOCX eller ODT."))
+        if document.size > MAX_DOCUMENT_BYTES:
+            raise ValidationError(_("Filen är större än 20 MB."))
+        head = document.read(8)
+        document.seek(0)
+        if not head.startswith(DOCUMENT_TYPES[ending]):
+            raise ValidationError(_("Filen är inte en giltig %(type)s-fil.") % {"type": ending[1:].upper()})
+        return document

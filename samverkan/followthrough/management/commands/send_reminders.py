@@ -1,0 +1,37 @@
+"""`manage.py send_reminders`: the reminder pass for cron; queues the e-mails for the task worker by default."""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from samverkan.followthrough import reminders, tasks
+
+
+def iso_day(value):
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"Ogiltigt datum: {value!r} (skriv ÅÅÅÅ-MM-DD).") from error
+
+
+class Command(BaseCommand):
+    help = (
+        "Påminnelser om uppdrag och rekommendationer. Lägger en uppgift per e-post i kön (körs av "
+        "`manage.py db_worker`), eller skickar direkt med --now. Varje påminnelse skickas bara en gång."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--now", action="store_true", help="Skicka i den här processen i stället för via kön.")
+        parser.add_argument("--date", type=iso_day, help="Räkna som om det vore detta datum (ÅÅÅÅ-MM-DD).")
+
+    def handle(self, *args, now=False, date=None, verbosity=1, **options):
+        if now:
+            sent = reminders.run_reminder_pass(date, worker="send_reminders")
+            if verbosity:
+                self.stdout.write(f"{sent} påminnelser skickade.")
+            return
+        due = reminders.due_reminders(date)
+        for kind, pk in due:
+            tasks.send_reminder.enqueue(kind, pk)
+        if verbosity:
+            self.stdout.write(f"{len(due)} påminnelser lagda i kön.")

@@ -1,0 +1,493 @@
+"""Staff pages for follow-through: a decision's assignments and recommendations, matters, principal decisions."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samverkan.accounts.access import scope_of
+from samverkan.followthrough import actions
+from samverkan.followthrough.access import (
+    can_follow_up,
+    can_keep_matters,
+    can_record_decision,
+    can_record_for,
+    recordable_decisions,
+    visible_assignments,
+    visible_matters,
+    visible_recommendations,
+)
+from samverkan.followthrough.board import Summary
+from samverkan.followthrough.filters import AssignmentFilter
+from samverkan.followthrough.forms import (
+    AssignmentForm,
+    AssignmentStatusForm,
+    MatterForm,
+    NewMatterForm,
+    PrincipalDecisionForm,
+    RecommendationEditForm,
+    RecommendationForm,
+    RecommendationReportForm,
+    ReportBackForm,
+)
+from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, first_day_of
+from samverkan.followthrough.present import ASSIGNMENT_RELATED, present_assignments, shown_report_back
+from samverkan.lib.forms import form_page
+from samverkan.lib.history import history_rows
+from samverkan.lib.text import search_term
+from samverkan.meetings.models import AgendaItem
+from samverkan.structure.access import editable_bodies, visible_bodies
+from samverkan.structure.models import Area, Principal
+
+DEFAULT_ANSWER_DAYS = 90
+SHOWN = 100
+
+
+def url(name, *args):
+    return reverse(f"followthrough:{name}", args=args)
+
+
+def _area_kept(request, slug):
+    area = get_object_or_404(Area, slug=slug)
+    if not can_keep_matters(request.user, area):
+        raise PermissionDenied
+    return area
+
+
+def _followed_item(request, pk):
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting__body__area", "matter__body"), pk=pk)
+    if not can_follow_up(request.user, item.meeting.body):
+        raise PermissionDenied
+    return item
+
+
+def _with_counts(recommendations):
+    pending = Q(decisions__outcome=PrincipalDecision.Outcome.PENDING)
+    return recommendations.annotate(
+        addressed=Count("decisions", distinct=True), pending=Count("decisions", filter=pending, distinct=True)
+    )
+
+
+@login_required
+def overview(request, area):
+    """The area's follow-through at a glance: decisions to follow up, recommendations, late assignments."""
+    area = _area_kept(request, area)
+    bodies = editable_bodies(request.user).filter(area=area)
+    decisions = (
+        AgendaItem.objects.filter(meeting__body__in=bodies)
+        .filter(Q(kind=AgendaItem.Kind.DECISION) | ~Q(decision=""))
+        .exclude(outcome__in=[AgendaItem.Outcome.STRUCK, AgendaItem.Outcome.DEFERRED])
+        .select_related("meeting__body", "matter__body")
+        .annotate(
+            first_day=first_day_of("meeting"),
+            assignment_count=Count("assignments", distinct=True),
+            recommendation_count=Count("recommendations", distinct=True),
+        )
+        .filter(first_day__lte=timezone.localdate())
+        .order_by("-first_day", "-pk")[:SHOWN]
+    )
+    recommendations = _with_counts(
+        visible_recommendations(request.user).filter(item__meeting__body__area=area)
+    ).select_related("item__meeting__body")[:SHOWN]
+    overdue = (
+        visible_assignments(request.user)
+        .filter(item__meeting__body__area=area)
+        .overdue()
+        .select_related(*ASSIGNMENT_RELATED)
+        .order_by("due", "pk")[:SHOWN]
+    )
+    return render(
+        request,
+        "followthrough/overview.html",
+        {
+            "area": area,
+            "decisions": decisions,
+            "recommendations": recommendations,
+            "overdue": present_assignments(overdue, request.user),
+        },
+    )
+
+
+@login_required
+def item(request, pk):
+    """One decision: its att-clauses, matter, and the assignments and recommendations made from it."""
+    item = _followed_item(request, pk)
+    area = item.meeting.body.area
+    assignments = item.assignments.with_due().select_related(*ASSIGNMENT_RELATED)
+    return render(
+        request,
+        "followthrough/item.html",
+        {
+            "item": item,
+            "body": item.meeting.body,
+            "area": area,
+            "clauses": actions.decision_clauses(item.decision),
+            "assignments": present_assignments(assignments, request.user),
+            "recommendations": _with_counts(item.recommendations.all()),
+            "matters": Matter.objects.filter(area=area).select_related("body")[:500],
+        },
+    )
+
+
+@login_required
+@require_POST
+def item_matter(request, pk):
+    """Link the item to a matter: an existing one, a new one named after the item, or none."""
+    item = _followed_item(request, pk)
+    choice = request.POST.get("matter", "")
+    area = item.meeting.body.area
+    if choice == "new":
+        day = actions.item_date(item) or timezone.localdate()
+        matter = actions.create_matter(
+            area, request.user, year=day.year, title=item.title, body=item.meeting.body, raised_on=day
+        )
+    elif choice == "":
+        matter = None
+    else:
+        matter = Matter.objects.filter(area=area, pk=choice if choice.isdigit() else None).first()
+        if matter is None:
+            messages.error(request, _("Välj ett ärende i listan. Inget har ändrats."))
+            return redirect(url("item", item.pk))
+    actions.link_item_to_matter(item, matter, request.user)
+    if matter:
+        messages.success(request, _("Ärendet är kopplat till %(case)s.") % {"case": matter.case_number})
+    else:
+        messages.success(request, _("Kopplingen till ärendet är borttagen."))
+    return redirect(url("item", item.pk))
+
+
+def _clause(request, item):
+    """The att-clause picked with ?sats=N, or all of them."""
+    clauses = actions.decision_clauses(item.decision)
+    n = request.GET.get("sats", "")
+    if n.isdigit() and 0 < int(n) <= len(clauses):
+        return clauses[int(n) - 1]
+    return "\n".join(clauses)
+
+
+@login_required
+def assignment_create(request, pk):
+    item = _followed_item(request, pk)
+    initial = {"description": _clause(request, item), "report_to": item.meeting.body, "matter": item.matter}
+    form = AssignmentForm(request.POST or None, item=item, initial=initial)
+    return form_page(
+        request,
+        form,
+        _("Nytt uppdrag från %(number)s %(title)s") % {"number": item.number, "title": item.title},
+        url("item", item.pk),
+        _("Uppdraget är sparat."),
+        lambda a: url("item", item.pk),
+    )
+
+
+def _kept_assignment(request, pk):
+    assignment = get_object_or_404(
+        Assignment.objects.with_due().select_related(*ASSIGNMENT_RELATED, "item__meeting__body"), pk=pk
+    )
+    body = assignment.item.meeting.body
+    if not (can_follow_up(request.user, body) or can_follow_up(request.user, assignment.report_to)):
+        raise PermissionDenied
+    return assignment
+
+
+@login_required
+def assignment_edit(request, pk):
+    assignment = _kept_assignment(request, pk)
+    form = AssignmentStatusForm(request.POST or None, instance=assignment)
+    return form_page(
+        request,
+        form,
+        _("Ändra uppdrag till %(who)s") % {"who": assignment.assignee},
+        url("item", assignment.item_id),
+        _("Uppdraget är sparat."),
+        lambda a: url("item", assignment.item_id),
+        history=history_rows(assignment),
+    )
+
+
+@login_required
+def assignment_report(request, pk):
+    """Report an assignment back: link it to the item of the meeting where it was reported."""
+    assignment = _kept_assignment(request, pk)
+    bodies = {assignment.report_to, assignment.item.meeting.body}
+    form = ReportBackForm(request.POST or None, bodies=bodies, initial={"status": Assignment.Status.REPORTED})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actions.report_back_assignment(
+            assignment, data["reported_item"], request.user, data["status"], search_term(data["reason"])
+        )
+        messages.success(request, _("Återrapporteringen är sparad."))
+        return redirect(url("item", assignment.item_id))
+    return render(
+        request,
+        "followthrough/form.html",
+        {
+            "form": form,
+            "title": _("Återrapportera uppdrag"),
+            "intro": assignment.description,
+            "cancel_url": url("item", assignment.item_id),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def recommendation_create(request, pk):
+    item = _followed_item(request, pk)
+    area = item.meeting.body.area
+    day = actions.item_date(item) or timezone.localdate()
+    initial = {
+        "title": item.title,
+        "text": _clause(request, item),
+        "decided_on": day,
+        "deadline": day + timedelta(days=DEFAULT_ANSWER_DAYS),
+        "principals": list(Principal.objects.filter(area=area)),
+        "matter": item.matter,
+    }
+    form = RecommendationForm(request.POST or None, item=item, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        recommendation = actions.create_recommendation(item, request.user, **data)
+        messages.success(
+            request,
+            _("Rekommendationen är skickad till %(n)s huvudmän.") % {"n": len(data["principals"])},
+        )
+        return redirect(url("recommendation", recommendation.pk))
+    return render(
+        request,
+        "followthrough/form.html",
+        {
+            "form": form,
+            "title": _("Ny rekommendation till huvudmännen"),
+            "intro": f"{item.number} {item.title}",
+            "cancel_url": url("item", item.pk),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _seen_recommendation(request, pk):
+    recommendation = get_object_or_404(
+        visible_recommendations(request.user).select_related(
+            "item__meeting__body__area", "reported_item__meeting__body__area", "matter__body"
+        ),
+        pk=pk,
+    )
+    return recommendation
+
+
+@login_required
+def recommendation(request, pk):
+    """The recommending body's view: every principal's outcome, what to record, and the report-back."""
+    recommendation = _seen_recommendation(request, pk)
+    body = recommendation.item.meeting.body
+    follows = can_follow_up(request.user, body)
+    decisions = list(recommendation.decisions.select_related("principal__area"))
+    rows = [(d, can_record_decision(request.user, d)) for d in decisions]
+    if not follows and not any(may for _d, may in rows):
+        raise PermissionDenied
+    summary = Summary()
+    for d in decisions:
+        summary.add(d.outcome)
+    return render(
+        request,
+        "followthrough/recommendation.html",
+        {
+            "recommendation": recommendation,
+            "body": body,
+            "area": body.area,
+            "rows": rows,
+            "summary": summary,
+            "follows": follows,
+            "report_form": RecommendationReportForm(body=body) if follows else None,
+            "reported": shown_report_back(recommendation, request.user),
+            "history": history_rows(recommendation),
+        },
+    )
+
+
+@login_required
+def recommendation_edit(request, pk):
+    recommendation = _seen_recommendation(request, pk)
+    if not can_follow_up(request.user, recommendation.item.meeting.body):
+        raise PermissionDenied
+    form = RecommendationEditForm(request.POST or None, instance=recommendation)
+    return form_page(
+        request,
+        form,
+        _("Ändra rekommendationen"),
+        url("recommendation", recommendation.pk),
+        _("Rekommendationen är sparad."),
+        lambda r: url("recommendation", r.pk),
+        history=history_rows(recommendation),
+    )
+
+
+@login_required
+def recommendation_report(request, pk):
+    recommendation = _seen_recommendation(request, pk)
+    body = recommendation.item.meeting.body
+    if not can_follow_up(request.user, body):
+        raise PermissionDenied
+    form = RecommendationReportForm(request.POST or None, body=body)
+    if request.method == "POST" and form.is_valid():
+        actions.mark_recommendation_reported(recommendation, form.cleaned_data["reported_item"], request.user)
+        messages.success(request, _("Rekommendationens utfall är markerat som återrapporterat."))
+        return redirect(url("recommendation", recommendation.pk))
+    return render(
+        request,
+        "followthrough/form.html",
+        {
+            "form": form,
+            "title": _("Återrapportera utfallet"),
+            "intro": recommendation.title,
+            "cancel_url": url("recommendation", recommendation.pk),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def decision_record(request, pk):
+    """A principal's contact (or a coordinator) records the principal's decision on a recommendation."""
+    decision = get_object_or_404(
+        PrincipalDecision.objects.select_related("principal__area", "recommendation__item__meeting__body__area"),
+        pk=pk,
+    )
+    if not can_record_decision(request.user, decision):
+        raise PermissionDenied
+    form = PrincipalDecisionForm(request.POST or None, request.FILES or None, instance=decision)
+    recommendation = decision.recommendation
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        actions.record_principal_decision(
+            decision, request.user, reason=search_term(request.POST.get("change_reason")), **fields
+        )
+        messages.success(request, _("Beslutet för %(principal)s är sparat.") % {"principal": decision.principal})
+        return redirect(url("principal", decision.principal_id))
+    return render(
+        request,
+        "followthrough/form.html",
+        {
+            "form": form,
+            "title": _("Beslut i %(principal)s") % {"principal": decision.principal.name},
+            "intro": recommendation.title,
+            "text": recommendation.text,
+            "deadline": recommendation.deadline,
+            "cancel_url": url("principal", decision.principal_id),
+            "reason_field": True,
+            "multipart": True,
+            "history": history_rows(decision),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def principal(request, pk):
+    """What a principal has been asked to decide: the contact's (and coordinator's) list to work through."""
+    principal = get_object_or_404(Principal.objects.select_related("area"), pk=pk)
+    if not can_record_for(request.user, principal):
+        raise PermissionDenied
+    decisions = recordable_decisions(request.user).filter(principal=principal)
+    decisions = decisions.select_related("recommendation__item__meeting__body").order_by(
+        "recommendation__deadline", "pk"
+    )
+    return render(
+        request,
+        "followthrough/principal.html",
+        {
+            "principal": principal,
+            "pending": [d for d in decisions if d.is_pending],
+            "decided": [d for d in decisions if not d.is_pending],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _assignment_page(request, assignments, title, area=None):
+    bodies = visible_bodies(request.user).order_by("name")
+    filters = AssignmentFilter(request.GET, bodies=bodies.filter(area=area) if area else bodies.none())
+    assignments = filters.apply(assignments.with_due()).select_related(*ASSIGNMENT_RELATED).order_by("due", "pk")
+    return render(
+        request,
+        "followthrough/assignments.html",
+        {
+            "title": title,
+            "area": area,
+            "filters": filters,
+            "assignments": present_assignments(assignments[:500], request.user),
+            "staff": True,
+        },
+    )
+
+
+@login_required
+def assignments(request, area):
+    area = _area_kept(request, area)
+    seen = visible_assignments(request.user).filter(item__meeting__body__area=area)
+    return _assignment_page(request, seen, _("Uppdrag i %(area)s") % {"area": area.name}, area)
+
+
+@login_required
+def my_assignments(request):
+    """Assignments given to me, to the bodies I sit in or keep, and to the principals I am contact for."""
+    scope = scope_of(request.user)
+    mine = Q(assignee_person__user=request.user)
+    mine |= Q(assignee_body_id__in=scope.member_bodies | scope.secretary_bodies)
+    mine |= Q(assignee_principal_id__in=scope.contact_principals)
+    return _assignment_page(request, visible_assignments(request.user).filter(mine), _("Mina uppdrag"))
+
+
+@login_required
+def matters(request, area):
+    area = _area_kept(request, area)
+    rows = (
+        visible_matters(request.user)
+        .filter(area=area)
+        .select_related("area", "body")
+        .annotate(item_count=Count("items", distinct=True))
+    )
+    return render(request, "followthrough/matters.html", {"area": area, "matters": rows[:500]})
+
+
+@login_required
+def matter_create(request, area):
+    area = _area_kept(request, area)
+    today = timezone.localdate()
+    form = NewMatterForm(request.POST or None, area=area, initial={"year": today.year, "raised_on": today})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items()}
+        matter = actions.create_matter(area, request.user, **data)
+        messages.success(request, _("Ärendet %(case)s är skapat.") % {"case": matter.case_number})
+        return redirect(url("matters", area.slug))
+    return render(
+        request,
+        "followthrough/form.html",
+        {"form": form, "title": _("Nytt ärende"), "cancel_url": url("matters", area.slug)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def matter_edit(request, pk):
+    matter = get_object_or_404(Matter.objects.select_related("area", "body"), pk=pk)
+    if not can_keep_matters(request.user, matter.area):
+        raise PermissionDenied
+    form = MatterForm(request.POST or None, instance=matter, area=matter.area)
+    return form_page(
+        request,
+        form,
+        _("Ändra ärende %(case)s") % {"case": matter.case_number},
+        url("matters", matter.area.slug),
+        _("Ärendet är sparat."),
+        lambda m: url("matters", matter.area.slug),
+        history=history_rows(matter),
+    )

@@ -1,0 +1,504 @@
+"""Follow-through for staff: case numbers, assignments, recommendations, principal decisions, who may do what,
+bad input that changes nothing, and fixed query counts on the staff lists."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from samverkan.accounts.models import Role
+from samverkan.followthrough import actions
+from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
+from tests.followthrough_helpers import assign, decide, decision_item, recommend
+from tests.meetings_helpers import make_item, make_meeting
+from tests.test_access import ACTORS
+from tests.test_bad_input import GARBAGE
+
+
+@pytest.fixture
+def followed(world):
+    """A decision of the forum with a recommendation to all three principals and an assignment to the group."""
+    item = decision_item(world.forum)
+    later = make_item(
+        make_meeting(world.forum, timezone.localdate() - timedelta(days=2), status="held"), "5", "Uppföljning"
+    )
+    recommendation = recommend(item)
+    assignment = assign(item, assignee_body=world.group)
+    return {"item": item, "later": later, "recommendation": recommendation, "assignment": assignment}
+
+
+def test_case_numbers_run_per_area_and_year(world):
+    first = actions.create_matter(world.area, None, year=2026, title="A", body=world.forum)
+    second = actions.create_matter(world.area, None, year=2026, title="B")
+    other_year = actions.create_matter(world.area, None, year=2027, title="C")
+    other_area = actions.create_matter(world.other_area, None, year=2026, title="D")
+    assert [first.serial, second.serial, other_year.serial, other_area.serial] == [1, 2, 1, 1]
+    assert first.case_number == "LF 2026/1"
+    assert second.case_number == "2026/2"
+
+
+def test_a_matter_cannot_name_a_body_of_another_area(world):
+    with pytest.raises(ValidationError):
+        actions.create_matter(world.area, None, year=2026, title="A", body=world.other_body)
+    assert not Matter.objects.exists()
+
+
+def test_overdue_is_derived_from_dates_and_status(world):
+    item = decision_item(world.forum, timezone.localdate() - timedelta(days=60))
+    late = assign(item, due_in=30)
+    assert late.is_overdue()
+    assert list(Assignment.objects.overdue()) == [late]
+    actions.report_back_assignment(late, item, None)
+    assert not Assignment.objects.get(pk=late.pk).is_overdue()
+    assert not Assignment.objects.overdue().exists()
+
+
+def test_a_report_back_meeting_sets_the_due_day(world):
+    item = decision_item(world.forum)
+    soon = timezone.localdate() + timedelta(days=12)
+    meeting = make_meeting(world.forum, soon)
+    assignment = assign(item, due_date=None, report_back_meeting=meeting)
+    assert Assignment.objects.with_due().get(pk=assignment.pk).due == soon
+    assert assignment.due_day() == soon and not assignment.is_overdue()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"assignee_body": None},  # no assignee
+        {"due_date": None},  # neither date nor meeting
+    ],
+)
+def test_an_assignment_needs_one_assignee_and_a_due_day(world, fields):
+    item = decision_item(world.forum)
+    data = {"assignee_body": world.group, "description": "X", "report_to": world.forum, "due_date": date(2030, 1, 1)}
+    data.update(fields)
+    with pytest.raises(ValidationError):
+        actions.create_assignment(item, None, **data)
+    with pytest.raises(ValidationError):
+        actions.create_assignment(
+            item, None, **{**data, "assignee_body": world.group, "assignee_principal": world.town}
+        )
+    assert not Assignment.objects.exists()
+
+
+def test_the_report_back_meeting_must_belong_to_the_body_reported_to(world):
+    item = decision_item(world.forum)
+    with pytest.raises(ValidationError):
+        assign(item, report_back_meeting=make_meeting(world.group, date(2030, 1, 1)), report_to=world.forum)
+
+
+def test_coordinator_creates_a_recommendation_for_all_principals_by_default(client, world):
+    item = decision_item(world.forum)
+    client.force_login(world.coordinator)
+    page = client.get(reverse("followthrough:recommendation_create", args=[item.pk]) + "?sats=1").content.decode()
+    assert page.count("checked") == 3  # every principal of the area, ticked
+    assert "att rekommendera huvudmännen att anta handlingsplanen" in page
+    response = client.post(
+        reverse("followthrough:recommendation_create", args=[item.pk]),
+        {
+            "title": "Handlingsplan",
+            "text": "Anta planen.",
+            "principals": [world.town.pk, world.village.pk],
+            "decided_on": "2026-01-10",
+            "deadline": "2026-03-01",
+        },
+    )
+    recommendation = Recommendation.objects.get()
+    assert response.status_code == 302
+    assert sorted(recommendation.decisions.values_list("principal__slug", flat=True)) == ["byn", "stadby"]
+    assert set(recommendation.decisions.values_list("outcome", flat=True)) == {"pending"}
+    assert recommendation.history.first().history_user == world.coordinator
+
+
+def test_a_recommendation_may_not_address_another_areas_principals(client, world):
+    item = decision_item(world.forum)
+    from samverkan.structure.models import Principal
+
+    stranger = Principal.objects.create(area=world.other_area, name="Främmande kommun", slug="frammande")
+    client.force_login(world.coordinator)
+    response = client.post(
+        reverse("followthrough:recommendation_create", args=[item.pk]),
+        {"title": "X", "text": "Y", "principals": [stranger.pk], "decided_on": "2026-01-10", "deadline": "2026-03-01"},
+    )
+    assert response.status_code == 400 and "Inget har sparats" in response.content.decode()
+    assert not Recommendation.objects.exists()
+
+
+def _decision_post(**fields):
+    data = {"outcome": "adopted", "deciding_body": "Kommunfullmäktige", "decided_on": timezone.localdate().isoformat()}
+    data["reference"] = "KF § 45"
+    data.update(fields)
+    return data
+
+
+def test_a_contact_records_only_their_own_principals_decision(client, world, followed):
+    recommendation = followed["recommendation"]
+    own = recommendation.decisions.get(principal=world.town)
+    other = recommendation.decisions.get(principal=world.village)
+    client.force_login(world.contact)
+    assert client.get(reverse("followthrough:decision_record", args=[own.pk])).status_code == 200
+    response = client.post(reverse("followthrough:decision_record", args=[own.pk]), _decision_post())
+    assert response.status_code == 302
+    assert client.get(reverse("followthrough:decision_record", args=[other.pk])).status_code == 403
+    response = client.post(reverse("followthrough:decision_record", args=[other.pk]), _decision_post())
+    assert response.status_code == 403
+    own.refresh_from_db()
+    other.refresh_from_db()
+    assert (own.outcome, own.reference, other.outcome) == ("adopted", "KF § 45", "pending")
+
+
+@pytest.mark.parametrize("actor", ["outsider", "member", "secretary"])
+def test_others_may_not_record_a_principals_decision(client, world, followed, actor):
+    decision = followed["recommendation"].decisions.get(principal=world.town)
+    world.client_for(client, actor)
+    assert (
+        client.post(reverse("followthrough:decision_record", args=[decision.pk]), _decision_post()).status_code == 403
+    )
+    decision.refresh_from_db()
+    assert decision.outcome == "pending"
+
+
+def test_every_change_of_a_decision_is_in_its_history(client, world, followed):
+    decision = followed["recommendation"].decisions.get(principal=world.town)
+    client.force_login(world.contact)
+    url = reverse("followthrough:decision_record", args=[decision.pk])
+    client.post(url, _decision_post(outcome="sent_back"))
+    client.post(url, _decision_post(change_reason="Nytt beslut efter återremissen"))
+    rows = list(decision.history.order_by("history_date"))
+    assert [r.outcome for r in rows] == ["pending", "sent_back", "adopted"]
+    assert rows[-1].history_user == world.contact
+    assert rows[-1].history_change_reason == "Nytt beslut efter återremissen"
+    page = client.get(url).content.decode()
+    assert "Återremitterat" in page and "Bifall" in page and "Nytt beslut efter återremissen" in page
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"decided_on": ""}, "Ange när beslutet fattades."),
+        ({"deciding_body": "  "}, "Ange vilket organ som fattade beslutet."),
+        ({"decided_on": (date.today() + timedelta(days=400)).isoformat()}, "kan inte ligga i framtiden"),
+        ({"decided_on": "2000-01-01"}, "före rekommendationen"),
+        ({"outcome": "maybe"}, "Välj ett giltigt alternativ"),
+        ({"link": "javascript:alert(1)"}, "giltig URL"),
+    ],
+)
+def test_a_wrong_decision_changes_nothing(client, world, followed, fields, message):
+    decision = followed["recommendation"].decisions.get(principal=world.town)
+    client.force_login(world.coordinator)
+    response = client.post(reverse("followthrough:decision_record", args=[decision.pk]), _decision_post(**fields))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Inget har sparats" in html and message in html
+    decision.refresh_from_db()
+    assert decision.outcome == "pending" and decision.history.count() == 1
+
+
+def test_a_decision_document_is_checked_and_served(client, world, followed):
+    decision = followed["recommendation"].decisions.get(principal=world.town)
+    client.force_login(world.contact)
+    url = reverse("followthrough:decision_record", args=[decision.pk])
+    fake = SimpleUploadedFile("beslut.pdf", b"MZ not a pdf", content_type="application/pdf")
+    response = client.post(url, {**_decision_post(), "document": fake})
+    assert response.status_code == 400 and "inte en giltig PDF-fil" in response.content.decode()
+    exe = SimpleUploadedFile("beslut.exe", b"%PDF-1.4", content_type="application/octet-stream")
+    assert client.post(url, {**_decision_post(), "document": exe}).status_code == 400
+    pdf = SimpleUploadedFile("beslut.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    assert client.post(url, {**_decision_post(), "document": pdf}).status_code == 302
+    decision.refresh_from_db()
+    client.logout()
+    download = reverse(
+        "followthrough_public:decision_document", args=[world.area.slug, decision.recommendation_id, decision.pk]
+    )
+    response = client.get(download)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    decision.document.delete()
+
+
+def test_reporting_back_links_the_assignment_to_the_item(client, world, followed):
+    assignment, later = followed["assignment"], followed["later"]
+    client.force_login(world.coordinator)
+    url = reverse("followthrough:assignment_report", args=[assignment.pk])
+    assert later.title in client.get(url).content.decode()
+    response = client.post(url, {"reported_item": later.pk, "status": "reported", "reason": "Redovisat"})
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert (assignment.status, assignment.reported_item) == ("reported", later)
+    stranger = make_item(make_meeting(world.other_body, date(2026, 1, 1)), "1", "Annat")
+    assert client.post(url, {"reported_item": stranger.pk, "status": "done"}).status_code == 400
+    assignment.refresh_from_db()
+    assert assignment.status == "reported"
+
+
+def test_the_recommending_body_marks_the_outcome_reported(client, world, followed):
+    recommendation, later = followed["recommendation"], followed["later"]
+    for principal in (world.region, world.town, world.village):
+        decide(recommendation, principal)
+    client.force_login(world.coordinator)
+    page = client.get(reverse("followthrough:recommendation", args=[recommendation.pk])).content.decode()
+    assert "3 av 3 har beslutat: 3 bifall" in page
+    response = client.post(
+        reverse("followthrough:recommendation_report", args=[recommendation.pk]), {"reported_item": later.pk}
+    )
+    assert response.status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.reported_item == later
+
+
+def test_an_item_is_put_on_a_new_or_existing_matter(client, world, followed):
+    item = followed["item"]
+    client.force_login(world.secretary)  # the group's secretary keeps the group's decisions, not the forum's
+    assert client.post(reverse("followthrough:item_matter", args=[item.pk]), {"matter": "new"}).status_code == 403
+    client.force_login(world.coordinator)
+    client.post(reverse("followthrough:item_matter", args=[item.pk]), {"matter": "new"})
+    item.refresh_from_db()
+    assert item.matter.case_number == f"LF {item.matter.year}/1" and item.matter.title == item.title
+    for garbage in ("999999", "abc", "-1"):
+        response = client.post(reverse("followthrough:item_matter", args=[item.pk]), {"matter": garbage}, follow=True)
+        assert "Inget har ändrats" in response.content.decode()
+    item.refresh_from_db()
+    assert item.matter is not None
+    client.post(reverse("followthrough:item_matter", args=[item.pk]), {"matter": ""})
+    item.refresh_from_db()
+    assert item.matter is None and Matter.objects.count() == 1
+
+
+def test_the_item_page_offers_each_att_clause(client, world, followed):
+    client.force_login(world.coordinator)
+    page = client.get(reverse("followthrough:item", args=[followed["item"].pk])).content.decode()
+    assert "att ge chefsgruppen i uppdrag att följa upp" in page
+    assert "?sats=2" in page
+    form = client.get(reverse("followthrough:assignment_create", args=[followed["item"].pk]) + "?sats=2")
+    assert "att ge chefsgruppen i uppdrag att följa upp</textarea>" in form.content.decode()
+
+
+def test_an_assignment_is_created_from_the_form(client, world, followed):
+    item = followed["item"]
+    client.force_login(world.coordinator)
+    response = client.post(
+        reverse("followthrough:assignment_create", args=[item.pk]),
+        {
+            "assignee": f"principal:{world.town.pk}",
+            "description": "Utreda kostnaderna.",
+            "due_date": "2030-05-01",
+            "report_to": world.forum.pk,
+        },
+    )
+    assert response.status_code == 302
+    created = Assignment.objects.latest("pk")
+    assert (created.assignee_principal, created.assignee_body, created.due_date) == (world.town, None, date(2030, 5, 1))
+
+
+def _urls(w, f):
+    decision = f["recommendation"].decisions.get(principal=w.town)
+    return {
+        "overview": reverse("followthrough:overview", args=[w.area.slug]),
+        "assignments": reverse("followthrough:assignments", args=[w.area.slug]),
+        "matters": reverse("followthrough:matters", args=[w.area.slug]),
+        "matter_create": reverse("followthrough:matter_create", args=[w.area.slug]),
+        "item": reverse("followthrough:item", args=[f["item"].pk]),
+        "assignment_create": reverse("followthrough:assignment_create", args=[f["item"].pk]),
+        "recommendation_create": reverse("followthrough:recommendation_create", args=[f["item"].pk]),
+        "assignment_edit": reverse("followthrough:assignment_edit", args=[f["assignment"].pk]),
+        "assignment_report": reverse("followthrough:assignment_report", args=[f["assignment"].pk]),
+        "recommendation": reverse("followthrough:recommendation", args=[f["recommendation"].pk]),
+        "recommendation_report": reverse("followthrough:recommendation_report", args=[f["recommendation"].pk]),
+        "recommendation_edit": reverse("followthrough:recommendation_edit", args=[f["recommendation"].pk]),
+        "decision_record": reverse("followthrough:decision_record", args=[decision.pk]),
+        "principal": reverse("followthrough:principal", args=[w.town.pk]),
+        "other_principal": reverse("followthrough:principal", args=[w.village.pk]),
+        "my_assignments": reverse("followthrough:my_assignments"),
+    }
+
+
+MANAGERS = {"coordinator", "admin"}
+ALLOWED = {
+    "overview": MANAGERS | {"secretary"},
+    "assignments": MANAGERS | {"secretary"},
+    "matters": MANAGERS | {"secretary"},
+    "matter_create": MANAGERS | {"secretary"},
+    # The forum's decisions are kept by the coordinators; the group's secretary has no say over them.
+    "item": MANAGERS,
+    "assignment_create": MANAGERS,
+    "recommendation_create": MANAGERS,
+    # The assignment goes to the forum and was given by it: the group's secretary does not keep it either.
+    "assignment_edit": MANAGERS,
+    "assignment_report": MANAGERS,
+    "recommendation": MANAGERS | {"contact"},
+    "recommendation_report": MANAGERS,
+    "recommendation_edit": MANAGERS,
+    "decision_record": MANAGERS | {"contact"},
+    "principal": MANAGERS | {"contact"},
+    "other_principal": MANAGERS,
+    "my_assignments": set(ACTORS) - {"anonymous"},
+}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("page", sorted(ALLOWED))
+def test_who_may_open_each_follow_through_page(client, world, followed, actor, page):
+    response = world.client_for(client, actor).get(_urls(world, followed)[page])
+    if actor in ALLOWED[page]:
+        assert response.status_code == 200
+    elif actor == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == 403
+        assert "Ingen behörighet" in response.content.decode()
+
+
+def test_the_groups_secretary_follows_up_the_groups_own_decisions(client, world):
+    item = decision_item(world.group)
+    client.force_login(world.secretary)
+    assert client.get(reverse("followthrough:item", args=[item.pk])).status_code == 200
+    response = client.post(
+        reverse("followthrough:assignment_create", args=[item.pk]),
+        {"assignee": f"body:{world.secret.pk}", "description": "Ta fram underlag.", "due_date": "2030-01-01"}
+        | {"report_to": world.group.pk},
+    )
+    assert response.status_code == 302
+    assignment = Assignment.objects.get()
+    assert client.get(reverse("followthrough:assignment_edit", args=[assignment.pk])).status_code == 200
+
+
+FIELDS = ["title", "text", "principals", "decided_on", "deadline", "matter", "assignee", "description"]
+FIELDS += ["due_date", "report_to", "report_back_meeting", "status", "reported_item", "reason", "outcome"]
+FIELDS += ["deciding_body", "reference", "link", "comment", "year", "body", "raised_on", "closed_on", "visibility"]
+FIELDS += ["change_reason"]
+
+
+def _snapshot():
+    return (
+        list(Matter.objects.order_by("pk").values_list("title", "year", "serial", "closed_on")),
+        list(Assignment.objects.order_by("pk").values_list("description", "status", "due_date", "reported_item")),
+        list(Recommendation.objects.order_by("pk").values_list("title", "deadline", "reported_item")),
+        list(PrincipalDecision.objects.order_by("pk").values_list("outcome", "decided_on", "reference")),
+    )
+
+
+@pytest.mark.parametrize("value", GARBAGE)
+def test_garbage_in_every_follow_through_form_changes_nothing(client, world, followed, value):
+    matter = actions.create_matter(world.area, None, year=2026, title="Ärendet")
+    client.force_login(world.admin)
+    urls = _urls(world, followed)
+    forms = ["matter_create", "assignment_create", "recommendation_create", "assignment_edit", "assignment_report"]
+    forms += ["recommendation_report", "recommendation_edit", "decision_record"]
+    targets = [urls[name] for name in forms] + [reverse("followthrough:matter_edit", args=[matter.pk])]
+    before = _snapshot()
+    for url in targets:
+        response = client.post(url, {f: value for f in FIELDS})
+        assert response.status_code == 400, (url, response.status_code)
+        assert "Inget har sparats" in response.content.decode()
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/hantera/uppfoljning/omrade/finns-inte/",
+        "/hantera/uppfoljning/omrade/finns-inte/uppdrag/",
+        "/hantera/uppfoljning/omrade/finns-inte/arenden/nytt/",
+        "/hantera/uppfoljning/arenden/999999/andra/",
+        "/hantera/uppfoljning/punkt/999999/",
+        "/hantera/uppfoljning/punkt/999999/arende/",
+        "/hantera/uppfoljning/punkt/999999/uppdrag/nytt/",
+        "/hantera/uppfoljning/punkt/999999/rekommendation/ny/",
+        "/hantera/uppfoljning/uppdrag/999999/andra/",
+        "/hantera/uppfoljning/uppdrag/999999/aterrapportera/",
+        "/hantera/uppfoljning/rekommendationer/999999/",
+        "/hantera/uppfoljning/rekommendationer/999999/aterrapportera/",
+        "/hantera/uppfoljning/rekommendationer/999999/andra/",
+        "/hantera/uppfoljning/huvudmansbeslut/999999/",
+        "/hantera/uppfoljning/huvudman/999999/",
+        "/hantera/uppfoljning/punkt/99999999999999999999999/",
+        "/omrade/finns-inte/beslutsstatus/",
+        "/omrade/finns-inte/beslutsstatus.csv",
+        "/omrade/finns-inte/beslutsstatus.xlsx",
+        "/omrade/testlan/rekommendationer/999999/",
+        "/omrade/testlan/rekommendationer/999999/beslut/1/dokument/",
+        "/omrade/testlan/huvudman/finns-inte/beslut/",
+        "/omrade/testlan/arenden/2026/999999/",
+        "/omrade/testlan/arenden/99999999999999999999/1/",
+        "/omrade/testlan/rekommendationer/99999999999999999999999/",
+        "/omrade/testlan/rekommendationer/1/beslut/99999999999999999999999/dokument/",
+        "/hantera/uppfoljning/huvudmansbeslut/99999999999999999999999/",
+        "/omrade/finns-inte/arenden/",
+        "/omrade/finns-inte/uppdrag/",
+        "/omrade/annat/huvudman/stadby/beslut/",
+    ],
+)
+def test_odd_follow_through_addresses_answer_404(client, world, followed, path):
+    client.force_login(world.admin)
+    assert client.get(path).status_code in (404, 405)
+    assert client.post(path).status_code in (404, 405)
+
+
+def test_a_document_link_without_a_document_is_404(client, world, followed):
+    decision = followed["recommendation"].decisions.get(principal=world.town)
+    url = reverse("followthrough_public:decision_document", args=["testlan", decision.recommendation_id, decision.pk])
+    assert client.get(url).status_code == 404
+    other_area = reverse("followthrough_public:recommendation", args=["annat", decision.recommendation_id])
+    assert client.get(other_area).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "page", ["overview", "assignments", "matters", "recommendation", "principal", "my_assignments", "item"]
+)
+def test_staff_follow_through_pages_have_a_constant_number_of_queries(client, world, followed, queries, page):
+    item = followed["item"]
+
+    def grow():
+        for n in range(2, 8):
+            other = decision_item(world.forum, number=str(n), meeting=item.meeting)
+            matter = actions.create_matter(world.area, None, year=2026, title=f"Ärende {n}", body=world.group)
+            actions.link_item_to_matter(other, matter, None)
+            rec = recommend(other)
+            decide(rec, world.town, outcome="rejected")
+            assign(other, assignee_principal=world.town, due_in=-400 + n)
+            assign(item, assignee_person=world.member_person, due_in=-300 + n)
+            assign(item, assignee_body=world.secret, due_in=n)
+            recommend(item)
+
+    user = world.contact if page in ("principal", "my_assignments") else world.coordinator
+    client.force_login(user)
+    url = _urls(world, followed)[page]
+    queries.assert_constant(client, url, grow)
+
+
+def test_the_dashboard_links_coordinators_and_contacts_to_their_work(client, world):
+    client.force_login(world.coordinator)
+    assert (
+        reverse("followthrough:overview", args=[world.area.slug]) in client.get(reverse("dashboard")).content.decode()
+    )
+    client.force_login(world.contact)
+    assert reverse("followthrough:principal", args=[world.town.pk]) in client.get(reverse("dashboard")).content.decode()
+
+
+def test_a_second_contact_role_sees_only_their_principal(client, world, followed):
+    from django.contrib.auth import get_user_model
+
+    village_contact = get_user_model().objects.create_user("byn", "byn@test.example", "x")
+    Role.objects.create(user=village_contact, kind="contact", principal=world.village)
+    client.force_login(village_contact)
+    own = followed["recommendation"].decisions.get(principal=world.village)
+    town = followed["recommendation"].decisions.get(principal=world.town)
+    assert client.post(reverse("followthrough:decision_record", args=[own.pk]), _decision_post()).status_code == 302
+    assert client.post(reverse("followthrough:decision_record", args=[town.pk]), _decision_post()).status_code == 403
+
+
+def test_a_recommendation_is_corrected_with_history(client, world, followed):
+    recommendation = followed["recommendation"]
+    client.force_login(world.coordinator)
+    url = reverse("followthrough:recommendation_edit", args=[recommendation.pk])
+    data = {"title": "Rättad rubrik", "text": recommendation.text, "decided_on": recommendation.decided_on.isoformat()}
+    data |= {"deadline": "2099-01-31", "change_reason": "Fel svarsdatum"}
+    assert client.post(url, data).status_code == 302
+    recommendation.refresh_from_db()
+    assert (recommendation.title, recommendation.deadline.isoformat()) == ("Rättad rubrik", "2099-01-31")
+    assert recommendation.decisions.count() == 3
+    assert "Fel svarsdatum" in client.get(url).content.decode()
