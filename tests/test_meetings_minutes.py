@@ -488,3 +488,16 @@ def test_attendance_and_signatories_are_listed_on_the_staff_page(client, world, 
     assert "Hämta ledamöter och ersättare" not in html  # locked: nothing to fill in
     assert Attendance.objects.filter(meeting=meeting).count() == 5
     assert Signatory.objects.filter(meeting=meeting, signed_at__isnull=False).count() == 2
+
+
+def test_a_decided_item_links_to_its_follow_through_even_when_locked(client, world):
+    client.force_login(world.secretary)
+    meeting = make_meeting(world.group, timezone.localdate() - timedelta(days=3))
+    decided = make_item(meeting, "1", "Handlingsplan", decision="att anta handlingsplanen")
+    make_item(meeting, "2", "Information", decision="")
+    follow = reverse("followthrough:item", args=[decided.pk])
+    html = _page(client, meeting)
+    assert html.count('href="/hantera/uppfoljning/punkt/') == 1 and follow in html
+    Meeting.objects.filter(pk=meeting.pk).update(locked_at=timezone.now(), status="adjusted")
+    assert follow in _page(client, meeting)
+    assert client.get(follow).status_code == 200

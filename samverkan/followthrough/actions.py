@@ -19,11 +19,6 @@ def _save(record, user, reason=""):
     return record
 
 
-def decision_clauses(text):
-    """The att-clauses of a decision, one per non-empty line (AgendaItem.decision keeps one per line)."""
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
 def item_date(item):
     """The first day of the item's meeting (None if the meeting has no days)."""
     first = item.meeting.days.order_by("date").first()

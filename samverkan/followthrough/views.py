@@ -128,7 +128,7 @@ def item(request, pk):
             "item": item,
             "body": item.meeting.body,
             "area": area,
-            "clauses": actions.decision_clauses(item.decision),
+            "clauses": item.decision_clauses,
             "assignments": present_assignments(assignments, request.user),
             "recommendations": _with_counts(item.recommendations.all()),
             "matters": Matter.objects.filter(area=area).select_related("body")[:500],
@@ -165,7 +165,7 @@ def item_matter(request, pk):
 
 def _clause(request, item):
     """The att-clause picked with ?sats=N, or all of them."""
-    clauses = actions.decision_clauses(item.decision)
+    clauses = item.decision_clauses
     n = request.GET.get("sats", "")
     if n.isdigit() and 0 < int(n) <= len(clauses):
         return clauses[int(n) - 1]
