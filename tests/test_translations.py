@@ -20,7 +20,10 @@ def _entries():
     for block in text.split("\n\n"):
         found = re.search(pattern, block, re.M)
         if found:
-            yield block, _unquote(found.group(1)), _unquote(found.group(3))
+            context = re.search(r'^msgctxt "(.*)"', block, re.M)
+            msgid = _unquote(found.group(1))
+            # gettext keys an entry with a context (pgettext) as "context\x04msgid".
+            yield block, f"{context.group(1)}\x04{msgid}" if context and msgid else msgid, _unquote(found.group(3))
 
 
 def test_every_string_is_translated_and_none_is_fuzzy():

@@ -68,7 +68,7 @@ def shown_item(item, user, seen_bodies):
     if can_read_item(user, item, body) and (item.meeting.is_public or can_read_internal(user, body)):
         url = reverse("calendar:meeting", args=[body.area.slug, item.meeting_id])
         return Shown(f"{prefix} {item.title}", url)
-    return Shown(f"{body.name}, {_('internt ärende')}")
+    return Shown(_("%(body)s, internt ärende") % {"body": body.name})
 
 
 def shown_report_back(recommendation, user):

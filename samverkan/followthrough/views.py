@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts.access import scope_of
@@ -182,7 +183,7 @@ def assignment_create(request, pk):
         form,
         _("Nytt uppdrag från %(number)s %(title)s") % {"number": item.number, "title": item.title},
         url("item", item.pk),
-        _("Uppdraget är sparat."),
+        pgettext("assignment", "Uppdraget är sparat."),
         lambda a: url("item", item.pk),
     )
 
@@ -206,7 +207,7 @@ def assignment_edit(request, pk):
         form,
         _("Ändra uppdrag till %(who)s") % {"who": assignment.assignee},
         url("item", assignment.item_id),
-        _("Uppdraget är sparat."),
+        pgettext("assignment", "Uppdraget är sparat."),
         lambda a: url("item", assignment.item_id),
         history=history_rows(assignment),
     )
@@ -257,7 +258,12 @@ def recommendation_create(request, pk):
         recommendation = actions.create_recommendation(item, request.user, **data)
         messages.success(
             request,
-            _("Rekommendationen är skickad till %(n)s huvudmän.") % {"n": len(data["principals"])},
+            ngettext(
+                "Rekommendationen är skickad till %(n)s huvudman.",
+                "Rekommendationen är skickad till %(n)s huvudmän.",
+                len(data["principals"]),
+            )
+            % {"n": len(data["principals"])},
         )
         return redirect(url("recommendation", recommendation.pk))
     return render(
