@@ -43,6 +43,7 @@ def test_past_minutes_are_adjusted_locked_and_published(area):
     # Version 1 of every locked meeting is the snapshot the PDF is rendered from.
     locked = Meeting.objects.filter(locked_at__isnull=False)
     assert MinutesVersion.objects.count() == locked.count() == MinutesVersion.objects.filter(number=1).count()
+
     def without_case_numbers(content):
         # Items are filed on follow-through matters after the meeting; the stored version keeps the minutes
         # as adjusted, without the case numbers given later.
