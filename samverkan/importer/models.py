@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.followthrough.models import Assignment, Recommendation
 from samverkan.meetings.models import Meeting
 from samverkan.structure.models import Body
 
@@ -40,7 +41,8 @@ class ImportRecord(models.Model):
     """One uploaded document of minutes: the file and its parse while pending, and what it became.
 
     `parsed` is the parser's object (FORMAT.md, with each item's text); its assignments and recommendations
-    are kept here as proposals until `importer.followthrough` turns them into follow-through records.
+    become follow-through records when the import is confirmed; `assignments` and `recommendations` are the
+    ones it created (a later import into the same meeting replaces them while none has been followed up).
     """
 
     class Status(models.TextChoices):
@@ -69,6 +71,13 @@ class ImportRecord(models.Model):
     )
     created_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
     imported_at = models.DateTimeField(_("importerad"), null=True, blank=True)
+    assignments = models.ManyToManyField(
+        Assignment, blank=True, related_name="imports", verbose_name=_("skapade uppdrag")
+    )
+    recommendations = models.ManyToManyField(
+        Recommendation, blank=True, related_name="imports", verbose_name=_("skapade rekommendationer")
+    )
+    followthrough_note = models.TextField(_("om uppföljningen"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

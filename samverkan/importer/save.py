@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext as _
 
-from samverkan.importer.matching import Directory
+from samverkan.followthrough.models import Assignment
+from samverkan.importer.matching import Directory, name_key
 from samverkan.importer.models import ImportRecord
 from samverkan.importer.plan import prepare, split_name
-from samverkan.importer.proposals import apply_proposals
+from samverkan.importer.proposals import apply_proposals, earlier_records, kept_notice, withdraw_earlier
 from samverkan.importer.upload import Upload, extract_text
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay, Signatory
 from samverkan.structure.models import Person
@@ -147,6 +148,7 @@ def save_import(record: ImportRecord, user, choices: Choices, *, update=False) -
                 source=source,
                 into=earlier.meeting if earlier else None,
                 files=files,
+                imported=record,
             )
         except (ProtectedError, RestrictedError) as error:
             raise ImportRefused(
@@ -164,13 +166,16 @@ def save_import(record: ImportRecord, user, choices: Choices, *, update=False) -
 
 
 @transaction.atomic
-def save_minutes(parsed, body, user, *, choices: Choices, source: Source, into=None, files=None) -> Meeting:
+def save_minutes(
+    parsed, body, user, *, choices: Choices, source: Source, into=None, files=None, imported=None
+) -> Meeting:
     """Create (or, given `into`, replace the content of) a draft meeting from a parse. One transaction.
 
     `files` collects the names of stored files, so a caller whose own transaction fails can remove them.
     Items of `into` are matched by number and updated in place (their documents and links stay); items the
     document no longer has are removed, their documents kept on the meeting. Attendance, signatories and the
-    source document are replaced. Then apply_proposals may create follow-through records.
+    source document are replaced. Follow-through that earlier imports into `into` created is replaced by what
+    apply_proposals creates now, unless follow-up has started on it; `imported` (the ImportRecord) remembers both.
     """
     files = [] if files is None else files
     reason = (_("Importerat från %(name)s") % {"name": source.name})[:100]
@@ -185,6 +190,7 @@ def save_minutes(parsed, body, user, *, choices: Choices, source: Source, into=N
     meeting.secretary = people.get(plan.secretary.name) if plan.secretary else None
     _save(meeting, user, reason)
     _days(meeting, choices, into is not None, user, reason)
+    kept = into is not None and withdraw_earlier(meeting, user, reason)
     items = _items(meeting, plan, into is not None, user, reason)
     if into is not None:
         for old in [*meeting.attendance.all(), *meeting.signatories.all()]:
@@ -209,7 +215,12 @@ def save_minutes(parsed, body, user, *, choices: Choices, source: Source, into=N
             signed_up.add(person.pk)
             _save(Signatory(meeting=meeting, person=person, role=signer.role), user, reason)
     _source_document(meeting, source, into is not None, user, reason, files)
-    apply_proposals(parsed, meeting, items, user)
+    found = {name_key(name): person for name, person in people.items()}
+    created = apply_proposals(parsed, meeting, items, user, directory=directory, people=found, kept=kept)
+    if imported is not None:
+        imported.assignments.set([c for c in created if isinstance(c, Assignment)])
+        imported.recommendations.set([c for c in created if not isinstance(c, Assignment)])
+        imported.followthrough_note = kept_notice(*earlier_records(meeting)) if kept else ""
     return meeting
 
 

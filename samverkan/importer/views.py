@@ -15,6 +15,7 @@ from samverkan.importer.forms import BatchForm, ConfirmForm, UploadForm
 from samverkan.importer.matching import Directory
 from samverkan.importer.models import ImportBatch, ImportRecord
 from samverkan.importer.plan import prepare
+from samverkan.importer.proposals import preview as followthrough_preview
 from samverkan.importer.save import ImportRefused, find_earlier, save_import
 from samverkan.importer.upload import UploadError
 from samverkan.minutes import MinutesError
@@ -84,16 +85,17 @@ def body_imports(request, pk):
 
 
 def _preview(request, record, form=None, problem="", status=200):
-    plan = prepare(record.parsed, Directory(record.body))
+    directory = Directory(record.body)
+    plan = prepare(record.parsed, directory)
     form = form or ConfirmForm(plan=plan)
     dates = form.days() if form.is_bound and form.is_valid() else plan.dates
     earlier = find_earlier(record.body, record.sha256, dates)
-    return render(
-        request,
-        "importer/preview.html",
-        {"record": record, "body": record.body, "plan": plan, "form": form, "earlier": earlier, "problem": problem},
-        status=status,
+    followthrough = followthrough_preview(
+        record.parsed, plan, directory, dates, earlier.meeting if earlier and not earlier.locked else None
     )
+    context = {"record": record, "body": record.body, "plan": plan, "form": form, "earlier": earlier}
+    context.update(problem=problem, followthrough=followthrough)
+    return render(request, "importer/preview.html", context, status=status)
 
 
 @login_required
@@ -120,6 +122,9 @@ def confirm(request, pk):
         problem = _("Protokollet kunde inte sparas: %(why)s Inget har sparats.") % {"why": why}
         return _preview(request, record, form, problem=problem, status=400)
     messages.success(request, _("Protokollet är importerat som utkast. Granska det innan det justeras."))
+    record.refresh_from_db(fields=["followthrough_note"])
+    if record.followthrough_note:
+        messages.warning(request, record.followthrough_note)
     return redirect("meetings:meeting", meeting.pk)
 
 
