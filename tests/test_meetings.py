@@ -84,6 +84,12 @@ def test_secretary_creates_a_year_plan(client, world):
     assert "2026-04-14" in page
 
 
+def test_a_plan_of_one_meeting_says_so_in_the_singular(client, world):
+    client.force_login(world.secretary)
+    page = client.get(_plan(client, world, "2026-02-10")["Location"]).content.decode()
+    assert "1 möte är planerat." in page
+
+
 @pytest.mark.parametrize(
     ("dates", "message"),
     [

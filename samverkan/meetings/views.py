@@ -91,7 +91,8 @@ def year_plan(request, pk):
             visibility=data["visibility"],
             user=request.user,
         )
-        messages.success(request, _("%(n)s möten är planerade.") % {"n": len(created)})
+        n = len(created)
+        messages.success(request, ngettext("%(n)s möte är planerat.", "%(n)s möten är planerade.", n) % {"n": n})
         return redirect(url("list", body.pk))
     return render(
         request,
