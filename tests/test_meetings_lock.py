@@ -258,6 +258,14 @@ def test_direct_saves_and_deletes_are_refused(world, locked):
     fresh.locked_at = None
     _refused(fresh.save)
     _refused(Meeting.objects.get(pk=locked.pk).delete)
+    # Bulk updates pass by save(), and are refused too.
+    _refused(lambda: AgendaItem.objects.filter(meeting=locked).update(minutes="Ändrad i bulk"))
+    _refused(lambda: Attendance.objects.filter(meeting=locked).update(status="absent"))
+    _refused(lambda: Signatory.objects.filter(meeting=locked).update(signed_at=None))
+    _refused(lambda: MeetingDay.objects.filter(meeting=locked).update(start="13:00"))
+    _refused(lambda: Meeting.objects.filter(pk=locked.pk).update(place="Annan plats"))
+    _refused(lambda: Meeting.objects.filter(pk=locked.pk).update(locked_at=None))
+    _refused(lambda: Meeting.objects.filter(pk=locked.pk).update(status="held"))
     # Moving an item out of locked minutes is a change to them too.
     item = AgendaItem.objects.get(pk=item.pk)
     item.meeting = make_meeting(world.group, timezone.localdate())
@@ -274,6 +282,8 @@ def test_versions_never_change(world, locked):
         version.delete()
     with pytest.raises(ValidationError), transaction.atomic():
         MinutesVersion.objects.filter(pk=version.pk).delete()
+    with pytest.raises(ValidationError):
+        MinutesVersion.objects.filter(pk=version.pk).update(reason="Ändrat i bulk")
     assert MinutesVersion.objects.get(pk=version.pk).reason == ""
 
 

@@ -47,6 +47,14 @@ def locked_error():
 
 
 class MeetingQuerySet(models.QuerySet):
+    def update(self, **fields):
+        # A bulk update passes by save(); it may not change what locked minutes say either.
+        frozen = {name.removesuffix("_id") for name in Meeting.LOCKED_FIELDS} | {"status"}
+        touched = {name.removesuffix("_id") for name in fields}
+        if touched & frozen and not _correcting.get() and self.filter(locked_at__isnull=False).exists():
+            raise locked_error()
+        return super().update(**fields)
+
     def with_first_day(self):
         """Annotate `first_day`, the date of the meeting's first day (None when it has no days yet)."""
         return self.annotate(first_day=Min("days__date"))
@@ -182,6 +190,22 @@ class Meeting(models.Model):
         return super().delete(*args, **kwargs)
 
 
+class PartOfMinutesQuerySet(models.QuerySet):
+    def update(self, **fields):
+        # A bulk update passes by save(); rows of locked minutes are refused here too.
+        free = set(fields) <= self.model.free_when_locked
+        if not free and not _correcting.get() and self.filter(meeting__locked_at__isnull=False).exists():
+            raise locked_error()
+        return super().update(**fields)
+
+
+class MinutesVersionQuerySet(models.QuerySet):
+    def update(self, **fields):
+        if not _correcting.get():
+            raise ValidationError(_("En sparad protokollsversion ändras aldrig; en rättelse blir en ny version."))
+        return super().update(**fields)
+
+
 class PartOfMinutes:
     """For records that belong to a meeting's minutes: none may be added, changed or removed once the minutes
     are locked (forms and the admin show the error from clean(); save() and delete are refused too)."""
@@ -239,6 +263,7 @@ class MeetingDay(PartOfMinutes, models.Model):
     start = models.TimeField(_("starttid"))
     end = models.TimeField(_("sluttid"), null=True, blank=True)
     modified = models.DateTimeField(_("senast ändrat"), auto_now=True)
+    objects = PartOfMinutesQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["modified"])
 
     class Meta:
@@ -323,6 +348,7 @@ class AgendaItem(PartOfMinutes, models.Model):
         related_name="continuations",
         verbose_name=_("fortsättning på"),
     )
+    objects = PartOfMinutesQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -409,6 +435,7 @@ class Attendance(PartOfMinutes, models.Model):
         verbose_name=_("inte närvarande under"),
     )
     note = models.CharField(_("anteckning"), max_length=200, blank=True, help_text=_("T.ex. ”från kl. 10.30”."))
+    objects = PartOfMinutesQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[days, not_during])
 
     class Meta:
@@ -496,6 +523,7 @@ class Signatory(PartOfMinutes, models.Model):
         related_name="+",
         verbose_name=_("inloggad som"),
     )
+    objects = PartOfMinutesQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -530,6 +558,7 @@ class MinutesVersion(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("skapad av")
     )
+    objects = MinutesVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "number"]
