@@ -32,12 +32,12 @@ migrations-check: $(BIN)/samverkan
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 test-sqlite: install
-	DATABASE_URL=sqlite:///:memory: $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:///:memory: $(BIN)/python -m pytest --durations=5 $(PYTEST_ARGS)
 
 # PostgreSQL: a loud skip on a machine without a server, a failure under CI=true.
 test-postgres: install
 	@if $(BIN)/python scripts/postgres_ready.py "$(SAMVERKAN_TEST_POSTGRES_URL)"; then \
-		DATABASE_URL="$(SAMVERKAN_TEST_POSTGRES_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS); \
+		DATABASE_URL="$(SAMVERKAN_TEST_POSTGRES_URL)" $(BIN)/python -m pytest --durations=5 $(PYTEST_ARGS); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "FAILED: no PostgreSQL answers at $(SAMVERKAN_TEST_POSTGRES_URL), and CI=true requires it."; exit 1; \
 	else \
@@ -47,7 +47,16 @@ test-postgres: install
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; echo ""; \
 	fi
 
-test: lint migrations-check test-sqlite test-postgres
+# The two database runs are independent single-threaded processes, so they run side by side (one per core);
+# the SQLite run's output is kept in var/test-sqlite.log and shown after the PostgreSQL run.
+test: lint migrations-check install
+	@mkdir -p var
+	@$(MAKE) --no-print-directory test-sqlite > var/test-sqlite.log 2>&1; echo $$? > var/test-sqlite.rc & \
+	$(MAKE) --no-print-directory test-postgres; pg=$$?; wait; \
+	echo ""; echo "==== SQLite run (var/test-sqlite.log) ===="; cat var/test-sqlite.log; \
+	sqlite=$$(cat var/test-sqlite.rc); \
+	echo ""; echo "SQLite run exit $$sqlite, PostgreSQL run exit $$pg"; \
+	test "$$sqlite" = 0 && test "$$pg" = 0
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache

@@ -7,9 +7,16 @@ from django.test.utils import CaptureQueriesContext
 from tests.world import World
 
 
+@pytest.fixture(scope="session")
+def _media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def _fast_and_quiet(settings):
+def _fast_and_quiet(settings, _media_root):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploaded files of a test run never land in var/media (the SQLite and PostgreSQL runs go side by side).
+    settings.MEDIA_ROOT = _media_root
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "sv"
 
