@@ -51,7 +51,7 @@ test-postgres: install
 # the SQLite run's output is kept in var/test-sqlite.log and shown after the PostgreSQL run.
 test: lint migrations-check install
 	@mkdir -p var
-	@$(MAKE) --no-print-directory test-sqlite > var/test-sqlite.log 2>&1; echo $$? > var/test-sqlite.rc & \
+	@{ $(MAKE) --no-print-directory test-sqlite > var/test-sqlite.log 2>&1; echo $$? > var/test-sqlite.rc; } & \
 	$(MAKE) --no-print-directory test-postgres; pg=$$?; wait; \
 	echo ""; echo "==== SQLite run (var/test-sqlite.log) ===="; cat var/test-sqlite.log; \
 	sqlite=$$(cat var/test-sqlite.rc); \
