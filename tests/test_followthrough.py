@@ -502,3 +502,13 @@ def test_a_recommendation_is_corrected_with_history(client, world, followed):
     assert (recommendation.title, recommendation.deadline.isoformat()) == ("Rättad rubrik", "2099-01-31")
     assert recommendation.decisions.count() == 3
     assert "Fel svarsdatum" in client.get(url).content.decode()
+
+
+def test_in_english_a_matter_is_a_matter_and_an_agenda_item_an_item(client, world):
+    client.force_login(world.coordinator)
+    matters = reverse("followthrough:matters", args=[world.area.slug])
+    client.post(reverse("set_language"), {"language": "en", "next": matters})
+    html = client.get(matters).content.decode()
+    assert "New matter" in html and "New item" not in html
+    meeting = make_meeting(world.group, timezone.localdate())
+    assert "New item" in client.get(reverse("meetings:meeting", args=[meeting.pk])).content.decode()

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
@@ -193,7 +194,7 @@ class Assignment(models.Model):
             if self.assignee_principal_id and self.assignee_principal.area_id != area_id:
                 errors["assignee_principal"] = _("Huvudmannen måste höra till samma samverkansområde.")
             if self.matter_id and self.matter.area_id != area_id:
-                errors["matter"] = _("Ärendet måste höra till samma samverkansområde.")
+                errors["matter"] = pgettext_lazy("matter", "Ärendet måste höra till samma samverkansområde.")
         if self.report_back_meeting_id and self.report_to_id and self.report_back_meeting.body_id != self.report_to_id:
             errors["report_back_meeting"] = _("Mötet måste vara ett möte i det organ som uppdraget rapporteras till.")
         if self.status == self.Status.REPORTED and not self.reported_item_id:
@@ -253,7 +254,7 @@ class Recommendation(models.Model):
             errors["deadline"] = _("Svarsdatum kan inte ligga före beslutsdatum.")
         area_id = self.item.meeting.body.area_id if self.item_id else None
         if self.matter_id and area_id and self.matter.area_id != area_id:
-            errors["matter"] = _("Ärendet måste höra till samma samverkansområde.")
+            errors["matter"] = pgettext_lazy("matter", "Ärendet måste höra till samma samverkansområde.")
         if self.reported_item_id and area_id and self.reported_item.meeting.body.area_id != area_id:
             errors["reported_item"] = _("Ärendet måste höra till samma samverkansområde.")
         if errors:

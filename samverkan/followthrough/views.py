@@ -477,7 +477,7 @@ def matter_create(request, area):
     return render(
         request,
         "followthrough/form.html",
-        {"form": form, "title": _("Nytt ärende"), "cancel_url": url("matters", area.slug)},
+        {"form": form, "title": pgettext("matter", "Nytt ärende"), "cancel_url": url("matters", area.slug)},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -493,7 +493,7 @@ def matter_edit(request, pk):
         form,
         _("Ändra ärende %(case)s") % {"case": matter.case_number},
         url("matters", matter.area.slug),
-        _("Ärendet är sparat."),
+        pgettext("matter", "Ärendet är sparat."),
         lambda m: url("matters", matter.area.slug),
         history=history_rows(matter),
     )
