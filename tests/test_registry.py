@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from samverkan.lib.history import HISTORY_REASON_LENGTH, save_with_history
 from samverkan.structure.models import Body, Membership, Person, Principal
 
 
@@ -237,3 +238,16 @@ def test_change_reason_with_control_characters_is_cleaned(client, world):
     data = {"name": "Stadby kommun", "slug": "stadby", "kind": "municipality", "change_reason": "Nytt\x00 namn"}
     assert client.post(url, data).status_code == 302
     assert world.town.history.first().history_change_reason == "Nytt namn"
+
+
+def test_a_saved_record_names_its_user_and_a_shortened_reason_in_one_history_row(world):
+    body = world.group
+    body.name = "Omdöpt grupp"
+    before = body.history.count()
+    save_with_history(body, world.secretary, "skäl " * 60)
+    row = body.history.first()
+    assert body.history.count() == before + 1 and row.history_user == world.secretary
+    assert row.history_change_reason == ("skäl " * 60)[:HISTORY_REASON_LENGTH]
+    body.name = "Omdöpt igen"
+    save_with_history(body, world.secretary)  # no reason this time: the earlier one is not carried over
+    assert body.history.first().history_change_reason is None

@@ -4,19 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from simple_history.utils import update_change_reason
 
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
+from samverkan.lib.history import save_with_history
 from samverkan.structure.models import Area
 
-
-def _save(record, user, reason=""):
-    record.full_clean()
-    record._history_user = user
-    record.save()
-    if reason:
-        update_change_reason(record, reason)
-    return record
+_save = save_with_history
 
 
 def item_date(item):

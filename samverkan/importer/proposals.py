@@ -18,6 +18,7 @@ from samverkan.followthrough import actions
 from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation
 from samverkan.followthrough.views import DEFAULT_ANSWER_DAYS
 from samverkan.importer.matching import fold, name_key
+from samverkan.lib.history import attribute
 from samverkan.minutes.dates import first_date
 from samverkan.structure.models import Body, Principal
 
@@ -242,9 +243,7 @@ def withdraw_earlier(meeting, user, reason) -> bool:
     if has_progressed(assignments, recommendations):
         return True
     for record in [*assignments, *recommendations]:
-        record._history_user = user
-        record._change_reason = reason
-        record.delete()
+        attribute(record, user, reason).delete()
     return False
 
 

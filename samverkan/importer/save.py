@@ -20,6 +20,7 @@ from samverkan.importer.models import ImportRecord
 from samverkan.importer.plan import prepare, split_name
 from samverkan.importer.proposals import apply_proposals, earlier_records, kept_notice, withdraw_earlier
 from samverkan.importer.upload import Upload, extract_text
+from samverkan.lib.history import attribute, save_with_history
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay, Signatory
 from samverkan.structure.models import Person
 
@@ -224,18 +225,11 @@ def save_minutes(
     return meeting
 
 
-def _save(record, user, reason, clean=True):
-    if clean:
-        record.full_clean()
-    record._history_user = user
-    record._change_reason = reason
-    record.save()
-    return record
+_save = save_with_history
 
 
 def _delete(record, user, reason):
-    record._history_user = user
-    record._change_reason = reason
+    attribute(record, user, reason)
     record.delete()
 
 

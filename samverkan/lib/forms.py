@@ -3,20 +3,17 @@
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
-from simple_history.utils import update_change_reason
 
+from samverkan.lib.history import attribute
 from samverkan.lib.text import search_term
 
 
 @transaction.atomic
 def save_record(form, user, reason=""):
     """Save a validated staff form; the history row names the user and, when given, why."""
-    record = form.save(commit=False)
-    record._history_user = user
+    record = attribute(form.save(commit=False), user, reason)
     record.save()
     form.save_m2m()
-    if reason:
-        update_change_reason(record, reason)
     return record
 
 

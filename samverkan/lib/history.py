@@ -6,6 +6,24 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 KIND_LABELS = {"+": _("Skapad"), "~": _("Ändrad"), "-": _("Borttagen")}
+HISTORY_REASON_LENGTH = 100  # django-simple-history's history_change_reason
+
+
+def attribute(record, user, reason=""):
+    """Name who makes the record's next change and why; the history row written by that save or delete
+    carries both (no second query to add the reason afterwards)."""
+    record._history_user = user
+    record._change_reason = str(reason)[:HISTORY_REASON_LENGTH] if reason else None
+    return record
+
+
+def save_with_history(record, user, reason="", clean=True):
+    """Validate (unless told not to) and save one record; its history row names the user and, when given, why."""
+    if clean:
+        record.full_clean()
+    attribute(record, user, reason)
+    record.save()
+    return record
 
 
 @dataclass

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from simple_history.utils import update_change_reason
 
+from samverkan.lib.history import save_with_history
 from samverkan.meetings.models import (
     AgendaItem,
     Attendance,
@@ -26,17 +26,7 @@ from samverkan.meetings.models import (
 from samverkan.meetings.snapshot import minutes_snapshot
 from samverkan.structure.models import Membership
 
-HISTORY_REASON_LENGTH = 100  # django-simple-history's history_change_reason
-
-
-def _save(record, user, reason=""):
-    """Validate and save one record; its history row names the user and, when given, why."""
-    record.full_clean()
-    record._history_user = user
-    record.save()
-    if reason:
-        update_change_reason(record, str(reason)[:HISTORY_REASON_LENGTH])
-    return record
+_save = save_with_history
 
 
 def _locked_row(meeting):
