@@ -1,6 +1,8 @@
 """Who may see and change the structure. Every page, feed and export goes through these."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 
 from samverkan.accounts.access import scope_of
 from samverkan.structure.models import Area, Body, Membership, Person, Principal, Visibility
@@ -84,3 +86,31 @@ def editable_bodies(user):
 
 def principals_of(area):
     return Principal.objects.filter(area=area)
+
+
+def get_area_for_user(user, slug, *, manage=False):
+    """The area with this slug, if it exists (areas are public).
+
+    With `manage=True` the user must also keep the area (coordinator or administrator), else
+    PermissionDenied. Raises Http404 for an unknown slug. One query.
+    """
+    area = get_object_or_404(Area, slug=slug)
+    if manage and not can_manage_area(user, area):
+        raise PermissionDenied
+    return area
+
+
+def get_body_for_user(user, pk, *, change=False, queryset=None):
+    """The body `pk` as `user` may reach it, the gate every body page goes through.
+
+    Raises Http404 when the body does not exist *or* the user may not see it (an internal body is as
+    absent to an outsider as a missing one), and PermissionDenied when `change=True` and the user may
+    see the body but not keep it (secretary of the body, coordinator of its area, administrator).
+    `queryset` narrows or prefetches (default `Body.objects.select_related("area")`). One query, plus the
+    user's scope once per request.
+    """
+    queryset = Body.objects.select_related("area") if queryset is None else queryset
+    body = get_object_or_404(queryset.filter(pk__in=visible_bodies(user).values("pk")), pk=pk)
+    if change and not can_edit_memberships(user, body):
+        raise PermissionDenied
+    return body
