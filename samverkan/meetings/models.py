@@ -1,58 +1,29 @@
-"""Meetings of the bodies: their days, places, agendas and minutes; adjusted minutes are locked here."""
+"""Meetings of the bodies: their days, places, agendas and minutes; the minutes lock itself is in lock.py."""
 
-import contextvars
-from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Min, Q
-from django.db.models.signals import m2m_changed, pre_delete
-from django.dispatch import receiver
+from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samverkan.meetings import lock
+from samverkan.meetings.lock import correcting_minutes, locked_error  # noqa: F401 (the names callers know)
 from samverkan.structure.models import Body, Person, Principal, Visibility
 
 # Kommunallagen: minutes are adjusted within 14 days; the appeal period runs three weeks from the notice.
 ADJUSTMENT_DAYS = 14
 APPEAL_DAYS = 21
 
-# Set only inside actions.correct_minutes, the one sanctioned way to change locked minutes.
-_correcting = contextvars.ContextVar("samverkan_correcting_minutes", default=False)
-
-
-@contextmanager
-def correcting_minutes():
-    """Let locked minutes change for the length of the block. Only actions.correct_minutes uses it: it stores
-    the change together with a new MinutesVersion and its reason, in one transaction."""
-    token = _correcting.set(True)
-    try:
-        yield
-    finally:
-        _correcting.reset(token)
-
-
-def locked_error():
-    return ValidationError(
-        _(
-            "Protokollet är låst sedan det justerades eller publicerades och kan inte ändras här. "
-            "Använd ”Rätta protokollet”, som sparar en ny version med skälet till rättelsen."
-        ),
-        code="locked",
-    )
-
 
 class MeetingQuerySet(models.QuerySet):
     def update(self, **fields):
         # A bulk update passes by save(); it may not change what locked minutes say either.
-        frozen = {name.removesuffix("_id") for name in Meeting.LOCKED_FIELDS} | {"status"}
-        touched = {name.removesuffix("_id") for name in fields}
-        if touched & frozen and not _correcting.get() and self.filter(locked_at__isnull=False).exists():
-            raise locked_error()
+        lock.check_meeting_update(self, fields)
         return super().update(**fields)
 
     def with_first_day(self):
@@ -165,17 +136,10 @@ class Meeting(models.Model):
         return self.notice_date + timedelta(APPEAL_DAYS) if self.notice_date else None
 
     # What the minutes say about the meeting itself; frozen once they are locked.
-    LOCKED_FIELDS = ["body_id", "title", "kind", "place", "chair_id", "secretary_id", "locked_at", "notice_date"]
+    LOCKED_FIELDS = lock.LOCKED_FIELDS
 
     def check_not_locked(self):
-        if self.pk is None or _correcting.get():
-            return
-        old = Meeting.objects.filter(pk=self.pk, locked_at__isnull=False).values(*self.LOCKED_FIELDS, "status").first()
-        if old is None:
-            return
-        changed = any(getattr(self, f) != old[f] for f in self.LOCKED_FIELDS)
-        if changed or self.status not in (self.Status.ADJUSTED, self.Status.PUBLISHED):
-            raise locked_error()
+        lock.check_meeting(self)
 
     def clean(self):
         self.check_not_locked()
@@ -185,24 +149,20 @@ class Meeting(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if self.locked_at is not None and not _correcting.get():
-            raise locked_error()
+        lock.check_meeting_delete(self)
         return super().delete(*args, **kwargs)
 
 
 class PartOfMinutesQuerySet(models.QuerySet):
     def update(self, **fields):
         # A bulk update passes by save(); rows of locked minutes are refused here too.
-        free = set(fields) <= self.model.free_when_locked
-        if not free and not _correcting.get() and self.filter(meeting__locked_at__isnull=False).exists():
-            raise locked_error()
+        lock.check_part_update(self, fields)
         return super().update(**fields)
 
 
 class MinutesVersionQuerySet(models.QuerySet):
     def update(self, **fields):
-        if not _correcting.get():
-            raise ValidationError(_("En sparad protokollsversion ändras aldrig; en rättelse blir en ny version."))
+        lock.check_version_update()
         return super().update(**fields)
 
 
@@ -214,13 +174,7 @@ class PartOfMinutes:
     minutes_related_name = None
 
     def check_not_locked(self):
-        if _correcting.get():
-            return
-        rule = Q(pk=self.meeting_id)
-        if self.pk is not None:
-            rule |= Q(**{f"{self.minutes_related_name}__pk": self.pk})
-        if Meeting.objects.filter(rule, locked_at__isnull=False).exists():
-            raise locked_error()
+        lock.check_part(self)
 
     def clean(self):
         self.check_not_locked()
@@ -571,7 +525,7 @@ class MinutesVersion(models.Model):
 
     def clean(self):
         if self.pk is not None:
-            raise ValidationError(_("En sparad protokollsversion ändras aldrig; en rättelse blir en ny version."))
+            raise lock.version_error()
 
     def save(self, *args, **kwargs):
         self.clean()
@@ -625,30 +579,9 @@ class Document(models.Model):
         return self.title
 
 
-# QuerySet.delete() (and cascades) pass by Model.delete(), but every deletion sends pre_delete. Raising there
-# happens inside Django's delete transaction, which the caller then has to roll back.
-@receiver(pre_delete, sender=Meeting)
-def _keep_locked_meeting(sender, instance, **kwargs):
-    if instance.locked_at is not None and not _correcting.get():
-        raise locked_error()
-
-
-@receiver(pre_delete, sender=MeetingDay)
-@receiver(pre_delete, sender=AgendaItem)
-@receiver(pre_delete, sender=Attendance)
-@receiver(pre_delete, sender=Signatory)
-def _keep_locked_part(sender, instance, **kwargs):
-    instance.check_not_locked()
-
-
-@receiver(pre_delete, sender=MinutesVersion)
-def _keep_version(sender, instance, **kwargs):
-    if not _correcting.get():
-        raise ValidationError(_("En protokollsversion kan inte tas bort."))
-
-
-@receiver(m2m_changed, sender=Attendance.days.through)
-@receiver(m2m_changed, sender=Attendance.not_during.through)
-def _keep_locked_attendance(sender, instance, action, reverse, **kwargs):
-    if action.startswith("pre_") and not reverse:
-        instance.check_not_locked()
+lock.connect_receivers(
+    meeting=Meeting,
+    parts=(MeetingDay, AgendaItem, Attendance, Signatory),
+    version=MinutesVersion,
+    m2m=(Attendance.days.through, Attendance.not_during.through),
+)
