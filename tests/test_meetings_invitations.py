@@ -1,14 +1,20 @@
-"""The invitation (kallelse): who gets it, what it says (and never says), the calendar file, answers, substitutes."""
+"""The invitation (kallelse): who gets it, what it says (and never says), the calendar file, answers, substitutes.
+
+The e-mails go through the real django-tasks database worker: settings.TASKS is the database backend (no
+immediate backend, in tests too), the request only queues a task per e-mail after its transaction commits, and
+`deliver` runs the commit callbacks and then `manage.py db_worker --batch`, as the reminder tests do."""
 
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from samverkan.meetings.models import Invitation, InvitationAnswer, Meeting
+from samverkan.meetings.models import Invitation, InvitationAnswer, Meeting, MeetingMail
 from samverkan.structure.models import Membership, Person
 from tests.meetings_helpers import make_item, make_meeting
 from tests.test_access import ACTORS
@@ -19,6 +25,32 @@ from tests.test_meetings_documents import make_document
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+_on_commit = None
+
+
+@pytest.fixture(autouse=True)
+def _commit_callbacks(django_capture_on_commit_callbacks):
+    global _on_commit
+    _on_commit = django_capture_on_commit_callbacks
+
+
+def run_worker():
+    """The real worker, as `manage.py db_worker --batch` runs it, against the test database."""
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
+
+
+def deliver(request):
+    """Make the request, run what waits for its commit (queueing the e-mails), then the worker; the response."""
+    with _on_commit(execute=True):
+        response = request()
+    run_worker()
+    return response
+
+
+def link(path):
+    return settings.SITE_URL + path
 
 
 def soon(days=30):
@@ -78,7 +110,7 @@ def answer_url(meeting):
 
 def send(client, world, meeting, actor="coordinator"):
     world.client_for(client, actor)
-    return client.post(send_url(meeting))
+    return deliver(lambda: client.post(send_url(meeting)))
 
 
 def test_confirmation_page_lists_recipients_and_those_who_cannot_be_reached(client, world, forum):
@@ -124,13 +156,11 @@ def test_the_mail_carries_the_agenda_members_may_see_and_never_a_confidential_ti
             assert secret not in text
             for attachment in message.attachments:
                 assert secret not in attachment.get_payload(decode=True).decode()
-        public_link = "http://testserver" + reverse(
-            "calendar:document", args=["testlan", forum["meeting"].pk, docs["public"].pk]
-        )
+        public_link = link(reverse("calendar:document", args=["testlan", forum["meeting"].pk, docs["public"].pk]))
         assert public_link in text
-        assert "http://testserver" + reverse("meetings:document_file", args=[docs["internal"].pk]) in text
+        assert settings.SITE_URL + reverse("meetings:document_file", args=[docs["internal"].pk]) in text
         assert "Mötets bildspel" in text
-        assert "http://testserver" + answer_url(forum["meeting"]) in text
+        assert settings.SITE_URL + answer_url(forum["meeting"]) in text
         assert "Regionhuset" in text and soon().isoformat() in text
 
 
@@ -197,14 +227,45 @@ def test_cancelled_held_or_dayless_meetings_cannot_be_invited(client, world, for
     assert Meeting.objects.get(pk=meeting.pk).invited_at is None
 
 
-def test_a_mail_server_that_refuses_leaves_nothing_recorded(client, world, forum, settings):
+def test_nothing_is_mailed_before_the_worker_runs(client, world, forum):
+    client.force_login(world.coordinator)
+    with _on_commit(execute=True):
+        assert client.post(send_url(forum["meeting"])).status_code == 302
+    assert not mail.outbox  # the request only queued the e-mails
+    assert MeetingMail.objects.filter(sent_at=None).count() == 4
+    run_worker()
+    assert len(mail.outbox) == 4 and not MeetingMail.objects.filter(sent_at=None).exists()
+    run_worker()  # a second run sends nothing again
+    assert len(mail.outbox) == 4
+
+
+def test_a_mail_server_that_refuses_leaves_the_invitation_recorded_and_the_mails_unsent(client, world, forum, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
     response = send(client, world, forum["meeting"])
     assert response.status_code == 302
-    assert not Invitation.objects.exists()
+    # The invitation and "invited" were committed first; the mails are recorded as not sent, with why.
+    assert Invitation.objects.get().recipients == 4
     meeting = Meeting.objects.get(pk=forum["meeting"].pk)
-    assert meeting.status == Meeting.Status.PLANNED and meeting.invited_at is None
+    assert meeting.status == Meeting.Status.INVITED and meeting.invited_at is not None
+    unsent = list(MeetingMail.objects.all())
+    assert len(unsent) == 4 and all(m.sent_at is None and m.claimed_at is None and m.error for m in unsent)
+    # The staff meeting page says so, and queueing them again once the server is back sends each once.
+    client.force_login(world.coordinator)
+    assert "4 e-postmeddelanden har inte gått fram ännu" in client.get(meeting_url(meeting)).content.decode()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    response = deliver(lambda: client.post(retry_url(meeting)))
+    assert response.status_code == 302
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(m.address for m in unsent)
+    assert not MeetingMail.objects.filter(sent_at=None).exists()
+
+
+def meeting_url(meeting):
+    return reverse("meetings:meeting", args=[meeting.pk])
+
+
+def retry_url(meeting):
+    return reverse("meetings:invitation_retry", args=[meeting.pk])
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -272,16 +333,15 @@ def test_absence_tells_the_named_substitute_exactly_once(client, world, forum):
     send(client, world, meeting)
     mail.outbox.clear()
     client.force_login(world.member)
-    client.post(answer_url(meeting), {"answer": "absent", "comment": "Sjuk"})
+    deliver(lambda: client.post(answer_url(meeting), {"answer": "absent", "comment": "Sjuk"}))
     assert [m.to for m in mail.outbox] == [["sara@stadby.example"]]
     assert "Maja Ledamot har anmält förhinder" in mail.outbox[0].body
     assert "Hälsouppgifter" not in mail.outbox[0].body
     answer = InvitationAnswer.objects.get()
     told = answer.substitute_told_at
     assert told is not None
-    client.post(answer_url(meeting), {"answer": "absent"})
-    client.post(answer_url(meeting), {"answer": "attend"})
-    client.post(answer_url(meeting), {"answer": "absent"})
+    for value in ("absent", "attend", "absent"):
+        deliver(lambda value=value: client.post(answer_url(meeting), {"answer": value}))
     assert len(mail.outbox) == 1
     answer.refresh_from_db()
     assert answer.substitute_told_at == told and answer.answer == "absent"
@@ -296,7 +356,7 @@ def test_without_a_named_substitute_the_principals_substitutes_are_told(client, 
     send(client, world, meeting)
     mail.outbox.clear()
     client.force_login(world.outsider)
-    response = client.post(answer_url(meeting), {"answer": "absent"}, follow=True)
+    response = deliver(lambda: client.post(answer_url(meeting), {"answer": "absent"}, follow=True))
     # Olle sits for the region: the region's substitute is told, not the town's.
     assert [m.to for m in mail.outbox] == [["rut@region.example"]]
     assert "Rut Regionersättare" in response.content.decode()
@@ -309,7 +369,7 @@ def test_a_substitutes_absence_tells_nobody(client, world, forum):
     send(client, world, meeting)
     mail.outbox.clear()
     client.force_login(world.outsider)
-    assert client.post(answer_url(meeting), {"answer": "absent"}).status_code == 302
+    assert deliver(lambda: client.post(answer_url(meeting), {"answer": "absent"})).status_code == 302
     assert not mail.outbox
     assert InvitationAnswer.objects.get().substitute_told_at is None
 

@@ -40,7 +40,7 @@ from samverkan.followthrough.forms import (
 )
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, first_day_of
 from samverkan.followthrough.present import ASSIGNMENT_RELATED, present_assignments, shown_report_back
-from samverkan.lib.forms import form_page
+from samverkan.lib.forms import form_page, save_record
 from samverkan.lib.history import history_rows
 from samverkan.lib.text import search_term
 from samverkan.meetings.models import AgendaItem
@@ -185,6 +185,7 @@ def assignment_create(request, pk):
         url("item", item.pk),
         pgettext("assignment", "Uppdraget är sparat."),
         lambda a: url("item", item.pk),
+        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 
@@ -210,6 +211,7 @@ def assignment_edit(request, pk):
         pgettext("assignment", "Uppdraget är sparat."),
         lambda a: url("item", assignment.item_id),
         history=history_rows(assignment),
+        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 
@@ -333,6 +335,7 @@ def recommendation_edit(request, pk):
         _("Rekommendationen är sparad."),
         lambda r: url("recommendation", r.pk),
         history=history_rows(recommendation),
+        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 
@@ -496,4 +499,5 @@ def matter_edit(request, pk):
         pgettext("matter", "Ärendet är sparat."),
         lambda m: url("matters", matter.area.slug),
         history=history_rows(matter),
+        save=lambda f, reason: save_record(f, request.user, reason),
     )

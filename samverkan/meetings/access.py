@@ -1,11 +1,19 @@
-"""Who may see and plan meetings, and which agenda items they may read. Pages and feeds use these."""
+"""Who may see and plan meetings, and which agenda items and documents they may read; the gates every staff
+page fetches its meeting, day, item, attendance row or document through. Pages and feeds use these."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from samverkan.accounts.access import scope_of
-from samverkan.meetings.models import AgendaItem, Meeting
+from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay
 from samverkan.structure.access import can_edit_memberships, visible_bodies
 from samverkan.structure.models import Visibility
+
+Level = AgendaItem.Visibility
+# From most to least open; a document is as closed as the most closed of itself, its item and its meeting.
+LEVELS = [Level.PUBLIC, Level.INTERNAL, Level.CONFIDENTIAL]
 
 
 def visible_meetings(user):
@@ -32,6 +40,7 @@ def can_plan_meetings(user, body) -> bool:
 
 
 def can_read_internal(user, body) -> bool:
+    """Members of the body, its secretary, the area's coordinators and administrators. No query after the scope."""
     scope = scope_of(user)
     return (
         scope.is_admin
@@ -57,6 +66,7 @@ def can_read_visibility(user, visibility, body) -> bool:
 
 
 def can_read_item(user, item, body) -> bool:
+    """Whether the user may read the agenda item (of a meeting of `body`) in full. No query after the scope."""
     return can_read_visibility(user, item.visibility, body)
 
 
@@ -75,3 +85,108 @@ def meetings_to_sign(user):
         signatories__person__user=user,
         signatories__signed_at__isnull=True,
     ).distinct()
+
+
+# --- Documents --------------------------------------------------------------------------------------------
+
+
+def document_visibility(document):
+    """The visibility that counts: a public document on an internal item, or in an internal meeting, is internal.
+
+    Needs document.item and document.meeting loaded (select_related) to cost no query."""
+    levels = [document.visibility]
+    if document.item_id:
+        levels.append(document.item.visibility)
+    if not document.meeting.is_public:
+        levels.append(Level.INTERNAL)
+    return max(levels, key=LEVELS.index)
+
+
+def can_read_document(user, document, body) -> bool:
+    """Whether the user may open the document of a meeting of `body` (the meeting itself must be visible to
+    them; `visible_meetings` decides that). No query with item and meeting loaded."""
+    return can_read_visibility(user, document_visibility(document), body)
+
+
+def meeting_documents(meeting):
+    """Every document of the meeting in agenda order, with what document_visibility needs; one query."""
+    return meeting.documents.select_related("item", "meeting").order_by("item__position", "item_id", "number", "pk")
+
+
+def readable_documents(user, meeting):
+    """The meeting's documents that `user` may open (the meeting itself must already be visible to them)."""
+    return [d for d in meeting_documents(meeting) if can_read_document(user, d, meeting.body)]
+
+
+# --- Gates: fetch and check in one call -------------------------------------------------------------------
+#
+# Each answers Http404 when the object does not exist *or* the user may not see it, so an internal meeting is
+# as absent to an outsider as a missing one, and PermissionDenied (403) only when `change=True` and the user
+# may see it but not plan the body's meetings. The shape of structure.access.get_body_for_user.
+
+
+def get_meeting_for_user(user, pk, *, change=False, queryset=None):
+    """The meeting `pk` as `user` may reach it; with `change=True` they must plan the body's meetings.
+
+    `queryset` narrows, annotates or prefetches (default `Meeting.objects.select_related("body__area")`).
+    Raises Http404 / PermissionDenied as above. One query, plus the user's scope once per request."""
+    queryset = Meeting.objects.select_related("body__area") if queryset is None else queryset
+    meeting = get_object_or_404(queryset.filter(pk__in=visible_meetings(user).values("pk")), pk=pk)
+    if change and not can_plan_meetings(user, meeting.body):
+        raise PermissionDenied
+    return meeting
+
+
+def _get_part(model, user, pk, change, queryset, readable=None):
+    """A record that belongs to a meeting (`meeting` foreign key), gated by that meeting; `readable(record)`
+    answers whether a reader who may not plan may read this record, else 404."""
+    queryset = model.objects.all() if queryset is None else queryset
+    record = get_object_or_404(
+        queryset.filter(meeting__in=visible_meetings(user).values("pk")).select_related("meeting__body__area"),
+        pk=pk,
+    )
+    body = record.meeting.body
+    planner = can_plan_meetings(user, body)
+    if readable is not None and not planner and not readable(record):
+        raise Http404
+    if change and not planner:
+        raise PermissionDenied
+    return record
+
+
+def get_item_for_user(user, pk, *, change=False, queryset=None):
+    """The agenda item `pk` with its meeting (select_related `meeting__body__area`): 404 when it does not
+    exist, its meeting is not visible, or the user may not read the item (an internal or confidential item);
+    403 only when `change=True` and the user may read it but not plan the meetings. One query."""
+    return _get_part(AgendaItem, user, pk, change, queryset, lambda item: can_read_item(user, item, item.meeting.body))
+
+
+def get_day_for_user(user, pk, *, change=False, queryset=None):
+    """The meeting day `pk` with its meeting; 404/403 as get_meeting_for_user. One query."""
+    return _get_part(MeetingDay, user, pk, change, queryset)
+
+
+def get_attendance_for_user(user, pk, *, change=False, queryset=None):
+    """The attendance row `pk` with its meeting; 404/403 as get_meeting_for_user. One query."""
+    return _get_part(Attendance, user, pk, change, queryset)
+
+
+def get_document_for_user(user, pk, *, change=False, queryset=None):
+    """The document `pk` with its meeting and item loaded: 404 when it does not exist, its meeting is not
+    visible or the user may not read it (`can_read_document`); 403 only when `change=True` and the user may read
+    it but not plan the meetings. One query."""
+    queryset = Document.objects.select_related("item") if queryset is None else queryset
+    return _get_part(Document, user, pk, change, queryset, lambda doc: can_read_document(user, doc, doc.meeting.body))
+
+
+def get_meeting_to_sign(user, pk):
+    """The meeting whose minutes `user` signs, and their own Signatory rows (chair, adjuster).
+
+    A signatory reaches it even where the meeting is otherwise hidden from them; anyone else gets Http404 when
+    they may not see it and PermissionDenied when they may. Two queries."""
+    meeting = Meeting.objects.with_first_day().select_related("body__area").filter(pk=pk).first()
+    mine = list(meeting.signatories.filter(person__user=user)) if meeting else []
+    if not mine:
+        get_meeting_for_user(user, pk)
+        raise PermissionDenied
+    return meeting, mine

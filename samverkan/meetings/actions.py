@@ -6,24 +6,38 @@ published, which locks them. Locked minutes change only through `correct_minutes
 MinutesVersion with the reason.
 """
 
+import hashlib
+import uuid
+from pathlib import PurePath
+
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from samverkan.lib.history import save_with_history
+from samverkan.lib.forms import save_record
+from samverkan.lib.history import attribute, save_with_history
+from samverkan.meetings.extract import original_name
+from samverkan.meetings.invitations import NotInvitable, invitable_problem, invitees, substitutes_for
+from samverkan.meetings.lock import correcting_minutes
 from samverkan.meetings.models import (
     AgendaItem,
     Attendance,
+    Document,
+    Invitation,
     InvitationAnswer,
     Meeting,
     MeetingDay,
+    MeetingMail,
     MinutesVersion,
     Signatory,
-    correcting_minutes,
 )
 from samverkan.meetings.snapshot import minutes_snapshot
+from samverkan.meetings.tasks import queue_after_commit
 from samverkan.structure.models import Membership
 
 _save = save_with_history
@@ -130,9 +144,53 @@ def minutes_open_error(meeting):
 
 
 def check_minutes_open(meeting):
+    """Raise ValidationError (minutes_open_error's message) unless the minutes can be written now."""
     error = minutes_open_error(meeting)
     if error:
         raise ValidationError(error)
+
+
+# Staff form saves --------------------------------------------------------------------------------------------
+#
+# The staff forms of a meeting (its facts, days, agenda items, the minutes per item, attendance) validate what
+# they can; the save runs here under the meeting's row lock, the same lock the workflow steps and signing take,
+# so a signature that locks the minutes, or a step to drafted, cannot slip in between the form's check and the
+# save. Under the lock the same rule is checked again: drafted minutes are taken back first, and the models
+# refuse any change to locked minutes (only what stays free, like the meeting's visibility, passes).
+
+
+def _save_minutes_form(meeting, form, user, reason):
+    locked = _locked_row(meeting)
+    if not locked.is_locked:
+        check_minutes_open(locked)
+    return save_record(form, user, reason)
+
+
+@transaction.atomic
+def update_meeting(meeting, form, user, reason=""):
+    """Save the staff form of the meeting's own facts (MeetingForm). Returns the meeting; raises
+    ValidationError when the minutes are drafted or locked meanwhile. A few queries."""
+    return _save_minutes_form(meeting, form, user, reason)
+
+
+@transaction.atomic
+def save_day(meeting, form, user, reason=""):
+    """Add or change a meeting day (MeetingDayForm) under the meeting's row lock. Returns the day."""
+    return _save_minutes_form(meeting, form, user, reason)
+
+
+@transaction.atomic
+def save_item(meeting, form, user, reason=""):
+    """Add or change an agenda item, or its minutes, decision and outcome (AgendaItemForm, ItemMinutesForm),
+    under the meeting's row lock. Returns the item."""
+    return _save_minutes_form(meeting, form, user, reason)
+
+
+@transaction.atomic
+def save_attendance(meeting, form, user, reason=""):
+    """Add or change a row of the attendance list (AttendanceCreateForm, AttendanceForm, with its days and the
+    items the person was away for) under the meeting's row lock. Returns the row."""
+    return _save_minutes_form(meeting, form, user, reason)
 
 
 @transaction.atomic
@@ -387,3 +445,152 @@ def correct_minutes(item, user, *, minutes, decision, reason):
         item.minutes, item.decision = minutes, decision
         _save(item, user, reason)
     return _store_version(meeting, user, reason)
+
+
+# Documents ---------------------------------------------------------------------------------------------------
+
+DOCUMENT_LOCKED = gettext_lazy(
+    "Protokollet är justerat och låst. Handlingar som hör till ett ärende kan inte läggas till, ändras eller "
+    "tas bort. Inget har sparats."
+)
+
+
+class DocumentLocked(Exception):
+    """The minutes are locked, so their items' documents stay as they are."""
+
+
+def add_document(meeting, *, data, name, examined, title, number, item, visibility, user):
+    """Store the file through the storage API and record the document; if the record fails, the file goes too.
+
+    `examined` is extract.examine's result for `data`. The file is stored outside the transaction (a storage
+    is no database); the record is saved in one. Raises ValidationError from the model."""
+    name = original_name(name)
+    document = Document(
+        meeting=meeting,
+        item=item,
+        title=title or PurePath(name).stem[:300] or name,
+        number=number,
+        original_name=name,
+        content_type=examined.kind.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        text=examined.text,
+        visibility=visibility,
+        uploaded_at=timezone.now(),
+        uploaded_by=user,
+    )
+    # A random stored name: the user's name of the file stays in original_name and never becomes a path.
+    document.file.save(f"{uuid.uuid4().hex}{examined.kind.suffixes[0]}", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            locked = _locked_row(meeting)
+            if locked.is_locked and item is not None:
+                raise ValidationError(DOCUMENT_LOCKED)
+            document.full_clean()
+            attribute(document, user)
+            document.save()
+    except Exception:
+        default_storage.delete(document.file.name)
+        raise
+    return document
+
+
+@transaction.atomic
+def update_document(document, form, user, reason=""):
+    """Save the document's title, number and visibility (DocumentEditForm) under the meeting's row lock; a
+    document of an item of locked minutes raises ValidationError(DOCUMENT_LOCKED)."""
+    meeting = _locked_row(document.meeting)
+    if meeting.is_locked and document.item_id:
+        raise ValidationError(DOCUMENT_LOCKED)
+    return save_record(form, user, reason)
+
+
+@transaction.atomic
+def remove_document(document, user):
+    """Remove the document (its history keeps who and when) and, once that is committed, its file.
+
+    Raises DocumentLocked for a document of an item of locked minutes."""
+    meeting = _locked_row(document.meeting)
+    if meeting.is_locked and document.item_id:
+        raise DocumentLocked
+    stored = document.file.name
+    document._history_user = user
+    document.delete()
+    transaction.on_commit(lambda: default_storage.delete(stored))
+
+
+# The invitation and the answers -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def send_invitation(meeting, user):
+    """Record the invitation, mark the meeting invited and queue one e-mail per invitee with an address.
+
+    The e-mails are MeetingMail rows in the same transaction; the task worker sends them once it is committed
+    (tasks.queue_after_commit), so no mail server is spoken to under the meeting's row lock, and a mail that
+    fails stays recorded as unsent. Returns (invitation, memberships of those without e-mail). Raises
+    NotInvitable (cancelled, held, or no days)."""
+    meeting = Meeting.objects.select_for_update().select_related("body__area").get(pk=meeting.pk)
+    problem = invitable_problem(meeting)
+    if problem:
+        raise NotInvitable(problem)
+    called = invitees(meeting)
+    reachable = [m for m in called if m.person.email]
+    meeting = mark_invited(meeting, user)
+    now = timezone.now()
+    invitation = Invitation.objects.create(meeting=meeting, sent_at=now, sent_by=user, recipients=len(reachable))
+    mails = MeetingMail.objects.bulk_create(
+        MeetingMail(
+            meeting=meeting,
+            kind=MeetingMail.Kind.INVITATION,
+            invitation=invitation,
+            membership=membership,
+            address=membership.person.email,
+            queued_at=now,
+        )
+        for membership in reachable
+    )
+    queue_after_commit(mails)
+    return invitation, [m for m in called if not m.person.email]
+
+
+@transaction.atomic
+def record_answer(meeting, membership, answer, comment, user):
+    """Store the member's answer (with history). When they are away, their substitutes are told once: one
+    e-mail each, queued for the worker after commit, and `substitute_told_at` is set.
+
+    Returns (the answer, the substitute memberships told now, whether a substitute should have been told but
+    none has an e-mail address)."""
+    meeting = _locked_row(meeting)
+    row = InvitationAnswer.objects.filter(meeting=meeting, person=membership.person).first()
+    row = row or InvitationAnswer(meeting=meeting, person=membership.person)
+    row.answer, row.comment, row.answered_at = answer, comment, timezone.now()
+    told, untold = [], False
+    if answer == InvitationAnswer.Answer.ABSENT and row.substitute_told_at is None:
+        told = [s for s in substitutes_for(meeting, membership) if s.person.email]
+        untold = membership.role in Membership.SEATED_ROLES and not told
+        if told:
+            row.substitute_told_at = timezone.now()
+    _save(row, user)
+    if told:
+        mails = MeetingMail.objects.bulk_create(
+            MeetingMail(
+                meeting=meeting,
+                kind=MeetingMail.Kind.SUBSTITUTE,
+                answer=row,
+                membership=substitute,
+                address=substitute.person.email,
+                queued_at=row.substitute_told_at,
+            )
+            for substitute in told
+        )
+        queue_after_commit(mails)
+    return row, told, untold
+
+
+def queue_unsent_mail(meeting):
+    """Queue again every e-mail of the meeting that has not gone out and that no worker is sending now (after a
+    mail server failure). Returns how many. Two queries, then one task row each."""
+    unsent = list(meeting.mails.filter(sent_at=None, claimed_at=None))
+    queue_after_commit(unsent)
+    return len(unsent)

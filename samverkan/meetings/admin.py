@@ -12,6 +12,7 @@ from samverkan.meetings.models import (
     InvitationAnswer,
     Meeting,
     MeetingDay,
+    MeetingMail,
     MinutesVersion,
     Signatory,
 )
@@ -96,6 +97,13 @@ class MinutesVersionAdmin(admin.ModelAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["meeting", "sent_at", "sent_by", "recipients"]
     raw_id_fields = ["meeting"]
+
+
+@admin.register(MeetingMail)
+class MeetingMailAdmin(admin.ModelAdmin):
+    list_display = ["address", "kind", "meeting", "queued_at", "sent_at", "error"]
+    list_filter = ["kind"]
+    raw_id_fields = ["meeting", "invitation", "answer", "membership"]
 
 
 @admin.register(InvitationAnswer)

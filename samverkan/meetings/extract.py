@@ -2,6 +2,7 @@
 
 import io
 import logging
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -194,3 +195,13 @@ def read_jpeg(data):
 
 
 READERS = {"pdf": read_pdf, "docx": read_docx, "odt": read_odt, "xlsx": read_xlsx, "png": read_png, "jpeg": read_jpeg}
+
+
+def original_name(name):
+    """The uploaded file's own name, without any folder, control characters or excess length."""
+    name = PurePath((name or "").replace("\\", "/")).name
+    name = "".join(ch for ch in unicodedata.normalize("NFC", name) if ch.isprintable()).strip()
+    if len(name) > 200:
+        suffix = PurePath(name).suffix[:20]
+        name = name[: 200 - len(suffix)] + suffix
+    return name or "fil"

@@ -1,15 +1,19 @@
-"""Staff forms for meetings: the year plan, a meeting, its days, agenda, attendance and minutes."""
+"""Staff forms for meetings: the year plan, a meeting, its days, agenda, attendance and minutes, documents, and
+the member's answer to an invitation."""
 
 import re
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.meetings.actions import minutes_open_error
-from samverkan.meetings.models import AgendaItem, Attendance, Meeting, MeetingDay
+from samverkan.meetings.actions import DOCUMENT_LOCKED, minutes_open_error
+from samverkan.meetings.extract import UnreadableFile, accepted_kinds, examine, original_name
+from samverkan.meetings.models import AgendaItem, Attendance, Document, InvitationAnswer, Meeting, MeetingDay
 from samverkan.structure.forms import DATE, StaffForm
 from samverkan.structure.models import Membership, Party, Person, Principal, Visibility
 
@@ -272,3 +276,127 @@ def meeting_label(meeting):
     first = getattr(meeting, "first_day", None)
     shown = first.isoformat() if first else str(_("datum saknas"))
     return f"{shown} {meeting.title}".strip()
+
+
+# --- Documents -----------------------------------------------------------------------------------------------
+
+DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+
+
+def max_bytes():
+    return getattr(settings, "DOCUMENT_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def megabytes(size):
+    return f"{size / (1024 * 1024):.1f}".replace(".0", "").replace(".", ",")
+
+
+class DocumentUploadForm(forms.Form):
+    """A new document: the file (its real type read from the content), title, number, item and visibility.
+
+    A valid form carries `examined` (kind and text) and `data_bytes` for actions.add_document."""
+
+    file = forms.FileField(
+        label=_("Fil"),
+        error_messages={
+            "required": _("Välj en fil att ladda upp."),
+            "empty": _("Filen är tom."),
+            "invalid": _("Det som skickades var ingen fil."),
+            "missing": _("Ingen fil kom fram. Försök igen."),
+        },
+    )
+    title = forms.CharField(
+        label=_("Titel"),
+        max_length=300,
+        required=False,
+        help_text=_("Lämna tomt för att använda filnamnet."),
+    )
+    number = forms.CharField(
+        label=_("Bilagenummer"),
+        max_length=30,
+        required=False,
+        help_text=_("T.ex. Bilaga 2.1.1."),
+    )
+    item = forms.ModelChoiceField(
+        label=_("Hör till ärende"),
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        empty_label=_("Hela mötet (inget särskilt ärende)"),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Synlighet"),
+        choices=AgendaItem.Visibility.choices,
+        help_text=_("En handling kan aldrig vara mer synlig än sitt ärende."),
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.fields["item"].queryset = meeting.items.order_by("position", "pk")
+        self.fields["item"].label_from_instance = lambda item: f"{item.number} {item.title}"
+        self.fields["file"].help_text = gettext("%(kinds)s. Högst %(max)s MB.") % {
+            "kinds": accepted_kinds(),
+            "max": megabytes(max_bytes()),
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > max_bytes():
+            raise forms.ValidationError(
+                gettext("Filen är för stor (%(size)s MB). Största tillåtna storlek är %(max)s MB.")
+                % {"size": megabytes(upload.size), "max": megabytes(max_bytes())}
+            )
+        data = b"".join(upload.chunks())
+        try:
+            self.examined = examine(data, original_name(upload.name))
+        except UnreadableFile as error:
+            raise forms.ValidationError(str(error)) from None
+        self.data_bytes = data
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if self.meeting.is_locked and data.get("item"):
+            self.add_error("item", DOCUMENT_LOCKED)
+        return data
+
+
+class DocumentEditForm(StaffForm):
+    class Meta:
+        model = Document
+        fields = ["title", "number", "visibility"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.meeting.is_locked and self.instance.item_id:
+            raise forms.ValidationError(DOCUMENT_LOCKED)
+        return data
+
+
+# --- The answer to an invitation ---------------------------------------------------------------------------
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Ditt svar"),
+        choices=InvitationAnswer.Answer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj om du kommer eller anmäler förhinder.")},
+    )
+    comment = forms.CharField(
+        label=_("Kommentar till sekreteraren"),
+        max_length=300,
+        required=False,
+        help_text=_("Frivillig, t.ex. ”kommer från kl. 10”."),
+    )
+
+    def __init__(self, *args, problem=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.problem = problem
+
+    def clean(self):
+        if self.problem:
+            raise forms.ValidationError(self.problem)
+        return super().clean()

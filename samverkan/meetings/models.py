@@ -458,6 +458,53 @@ class InvitationAnswer(models.Model):
         return f"{self.person} – {self.get_answer_display()}"
 
 
+class MeetingMail(models.Model):
+    """One e-mail about a meeting (an invitation to one invitee, or word to a substitute), recorded in the change
+    that causes it and sent by the task worker after that change is committed (invitation_mail.send_mail).
+
+    `sent_at` says it went out; `error` why the last try failed (the row stays unsent, so it can be tried again);
+    `claimed_at` is set while a worker sends it, so two workers never send the same mail."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Kallelse")
+        SUBSTITUTE = "substitute", _("Besked till ersättare")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="mails", verbose_name=_("möte"))
+    kind = models.CharField(_("slag"), max_length=20, choices=Kind.choices)
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, null=True, blank=True, related_name="mails", verbose_name=_("kallelse")
+    )
+    answer = models.ForeignKey(
+        InvitationAnswer,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("svar på kallelse"),
+    )
+    membership = models.ForeignKey(
+        "structure.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uppdrag"),
+    )
+    address = models.EmailField(_("e-postadress"))
+    queued_at = models.DateTimeField(_("lagd i kön"))
+    claimed_at = models.DateTimeField(_("skickas"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+    error = models.CharField(_("fel"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["queued_at", "pk"]
+        verbose_name = _("e-post om möte")
+        verbose_name_plural = _("e-post om möten")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.address}"
+
+
 class Signatory(PartOfMinutes, models.Model):
     """The chair or an adjuster who must sign off the minutes; signing is logged in and time stamped."""
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samverkan.meetings import documents, public
+from samverkan.meetings import document_views, public
 
 app_name = "calendar"
 urlpatterns = [
@@ -11,7 +11,7 @@ urlpatterns = [
     path("omrade/<slug:area>/organ/<slug:body>/moten.ics", public.body_ical, name="body_ical"),
     path(
         "omrade/<slug:area>/moten/<int:meeting>/handlingar/<int:pk>/",
-        documents.document_download,
+        document_views.document_download,
         name="document",
     ),
 ]

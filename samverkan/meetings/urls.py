@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samverkan.meetings import documents, invitations, views
+from samverkan.meetings import document_views, invitation_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -26,12 +26,13 @@ urlpatterns = [
     path("arende/<int:pk>/rattelse/", views.item_correct, name="item_correct"),
     path("narvaro/<int:pk>/andra/", views.attendance_edit, name="attendance_edit"),
     path("narvaro/<int:pk>/ta-bort/", views.attendance_remove, name="attendance_remove"),
-    path("moten/<int:pk>/handlingar/ny/", documents.document_create, name="document_create"),
-    path("handling/<int:pk>/andra/", documents.document_edit, name="document_edit"),
-    path("handling/<int:pk>/ta-bort/", documents.document_remove, name="document_remove"),
-    path("handling/<int:pk>/fil/", documents.document_file, name="document_file"),
-    path("moten/<int:pk>/kallelse/", invitations.invitation_send, name="invitation_send"),
-    path("moten/<int:pk>/svar/", invitations.answer, name="answer"),
+    path("moten/<int:pk>/handlingar/ny/", document_views.document_create, name="document_create"),
+    path("handling/<int:pk>/andra/", document_views.document_edit, name="document_edit"),
+    path("handling/<int:pk>/ta-bort/", document_views.document_remove, name="document_remove"),
+    path("handling/<int:pk>/fil/", document_views.document_file, name="document_file"),
+    path("moten/<int:pk>/kallelse/", invitation_views.invitation_send, name="invitation_send"),
+    path("moten/<int:pk>/kallelse/skicka-igen/", invitation_views.invitation_retry, name="invitation_retry"),
+    path("moten/<int:pk>/svar/", invitation_views.answer, name="answer"),
 ]
 
 # The minutes as PDF (meetings/pdf.py): live, and each stored version.

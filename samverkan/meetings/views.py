@@ -3,10 +3,10 @@ minutes, the workflow steps, adjustment (signing), versions and corrections."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -16,7 +16,15 @@ from django.views.decorators.http import require_POST
 from samverkan.lib.forms import form_page
 from samverkan.lib.history import history_rows
 from samverkan.meetings import actions
-from samverkan.meetings.access import can_plan_meetings, can_read_visibility, meetings_to_sign, visible_meetings
+from samverkan.meetings.access import (
+    can_read_visibility,
+    get_attendance_for_user,
+    get_day_for_user,
+    get_item_for_user,
+    get_meeting_for_user,
+    get_meeting_to_sign,
+    meetings_to_sign,
+)
 from samverkan.meetings.forms import (
     AgendaItemForm,
     AttendanceCreateForm,
@@ -28,10 +36,10 @@ from samverkan.meetings.forms import (
     SignatoriesForm,
     YearPlanForm,
 )
-from samverkan.meetings.models import AgendaItem, Attendance, Meeting, MeetingDay, Signatory
+from samverkan.meetings.models import AgendaItem, Attendance, Meeting, Signatory
 from samverkan.meetings.numbering import propose_number
 from samverkan.meetings.snapshot import minutes_snapshot, present_minutes
-from samverkan.structure.models import Body
+from samverkan.structure.access import get_body_for_user
 
 
 def url(name, *args):
@@ -39,19 +47,14 @@ def url(name, *args):
 
 
 def _planned_body(request, pk):
-    body = get_object_or_404(Body.objects.select_related("area"), pk=pk)
-    if not can_plan_meetings(request.user, body):
-        raise PermissionDenied
-    return body
+    """The body whose meetings the user plans (404 when they may not see it, 403 when they may not plan)."""
+    return get_body_for_user(request.user, pk, change=True)
 
 
 def _planned_meeting(request, pk):
-    meeting = get_object_or_404(
-        Meeting.objects.with_first_day().select_related("body__area", "chair", "secretary"), pk=pk
-    )
-    if not can_plan_meetings(request.user, meeting.body):
-        raise PermissionDenied
-    return meeting
+    """The meeting the user plans, with its first day, body, chair and secretary (404 / 403 as the gate says)."""
+    queryset = Meeting.objects.with_first_day().select_related("body__area", "chair", "secretary")
+    return get_meeting_for_user(request.user, pk, change=True, queryset=queryset)
 
 
 def body_meetings(meetings):
@@ -177,6 +180,7 @@ def meeting_edit(request, pk):
         url("meeting", meeting.pk),
         _("Ändringarna är sparade."),
         lambda m: url("meeting", m.pk),
+        save=lambda f, reason: actions.update_meeting(meeting, f, request.user, reason),
     )
 
 
@@ -191,12 +195,13 @@ def day_create(request, pk):
         url("meeting", meeting.pk),
         _("Mötesdagen är sparad."),
         lambda d: url("meeting", meeting.pk),
+        save=lambda f, reason: actions.save_day(meeting, f, request.user, reason),
     )
 
 
 @login_required
 def day_edit(request, pk):
-    day = get_object_or_404(MeetingDay, pk=pk)
+    day = get_day_for_user(request.user, pk, change=True)
     meeting = _planned_meeting(request, day.meeting_id)
     form = MeetingDayForm(request.POST or None, instance=day, meeting=meeting)
     return form_page(
@@ -206,6 +211,7 @@ def day_edit(request, pk):
         url("meeting", meeting.pk),
         _("Mötesdagen är sparad."),
         lambda d: url("meeting", meeting.pk),
+        save=lambda f, reason: actions.save_day(meeting, f, request.user, reason),
         history=history_rows(day),
     )
 
@@ -225,7 +231,7 @@ def _act(request, meeting, action, done):
 @login_required
 @require_POST
 def day_remove(request, pk):
-    day = get_object_or_404(MeetingDay, pk=pk)
+    day = get_day_for_user(request.user, pk, change=True)
     meeting = _planned_meeting(request, day.meeting_id)
 
     def remove():
@@ -261,12 +267,13 @@ def item_create(request, pk):
         url("meeting", meeting.pk),
         _("Ärendet är sparat."),
         lambda i: url("meeting", meeting.pk),
+        save=lambda f, reason: actions.save_item(meeting, f, request.user, reason),
     )
 
 
 @login_required
 def item_edit(request, pk):
-    item = get_object_or_404(AgendaItem, pk=pk)
+    item = get_item_for_user(request.user, pk, change=True)
     meeting = _planned_meeting(request, item.meeting_id)
     form = AgendaItemForm(request.POST or None, instance=item, meeting=meeting, later_meetings=_later_meetings(meeting))
     return form_page(
@@ -276,6 +283,7 @@ def item_edit(request, pk):
         url("meeting", meeting.pk),
         _("Ärendet är sparat."),
         lambda i: url("meeting", meeting.pk),
+        save=lambda f, reason: actions.save_item(meeting, f, request.user, reason),
         history=history_rows(item),
     )
 
@@ -351,12 +359,13 @@ def attendance_create(request, pk):
         url("meeting", meeting.pk) + "#attendance",
         _("Personen är tillagd i närvarolistan."),
         lambda row: url("meeting", meeting.pk) + "#attendance",
+        save=lambda f, reason: actions.save_attendance(meeting, f, request.user, reason),
     )
 
 
 @login_required
 def attendance_edit(request, pk):
-    row = get_object_or_404(Attendance.objects.select_related("person"), pk=pk)
+    row = get_attendance_for_user(request.user, pk, change=True, queryset=Attendance.objects.select_related("person"))
     meeting = _planned_meeting(request, row.meeting_id)
     form = AttendanceForm(request.POST or None, instance=row, meeting=meeting)
     return form_page(
@@ -366,6 +375,7 @@ def attendance_edit(request, pk):
         url("meeting", meeting.pk) + "#attendance",
         _("Närvaron är sparad."),
         lambda row: url("meeting", meeting.pk) + "#attendance",
+        save=lambda f, reason: actions.save_attendance(meeting, f, request.user, reason),
         history=history_rows(row),
     )
 
@@ -373,7 +383,7 @@ def attendance_edit(request, pk):
 @login_required
 @require_POST
 def attendance_remove(request, pk):
-    row = get_object_or_404(Attendance.objects.select_related("person"), pk=pk)
+    row = get_attendance_for_user(request.user, pk, change=True, queryset=Attendance.objects.select_related("person"))
     meeting = _planned_meeting(request, row.meeting_id)
     return _act(
         request,
@@ -388,7 +398,7 @@ def attendance_remove(request, pk):
 
 @login_required
 def item_minutes(request, pk):
-    item = get_object_or_404(AgendaItem, pk=pk)
+    item = get_item_for_user(request.user, pk, change=True)
     meeting = _planned_meeting(request, item.meeting_id)
     form = ItemMinutesForm(
         request.POST or None, instance=item, meeting=meeting, later_meetings=_later_meetings(meeting)
@@ -400,6 +410,7 @@ def item_minutes(request, pk):
         url("meeting", meeting.pk),
         _("Protokollet för ärendet är sparat."),
         lambda i: url("meeting", meeting.pk),
+        save=lambda f, reason: actions.save_item(meeting, f, request.user, reason),
         history=history_rows(item),
     )
 
@@ -407,7 +418,7 @@ def item_minutes(request, pk):
 @login_required
 @require_POST
 def item_file(request, pk):
-    item = get_object_or_404(AgendaItem, pk=pk)
+    item = get_item_for_user(request.user, pk, change=True)
     meeting = _planned_meeting(request, item.meeting_id)
     return _act(
         request,
@@ -461,12 +472,7 @@ def to_sign(request):
 @login_required
 def sign(request, pk):
     """The chair or an adjuster reads the minutes and signs them ("Justera")."""
-    meeting = get_object_or_404(Meeting.objects.with_first_day().select_related("body__area"), pk=pk)
-    mine = list(meeting.signatories.filter(person__user=request.user))
-    if not mine:
-        if visible_meetings(request.user).filter(pk=meeting.pk).exists():
-            raise PermissionDenied
-        raise Http404
+    meeting, mine = get_meeting_to_sign(request.user, pk)
     if request.method == "POST":
         try:
             locked = actions.sign_minutes(meeting, request.user)
@@ -528,7 +534,7 @@ def render_version(request, meeting, number, *, back, url_of, crumbs=None):
 @login_required
 def item_correct(request, pk):
     """ "Rätta protokollet": new text for one item of locked minutes, with the reason; a new version."""
-    item = get_object_or_404(AgendaItem, pk=pk)
+    item = get_item_for_user(request.user, pk, change=True)
     meeting = _planned_meeting(request, item.meeting_id)
     if not meeting.is_locked:
         messages.info(request, _("Protokollet är inte låst ännu, så ärendet ändras direkt."))

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from samverkan.lib.forms import form_page
+from samverkan.lib.forms import form_page, save_record
 from samverkan.lib.history import history_rows
 from samverkan.lib.text import search_term
 from samverkan.structure import actions
@@ -72,6 +72,7 @@ def body_create(request, area):
         area_url(area),
         _("Organet är sparat."),
         lambda b: url("body", b.pk),
+        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 
@@ -109,6 +110,7 @@ def body_edit(request, pk):
         url("body", body.pk),
         _("Ändringarna är sparade."),
         lambda b: url("body", b.pk),
+        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 
@@ -123,6 +125,7 @@ def principal_create(request, area):
         area_url(area),
         _("Huvudmannen är sparad."),
         lambda p: url("principal", p.pk),
+        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 
@@ -147,6 +150,7 @@ def principal_edit(request, pk):
         url("principal", principal.pk),
         _("Ändringarna är sparade."),
         lambda p: url("principal", p.pk),
+        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 
@@ -164,6 +168,7 @@ def person_create(request, area):
         area_url(area) if manager else reverse("dashboard"),
         _("Personen är sparad."),
         lambda p: url("person", area.slug, p.pk) if manager else reverse("dashboard"),
+        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 
@@ -203,6 +208,7 @@ def person_edit(request, area, pk):
         url("person", area.slug, person.pk),
         _("Ändringarna är sparade."),
         lambda p: url("person", area.slug, p.pk),
+        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 
@@ -224,6 +230,7 @@ def membership_create(request, pk):
         url("body", body.pk),
         _("Uppdraget är sparat."),
         lambda m: url("body", body.pk),
+        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 
@@ -240,6 +247,7 @@ def membership_edit(request, pk):
         _("Uppdraget är sparat."),
         lambda m: url("body", body.pk),
         history=history_rows(membership),
+        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 

@@ -5,7 +5,7 @@ from django import template
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from samverkan.meetings.documents import Level, document_visibility, meeting_documents, readable_documents
+from samverkan.meetings.access import Level, document_visibility, meeting_documents, readable_documents
 from samverkan.meetings.invitations import INVITED_ROLES, invitable_problem, invitees
 from samverkan.meetings.models import Invitation, InvitationAnswer, Meeting
 
@@ -44,7 +44,14 @@ def invitation_section(meeting):
     if invitations:
         answers = {a.person_id: a for a in InvitationAnswer.objects.filter(meeting=meeting)}
         rows = [{"membership": m, "answer": answers.get(m.person_id)} for m in invitees(meeting)]
-    return {"meeting": meeting, "invitations": invitations, "rows": rows, "problem": invitable_problem(meeting)}
+    unsent = meeting.mails.filter(sent_at=None).count() if invitations else 0
+    return {
+        "meeting": meeting,
+        "invitations": invitations,
+        "rows": rows,
+        "problem": invitable_problem(meeting),
+        "unsent": unsent,
+    }
 
 
 @register.inclusion_tag("meetings/_to_answer.html", takes_context=True)

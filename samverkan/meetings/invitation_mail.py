@@ -1,0 +1,114 @@
+"""The e-mails of an invitation: each invitee's own mail with the agenda and a calendar file, and the word to a
+substitute when a member is away. Composed and sent by the task worker (meetings/tasks.py), never inside the
+transaction that recorded them, one MeetingMail row per e-mail."""
+
+import logging
+from email.mime.text import MIMEText
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from samverkan.meetings.access import document_visibility
+from samverkan.meetings.ical import invitation_calendar
+from samverkan.meetings.invitations import agenda_for_members
+from samverkan.meetings.models import AgendaItem, MeetingMail
+
+log = logging.getLogger(__name__)
+
+
+def absolute(path):
+    """A full address for a link in an e-mail, from SITE_URL (as the follow-through reminders make theirs)."""
+    return settings.SITE_URL + path
+
+
+def public_url(document):
+    meeting = document.meeting
+    return reverse("calendar:document", args=[meeting.body.area.slug, meeting.pk, document.pk])
+
+
+def member_url(document):
+    return reverse("meetings:document_file", args=[document.pk])
+
+
+def document_links(documents):
+    """Full addresses: public documents at their public address, the rest behind a login."""
+    return [
+        {
+            "document": d,
+            "url": absolute(public_url(d) if document_visibility(d) == AgendaItem.Visibility.PUBLIC else member_url(d)),
+        }
+        for d in documents
+    ]
+
+
+def _common(meeting):
+    return {
+        "meeting": meeting,
+        "body": meeting.body,
+        "days": list(meeting.days.all()),
+        "answer_url": absolute(reverse("meetings:answer", args=[meeting.pk])),
+        "meeting_url": absolute(meeting.get_absolute_url()),
+    }
+
+
+def invitation_message(mail):
+    """The invitation e-mail of one MeetingMail row: the agenda members may see (as it is when it is sent),
+    links to the documents and an .ics (METHOD:REQUEST) with the feed's events."""
+    meeting, membership = mail.meeting, mail.membership
+    items, general = agenda_for_members(meeting)
+    context = dict(
+        _common(meeting),
+        again=meeting.invitations.filter(pk__lt=mail.invitation_id).exists(),  # "Ny kallelse"
+        items=[dict(item, documents=document_links(item["documents"])) for item in items],
+        general=document_links(general),
+        person=membership.person,
+        membership=membership,
+    )
+    message = EmailMessage(
+        subject=" ".join(render_to_string("meetings/email/invitation_subject.txt", context).split()),
+        body=render_to_string("meetings/email/invitation.txt", context),
+        to=[mail.address],
+    )
+    ics = invitation_calendar(meeting, absolute, settings.DEFAULT_FROM_EMAIL, mail.address)
+    part = MIMEText(ics.decode(), "calendar", "utf-8")
+    part.set_param("method", "REQUEST")
+    part.add_header("Content-Disposition", "attachment", filename="kallelse.ics")
+    message.attach(part)
+    return message
+
+
+def substitute_message(mail):
+    """The word to a substitute that the member they stand in for is away."""
+    context = dict(_common(mail.meeting), absent=mail.answer.person, person=mail.membership.person)
+    return EmailMessage(
+        subject=" ".join(render_to_string("meetings/email/substitute_subject.txt", context).split()),
+        body=render_to_string("meetings/email/substitute.txt", context),
+        to=[mail.address],
+    )
+
+
+def send_mail(pk):
+    """Send the queued MeetingMail `pk` unless it was sent or another worker is sending it; True when sent.
+
+    The row is claimed (committed) before the e-mail goes out, as the reminders do. If sending fails the claim
+    is given back and the error kept on the row, and the exception goes on to the task (which is then marked
+    failed), so the mail shows as not sent and a later try sends it. A few queries, then SMTP."""
+    claimed = MeetingMail.objects.filter(pk=pk, sent_at=None, claimed_at=None).update(claimed_at=timezone.now())
+    if not claimed:
+        return False
+    mail = MeetingMail.objects.select_related(
+        "meeting__body__area", "invitation", "answer__person", "membership__person"
+    ).get(pk=pk)
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            compose = invitation_message if mail.kind == MeetingMail.Kind.INVITATION else substitute_message
+            compose(mail).send()
+    except Exception as error:
+        MeetingMail.objects.filter(pk=pk).update(claimed_at=None, error=str(error)[:300] or type(error).__name__)
+        log.warning("Meeting mail #%s to %s not sent: %s", pk, mail.address, error)
+        raise
+    MeetingMail.objects.filter(pk=pk).update(sent_at=timezone.now(), error="")
+    return True

@@ -1,0 +1,116 @@
+"""Pages of the invitation (kallelse): sending it (who gets it, who cannot be reached) and a member's answer."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from samverkan.meetings import actions
+from samverkan.meetings.access import get_meeting_for_user
+from samverkan.meetings.forms import AnswerForm
+from samverkan.meetings.invitations import (
+    NotInvitable,
+    agenda_for_members,
+    answer_problem,
+    invitable_problem,
+    invitee_membership,
+    invitees,
+)
+from samverkan.meetings.models import InvitationAnswer, Meeting
+
+
+@login_required
+def invitation_send(request, pk):
+    """GET: who will get the invitation and who cannot be reached. POST: send it (the worker mails it)."""
+    meeting = get_meeting_for_user(request.user, pk, change=True)
+    back = reverse("meetings:meeting", args=[meeting.pk]) + "#invitation"
+    problem = invitable_problem(meeting)
+    if request.method == "POST" and not problem:
+        try:
+            invitation, unreachable = actions.send_invitation(meeting, request.user)
+        except NotInvitable as error:
+            problem = str(error)
+        else:
+            messages.success(request, _("Kallelsen är skickad till %(n)s mottagare.") % {"n": invitation.recipients})
+            if unreachable:
+                names = ", ".join(str(m.person) for m in unreachable)
+                messages.warning(
+                    request, _("Saknar e-postadress och har inte fått kallelsen: %(names)s.") % {"names": names}
+                )
+            return redirect(back)
+    called = invitees(meeting)
+    items, general = agenda_for_members(meeting)
+    return render(
+        request,
+        "meetings/invitation_send.html",
+        {
+            "meeting": meeting,
+            "body": meeting.body,
+            "problem": problem,
+            "again": meeting.invitations.exists(),
+            "reachable": [m for m in called if m.person.email],
+            "unreachable": [m for m in called if not m.person.email],
+            "items": items,
+            "general": general,
+            "back": back,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def invitation_retry(request, pk):
+    """Queue again the meeting's e-mails that did not go out (the mail server refused them)."""
+    meeting = get_meeting_for_user(request.user, pk, change=True)
+    n = actions.queue_unsent_mail(meeting)
+    messages.success(
+        request, ngettext("%(n)s e-postmeddelande skickas igen.", "%(n)s e-postmeddelanden skickas igen.", n) % {"n": n}
+    )
+    return redirect(reverse("meetings:meeting", args=[meeting.pk]) + "#invitation")
+
+
+@login_required
+def answer(request, pk):
+    """The logged-in member's own answer to an invitation; nobody answers for anyone else (404 for anyone who
+    is not called to the meeting, as if it did not exist)."""
+    meeting = get_object_or_404(Meeting.objects.select_related("body__area"), pk=pk)
+    person = getattr(request.user, "person", None)
+    membership = invitee_membership(meeting, person)
+    if membership is None:
+        raise Http404
+    current = InvitationAnswer.objects.filter(meeting=meeting, person=person).first()
+    problem = answer_problem(meeting)
+    initial = {"answer": current.answer, "comment": current.comment} if current else None
+    form = AnswerForm(request.POST or None, initial=initial, problem=problem)
+    if request.method == "POST" and form.is_valid():
+        row, told, untold = actions.record_answer(
+            meeting, membership, form.cleaned_data["answer"], form.cleaned_data["comment"], request.user
+        )
+        messages.success(request, _("Ditt svar är sparat: %(answer)s.") % {"answer": row.get_answer_display()})
+        if told:
+            names = ", ".join(str(m.person) for m in told)
+            messages.info(request, _("Din ersättare har fått besked att tjänstgöra: %(names)s.") % {"names": names})
+        elif untold:
+            messages.warning(request, _("Ingen ersättare kunde nås per e-post. Kontakta sekreteraren."))
+        return redirect(reverse("meetings:answer", args=[meeting.pk]))
+    items, general = agenda_for_members(meeting)
+    return render(
+        request,
+        "meetings/answer.html",
+        {
+            "meeting": meeting,
+            "body": meeting.body,
+            "membership": membership,
+            "current": current,
+            "form": form,
+            "problem": problem,
+            "items": items,
+            "general": general,
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,19 @@
+"""Background tasks of meetings, run by the django-tasks database worker (`manage.py db_worker`)."""
+
+from django.db import transaction
+from django_tasks import task
+
+from samverkan.meetings import invitation_mail
+
+
+@task()
+def send_meeting_mail(pk: int) -> bool:
+    """Send one queued MeetingMail (an invitation or the word to a substitute); a second run sends nothing."""
+    return invitation_mail.send_mail(pk)
+
+
+def queue_after_commit(mails):
+    """Queue one task per MeetingMail once the current transaction commits, so no e-mail goes out inside a
+    transaction or under a row lock, and none goes out for a change that was rolled back."""
+    for mail in mails:
+        transaction.on_commit(lambda pk=mail.pk: send_meeting_mail.enqueue(pk))
