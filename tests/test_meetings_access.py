@@ -170,3 +170,137 @@ def test_staff_meeting_pages_have_a_constant_number_of_queries(client, world, pl
 
     client.force_login(world.secretary)
     queries.assert_constant(client, url, grow)
+
+
+# The gates (meetings/access.py): what a logged-in user may not see answers 404, exactly as what does not exist.
+
+
+def _hidden_urls(meeting, item, day, row, document):
+    """(method, url) of every staff address about one meeting and what belongs to it."""
+    m, body = meeting.pk, meeting.body_id
+    get = [
+        ("meetings:meeting", m),
+        ("meetings:meeting_edit", m),
+        ("meetings:day_create", m),
+        ("meetings:item_create", m),
+        ("meetings:attendance_create", m),
+        ("meetings:signatories", m),
+        ("meetings:invitation_send", m),
+        ("meetings:document_create", m),
+        ("meetings:day_edit", day.pk),
+        ("meetings:item_edit", item.pk),
+        ("meetings:item_minutes", item.pk),
+        ("meetings:item_correct", item.pk),
+        ("meetings:attendance_edit", row.pk),
+        ("meetings:document_edit", document.pk),
+        ("meetings:document_file", document.pk),
+        ("meetings:sign", m),
+    ]
+    post = [
+        ("meetings:step", m),
+        ("meetings:attendance_fetch", m),
+        ("meetings:invitation_retry", m),
+        ("meetings:day_remove", day.pk),
+        ("meetings:item_file", item.pk),
+        ("meetings:attendance_remove", row.pk),
+        ("meetings:document_remove", document.pk),
+    ]
+    urls = [("get", reverse(name, args=[pk])) for name, pk in get]
+    urls += [("post", reverse(name, args=[pk])) for name, pk in post]
+    urls += [
+        ("post", reverse("meetings:take_up", args=[m, item.pk])),
+        ("get", reverse("meetings:version", args=[m, 1])),
+        ("get", reverse("meetings:pdf", args=[m])),
+        ("get", reverse("meetings:pdf_version", args=[m, 1])),
+    ]
+    if meeting.body.visibility != "public":
+        urls += [("get", reverse("meetings:list", args=[body])), ("get", reverse("meetings:year_plan", args=[body]))]
+    return urls
+
+
+@pytest.fixture
+def hidden(world, settings, tmp_path):
+    """A meeting of the internal body and an internal meeting of the public forum, each with a day, an item,
+    an attendance row and a document."""
+    from samverkan.meetings.models import Attendance
+    from tests.test_meetings_documents import make_document
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    found = {}
+    for key, meeting in (
+        ("secret_body", make_meeting(world.secret, date(2026, 3, 1))),
+        ("internal_meeting", make_meeting(world.forum, date(2026, 3, 2), visibility="internal")),
+    ):
+        item = make_item(meeting, "1", "Lägesbild")
+        row = Attendance.objects.create(meeting=meeting, person=world.insider)
+        document = make_document(meeting, "Underlag", item=item)
+        found[key] = _hidden_urls(meeting, item, meeting.days.get(), row, document)
+    return found
+
+
+# Who may see each meeting at all: the internal body's members, and the forum's members for its internal meeting.
+SEES = {"secret_body": {"member", "coordinator", "admin"}, "internal_meeting": {"member", "coordinator", "admin"}}
+
+
+@pytest.mark.parametrize("actor", ["outsider", "contact", "secretary", "member"])
+@pytest.mark.parametrize("which", sorted(SEES))
+def test_staff_pages_of_meetings_a_user_may_not_see_answer_404(client, world, hidden, actor, which):
+    world.client_for(client, actor)
+    before = _snapshot()
+    for method, url in hidden[which]:
+        status = getattr(client, method)(url).status_code
+        if actor in SEES[which]:
+            assert status in (200, 403), (url, status)  # visible: they may read (the document) but not plan
+        else:
+            assert status == 404, (url, status)
+    assert _snapshot() == before
+
+
+def _snapshot():
+    from samverkan.meetings.models import Attendance, Document
+
+    return (
+        list(Meeting.objects.order_by("pk").values_list("status", "invited_at")),
+        AgendaItem.objects.count(),
+        MeetingDay.objects.count(),
+        Attendance.objects.count(),
+        Document.objects.count(),
+    )
+
+
+def test_a_member_gets_404_for_an_item_and_a_document_they_may_not_read(client, world):
+    from tests.test_meetings_documents import make_document
+
+    meeting = make_meeting(world.forum, date(2026, 3, 2))
+    secret = make_item(meeting, "1", "Sekretessärende", visibility="confidential")
+    open_item = make_item(meeting, "2", "Öppet ärende")
+    hidden_doc = make_document(meeting, "Hemlig bilaga", visibility="confidential")
+    world.client_for(client, "member")
+    assert client.get(reverse("meetings:item_edit", args=[secret.pk])).status_code == 404
+    assert client.get(reverse("meetings:item_edit", args=[open_item.pk])).status_code == 403
+    assert client.get(reverse("meetings:document_file", args=[hidden_doc.pk])).status_code == 404
+    assert client.get(reverse("meetings:document_edit", args=[hidden_doc.pk])).status_code == 404
+
+
+def test_the_gates_themselves(world):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from samverkan.meetings.access import get_day_for_user, get_item_for_user, get_meeting_for_user
+
+    internal = make_meeting(world.secret, date(2026, 3, 1))
+    public = make_meeting(world.forum, date(2026, 3, 2))
+    item = make_item(public, "1", "Öppet")
+    for call in (
+        lambda: get_meeting_for_user(world.outsider, internal.pk),
+        lambda: get_meeting_for_user(world.outsider, 999999),
+        lambda: get_day_for_user(world.outsider, internal.days.get().pk, change=True),
+    ):
+        with pytest.raises(Http404):
+            call()
+    assert get_meeting_for_user(world.outsider, public.pk) == public
+    with pytest.raises(PermissionDenied):
+        get_meeting_for_user(world.outsider, public.pk, change=True)
+    with pytest.raises(PermissionDenied):
+        get_item_for_user(world.member, item.pk, change=True)
+    assert get_item_for_user(world.coordinator, item.pk, change=True).meeting.body == world.forum
