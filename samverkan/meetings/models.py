@@ -488,7 +488,7 @@ class MeetingMail(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("uppdrag"),
+        verbose_name=_("uppdrag i organ"),
     )
     address = models.EmailField(_("e-postadress"))
     queued_at = models.DateTimeField(_("lagd i kön"))

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('answer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='mails', to='meetings.invitationanswer', verbose_name='svar på kallelse')),
                 ('invitation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='mails', to='meetings.invitation', verbose_name='kallelse')),
                 ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mails', to='meetings.meeting', verbose_name='möte')),
-                ('membership', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='structure.membership', verbose_name='uppdrag')),
+                ('membership', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='structure.membership', verbose_name='uppdrag i organ')),
             ],
             options={
                 'verbose_name': 'e-post om möte',
