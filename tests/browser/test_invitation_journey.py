@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +15,11 @@ from tests.meetings_helpers import make_item, make_meeting
 from tests.world import PASSWORD, World
 
 pytestmark = pytest.mark.browser
+
+
+def run_worker():
+    """The real worker, as `manage.py db_worker --batch` runs it (settings.TASKS is the database backend)."""
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
 
 
 @pytest.fixture
@@ -66,6 +72,7 @@ def test_documents_invitation_and_answer(page, static_page, live_world):
     page.get_by_role("button", name="Skicka kallelse").click()
     assert "Kallelsen är skickad till 2 mottagare." in page.inner_text("main")
     page.axe.check(page)
+    run_worker()  # the request queued one task per e-mail; the real worker sends them
     assert sorted(m.to[0] for m in mail.outbox) == ["maja.ledamot@stadby.example", "olle@region.example"]
     page.get_by_role("button", name="Logga ut").click()
 
