@@ -315,3 +315,20 @@ def test_unlocked_minutes_change_freely(world):
     item.delete()
     meeting.place = "Ny plats"
     meeting.save()
+
+
+def test_a_form_checked_before_the_minutes_closed_saves_nothing(world):
+    """The staff form saves run under the meeting's row lock and check again there: minutes that became drafted
+    (or locked) between the form's validation and the save are not changed."""
+    from samverkan.meetings.forms import ItemMinutesForm
+
+    meeting = make_meeting(world.group, timezone.localdate() - timedelta(days=1), status="held")
+    item = make_item(meeting, "1", "Lägesbild")
+    data = {"minutes": "Ny text", "outcome": "handled"}
+    form = ItemMinutesForm(data, instance=item, meeting=meeting, later_meetings=Meeting.objects.none())
+    assert form.is_valid(), form.errors
+    Meeting.objects.filter(pk=meeting.pk).update(status="drafted")  # someone else took the step meanwhile
+    with pytest.raises(ValidationError, match="väntar på justering"):
+        actions.save_item(meeting, form, world.secretary)
+    item.refresh_from_db()
+    assert item.minutes == "" and not item.history.filter(history_user=world.secretary).exists()

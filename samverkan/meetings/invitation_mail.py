@@ -90,7 +90,7 @@ def substitute_message(mail):
     )
 
 
-def send_mail(pk):
+def send_queued(pk):
     """Send the queued MeetingMail `pk` unless it was sent or another worker is sending it; True when sent.
 
     The row is claimed (committed) before the e-mail goes out, as the reminders do. If sending fails the claim

@@ -460,7 +460,7 @@ class InvitationAnswer(models.Model):
 
 class MeetingMail(models.Model):
     """One e-mail about a meeting (an invitation to one invitee, or word to a substitute), recorded in the change
-    that causes it and sent by the task worker after that change is committed (invitation_mail.send_mail).
+    that causes it and sent by the task worker after that change is committed (invitation_mail.send_queued).
 
     `sent_at` says it went out; `error` why the last try failed (the row stays unsent, so it can be tried again);
     `claimed_at` is set while a worker sends it, so two workers never send the same mail."""

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import get_template, render_to_string
@@ -23,7 +24,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from samverkan.meetings.access import get_meeting_for_user, public_meetings
+from samverkan.meetings.access import can_read_confidential, get_meeting_for_user, public_meetings
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, MinutesVersion
 from samverkan.meetings.snapshot import minutes_snapshot, redacted
 
@@ -253,9 +254,11 @@ def _pdf_response(pdf, filename, *, private):
 
 
 def _full_reader_meeting(request, pk):
-    """A meeting whose full minutes the user may read: 404 if they may not see it, 403 if not everything.
-    Those who may read every item (confidential too) are those who plan the body's meetings."""
-    return get_meeting_for_user(request.user, pk, change=True)
+    """A meeting whose full minutes the user may read: 404 if they may not see it, 403 if not everything."""
+    meeting = get_meeting_for_user(request.user, pk)
+    if not can_read_confidential(request.user, meeting.body):
+        raise PermissionDenied
+    return meeting
 
 
 def is_draft(meeting):

@@ -9,7 +9,7 @@ from samverkan.meetings import invitation_mail
 @task()
 def send_meeting_mail(pk: int) -> bool:
     """Send one queued MeetingMail (an invitation or the word to a substitute); a second run sends nothing."""
-    return invitation_mail.send_mail(pk)
+    return invitation_mail.send_queued(pk)
 
 
 def queue_after_commit(mails):
