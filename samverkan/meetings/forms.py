@@ -284,10 +284,12 @@ DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
 
 def max_bytes():
+    """The largest document accepted, in bytes (settings.DOCUMENT_MAX_BYTES, default 25 MB)."""
     return getattr(settings, "DOCUMENT_MAX_BYTES", DEFAULT_MAX_BYTES)
 
 
 def megabytes(size):
+    """A size in bytes as Swedish megabytes for messages: 1,5 or 25."""
     return f"{size / (1024 * 1024):.1f}".replace(".0", "").replace(".", ",")
 
 
@@ -363,6 +365,8 @@ class DocumentUploadForm(forms.Form):
 
 
 class DocumentEditForm(StaffForm):
+    """A document's title, number and visibility; refused for a document of an item of locked minutes."""
+
     class Meta:
         model = Document
         fields = ["title", "number", "visibility"]
@@ -378,6 +382,8 @@ class DocumentEditForm(StaffForm):
 
 
 class AnswerForm(forms.Form):
+    """A member's answer to the invitation; `problem` (answer_problem's text) refuses every answer."""
+
     answer = forms.ChoiceField(
         label=_("Ditt svar"),
         choices=InvitationAnswer.Answer.choices,

@@ -25,11 +25,13 @@ def absolute(path):
 
 
 def public_url(document):
+    """The document's public address (the portal's meeting page); needs meeting__body__area loaded."""
     meeting = document.meeting
     return reverse("calendar:document", args=[meeting.body.area.slug, meeting.pk, document.pk])
 
 
 def member_url(document):
+    """The document's address behind a login, for what is not public."""
     return reverse("meetings:document_file", args=[document.pk])
 
 

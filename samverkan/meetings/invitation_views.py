@@ -2,8 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,11 +15,11 @@ from samverkan.meetings.invitations import (
     NotInvitable,
     agenda_for_members,
     answer_problem,
+    get_meeting_to_answer,
     invitable_problem,
-    invitee_membership,
     invitees,
 )
-from samverkan.meetings.models import InvitationAnswer, Meeting
+from samverkan.meetings.models import InvitationAnswer
 
 
 @login_required
@@ -78,12 +77,8 @@ def invitation_retry(request, pk):
 def answer(request, pk):
     """The logged-in member's own answer to an invitation; nobody answers for anyone else (404 for anyone who
     is not called to the meeting, as if it did not exist)."""
-    meeting = get_object_or_404(Meeting.objects.select_related("body__area"), pk=pk)
-    person = getattr(request.user, "person", None)
-    membership = invitee_membership(meeting, person)
-    if membership is None:
-        raise Http404
-    current = InvitationAnswer.objects.filter(meeting=meeting, person=person).first()
+    meeting, membership = get_meeting_to_answer(request.user, pk)
+    current = InvitationAnswer.objects.filter(meeting=meeting, person=membership.person).first()
     problem = answer_problem(meeting)
     initial = {"answer": current.answer, "comment": current.comment} if current else None
     form = AnswerForm(request.POST or None, initial=initial, problem=problem)

@@ -3,6 +3,7 @@ the agenda as members see it, and who steps in for an absent member. Sending and
 the e-mails in invitation_mail.py, the pages in invitation_views.py."""
 
 from django.db.models import Max, Min
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,6 +74,17 @@ def invitee_membership(meeting, person):
     if person is None or not meeting.invitations.exists():
         return None
     return next((m for m in invitees(meeting) if m.person_id == person.pk), None)
+
+
+def get_meeting_to_answer(user, pk):
+    """The meeting `pk` and the seat that calls `user`'s person to it: the gate of the answer page. Http404 when
+    the meeting does not exist, no invitation has gone out, or the user is not called (nobody answers for anyone
+    else, and the page does not say the meeting exists). A few queries."""
+    meeting = Meeting.objects.select_related("body__area").filter(pk=pk).first()
+    membership = invitee_membership(meeting, getattr(user, "person", None)) if meeting else None
+    if membership is None:
+        raise Http404
+    return meeting, membership
 
 
 def agenda_for_members(meeting):
