@@ -4,8 +4,13 @@ Bodies and meetings use the first two levels, agenda items and documents all thr
 level is decided in the apps' `access.py` from the one grant table there; this module only knows the order.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Visibility(models.TextChoices):
@@ -49,7 +54,7 @@ class Visibility(models.TextChoices):
         return cls.of(level) in cls.up_to(clearance)
 
     @classmethod
-    def choices_up_to(cls, strictest: "str | Visibility") -> list[tuple[str, str]]:
+    def choices_up_to(cls, strictest: "str | Visibility") -> list[tuple[str, "StrOrPromise"]]:
         """Form and model choices for records that cannot be stricter than `strictest` (bodies, meetings)."""
         return [(level.value, level.label) for level in cls.up_to(strictest)]
 
