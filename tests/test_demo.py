@@ -9,12 +9,11 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
-from samverkan.accounts.models import Role
 from samverkan.demo.county import DEMO_LOGINS, DEMO_PASSWORD, build_demo
 from samverkan.followthrough.models import Assignment, Matter, Recommendation
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, correcting_minutes
 from samverkan.structure.health import charter_problems
-from samverkan.structure.models import Area, Body, Membership, Person, Principal, Visibility
+from samverkan.structure.models import Area, Body, Membership, Person, Principal, Role, Visibility
 
 TODAY = date(2026, 3, 15)
 

@@ -5,8 +5,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
-from samverkan.accounts.models import Role
-from samverkan.structure.models import Area, Body, Membership, Person, Principal
+from samverkan.structure.models import Area, Body, Membership, Person, Principal, Role
 
 PASSWORD = "test-password-123"
 

@@ -18,10 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from samverkan.accounts.models import Role
 from samverkan.demo.followthrough import add_followthrough
 from samverkan.demo.meetings_year import build_meetings
-from samverkan.structure.models import Area, Body, Membership, Party, Person, Principal, Visibility
+from samverkan.structure.models import Area, Body, Membership, Party, Person, Principal, Role, Visibility
 
 DEMO_PASSWORD = "samverkan-demo"
 DEMO_AREA_SLUG = "norrlanda"

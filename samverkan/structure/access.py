@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from samverkan.accounts.access import scope_of
 from samverkan.structure.models import Area, Body, Membership, Person, Principal, Visibility
+from samverkan.structure.roles import scope_of
 
 
 def visible_bodies(user):

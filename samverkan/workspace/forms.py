@@ -4,8 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.models import Role
-from samverkan.structure.models import Body, Principal
+from samverkan.structure.models import Body, Principal, Role
 
 
 class RoleForm(forms.Form):

@@ -1,4 +1,4 @@
-"""The signed-in user's start page: what they may keep, and what needs attention."""
+"""The signed-in user's workspace: the start page (what needs attention) and the roles of an area."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,15 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.accounts.access import scope_of
-from samverkan.accounts.actions import grant_role, revoke_role
-from samverkan.accounts.forms import RoleForm
-from samverkan.accounts.models import Role
 from samverkan.meetings.access import meetings_to_sign
 from samverkan.meetings.models import Meeting
 from samverkan.structure.access import can_manage_area, editable_bodies, managed_areas
 from samverkan.structure.health import charter_problems
-from samverkan.structure.models import Area, Principal
+from samverkan.structure.models import Area, Principal, Role
+from samverkan.structure.roles import grant_role, revoke_role, scope_of
+from samverkan.workspace.forms import RoleForm
 
 OVERDUE_SHOWN = 50
 
@@ -42,7 +40,7 @@ def dashboard(request):
     )
     return render(
         request,
-        "accounts/dashboard.html",
+        "workspace/dashboard.html",
         {
             "scope": scope,
             "areas": areas,
@@ -85,7 +83,7 @@ def roles(request, area):
         return redirect("roles", area.slug)
     rows = [(role, _may_change(request.user, role)) for role in _roles_in(area)]
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/roles.html", {"area": area, "rows": rows, "form": form}, status=status)
+    return render(request, "workspace/roles.html", {"area": area, "rows": rows, "form": form}, status=status)
 
 
 @login_required
