@@ -141,7 +141,7 @@ def test_people_look_swedish_and_fictional(area):
         assert len(values) == len(set(values)), field
     for person in Person.objects.all():
         assert person.email.endswith(".example"), person.email
-        assert person.phone and person.organisation is not None
+        assert person.phone and person.employer is not None
     assert Person.objects.filter(title="Socialchef").count() >= 6
     assert Person.objects.filter(title="Hälso- och sjukvårdsdirektör").exists()
 

@@ -124,7 +124,7 @@ class Meeting(models.Model):
         return self.title or _("Möte i %(body)s") % {"body": self.body}
 
     def get_absolute_url(self):
-        return reverse("calendar:meeting", args=[self.body.area.slug, self.pk])
+        return reverse("meetings_public:meeting", args=[self.body.area.slug, self.pk])
 
     @property
     def is_public(self):

@@ -31,7 +31,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
-    list_display = ["last_name", "first_name", "organisation", "user"]
+    list_display = ["last_name", "first_name", "employer", "user"]
     search_fields = ["first_name", "last_name", "email"]
     inlines = [MembershipInline]
 

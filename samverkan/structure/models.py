@@ -130,7 +130,7 @@ class Body(models.Model):
         verbose_name=_("värdhuvudman"),
         help_text=_("Den huvudman som registrerar och arkiverar organets handlingar."),
     )
-    assignment = models.TextField(_("uppdrag"), blank=True)
+    charter = models.TextField(_("uppdrag"), blank=True)
     mandate = models.TextField(_("mandat"), blank=True)
     reporting_route = models.TextField(_("rapporteringsväg"), blank=True)
     authority = models.CharField(
@@ -192,7 +192,7 @@ class Body(models.Model):
 
     def charter_gaps(self):
         """The parts of the charter that are missing, as Swedish labels."""
-        fields = [("assignment", _("uppdrag")), ("mandate", _("mandat")), ("reporting_route", _("rapporteringsväg"))]
+        fields = [("charter", _("uppdrag")), ("mandate", _("mandat")), ("reporting_route", _("rapporteringsväg"))]
         return [label for name, label in fields if not getattr(self, name).strip()]
 
     def rules_overdue(self, today=None):
@@ -216,7 +216,7 @@ class Person(models.Model):
     last_name = models.CharField(_("efternamn"), max_length=100)
     slug = models.SlugField(_("kortnamn i adress"), max_length=120, unique=True)
     title = models.CharField(_("titel eller befattning"), max_length=200, blank=True)
-    organisation = models.ForeignKey(
+    employer = models.ForeignKey(
         Principal,
         on_delete=models.SET_NULL,
         null=True,
