@@ -8,6 +8,9 @@ from samverkan.structure.models import Body, Principal, Role
 
 
 class RoleForm(forms.Form):
+    """Which active login gets which role, and the body or principal of `area` it applies to; `scope()` gives
+    the object to pass to `structure.roles.grant_role`. One query per field's choices, one for the login."""
+
     username = forms.CharField(label=_("Användarnamn"), max_length=150)
     kind = forms.ChoiceField(label=_("Roll"), choices=Role.Kind.choices)
     body = forms.ModelChoiceField(label=_("Organ (för sekreterare)"), queryset=Body.objects.none(), required=False)

@@ -21,6 +21,8 @@ OVERDUE_SHOWN = 50
 
 @login_required
 def dashboard(request):
+    """The start page after login: the areas and bodies the user keeps, charter problems, seats, principals they
+    are contact for, minutes to sign and minutes overdue for adjustment (the first 50)."""
     scope = scope_of(request.user)
     areas = list(managed_areas(request.user))
     bodies = editable_bodies(request.user).select_related("area").order_by("area__name", "name")
@@ -71,6 +73,8 @@ def _may_change(user, role):
 
 @login_required
 def roles(request, area):
+    """An area's roles, and the form that grants one (POST). 404 for an unknown area, 403 for anyone who does
+    not manage it; a wrong form answers 400 and grants nothing."""
     area = get_object_or_404(Area, slug=area)
     if not can_manage_area(request.user, area):
         raise PermissionDenied
@@ -88,6 +92,8 @@ def roles(request, area):
 
 @login_required
 def role_revoke(request, pk):
+    """Revoke a role (POST) and go back to the area's roles. 404 for an unknown role, 403 for anyone who may
+    not change it (only administrators revoke coordinators)."""
     role = get_object_or_404(Role.objects.select_related("area", "body__area", "principal__area", "user"), pk=pk)
     area = role.area or (role.body.area if role.body else role.principal.area)
     if not can_manage_area(request.user, area) or not _may_change(request.user, role):
