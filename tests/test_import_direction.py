@@ -68,3 +68,12 @@ def test_migration_dependencies_point_down():
             if _ours(other) and other != label and LAYERS[other] <= LAYERS[label]:
                 wrong.append(f"{label}.{name} runs before {other}.{other_name}")
     assert not wrong, wrong
+
+
+def test_moved_models_keep_their_tables():
+    """Role and Matter moved apps to break the cycles; their rows stayed where they were."""
+    tables = {m._meta.label: m._meta.db_table for m in apps.get_models()}
+    assert tables["structure.Role"] == "accounts_role"
+    assert tables["structure.HistoricalRole"] == "accounts_historicalrole"
+    assert tables["meetings.Matter"] == "followthrough_matter"
+    assert tables["meetings.HistoricalMatter"] == "followthrough_historicalmatter"
