@@ -3,8 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from samverkan.accounts.models import Role
-from samverkan.structure.models import Body, Principal
+from samverkan.structure.models import Body, Principal, Role
 
 
 def _url(world):

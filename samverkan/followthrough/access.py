@@ -6,12 +6,12 @@ public body is public. Staff see more by the same rules as the items themselves.
 
 from django.db.models import Q
 
-from samverkan.accounts.access import scope_of
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
 from samverkan.meetings.access import can_plan_meetings
 from samverkan.meetings.models import AgendaItem
 from samverkan.structure.access import can_manage_area
 from samverkan.structure.models import Body, Visibility
+from samverkan.structure.roles import scope_of
 
 
 def public_item_rule(prefix="item__"):

@@ -58,14 +58,14 @@ class AssigneeField(forms.ChoiceField):
     def __init__(self, *, area, **kwargs):
         bodies = Body.objects.filter(area=area).order_by("name")
         principals = Principal.objects.filter(area=area)
-        people = Person.objects.filter(organisation__area=area).order_by("last_name", "first_name")
+        people = Person.objects.filter(employer__area=area).order_by("last_name", "first_name")
         choices = [
             ("", "---------"),
             (_("Organ"), [(f"body:{b.pk}", b.name) for b in bodies]),
             (_("Huvudmän"), [(f"principal:{p.pk}", p.name) for p in principals]),
             (
                 _("Personer"),
-                [(f"person:{p.pk}", f"{p.name}, {p.organisation}") for p in people.select_related("organisation")],
+                [(f"person:{p.pk}", f"{p.name}, {p.employer}") for p in people.select_related("employer")],
             ),
         ]
         super().__init__(choices=choices, label=_("Uppdraget ges till"), **kwargs)

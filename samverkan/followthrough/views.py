@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
-from samverkan.accounts.access import scope_of
 from samverkan.followthrough import actions
 from samverkan.followthrough.access import (
     can_follow_up,
@@ -46,6 +45,7 @@ from samverkan.lib.text import search_term
 from samverkan.meetings.models import AgendaItem
 from samverkan.structure.access import editable_bodies, visible_bodies
 from samverkan.structure.models import Area, Principal
+from samverkan.structure.roles import scope_of
 
 DEFAULT_ANSWER_DAYS = 90
 SHOWN = 100

@@ -260,8 +260,8 @@ def _attendance(plan, parsed, directory, warnings):
             unknown_principals.append(written)
         if principal is None and seat and seat.principal:
             principal = seat.principal
-        elif principal is None and person and person.organisation:
-            principal = person.organisation
+        elif principal is None and person and person.employer:
+            principal = person.employer
         substitute_for, note = None, str(entry.get("note") or "")
         if entry.get("substitute_for"):
             substitute_for = directory.person(entry["substitute_for"])[0]

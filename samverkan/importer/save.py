@@ -255,7 +255,7 @@ def _new_person(name, principal, directory, user, reason):
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
-    person = _save(Person(first_name=first, last_name=last, slug=slug, organisation=principal), user, reason)
+    person = _save(Person(first_name=first, last_name=last, slug=slug, employer=principal), user, reason)
     directory.remember(person)
     return person
 

@@ -2,10 +2,10 @@
 
 from django.db.models import Q
 
-from samverkan.accounts.access import scope_of
 from samverkan.meetings.models import AgendaItem, Meeting
 from samverkan.structure.access import can_edit_memberships, visible_bodies
 from samverkan.structure.models import Visibility
+from samverkan.structure.roles import scope_of
 
 
 def visible_meetings(user):

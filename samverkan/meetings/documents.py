@@ -329,7 +329,7 @@ def document_file(request, pk):
 
 def public_url(document):
     meeting = document.meeting
-    return reverse("calendar:document", args=[meeting.body.area.slug, meeting.pk, document.pk])
+    return reverse("meetings_public:document", args=[meeting.body.area.slug, meeting.pk, document.pk])
 
 
 def member_url(document):

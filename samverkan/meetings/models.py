@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samverkan.meetings.matters import Matter
 from samverkan.structure.models import Body, Person, Principal, Visibility
 
 # Kommunallagen: minutes are adjusted within 14 days; the appeal period runs three weeks from the notice.
@@ -123,7 +124,7 @@ class Meeting(models.Model):
         return self.title or _("Möte i %(body)s") % {"body": self.body}
 
     def get_absolute_url(self):
-        return reverse("calendar:meeting", args=[self.body.area.slug, self.pk])
+        return reverse("meetings_public:meeting", args=[self.body.area.slug, self.pk])
 
     @property
     def is_public(self):
@@ -325,7 +326,7 @@ class AgendaItem(PartOfMinutes, models.Model):
         help_text=_("En att-sats per rad, t.ex. ”att godkänna rapporten”."),
     )
     matter = models.ForeignKey(
-        "followthrough.Matter",
+        Matter,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from samverkan.accounts.access import scope_of
 from samverkan.structure.models import Area, Body, Membership, Person, Principal, Visibility
+from samverkan.structure.roles import scope_of
 
 
 def visible_bodies(user):
@@ -31,7 +31,7 @@ def visible_people(user):
         return Person.objects.all()
     rule = Q(memberships__body__in=visible_bodies(user))
     if scope.coordinator_areas:
-        rule |= Q(organisation__area_id__in=scope.coordinator_areas)
+        rule |= Q(employer__area_id__in=scope.coordinator_areas)
     return Person.objects.filter(pk__in=Person.objects.filter(rule).values("pk"))
 
 
@@ -71,7 +71,7 @@ def can_see_contact_details(user, person) -> bool:
         return True
     if not scope.coordinator_areas:
         return False
-    if person.organisation and person.organisation.area_id in scope.coordinator_areas:
+    if person.employer and person.employer.area_id in scope.coordinator_areas:
         return True
     return person.memberships.filter(body__area_id__in=scope.coordinator_areas).exists()
 

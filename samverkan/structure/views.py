@@ -43,8 +43,8 @@ def area(request, area):
     area = _managed_area(request, area)
     query = search_term(request.GET.get("q"))
     people = Person.objects.filter(
-        pk__in=Person.objects.filter(Q(organisation__area=area) | Q(memberships__body__area=area)).values("pk")
-    ).select_related("organisation")
+        pk__in=Person.objects.filter(Q(employer__area=area) | Q(memberships__body__area=area)).values("pk")
+    ).select_related("employer")
     if query:
         people = people.filter(Q(first_name__icontains=query) | Q(last_name__icontains=query))
     page = Paginator(people.order_by("last_name", "first_name", "pk"), 50).get_page(request.GET.get("sida"))
@@ -170,7 +170,7 @@ def person_create(request, area):
 def _managed_person(request, area, pk):
     area = _managed_area(request, area)
     person = get_object_or_404(
-        Person.objects.filter(Q(organisation__area=area) | Q(memberships__body__area=area)).distinct(), pk=pk
+        Person.objects.filter(Q(employer__area=area) | Q(memberships__body__area=area)).distinct(), pk=pk
     )
     return area, person
 
