@@ -27,6 +27,7 @@ run: $(BIN)/samverkan
 lint: $(BIN)/samverkan
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 migrations-check: $(BIN)/samverkan
 	$(BIN)/python manage.py makemigrations --check --dry-run

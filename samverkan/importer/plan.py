@@ -173,11 +173,11 @@ def _free_number(written, previous, following, taken):
 def prepare(parsed: dict, directory) -> Plan:
     """The plan for one parsed document in the directory's body."""
     body = directory.body
-    warnings = []
+    warnings: list[str] = []
     dates = sorted({d for d in map(read_date, parsed.get("dates") or []) if d})
     plan = Plan(
         body_written=parsed.get("body"),
-        kind=KINDS.get(parsed.get("document_kind"), Meeting.Kind.MINUTES),
+        kind=KINDS.get(parsed.get("document_kind") or "", Meeting.Kind.MINUTES),
         kind_known=parsed.get("document_kind") in KINDS,
         dates=dates,
         start=read_time(parsed.get("start_time")),

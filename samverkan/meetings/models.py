@@ -211,7 +211,7 @@ class PartOfMinutes:
     are locked (forms and the admin show the error from clean(); save() and delete are refused too)."""
 
     # The reverse name from Meeting, to find the meeting a stored row belonged to before this change.
-    minutes_related_name = None
+    minutes_related_name: str | None = None
 
     def check_not_locked(self):
         if _correcting.get():
@@ -241,7 +241,7 @@ class PartOfMinutes:
         pass
 
     # Fields that are not part of what the minutes say, so they may be set on locked minutes too.
-    free_when_locked = frozenset()
+    free_when_locked: frozenset[str] = frozenset()
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
