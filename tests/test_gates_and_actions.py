@@ -14,7 +14,7 @@ from samverkan.followthrough.models import Assignment
 from samverkan.lib.forms import form_page
 from samverkan.structure import access, actions
 from samverkan.structure.forms import BodyForm, MembershipForm
-from samverkan.structure.models import Body, Membership
+from samverkan.structure.models import Body, Membership, Person
 from tests.followthrough_helpers import decision_item
 from tests.test_registry import _body_data
 
@@ -123,3 +123,15 @@ def rf_user_request():
         return request
 
     return make
+
+
+def test_a_second_chair_saved_meanwhile_is_refused_under_the_lock(world):
+    """The form was valid when read; a chair seated since then is caught when the action validates again."""
+    person = Person.objects.create(first_name="Nina", last_name="Ny", slug="nina-ny", organisation=world.town)
+    data = {"person": person.pk, "role": "chair", "principal": world.town.pk, "start": "", "end": ""}
+    form = MembershipForm(data, body=world.group)
+    assert form.is_valid(), form.errors
+    Membership.objects.create(person=world.insider, body=world.group, role="chair", principal=world.region)
+    with pytest.raises(ValidationError):
+        actions.create_membership(world.group, form, world.coordinator)
+    assert not Membership.objects.filter(person=person).exists()
