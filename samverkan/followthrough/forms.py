@@ -120,6 +120,14 @@ class AssignmentForm(_AssignmentErrors, StaffForm):
         self.fields["report_back_meeting"].help_text = _("Lämna tomt om ett datum räcker.")
         self.fields["matter"].queryset = Matter.objects.filter(area=area).select_related("body")
 
+    def assignment_fields(self):
+        """What a valid form says about the new assignment, as keyword arguments for
+        `actions.create_assignment` (the assignee as assignee_body/person/principal)."""
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        for name in ("body", "person", "principal"):
+            fields[f"assignee_{name}"] = getattr(self.instance, f"assignee_{name}")
+        return fields
+
     def clean_assignee(self):
         value = self.cleaned_data["assignee"]
         kind, obj = self.fields["assignee"].to_object(value)

@@ -1,6 +1,7 @@
-"""The one way a staff form page works: show the form, or save it with history and go on; a wrong form saves nothing."""
+"""The one way a staff form page works: show the form, or save it through an action; a wrong form saves nothing."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 
@@ -10,19 +11,32 @@ from samverkan.lib.text import search_term
 
 @transaction.atomic
 def save_record(form, user, reason=""):
-    """Save a validated staff form; the history row names the user and, when given, why."""
+    """Save a validated model form in one transaction; the history row names the user and, when given, why.
+
+    The helper actions use for a plain form save. Returns the saved record; one write (plus the form's m2m).
+    """
     record = attribute(form.save(commit=False), user, reason)
     record.save()
     form.save_m2m()
     return record
 
 
-def form_page(request, form, title, cancel_url, saved_message, success_url, history=None):
-    """Render `form`, or on a valid POST save it and redirect to success_url(record); 400 when it is wrong."""
+def form_page(request, form, title, cancel_url, saved_message, success_url, *, save, history=None):
+    """Render `form`, or on a valid POST save it and redirect to `success_url(record)`; 400 when it is wrong.
+
+    `save(form, reason) -> record` does the change, normally by calling an app action, e.g.
+    `lambda f, reason: actions.update_body(body, f, request.user, reason)`; `reason` is the cleaned
+    "change_reason" the form page offers when editing. A ValidationError raised by `save` is put on the
+    form and answered with 400, nothing saved. `history` (rows from lib.history) is shown under the form.
+    """
     if request.method == "POST" and form.is_valid():
-        record = save_record(form, request.user, reason=search_term(request.POST.get("change_reason")))
-        messages.success(request, saved_message)
-        return redirect(success_url(record))
+        try:
+            record = save(form, search_term(request.POST.get("change_reason")))
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, saved_message)
+            return redirect(success_url(record))
     return render(
         request,
         "structure/form.html",

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from samverkan.lib.forms import form_page
+from samverkan.lib.forms import form_page, save_record
 from samverkan.lib.history import history_rows
 from samverkan.meetings.access import can_plan_meetings, can_read_confidential, can_read_internal, visible_meetings
 from samverkan.meetings.extract import UnreadableFile, accepted_kinds, examine
@@ -281,6 +281,7 @@ def document_edit(request, pk):
         _meeting_page(document.meeting),
         _("Handlingen är sparad."),
         lambda d: _meeting_page(d.meeting),
+        save=lambda f, reason: save_record(f, request.user, reason),
         history=history_rows(document),
     )
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from samverkan.lib.forms import form_page
+from samverkan.lib.forms import form_page, save_record
 from samverkan.lib.history import history_rows
 from samverkan.meetings import actions
 from samverkan.meetings.access import can_plan_meetings, can_read_visibility, meetings_to_sign, visible_meetings
@@ -177,6 +177,7 @@ def meeting_edit(request, pk):
         url("meeting", meeting.pk),
         _("Ändringarna är sparade."),
         lambda m: url("meeting", m.pk),
+        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 
@@ -191,6 +192,7 @@ def day_create(request, pk):
         url("meeting", meeting.pk),
         _("Mötesdagen är sparad."),
         lambda d: url("meeting", meeting.pk),
+        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 
@@ -206,6 +208,7 @@ def day_edit(request, pk):
         url("meeting", meeting.pk),
         _("Mötesdagen är sparad."),
         lambda d: url("meeting", meeting.pk),
+        save=lambda f, reason: save_record(f, request.user, reason),
         history=history_rows(day),
     )
 
@@ -261,6 +264,7 @@ def item_create(request, pk):
         url("meeting", meeting.pk),
         _("Ärendet är sparat."),
         lambda i: url("meeting", meeting.pk),
+        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 
@@ -276,6 +280,7 @@ def item_edit(request, pk):
         url("meeting", meeting.pk),
         _("Ärendet är sparat."),
         lambda i: url("meeting", meeting.pk),
+        save=lambda f, reason: save_record(f, request.user, reason),
         history=history_rows(item),
     )
 
@@ -351,6 +356,7 @@ def attendance_create(request, pk):
         url("meeting", meeting.pk) + "#attendance",
         _("Personen är tillagd i närvarolistan."),
         lambda row: url("meeting", meeting.pk) + "#attendance",
+        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 
@@ -366,6 +372,7 @@ def attendance_edit(request, pk):
         url("meeting", meeting.pk) + "#attendance",
         _("Närvaron är sparad."),
         lambda row: url("meeting", meeting.pk) + "#attendance",
+        save=lambda f, reason: save_record(f, request.user, reason),
         history=history_rows(row),
     )
 
@@ -400,6 +407,7 @@ def item_minutes(request, pk):
         url("meeting", meeting.pk),
         _("Protokollet för ärendet är sparat."),
         lambda i: url("meeting", meeting.pk),
+        save=lambda f, reason: save_record(f, request.user, reason),
         history=history_rows(item),
     )
 

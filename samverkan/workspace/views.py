@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,7 +97,9 @@ def role_revoke(request, pk):
     not change it (only administrators revoke coordinators)."""
     role = get_object_or_404(Role.objects.select_related("area", "body__area", "principal__area", "user"), pk=pk)
     area = role.area or (role.body.area if role.body else role.principal.area)
-    if not can_manage_area(request.user, area) or not _may_change(request.user, role):
+    if not can_manage_area(request.user, area):
+        raise Http404  # roles are listed to the area's keepers only: to anyone else the role does not exist
+    if not _may_change(request.user, role):
         raise PermissionDenied
     if request.method == "POST":
         revoke_role(role, request.user)
