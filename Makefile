@@ -27,6 +27,8 @@ run: $(BIN)/samverkan
 lint: $(BIN)/samverkan
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 migrations-check: $(BIN)/samverkan
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "samverkan.followthrough",
     "samverkan.importer",
     "samverkan.portal",
+    "samverkan.workspace",
     "samverkan.demo",
 ]
 
@@ -63,7 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "samverkan.lib.context.site",
+                "samverkan.workspace.context.site",
             ],
         },
     },

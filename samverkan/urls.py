@@ -3,16 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from samverkan.accounts.views import dashboard, role_revoke, roles
-
 urlpatterns = [
     path("", include("samverkan.portal.urls")),
     path("", include("samverkan.meetings.public_urls")),
     path("", include("samverkan.followthrough.public_urls")),
     path("konto/", include("samverkan.accounts.urls")),
-    path("hantera/", dashboard, name="dashboard"),
-    path("hantera/omrade/<slug:area>/roller/", roles, name="roles"),
-    path("hantera/roller/<int:pk>/ta-bort/", role_revoke, name="role_revoke"),
+    path("hantera/", include("samverkan.workspace.urls")),
     path("hantera/", include("samverkan.structure.urls")),
     path("hantera/", include("samverkan.meetings.urls")),
     path("hantera/", include("samverkan.importer.urls")),

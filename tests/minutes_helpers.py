@@ -32,7 +32,7 @@ def _person(first, last, organisation, username=None):
             username, f"{username}@test.example", PASSWORD, first_name=first, last_name=last
         )
     slug = f"{first}-{last}".lower().replace("å", "a").replace("ä", "a").replace("ö", "o")
-    return Person.objects.create(first_name=first, last_name=last, slug=slug, organisation=organisation, user=user)
+    return Person.objects.create(first_name=first, last_name=last, slug=slug, employer=organisation, user=user)
 
 
 def seat_group(world):

@@ -41,7 +41,7 @@ FIELDS = [
     "first_name",
     "last_name",
     "email",
-    "organisation",
+    "employer",
     "person",
     "role",
     "principal",

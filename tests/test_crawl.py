@@ -79,6 +79,6 @@ def test_every_public_page_answers_and_leaks_nothing(client, demo):
         assert client.get(body.get_absolute_url()).status_code == 404
     published = public_meetings().filter(status=Meeting.Status.PUBLISHED).select_related("body__area")
     assert published.count() >= 20, "the demo must have a year of published minutes"
-    assert pdfs == {reverse("calendar:pdf", args=[m.body.area.slug, m.pk]) for m in published}
+    assert pdfs == {reverse("meetings_public:pdf", args=[m.body.area.slug, m.pk]) for m in published}
     for meeting in Meeting.objects.exclude(status=Meeting.Status.PUBLISHED).select_related("body__area"):
-        assert client.get(reverse("calendar:pdf", args=[meeting.body.area.slug, meeting.pk])).status_code == 404
+        assert client.get(reverse("meetings_public:pdf", args=[meeting.body.area.slug, meeting.pk])).status_code == 404

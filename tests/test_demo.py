@@ -9,12 +9,11 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
-from samverkan.accounts.models import Role
 from samverkan.demo.county import DEMO_LOGINS, DEMO_PASSWORD, build_demo
 from samverkan.followthrough.models import Assignment, Matter, Recommendation
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, correcting_minutes
 from samverkan.structure.health import charter_problems
-from samverkan.structure.models import Area, Body, Membership, Person, Principal, Visibility
+from samverkan.structure.models import Area, Body, Membership, Person, Principal, Role, Visibility
 
 TODAY = date(2026, 3, 15)
 
@@ -142,7 +141,7 @@ def test_people_look_swedish_and_fictional(area):
         assert len(values) == len(set(values)), field
     for person in Person.objects.all():
         assert person.email.endswith(".example"), person.email
-        assert person.phone and person.organisation is not None
+        assert person.phone and person.employer is not None
     assert Person.objects.filter(title="Socialchef").count() >= 6
     assert Person.objects.filter(title="Hälso- och sjukvårdsdirektör").exists()
 

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from samverkan.accounts.models import Role
 from samverkan.followthrough import actions
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
+from samverkan.structure.models import Role
 from tests.followthrough_helpers import assign, decide, decision_item, recommend
 from tests.meetings_helpers import make_item, make_meeting
 from tests.test_access import ACTORS

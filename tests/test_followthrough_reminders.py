@@ -11,10 +11,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from samverkan import cli
-from samverkan.accounts.models import Role
 from samverkan.followthrough import reminders, tasks
 from samverkan.followthrough.models import SentReminder
-from samverkan.structure.models import Person
+from samverkan.structure.models import Person, Role
 from tests.followthrough_helpers import assign, decide, decision_item, recommend
 from tests.world import World
 

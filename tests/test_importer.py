@@ -27,9 +27,9 @@ def _media(settings, tmp_path):
 @pytest.fixture
 def people(world):
     """Two registered people the made-up minutes name: the group's chair and a town official."""
-    anna = Person.objects.create(first_name="Anna", last_name="Berg", slug="anna-berg", organisation=world.region)
+    anna = Person.objects.create(first_name="Anna", last_name="Berg", slug="anna-berg", employer=world.region)
     Membership.objects.create(person=anna, body=world.group, role="chair", principal=world.region, party="S")
-    karin = Person.objects.create(first_name="Karin", last_name="Ek", slug="karin-ek", organisation=world.town)
+    karin = Person.objects.create(first_name="Karin", last_name="Ek", slug="karin-ek", employer=world.town)
     return {"anna": anna, "karin": karin}
 
 
@@ -114,7 +114,7 @@ def test_people_and_principals_are_matched_and_newcomers_created(client, world, 
     karin = meeting.attendance.get(person=people["karin"])
     assert (karin.principal, karin.party, karin.role) == (world.town, "M", "justerare")
     nils = Person.objects.get(first_name="Nils", last_name="Nykomling")
-    assert nils.slug == "nils-nykomling" and nils.organisation == world.village
+    assert nils.slug == "nils-nykomling" and nils.employer == world.village
     assert meeting.attendance.get(person=nils).principal == world.village
     per = meeting.attendance.get(person__first_name="Per")
     assert per.status == Attendance.Status.ABSENT and per.principal == world.region
@@ -137,7 +137,7 @@ def test_people_and_principals_are_matched_and_newcomers_created(client, world, 
 
 
 def test_a_slug_taken_by_someone_else_gets_a_number(client, world, people):
-    Person.objects.create(first_name="Nils", last_name="Nykomling", slug="nils-nykomling", organisation=None)
+    Person.objects.create(first_name="Nils", last_name="Nykomling", slug="nils-nykomling", employer=None)
     Person.objects.filter(slug="nils-nykomling").update(first_name="Annan")
     client.force_login(world.secretary)
     upload_path(client, world.group, MADE_UP)

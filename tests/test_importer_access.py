@@ -98,7 +98,7 @@ def test_a_finished_import_is_shown_to_the_coordinator(client, world, pending):
 
 
 def test_a_secretary_who_lost_the_role_cannot_confirm(client, world, pending):
-    from samverkan.accounts.models import Role
+    from samverkan.structure.models import Role
 
     Role.objects.filter(user=world.secretary).delete()
     client.force_login(world.secretary)

@@ -147,8 +147,8 @@ def test_odd_addresses_answer_404(client, world, planned, path):
 
 
 def test_a_meeting_is_only_found_under_its_own_area(client, world, planned):
-    assert client.get(reverse("calendar:meeting", args=["annat", planned["forum"].pk])).status_code == 404
-    assert client.get(reverse("calendar:meeting", args=["testlan", planned["forum"].pk])).status_code == 200
+    assert client.get(reverse("meetings_public:meeting", args=["annat", planned["forum"].pk])).status_code == 404
+    assert client.get(reverse("meetings_public:meeting", args=["testlan", planned["forum"].pk])).status_code == 200
 
 
 @pytest.mark.parametrize("page", ["list", "meeting"])

@@ -281,7 +281,7 @@ READERS = {
 def test_who_may_download_each_document(client, world, documents, actor):
     world.client_for(client, actor)
     for key, document in documents.items():
-        response = client.get(reverse("calendar:document", args=["testlan", document.meeting_id, document.pk]))
+        response = client.get(reverse("meetings_public:document", args=["testlan", document.meeting_id, document.pk]))
         if actor in READERS[key]:
             assert response.status_code == 200, (actor, key)
             assert response["Content-Disposition"].startswith("attachment")
@@ -294,7 +294,7 @@ def test_who_may_download_each_document(client, world, documents, actor):
 
 def test_download_keeps_the_original_name(client, world, documents):
     document = documents["public"]
-    response = client.get(reverse("calendar:document", args=["testlan", document.meeting_id, document.pk]))
+    response = client.get(reverse("meetings_public:document", args=["testlan", document.meeting_id, document.pk]))
     assert response["Content-Disposition"] == 'attachment; filename="Budget 2026.pdf"'
 
 
@@ -312,7 +312,7 @@ def test_member_link_asks_a_logged_out_member_to_log_in_first(client, world, doc
 def test_documents_of_internal_meetings_are_404_for_visitors(client, world, meetings):
     internal_meeting = make_meeting(world.forum, date(2026, 4, 1), visibility="internal")
     document = make_document(internal_meeting, "Offentlig bilaga i internt möte")
-    url = reverse("calendar:document", args=["testlan", internal_meeting.pk, document.pk])
+    url = reverse("meetings_public:document", args=["testlan", internal_meeting.pk, document.pk])
     assert client.get(url).status_code == 404
     client.force_login(world.member)
     assert client.get(url).status_code == 200
@@ -321,14 +321,15 @@ def test_documents_of_internal_meetings_are_404_for_visitors(client, world, meet
 def test_document_addresses_must_match_area_and_meeting(client, world, meetings, documents):
     document = documents["public"]
     other = meetings["group"]
-    assert client.get(reverse("calendar:document", args=["annat", document.meeting_id, document.pk])).status_code == 404
-    assert client.get(reverse("calendar:document", args=["testlan", other.pk, document.pk])).status_code == 404
+    elsewhere = reverse("meetings_public:document", args=["annat", document.meeting_id, document.pk])
+    assert client.get(elsewhere).status_code == 404
+    assert client.get(reverse("meetings_public:document", args=["testlan", other.pk, document.pk])).status_code == 404
 
 
 def test_a_missing_file_is_404_not_500(client, world, documents):
     document = documents["public"]
     default_storage.delete(document.file.name)
-    response = client.get(reverse("calendar:document", args=["testlan", document.meeting_id, document.pk]))
+    response = client.get(reverse("meetings_public:document", args=["testlan", document.meeting_id, document.pk]))
     assert response.status_code == 404
 
 

@@ -65,7 +65,7 @@ def soon(days=30):
 
 def person(first, last, principal, email=""):
     return Person.objects.create(
-        first_name=first, last_name=last, slug=f"{first}-{last}".lower(), organisation=principal, email=email
+        first_name=first, last_name=last, slug=f"{first}-{last}".lower(), employer=principal, email=email
     )
 
 
@@ -173,7 +173,9 @@ def test_the_mail_carries_the_agenda_members_may_see_and_never_a_confidential_ti
             assert secret not in text
             for attachment in message.attachments:
                 assert secret not in attachment.get_payload(decode=True).decode()
-        public_link = link(reverse("calendar:document", args=["testlan", forum["meeting"].pk, docs["public"].pk]))
+        public_link = link(
+            reverse("meetings_public:document", args=["testlan", forum["meeting"].pk, docs["public"].pk])
+        )
         assert public_link in text
         assert settings.SITE_URL + reverse("meetings:document_file", args=[docs["internal"].pk]) in text
         assert "Mötets bildspel" in text

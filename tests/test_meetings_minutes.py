@@ -228,7 +228,7 @@ def test_attendance_rows_are_edited_added_and_removed(client, world, seats):
 
 
 def _official(world):
-    return Person.objects.create(first_name="Olga", last_name="Tjänsteperson", slug="olga", organisation=world.region)
+    return Person.objects.create(first_name="Olga", last_name="Tjänsteperson", slug="olga", employer=world.region)
 
 
 # Minutes per item ----------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def _public(client, meeting):
 
 
 def _version_url(meeting, number):
-    return reverse("calendar:version", args=[meeting.body.area.slug, meeting.pk, number])
+    return reverse("meetings_public:version", args=[meeting.body.area.slug, meeting.pk, number])
 
 
 def test_before_publishing_the_portal_shows_only_the_agenda(client, world, seats):
@@ -93,7 +93,7 @@ def test_every_version_stays_readable_in_the_portal(client, world, published):
     for page in (v1, v2):
         assert "Internt" in page and not any(text in page for text in HIDDEN)
     assert client.get(_version_url(published, 3)).status_code == 404
-    assert client.get(reverse("calendar:version", args=["annat", published.pk, 1])).status_code == 404
+    assert client.get(reverse("meetings_public:version", args=["annat", published.pk, 1])).status_code == 404
 
 
 def test_published_minutes_of_internal_meetings_stay_hidden(client, world, published):
@@ -228,7 +228,7 @@ def _grow_minutes(world, meeting, n):
     def grow():
         for _ in range(n):
             i = next(counter)
-            person = Person.objects.create(first_name="P", last_name=f"N{i}", slug=f"p-n{i}", organisation=world.town)
+            person = Person.objects.create(first_name="P", last_name=f"N{i}", slug=f"p-n{i}", employer=world.town)
             with correcting_minutes():  # the published minutes are locked; the test grows them anyway
                 item = make_item(
                     meeting,

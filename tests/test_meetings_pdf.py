@@ -41,9 +41,7 @@ def flat(text):
 
 
 def person(world, first, last, principal):
-    return Person.objects.create(
-        first_name=first, last_name=last, slug=f"{first}-{last}".lower(), organisation=principal
-    )
+    return Person.objects.create(first_name=first, last_name=last, slug=f"{first}-{last}".lower(), employer=principal)
 
 
 @pytest.fixture
@@ -139,7 +137,7 @@ def staff_url(meeting):
 
 
 def public_url(meeting):
-    return reverse("calendar:pdf", args=[meeting.body.area.slug, meeting.pk])
+    return reverse("meetings_public:pdf", args=[meeting.body.area.slug, meeting.pk])
 
 
 def test_the_full_pdf_holds_the_whole_protocol(client, world, minutes):
@@ -179,12 +177,12 @@ def test_the_pdf_is_tagged_swedish_text_with_a_title(client, world, minutes):
 
 
 def test_meeting_pages_link_to_the_pdfs(client, world, minutes):
-    public_page = client.get(reverse("calendar:meeting", args=[world.area.slug, minutes.pk])).content.decode()
+    public_page = client.get(reverse("meetings_public:meeting", args=[world.area.slug, minutes.pk])).content.decode()
     assert public_url(minutes) in public_page and "Protokollet som PDF" in public_page
     draft = make_meeting(world.forum, date(2026, 4, 1), status="drafted")
     assert (
         public_url(draft)
-        not in client.get(reverse("calendar:meeting", args=[world.area.slug, draft.pk])).content.decode()
+        not in client.get(reverse("meetings_public:meeting", args=[world.area.slug, draft.pk])).content.decode()
     )
     store(minutes)
     world.client_for(client, "coordinator")
@@ -220,9 +218,9 @@ def test_no_public_pdf_of_internal_meetings_or_bodies_or_in_another_area(client,
     of_secret_body = make_meeting(world.secret, date(2026, 3, 1), status="published")
     for meeting in (internal, of_secret_body):
         assert client.get(public_url(meeting)).status_code == 404
-    assert client.get(reverse("calendar:pdf", args=[world.other_area.slug, minutes.pk])).status_code == 404
-    assert client.get(reverse("calendar:pdf", args=[world.area.slug, 999999])).status_code == 404
-    assert "Internt" not in client.get(reverse("calendar:pdf", args=["finns-inte", minutes.pk])).content.decode()
+    assert client.get(reverse("meetings_public:pdf", args=[world.other_area.slug, minutes.pk])).status_code == 404
+    assert client.get(reverse("meetings_public:pdf", args=[world.area.slug, 999999])).status_code == 404
+    assert "Internt" not in client.get(reverse("meetings_public:pdf", args=["finns-inte", minutes.pk])).content.decode()
 
 
 @pytest.mark.parametrize(

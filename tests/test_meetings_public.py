@@ -30,7 +30,7 @@ def agenda(world):
 
 
 def _meeting_url(meeting):
-    return reverse("calendar:meeting", args=[meeting.body.area.slug, meeting.pk])
+    return reverse("meetings_public:meeting", args=[meeting.body.area.slug, meeting.pk])
 
 
 @pytest.mark.parametrize("actor", ["anonymous", "outsider", "contact", "secretary"])
@@ -63,7 +63,7 @@ def test_internal_meetings_and_meetings_of_internal_bodies_are_404(client, world
     assert client.get(_meeting_url(internal)).status_code == 404
     assert client.get(_meeting_url(of_secret_body)).status_code == 404
     for url in (
-        reverse("calendar:area", args=[world.area.slug]),
+        reverse("meetings_public:area", args=[world.area.slug]),
         reverse("portal:body", args=[world.area.slug, world.forum.slug]),
     ):
         html = client.get(url).content.decode()
@@ -74,7 +74,7 @@ def test_members_see_their_bodies_internal_meetings(client, world):
     internal = make_meeting(world.forum, timezone.localdate(), title="Internt seminarium", visibility="internal")
     world.client_for(client, "member")
     assert client.get(_meeting_url(internal)).status_code == 200
-    assert "Internt seminarium" in client.get(reverse("calendar:area", args=[world.area.slug])).content.decode()
+    assert "Internt seminarium" in client.get(reverse("meetings_public:area", args=[world.area.slug])).content.decode()
 
 
 def test_calendars_list_coming_and_past_meetings_and_cancelled_ones(client, world):
@@ -83,7 +83,7 @@ def test_calendars_list_coming_and_past_meetings_and_cancelled_ones(client, worl
     make_meeting(world.forum, today - timedelta(days=40), title="Förra mötet")
     make_meeting(world.group, today + timedelta(days=20), title="Strukna mötet", status="cancelled")
     make_meeting(world.other_body, today + timedelta(days=5), title="Grannens möte")
-    area = client.get(reverse("calendar:area", args=[world.area.slug])).content.decode()
+    area = client.get(reverse("meetings_public:area", args=[world.area.slug])).content.decode()
     coming, past = area.split("Tidigare möten", 1)
     assert "Vårmötet" in coming and "Strukna mötet" in coming and "Förra mötet" in past
     assert "Inställt" in coming
@@ -108,7 +108,7 @@ def test_ical_has_every_public_meeting_day_and_nothing_else(client, world, agend
     make_meeting(world.forum, today, title="Internt seminarium", visibility="internal")
     make_meeting(world.secret, today, title="Hemliga gruppens möte")
     make_meeting(world.other_body, today, title="Grannens möte")
-    text, cal = _ical(client, reverse("calendar:area_ical", args=[world.area.slug]))
+    text, cal = _ical(client, reverse("meetings_public:area_ical", args=[world.area.slug]))
     events = cal.walk("VEVENT")
     expected = {f"meetingday-{d.pk}@samverkan" for m in (agenda, cancelled) for d in m.days.all()}
     assert {str(e["UID"]) for e in events} == expected
@@ -123,12 +123,12 @@ def test_ical_has_every_public_meeting_day_and_nothing_else(client, world, agend
     assert str(first["URL"]).endswith(_meeting_url(agenda))
     assert "(1/2)" in str(first["SUMMARY"])
 
-    _text, forum_cal = _ical(client, reverse("calendar:body_ical", args=[world.area.slug, world.forum.slug]))
+    _text, forum_cal = _ical(client, reverse("meetings_public:body_ical", args=[world.area.slug, world.forum.slug]))
     assert len(forum_cal.walk("VEVENT")) == 2
 
 
 def test_ical_sequence_grows_when_a_meeting_changes(client, world, agenda):
-    url = reverse("calendar:body_ical", args=[world.area.slug, world.forum.slug])
+    url = reverse("meetings_public:body_ical", args=[world.area.slug, world.forum.slug])
     uid = f"meetingday-{agenda.days.first().pk}@samverkan"
 
     def event():
@@ -168,11 +168,11 @@ def test_calendar_pages_have_a_constant_number_of_queries(client, world, queries
     make_item(meeting, "1", "Öppen")
     make_meeting(world.forum, timezone.localdate() + timedelta(days=3))  # both lists start non-empty
     urls = {
-        "area": reverse("calendar:area", args=[world.area.slug]),
+        "area": reverse("meetings_public:area", args=[world.area.slug]),
         "body": reverse("portal:body", args=[world.area.slug, world.forum.slug]),
         "meeting": _meeting_url(meeting),
-        "area_ical": reverse("calendar:area_ical", args=[world.area.slug]),
-        "body_ical": reverse("calendar:body_ical", args=[world.area.slug, world.forum.slug]),
+        "area_ical": reverse("meetings_public:area_ical", args=[world.area.slug]),
+        "body_ical": reverse("meetings_public:body_ical", args=[world.area.slug, world.forum.slug]),
     }
 
     def grow():

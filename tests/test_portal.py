@@ -156,7 +156,7 @@ def _grow(world, n):
             )
             for j in range(3):
                 person = Person.objects.create(
-                    first_name=f"P{i}", last_name=f"Q{j}", slug=f"p{i}-{j}", organisation=principal
+                    first_name=f"P{i}", last_name=f"Q{j}", slug=f"p{i}-{j}", employer=principal
                 )
                 Membership.objects.create(
                     person=person, body=body, principal=principal, party="S", role="chair" if j == 0 else "member"

@@ -20,7 +20,7 @@ def _body_data(**overrides):
         "authority": "recommends",
         "numbering": "per_meeting",
         "visibility": "public",
-        "assignment": "Ta fram en handlingsplan.",
+        "charter": "Ta fram en handlingsplan.",
         "mandate": "",
         "reporting_route": "",
         "rules_of_procedure": "",
@@ -124,7 +124,7 @@ def test_secretary_adds_a_person_and_a_membership_to_their_body(client, world):
             "first_name": "Nils",
             "last_name": "Nyman",
             "slug": "nils-nyman",
-            "organisation": world.village.pk,
+            "employer": world.village.pk,
             "email": "nils@byn.example",
             "title": "Socialchef",
         },
@@ -190,7 +190,7 @@ def test_staff_lists_have_a_constant_number_of_queries(client, world, queries):
             i = next(counter)
             p = Principal.objects.create(area=world.area, name=f"K{i}", slug=f"k{i}")
             b = Body.objects.create(area=world.area, name=f"G{i}", slug=f"g{i}", reports_to=world.forum)
-            person = Person.objects.create(first_name="A", last_name=f"B{i}", slug=f"ab{i}", organisation=p)
+            person = Person.objects.create(first_name="A", last_name=f"B{i}", slug=f"ab{i}", employer=p)
             Membership.objects.create(
                 person=person, body=world.forum, principal=p, role="substitute", substitute_for=world.member_person
             )

@@ -5,8 +5,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
-from samverkan.accounts.models import Role
-from samverkan.structure.models import Area, Body, Membership, Person, Principal
+from samverkan.structure.models import Area, Body, Membership, Person, Principal, Role
 
 PASSWORD = "test-password-123"
 
@@ -45,7 +44,7 @@ class World:
             abbreviation="LF",
             level="political",
             kind="forum",
-            assignment="Leda samverkan.",
+            charter="Leda samverkan.",
             mandate="Rekommendera.",
             reporting_route="Till huvudmännen.",
             rules_adopted=date(2024, 1, 1),
@@ -57,7 +56,7 @@ class World:
             slug="chefsgruppen",
             reports_to=forum,
             kind="preparatory_group",
-            assignment="Bereda ärenden.",
+            charter="Bereda ärenden.",
         )
         forum.prepared_by = group
         forum.save()
@@ -90,7 +89,7 @@ class World:
             first_name="Maja",
             last_name="Ledamot",
             slug="maja-ledamot",
-            organisation=town,
+            employer=town,
             email="maja.ledamot@stadby.example",
             user=users["member"],
         )
@@ -98,14 +97,14 @@ class World:
             first_name="Olle",
             last_name="Ordförande",
             slug="olle-ordforande",
-            organisation=region,
+            employer=region,
             email="olle@region.example",
         )
         insider = Person.objects.create(
             first_name="Hedda",
             last_name="Hemlig",
             slug="hedda-hemlig",
-            organisation=region,
+            employer=region,
             email="hedda.hemlig@region.example",
         )
         Membership.objects.create(person=chair, body=forum, role="chair", principal=region, party="S")

@@ -18,10 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from samverkan.accounts.models import Role
 from samverkan.demo.followthrough import add_followthrough
 from samverkan.demo.meetings_year import build_meetings
-from samverkan.structure.models import Area, Body, Membership, Party, Person, Principal, Visibility
+from samverkan.structure.models import Area, Body, Membership, Party, Person, Principal, Role, Visibility
 
 DEMO_PASSWORD = "samverkan-demo"
 DEMO_AREA_SLUG = "norrlanda"
@@ -156,7 +155,7 @@ class _Builder:
             last_name=last,
             slug=slug,
             title=title,
-            organisation=principal,
+            employer=principal,
             email=f"{local}@{self.domains[principal.pk]}",
             phone=self.phone(),
         )
@@ -234,7 +233,7 @@ def _membership(body, person, role, start, *, principal=None, party="", end=None
             body=body,
             person=person,
             role=role,
-            principal=principal or person.organisation,
+            principal=principal or person.employer,
             party=party,
             start=start,
             end=end,
@@ -349,7 +348,7 @@ def _create_bodies(b, area, region, kf, munis):
         host,
         reports_to=None,
         prepared_by=None,
-        assignment="",
+        charter="",
         mandate="",
         reporting_route="",
         rules,
@@ -375,7 +374,7 @@ def _create_bodies(b, area, region, kf, munis):
                 reports_to=bodies.get(reports_to),
                 prepared_by=bodies.get(prepared_by),
                 host_principal=host,
-                assignment=assignment,
+                charter=charter,
                 mandate=mandate,
                 reporting_route=reporting_route,
                 authority=authority,
@@ -401,7 +400,7 @@ def _create_bodies(b, area, region, kf, munis):
         established=date(2015, 9, 1),
         authority=Body.Authority.DECIDES,
         numbering=Body.Numbering.CONTINUOUS,
-        assignment=(
+        charter=(
             "Chefsgruppen bereder samtliga ärenden inför Kommun- och regionledningsforum (KRF) och leder och "
             "samordnar länets strategiska och taktiska grupper. Gruppen ska identifiera gemensamma "
             "utvecklingsbehov, ge uppdrag till underliggande grupper och följa upp att uppdragen återrapporteras."
@@ -430,7 +429,7 @@ def _create_bodies(b, area, region, kf, munis):
         prepared_by="cgh",
         established=date(2015, 3, 1),
         numbering=Body.Numbering.CONTINUOUS,
-        assignment=(
+        charter=(
             "KRF är den politiska arenan för samverkan mellan Region Norrlanda och länets kommuner inom hälsa, "
             "vård, omsorg och social välfärd. Forumet ska ge gemensam politisk inriktning, följa upp "
             "överenskommelser mellan huvudmännen och ta ställning till rekommendationer till huvudmännen."
@@ -466,7 +465,7 @@ def _create_bodies(b, area, region, kf, munis):
         host=kf,
         reports_to="cgh",
         established=date(2016, 1, 1),
-        assignment=(
+        charter=(
             "Gruppen ska driva utvecklingen av samordnade insatser för barn och unga i länet, med särskilt fokus "
             "på tidiga insatser, psykisk hälsa och skolnärvaro. " + strategic
         ),
@@ -492,7 +491,7 @@ def _create_bodies(b, area, region, kf, munis):
         host=kf,
         reports_to="cgh",
         established=date(2016, 1, 1),
-        assignment=(
+        charter=(
             "Gruppen ska leda omställningen till en god och nära vård för äldre och personer med kroniska "
             "sjukdomar, och följa upp länsgemensamma överenskommelser om hemsjukvård och utskrivning från "
             "slutenvård. " + strategic
@@ -519,7 +518,7 @@ def _create_bodies(b, area, region, kf, munis):
         host=region,
         reports_to="cgh",
         established=date(2017, 5, 15),
-        assignment=(
+        charter=(
             "Gruppen ska samordna länets arbete med psykisk hälsa och suicidprevention och ta fram en "
             "länsgemensam handlingsplan som följs upp årligen. " + strategic
         ),
@@ -546,7 +545,7 @@ def _create_bodies(b, area, region, kf, munis):
         host=kf,
         reports_to="sg_vo",
         established=date(2018, 2, 1),
-        assignment=(
+        charter=(
             "Gruppen ska samordna det praktiska arbetet med trygg och effektiv utskrivning, hemsjukvård och "
             "läkemedelsgenomgångar för äldre. " + tactical
         ),
@@ -570,7 +569,7 @@ def _create_bodies(b, area, region, kf, munis):
         host=kf,
         reports_to="sg_bou",
         established=date(2018, 2, 1),
-        assignment=(
+        charter=(
             "Gruppen ska samordna elevhälsa, barnhälsovård och barn- och ungdomspsykiatri kring barn med "
             "sammansatta behov och följa upp användningen av samordnad individuell plan (SIP). " + tactical
         ),
@@ -595,7 +594,7 @@ def _create_bodies(b, area, region, kf, munis):
         reports_to="cgh",
         established=date(2019, 9, 1),
         overdue=True,
-        assignment=(
+        charter=(
             "Gruppen ska samordna införandet av digitala tjänster som berör både region och kommuner, bland "
             "annat gemensam informationsöverföring vid utskrivning och digitala vårdmöten i hemmet."
         ),
@@ -617,7 +616,7 @@ def _create_bodies(b, area, region, kf, munis):
         host=kf,
         reports_to="tg_bou",
         established=date(2020, 3, 1),
-        assignment=(
+        charter=(
             "Arbetsgruppen ska revidera den länsgemensamma riktlinjen för samordnad individuell plan (SIP), "
             "ta fram utbildningsmaterial och följa upp hur många SIP som upprättas per kommun."
         ),
@@ -639,7 +638,7 @@ def _create_bodies(b, area, region, kf, munis):
         host=region,
         reports_to="tg_aldre",
         established=date(2018, 1, 1),
-        assignment=(
+        charter=(
             "Arbetsgruppen ska följa upp ledtider vid utskrivning från slutenvård, analysera avvikelser och "
             "föreslå förbättringar av den gemensamma rutinen."
         ),
@@ -661,7 +660,7 @@ def _create_bodies(b, area, region, kf, munis):
         host=region,
         reports_to="sg_ph",
         established=date(2014, 10, 1),
-        assignment=(
+        charter=(
             "Nätverket är ett forum för erfarenhetsutbyte och kompetensutveckling mellan kommunernas och "
             "regionens folkhälsostrateger, och samordnar länets gemensamma folkhälsodagar."
         ),
@@ -683,7 +682,7 @@ def _create_bodies(b, area, region, kf, munis):
         host=kf,
         reports_to="tg_aldre",
         established=date(2014, 10, 1),
-        assignment=(
+        charter=(
             "Nätverket samordnar patientsäkerhetsarbetet i den kommunala hälso- och sjukvården och bereder "
             "frågor om läkemedelshantering och delegering inför Taktisk grupp äldre."
         ),
@@ -708,7 +707,7 @@ def _create_bodies(b, area, region, kf, munis):
         reports_to="cgh",
         established=b.today - timedelta(days=540),
         authority=Body.Authority.DECIDES,
-        assignment=(
+        charter=(
             "Styrgruppen leder projektet Nära vård i Norrlanda, som under tre år ska pröva gemensamma mobila "
             "team för multisjuka äldre i två pilotkommuner och sprida arbetssättet till hela länet."
         ),
@@ -736,7 +735,7 @@ def _create_bodies(b, area, region, kf, munis):
         reports_to="krf",
         established=date(2019, 1, 1),
         visibility=Visibility.INTERNAL,
-        assignment=(
+        charter=(
             "Beredningsgruppen bereder frågor om kostnadsfördelning mellan huvudmännen, gemensamt finansierade "
             "verksamheter och prisjusteringar i länsgemensamma avtal inför KRF."
         ),
@@ -758,7 +757,7 @@ def _create_bodies(b, area, region, kf, munis):
         reports_to="bg_ekonomi",
         established=b.today - timedelta(days=300),
         visibility=Visibility.INTERNAL,
-        assignment=(
+        charter=(
             "Förhandlingsgruppen ska ta fram ett förslag till nytt avtal om länsgemensam hjälpmedelsverksamhet, "
             "inklusive prismodell och kostnadsfördelning mellan kommunerna."
         ),
@@ -783,7 +782,7 @@ def _create_bodies(b, area, region, kf, munis):
         reports_to="cgh",
         established=dissolved - timedelta(days=1100),
         dissolved=dissolved,
-        assignment=(
+        charter=(
             "Gruppen samordnade regionens och kommunernas arbete med skyddsutrustning, provtagning och "
             "vaccination under pandemin."
         ),
@@ -813,7 +812,7 @@ def _create_bodies(b, area, region, kf, munis):
             reports_to="cgh",
             established=date(2017, 1, 1),
             overdue=short == "Mossträsk",
-            assignment=(
+            charter=(
                 f"Gruppen ska samordna vård, omsorg, skola och socialtjänst för invånarna i {short} kommun, "
                 f"omsätta länsgemensamma överenskommelser lokalt och fånga upp frågor som behöver lyftas till "
                 f"länsnivå."

@@ -7,11 +7,10 @@ of held meetings, writes a decision on each that has none, and builds on them. D
 
 from datetime import timedelta
 
-from samverkan.accounts.models import Role
 from samverkan.followthrough import actions
 from samverkan.followthrough.models import Assignment, PrincipalDecision
 from samverkan.meetings.models import AgendaItem, Meeting
-from samverkan.structure.models import Body, Membership, Principal, Visibility
+from samverkan.structure.models import Body, Membership, Principal, Role, Visibility
 
 Outcome = PrincipalDecision.Outcome
 

@@ -4,14 +4,17 @@ The public rule follows meetings/access.py: only what was decided at a public it
 public body is public. Staff see more by the same rules as the items themselves.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from samverkan.accounts.access import scope_of
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
 from samverkan.meetings.access import can_plan_meetings
 from samverkan.meetings.models import AgendaItem
-from samverkan.structure.access import can_manage_area
+from samverkan.structure.access import can_manage_area, get_area_for_user
 from samverkan.structure.models import Body, Visibility
+from samverkan.structure.roles import scope_of
 
 
 def public_item_rule(prefix="item__"):
@@ -119,3 +122,93 @@ def recordable_decisions(user):
     return PrincipalDecision.objects.filter(
         Q(principal_id__in=scope.contact_principals) | Q(principal__area_id__in=scope.coordinator_areas)
     )
+
+
+def _may_see_or_404(seen):
+    """PermissionDenied when the user may see the record (`seen`), else Http404 (never say it exists)."""
+    if seen:
+        raise PermissionDenied
+    raise Http404
+
+
+def get_kept_area_for_user(user, slug):
+    """The area `slug` for the follow-through staff pages: Http404 if unknown (areas are public), PermissionDenied
+    unless the user keeps the area's matters (`can_keep_matters`). One or two queries."""
+    area = get_area_for_user(user, slug)
+    if not can_keep_matters(user, area):
+        raise PermissionDenied
+    return area
+
+
+def get_followed_item_for_user(user, pk):
+    """The agenda item `pk` for its follow-through page, which its body's followers (`can_follow_up`) keep.
+
+    Http404 when the item does not exist or the user may not read it (an internal body's or meeting's item,
+    a confidential one); PermissionDenied when the user may read it but not follow it up. One query, two
+    when refused.
+    """
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting__body__area", "matter__body"), pk=pk)
+    if can_follow_up(user, item.meeting.body):
+        return item
+    _may_see_or_404(AgendaItem.objects.filter(readable_item_rule(user, prefix=""), pk=item.pk).exists())
+
+
+def get_matter_for_user(user, pk, *, change=False):
+    """The matter `pk` if `visible_matters(user)` holds it, else Http404; with `change=True` PermissionDenied
+    unless the user keeps the area's matters. One query."""
+    matter = get_object_or_404(visible_matters(user).select_related("area", "body"), pk=pk)
+    if change and not can_keep_matters(user, matter.area):
+        raise PermissionDenied
+    return matter
+
+
+def get_assignment_for_user(user, pk, *, change=False, queryset=None):
+    """The assignment `pk` (annotated `with_due`, `queryset` to prefetch more).
+
+    Those who follow up the deciding body or the body it reports to may change it; anyone else who may see
+    it (`visible_assignments`) gets it for reading, or PermissionDenied with `change=True`; everyone else
+    Http404. One query, two when the user does not follow it up.
+    """
+    queryset = (
+        Assignment.objects.select_related("item__meeting__body__area", "report_to") if queryset is None else queryset
+    )
+    assignment = get_object_or_404(queryset.with_due(), pk=pk)
+    if can_follow_up(user, assignment.item.meeting.body) or can_follow_up(user, assignment.report_to):
+        return assignment
+    seen = visible_assignments(user).filter(pk=assignment.pk).exists()
+    if change or not seen:
+        _may_see_or_404(seen)
+    return assignment
+
+
+def get_recommendation_for_user(user, pk, *, change=False):
+    """The recommendation `pk` if `visible_recommendations(user)` holds it, else Http404; with `change=True`
+    PermissionDenied unless the user follows up the recommending body. One query."""
+    recommendation = get_object_or_404(
+        visible_recommendations(user).select_related(
+            "item__meeting__body__area", "reported_item__meeting__body__area", "matter__body"
+        ),
+        pk=pk,
+    )
+    if change and not can_follow_up(user, recommendation.item.meeting.body):
+        raise PermissionDenied
+    return recommendation
+
+
+def get_principal_decision_for_user(user, pk, *, change=False):
+    """A principal's decision on a recommendation.
+
+    The principal's recorders (`can_record_decision`) get it; others who may see the recommendation get it
+    for reading, or PermissionDenied with `change=True`; everyone else Http404. One query, two when the user
+    may not record it.
+    """
+    decision = get_object_or_404(
+        PrincipalDecision.objects.select_related("principal__area", "recommendation__item__meeting__body__area"),
+        pk=pk,
+    )
+    if can_record_decision(user, decision):
+        return decision
+    seen = visible_recommendations(user).filter(pk=decision.recommendation_id).exists()
+    if change or not seen:
+        _may_see_or_404(seen)
+    return decision

@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
+from samverkan.lib.forms import save_record
 from samverkan.lib.history import save_with_history
 from samverkan.structure.models import Area
 
@@ -41,8 +42,42 @@ def link_item_to_matter(item, matter, user):
 
 @transaction.atomic
 def create_assignment(item, user, **fields):
+    """The one way an assignment is made (staff page, import, demo): from `item`'s decision, validated.
+
+    `fields` are Assignment fields (one of assignee_body/assignee_person/assignee_principal, description,
+    due_date, report_to …); the matter defaults to the item's. Raises ValidationError, nothing saved then.
+    """
     fields.setdefault("matter", item.matter)
     return _save(Assignment(item=item, **fields), user)
+
+
+def _bound(form, record):
+    if form.instance.pk != record.pk:
+        raise ValueError(f"the form is not bound to this {type(record).__name__}")
+
+
+@transaction.atomic
+def update_assignment(assignment, form, user, reason=""):
+    """Save a valid AssignmentStatusForm bound to `assignment` (description, dates, status); the history row
+    carries `reason`."""
+    _bound(form, assignment)
+    return save_record(form, user, reason)
+
+
+@transaction.atomic
+def update_recommendation(recommendation, form, user, reason=""):
+    """Save a valid RecommendationEditForm bound to `recommendation`; who is addressed does not change here."""
+    _bound(form, recommendation)
+    return save_record(form, user, reason)
+
+
+@transaction.atomic
+def update_matter(matter, form, user, reason=""):
+    """Save a valid MatterForm bound to `matter`; its area and case number (year, serial) stay as they were."""
+    _bound(form, matter)
+    if form.instance.area_id != matter.area_id:
+        raise ValueError("a matter does not move between areas")
+    return save_record(form, user, reason)
 
 
 @transaction.atomic

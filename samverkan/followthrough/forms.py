@@ -58,14 +58,14 @@ class AssigneeField(forms.ChoiceField):
     def __init__(self, *, area, **kwargs):
         bodies = Body.objects.filter(area=area).order_by("name")
         principals = Principal.objects.filter(area=area)
-        people = Person.objects.filter(organisation__area=area).order_by("last_name", "first_name")
+        people = Person.objects.filter(employer__area=area).order_by("last_name", "first_name")
         choices = [
             ("", "---------"),
             (_("Organ"), [(f"body:{b.pk}", b.name) for b in bodies]),
             (_("Huvudmän"), [(f"principal:{p.pk}", p.name) for p in principals]),
             (
                 _("Personer"),
-                [(f"person:{p.pk}", f"{p.name}, {p.organisation}") for p in people.select_related("organisation")],
+                [(f"person:{p.pk}", f"{p.name}, {p.employer}") for p in people.select_related("employer")],
             ),
         ]
         super().__init__(choices=choices, label=_("Uppdraget ges till"), **kwargs)
@@ -119,6 +119,14 @@ class AssignmentForm(_AssignmentErrors, StaffForm):
         self.fields["report_back_meeting"].label_from_instance = lambda m: f"{m.body.name} {meeting_label(m)}"
         self.fields["report_back_meeting"].help_text = _("Lämna tomt om ett datum räcker.")
         self.fields["matter"].queryset = Matter.objects.filter(area=area).select_related("body")
+
+    def assignment_fields(self):
+        """What a valid form says about the new assignment, as keyword arguments for
+        `actions.create_assignment` (the assignee as assignee_body/person/principal)."""
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        for name in ("body", "person", "principal"):
+            fields[f"assignee_{name}"] = getattr(self.instance, f"assignee_{name}")
+        return fields
 
     def clean_assignee(self):
         value = self.cleaned_data["assignee"]

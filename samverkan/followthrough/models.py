@@ -10,62 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from samverkan.meetings.matters import Matter  # the model lives with the meetings; see meetings/matters.py
 from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
-from samverkan.structure.models import Area, Body, Person, Principal, Visibility
-
-
-class Matter(models.Model):
-    """A matter (ärende) with a case number in a series per area and year, e.g. "KRF 2025/14"."""
-
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="matters", verbose_name=_("område"))
-    year = models.PositiveSmallIntegerField(_("år"))
-    serial = models.PositiveIntegerField(_("löpnummer"))
-    title = models.CharField(_("rubrik"), max_length=300)
-    body = models.ForeignKey(
-        Body,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="matters",
-        verbose_name=_("ansvarigt organ"),
-        help_text=_("Organets förkortning inleder diarienumret, t.ex. KRF 2025/14."),
-    )
-    raised_by = models.CharField(_("väckt av"), max_length=200, blank=True)
-    raised_on = models.DateField(_("väckt den"), null=True, blank=True)
-    description = models.TextField(_("beskrivning"), blank=True)
-    closed_on = models.DateField(_("avslutat den"), null=True, blank=True)
-    visibility = models.CharField(_("synlighet"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["area", "-year", "-serial"]
-        verbose_name = _("ärende")
-        verbose_name_plural = _("ärenden")
-        constraints = [models.UniqueConstraint(fields=["area", "year", "serial"], name="matter_case_number_unique")]
-
-    def __str__(self):
-        return f"{self.case_number} {self.title}"
-
-    @property
-    def case_number(self):
-        prefix = self.body.abbreviation if self.body_id and self.body.abbreviation else ""
-        return f"{prefix} {self.year}/{self.serial}".strip()
-
-    @property
-    def is_public(self):
-        return self.visibility == Visibility.PUBLIC
-
-    def get_absolute_url(self):
-        return reverse("followthrough_public:matter", args=[self.area.slug, self.year, self.serial])
-
-    def clean(self):
-        errors = {}
-        if self.body_id and self.area_id and self.body.area_id != self.area_id:
-            errors["body"] = _("Organet måste höra till samma samverkansområde.")
-        if self.raised_on and self.closed_on and self.closed_on < self.raised_on:
-            errors["closed_on"] = _("Ärendet kan inte avslutas innan det väcktes.")
-        if errors:
-            raise ValidationError(errors)
+from samverkan.structure.models import Body, Person, Principal
 
 
 def first_day_of(meeting_field):

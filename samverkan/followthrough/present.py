@@ -66,7 +66,7 @@ def shown_item(item, user, seen_bodies):
         return Shown(_("Internt organ"))
     prefix = f"{body.abbreviation or body.name} {item.number}"
     if can_read_item(user, item, body) and (item.meeting.is_public or can_read_internal(user, body)):
-        url = reverse("calendar:meeting", args=[body.area.slug, item.meeting_id])
+        url = reverse("meetings_public:meeting", args=[body.area.slug, item.meeting_id])
         return Shown(f"{prefix} {item.title}", url)
     return Shown(_("%(body)s, internt ärende") % {"body": body.name})
 
@@ -133,7 +133,7 @@ def matter_timeline(matter, user):
                 item.first_day,
                 label % {"body": body.name},
                 f"{item.number} {item.title}",
-                reverse("calendar:meeting", args=[body.area.slug, item.meeting_id]),
+                reverse("meetings_public:meeting", args=[body.area.slug, item.meeting_id]),
             )
         )
     recommendations = list(

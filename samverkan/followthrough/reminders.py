@@ -17,8 +17,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from samverkan.accounts.models import Role
 from samverkan.followthrough.models import Assignment, PrincipalDecision, SentReminder
+from samverkan.structure.models import Role
 
 log = logging.getLogger(__name__)
 Kind = SentReminder.Kind

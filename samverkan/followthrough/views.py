@@ -6,20 +6,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
-from samverkan.accounts.access import scope_of
 from samverkan.followthrough import actions
 from samverkan.followthrough.access import (
     can_follow_up,
-    can_keep_matters,
     can_record_decision,
     can_record_for,
+    get_assignment_for_user,
+    get_followed_item_for_user,
+    get_kept_area_for_user,
+    get_matter_for_user,
+    get_principal_decision_for_user,
+    get_recommendation_for_user,
     recordable_decisions,
     visible_assignments,
     visible_matters,
@@ -40,12 +44,13 @@ from samverkan.followthrough.forms import (
 )
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, first_day_of
 from samverkan.followthrough.present import ASSIGNMENT_RELATED, present_assignments, shown_report_back
-from samverkan.lib.forms import form_page, save_record
+from samverkan.lib.forms import form_page
 from samverkan.lib.history import history_rows
 from samverkan.lib.text import search_term
 from samverkan.meetings.models import AgendaItem
-from samverkan.structure.access import editable_bodies, visible_bodies
-from samverkan.structure.models import Area, Principal
+from samverkan.structure.access import editable_bodies, get_principal_for_user, visible_bodies
+from samverkan.structure.models import Principal
+from samverkan.structure.roles import scope_of
 
 DEFAULT_ANSWER_DAYS = 90
 SHOWN = 100
@@ -53,20 +58,6 @@ SHOWN = 100
 
 def url(name, *args):
     return reverse(f"followthrough:{name}", args=args)
-
-
-def _area_kept(request, slug):
-    area = get_object_or_404(Area, slug=slug)
-    if not can_keep_matters(request.user, area):
-        raise PermissionDenied
-    return area
-
-
-def _followed_item(request, pk):
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting__body__area", "matter__body"), pk=pk)
-    if not can_follow_up(request.user, item.meeting.body):
-        raise PermissionDenied
-    return item
 
 
 def _with_counts(recommendations):
@@ -79,7 +70,7 @@ def _with_counts(recommendations):
 @login_required
 def overview(request, area):
     """The area's follow-through at a glance: decisions to follow up, recommendations, late assignments."""
-    area = _area_kept(request, area)
+    area = get_kept_area_for_user(request.user, area)
     bodies = editable_bodies(request.user).filter(area=area)
     decisions = (
         AgendaItem.objects.filter(meeting__body__in=bodies)
@@ -119,7 +110,7 @@ def overview(request, area):
 @login_required
 def item(request, pk):
     """One decision: its att-clauses, matter, and the assignments and recommendations made from it."""
-    item = _followed_item(request, pk)
+    item = get_followed_item_for_user(request.user, pk)
     area = item.meeting.body.area
     assignments = item.assignments.with_due().select_related(*ASSIGNMENT_RELATED)
     return render(
@@ -141,7 +132,7 @@ def item(request, pk):
 @require_POST
 def item_matter(request, pk):
     """Link the item to a matter: an existing one, a new one named after the item, or none."""
-    item = _followed_item(request, pk)
+    item = get_followed_item_for_user(request.user, pk)
     choice = request.POST.get("matter", "")
     area = item.meeting.body.area
     if choice == "new":
@@ -175,7 +166,7 @@ def _clause(request, item):
 
 @login_required
 def assignment_create(request, pk):
-    item = _followed_item(request, pk)
+    item = get_followed_item_for_user(request.user, pk)
     initial = {"description": _clause(request, item), "report_to": item.meeting.body, "matter": item.matter}
     form = AssignmentForm(request.POST or None, item=item, initial=initial)
     return form_page(
@@ -185,18 +176,13 @@ def assignment_create(request, pk):
         url("item", item.pk),
         pgettext("assignment", "Uppdraget är sparat."),
         lambda a: url("item", item.pk),
-        save=lambda f, reason: save_record(f, request.user, reason),
+        save=lambda f, reason: actions.create_assignment(item, request.user, **f.assignment_fields()),
     )
 
 
 def _kept_assignment(request, pk):
-    assignment = get_object_or_404(
-        Assignment.objects.with_due().select_related(*ASSIGNMENT_RELATED, "item__meeting__body"), pk=pk
-    )
-    body = assignment.item.meeting.body
-    if not (can_follow_up(request.user, body) or can_follow_up(request.user, assignment.report_to)):
-        raise PermissionDenied
-    return assignment
+    related = Assignment.objects.select_related(*ASSIGNMENT_RELATED, "item__meeting__body")
+    return get_assignment_for_user(request.user, pk, change=True, queryset=related)
 
 
 @login_required
@@ -210,8 +196,8 @@ def assignment_edit(request, pk):
         url("item", assignment.item_id),
         pgettext("assignment", "Uppdraget är sparat."),
         lambda a: url("item", assignment.item_id),
+        save=lambda f, reason: actions.update_assignment(assignment, f, request.user, reason),
         history=history_rows(assignment),
-        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 
@@ -243,7 +229,7 @@ def assignment_report(request, pk):
 
 @login_required
 def recommendation_create(request, pk):
-    item = _followed_item(request, pk)
+    item = get_followed_item_for_user(request.user, pk)
     area = item.meeting.body.area
     day = actions.item_date(item) or timezone.localdate()
     initial = {
@@ -281,20 +267,10 @@ def recommendation_create(request, pk):
     )
 
 
-def _seen_recommendation(request, pk):
-    recommendation = get_object_or_404(
-        visible_recommendations(request.user).select_related(
-            "item__meeting__body__area", "reported_item__meeting__body__area", "matter__body"
-        ),
-        pk=pk,
-    )
-    return recommendation
-
-
 @login_required
 def recommendation(request, pk):
     """The recommending body's view: every principal's outcome, what to record, and the report-back."""
-    recommendation = _seen_recommendation(request, pk)
+    recommendation = get_recommendation_for_user(request.user, pk)
     body = recommendation.item.meeting.body
     follows = can_follow_up(request.user, body)
     decisions = list(recommendation.decisions.select_related("principal__area"))
@@ -323,9 +299,7 @@ def recommendation(request, pk):
 
 @login_required
 def recommendation_edit(request, pk):
-    recommendation = _seen_recommendation(request, pk)
-    if not can_follow_up(request.user, recommendation.item.meeting.body):
-        raise PermissionDenied
+    recommendation = get_recommendation_for_user(request.user, pk, change=True)
     form = RecommendationEditForm(request.POST or None, instance=recommendation)
     return form_page(
         request,
@@ -334,17 +308,15 @@ def recommendation_edit(request, pk):
         url("recommendation", recommendation.pk),
         _("Rekommendationen är sparad."),
         lambda r: url("recommendation", r.pk),
+        save=lambda f, reason: actions.update_recommendation(recommendation, f, request.user, reason),
         history=history_rows(recommendation),
-        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 
 @login_required
 def recommendation_report(request, pk):
-    recommendation = _seen_recommendation(request, pk)
+    recommendation = get_recommendation_for_user(request.user, pk, change=True)
     body = recommendation.item.meeting.body
-    if not can_follow_up(request.user, body):
-        raise PermissionDenied
     form = RecommendationReportForm(request.POST or None, body=body)
     if request.method == "POST" and form.is_valid():
         actions.mark_recommendation_reported(recommendation, form.cleaned_data["reported_item"], request.user)
@@ -366,12 +338,7 @@ def recommendation_report(request, pk):
 @login_required
 def decision_record(request, pk):
     """A principal's contact (or a coordinator) records the principal's decision on a recommendation."""
-    decision = get_object_or_404(
-        PrincipalDecision.objects.select_related("principal__area", "recommendation__item__meeting__body__area"),
-        pk=pk,
-    )
-    if not can_record_decision(request.user, decision):
-        raise PermissionDenied
+    decision = get_principal_decision_for_user(request.user, pk, change=True)
     form = PrincipalDecisionForm(request.POST or None, request.FILES or None, instance=decision)
     recommendation = decision.recommendation
     if request.method == "POST" and form.is_valid():
@@ -402,7 +369,7 @@ def decision_record(request, pk):
 @login_required
 def principal(request, pk):
     """What a principal has been asked to decide: the contact's (and coordinator's) list to work through."""
-    principal = get_object_or_404(Principal.objects.select_related("area"), pk=pk)
+    principal = get_principal_for_user(request.user, pk)
     if not can_record_for(request.user, principal):
         raise PermissionDenied
     decisions = recordable_decisions(request.user).filter(principal=principal)
@@ -440,7 +407,7 @@ def _assignment_page(request, assignments, title, area=None):
 
 @login_required
 def assignments(request, area):
-    area = _area_kept(request, area)
+    area = get_kept_area_for_user(request.user, area)
     seen = visible_assignments(request.user).filter(item__meeting__body__area=area)
     return _assignment_page(request, seen, _("Uppdrag i %(area)s") % {"area": area.name}, area)
 
@@ -457,7 +424,7 @@ def my_assignments(request):
 
 @login_required
 def matters(request, area):
-    area = _area_kept(request, area)
+    area = get_kept_area_for_user(request.user, area)
     rows = (
         visible_matters(request.user)
         .filter(area=area)
@@ -469,7 +436,7 @@ def matters(request, area):
 
 @login_required
 def matter_create(request, area):
-    area = _area_kept(request, area)
+    area = get_kept_area_for_user(request.user, area)
     today = timezone.localdate()
     form = NewMatterForm(request.POST or None, area=area, initial={"year": today.year, "raised_on": today})
     if request.method == "POST" and form.is_valid():
@@ -487,9 +454,7 @@ def matter_create(request, area):
 
 @login_required
 def matter_edit(request, pk):
-    matter = get_object_or_404(Matter.objects.select_related("area", "body"), pk=pk)
-    if not can_keep_matters(request.user, matter.area):
-        raise PermissionDenied
+    matter = get_matter_for_user(request.user, pk, change=True)
     form = MatterForm(request.POST or None, instance=matter, area=matter.area)
     return form_page(
         request,
@@ -498,6 +463,6 @@ def matter_edit(request, pk):
         url("matters", matter.area.slug),
         pgettext("matter", "Ärendet är sparat."),
         lambda m: url("matters", matter.area.slug),
+        save=lambda f, reason: actions.update_matter(matter, f, request.user, reason),
         history=history_rows(matter),
-        save=lambda f, reason: save_record(f, request.user, reason),
     )

@@ -1,9 +1,13 @@
 """Who may import minutes and see imports. A pending import belongs to its uploader alone."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from samverkan.importer.models import ImportRecord
+from samverkan.importer.models import ImportBatch, ImportRecord
 from samverkan.meetings.access import can_plan_meetings
+from samverkan.structure.access import get_body_for_user
 
 
 def can_import(user, body) -> bool:
@@ -21,3 +25,40 @@ def can_see_record(user, record) -> bool:
     if record.user_id == user.pk:
         return True
     return record.is_done and can_import(user, record.body)
+
+
+def get_import_body_for_user(user, pk):
+    """The body whose import page this is: Http404 if it does not exist or the user may not see it,
+    PermissionDenied if the user may see it but not import for it. One query."""
+    body = get_body_for_user(user, pk)
+    if not can_import(user, body):
+        raise PermissionDenied
+    return body
+
+
+def get_record_for_user(user, pk, *, change=False, pending=False):
+    """An import the user may look at: their own, or a finished one of a body they import for.
+
+    Http404 for an unknown record or one the user may not see (another user's upload); with `change=True`
+    also for one that is not the user's own or is already done, with `pending=True` for one that is not
+    pending. PermissionDenied when the user may see it but no longer imports for its body. One query.
+    """
+    record = get_object_or_404(ImportRecord.objects.select_related("body__area", "user", "batch"), pk=pk)
+    if not can_see_record(user, record):
+        raise Http404
+    if change and (record.user_id != user.pk or record.is_done):
+        raise Http404
+    if pending and not record.is_pending:
+        raise Http404
+    if not can_import(user, record.body):
+        raise PermissionDenied
+    return record
+
+
+def get_batch_for_user(user, pk):
+    """The user's own ZIP upload `pk` (anyone else's is Http404); PermissionDenied if the user no longer
+    imports for its body. One query."""
+    batch = get_object_or_404(ImportBatch.objects.select_related("body__area"), pk=pk, user_id=user.pk)
+    if not can_import(user, batch.body):
+        raise PermissionDenied
+    return batch

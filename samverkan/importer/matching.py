@@ -40,9 +40,9 @@ class Directory:
     def __init__(self, body):
         self.body = body
         people = (
-            Person.objects.filter(Q(memberships__body__area_id=body.area_id) | Q(organisation__area_id=body.area_id))
+            Person.objects.filter(Q(memberships__body__area_id=body.area_id) | Q(employer__area_id=body.area_id))
             .distinct()
-            .select_related("organisation")
+            .select_related("employer")
             .order_by("pk")
         )
         self.by_name = defaultdict(list)
@@ -67,7 +67,7 @@ class Directory:
             return (found[0] if found else None), False
         seated = [p for p in found if p.pk in self.seats] or found
         if principal is not None:
-            seated = [p for p in seated if p.organisation_id == principal.pk] or seated
+            seated = [p for p in seated if p.employer_id == principal.pk] or seated
         return seated[0], len(seated) > 1
 
     def remember(self, person):

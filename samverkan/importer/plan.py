@@ -173,11 +173,11 @@ def _free_number(written, previous, following, taken):
 def prepare(parsed: dict, directory) -> Plan:
     """The plan for one parsed document in the directory's body."""
     body = directory.body
-    warnings = []
+    warnings: list[str] = []
     dates = sorted({d for d in map(read_date, parsed.get("dates") or []) if d})
     plan = Plan(
         body_written=parsed.get("body"),
-        kind=KINDS.get(parsed.get("document_kind"), Meeting.Kind.MINUTES),
+        kind=KINDS.get(parsed.get("document_kind") or "", Meeting.Kind.MINUTES),
         kind_known=parsed.get("document_kind") in KINDS,
         dates=dates,
         start=read_time(parsed.get("start_time")),
@@ -260,8 +260,8 @@ def _attendance(plan, parsed, directory, warnings):
             unknown_principals.append(written)
         if principal is None and seat and seat.principal:
             principal = seat.principal
-        elif principal is None and person and person.organisation:
-            principal = person.organisation
+        elif principal is None and person and person.employer:
+            principal = person.employer
         substitute_for, note = None, str(entry.get("note") or "")
         if entry.get("substitute_for"):
             substitute_for = directory.person(entry["substitute_for"])[0]

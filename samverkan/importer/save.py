@@ -86,6 +86,7 @@ def find_earlier(body, sha256, dates) -> Earlier | None:
     source = (
         Document.objects.filter(kind=Document.Kind.SOURCE, sha256=sha256, meeting__body=body).order_by("pk").first()
     )
+    meeting_id: int | None
     if source:
         meeting_id = source.meeting_id
     else:
@@ -194,7 +195,8 @@ def save_minutes(
     kept = into is not None and withdraw_earlier(meeting, user, reason)
     items = _items(meeting, plan, into is not None, user, reason)
     if into is not None:
-        for old in [*meeting.attendance.all(), *meeting.signatories.all()]:
+        # django-stubs cannot resolve .all() on a manager made from PartOfMinutesQuerySet (shared by four models).
+        for old in [*meeting.attendance.all(), *meeting.signatories.all()]:  # type: ignore[misc]
             _delete(old, user, reason)
     for attendee in plan.attendees:
         record = Attendance(
@@ -253,7 +255,7 @@ def _new_person(name, principal, directory, user, reason):
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
-    person = _save(Person(first_name=first, last_name=last, slug=slug, organisation=principal), user, reason)
+    person = _save(Person(first_name=first, last_name=last, slug=slug, employer=principal), user, reason)
     directory.remember(person)
     return person
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.minutes import MinutesError, parse_text
 from samverkan.minutes.files import MAX_BYTES, read_text
+from samverkan.minutes.shapes import Minutes
 
 SUFFIXES = {".txt": "text/plain", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 SUFFIXES[".pdf"] = "application/pdf"
@@ -158,6 +159,6 @@ def extract_text(upload: Upload) -> str:
             raise MinutesError(_("Filen kunde inte läsas.")) from error
 
 
-def parse_upload(upload: Upload) -> dict:
+def parse_upload(upload: Upload) -> Minutes:
     """The parser's object for one document, with each item's own text; MinutesError says why not."""
     return parse_text(extract_text(upload), item_text=True)

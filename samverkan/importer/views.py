@@ -2,15 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Min, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.importer import actions
-from samverkan.importer.access import can_import, can_see_record, visible_imports
+from samverkan.importer.access import (
+    get_batch_for_user,
+    get_import_body_for_user,
+    get_record_for_user,
+    visible_imports,
+)
 from samverkan.importer.forms import BatchForm, ConfirmForm, UploadForm
 from samverkan.importer.matching import Directory
 from samverkan.importer.models import ImportBatch, ImportRecord
@@ -19,46 +23,14 @@ from samverkan.importer.proposals import preview as followthrough_preview
 from samverkan.importer.save import ImportRefused, find_earlier, save_import
 from samverkan.importer.upload import UploadError
 from samverkan.minutes import MinutesError
-from samverkan.structure.models import Body
 
 LIST_LIMIT = 100
-
-
-def _body(request, pk):
-    body = get_object_or_404(Body.objects.select_related("area"), pk=pk)
-    if not can_import(request.user, body):
-        raise PermissionDenied
-    return body
-
-
-def _record(request, pk):
-    """An import the user may look at: their own, or a finished one of a body they import for (else 404)."""
-    record = get_object_or_404(ImportRecord.objects.select_related("body__area", "user", "batch"), pk=pk)
-    if not can_see_record(request.user, record):
-        raise Http404
-    if not can_import(request.user, record.body):
-        raise PermissionDenied
-    return record
-
-
-def _own_pending(request, pk):
-    record = _record(request, pk)
-    if record.user_id != request.user.pk or not record.is_pending:
-        raise Http404
-    return record
-
-
-def _own_batch(request, pk):
-    batch = get_object_or_404(ImportBatch.objects.select_related("body__area"), pk=pk, user_id=request.user.pk)
-    if not can_import(request.user, batch.body):
-        raise PermissionDenied
-    return batch
 
 
 @login_required
 def body_imports(request, pk):
     """Upload minutes for a body; below, the body's imports."""
-    body = _body(request, pk)
+    body = get_import_body_for_user(request.user, pk)
     posted = request.method == "POST"
     form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and form.is_valid():
@@ -100,7 +72,7 @@ def _preview(request, record, form=None, problem="", status=200):
 
 @login_required
 def preview(request, pk):
-    record = _record(request, pk)
+    record = get_record_for_user(request.user, pk)
     if not record.is_pending:
         return render(request, "importer/result.html", {"record": record, "body": record.body})
     return _preview(request, record)
@@ -109,7 +81,7 @@ def preview(request, pk):
 @login_required
 @require_POST
 def confirm(request, pk):
-    record = _own_pending(request, pk)
+    record = get_record_for_user(request.user, pk, change=True, pending=True)
     form = ConfirmForm(request.POST, plan=prepare(record.parsed, Directory(record.body)))
     if not form.is_valid():
         return _preview(request, record, form, status=400)
@@ -131,9 +103,7 @@ def confirm(request, pk):
 @login_required
 @require_POST
 def discard(request, pk):
-    record = _record(request, pk)
-    if record.user_id != request.user.pk or record.is_done:
-        raise Http404
+    record = get_record_for_user(request.user, pk, change=True)
     body, batch = record.body, record.batch
     actions.discard(record)
     messages.success(request, _("Uppladdningen är borttagen. Inget importerades från den."))
@@ -160,7 +130,7 @@ def _batch_rows(batch):
 
 @login_required
 def batch(request, pk):
-    batch = _own_batch(request, pk)
+    batch = get_batch_for_user(request.user, pk)
     form = BatchForm(request.POST if request.method == "POST" else None, initial={"visibility": "public"})
     if request.method == "POST" and form.is_valid():
         done = actions.import_batch(
@@ -186,7 +156,7 @@ def batch(request, pk):
 @login_required
 @require_POST
 def batch_discard(request, pk):
-    batch = _own_batch(request, pk)
+    batch = get_batch_for_user(request.user, pk)
     body = batch.body
     actions.discard_batch(batch)
     messages.success(request, _("Filerna som inte importerades är borttagna."))

@@ -1,5 +1,4 @@
-"""The one way a staff form page works: show the form, or save it through the app's action and go on; a wrong form
-saves nothing. `save_record` is the plain form save with history that actions use."""
+"""The one way a staff form page works: show the form, or save it through an action; a wrong form saves nothing."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,7 +11,10 @@ from samverkan.lib.text import search_term
 
 @transaction.atomic
 def save_record(form, user, reason=""):
-    """Save a validated staff form; the history row names the user and, when given, why."""
+    """Save a validated model form in one transaction; the history row names the user and, when given, why.
+
+    The helper actions use for a plain form save. Returns the saved record; one write (plus the form's m2m).
+    """
     record = attribute(form.save(commit=False), user, reason)
     record.save()
     form.save_m2m()
@@ -20,16 +22,18 @@ def save_record(form, user, reason=""):
 
 
 def form_page(request, form, title, cancel_url, saved_message, success_url, *, save, history=None):
-    """Render `form`, or on a valid POST save it and redirect to success_url(record); 400 when it is wrong.
+    """Render `form`, or on a valid POST save it and redirect to `success_url(record)`; 400 when it is wrong.
 
-    `save(form, reason) -> record` is the app's action (e.g. `lambda f, reason: actions.update_body(body, f,
-    request.user, reason)`); the reason is the cleaned "change_reason" field. A ValidationError the action raises
-    (an invariant checked under its lock) is shown on the form, with 400, like a wrong form."""
+    `save(form, reason) -> record` does the change, normally by calling an app action, e.g.
+    `lambda f, reason: actions.update_body(body, f, request.user, reason)`; `reason` is the cleaned
+    "change_reason" the form page offers when editing. A ValidationError raised by `save` is put on the
+    form and answered with 400, nothing saved. `history` (rows from lib.history) is shown under the form.
+    """
     if request.method == "POST" and form.is_valid():
         try:
             record = save(form, search_term(request.POST.get("change_reason")))
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error.messages)
         else:
             messages.success(request, saved_message)
             return redirect(success_url(record))

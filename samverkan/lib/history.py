@@ -1,6 +1,8 @@
 """Readable change history for a record kept by django-simple-history: who, when, and what changed."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,16 +10,28 @@ from django.utils.translation import gettext_lazy as _
 KIND_LABELS = {"+": _("Skapad"), "~": _("Ändrad"), "-": _("Borttagen")}
 HISTORY_REASON_LENGTH = 100  # django-simple-history's history_change_reason
 
+M = TypeVar("M", bound=models.Model)
+# The names of the objects that history rows point at, by (model, primary key).
+RelatedNames = dict[tuple[object, Any], str]
+if TYPE_CHECKING:  # only for mypy: Field takes no type arguments at run time, and auth models need the app registry
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
-def attribute(record, user, reason=""):
+    Field = models.Field[Any, Any]
+    # Who makes a change: a staff user, or None for the system (imports, the worker, the demo).
+    Changer = AbstractBaseUser | AnonymousUser | None
+
+
+def attribute(record: M, user: "Changer", reason: object = "") -> M:
     """Name who makes the record's next change and why; the history row written by that save or delete
     carries both (no second query to add the reason afterwards)."""
-    record._history_user = user
-    record._change_reason = str(reason)[:HISTORY_REASON_LENGTH] if reason else None
+    # django-simple-history reads these two attributes when it writes the history row.
+    record._history_user = user  # type: ignore[attr-defined]
+    record._change_reason = str(reason)[:HISTORY_REASON_LENGTH] if reason else None  # type: ignore[attr-defined]
     return record
 
 
-def save_with_history(record, user, reason="", clean=True):
+def save_with_history(record: M, user: "Changer", reason: object = "", clean: bool = True) -> M:
     """Validate (unless told not to) and save one record; its history row names the user and, when given, why."""
     if clean:
         record.full_clean()
@@ -28,6 +42,8 @@ def save_with_history(record, user, reason="", clean=True):
 
 @dataclass
 class Change:
+    """One field's change between two history rows, both values as shown to people."""
+
     label: str
     old: str
     new: str
@@ -35,19 +51,22 @@ class Change:
 
 @dataclass
 class HistoryRow:
-    when: object
+    """One history row as the history list shows it."""
+
+    when: datetime
     who: str
     kind: str
     reason: str
-    changes: list = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
 
 
-def history_rows(record, limit=50):
+def history_rows(record: models.Model, limit: int = 50) -> list[HistoryRow]:
     """The newest `limit` history rows of record, each diffed against the one before; three queries in all."""
-    entries = list(record.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    history = record.history  # type: ignore[attr-defined]  # django-simple-history's manager, untyped
+    entries = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     model = record._meta.model
     related = _related_names(model, entries)
-    rows = []
+    rows: list[HistoryRow] = []
     for newer, older in zip(entries, entries[1:] + [None], strict=False):
         if len(rows) == limit:
             break
@@ -55,7 +74,8 @@ def history_rows(record, limit=50):
         if older is not None:
             delta = newer.diff_against(older, foreign_keys_are_objs=False)
             for change in delta.changes:
-                f = model._meta.get_field(change.field)
+                # simple-history diffs concrete fields only, never relations seen from the other side
+                f = cast("Field", model._meta.get_field(change.field))
                 changes.append(
                     Change(str(f.verbose_name), _show(f, change.old, related), _show(f, change.new, related))
                 )
@@ -72,18 +92,19 @@ def history_rows(record, limit=50):
     return rows
 
 
-def _related_names(model, entries):
+def _related_names(model: type[models.Model], entries: list[Any]) -> RelatedNames:
     """Names of every object that a foreign key in the history points at, fetched once per model."""
-    wanted = {}
+    wanted: dict[type[models.Model], set[Any]] = {}
     for f in model._meta.concrete_fields:
         if isinstance(f, models.ForeignKey):
             ids = {getattr(e, f.attname, None) for e in entries} - {None}
             if ids:
-                wanted.setdefault(f.related_model, set()).update(ids)
+                # a model class: the app registry has resolved "self" and lazy references by now
+                wanted.setdefault(cast(type[models.Model], f.related_model), set()).update(ids)
     return {(m, obj.pk): str(obj) for m, ids in wanted.items() for obj in m._default_manager.filter(pk__in=ids)}
 
 
-def _show(f, value, related):
+def _show(f: "Field", value: Any, related: RelatedNames) -> str:
     if value in (None, ""):
         return "–"
     if isinstance(f, models.ForeignKey):

@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from samverkan.accounts.access import scope_of
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay
 from samverkan.structure.access import can_edit_memberships, visible_bodies
 from samverkan.structure.models import Visibility
+from samverkan.structure.roles import scope_of
 
 Level = AgendaItem.Visibility
 # From most to least open; a document is as closed as the most closed of itself, its item and its meeting.

@@ -212,9 +212,7 @@ class AttendanceCreateForm(AttendanceForm):
         super().__init__(*args, meeting=meeting, **kwargs)
         area = meeting.body.area_id
         self.fields["person"].queryset = Person.objects.filter(
-            pk__in=Person.objects.filter(Q(organisation__area_id=area) | Q(memberships__body__area_id=area)).values(
-                "pk"
-            )
+            pk__in=Person.objects.filter(Q(employer__area_id=area) | Q(memberships__body__area_id=area)).values("pk")
         ).exclude(pk__in=meeting.attendance.values("person_id"))
 
 

@@ -27,7 +27,7 @@ def absolute(path):
 def public_url(document):
     """The document's public address (the portal's meeting page); needs meeting__body__area loaded."""
     meeting = document.meeting
-    return reverse("calendar:document", args=[meeting.body.area.slug, meeting.pk, document.pk])
+    return reverse("meetings_public:document", args=[meeting.body.area.slug, meeting.pk, document.pk])
 
 
 def member_url(document):

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from samverkan.meetings import lock
 from samverkan.meetings.lock import correcting_minutes, locked_error  # noqa: F401 (the names callers know)
+from samverkan.meetings.matters import Matter
 from samverkan.structure.models import Body, Person, Principal, Visibility
 
 # Kommunallagen: minutes are adjusted within 14 days; the appeal period runs three weeks from the notice.
@@ -94,7 +95,7 @@ class Meeting(models.Model):
         return self.title or _("Möte i %(body)s") % {"body": self.body}
 
     def get_absolute_url(self):
-        return reverse("calendar:meeting", args=[self.body.area.slug, self.pk])
+        return reverse("meetings_public:meeting", args=[self.body.area.slug, self.pk])
 
     @property
     def is_public(self):
@@ -171,7 +172,7 @@ class PartOfMinutes:
     are locked (forms and the admin show the error from clean(); save() and delete are refused too)."""
 
     # The reverse name from Meeting, to find the meeting a stored row belonged to before this change.
-    minutes_related_name = None
+    minutes_related_name: str | None = None
 
     def check_not_locked(self):
         lock.check_part(self)
@@ -195,7 +196,7 @@ class PartOfMinutes:
         pass
 
     # Fields that are not part of what the minutes say, so they may be set on locked minutes too.
-    free_when_locked = frozenset()
+    free_when_locked: frozenset[str] = frozenset()
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
@@ -279,7 +280,7 @@ class AgendaItem(PartOfMinutes, models.Model):
         help_text=_("En att-sats per rad, t.ex. ”att godkänna rapporten”."),
     )
     matter = models.ForeignKey(
-        "followthrough.Matter",
+        Matter,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

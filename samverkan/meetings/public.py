@@ -109,7 +109,7 @@ def version(request, area, pk, number):
         meeting,
         number,
         back=meeting.get_absolute_url(),
-        url_of=lambda n: reverse("calendar:version", args=[area, pk, n]),
+        url_of=lambda n: reverse("meetings_public:version", args=[area, pk, n]),
         crumbs=crumbs,
     )
 

@@ -2,7 +2,7 @@ from django.urls import path
 
 from samverkan.meetings import document_views, public
 
-app_name = "calendar"
+app_name = "meetings_public"
 urlpatterns = [
     path("omrade/<slug:area>/moten/", public.area_calendar, name="area"),
     path("omrade/<slug:area>/moten.ics", public.area_ical, name="area_ical"),

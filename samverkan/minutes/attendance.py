@@ -1,9 +1,11 @@
 """Attendance: people listed as present or absent, by group, organisation and party."""
 
 import re
+from typing import NamedTuple
 
 from .lexicon import GROUP_LABELS, PARTIES
 from .people import is_given, is_name_word, split_run
+from .shapes import Person, TextAt
 
 LABEL_RE = re.compile(
     r"(?<![\wåäö])(" + "|".join(re.escape(label) for label, _, _ in GROUP_LABELS) + r")(?![\wåäö])\s*:?",
@@ -25,16 +27,23 @@ FRAGMENT_RE = re.compile(r"(?<![\wåäö])([a-zåäö]{4,9})\s+(?=[A-ZÅÄÖ][a-
 TOKEN_RE = re.compile(r"\([^()\n]{0,80}\)|[\wÅÄÖåäöéü'’-]+\.?|[,;/&\n\t:]|[^\w\s]")
 
 
-def label_group(label: str) -> tuple[str | None, str]:
+class GroupStatus(NamedTuple):
+    """What an attendance list heading says: the normalised group (None when unknown) and the status."""
+
+    group: str | None
+    status: str
+
+
+def label_group(label: str) -> GroupStatus:
     """The normalised group and status for a list heading."""
     plain = " ".join(label.lower().rstrip(":").split())
     for text, group, status in GROUP_LABELS:
         if plain == text:
-            return group, status
-    return None, "present"
+            return GroupStatus(group, status)
+    return GroupStatus(None, "present")
 
 
-def is_label(match: re.Match, text: str) -> bool:
+def is_label(match: re.Match[str], text: str) -> bool:
     """A list heading is capitalised and not part of a note such as 'ej tjänstgörande ersättare'."""
     word = match.group(1)
     if not word[0].isupper():
@@ -43,7 +52,7 @@ def is_label(match: re.Match, text: str) -> bool:
     return not before.endswith(("ej ", "för ")) and not before.rstrip(" ").endswith(",")
 
 
-def truncated_members_label(header: str, first_label: int) -> tuple[int, int, str] | None:
+def truncated_members_label(header: str, first_label: int) -> TextAt | None:
     """A members' heading cut at its start by OCR or flattening ('ande' for 'Beslutande').
 
     Only before the first readable heading, when no members' heading is readable, and only when a
@@ -53,29 +62,30 @@ def truncated_members_label(header: str, first_label: int) -> tuple[int, int, st
         fragment = match.group(1)
         for full in MEMBER_HEADINGS:
             if full.endswith(fragment) and len(fragment) < len(full):
-                return match.start(1), match.end(), full
+                return TextAt(match.start(1), match.end(), full)
     return None
 
 
-def parse_attendance(header: str) -> list[dict]:
+def parse_attendance(header: str) -> list[Person]:
     """All people in the attendance lists of the header, in document order."""
-    labels = [(m.start(), m.end(), m.group(1)) for m in LABEL_RE.finditer(header) if is_label(m, header)]
+    labels = [TextAt(m.start(), m.end(), m.group(1)) for m in LABEL_RE.finditer(header) if is_label(m, header)]
     if not labels:
         return []
-    if not any(label_group(text)[0] in ("ledamot", "narvarande") for _, _, text in labels):
-        truncated = truncated_members_label(header, labels[0][0])
+    if not any(label_group(label.text).group in ("ledamot", "narvarande") for label in labels):
+        truncated = truncated_members_label(header, labels[0].start)
         if truncated:
             labels.insert(0, truncated)
-    people: list[dict] = []
-    group, status = None, "present"
-    pending_label = None
+    people: list[Person] = []
+    group: str | None = None
+    status = "present"
+    pending_label: GroupStatus | None = None
     for index, (_, label_end, label_text) in enumerate(labels):
-        end = labels[index + 1][0] if index + 1 < len(labels) else len(header)
+        end = labels[index + 1].start if index + 1 < len(labels) else len(header)
         chunk = header[label_end:end]
         stop = END_RE.search(chunk)
         new_group, new_status = label_group(label_text)
         if (not chunk.strip() or chunk.strip() in ":-") and "\n" not in chunk:
-            pending_label = pending_label or (new_group, new_status)
+            pending_label = pending_label or GroupStatus(new_group, new_status)
             continue
         if pending_label:
             new_group, new_status = pending_label
@@ -90,9 +100,9 @@ def parse_attendance(header: str) -> list[dict]:
     return merge_people(people)
 
 
-def merge_people(people: list[dict]) -> list[dict]:
+def merge_people(people: list[Person]) -> list[Person]:
     """One entry per person: the first listing wins, present beats absent."""
-    seen: dict[str, dict] = {}
+    seen: dict[str, Person] = {}
     for person in people:
         key = person["name"].lower()
         if key not in seen:
@@ -102,9 +112,9 @@ def merge_people(people: list[dict]) -> list[dict]:
     return list(seen.values())
 
 
-def parse_chunk(chunk: str, group: str, status: str) -> list[dict]:
+def parse_chunk(chunk: str, group: str, status: str) -> list[Person]:
     """People in one list; lines of the form 'Organisation: names' give the organisation."""
-    people: list[dict] = []
+    people: list[Person] = []
     for line in chunk.split("\n"):
         org_match = re.match(r"^\s*([^:\t\n]{2,40}):\s*\t?(.*)$", line)
         line_status = "absent" if ABSENT_RE.search(line) else status
@@ -115,7 +125,7 @@ def parse_chunk(chunk: str, group: str, status: str) -> list[dict]:
     return people
 
 
-def new_person(name: str, group: str, status: str, principal: str | None) -> dict:
+def new_person(name: str, group: str, status: str, principal: str | None) -> Person:
     """A fresh attendance entry."""
     return {
         "name": name,
@@ -128,11 +138,11 @@ def new_person(name: str, group: str, status: str, principal: str | None) -> dic
     }
 
 
-def parse_entries(text: str, group: str, status: str, principal: str | None) -> list[dict]:
+def parse_entries(text: str, group: str, status: str, principal: str | None) -> list[Person]:
     """People in a run of text such as 'Anna Berg (S), Ort Per Ek (M), Ort'."""
-    people: list[dict] = []
+    people: list[Person] = []
     run: list[str] = []
-    state = {"org_next": False, "tail": []}
+    state = {"org_next": False}
     text = SUBSTITUTE_RE.sub(lambda m: f" (ersättare för {m.group(1)})", text)
 
     def flush() -> None:
@@ -171,7 +181,7 @@ def parse_entries(text: str, group: str, status: str, principal: str | None) -> 
     return people
 
 
-def apply_parenthesis(people: list[dict], content: str) -> None:
+def apply_parenthesis(people: list[Person], content: str) -> None:
     """Use '(S)', '(ersättare för X)' or '(ej punkten 6)' for the person just listed."""
     if not people:
         return

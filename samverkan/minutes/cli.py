@@ -3,9 +3,11 @@
 import argparse
 import json
 import sys
+from typing import TextIO
 
 from .errors import MinutesError
 from .files import parse_file
+from .shapes import Minutes
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -16,7 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def summary(result: dict) -> str:
+def summary(result: Minutes) -> str:
     """A short Swedish summary of a parsed document."""
     lines = [
         f"Organ: {result['body'] or 'okänt'}",
@@ -31,7 +33,7 @@ def summary(result: dict) -> str:
     return "\n".join(lines)
 
 
-def write(stream, text: str) -> None:
+def write(stream: TextIO, text: str) -> None:
     """Write UTF-8 text whatever the stream's own encoding."""
     buffer = getattr(stream, "buffer", None)
     if buffer is not None:

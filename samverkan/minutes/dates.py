@@ -2,6 +2,8 @@
 
 import re
 
+from .shapes import DateAt, TimeRangeAt
+
 MONTHS = {
     "januari": 1,
     "jan": 1,
@@ -53,27 +55,27 @@ def iso(year: int | None, month: int, day: int) -> str:
     return f"{prefix}-{month:02d}-{day:02d}"
 
 
-def find_dates(text: str, default_year: int | None = None) -> list[tuple[int, str]]:
+def find_dates(text: str, default_year: int | None = None) -> list[DateAt]:
     """Return (position, ISO date) for every date written in the text, in order."""
     found = []
     for match in ISO_DATE.finditer(text):
         year, month, day = (int(g) for g in match.groups())
-        found.append((match.start(), iso(year, month, day)))
+        found.append(DateAt(match.start(), iso(year, month, day)))
     for match in WORD_DATE.finditer(text):
-        day, month_name, year = match.groups()
-        year_value = int(year) if year else default_year
-        found.append((match.start(), iso(year_value, MONTHS[month_name.lower()], int(day))))
+        day_text, month_name, year_text = match.groups()
+        year_value = int(year_text) if year_text else default_year
+        found.append(DateAt(match.start(), iso(year_value, MONTHS[month_name.lower()], int(day_text))))
     for match in DAY_RANGE.finditer(text):
-        day, month_name, year = match.groups()
-        year_value = int(year) if year else default_year
-        found.append((match.start(), iso(year_value, MONTHS[month_name.lower()], int(day))))
+        day_text, month_name, year_text = match.groups()
+        year_value = int(year_text) if year_text else default_year
+        found.append(DateAt(match.start(), iso(year_value, MONTHS[month_name.lower()], int(day_text))))
     return sorted(found)
 
 
 def first_date(text: str, default_year: int | None = None) -> str | None:
     """Return the first date in the text, or None."""
     dates = find_dates(text, default_year)
-    return dates[0][1] if dates else None
+    return dates[0].iso if dates else None
 
 
 def hhmm(hour: str, minute: str | None) -> str:
@@ -81,7 +83,7 @@ def hhmm(hour: str, minute: str | None) -> str:
     return f"{int(hour):02d}:{int(minute or 0):02d}"
 
 
-def find_time_ranges(text: str) -> list[tuple[int, str, str]]:
+def find_time_ranges(text: str) -> list[TimeRangeAt]:
     """Return (position, start, end) for time ranges such as 09.00-12.00 or 13-17."""
     ranges = []
     for match in TIME_RANGE.finditer(text):
@@ -97,7 +99,7 @@ def find_time_ranges(text: str) -> list[tuple[int, str, str]]:
                 continue
         if int(h2) * 60 + int(m2 or 0) <= int(h1) * 60 + int(m1 or 0):
             continue
-        ranges.append((match.start(), hhmm(h1, m1), hhmm(h2, m2)))
+        ranges.append(TimeRangeAt(match.start(), hhmm(h1, m1), hhmm(h2, m2)))
     return ranges
 
 

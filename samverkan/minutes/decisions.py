@@ -4,6 +4,7 @@ import re
 
 from .dates import first_date
 from .people import is_given, names_in
+from .shapes import Assignment, Recommendation
 from .text import collapse, is_furniture, strip_signatures
 
 LABEL_LINE = re.compile(r"^(?:[A-ZÅÄÖ][\wåäö/ -]{1,40}):(?:\s|$)")
@@ -233,9 +234,9 @@ ASSIGN_PATTERNS = [
 TITLES = re.compile(r"(?i)^(?:ordförande(?:n)?|sekreterare(?:n)?|vice ordförande|kommunchef|direktör)\s+")
 
 
-def assignments(item_number: str | None, decisions: list[str], year: int | None) -> list[dict]:
+def assignments(item_number: str | None, decisions: list[str], year: int | None) -> list[Assignment]:
     """Assignments given in the item's decisions."""
-    out = []
+    out: list[Assignment] = []
     for decision in decisions:
         for pattern in ASSIGN_PATTERNS:
             for match in pattern.finditer(decision):
@@ -261,9 +262,9 @@ def assignments(item_number: str | None, decisions: list[str], year: int | None)
     return out
 
 
-def recommendations(item_number: str | None, decisions: list[str]) -> list[dict]:
+def recommendations(item_number: str | None, decisions: list[str]) -> list[Recommendation]:
     """Att-clauses recommending the principals to decide."""
-    out = []
+    out: list[Recommendation] = []
     for decision in decisions:
         clauses = re.split(r"(?:^|(?<=:)\s*|(?<=[.;])\s+|(?<=\bsamt)\s+|(?<=\bbeslutar)\s+)(?=att\s)", decision)
         found = False

@@ -1,21 +1,23 @@
 """Read minutes from a file: plain text, DOCX or PDF."""
 
 import logging
+import os
 from pathlib import Path
 
 from .errors import MinutesError
 from .parser import parse_text
+from .shapes import Minutes
 
 MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 
 
-def parse_file(path) -> dict:
+def parse_file(path: str | os.PathLike[str]) -> Minutes:
     """Parse the minutes in a file; raise MinutesError with a Swedish message on failure."""
     return parse_text(read_text(path))
 
 
-def read_text(path) -> str:
+def read_text(path: str | os.PathLike[str]) -> str:
     """The text of a file of minutes."""
     path = Path(path)
     if not path.is_file():

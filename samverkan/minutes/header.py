@@ -2,9 +2,12 @@
 
 import re
 from collections import Counter
+from collections.abc import Collection
+from typing import NamedTuple
 
 from .dates import WEEKDAYS, find_dates, find_time_ranges, year_of
 from .people import names_in
+from .shapes import ParagraphRange
 
 KIND_RE = re.compile(
     r"(?i)(?<![\wåäö])(sammanträdesprotokoll|protokoll|minnesanteckningar|sammanträdesanteckningar"
@@ -128,14 +131,23 @@ def field_value(header: str, labels: str) -> str | None:
     return value[: stop.start()].strip() if stop else value
 
 
-def meeting_times(header: str) -> tuple[str | None, str | None]:
+class MeetingTimes(NamedTuple):
+    """The meeting's first start and last end time as HH:MM, each None when not written."""
+
+    start: str | None
+    end: str | None
+
+
+def meeting_times(header: str) -> MeetingTimes:
     """The first start time and the last end time of the meeting."""
     ranges = find_time_ranges(header[:3000])
     if not ranges:
-        return None, None
-    main = [r for r in ranges if re.search(r"(?i)(?:möte|sammanträde)\s*$", header[max(0, r[0] - 14) : r[0]])]
+        return MeetingTimes(None, None)
+    main = [
+        r for r in ranges if re.search(r"(?i)(?:möte|sammanträde)\s*$", header[max(0, r.position - 14) : r.position])
+    ]
     chosen = main or ranges
-    return chosen[0][1], chosen[-1][2]
+    return MeetingTimes(chosen[0].start, chosen[-1].end)
 
 
 def find_location(header: str) -> str | None:
@@ -146,8 +158,8 @@ def find_location(header: str) -> str | None:
     if not value:
         return place_after_time(header)
     ranges = find_time_ranges(value)
-    if ranges and re.search(r"(?i)möte\s*$", value[max(0, ranges[-1][0] - 8) : ranges[-1][0]]):
-        value = re.sub(r"^[\d.:\s–-]+,?", "", value[ranges[-1][0] :])
+    if ranges and re.search(r"(?i)möte\s*$", value[max(0, ranges[-1].position - 8) : ranges[-1].position]):
+        value = re.sub(r"^[\d.:\s–-]+,?", "", value[ranges[-1].position :])
     value = re.split(r"(?i),?\s*(?:" + WEEKDAYS + r"|den\s\d|\d{1,2}\s[a-zåäö]{3,9}\s\d{4}|\d{4}-\d\d)", value)[0]
     value = re.split(r"(?i),?\s*(?:klockan|kl\.?)\s*(?:\d|$)|\s\d{1,2}[.:]\d\d", value)[0]
     value = value.strip(" ,.:;-–")
@@ -162,7 +174,7 @@ def place_after_time(header: str) -> str | None:
         ranges = find_time_ranges(line)
         if not ranges or not find_dates(line):
             continue
-        rest = TIME_RANGE_AT.sub("", line[ranges[-1][0] :], count=1)
+        rest = TIME_RANGE_AT.sub("", line[ranges[-1].position :], count=1)
         match = re.match(r"\s*[,;]\s*(?:i\s+|på\s+)?([A-ZÅÄÖ][^\n]{2,120})$", rest)
         if match:
             return match.group(1).strip(" ,.;") or None
@@ -172,7 +184,7 @@ def place_after_time(header: str) -> str | None:
 TIME_RANGE_AT = re.compile(r"^[\d.:]{1,5}\s{0,2}[-–—]\s{0,2}[\d.:]{1,5}")
 
 
-def paragraph_range(header: str) -> dict | None:
+def paragraph_range(header: str) -> ParagraphRange | None:
     """The range of item numbers that the header states."""
     match = RANGE_RE.search(header)
     if not match:
@@ -220,7 +232,9 @@ def find_chair(doc: str) -> str | None:
     return first_role(doc, patterns, r"(?i)vice\s*$")
 
 
-def first_role(doc: str, patterns: list[str], bad_before: str | None = None, skip=()) -> str | None:
+def first_role(
+    doc: str, patterns: list[str], bad_before: str | None = None, skip: Collection[str | None] = ()
+) -> str | None:
     """The earliest name found by the first pattern that finds one."""
     for pattern in patterns:
         for match in re.finditer(pattern, doc):

@@ -1,9 +1,12 @@
 """Item structure: find numbered item headings, a table of contents and item titles."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .lexicon import GIVEN_NAMES, SENTENCE_STARTERS
+from .shapes import Span
 from .text import LONG_LINE, collapse, strip_signatures
 
 NUMBER = r"(\d{1,4}(?:\.\d{1,2}){0,3})"
@@ -39,6 +42,13 @@ class Heading:
     line_end: int
 
 
+class Toc(NamedTuple):
+    """A table of contents (or sent-out agenda): its numbered entries, and the stretch of the document it fills."""
+
+    chain: list[Heading]
+    span: Span
+
+
 def number_key(number: str) -> tuple[int, ...]:
     """Turn '2.10' into (2, 10) for ordering."""
     return tuple(int(part) for part in number.split("."))
@@ -55,7 +65,7 @@ def successors(number: str) -> set[str]:
     return out
 
 
-def find_headings(doc: str, excluded: list[tuple[int, int]] = ()) -> list[Heading]:
+def find_headings(doc: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Heading]:
     """All places that look like the start of a numbered item."""
     found = []
     offset = 0
@@ -76,7 +86,7 @@ def find_headings(doc: str, excluded: list[tuple[int, int]] = ()) -> list[Headin
                 continue
             found.append(Heading(start, offset + match.end(), number, long_line, end))
         offset = end + 1
-    unique = {}
+    unique: dict[int, Heading] = {}
     for heading in found:
         unique.setdefault(heading.start, heading)
     return sorted(unique.values(), key=lambda h: h.start)
@@ -140,7 +150,7 @@ def extend_misread(text: str, chain: list[Heading]) -> list[Heading]:
     return chain
 
 
-def find_toc(doc: str) -> tuple[list[Heading], tuple[int, int]] | None:
+def find_toc(doc: str) -> Toc | None:
     """The table of contents (or sent-out agenda) before the items, if there is one."""
     for count, match in enumerate(TOC_WORD.finditer(doc[:20000])):
         if count >= 10:
@@ -164,7 +174,7 @@ def find_toc(doc: str) -> tuple[list[Heading], tuple[int, int]] | None:
             heading.line_end += shift
         if not chain[-1].long_line:
             end = min(end, chain[-1].line_end)
-        return chain, (match.start(), end)
+        return Toc(chain, Span(match.start(), end))
     return None
 
 

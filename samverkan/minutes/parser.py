@@ -2,6 +2,7 @@
 
 import bisect
 import re
+from typing import NamedTuple
 
 from . import decisions as content
 from . import header as head
@@ -18,6 +19,7 @@ from .items import (
     start_index,
     title_end,
 )
+from .shapes import Item, Minutes, Span, TextAt
 from .text import LONG_LINE, prepare_lines
 
 MINUTES_WORDS = re.compile(
@@ -27,7 +29,7 @@ MINUTES_WORDS = re.compile(
 CLOSING_LIST = re.compile(r"(?m)^[ \t]*Bilagor[ \t]*:?[ \t]*$")
 
 
-def empty_result() -> dict:
+def empty_result() -> Minutes:
     """The output for a document where nothing was found."""
     return {
         "body": None,
@@ -49,7 +51,7 @@ def empty_result() -> dict:
     }
 
 
-def parse_text(text: str, strict: bool = True, item_text: bool = False) -> dict:
+def parse_text(text: str, strict: bool = True, item_text: bool = False) -> Minutes:
     """Parse minutes; with strict=False never raise, return what could be found.
 
     item_text=True adds each item's own text besides its decisions as `text` (the web import keeps it as
@@ -68,7 +70,7 @@ def parse_text(text: str, strict: bool = True, item_text: bool = False) -> dict:
     return result
 
 
-def parse_document(text: str, item_text: bool = False) -> dict:
+def parse_document(text: str, item_text: bool = False) -> Minutes:
     """The parsing steps in order."""
     if not text or not text.strip():
         raise MinutesError("Dokumentet är tomt.")
@@ -76,7 +78,7 @@ def parse_document(text: str, item_text: bool = False) -> dict:
     if not MINUTES_WORDS.search(doc):
         raise MinutesError("Dokumentet ser inte ut att vara ett protokoll eller minnesanteckningar.")
     toc = find_toc(doc)
-    toc_chain, toc_span = toc if toc else ([], (len(doc), len(doc)))
+    toc_chain, toc_span = toc if toc else ([], Span(len(doc), len(doc)))
     chain = body_chain(doc, toc_chain, toc_span)
     header_end = min([toc_span[0]] + [h.start for h in chain[:1]] + ([len(doc)] if chain or toc else [3000]))
     header = doc[:header_end]
@@ -97,7 +99,7 @@ def parse_document(text: str, item_text: bool = False) -> dict:
     return result
 
 
-def body_chain(doc: str, toc_chain: list[Heading], toc_span: tuple[int, int]) -> list[Heading]:
+def body_chain(doc: str, toc_chain: list[Heading], toc_span: Span) -> list[Heading]:
     """The numbered item headings of the minutes themselves."""
     headings = [h for h in find_headings(doc) if not toc_span[0] <= h.start < toc_span[1]]
     before = doc[: min([toc_span[0]] + [h.start for h in headings[:1]] + [4000])]
@@ -117,7 +119,7 @@ def body_chain(doc: str, toc_chain: list[Heading], toc_span: tuple[int, int]) ->
     return follow_chain(after_toc, index, last)
 
 
-def fill_header(result: dict, header: str, doc: str) -> None:
+def fill_header(result: Minutes, header: str, doc: str) -> None:
     """Header facts and attendance; roles are read from the header, the opening and the end."""
     roles_text = doc[: len(header) + 600] + "\n" + doc[-1500:]
     result["body"] = head.find_body(header, doc)
@@ -132,14 +134,21 @@ def fill_header(result: dict, header: str, doc: str) -> None:
     result["attendance"] = parse_attendance(header)
 
 
-def last_item_end(doc: str, last: Heading) -> tuple[int, int | None]:
+class ItemEnd(NamedTuple):
+    """Where the last item ends, and where a closing list of attachments starts (None when there is none)."""
+
+    end: int
+    closing_start: int | None
+
+
+def last_item_end(doc: str, last: Heading) -> ItemEnd:
     """Where the last item ends, and where a closing list of attachments starts."""
     closing = CLOSING_LIST.search(doc, last.body_start)
     end = closing.start() if closing else len(doc)
     restart = next((h for h in find_headings(doc[last.body_start : end]) if h.number == "1"), None)
     if restart:
         end = last.body_start + restart.start
-    return end, closing.end() if closing else None
+    return ItemEnd(end, closing.end() if closing else None)
 
 
 def closing_attachments(doc: str, start: int | None) -> list[str]:
@@ -165,7 +174,7 @@ SECTION_HEADING = re.compile(
 REPORT_HEADING = re.compile(r"\s+(?=Rapport (?:från|om) )")
 
 
-def unnumbered_sections(doc: str, chain: list[Heading], toc_span) -> list[tuple[int, int, str]]:
+def unnumbered_sections(doc: str, chain: list[Heading], toc_span: Span) -> list[TextAt]:
     """Unnumbered standard headings at the top of a flattened page: (start, end of title, title).
 
     A page of flattened text is one long line; its first words may be a running header, so the heading
@@ -175,7 +184,7 @@ def unnumbered_sections(doc: str, chain: list[Heading], toc_span) -> list[tuple[
         return []
     ends = [h.start for h in chain[1:]] + [len(doc)]
     taken = [(h.start, title_end(doc, h, min(h.line_end, end))) for h, end in zip(chain, ends, strict=True)]
-    out: list[tuple[int, int, str]] = []
+    out: list[TextAt] = []
     offset, first = 0, True
     for line in doc.split("\n"):
         start, offset = offset, offset + len(line) + 1
@@ -198,29 +207,36 @@ def unnumbered_sections(doc: str, chain: list[Heading], toc_span) -> list[tuple[
         index = bisect.bisect_right(taken, (position, len(doc) + 1)) - 1
         if index >= 0 and taken[index][0] <= position < taken[index][1]:
             continue
-        out.append((position, start + match.end(), match.group(1)))
+        out.append(TextAt(position, start + match.end(), match.group(1)))
         report = REPORT_HEADING.match(line, match.end())
         if report:
             words = line[report.end() : report.end() + 300].split()
             title = " ".join(cut_title(words))
             title_start = start + report.end()
-            out.append((title_start, title_start + len(title), title))
+            out.append(TextAt(title_start, title_start + len(title), title))
     return out
 
 
-def build_items(doc: str, chain: list[Heading], toc_chain: list[Heading], toc_span) -> tuple[list[dict], list[str]]:
+class ItemsFound(NamedTuple):
+    """The items in document order, and the document's closing list of attachments."""
+
+    items: list[Item]
+    attachments: list[str]
+
+
+def build_items(doc: str, chain: list[Heading], toc_chain: list[Heading], toc_span: Span) -> ItemsFound:
     """Items in document order, with TOC entries missing from the text and unnumbered sections added."""
-    items = []
+    items: list[Item] = []
     closing_start = None
     sections = unnumbered_sections(doc, chain, toc_span)
-    bounds = sorted([h.start for h in chain] + [section[0] for section in sections])
+    bounds = sorted([h.start for h in chain] + [section.start for section in sections])
     last_start = bounds[-1] if bounds else None
     last_end = len(doc)
     if bounds:
         last = next((h for h in chain if h.start == last_start), None)
         if last is None:
-            section = next(s for s in sections if s[0] == last_start)
-            last = Heading(section[0], section[1], "0", True, section[1])
+            section = next(s for s in sections if s.start == last_start)
+            last = Heading(section.start, section.end, "0", True, section.end)
         last_end, closing_start = last_item_end(doc, last)
 
     def end_of(position: int) -> int:
@@ -239,11 +255,11 @@ def build_items(doc: str, chain: list[Heading], toc_chain: list[Heading], toc_sp
         end = toc_chain[index + 1].start if index + 1 < len(toc_chain) else toc_span[1]
         entry = doc[title_end(doc, heading, end) : end]
         items.append(make_item(heading.number, heading_title(doc, heading, end), entry, agenda_only=True))
-    items.sort(key=lambda item: number_key(item["number"]))
+    items.sort(key=lambda item: number_key(item["number"] or ""))  # all numbered here: from headings
     if not sections:
-        return items, closing_attachments(doc, closing_start)
+        return ItemsFound(items, closing_attachments(doc, closing_start))
     starts = [h.start for h in chain]
-    placed: dict[str | None, list[dict]] = {}
+    placed: dict[str | None, list[Item]] = {}
     for position, body_start, title in sections:
         index = bisect.bisect_left(starts, position)
         after = chain[index - 1].number if index else None
@@ -252,10 +268,10 @@ def build_items(doc: str, chain: list[Heading], toc_chain: list[Heading], toc_sp
     for item in items:
         ordered.append(item)
         ordered += placed.get(item["number"], [])
-    return ordered, closing_attachments(doc, closing_start)
+    return ItemsFound(ordered, closing_attachments(doc, closing_start))
 
 
-def make_item(number: str | None, title: str, body: str, agenda_only: bool = False) -> dict:
+def make_item(number: str | None, title: str, body: str, agenda_only: bool = False) -> Item:
     """One item of the output; an item known only from the agenda keeps its presenters and attachments."""
     decisions = [] if agenda_only else content.decision_blocks(body)
     return {

@@ -1,6 +1,7 @@
 """Personal names: recognise runs of capitalised words and split them into names."""
 
 import re
+from typing import NamedTuple
 
 from .lexicon import GIVEN_NAMES, ORG_WORDS, SENTENCE_STARTERS
 
@@ -27,12 +28,19 @@ def is_given(word: str) -> bool:
     return plain in GIVEN_NAMES or plain.split("-")[0] in GIVEN_NAMES
 
 
-def split_run(words: list[str], org_first: bool = False) -> tuple[list[str], list[str]]:
+class RunSplit(NamedTuple):
+    """A run of capitalised words split into the leading organisation words and the personal names."""
+
+    lead: list[str]
+    names: list[str]
+
+
+def split_run(words: list[str], org_first: bool = False) -> RunSplit:
     """Split a run of capitalised words into (leading organisation words, names)."""
     if not words:
-        return [], []
+        return RunSplit([], [])
     if org_first and len(words) == 1:
-        return words, []
+        return RunSplit(words, [])
     given = [i for i, w in enumerate(words) if is_given(w)]
     lead: list[str] = []
     if given and given[0] > 0 and (org_first or words[0].lower() in ORG_WORDS or given[0] >= 1):
@@ -40,16 +48,16 @@ def split_run(words: list[str], org_first: bool = False) -> tuple[list[str], lis
             lead, words = words[: given[0]], words[given[0] :]
             given = [i - len(lead) for i in given]
     elif org_first and len(words) == 2 and not given:
-        return words, []
+        return RunSplit(words, [])
     elif org_first and len(words) >= 3 and not given:
         if words[0].lower() in ORG_WORDS:  # "…, Region Västra Lidan": an organisation, not a name
-            return words, []
+            return RunSplit(words, [])
         lead, words = words[:-2], words[-2:]
         given = []
     if words and words[0].lower() in ORG_WORDS and len(words) >= 2:
         lead, words = lead + words[:2], words[2:]
         given = [i - 2 for i in given if i >= 2]
-    return lead, group_names(words, set(given))
+    return RunSplit(lead, group_names(words, set(given)))
 
 
 def group_names(words: list[str], starts: set[int]) -> list[str]:
@@ -95,7 +103,7 @@ def names_in(text: str, require_known: bool = False) -> list[str]:
     """All personal names in a phrase such as 'Anna Berg, Per Ek och Eva Lund'."""
     out: list[str] = []
     for run in name_runs(text):
-        for name in split_run(run)[1]:
+        for name in split_run(run).names:
             if require_known and out and not is_given(name.split()[0]):
                 continue
             if require_known and not out and not is_given(name.split()[0]) and len(out) > 0:

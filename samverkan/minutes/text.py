@@ -47,10 +47,10 @@ def strip_page_numbers(lines: list[str]) -> list[str]:
             continue
         index += 1
         match = re.match(r"\s*(\d{1,3})\s+(?=\S)", line)
-        page = bool(match) and len(line) > LONG_LINE and abs(int(match.group(1)) - index) <= 2
+        page = match is not None and len(line) > LONG_LINE and abs(int(match.group(1)) - index) <= 2
         if match and not page and previous_page and int(match.group(1)) == index:
             page = bool(re.match(r"(?:§|\d)", line[match.end() :]))
-        if page:
+        if page and match:
             line = line[match.end() :]
         previous_page = page
         out.append(line)

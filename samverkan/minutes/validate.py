@@ -1,6 +1,11 @@
 """Check that an object follows the output format of FORMAT.md."""
 
 import re
+from collections.abc import Callable
+from typing import Any
+
+# A JSON object as json.loads gives it; validate() checks what it holds.
+JsonObject = dict[str, Any]
 
 DATE = re.compile(r"^(?:\d{4}|XXXX)-\d\d-\d\d$")
 TIME = re.compile(r"^\d\d:\d\d$")
@@ -28,7 +33,7 @@ TOP_KEYS = {
 }
 
 
-def optional_text(value, where: str) -> list[str]:
+def optional_text(value: object, where: str) -> list[str]:
     """A string that is not empty, or None."""
     if value is None:
         return []
@@ -37,21 +42,21 @@ def optional_text(value, where: str) -> list[str]:
     return []
 
 
-def text_list(value, where: str) -> list[str]:
+def text_list(value: object, where: str) -> list[str]:
     """A list of non-empty strings."""
     if not isinstance(value, list):
         return [f"{where}: ska vara en lista"]
     return [f"{where}[{i}]: ska vara text" for i, v in enumerate(value) if not isinstance(v, str) or not v.strip()]
 
 
-def optional_pattern(value, pattern: re.Pattern, where: str) -> list[str]:
+def optional_pattern(value: object, pattern: re.Pattern[str], where: str) -> list[str]:
     """None or a string matching the pattern."""
     if value is None or (isinstance(value, str) and pattern.match(value)):
         return []
     return [f"{where}: felaktigt format ({value!r})"]
 
 
-def validate(obj) -> list[str]:
+def validate(obj: object) -> list[str]:
     """Problems with an importer output; an empty list means it is valid."""
     if not isinstance(obj, dict):
         return ["resultatet ska vara ett objekt"]
@@ -77,7 +82,7 @@ def validate(obj) -> list[str]:
     return problems
 
 
-def check_paragraphs(value) -> list[str]:
+def check_paragraphs(value: object) -> list[str]:
     """None or {'first': int, 'last': int}."""
     if value is None:
         return []
@@ -88,7 +93,7 @@ def check_paragraphs(value) -> list[str]:
     return []
 
 
-def check_list(value, where: str, check) -> list[str]:
+def check_list(value: object, where: str, check: Callable[[JsonObject, str], list[str]]) -> list[str]:
     """A list of objects checked one by one."""
     if not isinstance(value, list):
         return [f"{where}: ska vara en lista"]
@@ -101,14 +106,14 @@ def check_list(value, where: str, check) -> list[str]:
     return problems
 
 
-def check_keys(entry: dict, keys: set[str], where: str) -> list[str]:
+def check_keys(entry: JsonObject, keys: set[str], where: str) -> list[str]:
     """Exactly the expected keys."""
     if set(entry) != keys:
         return [f"{where}: nycklar {sorted(entry)} ska vara {sorted(keys)}"]
     return []
 
 
-def check_person(entry: dict, where: str) -> list[str]:
+def check_person(entry: JsonObject, where: str) -> list[str]:
     """One attendance entry."""
     keys = {"name", "principal", "party", "group", "status", "substitute_for", "note"}
     problems = check_keys(entry, keys, where)
@@ -128,7 +133,7 @@ def check_person(entry: dict, where: str) -> list[str]:
     return problems
 
 
-def check_item(entry: dict, where: str) -> list[str]:
+def check_item(entry: JsonObject, where: str) -> list[str]:
     """One agenda item."""
     keys = {"number", "title", "presenters", "outcome", "decisions", "attachments"}
     problems = check_keys(entry, keys, where)
@@ -143,7 +148,7 @@ def check_item(entry: dict, where: str) -> list[str]:
     return problems
 
 
-def check_assignment(entry: dict, where: str) -> list[str]:
+def check_assignment(entry: JsonObject, where: str) -> list[str]:
     """One assignment."""
     problems = check_keys(entry, {"item", "assignee", "task", "due", "report_to"}, where)
     if problems:
@@ -153,7 +158,7 @@ def check_assignment(entry: dict, where: str) -> list[str]:
     return problems + optional_pattern(entry["due"], DATE, f"{where}.due")
 
 
-def check_recommendation(entry: dict, where: str) -> list[str]:
+def check_recommendation(entry: JsonObject, where: str) -> list[str]:
     """One recommendation to the principals."""
     problems = check_keys(entry, {"item", "text", "addressees"}, where)
     if problems:

@@ -92,7 +92,7 @@ def body(request, area, body):
             "can_edit": can_edit_memberships(request.user, body),
             "coming": coming,
             "past": past,
-            "feed": feed_links(request, reverse("calendar:body_ical", args=[body.area.slug, body.slug])),
+            "feed": feed_links(request, reverse("meetings_public:body_ical", args=[body.area.slug, body.slug])),
             "crumbs": [(body.area.get_absolute_url(), body.area.name), (None, body.name)],
         },
     )
@@ -122,7 +122,7 @@ def principal(request, area, principal):
 
 
 def person(request, person):
-    person = get_object_or_404(visible_people(request.user).select_related("organisation__area"), slug=person)
+    person = get_object_or_404(visible_people(request.user).select_related("employer__area"), slug=person)
     seats = (
         visible_memberships(request.user)
         .filter(person=person)

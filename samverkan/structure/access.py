@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from samverkan.accounts.access import scope_of
 from samverkan.structure.models import Area, Body, Membership, Person, Principal, Visibility
+from samverkan.structure.roles import scope_of
 
 
 def visible_bodies(user):
@@ -31,7 +31,7 @@ def visible_people(user):
         return Person.objects.all()
     rule = Q(memberships__body__in=visible_bodies(user))
     if scope.coordinator_areas:
-        rule |= Q(organisation__area_id__in=scope.coordinator_areas)
+        rule |= Q(employer__area_id__in=scope.coordinator_areas)
     return Person.objects.filter(pk__in=Person.objects.filter(rule).values("pk"))
 
 
@@ -71,7 +71,7 @@ def can_see_contact_details(user, person) -> bool:
         return True
     if not scope.coordinator_areas:
         return False
-    if person.organisation and person.organisation.area_id in scope.coordinator_areas:
+    if person.employer and person.employer.area_id in scope.coordinator_areas:
         return True
     return person.memberships.filter(body__area_id__in=scope.coordinator_areas).exists()
 
@@ -100,12 +100,13 @@ def get_area_for_user(user, slug, *, manage=False):
     return area
 
 
-def get_body_for_user(user, pk, *, change=False, queryset=None):
+def get_body_for_user(user, pk, *, change=False, manage=False, queryset=None):
     """The body `pk` as `user` may reach it, the gate every body page goes through.
 
     Raises Http404 when the body does not exist *or* the user may not see it (an internal body is as
     absent to an outsider as a missing one), and PermissionDenied when `change=True` and the user may
-    see the body but not keep it (secretary of the body, coordinator of its area, administrator).
+    see the body but not keep it (secretary of the body, coordinator of its area, administrator), or
+    when `manage=True` and the user does not keep its area (its charter is the coordinators' alone).
     `queryset` narrows or prefetches (default `Body.objects.select_related("area")`). One query, plus the
     user's scope once per request.
     """
@@ -113,4 +114,52 @@ def get_body_for_user(user, pk, *, change=False, queryset=None):
     body = get_object_or_404(queryset.filter(pk__in=visible_bodies(user).values("pk")), pk=pk)
     if change and not can_edit_memberships(user, body):
         raise PermissionDenied
+    if manage and not can_manage_area(user, body.area):
+        raise PermissionDenied
     return body
+
+
+def get_principal_for_user(user, pk, *, change=False):
+    """The principal `pk` (principals are public, so only a missing one is 404).
+
+    With `change=True` the user must keep the principal's area (coordinator, administrator), else
+    PermissionDenied. One query, with the area.
+    """
+    principal = get_object_or_404(Principal.objects.select_related("area"), pk=pk)
+    if change and not can_manage_area(user, principal.area):
+        raise PermissionDenied
+    return principal
+
+
+def get_person_for_user(user, area_slug, pk, *, change=False):
+    """`(area, person)`: the person `pk` as seen from the area `area_slug` on the staff pages.
+
+    Http404 when the area or person does not exist, the person has no tie to the area (organisation or
+    a seat in one of its bodies), or the user may not see the person (`visible_people`: someone seated
+    only in internal bodies is absent to outsiders). PermissionDenied when `change=True` and the user may
+    see the person but does not keep the area. Two queries, plus the user's scope.
+    """
+    area = get_object_or_404(Area, slug=area_slug)
+    tied = Person.objects.filter(Q(employer__area=area) | Q(memberships__body__area=area)).values("pk")
+    person = get_object_or_404(
+        Person.objects.select_related("employer").filter(pk__in=tied).filter(pk__in=visible_people(user).values("pk")),
+        pk=pk,
+    )
+    if change and not can_manage_area(user, area):
+        raise PermissionDenied
+    return area, person
+
+
+def get_membership_for_user(user, pk, *, change=False):
+    """The membership `pk` with its body, area and person, if the user may see its body (else Http404).
+
+    With `change=True` the user must keep the body's members (secretary, coordinator, administrator),
+    else PermissionDenied. One query, plus the user's scope.
+    """
+    membership = get_object_or_404(
+        Membership.objects.select_related("body__area", "person").filter(body__in=visible_bodies(user).values("pk")),
+        pk=pk,
+    )
+    if change and not can_edit_memberships(user, membership.body):
+        raise PermissionDenied
+    return membership

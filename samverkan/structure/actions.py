@@ -1,12 +1,108 @@
-"""Every change to the structure goes through here, so history and invariants live in one place."""
+"""Every change to the structure goes through here, so history and invariants live in one place.
+
+The create/update functions take a validated staff form (structure/forms.py) and save it in one
+transaction through `lib.forms.save_record`, so the history row names the user and the reason. Each
+checks that the form's record belongs where the caller says (the area or body the page is about) and
+raises ValueError if not: a programming error, never a user's. The rules that span rows (one chair per
+period, no seat twice, no cycle of bodies reporting to each other) are checked again under a row lock on
+the body (memberships) or the area (bodies), so two saves at once cannot both pass them; a breach raises
+ValidationError and nothing is saved.
+"""
 
 from django.db import transaction
 
+from samverkan.lib.forms import save_record
+from samverkan.structure.models import Area, Body
+
+
+def _lock_and_validate(model, pk, record):
+    """Take the row lock on `model` row `pk`, then validate `record` again (the form did it before the lock)."""
+    model.objects.select_for_update().filter(pk=pk).first()
+    record.full_clean()
+
+
+def _belongs(record, **owners):
+    for name, owner in owners.items():
+        if getattr(record, f"{name}_id") != owner.pk:
+            raise ValueError(f"{type(record).__name__} does not belong to this {name}")
+
 
 @transaction.atomic
-def end_membership(membership, end, user):
+def create_body(area, form, user):
+    """A new body in `area` from a valid BodyForm. Returns the body; one insert and its history row."""
+    _belongs(form.instance, area=area)
+    _lock_and_validate(Area, area.pk, form.instance)
+    return save_record(form, user)
+
+
+@transaction.atomic
+def update_body(body, form, user, reason=""):
+    """Save a valid BodyForm bound to `body`; the history row carries `reason`. Returns the body."""
+    if form.instance.pk != body.pk:
+        raise ValueError("the form is not bound to this body")
+    _belongs(form.instance, area=body.area)
+    _lock_and_validate(Area, body.area_id, form.instance)
+    return save_record(form, user, reason)
+
+
+@transaction.atomic
+def create_principal(area, form, user):
+    """A new principal in `area` from a valid PrincipalForm. Returns the principal."""
+    _belongs(form.instance, area=area)
+    return save_record(form, user)
+
+
+@transaction.atomic
+def update_principal(principal, form, user, reason=""):
+    """Save a valid PrincipalForm bound to `principal`; the history row carries `reason`."""
+    if form.instance.pk != principal.pk:
+        raise ValueError("the form is not bound to this principal")
+    _belongs(form.instance, area=principal.area)
+    return save_record(form, user, reason)
+
+
+@transaction.atomic
+def create_person(area, form, user):
+    """A new person from a valid PersonForm offered in `area` (the employer, if any, is of that area)."""
+    employer = form.instance.employer
+    if employer is not None:
+        _belongs(employer, area=area)
+    return save_record(form, user)
+
+
+@transaction.atomic
+def update_person(person, form, user, reason=""):
+    """Save a valid PersonForm bound to `person`; the history row carries `reason`."""
+    if form.instance.pk != person.pk:
+        raise ValueError("the form is not bound to this person")
+    return save_record(form, user, reason)
+
+
+@transaction.atomic
+def create_membership(body, form, user):
+    """A new seat in `body` from a valid MembershipForm. Returns the membership."""
+    _belongs(form.instance, body=body)
+    _lock_and_validate(Body, body.pk, form.instance)
+    return save_record(form, user)
+
+
+@transaction.atomic
+def update_membership(membership, form, user, reason=""):
+    """Save a valid MembershipForm bound to `membership` (it stays in its body); the history row carries `reason`."""
+    if form.instance.pk != membership.pk:
+        raise ValueError("the form is not bound to this membership")
+    _belongs(form.instance, body=membership.body)
+    _lock_and_validate(Body, membership.body_id, form.instance)
+    return save_record(form, user, reason)
+
+
+@transaction.atomic
+def end_membership(membership, end, user, reason=""):
+    """End a seat on `end` (validated: not before its start). Raises ValidationError; nothing saved then."""
     membership.end = end
-    membership.full_clean()
+    _lock_and_validate(Body, membership.body_id, membership)
     membership._history_user = user
+    if reason:
+        membership._change_reason = reason
     membership.save()
     return membership

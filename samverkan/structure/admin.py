@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from samverkan.structure.models import Area, Body, Membership, Person, Principal
+from samverkan.structure.models import Area, Body, Membership, Person, Principal, Role
 
 
 @admin.register(Area)
@@ -31,7 +31,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
-    list_display = ["last_name", "first_name", "organisation", "user"]
+    list_display = ["last_name", "first_name", "employer", "user"]
     search_fields = ["first_name", "last_name", "email"]
     inlines = [MembershipInline]
 
@@ -40,3 +40,10 @@ class PersonAdmin(SimpleHistoryAdmin):
 class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["person", "body", "role", "principal", "party", "start", "end"]
     list_filter = ["body__area", "role"]
+
+
+@admin.register(Role)
+class RoleAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "kind", "area", "body", "principal"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]

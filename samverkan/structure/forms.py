@@ -49,7 +49,7 @@ class BodyForm(StaffForm):
             "reports_to",
             "prepared_by",
             "host_principal",
-            "assignment",
+            "charter",
             "mandate",
             "reporting_route",
             "rules_of_procedure",
@@ -80,11 +80,11 @@ class BodyForm(StaffForm):
 class PersonForm(StaffForm):
     class Meta:
         model = Person
-        fields = ["first_name", "last_name", "slug", "title", "organisation", "email", "phone"]
+        fields = ["first_name", "last_name", "slug", "title", "employer", "email", "phone"]
 
     def __init__(self, *args, area, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Principal.objects.filter(area=area)
+        self.fields["employer"].queryset = Principal.objects.filter(area=area)
         self.fields["slug"].help_text = _("Används i personens publika adress, t.ex. anna-andersson.")
 
 
@@ -98,7 +98,7 @@ class MembershipForm(StaffForm):
         super().__init__(*args, **kwargs)
         self.instance.body = body
         people = Person.objects.filter(
-            pk__in=Person.objects.filter(organisation__area=body.area).values("pk")
+            pk__in=Person.objects.filter(employer__area=body.area).values("pk")
         ) | Person.objects.filter(memberships__body__area=body.area)
         self.fields["person"].queryset = people.distinct()
         self.fields["principal"].queryset = Principal.objects.filter(area=body.area)

@@ -1,4 +1,4 @@
-"""Charter health: bodies whose assignment, mandate or reporting route is missing, or whose rules are overdue."""
+"""Charter health: bodies whose charter, mandate or reporting route is missing, or whose rules are overdue."""
 
 from dataclasses import dataclass
 

@@ -130,7 +130,7 @@ class Body(models.Model):
         verbose_name=_("värdhuvudman"),
         help_text=_("Den huvudman som registrerar och arkiverar organets handlingar."),
     )
-    assignment = models.TextField(_("uppdrag"), blank=True)
+    charter = models.TextField(_("uppdrag"), blank=True)
     mandate = models.TextField(_("mandat"), blank=True)
     reporting_route = models.TextField(_("rapporteringsväg"), blank=True)
     authority = models.CharField(
@@ -192,7 +192,7 @@ class Body(models.Model):
 
     def charter_gaps(self):
         """The parts of the charter that are missing, as Swedish labels."""
-        fields = [("assignment", _("uppdrag")), ("mandate", _("mandat")), ("reporting_route", _("rapporteringsväg"))]
+        fields = [("charter", _("uppdrag")), ("mandate", _("mandat")), ("reporting_route", _("rapporteringsväg"))]
         return [label for name, label in fields if not getattr(self, name).strip()]
 
     def rules_overdue(self, today=None):
@@ -216,7 +216,7 @@ class Person(models.Model):
     last_name = models.CharField(_("efternamn"), max_length=100)
     slug = models.SlugField(_("kortnamn i adress"), max_length=120, unique=True)
     title = models.CharField(_("titel eller befattning"), max_length=200, blank=True)
-    organisation = models.ForeignKey(
+    employer = models.ForeignKey(
         Principal,
         on_delete=models.SET_NULL,
         null=True,
@@ -367,3 +367,58 @@ class Membership(models.Model):
         return (self.end is None or start is None or self.end >= start) and (
             end is None or self.start is None or self.start <= end
         )
+
+
+class Role(models.Model):
+    """A grant of one role in one scope: coordinator of an area, secretary of a body, contact of a principal.
+
+    Administrators are Django superusers; members get their rights from their current memberships.
+    """
+
+    class Kind(models.TextChoices):
+        COORDINATOR = "coordinator", _("Regional koordinator")
+        SECRETARY = "secretary", _("Sekreterare")
+        CONTACT = "contact", _("Huvudmannens kontaktperson")
+
+    SCOPE_FIELD = {Kind.COORDINATOR: "area", Kind.SECRETARY: "body", Kind.CONTACT: "principal"}
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(_("roll"), max_length=20, choices=Kind.choices)
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("område"))
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("organ"))
+    principal = models.ForeignKey(
+        Principal, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("huvudman")
+    )
+    # The tables keep the names they had when the model lived in accounts (see structure 0001).
+    history = HistoricalRecords(table_name="accounts_historicalrole")
+
+    class Meta:
+        db_table = "accounts_role"
+        verbose_name = _("roll")
+        verbose_name_plural = _("roller")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="coordinator", area__isnull=False, body__isnull=True, principal__isnull=True)
+                    | Q(kind="secretary", body__isnull=False, area__isnull=True, principal__isnull=True)
+                    | Q(kind="contact", principal__isnull=False, area__isnull=True, body__isnull=True)
+                ),
+                name="role_has_exactly_its_scope",
+            ),
+            models.UniqueConstraint(fields=["user", "kind", "area", "body", "principal"], name="role_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_kind_display()}: {self.scope}"
+
+    @property
+    def scope(self):
+        return getattr(self, self.SCOPE_FIELD[self.kind])
+
+    def clean(self):
+        needed = self.SCOPE_FIELD.get(self.kind)
+        for field in ("area", "body", "principal"):
+            if field == needed and getattr(self, f"{field}_id") is None:
+                raise ValidationError({field: _("Rollen kräver att detta fält fylls i.")})
+            if field != needed:
+                setattr(self, field, None)

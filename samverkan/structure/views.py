@@ -5,22 +5,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from samverkan.lib.forms import form_page, save_record
+from samverkan.lib.forms import form_page
 from samverkan.lib.history import history_rows
 from samverkan.lib.text import search_term
 from samverkan.structure import actions
 from samverkan.structure.access import (
     can_add_people,
-    can_edit_memberships,
     can_manage_area,
     can_see_contact_details,
+    get_area_for_user,
+    get_body_for_user,
+    get_membership_for_user,
+    get_person_for_user,
+    get_principal_for_user,
 )
 from samverkan.structure.forms import BodyForm, EndMembershipForm, MembershipForm, PersonForm, PrincipalForm
-from samverkan.structure.models import Area, Body, Membership, Person, Principal
+from samverkan.structure.models import Body, Person
 
 
 def url(name, *args):
@@ -31,20 +35,13 @@ def area_url(area):
     return url("area", area.slug)
 
 
-def _managed_area(request, slug):
-    area = get_object_or_404(Area, slug=slug)
-    if not can_manage_area(request.user, area):
-        raise PermissionDenied
-    return area
-
-
 @login_required
 def area(request, area):
-    area = _managed_area(request, area)
+    area = get_area_for_user(request.user, area, manage=True)
     query = search_term(request.GET.get("q"))
     people = Person.objects.filter(
-        pk__in=Person.objects.filter(Q(organisation__area=area) | Q(memberships__body__area=area)).values("pk")
-    ).select_related("organisation")
+        pk__in=Person.objects.filter(Q(employer__area=area) | Q(memberships__body__area=area)).values("pk")
+    ).select_related("employer")
     if query:
         people = people.filter(Q(first_name__icontains=query) | Q(last_name__icontains=query))
     page = Paginator(people.order_by("last_name", "first_name", "pk"), 50).get_page(request.GET.get("sida"))
@@ -63,7 +60,7 @@ def area(request, area):
 
 @login_required
 def body_create(request, area):
-    area = _managed_area(request, area)
+    area = get_area_for_user(request.user, area, manage=True)
     form = BodyForm(request.POST or None, area=area)
     return form_page(
         request,
@@ -72,15 +69,14 @@ def body_create(request, area):
         area_url(area),
         _("Organet är sparat."),
         lambda b: url("body", b.pk),
-        save=lambda f, reason: save_record(f, request.user, reason),
+        save=lambda f, reason: actions.create_body(area, f, request.user),
     )
 
 
 @login_required
 def body(request, pk):
-    body = get_object_or_404(Body.objects.select_related("area", "reports_to", "prepared_by", "host_principal"), pk=pk)
-    if not can_edit_memberships(request.user, body):
-        raise PermissionDenied
+    related = Body.objects.select_related("area", "reports_to", "prepared_by", "host_principal")
+    body = get_body_for_user(request.user, pk, change=True, queryset=related)
     memberships = body.memberships.select_related("person", "principal", "substitute_for").order_by(
         "-end", "role", "person__last_name"
     )
@@ -99,9 +95,7 @@ def body(request, pk):
 
 @login_required
 def body_edit(request, pk):
-    body = get_object_or_404(Body.objects.select_related("area"), pk=pk)
-    if not can_manage_area(request.user, body.area):
-        raise PermissionDenied
+    body = get_body_for_user(request.user, pk, manage=True)
     form = BodyForm(request.POST or None, instance=body, area=body.area)
     return form_page(
         request,
@@ -110,13 +104,13 @@ def body_edit(request, pk):
         url("body", body.pk),
         _("Ändringarna är sparade."),
         lambda b: url("body", b.pk),
-        save=lambda f, reason: save_record(f, request.user, reason),
+        save=lambda f, reason: actions.update_body(body, f, request.user, reason),
     )
 
 
 @login_required
 def principal_create(request, area):
-    area = _managed_area(request, area)
+    area = get_area_for_user(request.user, area, manage=True)
     form = PrincipalForm(request.POST or None, area=area)
     return form_page(
         request,
@@ -125,23 +119,19 @@ def principal_create(request, area):
         area_url(area),
         _("Huvudmannen är sparad."),
         lambda p: url("principal", p.pk),
-        save=lambda f, reason: save_record(f, request.user, reason),
+        save=lambda f, reason: actions.create_principal(area, f, request.user),
     )
 
 
 @login_required
 def principal(request, pk):
-    principal = get_object_or_404(Principal.objects.select_related("area"), pk=pk)
-    if not can_manage_area(request.user, principal.area):
-        raise PermissionDenied
+    principal = get_principal_for_user(request.user, pk, change=True)
     return render(request, "structure/principal.html", {"principal": principal, "history": history_rows(principal)})
 
 
 @login_required
 def principal_edit(request, pk):
-    principal = get_object_or_404(Principal.objects.select_related("area"), pk=pk)
-    if not can_manage_area(request.user, principal.area):
-        raise PermissionDenied
+    principal = get_principal_for_user(request.user, pk, change=True)
     form = PrincipalForm(request.POST or None, instance=principal, area=principal.area)
     return form_page(
         request,
@@ -150,13 +140,13 @@ def principal_edit(request, pk):
         url("principal", principal.pk),
         _("Ändringarna är sparade."),
         lambda p: url("principal", p.pk),
-        save=lambda f, reason: save_record(f, request.user, reason),
+        save=lambda f, reason: actions.update_principal(principal, f, request.user, reason),
     )
 
 
 @login_required
 def person_create(request, area):
-    area = get_object_or_404(Area, slug=area)
+    area = get_area_for_user(request.user, area)
     if not can_add_people(request.user, area):
         raise PermissionDenied
     form = PersonForm(request.POST or None, area=area)
@@ -168,21 +158,13 @@ def person_create(request, area):
         area_url(area) if manager else reverse("dashboard"),
         _("Personen är sparad."),
         lambda p: url("person", area.slug, p.pk) if manager else reverse("dashboard"),
-        save=lambda f, reason: save_record(f, request.user, reason),
+        save=lambda f, reason: actions.create_person(area, f, request.user),
     )
-
-
-def _managed_person(request, area, pk):
-    area = _managed_area(request, area)
-    person = get_object_or_404(
-        Person.objects.filter(Q(organisation__area=area) | Q(memberships__body__area=area)).distinct(), pk=pk
-    )
-    return area, person
 
 
 @login_required
 def person(request, area, pk):
-    area, person = _managed_person(request, area, pk)
+    area, person = get_person_for_user(request.user, area, pk, change=True)
     memberships = person.memberships.select_related("body", "principal").order_by("-end", "body__name")
     return render(
         request,
@@ -199,7 +181,7 @@ def person(request, area, pk):
 
 @login_required
 def person_edit(request, area, pk):
-    area, person = _managed_person(request, area, pk)
+    area, person = get_person_for_user(request.user, area, pk, change=True)
     form = PersonForm(request.POST or None, instance=person, area=area)
     return form_page(
         request,
@@ -208,20 +190,13 @@ def person_edit(request, area, pk):
         url("person", area.slug, person.pk),
         _("Ändringarna är sparade."),
         lambda p: url("person", area.slug, p.pk),
-        save=lambda f, reason: save_record(f, request.user, reason),
+        save=lambda f, reason: actions.update_person(person, f, request.user, reason),
     )
-
-
-def _editable_body(request, pk):
-    body = get_object_or_404(Body.objects.select_related("area"), pk=pk)
-    if not can_edit_memberships(request.user, body):
-        raise PermissionDenied
-    return body
 
 
 @login_required
 def membership_create(request, pk):
-    body = _editable_body(request, pk)
+    body = get_body_for_user(request.user, pk, change=True)
     form = MembershipForm(request.POST or None, body=body)
     return form_page(
         request,
@@ -230,14 +205,14 @@ def membership_create(request, pk):
         url("body", body.pk),
         _("Uppdraget är sparat."),
         lambda m: url("body", body.pk),
-        save=lambda f, reason: save_record(f, request.user, reason),
+        save=lambda f, reason: actions.create_membership(body, f, request.user),
     )
 
 
 @login_required
 def membership_edit(request, pk):
-    membership = get_object_or_404(Membership.objects.select_related("body__area", "person"), pk=pk)
-    body = _editable_body(request, membership.body_id)
+    membership = get_membership_for_user(request.user, pk, change=True)
+    body = membership.body
     form = MembershipForm(request.POST or None, instance=membership, body=body)
     return form_page(
         request,
@@ -246,15 +221,15 @@ def membership_edit(request, pk):
         url("body", body.pk),
         _("Uppdraget är sparat."),
         lambda m: url("body", body.pk),
+        save=lambda f, reason: actions.update_membership(membership, f, request.user, reason),
         history=history_rows(membership),
-        save=lambda f, reason: save_record(f, request.user, reason),
     )
 
 
 @login_required
 def membership_end(request, pk):
-    membership = get_object_or_404(Membership.objects.select_related("body__area", "person"), pk=pk)
-    body = _editable_body(request, membership.body_id)
+    membership = get_membership_for_user(request.user, pk, change=True)
+    body = membership.body
     if request.method != "POST":
         return redirect(url("body", body.pk))
     form = EndMembershipForm(request.POST)

@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from samverkan.accounts.models import Role
 from samverkan.followthrough import actions
 from samverkan.followthrough.models import Recommendation
+from samverkan.structure.models import Role
 from tests.followthrough_helpers import assign, decision_item
 from tests.world import PASSWORD, World
 

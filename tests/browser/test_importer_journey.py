@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 def live_world(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     world = World.build()
-    anna = Person.objects.create(first_name="Anna", last_name="Berg", slug="anna-berg", organisation=world.region)
+    anna = Person.objects.create(first_name="Anna", last_name="Berg", slug="anna-berg", employer=world.region)
     Membership.objects.create(person=anna, body=world.group, role="chair", principal=world.region)
     return world
 

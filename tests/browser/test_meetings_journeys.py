@@ -73,7 +73,7 @@ def test_secretary_plans_the_year_and_a_visitor_reads_it(page, static_page, live
 
     meeting = Meeting.objects.with_first_day().get(first_day__month=2)
     for path in (
-        reverse("calendar:area", args=[w.area.slug]),
+        reverse("meetings_public:area", args=[w.area.slug]),
         reverse("portal:body", args=[w.area.slug, w.group.slug]),
         meeting.get_absolute_url(),
     ):

@@ -102,7 +102,7 @@ def test_secretary_records_minutes_chair_and_adjuster_sign_and_a_visitor_reads_t
     assert Meeting.objects.get(pk=meeting.pk).status == "published"
 
     # A visitor, without JavaScript, reads the published minutes; the internal item is only "Internt".
-    static_page.goto(reverse("calendar:area", args=[w.area.slug]))
+    static_page.goto(reverse("meetings_public:area", args=[w.area.slug]))
     static_page.get_by_role("link", name=f"Möte Chefsgruppen {today:%Y-%m-%d}").click()
     main = static_page.inner_text("main")
     for text in (

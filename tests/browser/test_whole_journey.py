@@ -205,7 +205,7 @@ def test_whole_meeting_from_plan_to_published_minutes(page, static_page, live_wo
 
     # The pages the visitor saw pass axe-core too (in the JavaScript-enabled browser, now logged out).
     journey.go(reverse("portal:area", args=[w.area.slug]))
-    journey.go(reverse("calendar:area", args=[w.area.slug]))
+    journey.go(reverse("meetings_public:area", args=[w.area.slug]))
     journey.go(public_url, CLAUSES[1])
     assert journey.pending is None and journey.unchecked == [], journey.unchecked
     assert len(page.axe.checked) >= 35

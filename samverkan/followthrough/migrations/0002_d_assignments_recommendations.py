@@ -18,36 +18,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='historicalmatter',
-            name='body',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Organets förkortning inleder diarienumret, t.ex. KRF 2025/14.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='structure.body', verbose_name='ansvarigt organ'),
-        ),
-        migrations.AddField(
-            model_name='historicalmatter',
-            name='closed_on',
-            field=models.DateField(blank=True, null=True, verbose_name='avslutat den'),
-        ),
-        migrations.AddField(
-            model_name='historicalmatter',
-            name='raised_on',
-            field=models.DateField(blank=True, null=True, verbose_name='väckt den'),
-        ),
-        migrations.AddField(
-            model_name='matter',
-            name='body',
-            field=models.ForeignKey(blank=True, help_text='Organets förkortning inleder diarienumret, t.ex. KRF 2025/14.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='matters', to='structure.body', verbose_name='ansvarigt organ'),
-        ),
-        migrations.AddField(
-            model_name='matter',
-            name='closed_on',
-            field=models.DateField(blank=True, null=True, verbose_name='avslutat den'),
-        ),
-        migrations.AddField(
-            model_name='matter',
-            name='raised_on',
-            field=models.DateField(blank=True, null=True, verbose_name='väckt den'),
-        ),
         migrations.CreateModel(
             name='Assignment',
             fields=[
@@ -60,7 +30,7 @@ class Migration(migrations.Migration):
                 ('assignee_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='structure.person', verbose_name='person')),
                 ('assignee_principal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='structure.principal', verbose_name='huvudman')),
                 ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='meetings.agendaitem', verbose_name='beslutat vid')),
-                ('matter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assignments', to='followthrough.matter', verbose_name='ärende')),
+                ('matter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assignments', to='meetings.matter', verbose_name='ärende')),
                 ('report_back_meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='meetings.meeting', verbose_name='återrapporteras vid mötet')),
                 ('report_to', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments_to_report', to='structure.body', verbose_name='återrapporteras till')),
                 ('reported_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reported_assignments', to='meetings.agendaitem', verbose_name='återrapporterat vid ärende')),
@@ -88,7 +58,7 @@ class Migration(migrations.Migration):
                 ('assignee_principal', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='structure.principal', verbose_name='huvudman')),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.agendaitem', verbose_name='beslutat vid')),
-                ('matter', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='followthrough.matter', verbose_name='ärende')),
+                ('matter', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.matter', verbose_name='ärende')),
                 ('report_back_meeting', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.meeting', verbose_name='återrapporteras vid mötet')),
                 ('report_to', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='structure.body', verbose_name='återrapporteras till')),
                 ('reported_item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.agendaitem', verbose_name='återrapporterat vid ärende')),
@@ -116,7 +86,7 @@ class Migration(migrations.Migration):
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.agendaitem', verbose_name='beslutat vid')),
-                ('matter', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='followthrough.matter', verbose_name='ärende')),
+                ('matter', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.matter', verbose_name='ärende')),
                 ('reported_item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.agendaitem', verbose_name='utfallet återrapporterat vid ärende')),
             ],
             options={
@@ -137,7 +107,7 @@ class Migration(migrations.Migration):
                 ('deadline', models.DateField(verbose_name='svar senast')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='skapad')),
                 ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendations', to='meetings.agendaitem', verbose_name='beslutat vid')),
-                ('matter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='recommendations', to='followthrough.matter', verbose_name='ärende')),
+                ('matter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='recommendations', to='meetings.matter', verbose_name='ärende')),
                 ('reported_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reported_recommendations', to='meetings.agendaitem', verbose_name='utfallet återrapporterat vid ärende')),
             ],
             options={

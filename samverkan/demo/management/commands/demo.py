@@ -44,7 +44,7 @@ class Command(BaseCommand):
             return
         bodies = Body.objects.filter(area=area)
         people = Person.objects.filter(memberships__body__area=area).distinct().count()
-        people_all = Person.objects.filter(organisation__area=area).count()
+        people_all = Person.objects.filter(employer__area=area).count()
         seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
         self.stdout.write(self.style.SUCCESS(f"Demolänet {area.name} är skapat på {seconds} s:"))
         self.stdout.write(f"  {area.principals.count()} huvudmän")

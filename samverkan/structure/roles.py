@@ -1,12 +1,19 @@
-"""Who a login is: the scopes of its roles, computed once per request and kept on the user object."""
+"""Who a login is: the scopes of its roles (computed once per request and kept on the user object), and
+granting and revoking roles. The `Role` model is in structure/models.py; every app's access rules start here."""
 
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils import timezone
+
+from samverkan.structure.models import Membership, Role
 
 
 @dataclass(frozen=True)
 class Scope:
+    """What one login may do: administrator, and the ids of the areas, bodies and principals its roles and
+    current memberships reach. Immutable; build it with `scope_of`."""
+
     is_admin: bool = False
     coordinator_areas: frozenset = field(default_factory=frozenset)
     secretary_bodies: frozenset = field(default_factory=frozenset)
@@ -20,6 +27,7 @@ class Scope:
 
     @property
     def is_anyone(self):
+        """Has any role or a current seat: more than an anonymous visitor."""
         return self.is_staff or bool(self.member_bodies)
 
 
@@ -33,9 +41,6 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_samverkan_scope", None)
     if cached is not None:
         return cached
-    from samverkan.accounts.models import Role
-    from samverkan.structure.models import Membership
-
     roles = list(Role.objects.filter(user=user).values_list("kind", "area_id", "body_id", "principal_id"))
     members = Membership.objects.current(timezone.localdate()).filter(person__user=user)
     scope = Scope(
@@ -47,3 +52,23 @@ def scope_of(user) -> Scope:
     )
     user._samverkan_scope = scope
     return scope
+
+
+@transaction.atomic
+def grant_role(user, kind, scope, by):
+    """Give `user` the role `kind` (a `Role.Kind`) in `scope` (an Area, Body or Principal as the kind needs).
+
+    Raises ValidationError if the role is incomplete or a duplicate. The history row names `by`. Two queries.
+    """
+    role = Role(user=user, kind=kind, **{Role.SCOPE_FIELD[kind]: scope})
+    role.full_clean()
+    role._history_user = by
+    role.save()
+    return role
+
+
+@transaction.atomic
+def revoke_role(role, by):
+    """Remove `role`; the history row names `by`. Two queries."""
+    role._history_user = by
+    role.delete()

@@ -1,28 +1,29 @@
-"""The signed-in user's start page: what they may keep, and what needs attention."""
+"""The signed-in user's workspace: the start page (what needs attention) and the roles of an area."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.accounts.access import scope_of
-from samverkan.accounts.actions import grant_role, revoke_role
-from samverkan.accounts.forms import RoleForm
-from samverkan.accounts.models import Role
 from samverkan.meetings.access import meetings_to_sign
 from samverkan.meetings.models import Meeting
 from samverkan.structure.access import can_manage_area, editable_bodies, managed_areas
 from samverkan.structure.health import charter_problems
-from samverkan.structure.models import Area, Principal
+from samverkan.structure.models import Area, Principal, Role
+from samverkan.structure.roles import grant_role, revoke_role, scope_of
+from samverkan.workspace.forms import RoleForm
 
 OVERDUE_SHOWN = 50
 
 
 @login_required
 def dashboard(request):
+    """The start page after login: the areas and bodies the user keeps, charter problems, seats, principals they
+    are contact for, minutes to sign and minutes overdue for adjustment (the first 50)."""
     scope = scope_of(request.user)
     areas = list(managed_areas(request.user))
     bodies = editable_bodies(request.user).select_related("area").order_by("area__name", "name")
@@ -42,7 +43,7 @@ def dashboard(request):
     )
     return render(
         request,
-        "accounts/dashboard.html",
+        "workspace/dashboard.html",
         {
             "scope": scope,
             "areas": areas,
@@ -73,6 +74,8 @@ def _may_change(user, role):
 
 @login_required
 def roles(request, area):
+    """An area's roles, and the form that grants one (POST). 404 for an unknown area, 403 for anyone who does
+    not manage it; a wrong form answers 400 and grants nothing."""
     area = get_object_or_404(Area, slug=area)
     if not can_manage_area(request.user, area):
         raise PermissionDenied
@@ -85,14 +88,18 @@ def roles(request, area):
         return redirect("roles", area.slug)
     rows = [(role, _may_change(request.user, role)) for role in _roles_in(area)]
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/roles.html", {"area": area, "rows": rows, "form": form}, status=status)
+    return render(request, "workspace/roles.html", {"area": area, "rows": rows, "form": form}, status=status)
 
 
 @login_required
 def role_revoke(request, pk):
+    """Revoke a role (POST) and go back to the area's roles. 404 for an unknown role, 403 for anyone who may
+    not change it (only administrators revoke coordinators)."""
     role = get_object_or_404(Role.objects.select_related("area", "body__area", "principal__area", "user"), pk=pk)
     area = role.area or (role.body.area if role.body else role.principal.area)
-    if not can_manage_area(request.user, area) or not _may_change(request.user, role):
+    if not can_manage_area(request.user, area):
+        raise Http404  # roles are listed to the area's keepers only: to anyone else the role does not exist
+    if not _may_change(request.user, role):
         raise PermissionDenied
     if request.method == "POST":
         revoke_role(role, request.user)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0002_agendaitem_decision_agendaitem_matter_and_more'),
+        ('meetings', '0003_matter_content_type'),
         ('structure', '0001_initial'),
     ]
 

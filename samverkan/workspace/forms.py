@@ -4,11 +4,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.models import Role
-from samverkan.structure.models import Body, Principal
+from samverkan.structure.models import Body, Principal, Role
 
 
 class RoleForm(forms.Form):
+    """Which active login gets which role, and the body or principal of `area` it applies to; `scope()` gives
+    the object to pass to `structure.roles.grant_role`. One query per field's choices, one for the login."""
+
     username = forms.CharField(label=_("Användarnamn"), max_length=150)
     kind = forms.ChoiceField(label=_("Roll"), choices=Role.Kind.choices)
     body = forms.ModelChoiceField(label=_("Organ (för sekreterare)"), queryset=Body.objects.none(), required=False)

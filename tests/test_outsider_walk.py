@@ -1,0 +1,312 @@
+"""The outsider walk: every page that takes an object id answers 404 to a logged-in user who may not see it.
+
+The URL patterns are read from the resolver, so a new page cannot slip past: each pattern that takes a
+parameter other than the (public) area is either in WALK, which fills its parameters with internal
+objects, or in NOT_INTERNAL with the reason its objects are public. A pattern in neither fails
+`test_every_pattern_is_walked`.
+
+The objects: an internal body (a meeting with a day, items, a document, attendance, signatories, a minutes
+version, an import record and a ZIP batch of another user, a role), an internal meeting of a public body, a
+confidential item and document at a public meeting, assignments, recommendations and principal decisions made
+at those items, and an internal matter of another area. The visitors: the secretary of another body in the
+same area, a principal's contact, a plain member of another body, and a user with no role at all.
+"""
+
+import hashlib
+from datetime import date, time, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from samverkan.followthrough import actions as followthrough
+from samverkan.importer.models import ImportBatch, ImportRecord
+from samverkan.meetings.models import Attendance, Document, Invitation, Meeting, MinutesVersion, Signatory
+from samverkan.meetings.snapshot import minutes_snapshot
+from samverkan.structure.models import Membership, Person, Role
+from tests import sample_files
+from tests.meetings_helpers import make_item, make_meeting
+
+# Patterns whose parameters name public things (areas, principals), or no object at all: not walked.
+NOT_INTERNAL = {
+    "structure:principal": "principals are public (portal); a non-coordinator gets 403",
+    "structure:principal_edit": "principals are public (portal); a non-coordinator gets 403",
+    "followthrough:principal": "principals are public; one who may not record its decisions gets 403",
+    "followthrough_public:principal": "a principal's public decisions page; principals are public",
+    "portal:principal": "principals are public",
+    "password_reset_confirm": "a password-reset token, not an object id",
+}
+
+# What the walk leaves aside entirely: Django's own admin (staff only, its own login) and the language switch.
+SKIPPED_PREFIXES = ("admin/", "i18n/")
+
+
+def _patterns(resolver=None, prefix="", namespace="", params=()):
+    """(name, route, parameter names) of every named URL pattern, includes followed."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        names = (*params, *entry.pattern.converters) if hasattr(entry.pattern, "converters") else params
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            inner = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _patterns(entry, route, inner, names)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), route, tuple(names)
+
+
+def object_patterns():
+    """The named patterns that take a parameter other than the area slug (areas are public)."""
+    found = {}
+    for name, route, params in _patterns():
+        if route.startswith(SKIPPED_PREFIXES) or not set(params) - {"area"}:
+            continue
+        found[name] = (route, params)
+    return found
+
+
+def _document(meeting, title, item=None, visibility="public"):
+    data = sample_files.pdf(title)
+    document = Document(
+        meeting=meeting,
+        item=item,
+        title=title,
+        original_name="bilaga.pdf",
+        content_type="application/pdf",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        visibility=visibility,
+        uploaded_at=timezone.now(),
+    )
+    document.file.save("stored.pdf", ContentFile(data), save=False)
+    document.save()
+    return document
+
+
+class Hidden:
+    """The internal objects of the walk, built on the test world."""
+
+    def __init__(self, world):
+        self.world = world
+        secret, forum = world.secret, world.forum
+        users = get_user_model().objects
+        # An internal body's meeting with everything a meeting has.
+        self.meeting = make_meeting(secret, date(2026, 2, 2), start=time(9), end=time(12), status="held")
+        self.day = self.meeting.days.get()
+        self.deferred = make_item(self.meeting, "1", "Bordlagt ärende", kind="decision", outcome="deferred")
+        self.item = make_item(self.meeting, "2", "Gemensam plan", kind="decision", decision="att anta planen")
+        self.later = make_meeting(secret, timezone.localdate() + timedelta(days=30))  # members answer ahead
+        self.document = _document(self.meeting, "Hemlig bilaga", item=self.item)
+        self.attendance = Attendance.objects.create(meeting=self.meeting, person=world.insider, principal=world.region)
+        Signatory.objects.create(meeting=self.meeting, person=world.insider, role="chair")
+        MinutesVersion.objects.create(
+            meeting=self.meeting, number=1, content=minutes_snapshot(self.meeting), created_at=timezone.now()
+        )
+        # An internal meeting of a public body, and a confidential item and document at a public one.
+        self.internal_meeting = make_meeting(forum, date(2026, 2, 3), visibility="internal", status="held")
+        self.internal_item = make_item(self.internal_meeting, "1", "Internt beslut", kind="decision")
+        self.internal_document = _document(self.internal_meeting, "Intern bilaga")
+        for invited in (self.later, self.internal_meeting):
+            Invitation.objects.create(meeting=invited, sent_at=timezone.now(), recipients=2)
+        self.public_meeting = make_meeting(forum, date(2026, 2, 4), status="held")
+        self.confidential_item = make_item(
+            self.public_meeting, "1", "Sekretessärende", kind="decision", visibility="confidential"
+        )
+        self.confidential_document = _document(self.public_meeting, "Sekretessbilaga", visibility="confidential")
+        # Follow-through at each of those items, addressed to and reported to no one the visitors stand for.
+        self.assignments, self.recommendations, self.decisions = [], [], []
+        for item in (self.item, self.internal_item, self.confidential_item):
+            body = item.meeting.body
+            self.assignments.append(
+                followthrough.create_assignment(
+                    item, None, assignee_body=body, description="Följ upp", report_to=body, due_date=date(2026, 6, 1)
+                )
+            )
+            recommendation = followthrough.create_recommendation(
+                item,
+                None,
+                principals=[world.region],
+                title="Rekommendation",
+                text="Anta planen.",
+                decided_on=date(2026, 2, 2),
+                deadline=date(2026, 5, 1),
+            )
+            self.recommendations.append(recommendation)
+            self.decisions.append(recommendation.decisions.get())
+        self.matter = followthrough.create_matter(
+            world.other_area, None, year=2026, title="Internt ärende", body=world.other_body, visibility="internal"
+        )
+        # Another user's imports for the internal body: one pending upload, one ZIP.
+        uploader = users.create_user("uploader", "uploader@test.example", "x")
+        Role.objects.create(user=uploader, kind="secretary", body=secret)
+        self.role = Role.objects.get(user=uploader)
+        self.uploader = uploader
+        self.record = ImportRecord.objects.create(
+            body=secret, user=uploader, original_name="p.txt", size=1, sha256="0" * 64, parsed={}
+        )
+        self.batch = ImportBatch.objects.create(body=secret, user=uploader, original_name="p.zip")
+        self.insider_membership = Membership.objects.get(person=world.insider, body=secret)
+        # Published minutes and decision documents, so the public pages have something to show insiders.
+        Meeting.objects.filter(pk__in=[self.meeting.pk, self.internal_meeting.pk]).update(
+            status="published", published_at=timezone.now()
+        )
+        for decision in self.decisions:
+            decision.document.save("beslut.pdf", ContentFile(sample_files.pdf("Beslut")))
+
+    def kwargs(self, name):
+        """Each way to fill the pattern `name` with internal objects (a list of URL kwargs)."""
+        w = self.world
+        area = w.area.slug
+        meetings = [self.meeting, self.internal_meeting]
+        items = [self.item, self.internal_item, self.confidential_item]
+        documents = [self.document, self.internal_document, self.confidential_document]
+        pk = lambda objects: [{"pk": o.pk} for o in objects]  # noqa: E731
+        walk = {
+            # structure
+            "structure:person": [{"area": area, "pk": w.insider.pk}],
+            "structure:person_edit": [{"area": area, "pk": w.insider.pk}],
+            "structure:body": pk([w.secret]),
+            "structure:body_edit": pk([w.secret]),
+            "structure:membership_create": pk([w.secret]),
+            "structure:membership_edit": pk([self.insider_membership]),
+            "structure:membership_end": pk([self.insider_membership]),
+            "role_revoke": pk([self.role]),
+            # meetings (staff)
+            "meetings:list": pk([w.secret]),
+            "meetings:year_plan": pk([w.secret]),
+            "meetings:meeting": pk(meetings),
+            "meetings:meeting_edit": pk(meetings),
+            "meetings:step": pk(meetings),
+            "meetings:day_create": pk(meetings),
+            "meetings:item_create": pk(meetings),
+            "meetings:take_up": [{"pk": self.later.pk, "item": self.deferred.pk}],
+            "meetings:attendance_fetch": pk(meetings),
+            "meetings:attendance_create": pk(meetings),
+            "meetings:signatories": pk(meetings),
+            "meetings:sign": pk(meetings),
+            "meetings:version": [{"pk": self.meeting.pk, "number": 1}],
+            "meetings:day_edit": pk([self.day]),
+            "meetings:day_remove": pk([self.day]),
+            "meetings:item_edit": pk(items),
+            "meetings:item_minutes": pk(items),
+            "meetings:item_file": pk(items),
+            "meetings:item_correct": pk(items),
+            "meetings:attendance_edit": pk([self.attendance]),
+            "meetings:attendance_remove": pk([self.attendance]),
+            "meetings:document_create": pk(meetings),
+            "meetings:document_edit": pk(documents),
+            "meetings:document_remove": pk(documents),
+            "meetings:document_file": pk(documents),
+            "meetings:invitation_send": pk(meetings),
+            "meetings:invitation_retry": pk(meetings),
+            "meetings:answer": pk([self.later, self.internal_meeting]),
+            "meetings:pdf": pk(meetings),
+            "meetings:pdf_version": [{"pk": self.meeting.pk, "number": 1}],
+            # meetings (public)
+            "meetings_public:meeting": [{"area": area, "pk": m.pk} for m in meetings],
+            "meetings_public:version": [{"area": area, "pk": self.meeting.pk, "number": 1}],
+            "meetings_public:pdf": [{"area": area, "pk": m.pk} for m in meetings],
+            "meetings_public:body_ical": [{"area": area, "body": w.secret.slug}],
+            "meetings_public:document": [{"area": area, "meeting": d.meeting_id, "pk": d.pk} for d in documents],
+            # importer
+            "importer:body": pk([w.secret]),
+            "importer:preview": pk([self.record]),
+            "importer:confirm": pk([self.record]),
+            "importer:discard": pk([self.record]),
+            "importer:batch": pk([self.batch]),
+            "importer:batch_discard": pk([self.batch]),
+            # follow-through (staff)
+            "followthrough:matter_edit": pk([self.matter]),
+            "followthrough:item": pk(items),
+            "followthrough:item_matter": pk(items),
+            "followthrough:assignment_create": pk(items),
+            "followthrough:recommendation_create": pk(items),
+            "followthrough:assignment_edit": pk(self.assignments),
+            "followthrough:assignment_report": pk(self.assignments),
+            "followthrough:recommendation": pk(self.recommendations),
+            "followthrough:recommendation_edit": pk(self.recommendations),
+            "followthrough:recommendation_report": pk(self.recommendations),
+            "followthrough:decision_record": pk(self.decisions),
+            # follow-through (public)
+            "followthrough_public:recommendation": [{"area": area, "pk": r.pk} for r in self.recommendations],
+            "followthrough_public:decision_document": [
+                {"area": area, "pk": d.recommendation_id, "decision": d.pk} for d in self.decisions
+            ],
+            "followthrough_public:matter": [
+                {"area": w.other_area.slug, "year": self.matter.year, "serial": self.matter.serial}
+            ],
+            # portal
+            "portal:body": [{"area": area, "body": w.secret.slug}],
+            "portal:person": [{"person": w.insider.slug}],
+        }
+        return walk.get(name)
+
+
+def visitors(world):
+    """Logged-in users who may not see the internal objects: (label, user)."""
+    member = get_user_model().objects.create_user("plain-member", "plain@test.example", "x")
+    person = Person.objects.create(first_name="Per", last_name="Plan", slug="per-plan", user=member)
+    Membership.objects.create(person=person, body=world.group, role="member", principal=world.village)
+    return [
+        ("secretary of another body", world.secretary),
+        ("contact of a principal", world.contact),
+        ("plain member of another body", member),
+        ("user without a role", world.outsider),
+    ]
+
+
+def test_every_pattern_is_walked(world):
+    """A pattern that takes an object id must be walked (or named public), so no new page slips past."""
+    hidden = Hidden(world)
+    missing = [name for name in object_patterns() if name not in NOT_INTERNAL and not hidden.kwargs(name)]
+    assert not missing, f"URL patterns not in the outsider walk (add them to Hidden.kwargs): {missing}"
+    stale = set(NOT_INTERNAL) - set(object_patterns())
+    assert not stale, f"names that are no URL pattern any more: {stale}"
+
+
+def _walked():
+    return sorted(set(object_patterns()) - set(NOT_INTERNAL))
+
+
+# Who may see each page's objects, for the control that the walk's ids are right (default: an administrator).
+CONTROL_ACTOR = {"meetings:answer": "member"}  # only the body's members answer an invitation
+# Pages that answer 404 to everyone for an internal object, by design.
+CONTROL_404 = {
+    "meetings_public:body_ical": "feeds carry only public meetings of public bodies, whoever asks",
+    "meetings_public:pdf": "the public PDF is of public meetings of public bodies only",
+}
+
+
+def _request(client, url):
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url)
+    return response
+
+
+@pytest.mark.parametrize("name", list(_walked()))
+def test_outsiders_get_404(client, world, name):
+    """GET (POST where the page takes only POST) as each visitor: 404 for every internal object."""
+    hidden = Hidden(world)
+    wrong = []
+    for label, user in visitors(world):
+        client.force_login(user)
+        for kwargs in hidden.kwargs(name) or []:
+            url = reverse(name, kwargs=kwargs)
+            response = _request(client, url)
+            if response.status_code != 404:
+                wrong.append(f"{label}: {response.request['REQUEST_METHOD']} {url} -> {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("name", sorted(set(object_patterns()) - set(NOT_INTERNAL) - set(CONTROL_404)))
+def test_insiders_reach_the_walked_pages(client, world, name):
+    """The control: someone who may see the objects does not get 404, so the walk's 404s are not wrong ids."""
+    hidden = Hidden(world)
+    insider = hidden.uploader if name.startswith("importer:") else getattr(world, CONTROL_ACTOR.get(name, "admin"))
+    client.force_login(insider)
+    urls = [reverse(name, kwargs=kwargs) for kwargs in hidden.kwargs(name) or []]
+    unreached = [url for url in urls if _request(client, url).status_code == 404]
+    assert not unreached, f"{insider} got 404 too, so the walk's ids are wrong: {unreached}"
