@@ -522,6 +522,15 @@ def remove_document(document, user):
 # The invitation and the answers -------------------------------------------------------------------------------
 
 
+def _queue_mail(meeting, kind, memberships, now, **cause):
+    """One MeetingMail per membership (to the person's address), sent by the worker once this commits."""
+    mails = MeetingMail.objects.bulk_create(
+        MeetingMail(meeting=meeting, kind=kind, membership=m, address=m.person.email, queued_at=now, **cause)
+        for m in memberships
+    )
+    queue_after_commit(mails)
+
+
 @transaction.atomic
 def send_invitation(meeting, user):
     """Record the invitation, mark the meeting invited and queue one e-mail per invitee with an address.
@@ -539,18 +548,7 @@ def send_invitation(meeting, user):
     meeting = mark_invited(meeting, user)
     now = timezone.now()
     invitation = Invitation.objects.create(meeting=meeting, sent_at=now, sent_by=user, recipients=len(reachable))
-    mails = MeetingMail.objects.bulk_create(
-        MeetingMail(
-            meeting=meeting,
-            kind=MeetingMail.Kind.INVITATION,
-            invitation=invitation,
-            membership=membership,
-            address=membership.person.email,
-            queued_at=now,
-        )
-        for membership in reachable
-    )
-    queue_after_commit(mails)
+    _queue_mail(meeting, MeetingMail.Kind.INVITATION, reachable, now, invitation=invitation)
     return invitation, [m for m in called if not m.person.email]
 
 
@@ -573,18 +571,7 @@ def record_answer(meeting, membership, answer, comment, user):
             row.substitute_told_at = timezone.now()
     _save(row, user)
     if told:
-        mails = MeetingMail.objects.bulk_create(
-            MeetingMail(
-                meeting=meeting,
-                kind=MeetingMail.Kind.SUBSTITUTE,
-                answer=row,
-                membership=substitute,
-                address=substitute.person.email,
-                queued_at=row.substitute_told_at,
-            )
-            for substitute in told
-        )
-        queue_after_commit(mails)
+        _queue_mail(meeting, MeetingMail.Kind.SUBSTITUTE, told, row.substitute_told_at, answer=row)
     return row, told, untold
 
 
