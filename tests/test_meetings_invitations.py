@@ -12,7 +12,9 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -478,3 +480,24 @@ def test_odd_invitation_addresses_answer_404(client, world, path):
     client.force_login(world.admin)
     assert client.get(path).status_code == 404
     assert client.post(path).status_code == 404
+
+
+class OutsideTransactionBackend(locmem.EmailBackend):
+    """The test outbox, which also notes whether each e-mail was handed over inside a database transaction."""
+
+    inside = []
+
+    def send_messages(self, messages):
+        OutsideTransactionBackend.inside.append(connection.in_atomic_block)
+        return super().send_messages(messages)
+
+
+@mailing
+def test_no_e_mail_is_handed_over_inside_a_transaction(client, world, forum, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.OutsideTransactionBackend"
+    OutsideTransactionBackend.inside = []
+    send(client, world, forum["meeting"])
+    client.force_login(world.member)
+    deliver(lambda: client.post(answer_url(forum["meeting"]), {"answer": "absent"}))
+    assert len(mail.outbox) == 5  # four invitations, then the word to the named substitute
+    assert OutsideTransactionBackend.inside == [False] * 5
