@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from samverkan.demo.county import DEMO_LOGINS, DEMO_PASSWORD, build_demo
 from samverkan.followthrough.models import Assignment, Matter, Recommendation
+from samverkan.lib.visibility import Visibility
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, correcting_minutes
 from samverkan.structure.health import charter_problems
-from samverkan.structure.models import Area, Body, Membership, Person, Principal, Role, Visibility
+from samverkan.structure.models import Area, Body, Membership, Person, Principal, Role
 
 TODAY = date(2026, 3, 15)
 

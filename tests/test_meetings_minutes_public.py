@@ -278,3 +278,17 @@ def _another_to_sign(world, seats):
     for days_ago in (3, 4, 5):
         meeting = make_meeting(world.group, timezone.localdate() - timedelta(days=days_ago), status="drafted")
         Signatory.objects.create(meeting=meeting, person=seats.chair, role="chair")
+
+
+def test_a_named_reader_reads_the_confidential_item_in_the_minutes_and_every_version(client, world, published):
+    """Named readers (DESIGN.md §4: confidential means named users) read the item live and in stored versions;
+    the other confidential item stays hidden from them, and from the contact who is not named."""
+    secret = published.items.get(title="Patientärende")
+    secret.readers.add(world.member_person)  # allowed on locked minutes: who may read is not what was adjusted
+    for url in (published.get_absolute_url(), _version_url(published, 1)):
+        html = world.client_for(client, "member").get(url).content.decode()
+        assert "Patientärende" in html and "Känsliga uppgifter" in html, url
+        client.logout()
+        html = world.client_for(client, "contact").get(url).content.decode()
+        assert "Patientärende" not in html and "Känsliga uppgifter" not in html, url
+        client.logout()

@@ -20,7 +20,8 @@ from django.utils.text import slugify
 
 from samverkan.demo.followthrough import add_followthrough
 from samverkan.demo.meetings_year import build_meetings
-from samverkan.structure.models import Area, Body, Membership, Party, Person, Principal, Role, Visibility
+from samverkan.lib.visibility import Visibility
+from samverkan.structure.models import Area, Body, Membership, Party, Person, Principal, Role
 
 DEMO_PASSWORD = "samverkan-demo"
 DEMO_AREA_SLUG = "norrlanda"

@@ -9,8 +9,9 @@ from datetime import timedelta
 
 from samverkan.followthrough import actions
 from samverkan.followthrough.models import Assignment, PrincipalDecision
+from samverkan.lib.visibility import Visibility
 from samverkan.meetings.models import AgendaItem, Meeting
-from samverkan.structure.models import Body, Membership, Principal, Role, Visibility
+from samverkan.structure.models import Body, Membership, Principal, Role
 
 Outcome = PrincipalDecision.Outcome
 
@@ -60,7 +61,7 @@ def _decision_items(body, today):
             meeting__status__in=[Meeting.Status.HELD, Meeting.Status.DRAFTED, Meeting.Status.ADJUSTED]
             + [Meeting.Status.PUBLISHED],
             kind=AgendaItem.Kind.DECISION,
-            visibility=AgendaItem.Visibility.PUBLIC,
+            visibility=Visibility.PUBLIC,
         )
         .select_related("meeting__body__area")
         .order_by("meeting__pk", "position")
@@ -71,7 +72,7 @@ def _decision_items(body, today):
 
 def _follow_up_items(body):
     """Standing "follow-up" items, where assignments and outcomes are reported back, keyed by meeting."""
-    items = AgendaItem.objects.filter(meeting__body=body, visibility=AgendaItem.Visibility.PUBLIC).exclude(
+    items = AgendaItem.objects.filter(meeting__body=body, visibility=Visibility.PUBLIC).exclude(
         kind=AgendaItem.Kind.DECISION
     )
     return {item.meeting_id: item for item in items.order_by("-position")}

@@ -18,6 +18,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from samverkan.lib.visibility import Visibility
 from samverkan.meetings.models import (
     AgendaItem,
     Attendance,
@@ -399,7 +400,7 @@ def _agenda(held, n, rng, deferred, following):
     topics = POLITICAL_TOPICS if political else OFFICIALS_TOPICS
     specs = []
 
-    def add(title, kind, minutes="", decision="", visibility=I.Visibility.PUBLIC, **extra):
+    def add(title, kind, minutes="", decision="", visibility=Visibility.PUBLIC, **extra):
         spec = {"title": title, "kind": kind, "visibility": visibility, **extra}
         if held_already:
             spec.update(minutes=minutes, decision=decision, outcome=extra.get("outcome") or I.Outcome.HANDLED)
@@ -478,7 +479,7 @@ def _agenda(held, n, rng, deferred, following):
             Kind.DECISION,
             "Förbundsdirektören redogör för ärendet, som gäller en enskild medarbetare.",
             "att godkänna förbundsdirektörens förslag",
-            visibility=I.Visibility.CONFIDENTIAL,
+            visibility=Visibility.CONFIDENTIAL,
         )
     if key == "cgh" and n % 2 == 0:
         add(
@@ -486,7 +487,7 @@ def _agenda(held, n, rng, deferred, following):
             Kind.DISCUSSION,
             "Gruppen diskuterar preliminära budgetramar för nästa år inför huvudmännens budgetarbete.",
             "att uppdra åt förbundsdirektören att sammanställa underlaget till nästa möte",
-            visibility=I.Visibility.INTERNAL,
+            visibility=Visibility.INTERNAL,
         )
     if held_already and (n + len(held.body.name)) % 6 == 1:
         add(

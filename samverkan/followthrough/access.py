@@ -10,10 +10,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
-from samverkan.meetings.access import can_plan_meetings
+from samverkan.lib.visibility import Visibility
+from samverkan.meetings.access import can_plan_meetings, readable_items_rule
 from samverkan.meetings.models import AgendaItem
 from samverkan.structure.access import can_manage_area, get_area_for_user
-from samverkan.structure.models import Body, Visibility
+from samverkan.structure.models import Body
 from samverkan.structure.roles import scope_of
 
 
@@ -21,7 +22,7 @@ def public_item_rule(prefix="item__"):
     """Q for a public item of a public meeting of a public body, reached through `prefix`."""
     return Q(
         **{
-            f"{prefix}visibility": AgendaItem.Visibility.PUBLIC,
+            f"{prefix}visibility": Visibility.PUBLIC,
             f"{prefix}meeting__visibility": Visibility.PUBLIC,
             f"{prefix}meeting__body__visibility": Visibility.PUBLIC,
         }
@@ -29,18 +30,8 @@ def public_item_rule(prefix="item__"):
 
 
 def readable_item_rule(user, prefix="item__"):
-    """Q for items the user may read, in the same terms as meetings.access.can_read_item."""
-    scope = scope_of(user)
-    rule = public_item_rule(prefix)
-    if scope.is_anyone:
-        body = f"{prefix}meeting__body"
-        rule |= Q(**{f"{body}__area_id__in": scope.coordinator_areas})
-        rule |= Q(**{f"{body}_id__in": scope.secretary_bodies})
-        # Members read the internal items of their bodies (and those of internal meetings), not confidential ones.
-        rule |= Q(**{f"{body}_id__in": scope.member_bodies}) & ~Q(
-            **{f"{prefix}visibility": AgendaItem.Visibility.CONFIDENTIAL}
-        )
-    return rule
+    """Q for items the user may read, reached through `prefix`: `meetings.access.readable_items_rule`."""
+    return readable_items_rule(user, prefix)
 
 
 def public_recommendations():

@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.importer.save import Choices
+from samverkan.lib.visibility import Visibility
 from samverkan.meetings.forms import TIME
 from samverkan.meetings.models import Meeting
 from samverkan.structure.forms import DATE
-from samverkan.structure.models import Visibility
+from samverkan.structure.models import OPEN_OR_INTERNAL
 
 
 class ImportForm(forms.Form):
@@ -33,7 +34,7 @@ class ConfirmForm(ImportForm):
     kind = forms.ChoiceField(label=_("Dokumentation"), choices=Meeting.Kind.choices)
     visibility = forms.ChoiceField(
         label=_("Synlighet"),
-        choices=Visibility.choices,
+        choices=OPEN_OR_INTERNAL,
         help_text=_("Gäller ett nytt möte; protokollet publiceras inte."),
     )
 
@@ -76,4 +77,4 @@ class BatchForm(ImportForm):
         required=False,
         help_text=_("Lämna tomt för att hoppa över sådana filer; de kan importeras en och en."),
     )
-    visibility = forms.ChoiceField(label=_("Synlighet för de nya mötena"), choices=Visibility.choices)
+    visibility = forms.ChoiceField(label=_("Synlighet för de nya mötena"), choices=OPEN_OR_INTERNAL)

@@ -21,6 +21,7 @@ from samverkan.importer.plan import prepare, split_name
 from samverkan.importer.proposals import apply_proposals, earlier_records, kept_notice, withdraw_earlier
 from samverkan.importer.upload import Upload, extract_text
 from samverkan.lib.history import attribute, save_with_history
+from samverkan.lib.visibility import Visibility
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay, Signatory
 from samverkan.structure.models import Person
 
@@ -314,7 +315,7 @@ def _source_document(meeting, source, replacing, user, reason, files):
         size=len(source.data),
         sha256=source.sha256,
         text=source.text,
-        visibility=AgendaItem.Visibility.INTERNAL,
+        visibility=Visibility.INTERNAL,
         uploaded_at=timezone.now(),
         uploaded_by=user,
     )

@@ -37,11 +37,17 @@ class Visibility(models.TextChoices):
 
     @classmethod
     def stricter(cls, *levels: "str | Visibility") -> "Visibility":
-        """The most closed of `levels` (stored values or members); public when none are given.
+        """The most closed of `levels` (stored values or members); public when none are given, and an unknown
+        value (say, from an old stored version) counts as confidential, so a doubt always closes.
 
         A document on an internal item of a public meeting is internal: `stricter(document, item, meeting)`.
         """
-        return max((cls.of(level) for level in levels), key=lambda v: v.rank, default=cls.PUBLIC)
+        known = set(cls.values)
+        return max(
+            (cls.of(level) if level in known else cls.CONFIDENTIAL for level in levels),
+            key=lambda v: v.rank,
+            default=cls.PUBLIC,
+        )
 
     @classmethod
     def up_to(cls, clearance: "str | Visibility") -> list["Visibility"]:

@@ -1,32 +1,38 @@
 """Who may see and plan meetings, and which agenda items and documents they may read; the gates every staff
 page fetches its meeting, day, item, attendance row or document through. Pages and feeds use these."""
 
+from typing import NamedTuple
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from samverkan.lib.visibility import Visibility
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay
-from samverkan.structure.access import can_edit_memberships, visible_bodies
-from samverkan.structure.models import Visibility
+from samverkan.structure.access import (
+    can_edit_memberships,
+    may_read,
+    not_named,
+    readable_rule,
+    visible_bodies,
+    visible_people,
+)
+from samverkan.structure.models import Person
 from samverkan.structure.roles import scope_of
 
-Level = AgendaItem.Visibility
+Level = Visibility
 # From most to least open; a document is as closed as the most closed of itself, its item and its meeting.
-LEVELS = [Level.PUBLIC, Level.INTERNAL, Level.CONFIDENTIAL]
+LEVELS = Visibility.up_to(Visibility.CONFIDENTIAL)
 
 
 def visible_meetings(user):
-    """Public meetings of bodies the user may see; internal meetings for the body's members and staff."""
-    scope = scope_of(user)
+    """Public meetings of bodies the user may see; internal meetings for the body's members and staff
+    (`structure.access.READERS`)."""
     meetings = Meeting.objects.filter(body__in=visible_bodies(user))
-    if scope.is_admin:
+    if scope_of(user).is_admin:
         return meetings
-    rule = Q(visibility=Visibility.PUBLIC)
-    if scope.is_anyone:
-        rule |= Q(body__area_id__in=scope.coordinator_areas)
-        rule |= Q(body_id__in=scope.secretary_bodies | scope.member_bodies)
-    return meetings.filter(rule)
+    return meetings.filter(readable_rule(user, body="body__"))
 
 
 def public_meetings():
@@ -39,35 +45,76 @@ def can_plan_meetings(user, body) -> bool:
     return can_edit_memberships(user, body)
 
 
+class NamedRecords(NamedTuple):
+    """The ids of the agenda items and documents a login is a named reader of."""
+
+    items: frozenset[int]
+    documents: frozenset[int]
+
+
+def named_records(user) -> NamedRecords:
+    """What `user` is a named reader of (through the person linked to the login); two queries the first time
+    per request, none after, none for a visitor."""
+    if not user.is_authenticated:
+        return NamedRecords(frozenset(), frozenset())
+    cached = getattr(user, "_samverkan_named", None)
+    if cached is None:
+        items = AgendaItem.readers.through.objects.filter(person__user=user).values_list("agendaitem_id", flat=True)
+        documents = Document.readers.through.objects.filter(person__user=user).values_list("document_id", flat=True)
+        cached = user._samverkan_named = NamedRecords(frozenset(items), frozenset(documents))
+    return cached
+
+
+def readable_items_rule(user, prefix=""):
+    """Q for the agenda items `user` may read, reached through `prefix` ("" on AgendaItem, "item__" on an
+    assignment …): the item's own visibility by `structure.access.READERS`, named readers included, and a meeting
+    the user may see. The queryset twin of `can_read_item`; builds no query of its own."""
+    named = None
+    if user.is_authenticated:
+        mine = AgendaItem.readers.through.objects.filter(person__user=user).values("agendaitem_id")
+        named = Q(**{f"{prefix}pk__in": mine})
+    rule = readable_rule(user, field=f"{prefix}visibility", body=f"{prefix}meeting__body__", named=named)
+    return rule & Q(**{f"{prefix}meeting__in": visible_meetings(user).values("pk")})
+
+
+def can_read_visibility(user, visibility, body, *, named=not_named) -> bool:
+    """Whether the user may read an item (or a stored version's item) marked with `visibility`; `named()` says
+    whether they are a named reader of it. No query after the scope (`structure.access.may_read`)."""
+    return may_read(user, visibility, body, named=named)
+
+
 def can_read_internal(user, body) -> bool:
     """Members of the body, its secretary, the area's coordinators and administrators. No query after the scope."""
-    scope = scope_of(user)
-    return (
-        scope.is_admin
-        or body.area_id in scope.coordinator_areas
-        or body.pk in scope.secretary_bodies
-        or body.pk in scope.member_bodies
+    return may_read(user, Visibility.INTERNAL, body)
+
+
+def possible_readers(user, meeting):
+    """The people `user` may name as readers of a confidential record of `meeting`: those of the body's area
+    that `structure.access.visible_people` shows them (seated in a body they may see, or employed by a principal
+    of an area they coordinate), by name. A queryset; no query until read."""
+    area = meeting.body.area_id
+    of_area = Person.objects.filter(Q(memberships__body__area_id=area) | Q(employer__area_id=area)).values("pk")
+    return visible_people(user).filter(pk__in=of_area).order_by("last_name", "first_name", "pk")
+
+
+def item_reader(user, body):
+    """`may_read(visibility, item_id)` for the items of a minutes snapshot of a meeting of `body`, as
+    `snapshot.present_minutes` takes it: the item's visibility as stored, and named readers by the item's id."""
+    return lambda visibility, item_id: may_read(
+        user, visibility, body, named=lambda: item_id in named_records(user).items
     )
 
 
 def can_read_confidential(user, body) -> bool:
-    # There are no named readers yet, so only the people who keep the body's records (the stricter choice).
-    scope = scope_of(user)
-    return scope.is_admin or body.area_id in scope.coordinator_areas or body.pk in scope.secretary_bodies
-
-
-def can_read_visibility(user, visibility, body) -> bool:
-    """Whether the user may read an item (or a stored version's item) marked with `visibility`."""
-    if visibility == AgendaItem.Visibility.PUBLIC:
-        return True
-    if visibility == AgendaItem.Visibility.INTERNAL:
-        return can_read_internal(user, body)
-    return can_read_confidential(user, body)
+    """Whether the user keeps the body's records and so reads every confidential record of it without being
+    named (secretary, the area's coordinators, administrators). No query after the scope."""
+    return may_read(user, Visibility.CONFIDENTIAL, body)
 
 
 def can_read_item(user, item, body) -> bool:
-    """Whether the user may read the agenda item (of a meeting of `body`) in full. No query after the scope."""
-    return can_read_visibility(user, item.visibility, body)
+    """Whether the user may read the agenda item (of a meeting of `body`) in full. No query after the scope,
+    and two once per request when a confidential item is weighed for someone who does not keep the records."""
+    return may_read(user, item.visibility, body, named=lambda: item.pk in named_records(user).items)
 
 
 def published_meetings(user):
@@ -98,14 +145,26 @@ def document_visibility(document):
     if document.item_id:
         levels.append(document.item.visibility)
     if not document.meeting.is_public:
-        levels.append(Level.INTERNAL)
-    return max(levels, key=LEVELS.index)
+        levels.append(Visibility.INTERNAL)
+    return Visibility.stricter(*levels)
+
+
+def _named_on_document(user, document) -> bool:
+    """A confidential document is read by name only by someone named on every confidential record it hangs on:
+    the document itself and its item."""
+    named = named_records(user)
+    if document.visibility == Visibility.CONFIDENTIAL and document.pk not in named.documents:
+        return False
+    if document.item_id and document.item.visibility == Visibility.CONFIDENTIAL and document.item_id not in named.items:
+        return False
+    return True
 
 
 def can_read_document(user, document, body) -> bool:
     """Whether the user may open the document of a meeting of `body` (the meeting itself must be visible to
-    them; `visible_meetings` decides that). No query with item and meeting loaded."""
-    return can_read_visibility(user, document_visibility(document), body)
+    them; `visible_meetings` decides that). No query with item and meeting loaded, but for named readers
+    (`named_records`, once per request)."""
+    return may_read(user, document_visibility(document), body, named=lambda: _named_on_document(user, document))
 
 
 def meeting_documents(meeting):

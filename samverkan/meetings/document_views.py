@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from samverkan.lib.forms import form_page
 from samverkan.lib.history import history_rows
 from samverkan.meetings import actions
-from samverkan.meetings.access import get_document_for_user, get_meeting_for_user
+from samverkan.meetings.access import get_document_for_user, get_meeting_for_user, possible_readers
 from samverkan.meetings.forms import DocumentEditForm, DocumentUploadForm
 
 
@@ -57,7 +57,9 @@ def document_create(request, pk):
 @login_required
 def document_edit(request, pk):
     document = get_document_for_user(request.user, pk, change=True)
-    form = DocumentEditForm(request.POST or None, instance=document)
+    form = DocumentEditForm(
+        request.POST or None, instance=document, readers=possible_readers(request.user, document.meeting)
+    )
     return form_page(
         request,
         form,

@@ -11,11 +11,12 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.visibility import Visibility
 from samverkan.meetings.actions import DOCUMENT_LOCKED, minutes_open_error
 from samverkan.meetings.extract import UnreadableFile, accepted_kinds, examine, original_name
 from samverkan.meetings.models import AgendaItem, Attendance, Document, InvitationAnswer, Meeting, MeetingDay
 from samverkan.structure.forms import DATE, StaffForm
-from samverkan.structure.models import Membership, Party, Person, Principal, Visibility
+from samverkan.structure.models import OPEN_OR_INTERNAL, Membership, Party, Person, Principal
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 MAX_PLAN_LINES = 60
@@ -34,7 +35,7 @@ class YearPlanForm(forms.Form):
     end = forms.TimeField(label=_("Sluttid"), widget=TIME, required=False)
     place = forms.CharField(label=_("Plats"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Dokumentation"), choices=Meeting.Kind.choices)
-    visibility = forms.ChoiceField(label=_("Synlighet"), choices=Visibility.choices)
+    visibility = forms.ChoiceField(label=_("Synlighet"), choices=OPEN_OR_INTERNAL)
 
     def __init__(self, *args, body, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -131,17 +132,39 @@ class MeetingDayForm(MinutesForm):
         widgets = {"date": DATE, "start": TIME, "end": TIME}
 
 
-class AgendaItemForm(MinutesForm):
+class NamedReadersMixin:
+    """A `readers` field (named readers of a confidential record) offered from `readers`, the people the user
+    may see in the area (`meetings.access.possible_readers`); naming readers of a record that is not
+    confidential is refused, as it would grant nothing."""
+
+    def _offer_readers(self, readers):
+        self.fields["readers"].queryset = readers
+        self.fields["readers"].required = False
+        self.fields["readers"].widget = forms.CheckboxSelectMultiple()
+        self.fields["readers"].widget.choices = self.fields["readers"].choices
+
+    def _check_readers(self, data):
+        if data.get("readers") and data.get("visibility") != Visibility.CONFIDENTIAL:
+            self.add_error("readers", _("Namngivna läsare kan bara anges när synligheten är Sekretess."))
+
+
+class AgendaItemForm(NamedReadersMixin, MinutesForm):
     class Meta:
         model = AgendaItem
-        fields = ["number", "position", "title", "kind", "presenters", "background", "visibility", "outcome"]
-        fields += ["deferred_to"]
+        fields = ["number", "position", "title", "kind", "presenters", "background", "visibility", "readers"]
+        fields += ["outcome", "deferred_to"]
 
-    def __init__(self, *args, meeting, later_meetings, **kwargs):
+    def __init__(self, *args, meeting, later_meetings, readers, **kwargs):
         super().__init__(*args, meeting=meeting, **kwargs)
         self.fields["deferred_to"].queryset = later_meetings
         self.fields["deferred_to"].label_from_instance = meeting_label
         self.fields["outcome"].required = False
+        self._offer_readers(readers)
+
+    def clean(self):
+        data = super().clean()
+        self._check_readers(data)
+        return data
 
 
 class ItemMinutesForm(MinutesForm):
@@ -325,7 +348,7 @@ class DocumentUploadForm(forms.Form):
     )
     visibility = forms.ChoiceField(
         label=_("Synlighet"),
-        choices=AgendaItem.Visibility.choices,
+        choices=Visibility.choices,
         help_text=_("En handling kan aldrig vara mer synlig än sitt ärende."),
     )
 
@@ -362,15 +385,21 @@ class DocumentUploadForm(forms.Form):
         return data
 
 
-class DocumentEditForm(StaffForm):
-    """A document's title, number and visibility; refused for a document of an item of locked minutes."""
+class DocumentEditForm(NamedReadersMixin, StaffForm):
+    """A document's title, number, visibility and named readers; refused for a document of an item of locked
+    minutes."""
 
     class Meta:
         model = Document
-        fields = ["title", "number", "visibility"]
+        fields = ["title", "number", "visibility", "readers"]
+
+    def __init__(self, *args, readers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._offer_readers(readers)
 
     def clean(self):
         data = super().clean()
+        self._check_readers(data)
         if self.instance.meeting.is_locked and self.instance.item_id:
             raise forms.ValidationError(DOCUMENT_LOCKED)
         return data

@@ -11,10 +11,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import document_visibility
 from samverkan.meetings.ical import invitation_calendar
 from samverkan.meetings.invitations import agenda_for_members
-from samverkan.meetings.models import AgendaItem, MeetingMail
+from samverkan.meetings.models import MeetingMail
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def document_links(documents):
     return [
         {
             "document": d,
-            "url": absolute(public_url(d) if document_visibility(d) == AgendaItem.Visibility.PUBLIC else member_url(d)),
+            "url": absolute(public_url(d) if document_visibility(d) == Visibility.PUBLIC else member_url(d)),
         }
         for d in documents
     ]

@@ -7,8 +7,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import document_visibility, meeting_documents
-from samverkan.meetings.models import AgendaItem, Meeting
+from samverkan.meetings.models import Meeting
 from samverkan.structure.models import Membership
 
 # Called to a meeting: those who sit at the table, and the substitutes.
@@ -90,10 +91,10 @@ def get_meeting_to_answer(user, pk):
 def agenda_for_members(meeting):
     """The agenda as members see it in the invitation: internal items in full, confidential ones only by number;
     documents linked unless they are confidential. Returns (items, meeting-wide documents)."""
-    documents = [d for d in meeting_documents(meeting) if document_visibility(d) != AgendaItem.Visibility.CONFIDENTIAL]
+    documents = [d for d in meeting_documents(meeting) if document_visibility(d) != Visibility.CONFIDENTIAL]
     items = []
     for item in meeting.items.order_by("position", "pk"):
-        secret = item.visibility == AgendaItem.Visibility.CONFIDENTIAL
+        secret = item.visibility == Visibility.CONFIDENTIAL
         items.append(
             {
                 "number": item.number,

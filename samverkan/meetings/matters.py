@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from samverkan.structure.models import Area, Body, Visibility
+from samverkan.lib.visibility import Visibility
+from samverkan.structure.models import OPEN_OR_INTERNAL, Area, Body
 
 
 class Matter(models.Model):
@@ -33,7 +34,7 @@ class Matter(models.Model):
     raised_on = models.DateField(_("väckt den"), null=True, blank=True)
     description = models.TextField(_("beskrivning"), blank=True)
     closed_on = models.DateField(_("avslutat den"), null=True, blank=True)
-    visibility = models.CharField(_("synlighet"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
+    visibility = models.CharField(_("synlighet"), max_length=20, choices=OPEN_OR_INTERNAL, default=Visibility.PUBLIC)
     # The tables keep the names they had when the model lived in followthrough (see meetings 0002).
     history = HistoricalRecords(table_name="followthrough_historicalmatter")
 

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samverkan.lib.visibility import Visibility
 from samverkan.meetings import lock
 from samverkan.meetings.lock import correcting_minutes, locked_error  # noqa: F401 (the names callers know)
 from samverkan.meetings.matters import Matter
-from samverkan.structure.models import Body, Person, Principal, Visibility
+from samverkan.structure.models import OPEN_OR_INTERNAL, Body, Person, Principal
 
 # Kommunallagen: minutes are adjusted within 14 days; the appeal period runs three weeks from the notice.
 ADJUSTMENT_DAYS = 14
@@ -65,7 +66,7 @@ class Meeting(models.Model):
     kind = models.CharField(_("dokumentation"), max_length=20, choices=Kind.choices, default=Kind.MINUTES)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     place = models.CharField(_("plats"), max_length=200, blank=True)
-    visibility = models.CharField(_("synlighet"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
+    visibility = models.CharField(_("synlighet"), max_length=20, choices=OPEN_OR_INTERNAL, default=Visibility.PUBLIC)
     plan_year = models.PositiveSmallIntegerField(
         _("årsplan"), null=True, blank=True, help_text=_("Året i den årsplan som skapade mötet.")
     )
@@ -253,11 +254,6 @@ class AgendaItem(PartOfMinutes, models.Model):
         REPORT = "report", _("Rapport")
         FORMAL = "formal", _("Formalia")
 
-    class Visibility(models.TextChoices):
-        PUBLIC = "public", _("Offentlig")
-        INTERNAL = "internal", _("Intern (endast organets medlemmar)")
-        CONFIDENTIAL = "confidential", _("Sekretess (endast sekreterare och samordnare)")
-
     class Outcome(models.TextChoices):
         BLANK = "", _("Inte behandlat ännu")
         HANDLED = "handled", _("Behandlat")
@@ -272,6 +268,13 @@ class AgendaItem(PartOfMinutes, models.Model):
     presenters = models.CharField(_("föredragande"), max_length=300, blank=True)
     background = models.TextField(_("bakgrund"), blank=True)
     visibility = models.CharField(_("synlighet"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
+    readers = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="readable_items",
+        verbose_name=_("namngivna läsare"),
+        help_text=_("Personer som får läsa punkten när den är sekretessmarkerad, utöver sekreterare och samordnare."),
+    )
     outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices, blank=True, default="")
     minutes = models.TextField(_("protokollstext"), blank=True, help_text=_("Vad som sades och redovisades."))
     decision = models.TextField(
@@ -609,8 +612,13 @@ class Document(models.Model):
     size = models.PositiveBigIntegerField(_("storlek (byte)"))
     sha256 = models.CharField(_("kontrollsumma"), max_length=64, db_index=True)
     text = models.TextField(_("text"), blank=True, editable=False)
-    visibility = models.CharField(
-        _("synlighet"), max_length=20, choices=AgendaItem.Visibility.choices, default=AgendaItem.Visibility.PUBLIC
+    visibility = models.CharField(_("synlighet"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
+    readers = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="readable_documents",
+        verbose_name=_("namngivna läsare"),
+        help_text=_("Personer som får läsa handlingen när den är sekretessmarkerad."),
     )
     uploaded_at = models.DateTimeField(_("uppladdad"))
     uploaded_by = models.ForeignKey(

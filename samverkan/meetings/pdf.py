@@ -24,6 +24,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import can_read_confidential, get_meeting_for_user, public_meetings
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, MinutesVersion
 from samverkan.meetings.snapshot import minutes_snapshot, redacted
@@ -123,7 +124,7 @@ def _attendance(rows, numbering, kind):
 def _items(items, numbering):
     # Labels by lookup, not by choice class: a stored snapshot may hold a value a later release renamed.
     outcomes = dict(AgendaItem.Outcome.choices)
-    visibilities = dict(AgendaItem.Visibility.choices)
+    visibilities = dict(Visibility.choices)
     shown = []
     for item in items:
         entry = {"label": _item_label(item["number"], numbering), "hidden": item.get("hidden", False)}

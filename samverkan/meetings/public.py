@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import (
     can_read_item,
-    can_read_visibility,
+    item_reader,
     public_meetings,
     published_meetings,
     visible_meetings,
@@ -18,7 +19,7 @@ from samverkan.meetings.access import (
 from samverkan.meetings.ical import calendar_of
 from samverkan.meetings.snapshot import minutes_snapshot, present_minutes
 from samverkan.meetings.views import render_version
-from samverkan.structure.models import Area, Body, Visibility
+from samverkan.structure.models import Area, Body
 
 PAST_SHOWN = 50
 
@@ -81,9 +82,7 @@ def meeting(request, area, pk):
     body = meeting.body
     context = {"meeting": meeting, "body": body, "area": body.area}
     if meeting.is_published:
-        context["minutes"] = present_minutes(
-            minutes_snapshot(meeting), lambda visibility: can_read_visibility(request.user, visibility, body)
-        )
+        context["minutes"] = present_minutes(minutes_snapshot(meeting), item_reader(request.user, body))
         context["versions"] = meeting.versions.defer("content").order_by("number")
     else:
         items = meeting.items.select_related(

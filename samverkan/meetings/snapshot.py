@@ -14,11 +14,11 @@ from types import SimpleNamespace
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import can_read_item
 from samverkan.meetings.models import APPEAL_DAYS, AgendaItem, Attendance, Meeting, Signatory, decision_clauses
 
 SCHEMA = 1
-_RANK = {v: n for n, v in enumerate(AgendaItem.Visibility.values)}  # public < internal < confidential
 
 
 def _iso(value):
@@ -120,7 +120,7 @@ def _first_day(meeting):
 
 def stricter(*visibilities):
     """The most restrictive of the given item visibilities (unknown values count as confidential)."""
-    return max(visibilities, key=lambda v: _RANK.get(v, len(_RANK)))
+    return Visibility.stricter(*visibilities)
 
 
 def redacted(snapshot, user, body, live_visibility=None) -> dict:
@@ -133,9 +133,9 @@ def redacted(snapshot, user, body, live_visibility=None) -> dict:
     items = []
     for item in snapshot["items"]:
         visibility = stricter(item["visibility"], live_visibility.get(item["id"], item["visibility"]))
-        if can_read_item(user, SimpleNamespace(visibility=visibility), body):
+        if can_read_item(user, SimpleNamespace(pk=item["id"], visibility=visibility), body):
             kept = dict(item)
-            case = SimpleNamespace(visibility=item.get("case_visibility") or "public")
+            case = SimpleNamespace(pk=None, visibility=item.get("case_visibility") or "public")
             if not can_read_item(user, case, body):
                 kept["case_number"] = ""
             items.append(kept)
@@ -183,7 +183,8 @@ def _label(choices, value):
 
 
 def present_minutes(content, may_read):
-    """What a minutes page shows of `content`; `may_read(visibility)` says which items the reader may read.
+    """What a minutes page shows of `content`; `may_read(visibility, item_id)` says which items the reader may
+    read (`meetings.access.item_reader`).
     An item the reader may not read keeps only its number and the word for why."""
     header = content["meeting"]
     rows = [
@@ -206,7 +207,7 @@ def present_minutes(content, may_read):
     ]
     items = []
     for item in content["items"]:
-        if may_read(item["visibility"]):
+        if may_read(item["visibility"], item.get("id")):
             items.append(
                 ShownItem(
                     number=item["number"],

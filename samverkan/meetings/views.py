@@ -17,13 +17,14 @@ from samverkan.lib.forms import form_page
 from samverkan.lib.history import history_rows
 from samverkan.meetings import actions
 from samverkan.meetings.access import (
-    can_read_visibility,
     get_attendance_for_user,
     get_day_for_user,
     get_item_for_user,
     get_meeting_for_user,
     get_meeting_to_sign,
+    item_reader,
     meetings_to_sign,
+    possible_readers,
 )
 from samverkan.meetings.forms import (
     AgendaItemForm,
@@ -258,6 +259,7 @@ def item_create(request, pk):
         request.POST or None,
         meeting=meeting,
         later_meetings=_later_meetings(meeting),
+        readers=possible_readers(request.user, meeting),
         initial={"number": propose_number(meeting), "position": (last or 0) + 1},
     )
     return form_page(
@@ -275,7 +277,13 @@ def item_create(request, pk):
 def item_edit(request, pk):
     item = get_item_for_user(request.user, pk, change=True)
     meeting = _planned_meeting(request, item.meeting_id)
-    form = AgendaItemForm(request.POST or None, instance=item, meeting=meeting, later_meetings=_later_meetings(meeting))
+    form = AgendaItemForm(
+        request.POST or None,
+        instance=item,
+        meeting=meeting,
+        later_meetings=_later_meetings(meeting),
+        readers=possible_readers(request.user, meeting),
+    )
     return form_page(
         request,
         form,
@@ -492,7 +500,7 @@ def sign(request, pk):
             "body": meeting.body,
             "mine": mine,
             "waiting": meeting.status == Meeting.Status.DRAFTED and any(s.signed_at is None for s in mine),
-            "minutes": present_minutes(content, lambda visibility: True),
+            "minutes": present_minutes(content, lambda visibility, item_id: True),
         },
     )
 
@@ -522,9 +530,7 @@ def render_version(request, meeting, number, *, back, url_of, crumbs=None):
             "body": body,
             "version": stored,
             "versions": versions,
-            "minutes": present_minutes(
-                stored.content, lambda visibility: can_read_visibility(request.user, visibility, body)
-            ),
+            "minutes": present_minutes(stored.content, item_reader(request.user, body)),
             "back": back,
             "crumbs": crumbs,
         },

@@ -1,23 +1,80 @@
 """Who may see and change the structure. Every page, feed and export goes through these."""
 
+import operator
+from functools import reduce
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from samverkan.structure.models import Area, Body, Membership, Person, Principal, Visibility
+from samverkan.lib.visibility import Visibility
+from samverkan.structure.models import Area, Body, Membership, Person, Principal
 from samverkan.structure.roles import scope_of
+
+# Who reads a body's records beyond what is public: the one definition of visibility's rule. The Python check
+# (`may_read`) and the queryset rule (`readable_rule`) are both built from this table, so they cannot drift.
+# Internal means the body's members (DESIGN.md §4) and the people who keep its records; confidential means the
+# people who keep its records and the readers named on the record (OSL 2009:400 secrecy: no member by seat).
+ADMIN, COORDINATOR, SECRETARY, MEMBER, NAMED = "admin", "coordinator", "secretary", "member", "named"
+READERS: dict[Visibility, tuple[str, ...]] = {
+    Visibility.INTERNAL: (ADMIN, COORDINATOR, SECRETARY, MEMBER),
+    Visibility.CONFIDENTIAL: (ADMIN, COORDINATOR, SECRETARY, NAMED),
+}
+
+
+def not_named() -> bool:
+    """The `named` of a record without named readers."""
+    return False
+
+
+def may_read(user, level, body, *, named=not_named) -> bool:
+    """Whether `user` may read a record marked `level` (a Visibility or its stored value) kept by `body`.
+
+    `named()` answers whether the user is a named reader of the record; it is called only when nothing else
+    grants a confidential record, so its query (if any) is paid only then. No query after the user's scope.
+    """
+    level = Visibility.stricter(level)
+    if level == Visibility.PUBLIC:
+        return True
+    scope = scope_of(user)
+    holds = {
+        ADMIN: lambda: scope.is_admin,
+        COORDINATOR: lambda: body.area_id in scope.coordinator_areas,
+        SECRETARY: lambda: body.pk in scope.secretary_bodies,
+        MEMBER: lambda: body.pk in scope.member_bodies,
+        NAMED: named,
+    }
+    return any(holds[who]() for who in READERS[level])
+
+
+def readable_rule(user, *, field="visibility", body="body__", named=None) -> Q:
+    """Q for the records `user` may read, in the same terms as `may_read`.
+
+    `field` is the path to the record's visibility, `body` the path prefix of the body that keeps it ("" for a
+    Body itself, "body__" for a meeting, "meeting__body__" for an item), `named` a Q for the records the user is
+    a named reader of (None where records have no named readers). Builds no query of its own.
+    """
+    scope = scope_of(user)
+    holds = {
+        ADMIN: Q(pk__isnull=False) if scope.is_admin else None,
+        COORDINATOR: Q(**{f"{body}area_id__in": scope.coordinator_areas}) if scope.coordinator_areas else None,
+        SECRETARY: Q(**{f"{body}pk__in": scope.secretary_bodies}) if scope.secretary_bodies else None,
+        MEMBER: Q(**{f"{body}pk__in": scope.member_bodies}) if scope.member_bodies else None,
+        NAMED: named,
+    }
+    rule = Q(**{field: Visibility.PUBLIC})
+    for level, readers in READERS.items():
+        grants = [grant for who in readers if (grant := holds[who]) is not None]
+        if grants:
+            rule |= Q(**{field: level}) & reduce(operator.or_, grants)
+    return rule
 
 
 def visible_bodies(user):
     """Public bodies for everyone; internal ones for their members, secretaries and coordinators."""
-    scope = scope_of(user)
-    if scope.is_admin:
+    if scope_of(user).is_admin:
         return Body.objects.all()
-    rule = Q(visibility=Visibility.PUBLIC)
-    if scope.is_anyone:
-        rule |= Q(area_id__in=scope.coordinator_areas)
-        rule |= Q(pk__in=scope.secretary_bodies | scope.member_bodies)
-    return Body.objects.filter(rule)
+    return Body.objects.filter(readable_rule(user, body=""))
 
 
 def visible_memberships(user):

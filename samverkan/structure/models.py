@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samverkan.lib.visibility import Visibility
 
-class Visibility(models.TextChoices):
-    PUBLIC = "public", _("Offentlig")
-    INTERNAL = "internal", _("Intern (endast organets medlemmar)")
+# A body or a meeting is public or internal; only items and documents can be confidential.
+OPEN_OR_INTERNAL = Visibility.choices_up_to(Visibility.INTERNAL)
 
 
 class Area(models.Model):
@@ -144,7 +144,7 @@ class Body(models.Model):
     )
     established = models.DateField(_("inrättat"), null=True, blank=True)
     dissolved = models.DateField(_("upphört"), null=True, blank=True)
-    visibility = models.CharField(_("synlighet"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
+    visibility = models.CharField(_("synlighet"), max_length=20, choices=OPEN_OR_INTERNAL, default=Visibility.PUBLIC)
     history = HistoricalRecords()
 
     class Meta:

@@ -10,8 +10,9 @@ from samverkan.importer import actions
 from samverkan.importer.models import ImportBatch
 from samverkan.importer.save import ImportRefused, save_import
 from samverkan.importer.upload import UploadError
+from samverkan.lib.visibility import Visibility
 from samverkan.minutes import MinutesError
-from samverkan.structure.models import Body, Visibility
+from samverkan.structure.models import Body
 
 
 class Command(BaseCommand):
