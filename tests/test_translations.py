@@ -40,3 +40,25 @@ def test_compiled_catalogue_matches_the_source():
         if msgid and "msgid_plural" not in block and catalogue.gettext(msgid) != msgstr
     ]
     assert not stale, f"run compilemessages: {stale[:5]}"
+
+
+def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
+    """makemessages on a copy of the code finds no msgid the catalogue lacks (a new string without English)."""
+    import shutil
+    import subprocess
+    import sys
+
+    package = LOCALE.parents[2]
+    copy = tmp_path / "samverkan"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "migrations"))
+    manage = package.parent / "manage.py"
+    subprocess.run(
+        [sys.executable, str(manage), "makemessages", "-l", "en", "--no-obsolete"],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+    )
+    fresh = (copy / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text()
+    missing = [b for b in fresh.split("\n\n") if re.search(r'^msgstr(\[0\])? ""\n(?!")', b + "\n", re.M)]
+    missing = [b for b in missing if not b.startswith("# ") and 'msgid ""\nmsgstr ""\n"' not in b]
+    assert not missing, "run makemessages and translate:\n" + "\n\n".join(missing[:5])
