@@ -108,14 +108,16 @@ class Plan:
         return [a for a in self.attendees if a.person is None]
 
 
-def read_date(value):
+def read_date(value: object) -> date | None:
+    """The ISO date the parser wrote, or None (not a string, a masked year "XXXX-…", not a date)."""
     try:
         return date.fromisoformat(value) if isinstance(value, str) and not value.startswith("XXXX") else None
     except ValueError:
         return None
 
 
-def read_time(value):
+def read_time(value: object) -> time | None:
+    """The ISO time the parser wrote, or None (not a string, not a time)."""
     try:
         return time.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:

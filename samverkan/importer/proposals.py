@@ -268,7 +268,7 @@ def apply_proposals(parsed: dict, meeting, items_by_number: dict, user, *, direc
         return []
     day = meeting.days.order_by("date").values_list("date", flat=True).first()
     planned = follow_through(parsed, Assignees(directory, people), day, set(items_by_number), meeting.body)
-    created = []
+    created: list[Assignment | Recommendation] = []
     for assignment in planned.assignments:
         created.append(
             actions.create_assignment(

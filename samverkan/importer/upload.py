@@ -47,7 +47,7 @@ class Upload:
         return SUFFIXES.get(self.suffix, "application/octet-stream")
 
 
-def shown_name(name: str) -> str:
+def shown_name(name: str | None) -> str:
     """The file's own name without folders or control characters; shown, never used as a path."""
     name = CONTROL.sub("", str(name or "")).replace("\\", "/").rsplit("/", 1)[-1].strip()
     return name[-200:] or _("namnlös fil")
