@@ -39,8 +39,8 @@ def test_person_gate_hides_someone_seated_only_in_an_internal_body(world):
         access.get_person_for_user(world.outsider, world.area.slug, world.member_person.pk, change=True)
     with pytest.raises(Http404):  # no tie to the other area
         access.get_person_for_user(world.coordinator, world.other_area.slug, world.member_person.pk)
-    area, person = access.get_person_for_user(world.coordinator, world.area.slug, world.insider.pk, change=True)
-    assert (area, person) == (world.area, world.insider)
+    seen = access.get_person_for_user(world.coordinator, world.area.slug, world.insider.pk, change=True)
+    assert (seen.area, seen.person) == (world.area, world.insider)
 
 
 def test_body_gate_with_manage_is_for_the_areas_keepers(world):

@@ -264,6 +264,21 @@ def test_report_back_days(written, day, expected):
 def test_addressees(world, written, expected):
     from samverkan.importer.matching import Directory
 
-    found, _ = proposals.Assignees(Directory(world.group)).principals(written)
+    found = proposals.Assignees(Directory(world.group)).principals(written)
     names = {world.town.pk: "town", world.village.pk: "village", world.region.pk: "region"}
-    assert {names[p.pk] for p in found} == expected
+    assert {names[p.pk] for p in found.principals} == expected
+    assert found.to_all == (expected == {"town", "village", "region"})
+
+
+def test_named_results_of_the_import_helpers(world):
+    from samverkan.importer.matching import Directory, name_key
+    from samverkan.importer.plan import split_name
+
+    assert split_name("Anna Maria Berg") == ("Anna Maria", "Berg")
+    assert split_name("Anna Maria Berg").last == "Berg"
+    wanted = proposals.proposals_of({"assignments": [{"item": "1"}]})
+    assert (wanted.assignments, wanted.recommendations) == ([{"item": "1"}], [])
+    nobody = Directory(world.group).person("Ingen Alls")
+    assert (nobody.person, nobody.ambiguous) == (None, False)
+    registered = proposals.Assignees(Directory(world.group), {name_key("Ingen Alls"): None})
+    assert registered.person("Ingen Alls") == proposals.FoundPerson(person=None, new=True)

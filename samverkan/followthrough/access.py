@@ -4,21 +4,26 @@ The public rule follows meetings/access.py: only what was decided at a public it
 public body is public. Staff see more by the same rules as the items themselves.
 """
 
+from typing import TYPE_CHECKING, NoReturn
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
+from samverkan.followthrough.models import Assignment, AssignmentQuerySet, Matter, PrincipalDecision, Recommendation
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import can_plan_meetings, readable_items_rule
 from samverkan.meetings.models import AgendaItem
 from samverkan.structure.access import can_manage_area, get_area_for_user
-from samverkan.structure.models import Body
+from samverkan.structure.models import Area, Body, Principal
 from samverkan.structure.roles import scope_of
 
+if TYPE_CHECKING:
+    from samverkan.structure.roles import Viewer
 
-def public_item_rule(prefix="item__"):
+
+def public_item_rule(prefix: str = "item__") -> Q:
     """Q for a public item of a public meeting of a public body, reached through `prefix`."""
     return Q(
         **{
@@ -29,16 +34,17 @@ def public_item_rule(prefix="item__"):
     )
 
 
-def readable_item_rule(user, prefix="item__"):
+def readable_item_rule(user: "Viewer", prefix: str = "item__") -> Q:
     """Q for items the user may read, reached through `prefix`: `meetings.access.readable_items_rule`."""
     return readable_items_rule(user, prefix)
 
 
-def public_recommendations():
+def public_recommendations() -> QuerySet[Recommendation]:
+    """Recommendations made at a public item (`public_item_rule`)."""
     return Recommendation.objects.filter(public_item_rule())
 
 
-def visible_recommendations(user):
+def visible_recommendations(user: "Viewer") -> QuerySet[Recommendation]:
     """Public recommendations; staff and members as they may read the item; a contact those addressed to them."""
     scope = scope_of(user)
     if scope.is_admin:
@@ -50,11 +56,13 @@ def visible_recommendations(user):
     return Recommendation.objects.filter(rule)
 
 
-def public_assignments():
+def public_assignments() -> QuerySet[Assignment]:
+    """Assignments given at a public item (`public_item_rule`)."""
     return Assignment.objects.filter(public_item_rule())
 
 
-def visible_assignments(user):
+def visible_assignments(user: "Viewer") -> QuerySet[Assignment]:
+    """Public assignments; those of items the user may read; a contact's principal's; a person's own."""
     scope = scope_of(user)
     if scope.is_admin:
         return Assignment.objects.all()
@@ -66,11 +74,12 @@ def visible_assignments(user):
     return Assignment.objects.filter(rule)
 
 
-def public_matters():
+def public_matters() -> QuerySet[Matter]:
+    """Matters marked public."""
     return Matter.objects.filter(visibility=Visibility.PUBLIC)
 
 
-def visible_matters(user):
+def visible_matters(user: "Viewer") -> QuerySet[Matter]:
     """Public matters for everyone; internal ones for the area's coordinators and secretaries."""
     scope = scope_of(user)
     if scope.is_admin:
@@ -82,30 +91,31 @@ def visible_matters(user):
     return Matter.objects.filter(rule)
 
 
-def can_follow_up(user, body) -> bool:
+def can_follow_up(user: "Viewer", body: Body | None) -> bool:
     """Who gives assignments and sends recommendations from a body's decisions: its secretary and the
     area's coordinators (the same people who keep its agendas)."""
     return can_plan_meetings(user, body)
 
 
-def can_keep_matters(user, area) -> bool:
+def can_keep_matters(user: "Viewer", area: Area) -> bool:
     """Coordinators, and secretaries of a body in the area, keep the area's matters."""
     if can_manage_area(user, area):
         return True
     return Body.objects.filter(area=area, pk__in=scope_of(user).secretary_bodies).exists()
 
 
-def can_record_for(user, principal) -> bool:
+def can_record_for(user: "Viewer", principal: Principal) -> bool:
     """A principal's decisions are recorded by its contact person, a coordinator of the area or an administrator."""
     scope = scope_of(user)
     return scope.is_admin or principal.pk in scope.contact_principals or principal.area_id in scope.coordinator_areas
 
 
-def can_record_decision(user, decision) -> bool:
+def can_record_decision(user: "Viewer", decision: PrincipalDecision) -> bool:
+    """The decision's principal's recorders (`can_record_for`) record it."""
     return can_record_for(user, decision.principal)
 
 
-def recordable_decisions(user):
+def recordable_decisions(user: "Viewer") -> QuerySet[PrincipalDecision]:
     """Principal decisions the user may record (for the contact's and coordinator's lists)."""
     scope = scope_of(user)
     if scope.is_admin:
@@ -115,14 +125,14 @@ def recordable_decisions(user):
     )
 
 
-def _may_see_or_404(seen):
+def _may_see_or_404(seen: bool) -> NoReturn:
     """PermissionDenied when the user may see the record (`seen`), else Http404 (never say it exists)."""
     if seen:
         raise PermissionDenied
     raise Http404
 
 
-def get_kept_area_for_user(user, slug):
+def get_kept_area_for_user(user: "Viewer", slug: str) -> Area:
     """The area `slug` for the follow-through staff pages: Http404 if unknown (areas are public), PermissionDenied
     unless the user keeps the area's matters (`can_keep_matters`). One or two queries."""
     area = get_area_for_user(user, slug)
@@ -131,20 +141,21 @@ def get_kept_area_for_user(user, slug):
     return area
 
 
-def get_followed_item_for_user(user, pk):
+def get_followed_item_for_user(user: "Viewer", pk: object) -> AgendaItem:
     """The agenda item `pk` for its follow-through page, which its body's followers (`can_follow_up`) keep.
 
     Http404 when the item does not exist or the user may not read it (an internal body's or meeting's item,
     a confidential one); PermissionDenied when the user may read it but not follow it up. One query, two
     when refused.
     """
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting__body__area", "matter__body"), pk=pk)
+    items = AgendaItem.objects.select_related("meeting__body__area", "matter__body")
+    item: AgendaItem = get_object_or_404(items, pk=pk)
     if can_follow_up(user, item.meeting.body):
         return item
     _may_see_or_404(AgendaItem.objects.filter(readable_item_rule(user, prefix=""), pk=item.pk).exists())
 
 
-def get_matter_for_user(user, pk, *, change=False):
+def get_matter_for_user(user: "Viewer", pk: object, *, change: bool = False) -> Matter:
     """The matter `pk` if `visible_matters(user)` holds it, else Http404; with `change=True` PermissionDenied
     unless the user keeps the area's matters. One query."""
     matter = get_object_or_404(visible_matters(user).select_related("area", "body"), pk=pk)
@@ -153,7 +164,9 @@ def get_matter_for_user(user, pk, *, change=False):
     return matter
 
 
-def get_assignment_for_user(user, pk, *, change=False, queryset=None):
+def get_assignment_for_user(
+    user: "Viewer", pk: object, *, change: bool = False, queryset: AssignmentQuerySet | None = None
+) -> Assignment:
     """The assignment `pk` (annotated `with_due`, `queryset` to prefetch more).
 
     Those who follow up the deciding body or the body it reports to may change it; anyone else who may see
@@ -163,7 +176,7 @@ def get_assignment_for_user(user, pk, *, change=False, queryset=None):
     queryset = (
         Assignment.objects.select_related("item__meeting__body__area", "report_to") if queryset is None else queryset
     )
-    assignment = get_object_or_404(queryset.with_due(), pk=pk)
+    assignment: Assignment = get_object_or_404(queryset.with_due(), pk=pk)
     if can_follow_up(user, assignment.item.meeting.body) or can_follow_up(user, assignment.report_to):
         return assignment
     seen = visible_assignments(user).filter(pk=assignment.pk).exists()
@@ -172,7 +185,7 @@ def get_assignment_for_user(user, pk, *, change=False, queryset=None):
     return assignment
 
 
-def get_recommendation_for_user(user, pk, *, change=False):
+def get_recommendation_for_user(user: "Viewer", pk: object, *, change: bool = False) -> Recommendation:
     """The recommendation `pk` if `visible_recommendations(user)` holds it, else Http404; with `change=True`
     PermissionDenied unless the user follows up the recommending body. One query."""
     recommendation = get_object_or_404(
@@ -186,7 +199,7 @@ def get_recommendation_for_user(user, pk, *, change=False):
     return recommendation
 
 
-def get_principal_decision_for_user(user, pk, *, change=False):
+def get_principal_decision_for_user(user: "Viewer", pk: object, *, change: bool = False) -> PrincipalDecision:
     """A principal's decision on a recommendation.
 
     The principal's recorders (`can_record_decision`) get it; others who may see the recommendation get it

@@ -1,26 +1,36 @@
 """Every change to matters, assignments, recommendations and principal decisions goes through here."""
 
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
 from samverkan.lib.forms import save_record
-from samverkan.lib.history import save_with_history
-from samverkan.structure.models import Area
+from samverkan.lib.history import attribute, save_with_history
+from samverkan.meetings.models import AgendaItem
+from samverkan.structure.models import Area, Principal
+
+if TYPE_CHECKING:  # only for mypy: ModelForm takes no type arguments at run time
+    from django.forms import ModelForm
+
+    from samverkan.lib.history import Changer
 
 _save = save_with_history
 
 
-def item_date(item):
+def item_date(item: AgendaItem) -> date | None:
     """The first day of the item's meeting (None if the meeting has no days)."""
     first = item.meeting.days.order_by("date").first()
     return first.date if first else None
 
 
 @transaction.atomic
-def create_matter(area, user, *, year, **fields):
+def create_matter(area: Area, user: "Changer", *, year: int, **fields: Any) -> Matter:
     """A new matter with the next serial in the area's series for the year."""
     # Lock the area so two matters made at once cannot take the same number.
     Area.objects.select_for_update().filter(pk=area.pk).first()
@@ -29,19 +39,20 @@ def create_matter(area, user, *, year, **fields):
 
 
 @transaction.atomic
-def link_item_to_matter(item, matter, user):
+def link_item_to_matter(item: AgendaItem, matter: Matter | None, user: "Changer") -> AgendaItem:
     """Put an agenda item on a matter's timeline (or take it off with matter=None)."""
     if matter is not None and matter.area_id != item.meeting.body.area_id:
         raise ValidationError({"matter": _("Ärendet hör till ett annat område än mötet.")})
     item.matter = matter
-    item._history_user = user
+    attribute(item, user)
     # Only the link is saved: locked minutes may be filed on a matter, but their content stays as adjusted.
-    item.save(update_fields=["matter"])
+    # PartOfMinutes.save (meetings/models.py, a plain mixin) is untyped.
+    item.save(update_fields=["matter"])  # type: ignore[no-untyped-call]
     return item
 
 
 @transaction.atomic
-def create_assignment(item, user, **fields):
+def create_assignment(item: AgendaItem, user: "Changer", **fields: Any) -> Assignment:
     """The one way an assignment is made (staff page, import, demo): from `item`'s decision, validated.
 
     `fields` are Assignment fields (one of assignee_body/assignee_person/assignee_principal, description,
@@ -51,13 +62,16 @@ def create_assignment(item, user, **fields):
     return _save(Assignment(item=item, **fields), user)
 
 
-def _bound(form, record):
+def _bound(form: "ModelForm[Any]", record: models.Model) -> None:
+    """ValueError unless `form` edits `record` (a programming error, never a user's)."""
     if form.instance.pk != record.pk:
         raise ValueError(f"the form is not bound to this {type(record).__name__}")
 
 
 @transaction.atomic
-def update_assignment(assignment, form, user, reason=""):
+def update_assignment(
+    assignment: Assignment, form: "ModelForm[Assignment]", user: "Changer", reason: str = ""
+) -> Assignment:
     """Save a valid AssignmentStatusForm bound to `assignment` (description, dates, status); the history row
     carries `reason`."""
     _bound(form, assignment)
@@ -65,14 +79,16 @@ def update_assignment(assignment, form, user, reason=""):
 
 
 @transaction.atomic
-def update_recommendation(recommendation, form, user, reason=""):
+def update_recommendation(
+    recommendation: Recommendation, form: "ModelForm[Recommendation]", user: "Changer", reason: str = ""
+) -> Recommendation:
     """Save a valid RecommendationEditForm bound to `recommendation`; who is addressed does not change here."""
     _bound(form, recommendation)
     return save_record(form, user, reason)
 
 
 @transaction.atomic
-def update_matter(matter, form, user, reason=""):
+def update_matter(matter: Matter, form: "ModelForm[Matter]", user: "Changer", reason: str = "") -> Matter:
     """Save a valid MatterForm bound to `matter`; its area and case number (year, serial) stay as they were."""
     _bound(form, matter)
     if form.instance.area_id != matter.area_id:
@@ -81,7 +97,13 @@ def update_matter(matter, form, user, reason=""):
 
 
 @transaction.atomic
-def report_back_assignment(assignment, reported_item, user, status=Assignment.Status.REPORTED, reason=""):
+def report_back_assignment(
+    assignment: Assignment,
+    reported_item: AgendaItem | None,
+    user: "Changer",
+    status: str = Assignment.Status.REPORTED,
+    reason: str = "",
+) -> Assignment:
     """Link the assignment to the item where it was reported back, and mark it reported (or done)."""
     assignment.reported_item = reported_item
     assignment.status = status
@@ -89,7 +111,9 @@ def report_back_assignment(assignment, reported_item, user, status=Assignment.St
 
 
 @transaction.atomic
-def create_recommendation(item, user, *, principals, **fields):
+def create_recommendation(
+    item: AgendaItem, user: "Changer", *, principals: Iterable[Principal], **fields: Any
+) -> Recommendation:
     """A recommendation to the given principals; each gets a pending decision to record."""
     fields.setdefault("matter", item.matter)
     recommendation = _save(Recommendation(item=item, **fields), user)
@@ -99,7 +123,9 @@ def create_recommendation(item, user, *, principals, **fields):
 
 
 @transaction.atomic
-def record_principal_decision(decision, user, reason="", **fields):
+def record_principal_decision(
+    decision: PrincipalDecision, user: "Changer", reason: str = "", **fields: Any
+) -> PrincipalDecision:
     """Record (or correct) a principal's decision; the history row names who and why."""
     for name, value in fields.items():
         setattr(decision, name, value)
@@ -107,7 +133,9 @@ def record_principal_decision(decision, user, reason="", **fields):
 
 
 @transaction.atomic
-def mark_recommendation_reported(recommendation, reported_item, user, reason=""):
+def mark_recommendation_reported(
+    recommendation: Recommendation, reported_item: AgendaItem | None, user: "Changer", reason: str = ""
+) -> Recommendation:
     """The recommending body has had the collected outcome reported back at `reported_item`."""
     recommendation.reported_item = reported_item
     return _save(recommendation, user, reason)

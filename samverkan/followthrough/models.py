@@ -24,7 +24,7 @@ def first_day_of(meeting_field):
 
 
 class AssignmentQuerySet(models.QuerySet):
-    def with_due(self):
+    def with_due(self) -> "AssignmentQuerySet":
         """Annotate `due`: the due date, or else the first day of the report-back meeting."""
         return self.annotate(due=Coalesce("due_date", first_day_of("report_back_meeting")))
 

@@ -9,6 +9,7 @@ cannot be sent the claim is removed again, so the next pass retries.
 
 import logging
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -67,8 +68,16 @@ def decision_recipients(decision):
     return _emails(roles.values_list("user__email", flat=True))
 
 
-def _message(kind, pk):
-    """(subject, body, recipients) for one reminder, or None when the object no longer needs one."""
+class Reminder(NamedTuple):
+    """One reminder e-mail: its subject line, its text and the addresses it goes to (sorted, maybe none)."""
+
+    subject: str
+    body: str
+    recipients: list[str]
+
+
+def _message(kind: str, pk: int) -> Reminder | None:
+    """The `Reminder` for one reminder, or None when the object no longer needs one."""
     if kind in (Kind.ASSIGNMENT_DUE, Kind.ASSIGNMENT_OVERDUE):
         assignment = (
             Assignment.objects.with_due()
@@ -80,7 +89,7 @@ def _message(kind, pk):
             return None
         context = {"assignment": assignment, "overdue": kind == Kind.ASSIGNMENT_OVERDUE}
         context["url"] = settings.SITE_URL + reverse("followthrough:assignment_edit", args=[assignment.pk])
-        return (
+        return Reminder(
             render_to_string("followthrough/email/assignment_subject.txt", context).strip(),
             render_to_string("followthrough/email/assignment.txt", context),
             assignment_recipients(assignment),
@@ -95,7 +104,7 @@ def _message(kind, pk):
     context = {"decision": decision, "recommendation": decision.recommendation}
     context["overdue"] = kind == Kind.DECISION_OVERDUE
     context["url"] = settings.SITE_URL + reverse("followthrough:decision_record", args=[decision.pk])
-    return (
+    return Reminder(
         render_to_string("followthrough/email/decision_subject.txt", context).strip(),
         render_to_string("followthrough/email/decision.txt", context),
         decision_recipients(decision),

@@ -1,7 +1,8 @@
 """Every change to uploads: keep a pending import, discard one, import a whole ZIP file by file."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -12,15 +13,21 @@ from django.utils.translation import gettext as _
 from samverkan.importer.models import ImportBatch, ImportRecord
 from samverkan.importer.plan import KINDS, read_date, read_time
 from samverkan.importer.save import Choices, ImportRefused, save_import, stored_files
-from samverkan.importer.upload import parse_upload, read_upload, shown_name
+from samverkan.importer.upload import Upload, parse_upload, read_upload, shown_name
 from samverkan.meetings.models import Meeting
 from samverkan.minutes import MinutesError
+from samverkan.minutes.shapes import Minutes
+from samverkan.structure.models import Body
+
+if TYPE_CHECKING:  # only for mypy: the auth models need the app registry
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
 
 logger = logging.getLogger(__name__)
 KEEP_PENDING = timedelta(days=7)
 
 
-def upload(body, user, uploaded):
+def upload(body: Body, user: "User", uploaded: "UploadedFile") -> ImportBatch | ImportRecord:
     """Keep an uploaded document as a pending import, or a ZIP as a batch of them.
 
     One document that cannot be read raises MinutesError or UploadError and nothing is kept. In a ZIP, each
@@ -28,7 +35,7 @@ def upload(body, user, uploaded):
     happens before the transaction, which then only writes the records.
     """
     is_zip, uploads = read_upload(uploaded)
-    results = []
+    results: list[tuple[Upload, Minutes | None, str]] = []
     for document in uploads:
         if document.error:
             results.append((document, None, document.error))
@@ -44,7 +51,7 @@ def upload(body, user, uploaded):
         batch = None
         if is_zip:
             batch = ImportBatch.objects.create(body=body, user=user, original_name=shown_name(uploaded.name))
-        for document, parsed, error in results:
+        for document, parsed, problem in results:
             record = ImportRecord(
                 body=body,
                 user=user,
@@ -54,17 +61,17 @@ def upload(body, user, uploaded):
                 size=len(document.data),
                 sha256=document.sha256,
                 parsed=parsed,
-                error=error,
-                status=ImportRecord.Status.FAILED if error else ImportRecord.Status.PENDING,
+                error=problem,
+                status=ImportRecord.Status.FAILED if problem else ImportRecord.Status.PENDING,
             )
-            if not error:
+            if not problem:
                 record.file.save(document.name, ContentFile(document.data), save=False)
                 files.append(record.file.name)
             record.save()
     return batch or record
 
 
-def discard(record):
+def discard(record: ImportRecord) -> None:
     """Forget a pending or failed import and its file; a finished import stays as the record of it."""
     if record.is_done:
         return
@@ -73,14 +80,15 @@ def discard(record):
     record.delete()
 
 
-def discard_batch(batch):
+def discard_batch(batch: ImportBatch) -> None:
+    """Forget a ZIP upload's pending and failed files (`discard`), and the batch once none is left."""
     for record in batch.records.all():
         discard(record)
     if not batch.records.exists():
         batch.delete()
 
 
-def discard_stale(now=None):
+def discard_stale(now: datetime | None = None) -> None:
     """Uploads nobody confirmed within a week are removed, file and all."""
     cutoff = (now or timezone.now()) - KEEP_PENDING
     stale = ImportRecord.objects.filter(
@@ -91,7 +99,7 @@ def discard_stale(now=None):
     ImportBatch.objects.filter(created_at__lt=cutoff, records__isnull=True).delete()
 
 
-def batch_choices(parsed, start, visibility):
+def batch_choices(parsed: dict[str, Any], start: time | None, visibility: str) -> Choices:
     """What importing a ZIP decides for one of its files: the parse's own date, time and kind."""
     dates = sorted({d for d in map(read_date, parsed.get("dates") or []) if d})
     if not dates:
@@ -103,12 +111,12 @@ def batch_choices(parsed, start, visibility):
         dates=dates,
         start=start_time,
         end=read_time(parsed.get("end_time")),
-        kind=KINDS.get(parsed.get("document_kind"), Meeting.Kind.MINUTES),
+        kind=KINDS.get(str(parsed.get("document_kind")), Meeting.Kind.MINUTES),
         visibility=visibility,
     )
 
 
-def import_batch(batch, user, *, start=None, visibility):
+def import_batch(batch: ImportBatch, user: "User", *, start: time | None = None, visibility: str) -> int:
     """Import every pending file of a ZIP, each in its own transaction: one bad file stops only itself."""
     done = 0
     for record in batch.records.filter(status=ImportRecord.Status.PENDING).order_by("pk"):

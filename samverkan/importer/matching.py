@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.utils import timezone
@@ -34,6 +35,13 @@ def principal_kind_hint(written: str) -> str | None:
     return None
 
 
+class NameMatch(NamedTuple):
+    """Who a written name is (`Directory.person`): the person or None, and whether several share the name."""
+
+    person: Person | None
+    ambiguous: bool  # several people have the name; `person` is the likeliest of them
+
+
 class Directory:
     """The area's people, their seats in the body and the area's principals, read once per import."""
 
@@ -60,15 +68,15 @@ class Directory:
     def seat(self, person):
         return self.seats.get(person.pk) if person and person.pk else None
 
-    def person(self, name: str, principal=None):
-        """(person or None, True when several people have that name and one was chosen)."""
+    def person(self, name: str, principal: Principal | None = None) -> NameMatch:
+        """`NameMatch(person or None, ambiguous)`: ambiguous when several people have that name and one was chosen."""
         found = self.by_name.get(name_key(name), [])
         if len(found) < 2:
-            return (found[0] if found else None), False
+            return NameMatch(found[0] if found else None, False)
         seated = [p for p in found if p.pk in self.seats] or found
         if principal is not None:
             seated = [p for p in seated if p.employer_id == principal.pk] or seated
-        return seated[0], len(seated) > 1
+        return NameMatch(seated[0], len(seated) > 1)
 
     def remember(self, person):
         """A person created during the import is found by the next mention of the same name."""

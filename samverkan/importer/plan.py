@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass, field
 from datetime import date, time
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -108,14 +109,16 @@ class Plan:
         return [a for a in self.attendees if a.person is None]
 
 
-def read_date(value):
+def read_date(value: object) -> date | None:
+    """The ISO date the parser wrote, or None (not a string, a masked year "XXXX-…", not a date)."""
     try:
         return date.fromisoformat(value) if isinstance(value, str) and not value.startswith("XXXX") else None
     except ValueError:
         return None
 
 
-def read_time(value):
+def read_time(value: object) -> time | None:
+    """The ISO time the parser wrote, or None (not a string, not a time)."""
     try:
         return time.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
@@ -128,9 +131,17 @@ def is_person_name(name) -> bool:
     return len(words) >= 2 and len(" ".join(words[:-1])) <= 100 and len(words[-1]) <= 100
 
 
-def split_name(name):
+class SplitName(NamedTuple):
+    """A written name cut into the Person fields: all but the last word, and the last word."""
+
+    first: str
+    last: str
+
+
+def split_name(name: str) -> SplitName:
+    """`SplitName(first, last)` of a name of at least one word (`is_person_name` checks it); IndexError if empty."""
     words = name.split()
-    return " ".join(words[:-1]), words[-1]
+    return SplitName(" ".join(words[:-1]), words[-1])
 
 
 def decision_lines(decisions) -> str:
@@ -264,7 +275,7 @@ def _attendance(plan, parsed, directory, warnings):
             principal = person.employer
         substitute_for, note = None, str(entry.get("note") or "")
         if entry.get("substitute_for"):
-            substitute_for = directory.person(entry["substitute_for"])[0]
+            substitute_for = directory.person(entry["substitute_for"]).person
             if substitute_for is None or substitute_for == person:
                 substitute_for = None
                 note = "; ".join(filter(None, [note, f"ersättare för {entry['substitute_for']}"]))
@@ -306,7 +317,7 @@ def _signer(role, name, directory, warnings):
         if name:
             warnings.append(_("”%(name)s” kunde inte läsas som ett namn och tas inte med.") % {"name": name[:100]})
         return None
-    return Signer(role=role, name=name, person=directory.person(name)[0])
+    return Signer(role=role, name=name, person=directory.person(name).person)
 
 
 def _signers(plan, parsed, directory, warnings):

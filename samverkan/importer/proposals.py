@@ -10,6 +10,7 @@ decision recorded, an assignment reported back): then all of it is kept and noth
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,7 +21,7 @@ from samverkan.followthrough.views import DEFAULT_ANSWER_DAYS
 from samverkan.importer.matching import fold, name_key
 from samverkan.lib.history import attribute
 from samverkan.minutes.dates import first_date
-from samverkan.structure.models import Body, Principal
+from samverkan.structure.models import Body, Person, Principal
 
 # When the minutes name no report-back date: report back within three months of the meeting.
 DEFAULT_REPORT_DAYS = 90
@@ -31,9 +32,16 @@ REGION_WORDS = {"landsting", "landstinget", "region", "regionen", "regionerna", 
 DEADLINE = re.compile(r"\bsenast\b(.{0,40})", re.IGNORECASE)
 
 
-def proposals_of(parsed: dict) -> tuple[list[dict], list[dict]]:
-    """(assignments, recommendations) of a parse, as FORMAT.md writes them."""
-    return list(parsed.get("assignments") or []), list(parsed.get("recommendations") or [])
+class Proposals(NamedTuple):
+    """The assignments and recommendations a parse proposes, each a dict as FORMAT.md writes it."""
+
+    assignments: list[dict]
+    recommendations: list[dict]
+
+
+def proposals_of(parsed: dict) -> Proposals:
+    """`Proposals(assignments, recommendations)` of a parse, as FORMAT.md writes them."""
+    return Proposals(list(parsed.get("assignments") or []), list(parsed.get("recommendations") or []))
 
 
 @dataclass
@@ -100,6 +108,20 @@ def report_back_day(written, day):
         return None
 
 
+class FoundPerson(NamedTuple):
+    """Who a written assignee is among people (`Assignees.person`)."""
+
+    person: Person | None  # None: no one, or someone the import itself will register (`new`)
+    new: bool  # the import registers this person when it is confirmed
+
+
+class Addressees(NamedTuple):
+    """Whom a recommendation addresses (`Assignees.principals`)."""
+
+    principals: list[Principal]
+    to_all: bool  # all the area's principals: none or all named, or none recognised
+
+
 class Assignees:
     """Who a written assignee or addressee is: the area's bodies, principals and people, and the meeting's."""
 
@@ -112,14 +134,16 @@ class Assignees:
         folded = fold(written)
         return next((b for b in self.bodies if folded in _body_names(b)), None) if folded else None
 
-    def person(self, written):
+    def person(self, written: str) -> FoundPerson:
+        """`FoundPerson(person, new)`: one the import registers or matched, else the directory's match."""
         key = name_key(written)
         if key in self.people:
-            return self.people[key], self.people[key] is None
-        return self.directory.person(written)[0], False
+            return FoundPerson(self.people[key], self.people[key] is None)
+        return FoundPerson(self.directory.person(written).person, False)
 
-    def principals(self, written):
-        """(principals addressed, True when they are all the area's: none or all named, or none recognised)."""
+    def principals(self, written: str) -> Addressees:
+        """`Addressees(principals, to_all)`; to_all when they are all the area's: none or all named, or none
+        recognised."""
         everyone = self.directory.principals
         found = []
         for part in SPLIT_ADDRESSEES.split(written or ""):
@@ -128,7 +152,7 @@ class Assignees:
                 continue
             one = self.directory.principal(part)
             if words & ALL_WORDS:
-                return list(everyone), True
+                return Addressees(list(everyone), True)
             if one is not None:
                 chosen = [one]
             elif words & MUNICIPALITY_WORDS:
@@ -139,9 +163,9 @@ class Assignees:
                 chosen = []
             found += [p for p in chosen if p not in found]
         if not found:
-            return list(everyone), True
+            return Addressees(list(everyone), True)
         ordered = [p for p in everyone if p in found]
-        return ordered, len(ordered) == len(everyone)
+        return Addressees(ordered, len(ordered) == len(everyone))
 
 
 def _text(value, limit=None):
@@ -197,7 +221,7 @@ def _assignee(number, task, written, assignees, meeting_body):
     elif principal := assignees.directory.principal(written):
         planned.assignee_principal = principal
     else:
-        person, new = assignees.person(written) if written else (None, False)
+        person, new = assignees.person(written) if written else FoundPerson(None, False)
         if new:
             planned.new_person = written
         elif person:
@@ -268,7 +292,7 @@ def apply_proposals(parsed: dict, meeting, items_by_number: dict, user, *, direc
         return []
     day = meeting.days.order_by("date").values_list("date", flat=True).first()
     planned = follow_through(parsed, Assignees(directory, people), day, set(items_by_number), meeting.body)
-    created = []
+    created: list[Assignment | Recommendation] = []
     for assignment in planned.assignments:
         created.append(
             actions.create_assignment(

@@ -244,7 +244,7 @@ def _people(plan, directory, user, reason):
         people[attendee.name] = person
     for signer in [*plan.signers, *([plan.secretary] if plan.secretary else [])]:
         if signer.name not in people:
-            found = signer.person or directory.person(signer.name)[0]
+            found = signer.person or directory.person(signer.name).person
             people[signer.name] = found or _new_person(signer.name, None, directory, user, reason)
     return people
 

@@ -7,6 +7,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -47,7 +48,7 @@ class Upload:
         return SUFFIXES.get(self.suffix, "application/octet-stream")
 
 
-def shown_name(name: str) -> str:
+def shown_name(name: str | None) -> str:
     """The file's own name without folders or control characters; shown, never used as a path."""
     name = CONTROL.sub("", str(name or "")).replace("\\", "/").rsplit("/", 1)[-1].strip()
     return name[-200:] or _("namnlös fil")
@@ -62,19 +63,26 @@ def too_large():
     return _("Filen är för stor (högst %(mb)s MB).") % {"mb": MAX_BYTES // (1024 * 1024)}
 
 
-def read_upload(uploaded) -> tuple[bool, list[Upload]]:
-    """(is_zip, the documents) of an uploaded file; raises UploadError when the upload as a whole is unusable."""
+class ReadUpload(NamedTuple):
+    """What an upload holds: whether it was a ZIP, and its documents (one unless it was a ZIP)."""
+
+    is_zip: bool
+    uploads: list[Upload]
+
+
+def read_upload(uploaded) -> ReadUpload:
+    """`ReadUpload(is_zip, uploads)` of an uploaded file; raises UploadError when the upload as a whole is unusable."""
     name = shown_name(uploaded.name)
     if uploaded.size == 0:
         raise UploadError(_("Filen är tom."))
     if suffix_of(name) == ".zip":
         if uploaded.size > MAX_ZIP_BYTES:
             raise UploadError(_("ZIP-filen är för stor (högst %(mb)s MB).") % {"mb": MAX_ZIP_BYTES // (1024 * 1024)})
-        return True, read_zip(uploaded)
+        return ReadUpload(True, read_zip(uploaded))
     if uploaded.size > MAX_BYTES:
         raise UploadError(too_large())
     check_suffix(name)
-    return False, [Upload(name, uploaded.read(MAX_BYTES + 1))]
+    return ReadUpload(False, [Upload(name, uploaded.read(MAX_BYTES + 1))])
 
 
 def check_suffix(name):

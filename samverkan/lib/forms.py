@@ -1,16 +1,28 @@
 """The one way a staff form page works: show the form, or save it through an action; a wrong form saves nothing."""
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from samverkan.lib.history import attribute
+from samverkan.lib.history import HistoryRow, attribute
 from samverkan.lib.text import search_term
+
+if TYPE_CHECKING:  # only for mypy: ModelForm takes no type arguments at run time
+    from django.forms import ModelForm
+    from django_stubs_ext import StrOrPromise
+
+    from samverkan.lib.history import Changer
+
+M = TypeVar("M", bound=models.Model)
 
 
 @transaction.atomic
-def save_record(form, user, reason=""):
+def save_record(form: "ModelForm[M]", user: "Changer", reason: object = "") -> M:
     """Save a validated model form in one transaction; the history row names the user and, when given, why.
 
     The helper actions use for a plain form save. Returns the saved record; one write (plus the form's m2m).
@@ -21,7 +33,17 @@ def save_record(form, user, reason=""):
     return record
 
 
-def form_page(request, form, title, cancel_url, saved_message, success_url, *, save, history=None):
+def form_page(
+    request: HttpRequest,
+    form: "ModelForm[M]",
+    title: "StrOrPromise",
+    cancel_url: str,
+    saved_message: "StrOrPromise",
+    success_url: Callable[[M], str],
+    *,
+    save: Callable[["ModelForm[M]", str], M],
+    history: Sequence[HistoryRow] | None = None,
+) -> HttpResponse:
     """Render `form`, or on a valid POST save it and redirect to `success_url(record)`; 400 when it is wrong.
 
     `save(form, reason) -> record` does the change, normally by calling an app action, e.g.

@@ -1,7 +1,10 @@
 """The public side of meetings: calendars per area and body, a meeting page with its published minutes and their
 versions, and iCal feeds."""
 
-from django.db.models import Max, Min
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from django.db.models import Max, Min, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,6 +20,7 @@ from samverkan.meetings.access import (
     visible_meetings,
 )
 from samverkan.meetings.ical import calendar_of
+from samverkan.meetings.models import Meeting
 from samverkan.meetings.snapshot import minutes_snapshot, present_minutes
 from samverkan.meetings.views import render_version
 from samverkan.structure.models import Area, Body
@@ -24,8 +28,15 @@ from samverkan.structure.models import Area, Body
 PAST_SHOWN = 50
 
 
-def calendar_of_meetings(meetings):
-    """Coming and past meetings (days prefetched), as two lists: soonest first, latest first."""
+class MeetingCalendar(NamedTuple):
+    """Coming meetings, soonest first, and the latest `PAST_SHOWN` past ones, latest first (days prefetched)."""
+
+    coming: Sequence[Meeting]
+    past: Sequence[Meeting]
+
+
+def calendar_of_meetings(meetings: QuerySet[Meeting]) -> MeetingCalendar:
+    """`MeetingCalendar(coming, past)` of `meetings` that have days. Three queries (two lists, their days)."""
     today = timezone.localdate()
     meetings = (
         meetings.annotate(first_day=Min("days__date"), last_day=Max("days__date"))
@@ -35,7 +46,7 @@ def calendar_of_meetings(meetings):
     )
     coming = list(meetings.filter(last_day__gte=today).order_by("first_day", "pk"))
     past = list(meetings.filter(last_day__lt=today).order_by("-first_day", "-pk")[:PAST_SHOWN])
-    return coming, past
+    return MeetingCalendar(coming, past)
 
 
 def feed_links(request, path):
@@ -59,8 +70,8 @@ def area_calendar(request, area):
     )
 
 
-def body_calendar(user, body):
-    """Coming and past meetings for the body's public page."""
+def body_calendar(user, body) -> MeetingCalendar:
+    """Coming and past meetings (`MeetingCalendar`) for the body's public page."""
     return calendar_of_meetings(visible_meetings(user).filter(body=body))
 
 

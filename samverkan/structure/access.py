@@ -1,15 +1,21 @@
 """Who may see and change the structure. Every page, feed and export goes through these."""
 
 import operator
+from collections.abc import Callable
 from functools import reduce
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from samverkan.lib.visibility import Visibility
 from samverkan.structure.models import Area, Body, Membership, Person, Principal
 from samverkan.structure.roles import scope_of
+
+if TYPE_CHECKING:
+    from samverkan.structure.roles import Viewer
+
 
 # Who reads a body's records beyond what is public: the one definition of visibility's rule. The Python check
 # (`may_read`) and the queryset rule (`readable_rule`) are both built from this table, so they cannot drift.
@@ -27,7 +33,7 @@ def not_named() -> bool:
     return False
 
 
-def may_read(user, level, body, *, named=not_named) -> bool:
+def may_read(user: "Viewer", level: "str | Visibility", body: Body, *, named: Callable[[], bool] = not_named) -> bool:
     """Whether `user` may read a record marked `level` (a Visibility or its stored value) kept by `body`.
 
     `named()` answers whether the user is a named reader of the record; it is called only when nothing else
@@ -47,7 +53,7 @@ def may_read(user, level, body, *, named=not_named) -> bool:
     return any(holds[who]() for who in READERS[level])
 
 
-def readable_rule(user, *, field="visibility", body="body__", named=None) -> Q:
+def readable_rule(user: "Viewer", *, field: str = "visibility", body: str = "body__", named: Q | None = None) -> Q:
     """Q for the records `user` may read, in the same terms as `may_read`.
 
     `field` is the path to the record's visibility, `body` the path prefix of the body that keeps it ("" for a
@@ -70,18 +76,19 @@ def readable_rule(user, *, field="visibility", body="body__", named=None) -> Q:
     return rule
 
 
-def visible_bodies(user):
+def visible_bodies(user: "Viewer") -> QuerySet[Body]:
     """Public bodies for everyone; internal ones for their members, secretaries and coordinators."""
     if scope_of(user).is_admin:
         return Body.objects.all()
     return Body.objects.filter(readable_rule(user, body=""))
 
 
-def visible_memberships(user):
+def visible_memberships(user: "Viewer") -> QuerySet[Membership]:
+    """Seats in the bodies the user may see (`visible_bodies`)."""
     return Membership.objects.filter(body__in=visible_bodies(user))
 
 
-def visible_people(user):
+def visible_people(user: "Viewer") -> QuerySet[Person]:
     """People who hold a seat in a body the user may see; staff also see people of their areas."""
     scope = scope_of(user)
     if scope.is_admin:
@@ -92,36 +99,38 @@ def visible_people(user):
     return Person.objects.filter(pk__in=Person.objects.filter(rule).values("pk"))
 
 
-def managed_areas(user):
+def managed_areas(user: "Viewer") -> QuerySet[Area]:
+    """Areas the user keeps: all for an administrator, a coordinator's own areas."""
     scope = scope_of(user)
     if scope.is_admin:
         return Area.objects.all()
     return Area.objects.filter(pk__in=scope.coordinator_areas)
 
 
-def can_manage_area(user, area) -> bool:
+def can_manage_area(user: "Viewer", area: Area) -> bool:
     """Coordinators and administrators keep an area's principals, bodies and people."""
     scope = scope_of(user)
     return scope.is_admin or area.pk in scope.coordinator_areas
 
 
-def can_edit_memberships(user, body) -> bool:
+def can_edit_memberships(user: "Viewer", body: Body) -> bool:
     """A body's secretary keeps its list of members, besides the area's coordinators."""
     return can_manage_area(user, body.area) or body.pk in scope_of(user).secretary_bodies
 
 
-def can_add_people(user, area) -> bool:
+def can_add_people(user: "Viewer", area: Area) -> bool:
     """Coordinators, and secretaries of a body in the area (so they can seat a newcomer)."""
     if can_manage_area(user, area):
         return True
     return Body.objects.filter(area=area, pk__in=scope_of(user).secretary_bodies).exists()
 
 
-def can_see_staff_pages(user) -> bool:
+def can_see_staff_pages(user: "Viewer") -> bool:
+    """Any staff role (`Scope.is_staff`) opens the staff pages."""
     return scope_of(user).is_staff
 
 
-def can_see_contact_details(user, person) -> bool:
+def can_see_contact_details(user: "Viewer", person: Person) -> bool:
     """E-mail and phone are for the coordinators of the person's areas, never the public."""
     scope = scope_of(user)
     if scope.is_admin:
@@ -133,7 +142,7 @@ def can_see_contact_details(user, person) -> bool:
     return person.memberships.filter(body__area_id__in=scope.coordinator_areas).exists()
 
 
-def editable_bodies(user):
+def editable_bodies(user: "Viewer") -> QuerySet[Body]:
     """Bodies whose staff page the user may open to edit something."""
     scope = scope_of(user)
     if scope.is_admin:
@@ -141,11 +150,12 @@ def editable_bodies(user):
     return Body.objects.filter(Q(area_id__in=scope.coordinator_areas) | Q(pk__in=scope.secretary_bodies))
 
 
-def principals_of(area):
+def principals_of(area: Area) -> QuerySet[Principal]:
+    """The area's principals (public)."""
     return Principal.objects.filter(area=area)
 
 
-def get_area_for_user(user, slug, *, manage=False):
+def get_area_for_user(user: "Viewer", slug: str, *, manage: bool = False) -> Area:
     """The area with this slug, if it exists (areas are public).
 
     With `manage=True` the user must also keep the area (coordinator or administrator), else
@@ -157,7 +167,14 @@ def get_area_for_user(user, slug, *, manage=False):
     return area
 
 
-def get_body_for_user(user, pk, *, change=False, manage=False, queryset=None):
+def get_body_for_user(
+    user: "Viewer",
+    pk: object,
+    *,
+    change: bool = False,
+    manage: bool = False,
+    queryset: QuerySet[Body] | None = None,
+) -> Body:
     """The body `pk` as `user` may reach it, the gate every body page goes through.
 
     Raises Http404 when the body does not exist *or* the user may not see it (an internal body is as
@@ -176,7 +193,7 @@ def get_body_for_user(user, pk, *, change=False, manage=False, queryset=None):
     return body
 
 
-def get_principal_for_user(user, pk, *, change=False):
+def get_principal_for_user(user: "Viewer", pk: object, *, change: bool = False) -> Principal:
     """The principal `pk` (principals are public, so only a missing one is 404).
 
     With `change=True` the user must keep the principal's area (coordinator, administrator), else
@@ -188,8 +205,15 @@ def get_principal_for_user(user, pk, *, change=False):
     return principal
 
 
-def get_person_for_user(user, area_slug, pk, *, change=False):
-    """`(area, person)`: the person `pk` as seen from the area `area_slug` on the staff pages.
+class AreaPerson(NamedTuple):
+    """A person as seen from an area's staff pages (`get_person_for_user`)."""
+
+    area: Area
+    person: Person
+
+
+def get_person_for_user(user: "Viewer", area_slug: str, pk: object, *, change: bool = False) -> AreaPerson:
+    """`AreaPerson(area, person)`: the person `pk` as seen from the area `area_slug` on the staff pages.
 
     Http404 when the area or person does not exist, the person has no tie to the area (organisation or
     a seat in one of its bodies), or the user may not see the person (`visible_people`: someone seated
@@ -204,16 +228,16 @@ def get_person_for_user(user, area_slug, pk, *, change=False):
     )
     if change and not can_manage_area(user, area):
         raise PermissionDenied
-    return area, person
+    return AreaPerson(area, person)
 
 
-def get_membership_for_user(user, pk, *, change=False):
+def get_membership_for_user(user: "Viewer", pk: object, *, change: bool = False) -> Membership:
     """The membership `pk` with its body, area and person, if the user may see its body (else Http404).
 
     With `change=True` the user must keep the body's members (secretary, coordinator, administrator),
     else PermissionDenied. One query, plus the user's scope.
     """
-    membership = get_object_or_404(
+    membership: Membership = get_object_or_404(
         Membership.objects.select_related("body__area", "person").filter(body__in=visible_bodies(user).values("pk")),
         pk=pk,
     )

@@ -9,26 +9,36 @@ the body (memberships) or the area (bodies), so two saves at once cannot both pa
 ValidationError and nothing is saved.
 """
 
-from django.db import transaction
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db import models, transaction
 
 from samverkan.lib.forms import save_record
-from samverkan.structure.models import Area, Body
+from samverkan.lib.history import attribute
+from samverkan.structure.models import Area, Body, Membership, Person, Principal
+
+if TYPE_CHECKING:  # only for mypy: ModelForm takes no type arguments at run time
+    from django.forms import ModelForm
+
+    from samverkan.lib.history import Changer
 
 
-def _lock_and_validate(model, pk, record):
+def _lock_and_validate(model: type[Area] | type[Body], pk: int, record: models.Model) -> None:
     """Take the row lock on `model` row `pk`, then validate `record` again (the form did it before the lock)."""
     model.objects.select_for_update().filter(pk=pk).first()
     record.full_clean()
 
 
-def _belongs(record, **owners):
+def _belongs(record: models.Model, **owners: models.Model) -> None:
+    """ValueError unless `record.<name>_id` is the primary key of each `name=owner` given."""
     for name, owner in owners.items():
         if getattr(record, f"{name}_id") != owner.pk:
             raise ValueError(f"{type(record).__name__} does not belong to this {name}")
 
 
 @transaction.atomic
-def create_body(area, form, user):
+def create_body(area: Area, form: "ModelForm[Body]", user: "Changer") -> Body:
     """A new body in `area` from a valid BodyForm. Returns the body; one insert and its history row."""
     _belongs(form.instance, area=area)
     _lock_and_validate(Area, area.pk, form.instance)
@@ -36,7 +46,7 @@ def create_body(area, form, user):
 
 
 @transaction.atomic
-def update_body(body, form, user, reason=""):
+def update_body(body: Body, form: "ModelForm[Body]", user: "Changer", reason: str = "") -> Body:
     """Save a valid BodyForm bound to `body`; the history row carries `reason`. Returns the body."""
     if form.instance.pk != body.pk:
         raise ValueError("the form is not bound to this body")
@@ -46,14 +56,16 @@ def update_body(body, form, user, reason=""):
 
 
 @transaction.atomic
-def create_principal(area, form, user):
+def create_principal(area: Area, form: "ModelForm[Principal]", user: "Changer") -> Principal:
     """A new principal in `area` from a valid PrincipalForm. Returns the principal."""
     _belongs(form.instance, area=area)
     return save_record(form, user)
 
 
 @transaction.atomic
-def update_principal(principal, form, user, reason=""):
+def update_principal(
+    principal: Principal, form: "ModelForm[Principal]", user: "Changer", reason: str = ""
+) -> Principal:
     """Save a valid PrincipalForm bound to `principal`; the history row carries `reason`."""
     if form.instance.pk != principal.pk:
         raise ValueError("the form is not bound to this principal")
@@ -62,7 +74,7 @@ def update_principal(principal, form, user, reason=""):
 
 
 @transaction.atomic
-def create_person(area, form, user):
+def create_person(area: Area, form: "ModelForm[Person]", user: "Changer") -> Person:
     """A new person from a valid PersonForm offered in `area` (the employer, if any, is of that area)."""
     employer = form.instance.employer
     if employer is not None:
@@ -71,7 +83,7 @@ def create_person(area, form, user):
 
 
 @transaction.atomic
-def update_person(person, form, user, reason=""):
+def update_person(person: Person, form: "ModelForm[Person]", user: "Changer", reason: str = "") -> Person:
     """Save a valid PersonForm bound to `person`; the history row carries `reason`."""
     if form.instance.pk != person.pk:
         raise ValueError("the form is not bound to this person")
@@ -79,7 +91,7 @@ def update_person(person, form, user, reason=""):
 
 
 @transaction.atomic
-def create_membership(body, form, user):
+def create_membership(body: Body, form: "ModelForm[Membership]", user: "Changer") -> Membership:
     """A new seat in `body` from a valid MembershipForm. Returns the membership."""
     _belongs(form.instance, body=body)
     _lock_and_validate(Body, body.pk, form.instance)
@@ -87,7 +99,9 @@ def create_membership(body, form, user):
 
 
 @transaction.atomic
-def update_membership(membership, form, user, reason=""):
+def update_membership(
+    membership: Membership, form: "ModelForm[Membership]", user: "Changer", reason: str = ""
+) -> Membership:
     """Save a valid MembershipForm bound to `membership` (it stays in its body); the history row carries `reason`."""
     if form.instance.pk != membership.pk:
         raise ValueError("the form is not bound to this membership")
@@ -97,12 +111,9 @@ def update_membership(membership, form, user, reason=""):
 
 
 @transaction.atomic
-def end_membership(membership, end, user, reason=""):
+def end_membership(membership: Membership, end: date, user: "Changer", reason: str = "") -> Membership:
     """End a seat on `end` (validated: not before its start). Raises ValidationError; nothing saved then."""
     membership.end = end
     _lock_and_validate(Body, membership.body_id, membership)
-    membership._history_user = user
-    if reason:
-        membership._change_reason = reason
-    membership.save()
+    attribute(membership, user, reason).save()
     return membership

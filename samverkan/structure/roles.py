@@ -2,11 +2,19 @@
 granting and revoking roles. The `Role` model is in structure/models.py; every app's access rules start here."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
+from samverkan.lib.history import attribute
 from samverkan.structure.models import Membership, Role
+
+if TYPE_CHECKING:  # only for mypy: the auth models need the app registry
+    from django.contrib.auth.models import AnonymousUser, User
+
+    # Who asks a gate: a login, an anonymous visitor, or None (the system: imports, the worker, the demo).
+    Viewer = User | AnonymousUser | None
 
 
 @dataclass(frozen=True)
@@ -15,18 +23,18 @@ class Scope:
     current memberships reach. Immutable; build it with `scope_of`."""
 
     is_admin: bool = False
-    coordinator_areas: frozenset = field(default_factory=frozenset)
-    secretary_bodies: frozenset = field(default_factory=frozenset)
-    member_bodies: frozenset = field(default_factory=frozenset)
-    contact_principals: frozenset = field(default_factory=frozenset)
+    coordinator_areas: frozenset[int] = field(default_factory=frozenset)
+    secretary_bodies: frozenset[int] = field(default_factory=frozenset)
+    member_bodies: frozenset[int] = field(default_factory=frozenset)
+    contact_principals: frozenset[int] = field(default_factory=frozenset)
 
     @property
-    def is_staff(self):
+    def is_staff(self) -> bool:
         """Has any role that opens the staff pages."""
         return bool(self.is_admin or self.coordinator_areas or self.secretary_bodies or self.contact_principals)
 
     @property
-    def is_anyone(self):
+    def is_anyone(self) -> bool:
         """Has any role or a current seat: more than an anonymous visitor."""
         return self.is_staff or bool(self.member_bodies)
 
@@ -34,11 +42,11 @@ class Scope:
 ANONYMOUS = Scope()
 
 
-def scope_of(user) -> Scope:
+def scope_of(user: "Viewer") -> Scope:
     """The user's roles; two queries the first time per request, none after."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
-    cached = getattr(user, "_samverkan_scope", None)
+    cached: Scope | None = getattr(user, "_samverkan_scope", None)
     if cached is not None:
         return cached
     roles = list(Role.objects.filter(user=user).values_list("kind", "area_id", "body_id", "principal_id"))
@@ -50,25 +58,23 @@ def scope_of(user) -> Scope:
         member_bodies=frozenset(members.values_list("body_id", flat=True)),
         contact_principals=frozenset(p for k, _a, _b, p in roles if k == Role.Kind.CONTACT),
     )
-    user._samverkan_scope = scope
+    user._samverkan_scope = scope  # type: ignore[attr-defined]  # the per-request cache rides on the user object
     return scope
 
 
 @transaction.atomic
-def grant_role(user, kind, scope, by):
+def grant_role(user: "User", kind: Role.Kind, scope: models.Model, by: "Viewer") -> Role:
     """Give `user` the role `kind` (a `Role.Kind`) in `scope` (an Area, Body or Principal as the kind needs).
 
     Raises ValidationError if the role is incomplete or a duplicate. The history row names `by`. Two queries.
     """
     role = Role(user=user, kind=kind, **{Role.SCOPE_FIELD[kind]: scope})
     role.full_clean()
-    role._history_user = by
-    role.save()
+    attribute(role, by).save()
     return role
 
 
 @transaction.atomic
-def revoke_role(role, by):
+def revoke_role(role: Role, by: "Viewer") -> None:
     """Remove `role`; the history row names `by`. Two queries."""
-    role._history_user = by
-    role.delete()
+    attribute(role, by).delete()
