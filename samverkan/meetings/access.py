@@ -1,7 +1,7 @@
 """Who may see and plan meetings, and which agenda items and documents they may read; the gates every staff
 page fetches its meeting, day, item, attendance row or document through. Pages and feeds use these."""
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -20,6 +20,9 @@ from samverkan.structure.access import (
 )
 from samverkan.structure.models import Person
 from samverkan.structure.roles import scope_of
+
+if TYPE_CHECKING:
+    from samverkan.structure.roles import Viewer
 
 Level = Visibility
 # From most to least open; a document is as closed as the most closed of itself, its item and its meeting.
@@ -65,7 +68,7 @@ def named_records(user) -> NamedRecords:
     return cached
 
 
-def readable_items_rule(user, prefix=""):
+def readable_items_rule(user: "Viewer", prefix: str = "") -> Q:
     """Q for the agenda items `user` may read, reached through `prefix` ("" on AgendaItem, "item__" on an
     assignment …): the item's own visibility by `structure.access.READERS`, named readers included, and a meeting
     the user may see. The queryset twin of `can_read_item`; builds no query of its own."""
