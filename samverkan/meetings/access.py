@@ -73,8 +73,8 @@ def readable_items_rule(user: "Viewer", prefix: str = "") -> Q:
     assignment …): the item's own visibility by `structure.access.READERS`, named readers included, and a meeting
     the user may see. The queryset twin of `can_read_item`; builds no query of its own."""
     named = None
-    if user.is_authenticated:
-        mine = AgendaItem.readers.through.objects.filter(person__user=user).values("agendaitem_id")
+    if user is not None and user.is_authenticated:
+        mine = AgendaItem.readers.through.objects.filter(person__user_id=user.pk).values("agendaitem_id")
         named = Q(**{f"{prefix}pk__in": mine})
     rule = readable_rule(user, field=f"{prefix}visibility", body=f"{prefix}meeting__body__", named=named)
     return rule & Q(**{f"{prefix}meeting__in": visible_meetings(user).values("pk")})
