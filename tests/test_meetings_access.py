@@ -223,7 +223,7 @@ def hidden(world, settings, tmp_path):
     """A meeting of the internal body and an internal meeting of the public forum, each with a day, an item,
     an attendance row and a document."""
     from samverkan.meetings.models import Attendance
-    from tests.test_meetings_documents import make_document
+    from tests.meetings_helpers import make_document
 
     settings.MEDIA_ROOT = tmp_path / "media"
     found = {}
@@ -269,7 +269,7 @@ def _snapshot():
 
 
 def test_a_member_gets_404_for_an_item_and_a_document_they_may_not_read(client, world):
-    from tests.test_meetings_documents import make_document
+    from tests.meetings_helpers import make_document
 
     meeting = make_meeting(world.forum, date(2026, 3, 2))
     secret = make_item(meeting, "1", "Sekretessärende", visibility="confidential")

@@ -4,7 +4,6 @@ import hashlib
 from datetime import date
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils import timezone
 
 from samverkan.meetings.models import Document
 from tests import sample_files
-from tests.meetings_helpers import make_item, make_meeting
+from tests.meetings_helpers import make_document, make_item, make_meeting
 from tests.test_access import ACTORS
 from tests.test_bad_input import GARBAGE
 
@@ -35,25 +34,6 @@ def meetings(world):
         "internal_item": make_item(forum, "2", "Personalfrågor", visibility="internal"),
         "secret_item": make_item(forum, "3", "Hälsodata om en brukare", visibility="confidential"),
     }
-
-
-def make_document(meeting, title, item=None, visibility="public", data=None, name="bilaga.pdf"):
-    """A stored document made directly, as an upload would leave it."""
-    data = data or sample_files.pdf(title)
-    document = Document(
-        meeting=meeting,
-        item=item,
-        title=title,
-        original_name=name,
-        content_type="application/pdf",
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        visibility=visibility,
-        uploaded_at=timezone.now(),
-    )
-    document.file.save("stored.pdf", ContentFile(data), save=False)
-    document.save()
-    return document
 
 
 def upload(client, meeting, name, data, **fields):

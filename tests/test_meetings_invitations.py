@@ -21,10 +21,9 @@ from icalendar import Calendar
 
 from samverkan.meetings.models import Invitation, InvitationAnswer, Meeting, MeetingMail
 from samverkan.structure.models import Membership, Person
-from tests.meetings_helpers import make_item, make_meeting
+from tests.meetings_helpers import make_document, make_item, make_meeting
 from tests.test_access import ACTORS
 from tests.test_bad_input import GARBAGE
-from tests.test_meetings_documents import make_document
 
 
 @pytest.fixture(autouse=True)

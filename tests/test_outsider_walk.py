@@ -12,7 +12,6 @@ at those items, and an internal matter of another area. The visitors: the secret
 same area, a principal's contact, a plain member of another body, and a user with no role at all.
 """
 
-import hashlib
 from datetime import date, time, timedelta
 
 import pytest
@@ -23,11 +22,11 @@ from django.utils import timezone
 
 from samverkan.followthrough import actions as followthrough
 from samverkan.importer.models import ImportBatch, ImportRecord
-from samverkan.meetings.models import Attendance, Document, Invitation, Meeting, MinutesVersion, Signatory
+from samverkan.meetings.models import Attendance, Invitation, Meeting, MinutesVersion, Signatory
 from samverkan.meetings.snapshot import minutes_snapshot
 from samverkan.structure.models import Membership, Person, Role
 from tests import sample_files
-from tests.meetings_helpers import make_item, make_meeting
+from tests.meetings_helpers import make_document, make_item, make_meeting
 
 # Patterns whose parameters name public things (areas, principals), or no object at all: not walked.
 NOT_INTERNAL = {
@@ -67,24 +66,6 @@ def object_patterns():
     return found
 
 
-def _document(meeting, title, item=None, visibility="public"):
-    data = sample_files.pdf(title)
-    document = Document(
-        meeting=meeting,
-        item=item,
-        title=title,
-        original_name="bilaga.pdf",
-        content_type="application/pdf",
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        visibility=visibility,
-        uploaded_at=timezone.now(),
-    )
-    document.file.save("stored.pdf", ContentFile(data), save=False)
-    document.save()
-    return document
-
-
 class Hidden:
     """The internal objects of the walk, built on the test world."""
 
@@ -98,7 +79,7 @@ class Hidden:
         self.deferred = make_item(self.meeting, "1", "Bordlagt ärende", kind="decision", outcome="deferred")
         self.item = make_item(self.meeting, "2", "Gemensam plan", kind="decision", decision="att anta planen")
         self.later = make_meeting(secret, timezone.localdate() + timedelta(days=30))  # members answer ahead
-        self.document = _document(self.meeting, "Hemlig bilaga", item=self.item)
+        self.document = make_document(self.meeting, "Hemlig bilaga", item=self.item)
         self.attendance = Attendance.objects.create(meeting=self.meeting, person=world.insider, principal=world.region)
         Signatory.objects.create(meeting=self.meeting, person=world.insider, role="chair")
         MinutesVersion.objects.create(
@@ -107,14 +88,14 @@ class Hidden:
         # An internal meeting of a public body, and a confidential item and document at a public one.
         self.internal_meeting = make_meeting(forum, date(2026, 2, 3), visibility="internal", status="held")
         self.internal_item = make_item(self.internal_meeting, "1", "Internt beslut", kind="decision")
-        self.internal_document = _document(self.internal_meeting, "Intern bilaga")
+        self.internal_document = make_document(self.internal_meeting, "Intern bilaga")
         for invited in (self.later, self.internal_meeting):
             Invitation.objects.create(meeting=invited, sent_at=timezone.now(), recipients=2)
         self.public_meeting = make_meeting(forum, date(2026, 2, 4), status="held")
         self.confidential_item = make_item(
             self.public_meeting, "1", "Sekretessärende", kind="decision", visibility="confidential"
         )
-        self.confidential_document = _document(self.public_meeting, "Sekretessbilaga", visibility="confidential")
+        self.confidential_document = make_document(self.public_meeting, "Sekretessbilaga", visibility="confidential")
         # Follow-through at each of those items, addressed to and reported to no one the visitors stand for.
         self.assignments, self.recommendations, self.decisions = [], [], []
         for item in (self.item, self.internal_item, self.confidential_item):

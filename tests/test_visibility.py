@@ -21,8 +21,7 @@ from samverkan.meetings.access import (
 from samverkan.meetings.models import AgendaItem, Document
 from samverkan.structure.access import visible_bodies
 from samverkan.structure.models import Body, Person, Role
-from tests.meetings_helpers import make_item, make_meeting
-from tests.test_meetings_documents import make_document
+from tests.meetings_helpers import make_document, make_item, make_meeting
 
 ACTORS = ["anonymous", "admin", "coordinator", "secretary", "member", "contact", "outsider", "reader"]
 

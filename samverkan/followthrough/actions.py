@@ -5,12 +5,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
-from samverkan.lib.forms import save_record
+from samverkan.lib.forms import check_bound, save_record
 from samverkan.lib.history import attribute, save_with_history
 from samverkan.meetings.models import AgendaItem
 from samverkan.structure.models import Area, Principal
@@ -62,19 +62,13 @@ def create_assignment(item: AgendaItem, user: "Changer", **fields: Any) -> Assig
     return _save(Assignment(item=item, **fields), user)
 
 
-def _bound(form: "ModelForm[Any]", record: models.Model) -> None:
-    """ValueError unless `form` edits `record` (a programming error, never a user's)."""
-    if form.instance.pk != record.pk:
-        raise ValueError(f"the form is not bound to this {type(record).__name__}")
-
-
 @transaction.atomic
 def update_assignment(
     assignment: Assignment, form: "ModelForm[Assignment]", user: "Changer", reason: str = ""
 ) -> Assignment:
     """Save a valid AssignmentStatusForm bound to `assignment` (description, dates, status); the history row
     carries `reason`."""
-    _bound(form, assignment)
+    check_bound(form, assignment)
     return save_record(form, user, reason)
 
 
@@ -83,14 +77,14 @@ def update_recommendation(
     recommendation: Recommendation, form: "ModelForm[Recommendation]", user: "Changer", reason: str = ""
 ) -> Recommendation:
     """Save a valid RecommendationEditForm bound to `recommendation`; who is addressed does not change here."""
-    _bound(form, recommendation)
+    check_bound(form, recommendation)
     return save_record(form, user, reason)
 
 
 @transaction.atomic
 def update_matter(matter: Matter, form: "ModelForm[Matter]", user: "Changer", reason: str = "") -> Matter:
     """Save a valid MatterForm bound to `matter`; its area and case number (year, serial) stay as they were."""
-    _bound(form, matter)
+    check_bound(form, matter)
     if form.instance.area_id != matter.area_id:
         raise ValueError("a matter does not move between areas")
     return save_record(form, user, reason)

@@ -1,7 +1,7 @@
 """The one way a staff form page works: show the form, or save it through an action; a wrong form saves nothing."""
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -71,3 +71,10 @@ def form_page(
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def check_bound(form: "ModelForm[Any]", record: models.Model) -> None:
+    """Raises ValueError unless `form` edits `record`: an action given another record's form is a programming
+    error, never a user's."""
+    if form.instance.pk != record.pk:
+        raise ValueError(f"the form is not bound to this {type(record).__name__}")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models, transaction
 
-from samverkan.lib.forms import save_record
+from samverkan.lib.forms import check_bound, save_record
 from samverkan.lib.history import attribute
 from samverkan.structure.models import Area, Body, Membership, Person, Principal
 
@@ -48,8 +48,7 @@ def create_body(area: Area, form: "ModelForm[Body]", user: "Changer") -> Body:
 @transaction.atomic
 def update_body(body: Body, form: "ModelForm[Body]", user: "Changer", reason: str = "") -> Body:
     """Save a valid BodyForm bound to `body`; the history row carries `reason`. Returns the body."""
-    if form.instance.pk != body.pk:
-        raise ValueError("the form is not bound to this body")
+    check_bound(form, body)
     _belongs(form.instance, area=body.area)
     _lock_and_validate(Area, body.area_id, form.instance)
     return save_record(form, user, reason)
@@ -67,8 +66,7 @@ def update_principal(
     principal: Principal, form: "ModelForm[Principal]", user: "Changer", reason: str = ""
 ) -> Principal:
     """Save a valid PrincipalForm bound to `principal`; the history row carries `reason`."""
-    if form.instance.pk != principal.pk:
-        raise ValueError("the form is not bound to this principal")
+    check_bound(form, principal)
     _belongs(form.instance, area=principal.area)
     return save_record(form, user, reason)
 
@@ -85,8 +83,7 @@ def create_person(area: Area, form: "ModelForm[Person]", user: "Changer") -> Per
 @transaction.atomic
 def update_person(person: Person, form: "ModelForm[Person]", user: "Changer", reason: str = "") -> Person:
     """Save a valid PersonForm bound to `person`; the history row carries `reason`."""
-    if form.instance.pk != person.pk:
-        raise ValueError("the form is not bound to this person")
+    check_bound(form, person)
     return save_record(form, user, reason)
 
 
@@ -103,8 +100,7 @@ def update_membership(
     membership: Membership, form: "ModelForm[Membership]", user: "Changer", reason: str = ""
 ) -> Membership:
     """Save a valid MembershipForm bound to `membership` (it stays in its body); the history row carries `reason`."""
-    if form.instance.pk != membership.pk:
-        raise ValueError("the form is not bound to this membership")
+    check_bound(form, membership)
     _belongs(form.instance, body=membership.body)
     _lock_and_validate(Body, membership.body_id, form.instance)
     return save_record(form, user, reason)
