@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samverkan.followthrough.models import PrincipalDecision
+from samverkan.lib.exports import cell_value, sheet_title
 
 Outcome = PrincipalDecision.Outcome
 
@@ -157,20 +158,13 @@ def flat_rows(rows):
         ] + [cell.label for cell in row.cells]
 
 
-def _safe(value):
-    """Keep spreadsheet programs from reading a cell as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def as_csv(rows, principals):
     out = io.StringIO()
     out.write("\ufeff")  # so spreadsheet programs read UTF-8
     writer = csv.writer(out)
     writer.writerow(header(principals))
     for values in flat_rows(rows):
-        writer.writerow([_safe(v) for v in values])
+        writer.writerow([cell_value(v) for v in values])
     return out.getvalue().encode("utf-8")
 
 
@@ -180,16 +174,16 @@ def as_xlsx(rows, principals, title):
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
+    sheet = book.create_sheet(title=sheet_title(title))
     bold = Font(bold=True)
     heading = []
     for text in header(principals):
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = WriteOnlyCell(sheet, value=cell_value(text))
         cell.font = bold
         heading.append(cell)
     sheet.append(heading)
     for values in flat_rows(rows):
-        sheet.append([_safe(v) for v in values])
+        sheet.append([cell_value(v) for v in values])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
