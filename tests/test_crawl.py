@@ -5,11 +5,9 @@ from collections import deque
 from html.parser import HTMLParser
 from io import BytesIO
 
-import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from samverkan.demo.county import build_demo
 from samverkan.meetings.access import public_meetings
 from samverkan.meetings.models import AgendaItem, Meeting
 from samverkan.structure.models import Body, Person
@@ -28,11 +26,6 @@ class Links(HTMLParser):
         href = dict(attrs).get("href")
         if tag == "a" and href and href.startswith("/") and not href.startswith("//"):
             self.hrefs.append(href.split("#")[0])
-
-
-@pytest.fixture
-def demo(db):
-    build_demo()
 
 
 def test_every_public_page_answers_and_leaks_nothing(client, demo):
