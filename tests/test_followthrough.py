@@ -12,9 +12,9 @@ from django.utils import timezone
 from samverkan.accounts.models import Role
 from samverkan.followthrough import actions
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
+from tests.access_helpers import ACTORS, assert_access
 from tests.followthrough_helpers import assign, decide, decision_item, recommend
 from tests.meetings_helpers import make_item, make_meeting
-from tests.test_access import ACTORS
 from tests.test_bad_input import GARBAGE
 
 
@@ -343,13 +343,7 @@ ALLOWED = {
 @pytest.mark.parametrize("page", sorted(ALLOWED))
 def test_who_may_open_each_follow_through_page(client, world, followed, actor, page):
     response = world.client_for(client, actor).get(_urls(world, followed)[page])
-    if actor in ALLOWED[page]:
-        assert response.status_code == 200
-    elif actor == "anonymous":
-        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-    else:
-        assert response.status_code == 403
-        assert "Ingen behörighet" in response.content.decode()
+    assert_access(response, actor, ALLOWED[page], what=page)
 
 
 def test_the_groups_secretary_follows_up_the_groups_own_decisions(client, world):

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
+from tests.access_helpers import ACTORS, assert_access
 from tests.meetings_helpers import make_item, make_meeting
-from tests.test_access import ACTORS
 from tests.test_bad_input import GARBAGE
 
 
@@ -65,13 +65,7 @@ ALLOWED = {
 def test_who_may_open_each_meeting_staff_page(client, world, planned, actor, page):
     url = _urls(world, planned)[page]
     response = world.client_for(client, actor).get(url)
-    if actor in ALLOWED[page]:
-        assert response.status_code == 200
-    elif actor == "anonymous":
-        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-    else:
-        assert response.status_code == 403
-        assert "Ingen behörighet" in response.content.decode()
+    assert_access(response, actor, ALLOWED[page], what=page)
 
 
 @pytest.mark.parametrize("actor", ["anonymous", "outsider", "contact", "member", "secretary"])

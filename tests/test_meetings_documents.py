@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from samverkan.meetings.models import Document
 from tests import sample_files
+from tests.access_helpers import ACTORS, assert_access
 from tests.meetings_helpers import make_item, make_meeting
-from tests.test_access import ACTORS
 from tests.test_bad_input import GARBAGE
 
 
@@ -235,13 +235,7 @@ def test_who_may_upload_change_and_remove(client, world, meetings, actor):
             reverse("meetings:document_edit", args=[document.pk]),
         ]
         for url in pages:
-            response = client.get(url)
-            if actor in allowed:
-                assert response.status_code == 200, url
-            elif actor == "anonymous":
-                assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-            else:
-                assert response.status_code == 403, (actor, url)
+            assert_access(client.get(url), actor, allowed, what=url)
         if actor not in allowed:
             assert upload(client, meeting, "a.pdf", sample_files.pdf()).status_code in (302, 403)
             client.post(

@@ -10,8 +10,8 @@ from icalendar import Calendar
 
 from samverkan.meetings.models import Invitation, InvitationAnswer, Meeting
 from samverkan.structure.models import Membership, Person
+from tests.access_helpers import ACTORS, assert_access
 from tests.meetings_helpers import make_item, make_meeting
-from tests.test_access import ACTORS
 from tests.test_bad_input import GARBAGE
 from tests.test_meetings_documents import make_document
 
@@ -213,13 +213,8 @@ def test_who_may_send_the_invitation(client, world, forum, actor):
     may_send = {"forum": {"coordinator", "admin"}, "group": {"coordinator", "admin", "secretary"}}
     for key, meeting in (("forum", forum["meeting"]), ("group", group_meeting)):
         world.client_for(client, actor)
-        response = client.get(send_url(meeting))
-        if actor in may_send[key]:
-            assert response.status_code == 200
-        elif actor == "anonymous":
-            assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-        else:
-            assert response.status_code == 403
+        assert_access(client.get(send_url(meeting)), actor, may_send[key], what=key)
+        if actor not in may_send[key] and actor != "anonymous":
             assert client.post(send_url(meeting)).status_code == 403
     if actor not in may_send["forum"]:
         assert not Invitation.objects.filter(meeting=forum["meeting"]).exists()

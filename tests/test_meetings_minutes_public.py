@@ -9,9 +9,9 @@ from django.utils import timezone
 from samverkan.meetings import actions
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, MinutesVersion, Signatory, correcting_minutes
 from samverkan.structure.models import Person
+from tests.access_helpers import ACTORS, assert_access
 from tests.meetings_helpers import make_item, make_meeting
 from tests.minutes_helpers import adjusted_meeting, held_meeting, seat_group
-from tests.test_access import ACTORS
 from tests.test_bad_input import GARBAGE
 
 HIDDEN = ["Personalärende", "Intern diskussion om bemanning", "Patientärende", "Känsliga uppgifter"]
@@ -128,13 +128,7 @@ def test_who_may_open_the_minutes_staff_pages(client, world, seats, actor):
         **{k: v for k, v in _staff_urls(locked).items() if k in ("version", "item_correct")},
     }
     for name, url in pages.items():
-        response = client.get(url)
-        if actor in {"secretary", "coordinator", "admin"}:
-            assert response.status_code == 200, (name, response.status_code)
-        elif actor == "anonymous":
-            assert response.status_code == 302 and response["Location"].startswith(reverse("login")), name
-        else:
-            assert response.status_code == 403, name
+        assert_access(client.get(url), actor, {"secretary", "coordinator", "admin"}, what=name)
     assert client.get(reverse("meetings:to_sign")).status_code == (302 if actor == "anonymous" else 200)
 
 

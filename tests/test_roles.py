@@ -5,26 +5,16 @@ from django.urls import reverse
 
 from samverkan.accounts.models import Role
 from samverkan.structure.models import Body, Principal
+from tests.access_helpers import ACTORS, assert_access
 
 
 def _url(world):
     return reverse("roles", args=[world.area.slug])
 
 
-@pytest.mark.parametrize(
-    "actor, status",
-    [
-        ("anonymous", 302),
-        ("outsider", 403),
-        ("contact", 403),
-        ("member", 403),
-        ("secretary", 403),
-        ("coordinator", 200),
-        ("admin", 200),
-    ],
-)
-def test_who_may_open_the_roles_page(client, world, actor, status):
-    assert world.client_for(client, actor).get(_url(world)).status_code == status
+@pytest.mark.parametrize("actor", ACTORS)
+def test_who_may_open_the_roles_page(client, world, actor):
+    assert_access(world.client_for(client, actor).get(_url(world)), actor, {"coordinator", "admin"})
 
 
 def test_coordinator_appoints_a_secretary_and_the_secretary_gets_the_body(client, world):
