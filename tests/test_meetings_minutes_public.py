@@ -249,14 +249,16 @@ def _grow_minutes(world, meeting, n):
 @pytest.mark.parametrize("actor", ["anonymous", "member", "coordinator"])
 def test_published_minutes_page_has_a_constant_number_of_queries(client, world, published, queries, actor):
     world.client_for(client, actor)
-    queries.assert_constant(client, published.get_absolute_url(), _grow_minutes(world, published, 6))
+    at_most = {"anonymous": 11, "member": 15, "coordinator": 15}[actor]
+    queries.assert_constant(client, published.get_absolute_url(), _grow_minutes(world, published, 6), at_most=at_most)
 
 
 def test_staff_meeting_page_with_minutes_has_a_constant_number_of_queries(client, world, seats, queries):
     meeting = held_meeting(world, seats)
     actions.set_signatories(meeting, world.secretary, chair=seats.chair, secretary=None, adjusters=[seats.adjuster])
     client.force_login(world.secretary)
-    queries.assert_constant(client, reverse("meetings:meeting", args=[meeting.pk]), _grow_minutes(world, meeting, 6))
+    url = reverse("meetings:meeting", args=[meeting.pk])
+    queries.assert_constant(client, url, _grow_minutes(world, meeting, 6), at_most=19)
 
 
 def test_sign_and_version_pages_have_a_constant_number_of_queries(client, world, seats, queries):
@@ -264,8 +266,9 @@ def test_sign_and_version_pages_have_a_constant_number_of_queries(client, world,
     actions.set_signatories(meeting, world.secretary, chair=seats.chair, secretary=None, adjusters=[])
     actions.take_step(meeting, actions.DRAFTED, world.secretary)
     client.force_login(seats.chair_user)
-    queries.assert_constant(client, reverse("meetings:sign", args=[meeting.pk]), _grow_minutes(world, meeting, 6))
-    queries.assert_constant(client, reverse("meetings:to_sign"), lambda: _another_to_sign(world, seats))
+    url = reverse("meetings:sign", args=[meeting.pk])
+    queries.assert_constant(client, url, _grow_minutes(world, meeting, 6), at_most=13)
+    queries.assert_constant(client, reverse("meetings:to_sign"), lambda: _another_to_sign(world, seats), at_most=5)
 
 
 def _another_to_sign(world, seats):
