@@ -53,12 +53,12 @@ DEMO_DAY = date(2026, 3, 15)
 
 class SharedData:
     """The one shared build open at a time: its fixture name, the open outer atomic block, what the build
-    returned, and how many builds the session made (for the curious: `SharedData.builds`)."""
+    returned, and how many times the session built each (shown at the end of the run)."""
 
     name = None
     atomic = None
     value = None
-    builds = 0
+    builds = {}
 
     @classmethod
     def close(cls):
@@ -76,7 +76,7 @@ class SharedData:
         cls.name = name
         with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
             cls.value = SHARED_BUILDS[name]()
-        cls.builds += 1
+        cls.builds[name] = cls.builds.get(name, 0) + 1
 
 
 # Fixture name -> what builds it. Each of these fixtures hands every test a deep copy of the built objects.
@@ -124,6 +124,12 @@ def _django_db_marker(request, _shared_data):
     shared build's transaction also for `@pytest.mark.django_db` tests."""
     if request.node.get_closest_marker("django_db"):
         request.getfixturevalue("_django_db_helper")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SharedData.builds:
+        built = ", ".join(f"{name} {count}×" for name, count in sorted(SharedData.builds.items()))
+        terminalreporter.write_line(f"shared test data built: {built}")
 
 
 def _shared_value(name):
