@@ -10,6 +10,9 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from tests.world import World
 
+# The access helper's asserts explain themselves like a test's own.
+pytest.register_assert_rewrite("tests.access_helpers")
+
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
