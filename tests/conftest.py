@@ -77,8 +77,12 @@ class SharedData:
         cls.atomic._from_testcase = True
         cls.atomic.__enter__()
         cls.name = name
-        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-            cls.value = SHARED_BUILDS[name]()
+        try:
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                cls.value = SHARED_BUILDS[name]()
+        except BaseException:
+            cls.close()  # the next test that asks tries again, and no test gets a half-built world
+            raise
         cls.builds[name] = cls.builds.get(name, 0) + 1
 
 
@@ -91,7 +95,8 @@ SHARED_BUILDS = {
 
 
 def _is_transactional(request):
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+    real_transactions = {"transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+    if real_transactions & set(request.fixturenames):
         return True
     marker = request.node.get_closest_marker("django_db")
     return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
