@@ -95,8 +95,8 @@ SHARED_BUILDS = {
 
 
 def _is_transactional(request):
-    real_transactions = {"transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
-    if real_transactions & set(request.fixturenames):
+    real = {"transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+    if real & set(request.fixturenames):
         return True
     marker = request.node.get_closest_marker("django_db")
     return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
