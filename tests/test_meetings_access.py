@@ -83,7 +83,7 @@ def test_who_may_not_post_to_the_forums_meetings(client, world, planned, actor):
     ]
     before = (Meeting.objects.count(), AgendaItem.objects.count(), MeetingDay.objects.count())
     for url, data in posts:
-        assert client.post(url, data).status_code in (302, 403)
+        assert_access(client.post(url, data), actor, (), what=url)  # refused: to the login page, or 403
     forum_meeting.refresh_from_db()
     assert forum_meeting.status == "planned"
     assert (Meeting.objects.count(), AgendaItem.objects.count(), MeetingDay.objects.count()) == before

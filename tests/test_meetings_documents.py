@@ -237,7 +237,7 @@ def test_who_may_upload_change_and_remove(client, world, meetings, actor):
         for url in pages:
             assert_access(client.get(url), actor, allowed, what=url)
         if actor not in allowed:
-            assert upload(client, meeting, "a.pdf", sample_files.pdf()).status_code in (302, 403)
+            assert_access(upload(client, meeting, "a.pdf", sample_files.pdf()), actor, (), what="upload")
             client.post(
                 reverse("meetings:document_edit", args=[document.pk]), {"title": "Kapad", "visibility": "public"}
             )

@@ -150,7 +150,7 @@ def test_who_may_not_post_to_the_minutes(client, world, seats, actor):
     before = _state()
     world.client_for(client, actor)
     for url, data in posts:
-        assert client.post(url, data).status_code in (302, 403), url
+        assert_access(client.post(url, data), actor, (), what=url)  # refused: to the login page, or 403
     assert _state() == before
 
 
