@@ -1,10 +1,19 @@
-"""Shared fixtures: fast hashing, the named actors of a small county, and a query counter."""
+"""Shared fixtures: fast hashing, the named actors of a small county (built once, rolled back per test), the demo
+county (built once per date), and a query counter."""
+
+import copy
+from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from tests.world import World
+
+# The access helper's asserts explain themselves like a test's own.
+pytest.register_assert_rewrite("tests.access_helpers")
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")
@@ -14,16 +23,138 @@ def _media_root(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings, _media_root):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     # Uploaded files of a test run never land in var/media (the SQLite and PostgreSQL runs go side by side).
     settings.MEDIA_ROOT = _media_root
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "sv"
 
 
-@pytest.fixture
-def world(db):
+# ---- Data built once, shared by consecutive tests --------------------------------------------------------------
+#
+# The world and the demo county are built inside an outer transaction that stays open while consecutive tests ask
+# for the same data; each test then runs in its own savepoint (pytest-django's `db` is a django.test.TestCase),
+# which is rolled back, so every test starts from the data exactly as built. This is Django's own
+# TestCase.setUpTestData pattern, kept open across test functions instead of one class. The outer transaction is
+# rolled back as soon as a test needs other data, an empty database or real transactions (`transactional_db`,
+# `live_server`), and at the end of the session. pytest-django runs the `db` tests first and keeps file order,
+# so a file's tests mostly share one build.
+
+
+def _build_world():
     return World.build()
+
+
+def _build_demo(today):
+    from samverkan.demo.county import build_demo
+
+    return build_demo(today=today)
+
+
+DEMO_DAY = date(2026, 3, 15)
+
+
+class SharedData:
+    """The one shared build open at a time: its fixture name, the open outer atomic block, what the build
+    returned, and how many times the session built each (shown at the end of the run)."""
+
+    name = None
+    atomic = None
+    value = None
+    builds = {}
+
+    @classmethod
+    def close(cls):
+        if cls.atomic is not None:
+            transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
+            cls.atomic.__exit__(None, None, None)
+        cls.name = cls.atomic = cls.value = None
+
+    @classmethod
+    def open(cls, name):
+        cls.atomic = transaction.atomic(using=DEFAULT_DB_ALIAS)
+        # Code under test may open `atomic(durable=True)`; Django allows that inside blocks marked as a test's.
+        cls.atomic._from_testcase = True
+        cls.atomic.__enter__()
+        cls.name = name
+        try:
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                cls.value = SHARED_BUILDS[name]()
+        except BaseException:
+            cls.close()  # the next test that asks tries again, and no test gets a half-built world
+            raise
+        cls.builds[name] = cls.builds.get(name, 0) + 1
+
+
+# Fixture name -> what builds it. Each of these fixtures hands every test a deep copy of the built objects.
+SHARED_BUILDS = {
+    "world": _build_world,
+    "demo": lambda: _build_demo(None),  # the demo county as `manage.py demo` builds it today
+    "demo_2026_03_15": lambda: _build_demo(DEMO_DAY),  # the same, built as if today were DEMO_DAY
+}
+
+
+def _is_transactional(request):
+    real = {"transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+    if real & set(request.fixturenames):
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+
+
+@pytest.fixture(scope="session")
+def _shared_data_session(django_db_setup, django_db_blocker):
+    """Rolls the last shared build back before the test database goes away."""
+    yield
+    with django_db_blocker.unblock():
+        SharedData.close()
+
+
+@pytest.fixture(autouse=True)
+def _shared_data(request, _fast_and_quiet):
+    """Opens (or keeps open) the shared build this test asks for, before its own `db` savepoint; rolls back any
+    other when the test uses the database. Runs before `db`: autouse fixtures come first within a scope."""
+    transactional = _is_transactional(request)
+    wanted = None if transactional else next((n for n in request.fixturenames if n in SHARED_BUILDS), None)
+    uses_db = transactional or "db" in request.fixturenames or request.node.get_closest_marker("django_db")
+    if SharedData.name is not None and SharedData.name != wanted and (wanted or uses_db):
+        with request.getfixturevalue("django_db_blocker").unblock():
+            SharedData.close()
+    if wanted is not None and SharedData.name is None:
+        request.getfixturevalue("_shared_data_session")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            SharedData.open(wanted)
+
+
+@pytest.fixture(autouse=True)
+def _django_db_marker(request, _shared_data):
+    """pytest-django's own marker fixture, run after `_shared_data` so that a test's savepoint nests in the
+    shared build's transaction also for `@pytest.mark.django_db` tests."""
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("_django_db_helper")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SharedData.builds:
+        built = ", ".join(f"{name} {count}×" for name, count in sorted(SharedData.builds.items()))
+        terminalreporter.write_line(f"shared test data built: {built}")
+
+
+def _shared_value(name):
+    @pytest.fixture(name=name)
+    def fixture(db):
+        assert SharedData.name == name, f"the shared build {name!r} is not open for this test"
+        # A deep copy per test: what one test changes on these Python objects never reaches the next one, and the
+        # database under them is rolled back to the same state.
+        return copy.deepcopy(SharedData.value)
+
+    fixture.__doc__ = f"A deep copy of what {SHARED_BUILDS[name].__name__} built, in a rolled-back transaction."
+    return fixture
+
+
+world = _shared_value("world")
+demo = _shared_value("demo")
+demo_2026_03_15 = _shared_value("demo_2026_03_15")
 
 
 class QueryCount:
@@ -35,9 +166,13 @@ class QueryCount:
         assert response.status_code == 200, (url, response.status_code)
         return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
 
-    def assert_constant(self, client, url, grow):
-        """The page's query count must not change when `grow()` adds more data to it."""
-        before, _ = self(client, url)
+    def assert_constant(self, client, url, grow, *, at_most=None):
+        """The page's query count must not change when `grow()` adds more data to it, and must not exceed
+        `at_most` (when given), so a page that goes from 5 to 12 queries for all sizes fails too. Returns the
+        count; the failure message lists the SQL."""
+        before, sql = self(client, url)
+        if at_most is not None:
+            assert before <= at_most, f"{url}: {before} queries, at most {at_most} allowed:\n" + "\n".join(sql)
         grow()
         after, sql = self(client, url)
         assert before == after, f"{url}: {before} queries before, {after} after growing:\n" + "\n".join(sql)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-ACTORS = ["anonymous", "outsider", "contact", "member", "secretary", "coordinator", "admin"]
+from tests.access_helpers import ACTORS, assert_access
 
 
 def _urls(w):
@@ -52,13 +52,7 @@ ALLOWED = {
 def test_who_may_open_each_staff_page(client, world, actor, page):
     url = _urls(world)[page]
     response = world.client_for(client, actor).get(url)
-    if actor in ALLOWED[page]:
-        assert response.status_code == 200
-    elif actor == "anonymous":
-        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-    else:
-        assert response.status_code == 403
-        assert "Ingen behörighet" in response.content.decode()
+    assert_access(response, actor, ALLOWED[page], what=page)
 
 
 @pytest.mark.parametrize("actor", ["outsider", "contact", "member"])

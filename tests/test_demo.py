@@ -16,7 +16,7 @@ from samverkan.meetings.models import AgendaItem, Attendance, Meeting, correctin
 from samverkan.structure.health import charter_problems
 from samverkan.structure.models import Area, Body, Membership, Person, Principal, Role
 
-TODAY = date(2026, 3, 15)
+TODAY = date(2026, 3, 15)  # the day of the `demo_2026_03_15` fixture
 
 
 @pytest.fixture(autouse=True)
@@ -26,8 +26,9 @@ def fast_hashing(settings):
 
 
 @pytest.fixture
-def area(db):
-    return build_demo(today=TODAY)
+def area(demo_2026_03_15):
+    """The demo county built as if today were TODAY (once for all the tests that ask for it)."""
+    return demo_2026_03_15
 
 
 @pytest.mark.django_db
@@ -186,6 +187,23 @@ def test_login_through_the_login_page(area, client):
 
 
 @pytest.mark.django_db
+def test_every_public_body_has_a_year_of_meetings(area):
+    held = ["drafted", "adjusted", "published"]
+    for body in area.bodies.filter(visibility=Visibility.PUBLIC, dissolved__isnull=True):
+        meetings = Meeting.objects.filter(body=body).with_first_day()
+        assert meetings.filter(first_day__lt=TODAY, status="published").exists(), body
+        assert not meetings.filter(first_day__lt=TODAY).exclude(status__in=held).exists(), body
+        assert meetings.filter(first_day__gte=TODAY).exclude(status__in=held).exists(), body
+        assert not meetings.filter(first_day__gte=TODAY, status__in=held).exists(), body
+        assert meetings.filter(first_day__gte=TODAY, status="invited").count() == 1, body
+        assert AgendaItem.objects.filter(meeting__body=body).count() >= 3 * meetings.count(), body
+    assert not Meeting.objects.filter(body__visibility=Visibility.INTERNAL).exists()
+    assert Meeting.objects.filter(status="cancelled").count() == 1
+    assert AgendaItem.objects.filter(visibility="confidential").exists()
+    assert AgendaItem.objects.filter(visibility="internal").exists()
+
+
+@pytest.mark.django_db
 def test_command_twice_does_not_duplicate():
     out = StringIO()
     call_command("demo", stdout=out)
@@ -208,20 +226,3 @@ def test_command_leaves_another_area_alone_unless_forced():
     assert Area.objects.count() == 1
     call_command("demo", "--force", stdout=StringIO())
     assert Area.objects.filter(slug="norrlanda").exists()
-
-
-@pytest.mark.django_db
-def test_every_public_body_has_a_year_of_meetings(area):
-    held = ["drafted", "adjusted", "published"]
-    for body in area.bodies.filter(visibility=Visibility.PUBLIC, dissolved__isnull=True):
-        meetings = Meeting.objects.filter(body=body).with_first_day()
-        assert meetings.filter(first_day__lt=TODAY, status="published").exists(), body
-        assert not meetings.filter(first_day__lt=TODAY).exclude(status__in=held).exists(), body
-        assert meetings.filter(first_day__gte=TODAY).exclude(status__in=held).exists(), body
-        assert not meetings.filter(first_day__gte=TODAY, status__in=held).exists(), body
-        assert meetings.filter(first_day__gte=TODAY, status="invited").count() == 1, body
-        assert AgendaItem.objects.filter(meeting__body=body).count() >= 3 * meetings.count(), body
-    assert not Meeting.objects.filter(body__visibility=Visibility.INTERNAL).exists()
-    assert Meeting.objects.filter(status="cancelled").count() == 1
-    assert AgendaItem.objects.filter(visibility="confidential").exists()
-    assert AgendaItem.objects.filter(visibility="internal").exists()

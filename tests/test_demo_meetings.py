@@ -5,7 +5,6 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth import get_user_model
 
-from samverkan.demo.county import build_demo
 from samverkan.meetings.models import (
     AgendaItem,
     Attendance,
@@ -18,12 +17,13 @@ from samverkan.meetings.models import (
 )
 from samverkan.meetings.snapshot import minutes_snapshot
 
-TODAY = date(2026, 3, 15)
+TODAY = date(2026, 3, 15)  # the day of the `demo_2026_03_15` fixture
 
 
 @pytest.fixture
-def area(db):
-    return build_demo(today=TODAY)
+def area(demo_2026_03_15):
+    """The demo county built as if today were TODAY (once for all the tests that ask for it)."""
+    return demo_2026_03_15
 
 
 def test_past_minutes_are_adjusted_locked_and_published(area):

@@ -1,16 +1,10 @@
 """The demo county's follow-through: matters, assignments overdue and reported back, recommendations at every
 stage of deciding — and its public pages work for a visitor."""
 
-import pytest
 from django.urls import reverse
 
-from samverkan.demo.county import DEMO_AREA_SLUG, build_demo
+from samverkan.demo.county import DEMO_AREA_SLUG
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
-
-
-@pytest.fixture
-def demo(db):
-    return build_demo()
 
 
 def test_the_demo_has_follow_through_at_every_stage(client, demo):

@@ -9,9 +9,9 @@ from django.utils import timezone
 from samverkan.meetings import actions
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, MinutesVersion, Signatory, correcting_minutes
 from samverkan.structure.models import Person
+from tests.access_helpers import ACTORS, assert_access
 from tests.meetings_helpers import make_item, make_meeting
 from tests.minutes_helpers import adjusted_meeting, held_meeting, seat_group
-from tests.test_access import ACTORS
 from tests.test_bad_input import GARBAGE
 
 HIDDEN = ["Personalärende", "Intern diskussion om bemanning", "Patientärende", "Känsliga uppgifter"]
@@ -128,13 +128,7 @@ def test_who_may_open_the_minutes_staff_pages(client, world, seats, actor):
         **{k: v for k, v in _staff_urls(locked).items() if k in ("version", "item_correct")},
     }
     for name, url in pages.items():
-        response = client.get(url)
-        if actor in {"secretary", "coordinator", "admin"}:
-            assert response.status_code == 200, (name, response.status_code)
-        elif actor == "anonymous":
-            assert response.status_code == 302 and response["Location"].startswith(reverse("login")), name
-        else:
-            assert response.status_code == 403, name
+        assert_access(client.get(url), actor, {"secretary", "coordinator", "admin"}, what=name)
     assert client.get(reverse("meetings:to_sign")).status_code == (302 if actor == "anonymous" else 200)
 
 
@@ -156,7 +150,8 @@ def test_who_may_not_post_to_the_minutes(client, world, seats, actor):
     before = _state()
     world.client_for(client, actor)
     for url, data in posts:
-        assert client.post(url, data).status_code in (302, 403, 404), url  # 404: an item they may not read
+        # refused: to the login page, 403, or 404 for an item they may not read
+        assert_access(client.post(url, data), actor, (), denied={403, 404}, what=url)
     assert _state() == before
 
 
@@ -255,14 +250,16 @@ def _grow_minutes(world, meeting, n):
 @pytest.mark.parametrize("actor", ["anonymous", "member", "coordinator"])
 def test_published_minutes_page_has_a_constant_number_of_queries(client, world, published, queries, actor):
     world.client_for(client, actor)
-    queries.assert_constant(client, published.get_absolute_url(), _grow_minutes(world, published, 6))
+    at_most = {"anonymous": 11, "member": 15, "coordinator": 15}[actor]
+    queries.assert_constant(client, published.get_absolute_url(), _grow_minutes(world, published, 6), at_most=at_most)
 
 
 def test_staff_meeting_page_with_minutes_has_a_constant_number_of_queries(client, world, seats, queries):
     meeting = held_meeting(world, seats)
     actions.set_signatories(meeting, world.secretary, chair=seats.chair, secretary=None, adjusters=[seats.adjuster])
     client.force_login(world.secretary)
-    queries.assert_constant(client, reverse("meetings:meeting", args=[meeting.pk]), _grow_minutes(world, meeting, 6))
+    url = reverse("meetings:meeting", args=[meeting.pk])
+    queries.assert_constant(client, url, _grow_minutes(world, meeting, 6), at_most=19)
 
 
 def test_sign_and_version_pages_have_a_constant_number_of_queries(client, world, seats, queries):
@@ -270,8 +267,9 @@ def test_sign_and_version_pages_have_a_constant_number_of_queries(client, world,
     actions.set_signatories(meeting, world.secretary, chair=seats.chair, secretary=None, adjusters=[])
     actions.take_step(meeting, actions.DRAFTED, world.secretary)
     client.force_login(seats.chair_user)
-    queries.assert_constant(client, reverse("meetings:sign", args=[meeting.pk]), _grow_minutes(world, meeting, 6))
-    queries.assert_constant(client, reverse("meetings:to_sign"), lambda: _another_to_sign(world, seats))
+    url = reverse("meetings:sign", args=[meeting.pk])
+    queries.assert_constant(client, url, _grow_minutes(world, meeting, 6), at_most=13)
+    queries.assert_constant(client, reverse("meetings:to_sign"), lambda: _another_to_sign(world, seats), at_most=5)
 
 
 def _another_to_sign(world, seats):

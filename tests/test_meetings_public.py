@@ -161,6 +161,16 @@ def _grow(world, n):
     return grow
 
 
+# The most queries each page may make, per actor (its count when the bound was set).
+CALENDAR_QUERIES = {
+    "area": {"anonymous": 5, "member": 9, "coordinator": 9},
+    "body": {"anonymous": 9, "member": 13, "coordinator": 13},
+    "meeting": {"anonymous": 4, "member": 8, "coordinator": 8},
+    "area_ical": {"anonymous": 3, "member": 3, "coordinator": 3},
+    "body_ical": {"anonymous": 3, "member": 3, "coordinator": 3},
+}
+
+
 @pytest.mark.parametrize("actor", ["anonymous", "member", "coordinator"])
 @pytest.mark.parametrize("page", ["area", "body", "meeting", "area_ical", "body_ical"])
 def test_calendar_pages_have_a_constant_number_of_queries(client, world, queries, page, actor):
@@ -181,4 +191,4 @@ def test_calendar_pages_have_a_constant_number_of_queries(client, world, queries
             make_item(meeting, str(n), f"Punkt {n}", visibility="internal" if n % 2 else "public")
 
     world.client_for(client, actor)
-    queries.assert_constant(client, urls[page], grow)
+    queries.assert_constant(client, urls[page], grow, at_most=CALENDAR_QUERIES[page][actor])

@@ -180,6 +180,17 @@ def _grow(world, n):
     return grow
 
 
+# The most queries each page may make, per actor (its count when the bound was set).
+PUBLIC_PAGE_QUERIES = {
+    "home": {"anonymous": 1, "member": 5},
+    "area": {"anonymous": 3, "member": 7},
+    "map": {"anonymous": 2, "member": 6},
+    "forum": {"anonymous": 7, "member": 11},
+    "principal": {"anonymous": 2, "member": 6},
+    "person": {"anonymous": 2, "member": 6},
+}
+
+
 @pytest.mark.parametrize("actor", ["anonymous", "member"])
 @pytest.mark.parametrize("page", ["home", "area", "map", "forum", "principal", "person"])
 def test_public_pages_have_a_constant_number_of_queries(client, world, queries, page, actor):
@@ -192,7 +203,7 @@ def test_public_pages_have_a_constant_number_of_queries(client, world, queries, 
         "person": reverse("portal:person", args=[world.member_person.slug]),
     }
     world.client_for(client, actor)
-    queries.assert_constant(client, urls[page], _grow(world, 8))
+    queries.assert_constant(client, urls[page], _grow(world, 8), at_most=PUBLIC_PAGE_QUERIES[page][actor])
 
 
 def test_english_is_the_second_language(client, world):

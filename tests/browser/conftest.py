@@ -2,7 +2,9 @@
 
 import json
 import os
+import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -48,16 +50,82 @@ def browser():
         browser.close()
 
 
+# What Playwright says when a script meets a document that is being replaced by a navigation.
+NAVIGATING = re.compile(r"Execution context was destroyed|Cannot read properties of null|navigat", re.IGNORECASE)
+
+
+class Navigations:
+    """Waits for the page a step checks. A click that follows a link or submits a form returns before the next
+    page has loaded; reading the page then reads the old one, and axe-core injected then meets a document
+    without a head (`Cannot read properties of null (reading 'appendChild')`). This follows the main frame's
+    navigations through the page's request and framenavigated events."""
+
+    def __init__(self, page):
+        self.page = page
+        self.main_frame = page.main_frame
+        self.navigating = False
+        page.on("request", self._request)
+        page.on("requestfailed", self._failed)
+        page.on("framenavigated", self._committed)
+
+    def _request(self, request):
+        if request.is_navigation_request() and request.frame == self.main_frame:
+            self.navigating = True
+
+    def _failed(self, request):
+        if request.is_navigation_request() and request.frame == self.main_frame:
+            self.navigating = False
+
+    def _committed(self, frame):
+        if frame == self.main_frame:
+            self.navigating = False
+
+    def wait(self):
+        """Returns once no main-frame navigation is on its way (10 s at most: a download never commits) and
+        the current document has fired `load`."""
+        deadline = time.monotonic() + 10
+        while self.navigating and time.monotonic() < deadline:
+            self.page.wait_for_timeout(25)
+        self.page.wait_for_load_state("load")
+
+
+def _waiting(page):
+    """The page, with `page.wait_for_page()` and with `inner_text`/`content`/`title` reading the page a step
+    led to, not the one it left."""
+    navigations = Navigations(page)
+    page.wait_for_page = navigations.wait
+    for name in ("inner_text", "content", "title"):
+        read = getattr(page, name)
+
+        def read_loaded(*args, _read=read, **kwargs):
+            navigations.wait()
+            return _read(*args, **kwargs)
+
+        setattr(page, name, read_loaded)
+    return page
+
+
 class Axe:
-    """Runs axe-core on the page and fails on any WCAG 2.1 A/AA violation, naming rule, nodes and URL."""
+    """Runs axe-core on the page and fails on any WCAG 2.1 A/AA violation, naming rule, nodes and URL. It first
+    waits for the page (`page.wait_for_page`); if a navigation still slips in between, it waits again and checks
+    the new page (twice at most)."""
 
     def __init__(self):
         self.source = AXE.read_text()
         self.checked = []
 
     def check(self, page):
-        page.add_script_tag(content=self.source)
-        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+        from playwright.sync_api import Error as PlaywrightError
+
+        for attempt in range(3):
+            page.wait_for_page()
+            try:
+                page.add_script_tag(content=self.source)
+                result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+                break
+            except PlaywrightError as error:
+                if attempt == 2 or not NAVIGATING.search(str(error)):
+                    raise
         problems = [
             {"rule": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
             for v in result["violations"]
@@ -69,7 +137,7 @@ class Axe:
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="sv-SE")
-    page = context.new_page()
+    page = _waiting(context.new_page())
     page.set_default_timeout(10_000)
     axe = Axe()
     # Every page the journey visits is checked once it has loaded.
@@ -82,7 +150,7 @@ def page(browser, live_server):
 def static_page(browser, live_server):
     """A page with JavaScript turned off: the public portal must work without it."""
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="sv-SE")
-    page = context.new_page()
+    page = _waiting(context.new_page())
     page.set_default_timeout(10_000)
     yield page
     context.close()
