@@ -142,7 +142,11 @@ def pytest_terminal_summary(terminalreporter):
 
 def _shared_value(name):
     @pytest.fixture(name=name)
-    def fixture(db):
+    def fixture(request, db):
+        if _is_transactional(request):
+            # A test that commits for real (the task worker, a live server) gets its own build, as before.
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                return SHARED_BUILDS[name]()
         assert SharedData.name == name, f"the shared build {name!r} is not open for this test"
         # A deep copy per test: what one test changes on these Python objects never reaches the next one, and the
         # database under them is rolled back to the same state.
