@@ -93,8 +93,9 @@ def visible_matters(user: "Viewer") -> QuerySet[Matter]:
 
 def can_follow_up(user: "Viewer", body: Body | None) -> bool:
     """Who gives assignments and sends recommendations from a body's decisions: its secretary and the
-    area's coordinators (the same people who keep its agendas)."""
-    return can_plan_meetings(user, body)
+    area's coordinators (the same people who keep its agendas). No body (an assignment without `report_to`):
+    nobody."""
+    return body is not None and can_plan_meetings(user, body)
 
 
 def can_keep_matters(user: "Viewer", area: Area) -> bool:
