@@ -284,8 +284,7 @@ def get_meeting_to_sign(user: "Viewer", pk: object) -> MeetingToSign:
     mine: list[Signatory] = []
     if meeting is not None and user is not None and user.is_authenticated:
         mine = list(meeting.signatories.filter(person__user_id=user.pk))
-    if not mine:
+    if meeting is None or not mine:  # no meeting, no signatory rows
         get_meeting_for_user(user, pk)
         raise PermissionDenied
-    assert meeting is not None  # `mine` is empty without a meeting
     return MeetingToSign(meeting, mine)

@@ -43,7 +43,9 @@ from samverkan.meetings.snapshot import minutes_snapshot
 from samverkan.meetings.tasks import queue_after_commit
 from samverkan.structure.models import Body, Membership, Person
 
-if TYPE_CHECKING:  # only for mypy: ModelForm takes no type arguments at run time
+# Who changes: `Changer` (a login or None for the system); where the user is stored in a foreign key to User
+# (signed_by, created_by, uploaded_by, sent_by), a `User` or None.
+if TYPE_CHECKING:  # only for mypy: ModelForm takes no type arguments at run time, auth models need the registry
     from django.contrib.auth.models import User
     from django.forms import ModelForm
 
@@ -587,7 +589,7 @@ def send_invitation(meeting: Meeting, user: "User | None") -> SentInvitation:
 
     The e-mails are MeetingMail rows in the same transaction; the task worker sends them once it is committed
     (tasks.queue_after_commit), so no mail server is spoken to under the meeting's row lock, and a mail that
-    fails stays recorded as unsent. Returns (invitation, memberships of those without e-mail). Raises
+    fails stays recorded as unsent. Returns a SentInvitation (invitation, memberships of those without e-mail). Raises
     NotInvitable (cancelled, held, or no days)."""
     meeting = Meeting.objects.select_for_update().select_related("body__area").get(pk=meeting.pk)
     problem = invitable_problem(meeting)
@@ -618,8 +620,8 @@ def record_answer(
     """Store the member's answer (with history). When they are away, their substitutes are told once: one
     e-mail each, queued for the worker after commit, and `substitute_told_at` is set.
 
-    Returns (the answer, the substitute memberships told now, whether a substitute should have been told but
-    none has an e-mail address)."""
+    Returns a RecordedAnswer: (the answer row, the substitute memberships told now, whether a substitute should
+    have been told but none has an e-mail address)."""
     meeting = _locked_row(meeting)
     row = InvitationAnswer.objects.filter(meeting=meeting, person=membership.person).first()
     row = row or InvitationAnswer(meeting=meeting, person=membership.person)
