@@ -91,11 +91,10 @@ def visible_matters(user: "Viewer") -> QuerySet[Matter]:
     return Matter.objects.filter(rule)
 
 
-def can_follow_up(user: "Viewer", body: Body | None) -> bool:
+def can_follow_up(user: "Viewer", body: Body) -> bool:
     """Who gives assignments and sends recommendations from a body's decisions: its secretary and the
-    area's coordinators (the same people who keep its agendas). No body (an assignment without `report_to`):
-    nobody."""
-    return body is not None and can_plan_meetings(user, body)
+    area's coordinators (the same people who keep its agendas)."""
+    return can_plan_meetings(user, body)
 
 
 def can_keep_matters(user: "Viewer", area: Area) -> bool:
