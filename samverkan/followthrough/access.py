@@ -91,7 +91,7 @@ def visible_matters(user: "Viewer") -> QuerySet[Matter]:
     return Matter.objects.filter(rule)
 
 
-def can_follow_up(user: "Viewer", body: Body | None) -> bool:
+def can_follow_up(user: "Viewer", body: Body) -> bool:
     """Who gives assignments and sends recommendations from a body's decisions: its secretary and the
     area's coordinators (the same people who keep its agendas)."""
     return can_plan_meetings(user, body)

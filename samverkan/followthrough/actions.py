@@ -47,7 +47,7 @@ def link_item_to_matter(item: AgendaItem, matter: Matter | None, user: "Changer"
     attribute(item, user)
     # Only the link is saved: locked minutes may be filed on a matter, but their content stays as adjusted.
     # PartOfMinutes.save (meetings/models.py, a plain mixin) is untyped.
-    item.save(update_fields=["matter"])  # type: ignore[no-untyped-call]
+    item.save(update_fields=["matter"])
     return item
 
 

@@ -1,15 +1,16 @@
 """Who may see and plan meetings, and which agenda items and documents they may read; the gates every staff
 page fetches its meeting, day, item, attendance row or document through. Pages and feeds use these."""
 
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from samverkan.lib.visibility import Visibility
-from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay
+from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay, Signatory
 from samverkan.structure.access import (
     can_edit_memberships,
     may_read,
@@ -18,18 +19,21 @@ from samverkan.structure.access import (
     visible_bodies,
     visible_people,
 )
-from samverkan.structure.models import Person
+from samverkan.structure.models import Body, Person
 from samverkan.structure.roles import scope_of
 
 if TYPE_CHECKING:
     from samverkan.structure.roles import Viewer
+
+# A record that belongs to a meeting (its `meeting` foreign key), as `_get_part` fetches it.
+Part = TypeVar("Part", AgendaItem, MeetingDay, Attendance, Document)
 
 Level = Visibility
 # From most to least open; a document is as closed as the most closed of itself, its item and its meeting.
 LEVELS = Visibility.up_to(Visibility.CONFIDENTIAL)
 
 
-def visible_meetings(user):
+def visible_meetings(user: "Viewer") -> QuerySet[Meeting]:
     """Public meetings of bodies the user may see; internal meetings for the body's members and staff
     (`structure.access.READERS`)."""
     meetings = Meeting.objects.filter(body__in=visible_bodies(user))
@@ -38,12 +42,12 @@ def visible_meetings(user):
     return meetings.filter(readable_rule(user, body="body__"))
 
 
-def public_meetings():
+def public_meetings() -> QuerySet[Meeting]:
     """What a feed may carry: public meetings of public bodies, whoever asks."""
     return Meeting.objects.filter(visibility=Visibility.PUBLIC, body__visibility=Visibility.PUBLIC)
 
 
-def can_plan_meetings(user, body) -> bool:
+def can_plan_meetings(user: "Viewer", body: Body) -> bool:
     """The body's secretary, the area's coordinators and administrators plan meetings and agendas."""
     return can_edit_memberships(user, body)
 
@@ -55,16 +59,17 @@ class NamedRecords(NamedTuple):
     documents: frozenset[int]
 
 
-def named_records(user) -> NamedRecords:
+def named_records(user: "Viewer") -> NamedRecords:
     """What `user` is a named reader of (through the person linked to the login); two queries the first time
     per request, none after, none for a visitor."""
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return NamedRecords(frozenset(), frozenset())
-    cached = getattr(user, "_samverkan_named", None)
+    cached: NamedRecords | None = getattr(user, "_samverkan_named", None)
     if cached is None:
         items = AgendaItem.readers.through.objects.filter(person__user=user).values_list("agendaitem_id", flat=True)
         documents = Document.readers.through.objects.filter(person__user=user).values_list("document_id", flat=True)
-        cached = user._samverkan_named = NamedRecords(frozenset(items), frozenset(documents))
+        cached = NamedRecords(frozenset(items), frozenset(documents))
+        user._samverkan_named = cached  # type: ignore[attr-defined]  # the per-request cache rides on the user object
     return cached
 
 
@@ -80,18 +85,20 @@ def readable_items_rule(user: "Viewer", prefix: str = "") -> Q:
     return rule & Q(**{f"{prefix}meeting__in": visible_meetings(user).values("pk")})
 
 
-def can_read_visibility(user, visibility, body, *, named=not_named) -> bool:
+def can_read_visibility(
+    user: "Viewer", visibility: "str | Visibility", body: Body, *, named: Callable[[], bool] = not_named
+) -> bool:
     """Whether the user may read an item (or a stored version's item) marked with `visibility`; `named()` says
     whether they are a named reader of it. No query after the scope (`structure.access.may_read`)."""
     return may_read(user, visibility, body, named=named)
 
 
-def can_read_internal(user, body) -> bool:
+def can_read_internal(user: "Viewer", body: Body) -> bool:
     """Members of the body, its secretary, the area's coordinators and administrators. No query after the scope."""
     return may_read(user, Visibility.INTERNAL, body)
 
 
-def possible_readers(user, meeting):
+def possible_readers(user: "Viewer", meeting: Meeting) -> QuerySet[Person]:
     """The people `user` may name as readers of a confidential record of `meeting`: those of the body's area
     that `structure.access.visible_people` shows them (seated in a body they may see, or employed by a principal
     of an area they coordinate), by name. A queryset; no query until read."""
@@ -100,34 +107,35 @@ def possible_readers(user, meeting):
     return visible_people(user).filter(pk__in=of_area).order_by("last_name", "first_name", "pk")
 
 
-def item_reader(user, body):
+def item_reader(user: "Viewer", body: Body) -> Callable[[str, int | None], bool]:
     """`may_read(visibility, item_id)` for the items of a minutes snapshot of a meeting of `body`, as
-    `snapshot.present_minutes` takes it: the item's visibility as stored, and named readers by the item's id."""
+    `snapshot.present_minutes` takes it: the item's visibility as stored, and named readers by the item's id
+    (None for a record without named readers). No query after the scope, but for named readers (`named_records`)."""
     return lambda visibility, item_id: may_read(
         user, visibility, body, named=lambda: item_id in named_records(user).items
     )
 
 
-def can_read_confidential(user, body) -> bool:
+def can_read_confidential(user: "Viewer", body: Body) -> bool:
     """Whether the user keeps the body's records and so reads every confidential record of it without being
     named (secretary, the area's coordinators, administrators). No query after the scope."""
     return may_read(user, Visibility.CONFIDENTIAL, body)
 
 
-def can_read_item(user, item, body) -> bool:
+def can_read_item(user: "Viewer", item: AgendaItem, body: Body) -> bool:
     """Whether the user may read the agenda item (of a meeting of `body`) in full. No query after the scope,
     and two once per request when a confidential item is weighed for someone who does not keep the records."""
     return may_read(user, item.visibility, body, named=lambda: item.pk in named_records(user).items)
 
 
-def published_meetings(user):
+def published_meetings(user: "Viewer") -> QuerySet[Meeting]:
     """Meetings whose minutes the user may read in the portal: visible to them and published."""
     return visible_meetings(user).filter(status=Meeting.Status.PUBLISHED)
 
 
-def meetings_to_sign(user):
+def meetings_to_sign(user: "Viewer") -> QuerySet[Meeting]:
     """Minutes waiting for the user's own signature: they are the chair or an adjuster and have not signed."""
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return Meeting.objects.none()
     return Meeting.objects.filter(
         kind=Meeting.Kind.MINUTES,
@@ -140,42 +148,43 @@ def meetings_to_sign(user):
 # --- Documents --------------------------------------------------------------------------------------------
 
 
-def document_visibility(document):
+def document_visibility(document: Document) -> Visibility:
     """The visibility that counts: a public document on an internal item, or in an internal meeting, is internal.
 
     Needs document.item and document.meeting loaded (select_related) to cost no query."""
     levels = [document.visibility]
-    if document.item_id:
+    if document.item is not None:  # no query without an item, nor with it loaded
         levels.append(document.item.visibility)
     if not document.meeting.is_public:
         levels.append(Visibility.INTERNAL)
     return Visibility.stricter(*levels)
 
 
-def _named_on_document(user, document) -> bool:
+def _named_on_document(user: "Viewer", document: Document) -> bool:
     """A confidential document is read by name only by someone named on every confidential record it hangs on:
     the document itself and its item."""
     named = named_records(user)
     if document.visibility == Visibility.CONFIDENTIAL and document.pk not in named.documents:
         return False
-    if document.item_id and document.item.visibility == Visibility.CONFIDENTIAL and document.item_id not in named.items:
+    item = document.item
+    if item is not None and item.visibility == Visibility.CONFIDENTIAL and item.pk not in named.items:
         return False
     return True
 
 
-def can_read_document(user, document, body) -> bool:
+def can_read_document(user: "Viewer", document: Document, body: Body) -> bool:
     """Whether the user may open the document of a meeting of `body` (the meeting itself must be visible to
     them; `visible_meetings` decides that). No query with item and meeting loaded, but for named readers
     (`named_records`, once per request)."""
     return may_read(user, document_visibility(document), body, named=lambda: _named_on_document(user, document))
 
 
-def meeting_documents(meeting):
+def meeting_documents(meeting: Meeting) -> QuerySet[Document]:
     """Every document of the meeting in agenda order, with what document_visibility needs; one query."""
     return meeting.documents.select_related("item", "meeting").order_by("item__position", "item_id", "number", "pk")
 
 
-def readable_documents(user, meeting):
+def readable_documents(user: "Viewer", meeting: Meeting) -> list[Document]:
     """The meeting's documents that `user` may open (the meeting itself must already be visible to them)."""
     return [d for d in meeting_documents(meeting) if can_read_document(user, d, meeting.body)]
 
@@ -187,23 +196,32 @@ def readable_documents(user, meeting):
 # may see it but not plan the body's meetings. The shape of structure.access.get_body_for_user.
 
 
-def get_meeting_for_user(user, pk, *, change=False, queryset=None):
+def get_meeting_for_user(
+    user: "Viewer", pk: object, *, change: bool = False, queryset: QuerySet[Meeting] | None = None
+) -> Meeting:
     """The meeting `pk` as `user` may reach it; with `change=True` they must plan the body's meetings.
 
     `queryset` narrows, annotates or prefetches (default `Meeting.objects.select_related("body__area")`).
     Raises Http404 / PermissionDenied as above. One query, plus the user's scope once per request."""
     queryset = Meeting.objects.select_related("body__area") if queryset is None else queryset
-    meeting = get_object_or_404(queryset.filter(pk__in=visible_meetings(user).values("pk")), pk=pk)
+    meeting: Meeting = get_object_or_404(queryset.filter(pk__in=visible_meetings(user).values("pk")), pk=pk)
     if change and not can_plan_meetings(user, meeting.body):
         raise PermissionDenied
     return meeting
 
 
-def _get_part(model, user, pk, change, queryset, readable=None):
+def _get_part(
+    model: type[Part],
+    user: "Viewer",
+    pk: object,
+    change: bool,
+    queryset: QuerySet[Part] | None,
+    readable: Callable[[Part], bool] | None = None,
+) -> Part:
     """A record that belongs to a meeting (`meeting` foreign key), gated by that meeting; `readable(record)`
     answers whether a reader who may not plan may read this record, else 404."""
     queryset = model.objects.all() if queryset is None else queryset
-    record = get_object_or_404(
+    record: Part = get_object_or_404(
         queryset.filter(meeting__in=visible_meetings(user).values("pk")).select_related("meeting__body__area"),
         pk=pk,
     )
@@ -216,24 +234,32 @@ def _get_part(model, user, pk, change, queryset, readable=None):
     return record
 
 
-def get_item_for_user(user, pk, *, change=False, queryset=None):
+def get_item_for_user(
+    user: "Viewer", pk: object, *, change: bool = False, queryset: QuerySet[AgendaItem] | None = None
+) -> AgendaItem:
     """The agenda item `pk` with its meeting (select_related `meeting__body__area`): 404 when it does not
     exist, its meeting is not visible, or the user may not read the item (an internal or confidential item);
     403 only when `change=True` and the user may read it but not plan the meetings. One query."""
     return _get_part(AgendaItem, user, pk, change, queryset, lambda item: can_read_item(user, item, item.meeting.body))
 
 
-def get_day_for_user(user, pk, *, change=False, queryset=None):
+def get_day_for_user(
+    user: "Viewer", pk: object, *, change: bool = False, queryset: QuerySet[MeetingDay] | None = None
+) -> MeetingDay:
     """The meeting day `pk` with its meeting; 404/403 as get_meeting_for_user. One query."""
     return _get_part(MeetingDay, user, pk, change, queryset)
 
 
-def get_attendance_for_user(user, pk, *, change=False, queryset=None):
+def get_attendance_for_user(
+    user: "Viewer", pk: object, *, change: bool = False, queryset: QuerySet[Attendance] | None = None
+) -> Attendance:
     """The attendance row `pk` with its meeting; 404/403 as get_meeting_for_user. One query."""
     return _get_part(Attendance, user, pk, change, queryset)
 
 
-def get_document_for_user(user, pk, *, change=False, queryset=None):
+def get_document_for_user(
+    user: "Viewer", pk: object, *, change: bool = False, queryset: QuerySet[Document] | None = None
+) -> Document:
     """The document `pk` with its meeting and item loaded: 404 when it does not exist, its meeting is not
     visible or the user may not read it (`can_read_document`); 403 only when `change=True` and the user may read
     it but not plan the meetings. One query."""
@@ -241,14 +267,24 @@ def get_document_for_user(user, pk, *, change=False, queryset=None):
     return _get_part(Document, user, pk, change, queryset, lambda doc: can_read_document(user, doc, doc.meeting.body))
 
 
-def get_meeting_to_sign(user, pk):
+class MeetingToSign(NamedTuple):
+    """What `get_meeting_to_sign` answers: the meeting, and the user's own Signatory rows of it (chair,
+    adjuster), never empty."""
+
+    meeting: Meeting
+    mine: list[Signatory]
+
+
+def get_meeting_to_sign(user: "Viewer", pk: object) -> MeetingToSign:
     """The meeting whose minutes `user` signs, and their own Signatory rows (chair, adjuster).
 
     A signatory reaches it even where the meeting is otherwise hidden from them; anyone else gets Http404 when
     they may not see it and PermissionDenied when they may. Two queries."""
-    meeting = Meeting.objects.with_first_day().select_related("body__area").filter(pk=pk).first()
-    mine = list(meeting.signatories.filter(person__user=user)) if meeting else []
-    if not mine:
+    meeting: Meeting | None = Meeting.objects.with_first_day().select_related("body__area").filter(pk=pk).first()
+    mine: list[Signatory] = []
+    if meeting is not None and user is not None and user.is_authenticated:
+        mine = list(meeting.signatories.filter(person__user_id=user.pk))
+    if meeting is None or not mine:  # no meeting, no signatory rows
         get_meeting_for_user(user, pk)
         raise PermissionDenied
-    return meeting, mine
+    return MeetingToSign(meeting, mine)

@@ -8,12 +8,15 @@ MinutesVersion with the reason.
 
 import hashlib
 import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from samverkan.lib.forms import save_record
 from samverkan.lib.history import attribute, save_with_history
-from samverkan.meetings.extract import original_name
+from samverkan.meetings.extract import Examined, original_name
 from samverkan.meetings.invitations import NotInvitable, invitable_problem, invitees, substitutes_for
 from samverkan.meetings.lock import correcting_minutes
 from samverkan.meetings.models import (
@@ -38,46 +41,67 @@ from samverkan.meetings.models import (
 )
 from samverkan.meetings.snapshot import minutes_snapshot
 from samverkan.meetings.tasks import queue_after_commit
-from samverkan.structure.models import Membership
+from samverkan.structure.models import Body, Membership, Person
 
+# Who changes: `Changer` (a login or None for the system); where the user is stored in a foreign key to User
+# (signed_by, created_by, uploaded_by, sent_by), a `User` or None.
+if TYPE_CHECKING:  # only for mypy: ModelForm takes no type arguments at run time, auth models need the registry
+    from django.contrib.auth.models import User
+    from django.forms import ModelForm
+
+    from samverkan.lib.history import Changer
+
+M = TypeVar("M", bound=models.Model)
 _save = save_with_history
 
 
-def _locked_row(meeting):
+def _locked_row(meeting: Meeting) -> Meeting:
     """The meeting read again under a row lock, so two requests cannot take the same step at once."""
-    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+    locked: Meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    return locked
 
 
 @transaction.atomic
-def create_year_plan(body, year, dates, *, start, end, place, kind, visibility, user):
+def create_year_plan(
+    body: Body,
+    year: int,
+    dates: Iterable[date],
+    *,
+    start: time,
+    end: time | None,
+    place: str,
+    kind: str,
+    visibility: str,
+    user: "Changer",
+) -> list[Meeting]:
     """Create one planned meeting per date, all or none."""
     meetings = []
     for day in sorted(dates):
         meeting = Meeting(body=body, kind=kind, place=place, visibility=visibility, plan_year=year)
         meeting.full_clean()
-        meeting._history_user = user
+        attribute(meeting, user)
         meeting.save()
         meeting_day = MeetingDay(meeting=meeting, date=day, start=start, end=end)
         meeting_day.full_clean()
-        meeting_day._history_user = user
+        attribute(meeting_day, user)
         meeting_day.save()
         meetings.append(meeting)
     return meetings
 
 
 @transaction.atomic
-def add_item(meeting, user, **fields):
+def add_item(meeting: Meeting, user: "Changer", **fields: Any) -> AgendaItem:
     """Put an item last on the agenda."""
     last = meeting.items.aggregate(last=Max("position"))["last"]
     item = AgendaItem(meeting=meeting, position=(last or 0) + 1, **fields)
     item.full_clean()
-    item._history_user = user
+    attribute(item, user)
     item.save()
     return item
 
 
 @transaction.atomic
-def take_up_deferred_item(deferred, meeting, number, user):
+def take_up_deferred_item(deferred: AgendaItem, meeting: Meeting, number: str, user: "Changer") -> AgendaItem:
     """Put an item deferred at an earlier meeting on this meeting's agenda, linked back to it."""
     check_minutes_open(meeting)
     return add_item(
@@ -98,12 +122,14 @@ class LastDay(Exception):
 
 
 @transaction.atomic
-def remove_day(day, user):
+def remove_day(day: MeetingDay, user: "Changer") -> None:
+    """Remove a day of the meeting; raises ValidationError when the minutes are not open, LastDay for its
+    only day."""
     meeting = Meeting.objects.select_for_update().get(pk=day.meeting_id)
     check_minutes_open(meeting)
     if meeting.days.count() < 2:
         raise LastDay
-    day._history_user = user
+    attribute(day, user)
     day.delete()
 
 
@@ -112,7 +138,7 @@ def remove_day(day, user):
 HELD, DRAFTED, REOPEN, PUBLISH, CANCEL, PLAN = "held", "drafted", "reopen", "published", "cancelled", "planned"
 
 
-def next_steps(meeting):
+def next_steps(meeting: Meeting) -> list[str]:
     """The workflow steps the meeting's staff page offers now, in order."""
     status, Status = meeting.status, Meeting.Status
     if status in (Status.PLANNED, Status.INVITED):
@@ -128,7 +154,7 @@ def next_steps(meeting):
     return []
 
 
-def minutes_open_error(meeting):
+def minutes_open_error(meeting: Meeting) -> str | None:
     """Why the minutes cannot be written now, or None. Drafted minutes wait for their signatures (or, for
     notes, for publishing) and are taken back before they change; locked minutes are only corrected."""
     if meeting.is_locked:
@@ -143,7 +169,7 @@ def minutes_open_error(meeting):
     return None
 
 
-def check_minutes_open(meeting):
+def check_minutes_open(meeting: Meeting) -> None:
     """Raise ValidationError (minutes_open_error's message) unless the minutes can be written now."""
     error = minutes_open_error(meeting)
     if error:
@@ -159,7 +185,7 @@ def check_minutes_open(meeting):
 # refuse any change to locked minutes (only what stays free, like the meeting's visibility, passes).
 
 
-def _save_minutes_form(meeting, form, user, reason):
+def _save_minutes_form(meeting: Meeting, form: "ModelForm[M]", user: "Changer", reason: object) -> M:
     locked = _locked_row(meeting)
     if not locked.is_locked:
         check_minutes_open(locked)
@@ -167,34 +193,36 @@ def _save_minutes_form(meeting, form, user, reason):
 
 
 @transaction.atomic
-def update_meeting(meeting, form, user, reason=""):
+def update_meeting(meeting: Meeting, form: "ModelForm[Meeting]", user: "Changer", reason: object = "") -> Meeting:
     """Save the staff form of the meeting's own facts (MeetingForm). Returns the meeting; raises
     ValidationError when the minutes are drafted or locked meanwhile. A few queries."""
     return _save_minutes_form(meeting, form, user, reason)
 
 
 @transaction.atomic
-def save_day(meeting, form, user, reason=""):
+def save_day(meeting: Meeting, form: "ModelForm[MeetingDay]", user: "Changer", reason: object = "") -> MeetingDay:
     """Add or change a meeting day (MeetingDayForm) under the meeting's row lock. Returns the day."""
     return _save_minutes_form(meeting, form, user, reason)
 
 
 @transaction.atomic
-def save_item(meeting, form, user, reason=""):
+def save_item(meeting: Meeting, form: "ModelForm[AgendaItem]", user: "Changer", reason: object = "") -> AgendaItem:
     """Add or change an agenda item, or its minutes, decision and outcome (AgendaItemForm, ItemMinutesForm),
     under the meeting's row lock. Returns the item."""
     return _save_minutes_form(meeting, form, user, reason)
 
 
 @transaction.atomic
-def save_attendance(meeting, form, user, reason=""):
+def save_attendance(
+    meeting: Meeting, form: "ModelForm[Attendance]", user: "Changer", reason: object = ""
+) -> Attendance:
     """Add or change a row of the attendance list (AttendanceCreateForm, AttendanceForm, with its days and the
     items the person was away for) under the meeting's row lock. Returns the row."""
     return _save_minutes_form(meeting, form, user, reason)
 
 
 @transaction.atomic
-def mark_invited(meeting, user):
+def mark_invited(meeting: Meeting, user: "Changer") -> Meeting:
     """The invitation has gone out: note when, and a planned meeting becomes invited. Sending it again
     (a changed agenda) only moves the time; a meeting further on keeps its status."""
     meeting = _locked_row(meeting)
@@ -205,7 +233,7 @@ def mark_invited(meeting, user):
 
 
 @transaction.atomic
-def take_step(meeting, step, user):
+def take_step(meeting: Meeting, step: str, user: "User | None") -> Meeting:
     """Take one workflow step; a step that is not open now, or whose conditions are unmet, changes nothing."""
     meeting = _locked_row(meeting)
     if step not in next_steps(meeting):
@@ -248,7 +276,7 @@ def take_step(meeting, step, user):
     return meeting
 
 
-def _check_ready_for_adjustment(meeting):
+def _check_ready_for_adjustment(meeting: Meeting) -> None:
     problems = []
     signatories = list(meeting.signatories.select_related("person"))
     if not any(s.role == Signatory.Role.CHAIR for s in signatories):
@@ -284,7 +312,7 @@ NAMED_ROLES = {
 
 
 @transaction.atomic
-def fetch_members(meeting, user):
+def fetch_members(meeting: Meeting, user: "Changer") -> list[Attendance]:
     """Add everyone holding a seat in the body on the meeting's first day who is not yet on the list, with
     group, principal and party from their seat. Who answered the invitation with absence is absent with
     notice, and a substitute named for such a member serves for them among the voting members."""
@@ -329,10 +357,11 @@ def fetch_members(meeting, user):
 
 
 @transaction.atomic
-def remove_attendance(row, user):
+def remove_attendance(row: Attendance, user: "Changer") -> None:
+    """Take the row off the attendance list; raises ValidationError when the minutes are not open."""
     meeting = _locked_row(row.meeting)
     check_minutes_open(meeting)
-    row._history_user = user
+    attribute(row, user)
     row.delete()
 
 
@@ -342,7 +371,7 @@ FILED_DECISION = "att lägga informationen till handlingarna"
 
 
 @transaction.atomic
-def file_item(item, user):
+def file_item(item: AgendaItem, user: "Changer") -> AgendaItem:
     """ "Läggs till handlingarna" in one click: that decision, and the item is handled."""
     meeting = _locked_row(item.meeting)
     check_minutes_open(meeting)
@@ -354,7 +383,9 @@ def file_item(item, user):
 
 
 @transaction.atomic
-def set_signatories(meeting, user, *, chair, secretary, adjusters):
+def set_signatories(
+    meeting: Meeting, user: "Changer", *, chair: Person | None, secretary: Person | None, adjusters: Sequence[Person]
+) -> Meeting:
     """Name the chair and secretary of the minutes, and who signs them: the chair and each adjuster."""
     meeting = _locked_row(meeting)
     check_minutes_open(meeting)
@@ -368,7 +399,7 @@ def set_signatories(meeting, user, *, chair, secretary, adjusters):
     for signatory in meeting.signatories.all():
         role = wanted.pop(signatory.person_id, None)
         if role is None:
-            signatory._history_user = user
+            attribute(signatory, user)
             signatory.delete()
         elif role != signatory.role:
             signatory.role = role
@@ -382,7 +413,7 @@ def set_signatories(meeting, user, *, chair, secretary, adjusters):
 
 
 @transaction.atomic
-def sign_minutes(meeting, user):
+def sign_minutes(meeting: Meeting, user: "User") -> bool:
     """The logged-in chair or adjuster signs; the last signature locks the minutes, sets the notice date and
     stores version 1. Returns True when that signature locked them."""
     meeting = _locked_row(meeting)
@@ -411,7 +442,7 @@ def sign_minutes(meeting, user):
     return True
 
 
-def _store_version(meeting, user, reason=""):
+def _store_version(meeting: Meeting, user: "User | None", reason: str = "") -> MinutesVersion:
     last = meeting.versions.aggregate(last=Max("number"))["last"] or 0
     version = MinutesVersion(
         meeting=meeting,
@@ -427,7 +458,9 @@ def _store_version(meeting, user, reason=""):
 
 
 @transaction.atomic
-def correct_minutes(item, user, *, minutes, decision, reason):
+def correct_minutes(
+    item: AgendaItem, user: "User | None", *, minutes: str, decision: str, reason: str | None
+) -> MinutesVersion:
     """The one way to change locked minutes: the item's new text and a new MinutesVersion with the reason,
     together or not at all. Earlier versions stay as they were."""
     meeting = _locked_row(item.meeting)
@@ -459,7 +492,18 @@ class DocumentLocked(Exception):
     """The minutes are locked, so their items' documents stay as they are."""
 
 
-def add_document(meeting, *, data, name, examined, title, number, item, visibility, user):
+def add_document(
+    meeting: Meeting,
+    *,
+    data: bytes,
+    name: str | None,
+    examined: Examined,
+    title: str,
+    number: str,
+    item: AgendaItem | None,
+    visibility: str,
+    user: "User | None",
+) -> Document:
     """Store the file through the storage API and record the document; if the record fails, the file goes too.
 
     `examined` is extract.examine's result for `data`. The file is stored outside the transaction (a storage
@@ -496,7 +540,7 @@ def add_document(meeting, *, data, name, examined, title, number, item, visibili
 
 
 @transaction.atomic
-def update_document(document, form, user, reason=""):
+def update_document(document: Document, form: "ModelForm[Document]", user: "Changer", reason: object = "") -> Document:
     """Save the document's title, number and visibility (DocumentEditForm) under the meeting's row lock; a
     document of an item of locked minutes raises ValidationError(DOCUMENT_LOCKED)."""
     meeting = _locked_row(document.meeting)
@@ -506,7 +550,7 @@ def update_document(document, form, user, reason=""):
 
 
 @transaction.atomic
-def remove_document(document, user):
+def remove_document(document: Document, user: "Changer") -> None:
     """Remove the document (its history keeps who and when) and, once that is committed, its file.
 
     Raises DocumentLocked for a document of an item of locked minutes."""
@@ -514,7 +558,7 @@ def remove_document(document, user):
     if meeting.is_locked and document.item_id:
         raise DocumentLocked
     stored = document.file.name
-    document._history_user = user
+    attribute(document, user)
     document.delete()
     transaction.on_commit(lambda: default_storage.delete(stored))
 
@@ -522,7 +566,7 @@ def remove_document(document, user):
 # The invitation and the answers -------------------------------------------------------------------------------
 
 
-def _queue_mail(meeting, kind, memberships, now, **cause):
+def _queue_mail(meeting: Meeting, kind: str, memberships: Iterable[Membership], now: datetime, **cause: Any) -> None:
     """One MeetingMail per membership (to the person's address), sent by the worker once this commits."""
     mails = MeetingMail.objects.bulk_create(
         MeetingMail(meeting=meeting, kind=kind, membership=m, address=m.person.email, queued_at=now, **cause)
@@ -532,12 +576,20 @@ def _queue_mail(meeting, kind, memberships, now, **cause):
 
 
 @transaction.atomic
-def send_invitation(meeting, user):
+class SentInvitation(NamedTuple):
+    """What `send_invitation` answers: the Invitation row, and the memberships of those called who have no
+    e-mail address (so got nothing)."""
+
+    invitation: Invitation
+    without_email: list[Membership]
+
+
+def send_invitation(meeting: Meeting, user: "User | None") -> SentInvitation:
     """Record the invitation, mark the meeting invited and queue one e-mail per invitee with an address.
 
     The e-mails are MeetingMail rows in the same transaction; the task worker sends them once it is committed
     (tasks.queue_after_commit), so no mail server is spoken to under the meeting's row lock, and a mail that
-    fails stays recorded as unsent. Returns (invitation, memberships of those without e-mail). Raises
+    fails stays recorded as unsent. Returns a SentInvitation (invitation, memberships of those without e-mail). Raises
     NotInvitable (cancelled, held, or no days)."""
     meeting = Meeting.objects.select_for_update().select_related("body__area").get(pk=meeting.pk)
     problem = invitable_problem(meeting)
@@ -549,33 +601,45 @@ def send_invitation(meeting, user):
     now = timezone.now()
     invitation = Invitation.objects.create(meeting=meeting, sent_at=now, sent_by=user, recipients=len(reachable))
     _queue_mail(meeting, MeetingMail.Kind.INVITATION, reachable, now, invitation=invitation)
-    return invitation, [m for m in called if not m.person.email]
+    return SentInvitation(invitation, [m for m in called if not m.person.email])
 
 
 @transaction.atomic
-def record_answer(meeting, membership, answer, comment, user):
+class RecordedAnswer(NamedTuple):
+    """What `record_answer` answers: the answer row, the substitute memberships told now, and whether a
+    substitute should have been told but none has an e-mail address."""
+
+    row: InvitationAnswer
+    told: list[Membership]
+    untold: bool
+
+
+def record_answer(
+    meeting: Meeting, membership: Membership, answer: str, comment: str, user: "Changer"
+) -> RecordedAnswer:
     """Store the member's answer (with history). When they are away, their substitutes are told once: one
     e-mail each, queued for the worker after commit, and `substitute_told_at` is set.
 
-    Returns (the answer, the substitute memberships told now, whether a substitute should have been told but
-    none has an e-mail address)."""
+    Returns a RecordedAnswer: (the answer row, the substitute memberships told now, whether a substitute should
+    have been told but none has an e-mail address)."""
     meeting = _locked_row(meeting)
     row = InvitationAnswer.objects.filter(meeting=meeting, person=membership.person).first()
     row = row or InvitationAnswer(meeting=meeting, person=membership.person)
     row.answer, row.comment, row.answered_at = answer, comment, timezone.now()
-    told, untold = [], False
+    told: list[Membership] = []
+    untold, told_at = False, None
     if answer == InvitationAnswer.Answer.ABSENT and row.substitute_told_at is None:
         told = [s for s in substitutes_for(meeting, membership) if s.person.email]
         untold = membership.role in Membership.SEATED_ROLES and not told
         if told:
-            row.substitute_told_at = timezone.now()
+            row.substitute_told_at = told_at = timezone.now()
     _save(row, user)
-    if told:
-        _queue_mail(meeting, MeetingMail.Kind.SUBSTITUTE, told, row.substitute_told_at, answer=row)
-    return row, told, untold
+    if told_at is not None:
+        _queue_mail(meeting, MeetingMail.Kind.SUBSTITUTE, told, told_at, answer=row)
+    return RecordedAnswer(row, told, untold)
 
 
-def queue_unsent_mail(meeting):
+def queue_unsent_mail(meeting: Meeting) -> int:
     """Queue again every e-mail of the meeting that has not gone out and that no worker is sending now (after a
     mail server failure). Returns how many. Two queries, then one task row each."""
     unsent = list(meeting.mails.filter(sent_at=None, claimed_at=None))

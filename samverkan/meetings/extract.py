@@ -197,7 +197,7 @@ def read_jpeg(data):
 READERS = {"pdf": read_pdf, "docx": read_docx, "odt": read_odt, "xlsx": read_xlsx, "png": read_png, "jpeg": read_jpeg}
 
 
-def original_name(name):
+def original_name(name: str | None) -> str:
     """The uploaded file's own name, without any folder, control characters or excess length."""
     name = PurePath((name or "").replace("\\", "/")).name
     name = "".join(ch for ch in unicodedata.normalize("NFC", name) if ch.isprintable()).strip()

@@ -2,6 +2,9 @@
 the agenda as members see it, and who steps in for an absent member. Sending and answering are in actions.py,
 the e-mails in invitation_mail.py, the pages in invitation_views.py."""
 
+from datetime import date
+from typing import NamedTuple
+
 from django.db.models import Max, Min
 from django.http import Http404
 from django.utils import timezone
@@ -21,21 +24,28 @@ class NotInvitable(Exception):
     """The meeting cannot be invited to; the message says why, in Swedish."""
 
 
-def meeting_span(meeting):
-    """The meeting's first and last day (None, None without days)."""
-    first, last = getattr(meeting, "first_day", False), getattr(meeting, "last_day", False)
-    if first is False or last is False:
-        span = meeting.days.aggregate(first=Min("date"), last=Max("date"))
-        first, last = span["first"], span["last"]
-    return first, last
+class Span(NamedTuple):
+    """A meeting's first and last day; both None for a meeting without days."""
+
+    first: date | None
+    last: date | None
 
 
-def is_over(meeting, last):
+def meeting_span(meeting: Meeting) -> Span:
+    """The meeting's first and last day (None, None without days): the `first_day`/`last_day` annotations when
+    present, else one query."""
+    if hasattr(meeting, "first_day") and hasattr(meeting, "last_day"):
+        return Span(meeting.first_day, meeting.last_day)
+    span = meeting.days.aggregate(first=Min("date"), last=Max("date"))
+    return Span(span["first"], span["last"])
+
+
+def is_over(meeting: Meeting, last: date | None) -> bool:
     """Held (by its status or its last day having passed); a meeting without days is not over."""
     return meeting.status in CLOSED or (last is not None and last < timezone.localdate())
 
 
-def invitable_problem(meeting):
+def invitable_problem(meeting: Meeting) -> str | None:
     """Why the meeting cannot be invited to now, or None when it can."""
     first, last = meeting_span(meeting)
     if meeting.status == Meeting.Status.CANCELLED:
@@ -49,7 +59,7 @@ def invitable_problem(meeting):
 
 def answer_problem(meeting):
     """Why the invitation cannot be answered now, or None when it can."""
-    _first, last = meeting_span(meeting)
+    last = meeting_span(meeting).last
     if meeting.status == Meeting.Status.CANCELLED:
         return _("Mötet är inställt. Du behöver inte svara.")
     if is_over(meeting, last):
@@ -57,9 +67,9 @@ def answer_problem(meeting):
     return None
 
 
-def invitees(meeting):
+def invitees(meeting: Meeting) -> list[Membership]:
     """The memberships of those called: members and substitutes of the body, current on the meeting's first day."""
-    first, _last = meeting_span(meeting)
+    first = meeting_span(meeting).first
     if first is None:
         return []
     return list(
@@ -107,7 +117,7 @@ def agenda_for_members(meeting):
     return items, [d for d in documents if d.item_id is None]
 
 
-def substitutes_for(meeting, membership):
+def substitutes_for(meeting: Meeting, membership: Membership) -> list[Membership]:
     """Who steps in when `membership`'s holder is away: their named substitutes, else the body's substitutes
     from the same principal. Substitutes have no substitutes of their own."""
     if membership.role not in Membership.SEATED_ROLES:

@@ -1,6 +1,7 @@
 """Meetings of the bodies: their days, places, agendas and minutes; the minutes lock itself is in lock.py."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -146,7 +147,7 @@ class Meeting(models.Model):
     def clean(self):
         self.check_not_locked()
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.check_not_locked()
         super().save(*args, **kwargs)
 
@@ -199,16 +200,17 @@ class PartOfMinutes:
     # Fields that are not part of what the minutes say, so they may be set on locked minutes too.
     free_when_locked: frozenset[str] = frozenset()
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         update_fields = kwargs.get("update_fields")
         if not (update_fields and set(update_fields) <= self.free_when_locked):
             self.check_not_locked()
-        super().save(*args, **kwargs)
+        super().save(*args, **kwargs)  # type: ignore[misc]  # a mixin: models.Model follows it in the MRO
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         # Refuse before Django's own delete transaction starts, so the caller's transaction stays usable.
         self.check_not_locked()
-        return super().delete(*args, **kwargs)
+        deleted: tuple[int, dict[str, int]] = super().delete(*args, **kwargs)  # type: ignore[misc]  # as save()
+        return deleted
 
 
 class MeetingDay(PartOfMinutes, models.Model):
@@ -578,7 +580,7 @@ class MinutesVersion(models.Model):
         if self.pk is not None:
             raise lock.version_error()
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.clean()
         super().save(*args, **kwargs)
 

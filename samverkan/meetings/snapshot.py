@@ -9,13 +9,12 @@ items the reader may not see.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from types import SimpleNamespace
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from samverkan.lib.visibility import Visibility
-from samverkan.meetings.access import can_read_item
+from samverkan.meetings.access import item_reader
 from samverkan.meetings.models import APPEAL_DAYS, AgendaItem, Attendance, Meeting, Signatory, decision_clauses
 
 SCHEMA = 1
@@ -131,12 +130,12 @@ def redacted(snapshot, user, body, live_visibility=None) -> dict:
     """
     live_visibility = live_visibility or {}
     items = []
+    may_read = item_reader(user, body)
     for item in snapshot["items"]:
         visibility = stricter(item["visibility"], live_visibility.get(item["id"], item["visibility"]))
-        if can_read_item(user, SimpleNamespace(pk=item["id"], visibility=visibility), body):
+        if may_read(visibility, item["id"]):
             kept = dict(item)
-            case = SimpleNamespace(pk=None, visibility=item.get("case_visibility") or "public")
-            if not can_read_item(user, case, body):
+            if not may_read(item.get("case_visibility") or "public", None):  # the case has no named readers
                 kept["case_number"] = ""
             items.append(kept)
         else:
