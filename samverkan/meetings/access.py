@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -60,15 +60,24 @@ class NamedRecords(NamedTuple):
 
 
 def named_records(user: "Viewer") -> NamedRecords:
-    """What `user` is a named reader of (through the person linked to the login); two queries the first time
+    """What `user` is a named reader of (through the person linked to the login); one query the first time
     per request, none after, none for a visitor."""
     if user is None or not user.is_authenticated:
         return NamedRecords(frozenset(), frozenset())
     cached: NamedRecords | None = getattr(user, "_samverkan_named", None)
     if cached is None:
-        items = AgendaItem.readers.through.objects.filter(person__user=user).values_list("agendaitem_id", flat=True)
-        documents = Document.readers.through.objects.filter(person__user=user).values_list("document_id", flat=True)
-        cached = NamedRecords(frozenset(items), frozenset(documents))
+        # One query: the item links and the document links as (kind, id) rows of one UNION.
+        items = AgendaItem.readers.through.objects.filter(person__user_id=user.pk).values_list(
+            Value("item", output_field=CharField()), "agendaitem_id"
+        )
+        documents = Document.readers.through.objects.filter(person__user_id=user.pk).values_list(
+            Value("document", output_field=CharField()), "document_id"
+        )
+        rows = list(items.union(documents, all=True))
+        cached = NamedRecords(
+            frozenset(pk for kind, pk in rows if kind == "item"),
+            frozenset(pk for kind, pk in rows if kind == "document"),
+        )
         user._samverkan_named = cached  # type: ignore[attr-defined]  # the per-request cache rides on the user object
     return cached
 
