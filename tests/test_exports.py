@@ -14,7 +14,9 @@ from samverkan.lib.exports import cell_value, sheet_title
 from samverkan.structure.models import Principal
 from tests.followthrough_helpers import decision_item, recommend
 
-NASTY = ["Plan\x0b2027", "\x00nul", '=HYPERLINK("http://x")', "+1", "-", "@SUM(A1)", "Ä\x1fÖ", "\x7f"]
+# A NUL never reaches the database: Django's form fields refuse it (ProhibitNullCharactersValidator), and
+# PostgreSQL could not store it; the hypothesis tests above feed it to the cleaning itself.
+NASTY = ["Plan\x0b2027", '=HYPERLINK("http://x")', "+1", "-", "@SUM(A1)", "Ä\x1fÖ", "\x7f"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -47,7 +49,7 @@ def test_the_board_exports_answer_for_titles_and_names_with_anything(client, wor
     xlsx = client.get(reverse("followthrough_public:board_xlsx", args=[world.area.slug])).content
     values = {c for row in load_workbook(io.BytesIO(xlsx)).active.iter_rows(values_only=True) for c in row}
     assert "Plan2027 rekommendation 0" in values and "Stadby kommun" in values
-    assert '\'=HYPERLINK("http://x") rekommendation 2' in values
+    assert '\'=HYPERLINK("http://x") rekommendation 1' in values
     principals = list(Principal.objects.filter(area=world.area))
     rows = build_board(Recommendation.objects.all(), principals)
     assert as_csv(rows, principals) and as_xlsx(rows, principals, "Beslut:status [2026]?")

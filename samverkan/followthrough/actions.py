@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
 from samverkan.lib.forms import check_bound, save_record
 from samverkan.lib.history import attribute, save_with_history
+from samverkan.lib.locks import locked
 from samverkan.meetings.models import AgendaItem
 from samverkan.structure.models import Area, Principal
 
@@ -33,7 +34,7 @@ def item_date(item: AgendaItem) -> date | None:
 def create_matter(area: Area, user: "Changer", *, year: int, **fields: Any) -> Matter:
     """A new matter with the next serial in the area's series for the year."""
     # Lock the area so two matters made at once cannot take the same number.
-    Area.objects.select_for_update().filter(pk=area.pk).first()
+    locked(Area.objects.all()).filter(pk=area.pk).first()
     last = Matter.objects.filter(area=area, year=year).aggregate(last=Max("serial"))["last"]
     return _save(Matter(area=area, year=year, serial=(last or 0) + 1, **fields), user)
 

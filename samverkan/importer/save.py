@@ -21,6 +21,7 @@ from samverkan.importer.plan import prepare, split_name
 from samverkan.importer.proposals import apply_proposals, earlier_records, kept_notice, withdraw_earlier
 from samverkan.importer.upload import Upload, extract_text
 from samverkan.lib.history import attribute, save_with_history
+from samverkan.lib.locks import locked
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay, Signatory
 from samverkan.structure.models import Person
@@ -124,7 +125,7 @@ def stored_files():
 def save_import(record: ImportRecord, user, choices: Choices, *, update=False) -> Meeting:
     """Save a pending import as a draft meeting (or, with update=True, into the earlier meeting it matches)."""
     with stored_files() as files, transaction.atomic():
-        record = ImportRecord.objects.select_for_update().select_related("body__area").get(pk=record.pk)
+        record = locked(ImportRecord.objects.select_related("body__area")).get(pk=record.pk)
         if not record.is_pending or not isinstance(record.parsed, dict):
             raise ImportRefused(_("Den här importen är redan gjord eller kan inte sparas."))
         earlier = find_earlier(record.body, record.sha256, choices.dates)

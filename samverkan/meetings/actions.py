@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from samverkan.lib.forms import save_record
 from samverkan.lib.history import attribute, save_with_history
+from samverkan.lib.locks import locked
 from samverkan.meetings.extract import Examined, original_name
 from samverkan.meetings.invitations import NotInvitable, invitable_problem, invitees, substitutes_for
 from samverkan.meetings.lock import correcting_minutes
@@ -57,8 +58,8 @@ _save = save_with_history
 
 def _locked_row(meeting: Meeting) -> Meeting:
     """The meeting read again under a row lock, so two requests cannot take the same step at once."""
-    locked: Meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    return locked
+    row: Meeting = locked(Meeting.objects.all()).get(pk=meeting.pk)
+    return row
 
 
 @transaction.atomic
@@ -125,7 +126,7 @@ class LastDay(Exception):
 def remove_day(day: MeetingDay, user: "Changer") -> None:
     """Remove a day of the meeting; raises ValidationError when the minutes are not open, LastDay for its
     only day."""
-    meeting = Meeting.objects.select_for_update().get(pk=day.meeting_id)
+    meeting = locked(Meeting.objects.all()).get(pk=day.meeting_id)
     check_minutes_open(meeting)
     if meeting.days.count() < 2:
         raise LastDay
@@ -575,7 +576,6 @@ def _queue_mail(meeting: Meeting, kind: str, memberships: Iterable[Membership], 
     queue_after_commit(mails)
 
 
-@transaction.atomic
 class SentInvitation(NamedTuple):
     """What `send_invitation` answers: the Invitation row, and the memberships of those called who have no
     e-mail address (so got nothing)."""
@@ -584,6 +584,7 @@ class SentInvitation(NamedTuple):
     without_email: list[Membership]
 
 
+@transaction.atomic
 def send_invitation(meeting: Meeting, user: "User | None") -> SentInvitation:
     """Record the invitation, mark the meeting invited and queue one e-mail per invitee with an address.
 
@@ -591,7 +592,7 @@ def send_invitation(meeting: Meeting, user: "User | None") -> SentInvitation:
     (tasks.queue_after_commit), so no mail server is spoken to under the meeting's row lock, and a mail that
     fails stays recorded as unsent. Returns a SentInvitation (invitation, memberships of those without e-mail). Raises
     NotInvitable (cancelled, held, or no days)."""
-    meeting = Meeting.objects.select_for_update().select_related("body__area").get(pk=meeting.pk)
+    meeting = locked(Meeting.objects.select_related("body__area")).get(pk=meeting.pk)
     problem = invitable_problem(meeting)
     if problem:
         raise NotInvitable(problem)
@@ -604,7 +605,6 @@ def send_invitation(meeting: Meeting, user: "User | None") -> SentInvitation:
     return SentInvitation(invitation, [m for m in called if not m.person.email])
 
 
-@transaction.atomic
 class RecordedAnswer(NamedTuple):
     """What `record_answer` answers: the answer row, the substitute memberships told now, and whether a
     substitute should have been told but none has an e-mail address."""
@@ -614,6 +614,7 @@ class RecordedAnswer(NamedTuple):
     untold: bool
 
 
+@transaction.atomic
 def record_answer(
     meeting: Meeting, membership: Membership, answer: str, comment: str, user: "Changer"
 ) -> RecordedAnswer:

@@ -140,7 +140,8 @@ class NamedReadersMixin:
     def _offer_readers(self, readers):
         self.fields["readers"].queryset = readers
         self.fields["readers"].required = False
-        self.fields["readers"].widget = forms.CheckboxSelectMultiple()
+        # A native multiple select: compact for an area's hundreds of people, keyboard- and screen-reader-friendly.
+        self.fields["readers"].widget = forms.SelectMultiple(attrs={"size": 8})
         self.fields["readers"].widget.choices = self.fields["readers"].choices
 
     def _check_readers(self, data):

@@ -16,6 +16,7 @@ from django.db import models, transaction
 
 from samverkan.lib.forms import check_bound, save_record
 from samverkan.lib.history import attribute
+from samverkan.lib.locks import locked
 from samverkan.structure.models import Area, Body, Membership, Person, Principal
 
 if TYPE_CHECKING:  # only for mypy: ModelForm takes no type arguments at run time
@@ -26,7 +27,7 @@ if TYPE_CHECKING:  # only for mypy: ModelForm takes no type arguments at run tim
 
 def _lock_and_validate(model: type[Area] | type[Body], pk: int, record: models.Model) -> None:
     """Take the row lock on `model` row `pk`, then validate `record` again (the form did it before the lock)."""
-    model.objects.select_for_update().filter(pk=pk).first()
+    locked(model.objects.all()).filter(pk=pk).first()
     record.full_clean()
 
 
