@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
+from pytest_django.plugin import blocking_manager_key
 
 from tests.world import World
 
@@ -94,12 +95,27 @@ SHARED_BUILDS = {
 }
 
 
-def _is_transactional(request):
+def _is_transactional(node):
+    """Whether the test item `node` commits for real (its own database state, no shared build)."""
     real = {"transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
-    if real & set(request.fixturenames):
+    if real & set(getattr(node, "fixturenames", ())):
         return True
-    marker = request.node.get_closest_marker("django_db")
+    marker = node.get_closest_marker("django_db")
     return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test, roll the shared build back already when the next test is transactional (or wants another
+    build, or there is none): session fixtures such as `live_server` are set up before any function fixture of
+    the next test, and must not find the shared transaction still open on the connection."""
+    yield
+    if SharedData.name is None:
+        return
+    wanted = None if nextitem is None else next((n for n in nextitem.fixturenames if n in SHARED_BUILDS), None)
+    if nextitem is None or _is_transactional(nextitem) or wanted not in (None, SharedData.name):
+        with item.config.stash[blocking_manager_key].unblock():
+            SharedData.close()
 
 
 @pytest.fixture(scope="session")
@@ -114,7 +130,7 @@ def _shared_data_session(django_db_setup, django_db_blocker):
 def _shared_data(request, _fast_and_quiet):
     """Opens (or keeps open) the shared build this test asks for, before its own `db` savepoint; rolls back any
     other when the test uses the database. Runs before `db`: autouse fixtures come first within a scope."""
-    transactional = _is_transactional(request)
+    transactional = _is_transactional(request.node)
     wanted = None if transactional else next((n for n in request.fixturenames if n in SHARED_BUILDS), None)
     uses_db = transactional or "db" in request.fixturenames or request.node.get_closest_marker("django_db")
     if SharedData.name is not None and SharedData.name != wanted and (wanted or uses_db):
@@ -143,7 +159,7 @@ def pytest_terminal_summary(terminalreporter):
 def _shared_value(name):
     @pytest.fixture(name=name)
     def fixture(request, db):
-        if _is_transactional(request):
+        if _is_transactional(request.node):
             # A test that commits for real (the task worker, a live server) gets its own build, as before.
             with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
                 return SHARED_BUILDS[name]()
