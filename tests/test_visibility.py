@@ -177,3 +177,19 @@ def test_a_reader_outside_the_list_is_refused(client, world, records):
     post["readers"] = [world.insider.pk]
     assert client.post(url, post).status_code == 400
     assert not item.readers.exists()
+
+
+@pytest.mark.parametrize("bad", ["9223372036854775808", "99999999999999999999", "-1", "abc"])
+def test_an_impossible_reader_id_is_refused_in_swedish_not_a_server_error(client, world, records, bad):
+    items, (document, _, _) = records
+    client.force_login(world.coordinator)
+    item = items[0]
+    post = {"number": "1", "position": 1, "title": "x", "kind": item.kind, "visibility": "confidential"}
+    for url, data in (
+        (reverse("meetings:item_edit", args=[item.pk]), post),
+        (reverse("meetings:document_edit", args=[document.pk]), {"title": "x", "visibility": "confidential"}),
+    ):
+        response = client.post(url, {**data, "readers": [bad]})
+        assert response.status_code == 400, (url, bad)
+        assert "Inget har sparats" in response.content.decode()
+    assert not item.readers.exists()

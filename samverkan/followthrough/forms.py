@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
+from samverkan.lib.forms import RecordsField
 from samverkan.meetings.forms import meeting_label
 from samverkan.meetings.models import AgendaItem, Meeting
 from samverkan.structure.forms import DATE, StaffForm
@@ -166,18 +167,8 @@ class AssignmentStatusForm(_AssignmentErrors, StaffForm):
         self.fields["report_back_meeting"].label_from_instance = meeting_label
 
 
-class IdsField(forms.ModelMultipleChoiceField):
-    """A multiple choice of ids that refuses numbers no database column holds before asking the database."""
-
-    def _check_values(self, value):
-        for v in value:
-            if not str(v).isdigit() or len(str(v)) > 18:
-                raise ValidationError(_("Välj bland alternativen i listan."), code="invalid_pk_value")
-        return super()._check_values(value)
-
-
 class RecommendationForm(StaffForm):
-    principals = IdsField(
+    principals = RecordsField(
         queryset=Principal.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Huvudmän som ska besluta"),

@@ -3,6 +3,7 @@
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -78,3 +79,21 @@ def check_bound(form: "ModelForm[Any]", record: models.Model) -> None:
     error, never a user's."""
     if form.instance.pk != record.pk:
         raise ValueError(f"the form is not bound to this {type(record).__name__}")
+
+
+MAX_ID = 2**63 - 1  # the largest id a 64-bit integer column holds
+
+
+class RecordsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # django-stubs: generic at type time only
+    """Several records by id. Each id is checked to be a plausible 64-bit id before the database sees it: SQLite
+    raises OverflowError (a 500) on integers past 64 bits instead of finding nothing. A bad id is refused with
+    Django's Swedish "Välj ett giltigt alternativ" message. Every many-to-many field of a staff form is one
+    (`structure.forms.StaffForm`)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            if not str(pk).isdigit() or int(pk) > MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": str(pk)[:20]}
+                )
+        return super()._check_values(value)  # type: ignore[misc]  # a private Django method django-stubs omits

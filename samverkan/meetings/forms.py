@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.forms import RecordsField
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.actions import DOCUMENT_LOCKED, minutes_open_error
 from samverkan.meetings.extract import UnreadableFile, accepted_kinds, examine, original_name
@@ -184,20 +185,6 @@ class ItemMinutesForm(MinutesForm):
 
 
 PARTIES = [("", "–"), *Party.choices]
-MAX_ID = 2**63 - 1
-
-
-class RecordsField(forms.ModelMultipleChoiceField):
-    """Several records by id. Ids are checked to be plausible before the database sees them: SQLite raises on
-    integers past 64 bits instead of finding nothing."""
-
-    def _check_values(self, value):
-        for pk in value:
-            if not str(pk).isdigit() or int(pk) > MAX_ID:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": str(pk)[:20]}
-                )
-        return super()._check_values(value)
 
 
 class AttendanceForm(MinutesForm):

@@ -3,17 +3,22 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.forms import RecordsField
 from samverkan.structure.models import Body, Membership, Person, Principal
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class StaffForm(forms.ModelForm):
-    """Labels without a trailing colon, as Swedish forms write them."""
+    """Labels without a trailing colon, as Swedish forms write them; every multiple choice of records refuses
+    implausible ids before the database sees them (`lib.forms.RecordsField`)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field) is forms.ModelMultipleChoiceField:
+                field.__class__ = RecordsField  # the same field, with RecordsField's id check
 
 
 class PrincipalForm(StaffForm):
