@@ -518,3 +518,46 @@ def test_in_english_a_matter_is_a_matter_and_an_agenda_item_an_item(client, worl
     assert "New matter" in html and "New item" not in html
     meeting = make_meeting(world.group, timezone.localdate())
     assert "New item" in client.get(reverse("meetings:meeting", args=[meeting.pk])).content.decode()
+
+
+def test_a_matter_is_as_closed_as_the_item_it_comes_from(client, world):
+    """A matter made from an item of an internal meeting is internal (not on the public list); from a
+    confidential item none is made (its title would reach every member)."""
+    internal = make_meeting(world.forum, date(2026, 3, 3), visibility="internal")
+    item = make_item(internal, "1", "Intern budgetfråga", kind="decision")
+    secret = make_item(internal, "2", "Sekretessfråga", kind="decision", visibility="confidential")
+    client.force_login(world.coordinator)
+    client.post(reverse("followthrough:item_matter", args=[item.pk]), {"matter": "new"})
+    item.refresh_from_db()
+    assert item.matter.visibility == "internal"
+    response = client.post(reverse("followthrough:item_matter", args=[secret.pk]), {"matter": "new"}, follow=True)
+    assert "kan inte bli ett nytt ärende" in response.content.decode()
+    secret.refresh_from_db()
+    assert secret.matter is None
+    client.logout()
+    public_list = client.get(reverse("followthrough_public:matters", args=[world.area.slug])).content.decode()
+    assert "Intern budgetfråga" not in public_list
+
+
+def test_an_internal_matter_is_for_its_body_not_every_secretary_of_the_area(client, world):
+    """DESIGN.md §4: internal means the body's members (and those who keep its records), so the secretary of
+    another body of the area gets 404 and does not see it listed (issue 9's decision, the stricter reading)."""
+    matter = actions.create_matter(
+        world.area,
+        world.coordinator,
+        year=2026,
+        title="Forumets interna ärende",
+        body=world.forum,
+        visibility="internal",
+    )
+    edit = reverse("followthrough:matter_edit", args=[matter.pk])
+    staff_list = reverse("followthrough:matters", args=[world.area.slug])
+    public_list = reverse("followthrough_public:matters", args=[world.area.slug])
+    client.force_login(world.secretary)  # the group's secretary: another body
+    assert client.get(edit).status_code == 404
+    for url in (staff_list, public_list):
+        assert "Forumets interna ärende" not in client.get(url).content.decode(), url
+    client.force_login(world.member)  # sits in the forum
+    assert "Forumets interna ärende" in client.get(public_list).content.decode()
+    client.force_login(world.coordinator)
+    assert client.get(edit).status_code == 200

@@ -15,7 +15,7 @@ from samverkan.followthrough.models import Assignment, AssignmentQuerySet, Matte
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import can_plan_meetings, readable_items_rule
 from samverkan.meetings.models import AgendaItem
-from samverkan.structure.access import can_manage_area, get_area_for_user
+from samverkan.structure.access import can_manage_area, get_area_for_user, readable_rule
 from samverkan.structure.models import Area, Body, Principal
 from samverkan.structure.roles import scope_of
 
@@ -80,14 +80,16 @@ def public_matters() -> QuerySet[Matter]:
 
 
 def visible_matters(user: "Viewer") -> QuerySet[Matter]:
-    """Public matters for everyone; internal ones for the area's coordinators and secretaries."""
+    """Public matters for everyone; an internal matter for those who read its responsible body's internal
+    records (`structure.access.READERS`: its members and secretaries, the area's coordinators) and, when it has
+    no responsible body, the area's coordinators. Internal means the body's members (DESIGN.md §4), not every
+    secretary of the area. Builds no query of its own."""
     scope = scope_of(user)
     if scope.is_admin:
         return Matter.objects.all()
-    rule = Q(visibility=Visibility.PUBLIC)
-    if scope.is_anyone:
-        rule |= Q(area_id__in=scope.coordinator_areas)
-        rule |= Q(area_id__in=Body.objects.filter(pk__in=scope.secretary_bodies).values("area_id"))
+    rule = readable_rule(user, body="body__")
+    if scope.coordinator_areas:
+        rule |= Q(visibility=Visibility.INTERNAL, area_id__in=scope.coordinator_areas)
     return Matter.objects.filter(rule)
 
 

@@ -7,12 +7,15 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
 from samverkan.lib.forms import check_bound, save_record
 from samverkan.lib.history import attribute, save_with_history
 from samverkan.lib.locks import locked
+from samverkan.lib.visibility import Visibility
 from samverkan.meetings.models import AgendaItem
 from samverkan.structure.models import Area, Principal
 
@@ -37,6 +40,32 @@ def create_matter(area: Area, user: "Changer", *, year: int, **fields: Any) -> M
     locked(Area.objects.all()).filter(pk=area.pk).first()
     last = Matter.objects.filter(area=area, year=year).aggregate(last=Max("serial"))["last"]
     return _save(Matter(area=area, year=year, serial=(last or 0) + 1, **fields), user)
+
+
+CONFIDENTIAL_ITEM_NO_MATTER = gettext_lazy(
+    "Ett sekretessmarkerat ärende kan inte bli ett nytt ärende med samma rubrik. Skapa ärendet i ärendelistan."
+)
+
+
+def create_matter_for_item(item: AgendaItem, user: "Changer") -> Matter:
+    """A new matter named after `item`, with its body as the responsible body and its first day as the day it
+    was raised; as closed as the item: internal when the item, its meeting or its body is not public.
+
+    Raises ValidationError for a confidential item: a matter can be at most internal, and its title would
+    carry the confidential item's title to every member of the body."""
+    level = Visibility.stricter(item.visibility, item.meeting.visibility, item.meeting.body.visibility)
+    if level == Visibility.CONFIDENTIAL:
+        raise ValidationError(CONFIDENTIAL_ITEM_NO_MATTER)
+    day = item_date(item) or timezone.localdate()
+    return create_matter(
+        item.meeting.body.area,
+        user,
+        year=day.year,
+        title=item.title,
+        body=item.meeting.body,
+        raised_on=day,
+        visibility=level,
+    )
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,7 +42,7 @@ from samverkan.followthrough.forms import (
     RecommendationReportForm,
     ReportBackForm,
 )
-from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, first_day_of
+from samverkan.followthrough.models import Assignment, PrincipalDecision, first_day_of
 from samverkan.followthrough.present import ASSIGNMENT_RELATED, present_assignments, shown_report_back
 from samverkan.lib.forms import form_page
 from samverkan.lib.history import history_rows
@@ -123,7 +123,7 @@ def item(request, pk):
             "clauses": item.decision_clauses,
             "assignments": present_assignments(assignments, request.user),
             "recommendations": _with_counts(item.recommendations.all()),
-            "matters": Matter.objects.filter(area=area).select_related("body")[:500],
+            "matters": visible_matters(request.user).filter(area=area).select_related("body")[:500],
         },
     )
 
@@ -136,14 +136,15 @@ def item_matter(request, pk):
     choice = request.POST.get("matter", "")
     area = item.meeting.body.area
     if choice == "new":
-        day = actions.item_date(item) or timezone.localdate()
-        matter = actions.create_matter(
-            area, request.user, year=day.year, title=item.title, body=item.meeting.body, raised_on=day
-        )
+        try:
+            matter = actions.create_matter_for_item(item, request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages) + " " + _("Inget har ändrats."))
+            return redirect(url("item", item.pk))
     elif choice == "":
         matter = None
     else:
-        matter = Matter.objects.filter(area=area, pk=choice if choice.isdigit() else None).first()
+        matter = visible_matters(request.user).filter(area=area, pk=choice if choice.isdigit() else None).first()
         if matter is None:
             messages.error(request, _("Välj ett ärende i listan. Inget har ändrats."))
             return redirect(url("item", item.pk))
