@@ -104,6 +104,28 @@ def _is_transactional(node):
     return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django has put the tests that use the database in a rolled-back transaction first, group
+    those by the shared build they ask for (tests that want an empty database first, then each build in the
+    order it first appears; file order is kept within a group), so each build is made once per run."""
+    split = next((i for i, item in enumerate(items) if _is_transactional(item) or not _uses_db(item)), len(items))
+    head = items[:split]
+    first_seen = {}
+    for item in head:
+        first_seen.setdefault(_build_of(item), len(first_seen))
+    head.sort(key=lambda item: (_build_of(item) is not None, first_seen[_build_of(item)]))
+    items[:split] = head
+
+
+def _build_of(item):
+    return next((name for name in item.fixturenames if name in SHARED_BUILDS), None)
+
+
+def _uses_db(item):
+    return bool(item.get_closest_marker("django_db")) or "db" in item.fixturenames or _build_of(item) is not None
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """After a test, roll the shared build back already when the next test is transactional (or wants another
@@ -112,7 +134,7 @@ def pytest_runtest_teardown(item, nextitem):
     yield
     if SharedData.name is None:
         return
-    wanted = None if nextitem is None else next((n for n in nextitem.fixturenames if n in SHARED_BUILDS), None)
+    wanted = None if nextitem is None else _build_of(nextitem)
     if nextitem is None or _is_transactional(nextitem) or wanted not in (None, SharedData.name):
         with item.config.stash[blocking_manager_key].unblock():
             SharedData.close()
