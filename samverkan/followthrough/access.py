@@ -34,11 +34,6 @@ def public_item_rule(prefix: str = "item__") -> Q:
     )
 
 
-def readable_item_rule(user: "Viewer", prefix: str = "item__") -> Q:
-    """Q for items the user may read, reached through `prefix`: `meetings.access.readable_items_rule`."""
-    return readable_items_rule(user, prefix)
-
-
 def public_recommendations() -> QuerySet[Recommendation]:
     """Recommendations made at a public item (`public_item_rule`)."""
     return Recommendation.objects.filter(public_item_rule())
@@ -49,7 +44,7 @@ def visible_recommendations(user: "Viewer") -> QuerySet[Recommendation]:
     scope = scope_of(user)
     if scope.is_admin:
         return Recommendation.objects.all()
-    rule = readable_item_rule(user)
+    rule = readable_items_rule(user, "item__")
     if scope.contact_principals:
         addressed = PrincipalDecision.objects.filter(principal_id__in=scope.contact_principals)
         rule |= Q(pk__in=addressed.values("recommendation_id"))
@@ -66,7 +61,7 @@ def visible_assignments(user: "Viewer") -> QuerySet[Assignment]:
     scope = scope_of(user)
     if scope.is_admin:
         return Assignment.objects.all()
-    rule = readable_item_rule(user)
+    rule = readable_items_rule(user, "item__")
     if scope.contact_principals:
         rule |= Q(assignee_principal_id__in=scope.contact_principals)
     if scope.is_anyone:
@@ -154,7 +149,7 @@ def get_followed_item_for_user(user: "Viewer", pk: object) -> AgendaItem:
     item: AgendaItem = get_object_or_404(items, pk=pk)
     if can_follow_up(user, item.meeting.body):
         return item
-    _may_see_or_404(AgendaItem.objects.filter(readable_item_rule(user, prefix=""), pk=item.pk).exists())
+    _may_see_or_404(AgendaItem.objects.filter(readable_items_rule(user), pk=item.pk).exists())
 
 
 def get_matter_for_user(user: "Viewer", pk: object, *, change: bool = False) -> Matter:

@@ -14,7 +14,6 @@ from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting,
 from samverkan.structure.access import (
     can_edit_memberships,
     may_read,
-    not_named,
     readable_rule,
     visible_bodies,
     visible_people,
@@ -27,10 +26,6 @@ if TYPE_CHECKING:
 
 # A record that belongs to a meeting (its `meeting` foreign key), as `_get_part` fetches it.
 Part = TypeVar("Part", AgendaItem, MeetingDay, Attendance, Document)
-
-Level = Visibility
-# From most to least open; a document is as closed as the most closed of itself, its item and its meeting.
-LEVELS = Visibility.up_to(Visibility.CONFIDENTIAL)
 
 
 def visible_meetings(user: "Viewer") -> QuerySet[Meeting]:
@@ -92,14 +87,6 @@ def readable_items_rule(user: "Viewer", prefix: str = "") -> Q:
         named = Q(**{f"{prefix}pk__in": mine})
     rule = readable_rule(user, field=f"{prefix}visibility", body=f"{prefix}meeting__body__", named=named)
     return rule & Q(**{f"{prefix}meeting__in": visible_meetings(user).values("pk")})
-
-
-def can_read_visibility(
-    user: "Viewer", visibility: "str | Visibility", body: Body, *, named: Callable[[], bool] = not_named
-) -> bool:
-    """Whether the user may read an item (or a stored version's item) marked with `visibility`; `named()` says
-    whether they are a named reader of it. No query after the scope (`structure.access.may_read`)."""
-    return may_read(user, visibility, body, named=named)
 
 
 def can_read_internal(user: "Viewer", body: Body) -> bool:

@@ -117,11 +117,6 @@ def _first_day(meeting):
     return _iso(min(days)) if days else None
 
 
-def stricter(*visibilities):
-    """The most restrictive of the given item visibilities (unknown values count as confidential)."""
-    return Visibility.stricter(*visibilities)
-
-
 def redacted(snapshot, user, body, live_visibility=None) -> dict:
     """The snapshot as `user` may read it: an item they may not read keeps only its number and visibility.
 
@@ -132,7 +127,7 @@ def redacted(snapshot, user, body, live_visibility=None) -> dict:
     items = []
     may_read = item_reader(user, body)
     for item in snapshot["items"]:
-        visibility = stricter(item["visibility"], live_visibility.get(item["id"], item["visibility"]))
+        visibility = Visibility.stricter(item["visibility"], live_visibility.get(item["id"], item["visibility"]))
         if may_read(visibility, item["id"]):
             kept = dict(item)
             if not may_read(item.get("case_visibility") or "public", None):  # the case has no named readers

@@ -5,7 +5,8 @@ from django import template
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from samverkan.meetings.access import Level, document_visibility, meeting_documents, readable_documents
+from samverkan.lib.visibility import Visibility
+from samverkan.meetings.access import document_visibility, meeting_documents, readable_documents
 from samverkan.meetings.invitations import INVITED_ROLES, invitable_problem, invitees
 from samverkan.meetings.models import Invitation, InvitationAnswer, Meeting
 
@@ -21,7 +22,7 @@ def staff_documents(meeting):
         rows.append(
             {
                 "document": document,
-                "visibility_label": Level(level).label,
+                "visibility_label": Visibility(level).label,
                 "narrowed": level != document.visibility,
                 "changeable": not (meeting.is_locked and document.item_id),
             }
