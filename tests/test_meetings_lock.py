@@ -14,13 +14,14 @@ from samverkan.meetings import actions
 from samverkan.meetings.models import (
     AgendaItem,
     Attendance,
+    Document,
     Meeting,
     MeetingDay,
     MinutesVersion,
     Signatory,
     correcting_minutes,
 )
-from tests.meetings_helpers import make_item, make_meeting
+from tests.meetings_helpers import make_document, make_item, make_meeting
 from tests.minutes_helpers import adjusted_meeting, seat_group
 
 LOCKED = "Protokollet är låst"
@@ -214,6 +215,61 @@ def test_the_admin_offers_no_delete_for_locked_minutes(client, world, locked):
     response = client.post(reverse("admin:meetings_minutesversion_change", args=[version.pk]), {"reason": "x"})
     assert response.status_code == 403
     assert client.get(reverse("admin:meetings_minutesversion_delete", args=[version.pk])).status_code == 403
+
+
+@pytest.fixture
+def locked_documents(locked):
+    """A document of an item of the locked minutes and one of the meeting as a whole (made through the one
+    sanctioned way past the lock, as a correction would)."""
+    with correcting_minutes():
+        on_item = make_document(locked, "Bilaga till beslutet", item=locked.items.get(number="1"))
+    whole = make_document(locked, "Presentation")
+    return on_item, whole
+
+
+def _documents(meeting):
+    return list(Document.objects.filter(meeting=meeting).order_by("pk").values_list("pk", "title", "item", "number"))
+
+
+def test_the_admin_keeps_documents_of_locked_items(client, world, locked, locked_documents):
+    """A superuser in /admin/ can neither change nor delete (one by one or in bulk, nor move off its item) a
+    document of an item of locked minutes; a document of the meeting as a whole stays free."""
+    on_item, whole = locked_documents
+    before = _documents(locked)
+    client.force_login(world.admin)
+    for change in ({"title": "Ändrad i admin"}, {"item": ""}, {"number": "Bilaga 9"}):
+        response = _admin_post(client, "document", on_item, uploaded_by=world.admin.pk, **change)
+        assert response.status_code == 200, change  # the form again, with the lock's message
+        assert LOCKED in response.content.decode()
+    delete = reverse("admin:meetings_document_delete", args=[on_item.pk])
+    assert client.get(delete).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:meetings_document_changelist")
+    response = client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [on_item.pk, whole.pk], "post": "yes"}
+    )
+    assert response.status_code == 403  # Django's bulk delete refuses when any object may not be deleted
+    assert _documents(locked) == before
+    # Moving a free document onto a locked item is refused too; changing it otherwise is not.
+    response = _admin_post(client, "document", whole, item=on_item.item_id, uploaded_by=world.admin.pk)
+    assert LOCKED in response.content.decode()
+    assert _admin_post(client, "document", whole, title="Ny titel", uploaded_by=world.admin.pk).status_code == 302
+    assert Document.objects.get(pk=whole.pk).title == "Ny titel"
+    assert client.post(reverse("admin:meetings_document_delete", args=[whole.pk]), {"post": "yes"}).status_code == 302
+    assert not Document.objects.filter(pk=whole.pk).exists()
+
+
+def test_documents_of_locked_items_refuse_the_orm(world, locked, locked_documents):
+    on_item, whole = locked_documents
+    on_item.title = "Ändrad direkt"
+    _refused(on_item.save)
+    _refused(on_item.delete)
+    _refused(lambda: Document.objects.filter(pk=on_item.pk).delete())
+    _refused(lambda: Document.objects.filter(meeting=locked).update(title="x"))
+    _refused(lambda: on_item.readers.add(world.insider))
+    whole.item = on_item.item
+    _refused(whole.save)
+    Document.objects.filter(pk=on_item.pk).update(text="omläst text")  # the search text stays free
 
 
 # The ORM -------------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
-"""The Django admin for meetings. Locked minutes refuse changes here too: the models' clean() names the lock in
-the form, and nothing belonging to locked minutes may be deleted."""
+"""The Django admin for meetings. Locked minutes refuse changes here too: the models' clean() names the lock in the
+change form (meetings/lock.py: days, items, attendance, signatories, the documents of items), nothing belonging to
+locked minutes offers delete, and the bulk delete action refuses them too (Django asks `has_delete_permission` for
+every object it would delete, cascades included)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
@@ -24,6 +26,8 @@ def _meeting_of(obj):
 
 def _locked(obj):
     meeting = _meeting_of(obj)
+    if isinstance(obj, Document) and obj.item_id is None:
+        return False  # a document of the meeting as a whole is not part of the minutes
     return meeting is not None and meeting.locked_at is not None
 
 
@@ -113,7 +117,7 @@ class InvitationAnswerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(KeepsLockedMinutes, SimpleHistoryAdmin):
     list_display = ["title", "number", "meeting", "visibility", "uploaded_at"]
     list_filter = ["visibility", "kind"]
     raw_id_fields = ["meeting", "item"]

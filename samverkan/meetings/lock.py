@@ -1,8 +1,9 @@
 """The minutes lock: once minutes are adjusted (or notes published) nothing they say changes, by any route.
 
-The models call into this module: `Meeting` and every `PartOfMinutes` record refuse in `clean()` (so staff forms
-and the admin show a Swedish error), `save()` and `delete()`; the receivers below refuse `QuerySet.delete()`,
-cascades and `attendance.days.add()`; the models' querysets refuse `QuerySet.update()`. Only `bulk_create` and raw
+The models call into this module: `Meeting`, every `PartOfMinutes` record and a `Document` of an item refuse in
+`clean()` (so staff forms and the admin show a Swedish error), `save()` and `delete()`; the receivers below refuse
+`QuerySet.delete()`, cascades, `attendance.days.add()` and `document.readers.add()`; the models' querysets refuse
+`QuerySet.update()`. Only `bulk_create` and raw
 SQL get past. The one sanctioned way through is `correcting_minutes()`, used by `actions.correct_minutes`.
 """
 
@@ -84,6 +85,35 @@ def check_part(record):
         raise locked_error()
 
 
+def check_document(document):
+    """Refuse a change to a document of an item of locked minutes (DESIGN: an adjusted item's documents are part
+    of what was adjusted), judged by the document as it is now and as its stored row was, so moving a document
+    off or onto such an item is refused too. A document of the meeting as a whole stays free. One query at most.
+    Raises locked_error()."""
+    if is_correcting():
+        return
+    rules = []
+    if document.item_id is not None:
+        rules.append(Q(pk=document.meeting_id))
+    if document.pk is not None:
+        rules.append(Q(documents__pk=document.pk, documents__item__isnull=False))
+    if not rules:
+        return
+    meeting_model = type(document)._meta.get_field("meeting").related_model
+    rule = rules[0] if len(rules) == 1 else rules[0] | rules[1]
+    if meeting_model.objects.filter(rule, locked_at__isnull=False).exists():
+        raise locked_error()
+
+
+def check_document_update(queryset, fields):
+    """For Document's QuerySet.update(): refuse unless only `free_when_locked` fields change or no row is a
+    document of an item of locked minutes."""
+    if set(fields) <= queryset.model.free_when_locked or is_correcting():
+        return
+    if queryset.filter(item__isnull=False, meeting__locked_at__isnull=False).exists():
+        raise locked_error()
+
+
 def check_meeting_update(queryset, fields):
     """For Meeting's QuerySet.update(): refuse touching the minutes' fields or status of locked meetings."""
     frozen = {name.removesuffix("_id") for name in LOCKED_FIELDS} | {"status"}
@@ -105,12 +135,13 @@ def check_version_update():
         raise version_error()
 
 
-def connect_receivers(*, meeting, parts, version, m2m):
+def connect_receivers(*, meeting, parts, version, m2m, document):
     """Connect the receivers that refuse what passes by Model.delete() and save(); models.py calls this once.
 
     QuerySet.delete() (and cascades) pass by Model.delete(), but every deletion sends pre_delete. Raising there
     happens inside Django's delete transaction, which the caller then has to roll back. `parts` are the
-    PartOfMinutes models, `m2m` the through models of Attendance's days and not_during."""
+    PartOfMinutes models, `m2m` the through models of Attendance's days and not_during, `document` the Document
+    model (its named readers' through model is watched too)."""
 
     def keep_locked_meeting(sender, instance, **kwargs):
         check_meeting_delete(instance)
@@ -126,6 +157,17 @@ def connect_receivers(*, meeting, parts, version, m2m):
         if action.startswith("pre_") and not reverse:
             instance.check_not_locked()
 
+    def keep_locked_document(sender, instance, **kwargs):
+        check_document(instance)
+
+    def keep_document_readers(sender, instance, action, reverse, **kwargs):
+        if action.startswith("pre_") and not reverse:
+            check_document(instance)
+
+    pre_delete.connect(keep_locked_document, sender=document, weak=False, dispatch_uid="minutes_lock_document")
+    m2m_changed.connect(
+        keep_document_readers, sender=document.readers.through, weak=False, dispatch_uid="minutes_lock_doc_readers"
+    )
     pre_delete.connect(keep_locked_meeting, sender=meeting, weak=False, dispatch_uid="minutes_lock_meeting")
     for model in parts:
         pre_delete.connect(keep_locked_part, sender=model, weak=False, dispatch_uid=f"minutes_lock_{model.__name__}")

@@ -585,6 +585,13 @@ class MinutesVersion(models.Model):
         super().save(*args, **kwargs)
 
 
+class DocumentQuerySet(models.QuerySet):
+    def update(self, **fields):
+        # A bulk update passes by save(); documents of items of locked minutes are refused here too.
+        lock.check_document_update(self, fields)
+        return super().update(**fields)
+
+
 def document_path(document, filename):
     return f"documents/{document.meeting_id}/{filename}"
 
@@ -626,7 +633,11 @@ class Document(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uppladdad av")
     )
+    objects = DocumentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["text"])
+
+    # What the lock lets change on a document of an item of locked minutes: the text extracted for search.
+    free_when_locked = frozenset({"text"})
 
     class Meta:
         ordering = ["item__position", "number", "pk"]
@@ -636,10 +647,29 @@ class Document(models.Model):
     def __str__(self):
         return self.title
 
+    def check_not_locked(self):
+        """Refuse when this is (or was) a document of an item of locked minutes (`lock.check_document`)."""
+        lock.check_document(self)
+
+    def clean(self):
+        self.check_not_locked()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if not (update_fields and set(update_fields) <= self.free_when_locked):
+            self.check_not_locked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        # Refuse before Django's own delete transaction starts, so the caller's transaction stays usable.
+        self.check_not_locked()
+        return super().delete(*args, **kwargs)
+
 
 lock.connect_receivers(
     meeting=Meeting,
     parts=(MeetingDay, AgendaItem, Attendance, Signatory),
     version=MinutesVersion,
     m2m=(Attendance.days.through, Attendance.not_during.through),
+    document=Document,
 )
