@@ -352,7 +352,7 @@ def test_the_groups_secretary_follows_up_the_groups_own_decisions(client, world)
     assert client.get(reverse("followthrough:item", args=[item.pk])).status_code == 200
     response = client.post(
         reverse("followthrough:assignment_create", args=[item.pk]),
-        {"assignee": f"body:{world.secret.pk}", "description": "Ta fram underlag.", "due_date": "2030-01-01"}
+        {"assignee": f"body:{world.forum.pk}", "description": "Ta fram underlag.", "due_date": "2030-01-01"}
         | {"report_to": world.group.pk},
     )
     assert response.status_code == 302

@@ -62,17 +62,17 @@ def test_assignment_gate_lets_the_report_to_body_keep_it(world):
 
 
 def test_structure_actions_refuse_a_form_for_another_record(world):
-    form = BodyForm(instance=world.forum, area=world.area)
+    form = BodyForm(instance=world.forum, area=world.area, user=world.coordinator)
     with pytest.raises(ValueError):
         actions.update_body(world.group, form, world.coordinator)
-    form = MembershipForm(body=world.forum)
+    form = MembershipForm(body=world.forum, user=world.coordinator)
     with pytest.raises(ValueError):
         actions.create_membership(world.secret, form, world.coordinator)
 
 
 def test_form_page_answers_400_when_the_action_refuses(rf_user_request, world):
     request = rf_user_request(world.coordinator, _body_data(slug="nytt"))
-    form = BodyForm(request.POST, area=world.area)
+    form = BodyForm(request.POST, area=world.area, user=world.coordinator)
 
     def refuse(form, reason):
         raise ValidationError("Organet får inte sparas nu.")
@@ -129,7 +129,7 @@ def test_a_second_chair_saved_meanwhile_is_refused_under_the_lock(world):
     """The form was valid when read; a chair seated since then is caught when the action validates again."""
     person = Person.objects.create(first_name="Nina", last_name="Ny", slug="nina-ny", employer=world.town)
     data = {"person": person.pk, "role": "chair", "principal": world.town.pk, "start": "", "end": ""}
-    form = MembershipForm(data, body=world.group)
+    form = MembershipForm(data, body=world.group, user=world.coordinator)
     assert form.is_valid(), form.errors
     Membership.objects.create(person=world.insider, body=world.group, role="chair", principal=world.region)
     with pytest.raises(ValidationError):

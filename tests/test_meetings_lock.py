@@ -381,7 +381,7 @@ def test_a_form_checked_before_the_minutes_closed_saves_nothing(world):
     meeting = make_meeting(world.group, timezone.localdate() - timedelta(days=1), status="held")
     item = make_item(meeting, "1", "Lägesbild")
     data = {"minutes": "Ny text", "outcome": "handled"}
-    form = ItemMinutesForm(data, instance=item, meeting=meeting, later_meetings=Meeting.objects.none())
+    form = ItemMinutesForm(data, instance=item, meeting=meeting, user=world.secretary)
     assert form.is_valid(), form.errors
     Meeting.objects.filter(pk=meeting.pk).update(status="drafted")  # someone else took the step meanwhile
     with pytest.raises(ValidationError, match="väntar på justering"):

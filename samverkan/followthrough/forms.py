@@ -1,14 +1,18 @@
-"""Staff forms for follow-through; every choice is limited to the area of the decision."""
+"""Staff forms for follow-through; every choice is limited to the area of the decision and to what the user may see
+(`visible_bodies`, `visible_meetings`, `visible_matters`, `readable_items_rule`, `choosable_people`)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.followthrough.access import visible_matters
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
-from samverkan.lib.forms import RecordsField
+from samverkan.lib.forms import RecordsField, StaffFormMixin
+from samverkan.meetings.access import readable_items_rule, visible_meetings
 from samverkan.meetings.forms import meeting_label
 from samverkan.meetings.models import AgendaItem, Meeting
+from samverkan.structure.access import choosable_people, principals_of, visible_bodies
 from samverkan.structure.forms import DATE, StaffForm
 from samverkan.structure.models import Body, Person, Principal
 
@@ -26,7 +30,7 @@ class MatterForm(StaffForm):
     def __init__(self, *args, area, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.area = area
-        self.fields["body"].queryset = Body.objects.filter(area=area).order_by("name")
+        self.offer("body", visible_bodies(self.user).filter(area=area).order_by("name"))
 
 
 class NewMatterForm(MatterForm):
@@ -36,10 +40,10 @@ class NewMatterForm(MatterForm):
         fields = ["year", *MatterForm.Meta.fields]
 
 
-def items_of(bodies):
-    """Agenda items of the bodies' meetings, newest meeting first, labelled for a select."""
+def items_of(user, bodies):
+    """Agenda items of the bodies' meetings that `user` may read (`readable_items_rule`), newest meeting first."""
     return (
-        AgendaItem.objects.filter(meeting__body__in=bodies)
+        AgendaItem.objects.filter(readable_items_rule(user), meeting__body__in=bodies)
         .exclude(meeting__status=Meeting.Status.CANCELLED)
         .select_related("meeting__body")
         .order_by("-meeting__pk", "position")
@@ -52,14 +56,17 @@ class ItemChoiceField(forms.ModelChoiceField):
 
 
 class AssigneeField(forms.ChoiceField):
-    """One select for the three kinds of assignee: 'body:3', 'person:7' or 'principal:2'."""
+    """One select for the three kinds of assignee: 'body:3', 'person:7' or 'principal:2', offering the area's
+    bodies and people that `user` may see (`visible_bodies`, `choosable_people`) and its principals."""
 
     KINDS = {"body": Body, "person": Person, "principal": Principal}
+    chooses_records = True  # lib.forms: a select of records
+    offered = True  # built from the user's visible querysets below
 
-    def __init__(self, *, area, **kwargs):
-        bodies = Body.objects.filter(area=area).order_by("name")
-        principals = Principal.objects.filter(area=area)
-        people = Person.objects.filter(employer__area=area).order_by("last_name", "first_name")
+    def __init__(self, *, user, area, **kwargs):
+        bodies = visible_bodies(user).filter(area=area).order_by("name")
+        principals = principals_of(area)
+        people = choosable_people(user, area).filter(employer__area=area).order_by("last_name", "first_name")
         choices = [
             ("", "---------"),
             (_("Organ"), [(f"body:{b.pk}", b.name) for b in bodies]),
@@ -108,18 +115,23 @@ class AssignmentForm(_AssignmentErrors, StaffForm):
         super().__init__(*args, **kwargs)
         area = item.meeting.body.area
         self.instance.item = item
-        self.fields["assignee"] = AssigneeField(area=area)
+        self.fields["assignee"] = AssigneeField(user=self.user, area=area)
         self.order_fields(["assignee", "description", "due_date", "report_to", "report_back_meeting", "matter"])
         current = self.instance.assignee if self.instance.pk else None
         if current is not None:
             kind = {Body: "body", Person: "person", Principal: "principal"}[type(current)]
             self.initial["assignee"] = f"{kind}:{current.pk}"
-        self.fields["report_to"].queryset = Body.objects.filter(area=area).order_by("name")
-        coming = Meeting.objects.with_first_day().filter(body__area=area).exclude(status=Meeting.Status.CANCELLED)
-        self.fields["report_back_meeting"].queryset = coming.select_related("body").order_by("first_day", "pk")
+        self.offer("report_to", visible_bodies(self.user).filter(area=area).order_by("name"))
+        coming = (
+            visible_meetings(self.user)
+            .with_first_day()
+            .filter(body__area=area)
+            .exclude(status=Meeting.Status.CANCELLED)
+        )
+        self.offer("report_back_meeting", coming.select_related("body").order_by("first_day", "pk"))
         self.fields["report_back_meeting"].label_from_instance = lambda m: f"{m.body.name} {meeting_label(m)}"
         self.fields["report_back_meeting"].help_text = _("Lämna tomt om ett datum räcker.")
-        self.fields["matter"].queryset = Matter.objects.filter(area=area).select_related("body")
+        self.offer("matter", visible_matters(self.user).filter(area=area).select_related("body"))
 
     def assignment_fields(self):
         """What a valid form says about the new assignment, as keyword arguments for
@@ -137,7 +149,7 @@ class AssignmentForm(_AssignmentErrors, StaffForm):
         return value
 
 
-class ReportBackForm(forms.Form):
+class ReportBackForm(StaffFormMixin, forms.Form):
     reported_item = ItemChoiceField(queryset=AgendaItem.objects.none(), label=_("Återrapporterat vid ärende"))
     status = forms.ChoiceField(
         label=_("Status efter återrapporteringen"),
@@ -146,9 +158,8 @@ class ReportBackForm(forms.Form):
     reason = forms.CharField(label=_("Kommentar (visas i historiken)"), max_length=100, required=False)
 
     def __init__(self, *args, bodies, **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["reported_item"].queryset = items_of(bodies)
+        self.offer("reported_item", items_of(self.user, bodies))
 
 
 class AssignmentStatusForm(_AssignmentErrors, StaffForm):
@@ -162,9 +173,9 @@ class AssignmentStatusForm(_AssignmentErrors, StaffForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         body = self.instance.report_to
-        meetings = Meeting.objects.with_first_day().filter(body=body).exclude(status=Meeting.Status.CANCELLED)
-        self.fields["report_back_meeting"].queryset = meetings.order_by("first_day", "pk")
-        self.fields["report_back_meeting"].label_from_instance = meeting_label
+        meetings = visible_meetings(self.user).with_first_day().filter(body=body)
+        meetings = meetings.exclude(status=Meeting.Status.CANCELLED).order_by("first_day", "pk")
+        self.offer("report_back_meeting", meetings).label_from_instance = meeting_label
 
 
 class RecommendationForm(StaffForm):
@@ -184,8 +195,8 @@ class RecommendationForm(StaffForm):
         super().__init__(*args, **kwargs)
         area = item.meeting.body.area
         self.instance.item = item
-        self.fields["principals"].queryset = Principal.objects.filter(area=area)
-        self.fields["matter"].queryset = Matter.objects.filter(area=area).select_related("body")
+        self.offer("principals", principals_of(area))
+        self.offer("matter", visible_matters(self.user).filter(area=area).select_related("body"))
         self.order_fields(["title", "text", "principals", "decided_on", "deadline", "matter"])
 
 
@@ -199,16 +210,16 @@ class RecommendationEditForm(StaffForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["matter"].queryset = Matter.objects.filter(area=self.instance.item.meeting.body.area)
+        area = self.instance.item.meeting.body.area
+        self.offer("matter", visible_matters(self.user).filter(area=area).select_related("body"))
 
 
-class RecommendationReportForm(forms.Form):
+class RecommendationReportForm(StaffFormMixin, forms.Form):
     reported_item = ItemChoiceField(queryset=AgendaItem.objects.none(), label=_("Utfallet återrapporterades vid"))
 
     def __init__(self, *args, body, **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["reported_item"].queryset = items_of([body])
+        self.offer("reported_item", items_of(self.user, [body]))
 
 
 class PrincipalDecisionForm(StaffForm):

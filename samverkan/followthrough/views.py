@@ -44,7 +44,7 @@ from samverkan.followthrough.forms import (
 )
 from samverkan.followthrough.models import Assignment, PrincipalDecision, first_day_of
 from samverkan.followthrough.present import ASSIGNMENT_RELATED, present_assignments, shown_report_back
-from samverkan.lib.forms import form_page
+from samverkan.lib.forms import form_page, form_status
 from samverkan.lib.history import history_rows
 from samverkan.lib.text import search_term
 from samverkan.meetings.models import AgendaItem
@@ -169,7 +169,7 @@ def _clause(request, item):
 def assignment_create(request, pk):
     item = get_followed_item_for_user(request.user, pk)
     initial = {"description": _clause(request, item), "report_to": item.meeting.body, "matter": item.matter}
-    form = AssignmentForm(request.POST or None, item=item, initial=initial)
+    form = AssignmentForm(request.POST or None, item=item, initial=initial, user=request.user)
     return form_page(
         request,
         form,
@@ -189,7 +189,7 @@ def _kept_assignment(request, pk):
 @login_required
 def assignment_edit(request, pk):
     assignment = _kept_assignment(request, pk)
-    form = AssignmentStatusForm(request.POST or None, instance=assignment)
+    form = AssignmentStatusForm(request.POST or None, instance=assignment, user=request.user)
     return form_page(
         request,
         form,
@@ -207,7 +207,9 @@ def assignment_report(request, pk):
     """Report an assignment back: link it to the item of the meeting where it was reported."""
     assignment = _kept_assignment(request, pk)
     bodies = {assignment.report_to, assignment.item.meeting.body}
-    form = ReportBackForm(request.POST or None, bodies=bodies, initial={"status": Assignment.Status.REPORTED})
+    form = ReportBackForm(
+        request.POST or None, bodies=bodies, initial={"status": Assignment.Status.REPORTED}, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         actions.report_back_assignment(
@@ -224,7 +226,7 @@ def assignment_report(request, pk):
             "intro": assignment.description,
             "cancel_url": url("item", assignment.item_id),
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request, form),
     )
 
 
@@ -241,7 +243,7 @@ def recommendation_create(request, pk):
         "principals": list(Principal.objects.filter(area=area)),
         "matter": item.matter,
     }
-    form = RecommendationForm(request.POST or None, item=item, initial=initial)
+    form = RecommendationForm(request.POST or None, item=item, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         recommendation = actions.create_recommendation(item, request.user, **data)
@@ -264,7 +266,7 @@ def recommendation_create(request, pk):
             "intro": f"{item.number} {item.title}",
             "cancel_url": url("item", item.pk),
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request, form),
     )
 
 
@@ -291,7 +293,7 @@ def recommendation(request, pk):
             "rows": rows,
             "summary": summary,
             "follows": follows,
-            "report_form": RecommendationReportForm(body=body) if follows else None,
+            "report_form": RecommendationReportForm(body=body, user=request.user) if follows else None,
             "reported": shown_report_back(recommendation, request.user),
             "history": history_rows(recommendation),
         },
@@ -301,7 +303,7 @@ def recommendation(request, pk):
 @login_required
 def recommendation_edit(request, pk):
     recommendation = get_recommendation_for_user(request.user, pk, change=True)
-    form = RecommendationEditForm(request.POST or None, instance=recommendation)
+    form = RecommendationEditForm(request.POST or None, instance=recommendation, user=request.user)
     return form_page(
         request,
         form,
@@ -318,7 +320,7 @@ def recommendation_edit(request, pk):
 def recommendation_report(request, pk):
     recommendation = get_recommendation_for_user(request.user, pk, change=True)
     body = recommendation.item.meeting.body
-    form = RecommendationReportForm(request.POST or None, body=body)
+    form = RecommendationReportForm(request.POST or None, body=body, user=request.user)
     if request.method == "POST" and form.is_valid():
         actions.mark_recommendation_reported(recommendation, form.cleaned_data["reported_item"], request.user)
         messages.success(request, _("Rekommendationens utfall är markerat som återrapporterat."))
@@ -332,7 +334,7 @@ def recommendation_report(request, pk):
             "intro": recommendation.title,
             "cancel_url": url("recommendation", recommendation.pk),
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request, form),
     )
 
 
@@ -340,7 +342,7 @@ def recommendation_report(request, pk):
 def decision_record(request, pk):
     """A principal's contact (or a coordinator) records the principal's decision on a recommendation."""
     decision = get_principal_decision_for_user(request.user, pk, change=True)
-    form = PrincipalDecisionForm(request.POST or None, request.FILES or None, instance=decision)
+    form = PrincipalDecisionForm(request.POST or None, request.FILES or None, instance=decision, user=request.user)
     recommendation = decision.recommendation
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -363,7 +365,7 @@ def decision_record(request, pk):
             "multipart": True,
             "history": history_rows(decision),
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request, form),
     )
 
 
@@ -439,7 +441,9 @@ def matters(request, area):
 def matter_create(request, area):
     area = get_kept_area_for_user(request.user, area)
     today = timezone.localdate()
-    form = NewMatterForm(request.POST or None, area=area, initial={"year": today.year, "raised_on": today})
+    form = NewMatterForm(
+        request.POST or None, area=area, initial={"year": today.year, "raised_on": today}, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()}
         matter = actions.create_matter(area, request.user, **data)
@@ -449,14 +453,14 @@ def matter_create(request, area):
         request,
         "followthrough/form.html",
         {"form": form, "title": pgettext("matter", "Nytt ärende"), "cancel_url": url("matters", area.slug)},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request, form),
     )
 
 
 @login_required
 def matter_edit(request, pk):
     matter = get_matter_for_user(request.user, pk, change=True)
-    form = MatterForm(request.POST or None, instance=matter, area=matter.area)
+    form = MatterForm(request.POST or None, instance=matter, area=matter.area, user=request.user)
     return form_page(
         request,
         form,

@@ -1,14 +1,21 @@
 """The one way a staff form page works: show the form, or save it through an action; a wrong form saves nothing."""
 
+import functools
+import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core import signing
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib.history import HistoryRow, attribute
 from samverkan.lib.text import search_term
@@ -54,7 +61,13 @@ def form_page(
     """
     if request.method == "POST" and form.is_valid():
         try:
-            record = save(form, search_term(request.POST.get("change_reason")))
+            with transaction.atomic():
+                # Inside the save's transaction: with SQLite's IMMEDIATE transactions no other write comes between.
+                if isinstance(form, StaffFormMixin) and not form.still_current():
+                    raise _Stale
+                record = save(form, search_term(request.POST.get("change_reason")))
+        except _Stale:
+            pass  # the form says what changed
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
@@ -70,8 +83,20 @@ def form_page(
             "reason_field": bool(form.instance.pk),
             "history": history,
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request, form),
     )
+
+
+class _Stale(Exception):
+    """The form was loaded from an older version than is stored now (its `conflicts` say how)."""
+
+
+def form_status(request: HttpRequest, form: forms.BaseForm) -> int:
+    """The status of a form page: 200 to show it, 409 when it was posted over a newer version of what it edits
+    (`StaffFormMixin.conflicts`), 400 when it was posted and is wrong otherwise."""
+    if request.method != "POST":
+        return 200
+    return 409 if getattr(form, "conflicts", None) else 400
 
 
 def check_bound(form: "ModelForm[Any]", record: models.Model) -> None:
@@ -97,3 +122,231 @@ class RecordsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  #
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": str(pk)[:20]}
                 )
         return super()._check_values(value)  # type: ignore[misc]  # a private Django method django-stubs omits
+
+
+# --- Staff forms: choices limited to the user, and the version a form was loaded from --------------------------
+
+VERSION_FIELD = "form_version"
+_VERSION_SALT = "samverkan.lib.forms.version"
+
+
+def chooses_records(field: forms.Field) -> bool:
+    """Whether `field` offers records from the database: a ModelChoiceField (ModelMultipleChoiceField and
+    RecordsField are ones) or any field that says so with `chooses_records = True` (a select built from
+    querysets, like follow-through's assignee field)."""
+    return isinstance(field, forms.ModelChoiceField) or getattr(field, "chooses_records", False)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field someone else changed while the user edited: its label, the value the user loaded and the value
+    stored now, both as text to show."""
+
+    label: str
+    loaded: str
+    stored: str
+
+
+def _canonical(value: Any) -> Any:
+    """A value as JSON gives it back, so a loaded value and a stored one compare equal when they are."""
+    if isinstance(value, models.Model):
+        value = value.pk
+    elif isinstance(value, list | tuple | set | frozenset):
+        value = sorted(getattr(v, "pk", v) for v in value)
+    elif isinstance(value, models.fields.files.FieldFile):
+        value = value.name or ""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def instance_values(form: forms.BaseForm, instance: models.Model) -> dict[str, Any]:
+    """The stored values of the model fields `form` edits on `instance`, canonical (foreign keys and many-to-many
+    as ids); one query per many-to-many field."""
+    values = {}
+    for field in instance._meta.get_fields():
+        if field.name in form.fields and getattr(field, "editable", False) and hasattr(field, "value_from_object"):
+            if field.many_to_many:
+                values[field.name] = _canonical(list(field.value_from_object(instance)) if instance.pk else [])
+            elif field.is_relation:
+                values[field.name] = _canonical(getattr(instance, field.attname))
+            else:
+                values[field.name] = _canonical(field.value_from_object(instance))
+    return values
+
+
+def _shown(field: forms.Field | None, value: Any) -> str:
+    """A canonical value as the form would name it: a record by its label, a choice by its text."""
+    if value in (None, "", []):
+        return "–"
+    if isinstance(field, forms.ModelChoiceField):
+        ids = value if isinstance(value, list) else [value]
+        found = {obj.pk: field.label_from_instance(obj) for obj in field.queryset.filter(pk__in=ids)}
+        return ", ".join(str(found.get(pk, gettext("(ett val du inte kan se)"))) for pk in ids)
+    if isinstance(field, forms.BooleanField):
+        return gettext("Ja") if value else gettext("Nej")
+    if isinstance(field, forms.ChoiceField):
+        choices = {}
+        for key, label in field.choices:
+            if isinstance(label, list | tuple):
+                choices.update({str(k): v for k, v in label})
+            else:
+                choices[str(key)] = label
+        return str(choices.get(str(value), value))
+    text = str(value)
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
+class StaffFormMixin:
+    """What every staff form is (mixed in before `forms.Form` or `forms.ModelForm`):
+
+    - **Choices limited to the user.** The form takes `user` (the login asking) and every field that chooses
+      records (`chooses_records`) must get its queryset through `offer(name, queryset)`, built by the caller's
+      app from the `visible_*` querysets for that user. When construction ends, a field that was not offered
+      raises ImproperlyConfigured, so a new form cannot forget. A posted id outside the queryset is refused by
+      the field with Django's Swedish "Välj ett giltigt alternativ" (400, nothing saved).
+    - **The version it was loaded from (optimistic locking).** A form that edits something (a ModelForm with a
+      stored instance, or any form whose `version_values()` returns a dict) carries a hidden `form_version`:
+      the values of its fields as loaded, signed (`django.core.signing`, compressed). On a post, those are
+      compared with the values stored now; where any differ the form is refused (`conflicts`: a `Change` per
+      field, with both values) and nothing is saved, as saving would overwrite what the user never saw.
+      `form_page` checks again inside the save's transaction (`check_stored_now`). A post without a version
+      (a script, a form from before this) is not checked; a garbled one is refused. Only the form's own
+      fields count, so a change elsewhere on the record (a workflow step) is no conflict.
+    - Labels without a trailing colon, as Swedish forms write them.
+    """
+
+    fields: dict[str, forms.Field]
+    conflicts: list[Change]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__:
+            init = cls.__dict__["__init__"]
+
+            @functools.wraps(init)
+            def wrapped(self: "StaffFormMixin", *args: Any, **kw: Any) -> None:
+                depth = self.__dict__.get("_init_depth", 0)
+                self.__dict__["_init_depth"] = depth + 1
+                try:
+                    init(self, *args, **kw)
+                finally:
+                    self.__dict__["_init_depth"] = depth
+                if depth == 0:
+                    self._constructed()
+
+            cls.__init__ = wrapped  # type: ignore[misc]  # wrapping the subclass's own __init__, on purpose
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        self.user = user
+        self.conflicts = []
+        super().__init__(*args, **kwargs)
+
+    def offer(self, name: str, queryset: "models.QuerySet[Any]") -> forms.Field:
+        """Offer the records of `queryset` (limited to what `self.user` may see) in the field `name`."""
+        field = self.fields[name]
+        field.queryset = queryset  # type: ignore[attr-defined]  # a ModelChoiceField, or one that acts as one
+        field.offered = True  # type: ignore[attr-defined]  # the mark `_constructed` looks for
+        return field
+
+    def _constructed(self) -> None:
+        missing = [n for n, f in self.fields.items() if chooses_records(f) and not getattr(f, "offered", False)]
+        if missing:
+            raise ImproperlyConfigured(
+                f"{type(self).__name__}: {', '.join(missing)} must be offered with offer(name, visible queryset)"
+            )
+        stored = self.version_values()
+        self._stored = stored
+        if stored is not None:
+            self.fields[VERSION_FIELD] = forms.CharField(required=False, widget=forms.HiddenInput)
+            self.fields[VERSION_FIELD].initial = signing.dumps(stored, salt=_VERSION_SALT, compress=True)
+
+    def version_values(self) -> dict[str, Any] | None:
+        """The values the version covers, canonical; None when the form edits nothing stored (a new record).
+        A ModelForm's are its model fields on the stored instance; a plain form that edits something overrides
+        this."""
+        instance = getattr(self, "instance", None)
+        if instance is None or instance.pk is None:
+            return None
+        return instance_values(self, instance)  # type: ignore[arg-type]  # a mixin of forms.BaseForm
+
+    def stored_now(self) -> dict[str, Any] | None:
+        """The values stored now, read again (for `check_stored_now`); a ModelForm re-reads its instance, None
+        when it is gone."""
+        instance = getattr(self, "instance", None)
+        if instance is None or instance.pk is None:
+            return self.version_values()
+        fresh = type(instance)._default_manager.filter(pk=instance.pk).first()
+        return None if fresh is None else instance_values(self, fresh)  # type: ignore[arg-type]  # as above
+
+    @property
+    def changed_data(self) -> list[str]:
+        """The fields the user changed; the version is not one."""
+        return [name for name in super().changed_data if name != VERSION_FIELD]  # type: ignore[misc]  # BaseForm's
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]  # a mixin of forms.BaseForm
+        if hasattr(self, "cleaned_data"):
+            self.cleaned_data.pop(VERSION_FIELD, None)  # the version is the form's business, not the action's
+        if self.is_bound and self._stored is not None:  # type: ignore[attr-defined]  # BaseForm's
+            self._compare(self._stored)
+
+    def still_current(self) -> bool:
+        """Whether the loaded version still matches the values stored at this moment; when not, the form gets the
+        error and `conflicts` and False is returned. `form_page` asks inside the save's transaction."""
+        if self._stored is None or not self.is_bound:  # type: ignore[attr-defined]  # BaseForm's
+            return True
+        now = self.stored_now()
+        if now is None:
+            self.add_error(  # type: ignore[attr-defined]  # BaseForm's
+                None, _("Någon annan har tagit bort det du redigerade. Inget har sparats.")
+            )
+            return False
+        self._compare(now)
+        return not self.conflicts
+
+    def _loaded(self) -> dict[str, Any] | None:
+        token = self.data.get(self.add_prefix(VERSION_FIELD))  # type: ignore[attr-defined]  # BaseForm's
+        if not token:
+            return None
+        try:
+            loaded = signing.loads(token, salt=_VERSION_SALT)
+        except signing.BadSignature:
+            loaded = None
+        if not isinstance(loaded, dict):
+            raise ValidationError(_("Formulärets version kunde inte läsas. Ladda om sidan och försök igen."))
+        return loaded
+
+    def _compare(self, now: dict[str, Any]) -> None:
+        try:
+            loaded = self._loaded()
+        except ValidationError as error:
+            self.add_error(None, error)  # type: ignore[attr-defined]  # BaseForm's
+            return
+        if loaded is None:
+            return
+        self.conflicts = [
+            Change(
+                str(self.fields[name].label if name in self.fields else name),
+                _shown(self.fields.get(name), loaded.get(name)),
+                _shown(self.fields.get(name), value),
+            )
+            for name, value in now.items()
+            if loaded.get(name) != value
+        ]
+        if self.conflicts:
+            if not any(e.code == "conflict" for e in self.non_field_errors().as_data()):  # type: ignore[attr-defined]
+                self.add_error(  # type: ignore[attr-defined]  # BaseForm's
+                    None,
+                    ValidationError(
+                        _(
+                            "Någon annan har sparat ändringar medan du redigerade. Inget har sparats. "
+                            "Se vad som ändrats nedan; spara igen om du vill skriva över det."
+                        ),
+                        code="conflict",
+                    ),
+                )
+            # Saving again now knowingly overwrites what is stored now.
+            self.data = self.data.copy()  # type: ignore[attr-defined]  # BaseForm's
+            self.data[self.add_prefix(VERSION_FIELD)] = signing.dumps(  # type: ignore[attr-defined]
+                now, salt=_VERSION_SALT, compress=True
+            )

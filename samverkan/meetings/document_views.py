@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.lib.forms import form_page
+from samverkan.lib.forms import form_page, form_status
 from samverkan.lib.history import history_rows
 from samverkan.meetings import actions
-from samverkan.meetings.access import get_document_for_user, get_meeting_for_user, possible_readers
+from samverkan.meetings.access import get_document_for_user, get_meeting_for_user
 from samverkan.meetings.forms import DocumentEditForm, DocumentUploadForm
 
 
@@ -26,7 +26,7 @@ def _meeting_page(meeting):
 @login_required
 def document_create(request, pk):
     meeting = get_meeting_for_user(request.user, pk, change=True)
-    form = DocumentUploadForm(request.POST or None, request.FILES or None, meeting=meeting)
+    form = DocumentUploadForm(request.POST or None, request.FILES or None, meeting=meeting, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -50,16 +50,14 @@ def document_create(request, pk):
         request,
         "meetings/document_form.html",
         {"form": form, "meeting": meeting, "cancel_url": _meeting_page(meeting), "locked": meeting.is_locked},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request, form),
     )
 
 
 @login_required
 def document_edit(request, pk):
     document = get_document_for_user(request.user, pk, change=True)
-    form = DocumentEditForm(
-        request.POST or None, instance=document, readers=possible_readers(request.user, document.meeting)
-    )
+    form = DocumentEditForm(request.POST or None, instance=document, user=request.user)
     return form_page(
         request,
         form,

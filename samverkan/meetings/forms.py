@@ -11,13 +11,15 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.forms import RecordsField
+from samverkan.lib.forms import RecordsField, StaffFormMixin, instance_values
 from samverkan.lib.visibility import Visibility
+from samverkan.meetings.access import possible_readers, readable_items_rule, visible_meetings
 from samverkan.meetings.actions import DOCUMENT_LOCKED, minutes_open_error
 from samverkan.meetings.extract import UnreadableFile, accepted_kinds, examine, original_name
-from samverkan.meetings.models import AgendaItem, Attendance, Document, InvitationAnswer, Meeting, MeetingDay
+from samverkan.meetings.models import AgendaItem, Attendance, Document, InvitationAnswer, Meeting, MeetingDay, Signatory
+from samverkan.structure.access import choosable_people, principals_of, visible_people
 from samverkan.structure.forms import DATE, StaffForm
-from samverkan.structure.models import OPEN_OR_INTERNAL, Membership, Party, Person, Principal
+from samverkan.structure.models import OPEN_OR_INTERNAL, Membership, Party, Person
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 MAX_PLAN_LINES = 60
@@ -133,13 +135,35 @@ class MeetingDayForm(MinutesForm):
         widgets = {"date": DATE, "start": TIME, "end": TIME}
 
 
-class NamedReadersMixin:
-    """A `readers` field (named readers of a confidential record) offered from `readers`, the people the user
-    may see in the area (`meetings.access.possible_readers`); naming readers of a record that is not
-    confidential is refused, as it would grant nothing."""
+def later_meetings(user, meeting):
+    """The body's meetings after `meeting` that `user` may see (`visible_meetings`), by first day: where an item
+    may be deferred to."""
+    later = visible_meetings(user).with_first_day().filter(body_id=meeting.body_id).exclude(pk=meeting.pk)
+    if getattr(meeting, "first_day", None) is not None:
+        later = later.filter(first_day__gt=meeting.first_day)
+    return later.order_by("first_day", "pk")
 
-    def _offer_readers(self, readers):
-        self.fields["readers"].queryset = readers
+
+def meeting_items(user, meeting):
+    """The meeting's items that `user` may read (`readable_items_rule`), in agenda order."""
+    return meeting.items.filter(readable_items_rule(user)).order_by("position", "pk")
+
+
+def meeting_people(user, meeting, seated):
+    """People to pick on a meeting's forms: those on its attendance list and those matched by `seated` (a Q on
+    Person), limited to whom `user` may see (`visible_people`) or finds on the meeting's own attendance list."""
+    attending = Q(pk__in=meeting.attendance.values("person_id"))
+    chosen = Person.objects.filter(pk__in=Person.objects.filter(seated | attending).values("pk"))
+    return chosen.filter(Q(pk__in=visible_people(user).values("pk")) | attending)
+
+
+class NamedReadersMixin:
+    """A `readers` field (named readers of a confidential record) offered from the people the user may see in
+    the area (`meetings.access.possible_readers`); naming readers of a record that is not confidential is
+    refused, as it would grant nothing."""
+
+    def _offer_readers(self, meeting):
+        self.offer("readers", possible_readers(self.user, meeting))
         self.fields["readers"].required = False
         # A native multiple select: compact for an area's hundreds of people, keyboard- and screen-reader-friendly.
         self.fields["readers"].widget = forms.SelectMultiple(attrs={"size": 8})
@@ -156,12 +180,11 @@ class AgendaItemForm(NamedReadersMixin, MinutesForm):
         fields = ["number", "position", "title", "kind", "presenters", "background", "visibility", "readers"]
         fields += ["outcome", "deferred_to"]
 
-    def __init__(self, *args, meeting, later_meetings, readers, **kwargs):
+    def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, meeting=meeting, **kwargs)
-        self.fields["deferred_to"].queryset = later_meetings
-        self.fields["deferred_to"].label_from_instance = meeting_label
+        self.offer("deferred_to", later_meetings(self.user, meeting)).label_from_instance = meeting_label
         self.fields["outcome"].required = False
-        self._offer_readers(readers)
+        self._offer_readers(meeting)
 
     def clean(self):
         data = super().clean()
@@ -177,10 +200,9 @@ class ItemMinutesForm(MinutesForm):
         fields = ["minutes", "decision", "outcome", "deferred_to"]
         widgets = {"minutes": forms.Textarea(attrs={"rows": 8}), "decision": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, meeting, later_meetings, **kwargs):
+    def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, meeting=meeting, **kwargs)
-        self.fields["deferred_to"].queryset = later_meetings
-        self.fields["deferred_to"].label_from_instance = meeting_label
+        self.offer("deferred_to", later_meetings(self.user, meeting)).label_from_instance = meeting_label
         self.fields["outcome"].required = False
 
 
@@ -201,16 +223,13 @@ class AttendanceForm(MinutesForm):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, meeting=meeting, **kwargs)
         body = meeting.body
-        self.fields["principal"].queryset = Principal.objects.filter(area_id=body.area_id)
-        self.fields["substitute_for"].queryset = Person.objects.filter(
-            pk__in=Person.objects.filter(
-                Q(memberships__body=body, memberships__role__in=Membership.SEATED_ROLES)
-                | Q(attendance__meeting=meeting)
-            ).values("pk")
+        self.offer("principal", principals_of(body.area))
+        seated = Q(memberships__body=body, memberships__role__in=Membership.SEATED_ROLES)
+        self.offer("substitute_for", meeting_people(self.user, meeting, seated))
+        self.offer("days", meeting.days.all())
+        self.offer("not_during", meeting_items(self.user, meeting)).label_from_instance = lambda item: (
+            f"{item.number} {item.title}"
         )
-        self.fields["days"].queryset = meeting.days.all()
-        self.fields["not_during"].queryset = meeting.items.all()
-        self.fields["not_during"].label_from_instance = lambda item: f"{item.number} {item.title}"
 
 
 class AttendanceCreateForm(AttendanceForm):
@@ -221,13 +240,11 @@ class AttendanceCreateForm(AttendanceForm):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, meeting=meeting, **kwargs)
-        area = meeting.body.area_id
-        self.fields["person"].queryset = Person.objects.filter(
-            pk__in=Person.objects.filter(Q(employer__area_id=area) | Q(memberships__body__area_id=area)).values("pk")
-        ).exclude(pk__in=meeting.attendance.values("person_id"))
+        people = choosable_people(self.user, meeting.body.area)
+        self.offer("person", people.exclude(pk__in=meeting.attendance.values("person_id")))
 
 
-class SignatoriesForm(forms.Form):
+class SignatoriesForm(StaffFormMixin, forms.Form):
     chair = forms.ModelChoiceField(label=_("Ordförande"), queryset=Person.objects.none(), required=False)
     secretary = forms.ModelChoiceField(label=_("Sekreterare"), queryset=Person.objects.none(), required=False)
     adjusters = RecordsField(
@@ -239,16 +256,27 @@ class SignatoriesForm(forms.Form):
     )
 
     def __init__(self, *args, meeting, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
         self.meeting = meeting
+        super().__init__(*args, **kwargs)
         # Those on the attendance list and those seated in the body when it met; adjusters are chosen among them.
         seated = Membership.objects.current(getattr(meeting, "first_day", None)).filter(body_id=meeting.body_id)
-        people = Person.objects.filter(
-            Q(pk__in=meeting.attendance.values("person_id")) | Q(pk__in=seated.values("person_id"))
-        )
+        people = meeting_people(self.user, meeting, Q(pk__in=seated.values("person_id")))
         for name in ("chair", "secretary", "adjusters"):
-            self.fields[name].queryset = people
+            self.offer(name, people)
+
+    def version_values(self):
+        """Chair, secretary and adjusters as stored: who signs is what two planners could overwrite."""
+        meeting = self.meeting
+        adjusters = Signatory.objects.filter(meeting=meeting, role=Signatory.Role.ADJUSTER)
+        chair_secretary = Meeting.objects.filter(pk=meeting.pk).values("chair_id", "secretary_id").first() or {}
+        return {
+            "chair": chair_secretary.get("chair_id"),
+            "secretary": chair_secretary.get("secretary_id"),
+            "adjusters": sorted(adjusters.values_list("person_id", flat=True)),
+        }
+
+    def stored_now(self):
+        return self.version_values()
 
     def clean(self):
         data = super().clean()
@@ -260,8 +288,9 @@ class SignatoriesForm(forms.Form):
         return data
 
 
-class CorrectionForm(forms.Form):
-    """A correction of locked minutes: the item's new text and why; it becomes a new version."""
+class CorrectionForm(StaffFormMixin, forms.Form):
+    """A correction of locked minutes: the item's new text and why; it becomes a new version. Carries the item's
+    text as loaded, so two corrections at once do not overwrite each other."""
 
     minutes = forms.CharField(label=_("Protokollstext"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
     decision = forms.CharField(
@@ -276,9 +305,17 @@ class CorrectionForm(forms.Form):
         help_text=_("Visas med den nya versionen, t.ex. ”Fel datum i beslutet”."),
     )
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
+    def __init__(self, *args, item, **kwargs):
+        self.item = item
         super().__init__(*args, **kwargs)
+
+    def version_values(self):
+        """The item's minutes text and decision as stored."""
+        return {name: value for name, value in instance_values(self, self.item).items() if name != "reason"}
+
+    def stored_now(self):
+        fresh = AgendaItem.objects.filter(pk=self.item.pk).first()
+        return None if fresh is None else instance_values(self, fresh)
 
 
 def meeting_label(meeting):
@@ -302,7 +339,7 @@ def megabytes(size):
     return f"{size / (1024 * 1024):.1f}".replace(".0", "").replace(".", ",")
 
 
-class DocumentUploadForm(forms.Form):
+class DocumentUploadForm(StaffFormMixin, forms.Form):
     """A new document: the file (its real type read from the content), title, number, item and visibility.
 
     A valid form carries `examined` (kind and text) and `data_bytes` for actions.add_document."""
@@ -341,10 +378,9 @@ class DocumentUploadForm(forms.Form):
     )
 
     def __init__(self, *args, meeting, **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        self.fields["item"].queryset = meeting.items.order_by("position", "pk")
+        self.offer("item", meeting_items(self.user, meeting))
         self.fields["item"].label_from_instance = lambda item: f"{item.number} {item.title}"
         self.fields["file"].help_text = gettext("%(kinds)s. Högst %(max)s MB.") % {
             "kinds": accepted_kinds(),
@@ -381,9 +417,9 @@ class DocumentEditForm(NamedReadersMixin, StaffForm):
         model = Document
         fields = ["title", "number", "visibility", "readers"]
 
-    def __init__(self, *args, readers, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._offer_readers(readers)
+        self._offer_readers(self.instance.meeting)
 
     def clean(self):
         data = super().clean()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from samverkan.lib.forms import form_page
+from samverkan.lib.forms import form_page, form_status
 from samverkan.lib.history import history_rows
 from samverkan.meetings import actions
 from samverkan.meetings.access import (
@@ -24,7 +24,6 @@ from samverkan.meetings.access import (
     get_meeting_to_sign,
     item_reader,
     meetings_to_sign,
-    possible_readers,
 )
 from samverkan.meetings.forms import (
     AgendaItemForm,
@@ -102,7 +101,7 @@ def year_plan(request, pk):
         request,
         "meetings/year_plan.html",
         {"body": body, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request, form),
     )
 
 
@@ -173,7 +172,7 @@ def meeting(request, pk):
 @login_required
 def meeting_edit(request, pk):
     meeting = _planned_meeting(request, pk)
-    form = MeetingForm(request.POST or None, instance=meeting)
+    form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
     return form_page(
         request,
         form,
@@ -188,7 +187,7 @@ def meeting_edit(request, pk):
 @login_required
 def day_create(request, pk):
     meeting = _planned_meeting(request, pk)
-    form = MeetingDayForm(request.POST or None, meeting=meeting)
+    form = MeetingDayForm(request.POST or None, meeting=meeting, user=request.user)
     return form_page(
         request,
         form,
@@ -204,7 +203,7 @@ def day_create(request, pk):
 def day_edit(request, pk):
     day = get_day_for_user(request.user, pk, change=True)
     meeting = _planned_meeting(request, day.meeting_id)
-    form = MeetingDayForm(request.POST or None, instance=day, meeting=meeting)
+    form = MeetingDayForm(request.POST or None, instance=day, meeting=meeting, user=request.user)
     return form_page(
         request,
         form,
@@ -244,13 +243,6 @@ def day_remove(request, pk):
     return _act(request, meeting, remove, _("Mötesdagen %(date)s är borttagen.") % {"date": day.date.isoformat()})
 
 
-def _later_meetings(meeting):
-    later = Meeting.objects.with_first_day().filter(body_id=meeting.body_id).exclude(pk=meeting.pk)
-    if meeting.first_day is not None:
-        later = later.filter(first_day__gt=meeting.first_day)
-    return later.order_by("first_day", "pk")
-
-
 @login_required
 def item_create(request, pk):
     meeting = _planned_meeting(request, pk)
@@ -258,9 +250,8 @@ def item_create(request, pk):
     form = AgendaItemForm(
         request.POST or None,
         meeting=meeting,
-        later_meetings=_later_meetings(meeting),
-        readers=possible_readers(request.user, meeting),
         initial={"number": propose_number(meeting), "position": (last or 0) + 1},
+        user=request.user,
     )
     return form_page(
         request,
@@ -281,8 +272,7 @@ def item_edit(request, pk):
         request.POST or None,
         instance=item,
         meeting=meeting,
-        later_meetings=_later_meetings(meeting),
-        readers=possible_readers(request.user, meeting),
+        user=request.user,
     )
     return form_page(
         request,
@@ -359,7 +349,9 @@ def _fetched(created):
 @login_required
 def attendance_create(request, pk):
     meeting = _planned_meeting(request, pk)
-    form = AttendanceCreateForm(request.POST or None, meeting=meeting, initial={"group": Attendance.Group.OTHER})
+    form = AttendanceCreateForm(
+        request.POST or None, meeting=meeting, initial={"group": Attendance.Group.OTHER}, user=request.user
+    )
     return form_page(
         request,
         form,
@@ -375,7 +367,7 @@ def attendance_create(request, pk):
 def attendance_edit(request, pk):
     row = get_attendance_for_user(request.user, pk, change=True, queryset=Attendance.objects.select_related("person"))
     meeting = _planned_meeting(request, row.meeting_id)
-    form = AttendanceForm(request.POST or None, instance=row, meeting=meeting)
+    form = AttendanceForm(request.POST or None, instance=row, meeting=meeting, user=request.user)
     return form_page(
         request,
         form,
@@ -408,9 +400,7 @@ def attendance_remove(request, pk):
 def item_minutes(request, pk):
     item = get_item_for_user(request.user, pk, change=True)
     meeting = _planned_meeting(request, item.meeting_id)
-    form = ItemMinutesForm(
-        request.POST or None, instance=item, meeting=meeting, later_meetings=_later_meetings(meeting)
-    )
+    form = ItemMinutesForm(request.POST or None, instance=item, meeting=meeting, user=request.user)
     return form_page(
         request,
         form,
@@ -446,7 +436,7 @@ def signatories(request, pk):
             s.person for s in meeting.signatories.filter(role=Signatory.Role.ADJUSTER).select_related("person")
         ],
     }
-    form = SignatoriesForm(request.POST or None, meeting=meeting, initial=initial)
+    form = SignatoriesForm(request.POST or None, meeting=meeting, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             actions.set_signatories(meeting, request.user, **form.cleaned_data)
@@ -463,7 +453,7 @@ def _form(request, form, title, cancel_url):
         request,
         "structure/form.html",
         {"form": form, "title": title, "cancel_url": cancel_url, "reason_field": False},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request, form),
     )
 
 
@@ -545,7 +535,9 @@ def item_correct(request, pk):
     if not meeting.is_locked:
         messages.info(request, _("Protokollet är inte låst ännu, så ärendet ändras direkt."))
         return redirect(url("item_minutes", item.pk))
-    form = CorrectionForm(request.POST or None, initial={"minutes": item.minutes, "decision": item.decision})
+    form = CorrectionForm(
+        request.POST or None, item=item, initial={"minutes": item.minutes, "decision": item.decision}, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             stored = actions.correct_minutes(item, request.user, **form.cleaned_data)

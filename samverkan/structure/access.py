@@ -99,6 +99,15 @@ def visible_people(user: "Viewer") -> QuerySet[Person]:
     return Person.objects.filter(pk__in=Person.objects.filter(rule).values("pk"))
 
 
+def choosable_people(user: "Viewer", area: Area) -> QuerySet[Person]:
+    """The people of `area` (employed by its principals or seated in its bodies) that `user` may pick in a staff
+    form: those `visible_people` shows them, and those with no seat anywhere (a newcomer a secretary has just
+    added, an official); never someone whose only seats are in bodies the user may not see. No query until read."""
+    of_area = Person.objects.filter(Q(employer__area=area) | Q(memberships__body__area=area)).values("pk")
+    seatless = ~Q(pk__in=Membership.objects.values("person_id"))
+    return Person.objects.filter(pk__in=of_area).filter(Q(pk__in=visible_people(user).values("pk")) | seatless)
+
+
 def managed_areas(user: "Viewer") -> QuerySet[Area]:
     """Areas the user keeps: all for an administrator, a coordinator's own areas."""
     scope = scope_of(user)

@@ -1,20 +1,22 @@
-"""Staff forms for the structure registry; choices are limited to the area being edited."""
+"""Staff forms for the structure registry; choices are limited to the area being edited and to what the user may
+see (`structure.access`), and every edit carries the version it was loaded from (`lib.forms.StaffFormMixin`)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.forms import RecordsField
+from samverkan.lib.forms import RecordsField, StaffFormMixin
+from samverkan.structure.access import choosable_people, principals_of, visible_bodies, visible_people
 from samverkan.structure.models import Body, Membership, Person, Principal
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class StaffForm(forms.ModelForm):
-    """Labels without a trailing colon, as Swedish forms write them; every multiple choice of records refuses
-    implausible ids before the database sees them (`lib.forms.RecordsField`)."""
+class StaffForm(StaffFormMixin, forms.ModelForm):
+    """A staff model form (`lib.forms.StaffFormMixin`: `user`, choices offered from what the user may see, the
+    loaded version); every multiple choice of records refuses implausible ids before the database sees them
+    (`lib.forms.RecordsField`)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if type(field) is forms.ModelMultipleChoiceField:
@@ -70,10 +72,10 @@ class BodyForm(StaffForm):
     def __init__(self, *args, area, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.area = area
-        others = Body.objects.filter(area=area).exclude(pk=self.instance.pk)
-        self.fields["reports_to"].queryset = others
-        self.fields["prepared_by"].queryset = others
-        self.fields["host_principal"].queryset = Principal.objects.filter(area=area)
+        others = visible_bodies(self.user).filter(area=area).exclude(pk=self.instance.pk)
+        self.offer("reports_to", others)
+        self.offer("prepared_by", others)
+        self.offer("host_principal", principals_of(area))
 
     def validate_unique(self):
         super().validate_unique()
@@ -89,7 +91,7 @@ class PersonForm(StaffForm):
 
     def __init__(self, *args, area, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = Principal.objects.filter(area=area)
+        self.offer("employer", principals_of(area))
         self.fields["slug"].help_text = _("Används i personens publika adress, t.ex. anna-andersson.")
 
 
@@ -102,14 +104,10 @@ class MembershipForm(StaffForm):
     def __init__(self, *args, body, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.body = body
-        people = Person.objects.filter(
-            pk__in=Person.objects.filter(employer__area=body.area).values("pk")
-        ) | Person.objects.filter(memberships__body__area=body.area)
-        self.fields["person"].queryset = people.distinct()
-        self.fields["principal"].queryset = Principal.objects.filter(area=body.area)
-        self.fields["substitute_for"].queryset = Person.objects.filter(
-            memberships__body=body, memberships__role__in=Membership.SEATED_ROLES
-        ).distinct()
+        self.offer("person", choosable_people(self.user, body.area))
+        self.offer("principal", principals_of(body.area))
+        seated = Membership.objects.filter(body=body, role__in=Membership.SEATED_ROLES).values("person_id")
+        self.offer("substitute_for", visible_people(self.user).filter(pk__in=seated))
 
 
 class EndMembershipForm(forms.Form):

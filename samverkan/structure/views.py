@@ -61,7 +61,7 @@ def area(request, area):
 @login_required
 def body_create(request, area):
     area = get_area_for_user(request.user, area, manage=True)
-    form = BodyForm(request.POST or None, area=area)
+    form = BodyForm(request.POST or None, area=area, user=request.user)
     return form_page(
         request,
         form,
@@ -96,7 +96,7 @@ def body(request, pk):
 @login_required
 def body_edit(request, pk):
     body = get_body_for_user(request.user, pk, manage=True)
-    form = BodyForm(request.POST or None, instance=body, area=body.area)
+    form = BodyForm(request.POST or None, instance=body, area=body.area, user=request.user)
     return form_page(
         request,
         form,
@@ -111,7 +111,7 @@ def body_edit(request, pk):
 @login_required
 def principal_create(request, area):
     area = get_area_for_user(request.user, area, manage=True)
-    form = PrincipalForm(request.POST or None, area=area)
+    form = PrincipalForm(request.POST or None, area=area, user=request.user)
     return form_page(
         request,
         form,
@@ -132,7 +132,7 @@ def principal(request, pk):
 @login_required
 def principal_edit(request, pk):
     principal = get_principal_for_user(request.user, pk, change=True)
-    form = PrincipalForm(request.POST or None, instance=principal, area=principal.area)
+    form = PrincipalForm(request.POST or None, instance=principal, area=principal.area, user=request.user)
     return form_page(
         request,
         form,
@@ -149,7 +149,7 @@ def person_create(request, area):
     area = get_area_for_user(request.user, area)
     if not can_add_people(request.user, area):
         raise PermissionDenied
-    form = PersonForm(request.POST or None, area=area)
+    form = PersonForm(request.POST or None, area=area, user=request.user)
     manager = can_manage_area(request.user, area)
     return form_page(
         request,
@@ -182,7 +182,7 @@ def person(request, area, pk):
 @login_required
 def person_edit(request, area, pk):
     area, person = get_person_for_user(request.user, area, pk, change=True)
-    form = PersonForm(request.POST or None, instance=person, area=area)
+    form = PersonForm(request.POST or None, instance=person, area=area, user=request.user)
     return form_page(
         request,
         form,
@@ -197,7 +197,7 @@ def person_edit(request, area, pk):
 @login_required
 def membership_create(request, pk):
     body = get_body_for_user(request.user, pk, change=True)
-    form = MembershipForm(request.POST or None, body=body)
+    form = MembershipForm(request.POST or None, body=body, user=request.user)
     return form_page(
         request,
         form,
@@ -213,7 +213,7 @@ def membership_create(request, pk):
 def membership_edit(request, pk):
     membership = get_membership_for_user(request.user, pk, change=True)
     body = membership.body
-    form = MembershipForm(request.POST or None, instance=membership, body=body)
+    form = MembershipForm(request.POST or None, instance=membership, body=body, user=request.user)
     return form_page(
         request,
         form,

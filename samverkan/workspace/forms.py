@@ -4,10 +4,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.forms import StaffFormMixin
+from samverkan.structure.access import principals_of, visible_bodies
 from samverkan.structure.models import Body, Principal, Role
 
 
-class RoleForm(forms.Form):
+class RoleForm(StaffFormMixin, forms.Form):
     """Which active login gets which role, and the body or principal of `area` it applies to; `scope()` gives
     the object to pass to `structure.roles.grant_role`. One query per field's choices, one for the login."""
 
@@ -19,11 +21,10 @@ class RoleForm(forms.Form):
     )
 
     def __init__(self, *args, area, may_grant_coordinator, **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.area = area
-        self.fields["body"].queryset = Body.objects.filter(area=area).order_by("name")
-        self.fields["principal"].queryset = Principal.objects.filter(area=area)
+        self.offer("body", visible_bodies(self.user).filter(area=area).order_by("name"))
+        self.offer("principal", principals_of(area))
         if not may_grant_coordinator:
             self.fields["kind"].choices = [c for c in Role.Kind.choices if c[0] != Role.Kind.COORDINATOR]
 

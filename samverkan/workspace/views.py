@@ -80,7 +80,7 @@ def roles(request, area):
     if not can_manage_area(request.user, area):
         raise PermissionDenied
     is_admin = scope_of(request.user).is_admin
-    form = RoleForm(request.POST or None, area=area, may_grant_coordinator=is_admin)
+    form = RoleForm(request.POST or None, area=area, may_grant_coordinator=is_admin, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.cleaned_data["username"]
         role = grant_role(user, form.cleaned_data["kind"], form.scope(), request.user)
