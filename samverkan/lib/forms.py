@@ -167,7 +167,7 @@ def instance_values(form: forms.BaseForm, instance: models.Model) -> dict[str, A
             if field.many_to_many:
                 values[field.name] = _canonical(list(field.value_from_object(instance)) if instance.pk else [])
             elif field.is_relation:
-                values[field.name] = _canonical(getattr(instance, field.attname))
+                values[field.name] = _canonical(getattr(instance, field.attname))  # type: ignore[union-attr]  # a concrete FK here
             else:
                 values[field.name] = _canonical(field.value_from_object(instance))
     return values
@@ -179,13 +179,14 @@ def _shown(field: forms.Field | None, value: Any) -> str:
         return "–"
     if isinstance(field, forms.ModelChoiceField):
         ids = value if isinstance(value, list) else [value]
-        found = {obj.pk: field.label_from_instance(obj) for obj in field.queryset.filter(pk__in=ids)}
+        offered = field.queryset
+        found = {} if offered is None else {o.pk: field.label_from_instance(o) for o in offered.filter(pk__in=ids)}
         return ", ".join(str(found.get(pk, gettext("(ett val du inte kan se)"))) for pk in ids)
     if isinstance(field, forms.BooleanField):
         return gettext("Ja") if value else gettext("Nej")
     if isinstance(field, forms.ChoiceField):
         choices = {}
-        for key, label in field.choices:
+        for key, label in field.choices:  # type: ignore[union-attr, misc]  # a list of pairs once the field is built
             if isinstance(label, list | tuple):
                 choices.update({str(k): v for k, v in label})
             else:
@@ -216,6 +217,7 @@ class StaffFormMixin:
 
     fields: dict[str, forms.Field]
     conflicts: list[Change]
+    data: Any  # BaseForm's: the posted QueryDict
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -233,7 +235,7 @@ class StaffFormMixin:
                 if depth == 0:
                     self._constructed()
 
-            cls.__init__ = wrapped  # type: ignore[misc]  # wrapping the subclass's own __init__, on purpose
+            cls.__init__ = wrapped  # type: ignore[method-assign]  # wrapping the subclass's own __init__, on purpose
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -305,7 +307,7 @@ class StaffFormMixin:
         return not self.conflicts
 
     def _loaded(self) -> dict[str, Any] | None:
-        token = self.data.get(self.add_prefix(VERSION_FIELD))  # type: ignore[attr-defined]  # BaseForm's
+        token = self.data.get(self.add_prefix(VERSION_FIELD))  # type: ignore[attr-defined]  # add_prefix: BaseForm's
         if not token:
             return None
         try:
@@ -346,7 +348,7 @@ class StaffFormMixin:
                     ),
                 )
             # Saving again now knowingly overwrites what is stored now.
-            self.data = self.data.copy()  # type: ignore[attr-defined]  # BaseForm's
+            self.data = self.data.copy()
             self.data[self.add_prefix(VERSION_FIELD)] = signing.dumps(  # type: ignore[attr-defined]
                 now, salt=_VERSION_SALT, compress=True
             )

@@ -585,7 +585,7 @@ class MinutesVersion(models.Model):
         super().save(*args, **kwargs)
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(models.QuerySet["Document"]):
     def update(self, **fields):
         # A bulk update passes by save(); documents of items of locked minutes are refused here too.
         lock.check_document_update(self, fields)
