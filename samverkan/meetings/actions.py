@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from samverkan.lib.forms import save_record
 from samverkan.lib.history import attribute, save_with_history
 from samverkan.lib.locks import locked
+from samverkan.meetings import numbering
 from samverkan.meetings.extract import Examined, original_name
 from samverkan.meetings.invitations import NotInvitable, invitable_problem, invitees, substitutes_for
 from samverkan.meetings.lock import correcting_minutes
@@ -98,6 +99,7 @@ def add_item(meeting: Meeting, user: "Changer", **fields: Any) -> AgendaItem:
     item.full_clean()
     attribute(item, user)
     item.save()
+    numbering.settle_series(meeting, user)
     return item
 
 
@@ -209,8 +211,40 @@ def save_day(meeting: Meeting, form: "ModelForm[MeetingDay]", user: "Changer", r
 @transaction.atomic
 def save_item(meeting: Meeting, form: "ModelForm[AgendaItem]", user: "Changer", reason: object = "") -> AgendaItem:
     """Add or change an agenda item, or its minutes, decision and outcome (AgendaItemForm, ItemMinutesForm),
-    under the meeting's row lock. Returns the item."""
-    return _save_minutes_form(meeting, form, user, reason)
+    under the meeting's row lock; the body's later provisional § numbers follow on (numbering.settle_series).
+    Returns the item."""
+    item = _save_minutes_form(meeting, form, user, reason)
+    if "number" in form.changed_data:
+        numbering.settle_series(meeting, user)
+    return item
+
+
+ITEM_LOCKED = gettext_lazy("Protokollet är låst, så ärendet kan inte tas bort. Inget har ändrats.")
+
+
+@transaction.atomic
+def remove_item(item: AgendaItem, user: "Changer") -> None:
+    """Delete an agenda item before its minutes are locked (or drafted: take them back first); its number is
+    released, so the body's later provisional § numbers close up. Its documents stay on the meeting, no longer
+    tied to an item. Raises ValidationError when the minutes are not open, or when follow-through (an
+    assignment, a recommendation, a later item taking it up) still points at it."""
+    meeting = _locked_row(item.meeting)
+    if meeting.is_locked:
+        raise ValidationError(ITEM_LOCKED)
+    check_minutes_open(meeting)
+    item = AgendaItem.objects.get(pk=item.pk)
+    for document in item.documents.all():
+        document.item = None
+        _save(document, user, _("Ärendet %(number)s togs bort") % {"number": item.number}, clean=False)
+    attribute(item, user)
+    try:
+        with transaction.atomic():
+            item.delete()
+    except models.ProtectedError as error:
+        raise ValidationError(
+            _("Ärendet kan inte tas bort: uppdrag eller rekommendationer hänvisar till det.")
+        ) from error
+    numbering.settle_series(meeting, user)
 
 
 @transaction.atomic
@@ -255,6 +289,7 @@ def take_step(meeting: Meeting, step: str, user: "User | None") -> Meeting:
     elif step == DRAFTED:
         if meeting.kind == Meeting.Kind.MINUTES:
             _check_ready_for_adjustment(meeting)
+        numbering.fix_numbers(meeting, user)  # the § numbers are fixed when the minutes go for adjustment
         meeting.status = Status.DRAFTED
     elif step == REOPEN:
         reason = _("Tillbaka för ändring; justeringarna är borttagna.")
@@ -272,6 +307,10 @@ def take_step(meeting: Meeting, step: str, user: "User | None") -> Meeting:
     elif step == PLAN:
         meeting.status = Status.PLANNED
     _save(meeting, user, reason if step == REOPEN else "")
+    if step == CANCEL:
+        numbering.settle_series(meeting, user)  # a cancelled meeting releases its provisional numbers
+    elif step == PLAN:
+        numbering.settle_series(meeting, user, own=True)
     if step == PUBLISH and not meeting.versions.exists():
         _store_version(meeting, user)
     return meeting

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_safe
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import can_read_confidential, get_meeting_for_user, public_meetings
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, MinutesVersion
+from samverkan.meetings.numbering import paragraph_label
 from samverkan.meetings.snapshot import minutes_snapshot, redacted
 
 # The appeal period (laglighetsprövning) runs three weeks from the day the notice of adjustment is posted.
@@ -70,7 +71,7 @@ def decision_blocks(text):
 
 
 def _item_label(number, numbering):
-    return f"§ {number}" if numbering == "continuous" else number
+    return paragraph_label(number, numbering == "continuous")
 
 
 def _attendance_remarks(row, numbering):
