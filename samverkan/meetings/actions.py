@@ -41,6 +41,7 @@ from samverkan.meetings.models import (
     MinutesVersion,
     Signatory,
 )
+from samverkan.meetings.personal_data import check_before_publishing, document_places, personal_number_places, refusal
 from samverkan.meetings.snapshot import minutes_snapshot
 from samverkan.meetings.tasks import queue_after_commit
 from samverkan.structure.models import Body, Membership, Person
@@ -298,6 +299,7 @@ def take_step(meeting: Meeting, step: str, user: "User | None") -> Meeting:
             _save(signatory, user, reason)
         meeting.status = Status.HELD
     elif step == PUBLISH:
+        check_before_publishing(meeting, minutes=True)  # no personal identity numbers in public minutes
         now = timezone.now()
         if meeting.kind == Meeting.Kind.NOTES:
             meeting.locked_at = now  # notes are public once published, so they are locked like adjusted minutes
@@ -571,6 +573,7 @@ def add_document(
             if locked.is_locked and item is not None:
                 raise ValidationError(DOCUMENT_LOCKED)
             document.full_clean()
+            _check_published_document(locked, document)
             attribute(document, user)
             document.save()
     except Exception:
@@ -586,7 +589,19 @@ def update_document(document: Document, form: "ModelForm[Document]", user: "Chan
     meeting = _locked_row(document.meeting)
     if meeting.is_locked and document.item_id:
         raise ValidationError(DOCUMENT_LOCKED)
+    _check_published_document(meeting, form.instance)
     return save_record(form, user, reason)
+
+
+def _check_published_document(meeting: Meeting, document: Document) -> None:
+    """A document added or changed once the agenda is out (invited or published) is published at once, so it
+    may not hold a personal identity number unless it is confidential: raises ValidationError (Swedish)."""
+    if meeting.invited_at is None and not meeting.is_published:
+        return
+    document.meeting = meeting
+    places = document_places([document])
+    if places:
+        raise ValidationError(refusal(places))
 
 
 @transaction.atomic
@@ -635,6 +650,9 @@ def send_invitation(meeting: Meeting, user: "User | None") -> SentInvitation:
     problem = invitable_problem(meeting)
     if problem:
         raise NotInvitable(problem)
+    places = personal_number_places(meeting, minutes=False)  # the invitation publishes the agenda
+    if places:
+        raise NotInvitable(refusal(places))
     called = invitees(meeting)
     reachable = [m for m in called if m.person.email]
     meeting = mark_invited(meeting, user)
