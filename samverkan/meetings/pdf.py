@@ -234,8 +234,8 @@ def _layout_fingerprint():
 def cached_pdf(snapshot, **options) -> bytes:
     """render_pdf through the cache, keyed by everything the PDF is made from. Published minutes are read
     often and change seldom, and rendering costs CPU that anonymous visitors should not be able to spend."""
-    material = [snapshot, options, get_language(), _layout_fingerprint(), PDF_VARIANT]
-    material = json.dumps(material, sort_keys=True, default=str)
+    made_from = [snapshot, options, get_language(), _layout_fingerprint(), PDF_VARIANT]
+    material = json.dumps(made_from, sort_keys=True, default=str)
     key = "minutes-pdf:" + hashlib.sha256(material.encode()).hexdigest()
     pdf = cache.get(key)
     if pdf is None:
