@@ -97,13 +97,17 @@ def test_a_fixed_number_is_used_once_per_body_and_year(world):
     assert numbers(other) == numbers(next_year) == ["28"]
 
 
-def test_a_cancelled_meeting_releases_its_numbers(world):
+def test_a_cancelled_meeting_releases_its_numbers(client, world):
     forum, user = world.forum, world.secretary
     agenda(forum, date(2027, 1, 20), 1, 5)
     march = agenda(forum, date(2027, 3, 3), 6, 7)  # §§ 6–12
     may = agenda(forum, date(2027, 5, 5), 13, 3)
     actions.take_step(march, actions.CANCEL, user)
     assert numbers(may) == ["6", "7", "8"]
+    client.force_login(world.coordinator)
+    for url in (reverse("meetings:meeting", args=[march.pk]), march.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "Ärende 6" in html and "§\xa06" not in html  # the released numbers are not shown any more
     assert numbering.propose_number(make_meeting(forum, date(2027, 6, 9))) == "9"
 
     actions.take_step(Meeting.objects.get(pk=march.pk), actions.PLAN, user)  # planned again: back in line
