@@ -144,13 +144,18 @@ def test_anything_else_is_refused_in_swedish(typed, continuous):
 
 def test_the_staff_form_takes_paragraph_40_as_40_and_refuses_abc(client, world):
     meeting = make_meeting(world.forum, date(2026, 11, 26))
+    december = agenda(world.forum, date(2026, 12, 29), 40, 2)
     client.force_login(world.coordinator)
     url = reverse("meetings:item_create", args=[meeting.pk])
+    assert 'name="number" value="1"' in client.get(url).content.decode()  # December comes after
     data = {"position": "1", "title": "Lägesbild", "kind": "information", "visibility": "public"}
     assert client.post(url, {**data, "number": "§ 40"}).status_code == 302
     refused = client.post(url, {**data, "number": "abc", "title": "Annat"})
     assert refused.status_code == 400 and "Paragrafnumret ska vara ett heltal" in refused.content.decode()
     assert numbers(meeting) == ["40"]
+    assert numbers(december) == ["41", "42"]  # moved on by the new item before it
+    assert client.post(url, {**data, "number": "41", "title": "Som föreslaget"}).status_code == 302
+    assert numbers(december) == ["42", "43"]
 
 
 def test_a_number_is_never_shown_with_two_paragraph_signs(client, world):

@@ -214,8 +214,9 @@ def save_item(meeting: Meeting, form: "ModelForm[AgendaItem]", user: "Changer", 
     """Add or change an agenda item, or its minutes, decision and outcome (AgendaItemForm, ItemMinutesForm),
     under the meeting's row lock; the body's later provisional § numbers follow on (numbering.settle_series).
     Returns the item."""
+    new = form.instance.pk is None
     item = _save_minutes_form(meeting, form, user, reason)
-    if "number" in form.changed_data:
+    if new or "number" in form.changed_data:
         numbering.settle_series(meeting, user)
     return item
 
