@@ -1,8 +1,8 @@
 """Agenda item numbers: continuous § per body and year, or 1, 2, 3 per meeting.
 
-With continuous numbering (the paragraph series of a body and a calendar year, Kommunallagen 5:62 and 8:12
-leave the form to the body; a § number names one decision for good) the numbers follow the meetings' dates
-and are unique in the series:
+With continuous numbering (one paragraph series per body and calendar year; the law asks for minutes, not for
+a numbering scheme, but a § number is how registrars, appeals and courts cite one decision for good) the
+numbers follow the meetings' dates and are unique in the series:
 
 - On the agenda they are *provisional*: `propose_number` offers the next number after the meetings held or
   planned earlier that year, and whenever a meeting's agenda changes or a meeting is cancelled (which
