@@ -116,3 +116,21 @@ def test_every_meeting_row_passes_full_clean(area):
         assert model.history.count() >= model.objects.count(), model
     users = set(get_user_model().objects.values_list("pk", flat=True))
     assert set(Signatory.objects.exclude(signed_by=None).values_list("signed_by", flat=True)) <= users
+
+
+def test_fixed_paragraph_numbers_follow_the_dates_and_are_unique(area):
+    """Issue 10: every item of minutes sent for adjustment in a continuous body is fixed in its body's series,
+    and within a body and year the numbers rise with the meetings' dates."""
+    sent = AgendaItem.objects.filter(meeting__body__numbering="continuous", meeting__status__in=SENT)
+    assert sent.exists() and not sent.filter(series_year=None).exists()
+    series = {}
+    for meeting in Meeting.objects.with_first_day().filter(body__numbering="continuous").order_by("first_day", "pk"):
+        numbers = [int(n) for n in meeting.items.values_list("number", flat=True)]
+        if meeting.is_cancelled or not numbers:
+            continue
+        key = (meeting.body_id, meeting.first_day.year)
+        assert min(numbers) > series.get(key, 0), meeting
+        series[key] = max(numbers)
+
+
+SENT = ("drafted", "adjusted", "published")

@@ -173,6 +173,7 @@ class Hidden:
             "meetings:item_edit": pk(items),
             "meetings:item_minutes": pk(items),
             "meetings:item_file": pk(items),
+            "meetings:item_remove": pk(items),
             "meetings:item_correct": pk(items),
             "meetings:attendance_edit": pk([self.attendance]),
             "meetings:attendance_remove": pk([self.attendance]),

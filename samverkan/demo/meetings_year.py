@@ -362,6 +362,9 @@ def _create_meetings(planned):
     bulk_create_with_history(days, MeetingDay)
 
 
+SENT_FOR_ADJUSTMENT = {Meeting.Status.DRAFTED, Meeting.Status.ADJUSTED, Meeting.Status.PUBLISHED}
+
+
 def _create_agendas(body_meetings, rng):
     """Items of each meeting, in date order so that a deferred item is taken up at the next meeting."""
     body = body_meetings[0].body
@@ -383,7 +386,11 @@ def _create_agendas(body_meetings, rng):
                 number = str(counters[first.year])
             else:
                 number = str(position)
-            items.append(I(meeting=held.meeting, number=number, position=position, **spec))
+            item = I(meeting=held.meeting, number=number, position=position, **spec)
+            if continuous and held.meeting.status in SENT_FOR_ADJUSTMENT:
+                # Minutes sent for adjustment have fixed § numbers (meetings/numbering.py).
+                item.series_body, item.series_year = body, first.year
+            items.append(item)
         bulk_create_with_history(items, I)
         held.items = items
         deferred = next((item for item in items if item.outcome == I.Outcome.DEFERRED), None)

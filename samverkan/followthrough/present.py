@@ -11,6 +11,7 @@ from samverkan.followthrough.access import visible_assignments, visible_recommen
 from samverkan.followthrough.models import PrincipalDecision, first_day_of
 from samverkan.meetings.access import can_read_internal, can_read_item, readable_items_rule, visible_meetings
 from samverkan.meetings.models import AgendaItem
+from samverkan.meetings.numbering import is_continuous, paragraph_label
 from samverkan.structure.access import visible_bodies, visible_people
 
 
@@ -64,7 +65,7 @@ def shown_item(item, user, seen_bodies):
     body = item.meeting.body
     if body.pk not in seen_bodies:
         return Shown(_("Internt organ"))
-    prefix = f"{body.abbreviation or body.name} {item.number}"
+    prefix = f"{body.abbreviation or body.name} {paragraph_label(item.number, is_continuous(body))}"
     if can_read_item(user, item, body) and (item.meeting.is_public or can_read_internal(user, body)):
         url = reverse("meetings_public:meeting", args=[body.area.slug, item.meeting_id])
         return Shown(f"{prefix} {item.title}", url)

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from samverkan.importer.matching import fold, name_key
+from samverkan.lib.personal_numbers import find_personal_numbers
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, Signatory
 from samverkan.structure.models import Membership
 
@@ -208,6 +209,7 @@ def prepare(parsed: dict, directory) -> Plan:
     _attendance(plan, parsed, directory, warnings)
     _signers(plan, parsed, directory, warnings)
     _items(plan, parsed, warnings)
+    _personal_numbers(plan, warnings)
     for assignment in plan.assignments:
         if str(assignment.get("due") or "").startswith("XXXX"):
             warnings.append(
@@ -215,6 +217,25 @@ def prepare(parsed: dict, directory) -> Plan:
                 % {"item": assignment.get("item") or "–", "due": assignment["due"]}
             )
     return plan
+
+
+def _personal_numbers(plan, warnings):
+    """Warn where the minutes hold a Swedish personal identity number (lib.personal_numbers: SKV 704/707), which
+    must be removed, or the item made confidential, before the minutes are published."""
+    places = [plan.place] if find_personal_numbers(plan.place) else []
+    for item in plan.items:
+        if any(find_personal_numbers(t) for t in (item.title, item.presenters, item.minutes, item.decision)):
+            places.append(f"{item.number} {item.title}")
+    if any(find_personal_numbers(attendee.note) for attendee in plan.attendees):
+        places.append(_("närvarolistan"))
+    if places:
+        warnings.append(
+            _(
+                "Personnummer eller samordningsnummer finns i: %(places)s. Ta bort dem eller sekretessmarkera "
+                "ärendet innan protokollet publiceras."
+            )
+            % {"places": "; ".join(places)}
+        )
 
 
 def _header_warnings(plan, parsed, body, warnings):

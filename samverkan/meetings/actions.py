@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from samverkan.lib.forms import save_record
 from samverkan.lib.history import attribute, save_with_history
 from samverkan.lib.locks import locked
+from samverkan.meetings import numbering
 from samverkan.meetings.extract import Examined, original_name
 from samverkan.meetings.invitations import NotInvitable, invitable_problem, invitees, substitutes_for
 from samverkan.meetings.lock import correcting_minutes
@@ -40,6 +41,7 @@ from samverkan.meetings.models import (
     MinutesVersion,
     Signatory,
 )
+from samverkan.meetings.personal_data import check_before_publishing, document_places, personal_number_places, refusal
 from samverkan.meetings.snapshot import minutes_snapshot
 from samverkan.meetings.tasks import queue_after_commit
 from samverkan.structure.models import Body, Membership, Person
@@ -98,6 +100,7 @@ def add_item(meeting: Meeting, user: "Changer", **fields: Any) -> AgendaItem:
     item.full_clean()
     attribute(item, user)
     item.save()
+    numbering.settle_series(meeting, user)
     return item
 
 
@@ -209,8 +212,41 @@ def save_day(meeting: Meeting, form: "ModelForm[MeetingDay]", user: "Changer", r
 @transaction.atomic
 def save_item(meeting: Meeting, form: "ModelForm[AgendaItem]", user: "Changer", reason: object = "") -> AgendaItem:
     """Add or change an agenda item, or its minutes, decision and outcome (AgendaItemForm, ItemMinutesForm),
-    under the meeting's row lock. Returns the item."""
-    return _save_minutes_form(meeting, form, user, reason)
+    under the meeting's row lock; the body's later provisional § numbers follow on (numbering.settle_series).
+    Returns the item."""
+    new = form.instance.pk is None
+    item = _save_minutes_form(meeting, form, user, reason)
+    if new or "number" in form.changed_data:
+        numbering.settle_series(meeting, user)
+    return item
+
+
+ITEM_LOCKED = gettext_lazy("Protokollet är låst, så ärendet kan inte tas bort. Inget har ändrats.")
+
+
+@transaction.atomic
+def remove_item(item: AgendaItem, user: "Changer") -> None:
+    """Delete an agenda item before its minutes are locked (or drafted: take them back first); its number is
+    released, so the body's later provisional § numbers close up. Its documents stay on the meeting, no longer
+    tied to an item. Raises ValidationError when the minutes are not open, or when follow-through (an
+    assignment, a recommendation, a later item taking it up) still points at it."""
+    meeting = _locked_row(item.meeting)
+    if meeting.is_locked:
+        raise ValidationError(ITEM_LOCKED)
+    check_minutes_open(meeting)
+    item = AgendaItem.objects.get(pk=item.pk)
+    for document in item.documents.all():
+        document.item = None
+        _save(document, user, _("Ärendet %(number)s togs bort") % {"number": item.number}, clean=False)
+    attribute(item, user)
+    try:
+        with transaction.atomic():
+            item.delete()
+    except models.ProtectedError as error:
+        raise ValidationError(
+            _("Ärendet kan inte tas bort: uppdrag eller rekommendationer hänvisar till det.")
+        ) from error
+    numbering.settle_series(meeting, user)
 
 
 @transaction.atomic
@@ -255,6 +291,7 @@ def take_step(meeting: Meeting, step: str, user: "User | None") -> Meeting:
     elif step == DRAFTED:
         if meeting.kind == Meeting.Kind.MINUTES:
             _check_ready_for_adjustment(meeting)
+        numbering.fix_numbers(meeting, user)  # the § numbers are fixed when the minutes go for adjustment
         meeting.status = Status.DRAFTED
     elif step == REOPEN:
         reason = _("Tillbaka för ändring; justeringarna är borttagna.")
@@ -263,6 +300,7 @@ def take_step(meeting: Meeting, step: str, user: "User | None") -> Meeting:
             _save(signatory, user, reason)
         meeting.status = Status.HELD
     elif step == PUBLISH:
+        check_before_publishing(meeting, minutes=True)  # no personal identity numbers in public minutes
         now = timezone.now()
         if meeting.kind == Meeting.Kind.NOTES:
             meeting.locked_at = now  # notes are public once published, so they are locked like adjusted minutes
@@ -272,6 +310,10 @@ def take_step(meeting: Meeting, step: str, user: "User | None") -> Meeting:
     elif step == PLAN:
         meeting.status = Status.PLANNED
     _save(meeting, user, reason if step == REOPEN else "")
+    if step == CANCEL:
+        numbering.settle_series(meeting, user)  # a cancelled meeting releases its provisional numbers
+    elif step == PLAN:
+        numbering.settle_series(meeting, user, own=True)
     if step == PUBLISH and not meeting.versions.exists():
         _store_version(meeting, user)
     return meeting
@@ -532,6 +574,7 @@ def add_document(
             if locked.is_locked and item is not None:
                 raise ValidationError(DOCUMENT_LOCKED)
             document.full_clean()
+            _check_published_document(locked, document)
             attribute(document, user)
             document.save()
     except Exception:
@@ -547,7 +590,19 @@ def update_document(document: Document, form: "ModelForm[Document]", user: "Chan
     meeting = _locked_row(document.meeting)
     if meeting.is_locked and document.item_id:
         raise ValidationError(DOCUMENT_LOCKED)
+    _check_published_document(meeting, form.instance)
     return save_record(form, user, reason)
+
+
+def _check_published_document(meeting: Meeting, document: Document) -> None:
+    """A document added or changed once the agenda is out (invited or published) is published at once, so it
+    may not hold a personal identity number unless it is confidential: raises ValidationError (Swedish)."""
+    if meeting.invited_at is None and not meeting.is_published:
+        return
+    document.meeting = meeting
+    places = document_places([document])
+    if places:
+        raise ValidationError(refusal(places))
 
 
 @transaction.atomic
@@ -596,6 +651,9 @@ def send_invitation(meeting: Meeting, user: "User | None") -> SentInvitation:
     problem = invitable_problem(meeting)
     if problem:
         raise NotInvitable(problem)
+    places = personal_number_places(meeting, minutes=False)  # the invitation publishes the agenda
+    if places:
+        raise NotInvitable(refusal(places))
     called = invitees(meeting)
     reachable = [m for m in called if m.person.email]
     meeting = mark_invited(meeting, user)

@@ -17,6 +17,7 @@ from samverkan.meetings.access import possible_readers, readable_items_rule, vis
 from samverkan.meetings.actions import DOCUMENT_LOCKED, minutes_open_error
 from samverkan.meetings.extract import UnreadableFile, accepted_kinds, examine, original_name
 from samverkan.meetings.models import AgendaItem, Attendance, Document, InvitationAnswer, Meeting, MeetingDay, Signatory
+from samverkan.meetings.numbering import clean_number, is_continuous
 from samverkan.structure.access import choosable_people, principals_of, visible_people
 from samverkan.structure.forms import DATE, StaffForm
 from samverkan.structure.models import OPEN_OR_INTERNAL, Membership, Party, Person
@@ -185,6 +186,13 @@ class AgendaItemForm(NamedReadersMixin, MinutesForm):
         self.offer("deferred_to", later_meetings(self.user, meeting)).label_from_instance = meeting_label
         self.fields["outcome"].required = False
         self._offer_readers(meeting)
+
+    def clean_number(self):
+        """A § number of a continuous series is a whole number: "§ 40" gives 40, "abc" or "12a" is refused
+        (an imported "12a" left as it was stays)."""
+        number = self.cleaned_data.get("number")
+        kept = self.instance.pk is not None and (number or "").strip() == self.instance.number
+        return clean_number(number, continuous=is_continuous(self.meeting.body), typed=not kept)
 
     def clean(self):
         data = super().clean()

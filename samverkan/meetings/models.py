@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from samverkan.lib.visibility import Visibility
-from samverkan.meetings import lock
+from samverkan.meetings import lock, numbering
 from samverkan.meetings.lock import correcting_minutes, locked_error  # noqa: F401 (the names callers know)
 from samverkan.meetings.matters import Matter
 from samverkan.structure.models import OPEN_OR_INTERNAL, Body, Person, Principal
@@ -263,7 +263,21 @@ class AgendaItem(PartOfMinutes, models.Model):
         STRUCK = "struck", _("Utgår")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items", verbose_name=_("möte"))
-    number = models.CharField(_("nummer"), max_length=20, help_text=_("T.ex. 15 (löpande §) eller 2.1."))
+    number = models.CharField(
+        _("nummer"), max_length=20, help_text=_("Bara siffror: t.ex. 15 (löpande §), eller 2.1 per möte.")
+    )
+    # Set when the number is fixed in a body with continuous numbering (numbering.fix_numbers): the § series
+    # (body, calendar year) it belongs to, so the database can keep (body, year, number) unique.
+    series_body = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("paragrafserie, organ"),
+    )
+    series_year = models.PositiveSmallIntegerField(_("paragrafserie, år"), null=True, blank=True, editable=False)
     position = models.PositiveIntegerField(_("ordning"), default=0)
     title = models.CharField(_("rubrik"), max_length=300)
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.INFORMATION)
@@ -315,12 +329,52 @@ class AgendaItem(PartOfMinutes, models.Model):
         ordering = ["position", "pk"]
         verbose_name = _("ärende")
         verbose_name_plural = _("ärenden")
-        constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="agenda_item_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="agenda_item_number_unique"),
+            # A fixed § number is used once per body and year; provisional numbers (series unset) are free.
+            models.UniqueConstraint(
+                fields=["series_body", "series_year", "number"],
+                condition=models.Q(series_year__isnull=False),
+                name="agenda_item_paragraph_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(series_body__isnull=True, series_year__isnull=True)
+                | models.Q(series_body__isnull=False, series_year__isnull=False),
+                name="agenda_item_series_whole",
+            ),
+        ]
 
     minutes_related_name = "items"
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    @property
+    def is_number_fixed(self):
+        """Whether the § number is fixed in the body's series (the minutes went for adjustment)."""
+        return self.series_year is not None
+
+    def _clean_number(self):
+        """The number as stored (numbering.clean_number; the staff form asks a whole § number of a continuous
+        series, see AgendaItemForm), free in the meeting and, once fixed, in the series."""
+        number = numbering.clean_number(self.number, continuous=False)
+        if self.taken(number=number):
+            raise ValidationError(_("Mötet har redan ett ärende med numret %(number)s.") % {"number": number})
+        if self.series_year is not None and self.paragraph_taken(number):
+            raise ValidationError(
+                _("§ %(number)s är redan använd i organets protokoll för %(year)s.")
+                % {"number": number, "year": self.series_year}
+            )
+        return number
+
+    def paragraph_taken(self, number):
+        """Whether another item already has this fixed number in the same body and year."""
+        return (
+            type(self)
+            .objects.filter(series_body_id=self.series_body_id, series_year=self.series_year, number=number)
+            .exclude(pk=self.pk)
+            .exists()
+        )
 
     @property
     def decision_clauses(self):
@@ -330,10 +384,10 @@ class AgendaItem(PartOfMinutes, models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        number = (self.number or "").strip()
-        self.number = number
-        if self.taken(number=number):
-            errors["number"] = _("Mötet har redan ett ärende med numret %(number)s.") % {"number": number}
+        try:
+            self.number = self._clean_number()
+        except ValidationError as error:
+            errors["number"] = error.messages
         if self.deferred_to_id and self.outcome != self.Outcome.DEFERRED:
             errors["deferred_to"] = _("Ange bara ett senare möte när ärendet är bordlagt.")
         elif self.deferred_to_id and self.deferred_to_id == self.meeting_id:

@@ -1,12 +1,41 @@
-"""Proposes the next agenda item number in the body's scheme: continuous § per year, or 1, 2, 3 per meeting."""
+"""Agenda item numbers: continuous § per body and year, or 1, 2, 3 per meeting.
+
+With continuous numbering (one paragraph series per body and calendar year; the law asks for minutes, not for
+a numbering scheme, but a § number is how registrars, appeals and courts cite one decision for good) the
+numbers follow the meetings' dates and are unique in the series:
+
+- On the agenda they are *provisional*: `propose_number` offers the next number after the meetings held or
+  planned earlier that year, and whenever a meeting's agenda changes or a meeting is cancelled (which
+  releases its numbers), `settle_series` renumbers the body's *later* provisional agendas so they follow on.
+- They are *fixed* when the minutes are sent for adjustment (`fix_numbers`, from the workflow step): the
+  meeting's items are numbered on from the highest number before it and get `series_body`/`series_year`,
+  on which a unique constraint makes (body, year, number) unique in the database; later provisional agendas
+  are renumbered after them.
+
+Numbers are digits (`clean_number`: "§ 40" gives "40"); per-meeting numbering also allows sub-items ("2.1")
+and a letter ("2a").
+"""
 
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from samverkan.lib.history import save_with_history
 from samverkan.structure.models import Body
 
+if TYPE_CHECKING:
+    from samverkan.lib.history import Changer
+    from samverkan.meetings.models import AgendaItem, Meeting
+
 LEADING_NUMBER = re.compile(r"\d+")
+# "§ 40", "§§ 40", "40.", " 40 " all mean 40; what is left must be digits (or 2.1 / 2a per meeting).
+DECORATION = re.compile(r"^[\s§]*(.*?)[\s.]*$", re.DOTALL)
+PARAGRAPH = re.compile(r"[0-9]{1,6}")
+PER_MEETING = re.compile(r"[0-9]{1,6}(\.[0-9]{1,4})*[a-z]?")
 
 
 def _leading(number):
@@ -14,24 +43,84 @@ def _leading(number):
     return int(match.group()) if match else 0
 
 
+def is_continuous(body: Body) -> bool:
+    """Whether the body numbers its items as one § series per calendar year."""
+    return body.numbering == Body.Numbering.CONTINUOUS
+
+
+def clean_number(text: str | None, *, continuous: bool, typed: bool = True) -> str:
+    """The number as stored: "§ 40" → "40", "007" → "7", " 2.1 " → "2.1" (per meeting).
+
+    A continuous § number `typed` by a user is a whole number; old minutes brought in by the importer may keep
+    "12a" or "2.1" (`typed=False`), which stay outside the fixed series. Raises ValidationError with a Swedish
+    message for anything else ("abc", "4-5", "", "0")."""
+    raw = DECORATION.match(text or "")
+    number = raw.group(1).lower() if raw else ""
+    if PARAGRAPH.fullmatch(number) and int(number) > 0:
+        return str(int(number))
+    if continuous and typed:
+        raise ValidationError(_("Paragrafnumret ska vara ett heltal, t.ex. 40 (utan §)."), code="number")
+    if not PER_MEETING.fullmatch(number) or _leading(number) == 0:
+        raise ValidationError(_("Numret ska vara siffror, t.ex. 3 eller 2.1."), code="number")
+    return number
+
+
+def paragraph_label(number: object, continuous: bool, space: str = " ") -> str:
+    """How an item number is shown: "§ 40" in a continuous series, "2.1" otherwise; a stored "§ 40" (old
+    data, an old minutes version) is never shown as "§ § 40". `space` goes between § and the number (pages
+    use a no-break space)."""
+    raw = DECORATION.match(str(number or ""))
+    bare = raw.group(1) if raw else ""
+    return f"§{space}{bare}" if continuous and bare else bare
+
+
 def meeting_year(meeting):
     """The calendar year a meeting belongs to: its first day's, else its plan's, else this year."""
-    first = getattr(meeting, "first_day", None)
-    if first is None and meeting.pk:
-        day = meeting.days.order_by("date").first()
-        first = day.date if day else None
+    first = _first_day(meeting)
     if first is not None:
         return first.year
     return meeting.plan_year or timezone.localdate().year
 
 
-def propose_number(meeting):
-    """The number the next item of `meeting` should get, as text ("15", or "3" per meeting)."""
+def _first_day(meeting):
+    first = getattr(meeting, "first_day", None)
+    if first is None and meeting.pk:
+        day = meeting.days.order_by("date").first()
+        first = day.date if day else None
+    return first
+
+
+def _series(body_id, year):
+    """The body's meetings of `year` that hold numbers (not cancelled), in date order, items prefetched."""
+    from django.db.models import Prefetch
+
     from samverkan.meetings.models import AgendaItem, Meeting
 
-    if meeting.body.numbering == Body.Numbering.CONTINUOUS:
-        year = meeting_year(meeting)
-        meetings = Meeting.objects.with_first_day().filter(body_id=meeting.body_id, first_day__year=year)
+    return list(
+        Meeting.objects.with_first_day()
+        .filter(body_id=body_id, first_day__year=year)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("first_day", "pk")
+        .prefetch_related(Prefetch("items", queryset=AgendaItem.objects.order_by("position", "pk")))
+    )
+
+
+def propose_number(meeting):
+    """The number the next item of `meeting` should get, as text ("15", or "3" per meeting).
+
+    Continuous: one more than the highest number of the body's meetings (not cancelled) dated on or before
+    this one in its year, and of its own items. A meeting without days counts the whole year."""
+    from samverkan.meetings.models import AgendaItem, Meeting
+
+    if is_continuous(meeting.body):
+        year, first = meeting_year(meeting), _first_day(meeting)
+        meetings = (
+            Meeting.objects.with_first_day()
+            .filter(body_id=meeting.body_id, first_day__year=year)
+            .exclude(status=Meeting.Status.CANCELLED)
+        )
+        if first is not None:
+            meetings = meetings.filter(first_day__lte=first)
         numbers = AgendaItem.objects.filter(meeting__in=meetings.values("pk")).values_list("number", flat=True)
         if meeting.pk:
             # A meeting without days yet still counts its own items.
@@ -39,3 +128,127 @@ def propose_number(meeting):
     else:
         numbers = meeting.items.values_list("number", flat=True) if meeting.pk else []
     return str(max((_leading(n) for n in numbers), default=0) + 1)
+
+
+class Renumbered(NamedTuple):
+    """One item whose provisional number `settle_series` changed."""
+
+    item: "AgendaItem"
+    old: str
+    new: str
+
+
+def _is_fixed(meeting, items):
+    """Numbers sent for adjustment (or imported, adjusted, published) stay as they are."""
+    from samverkan.meetings.models import Meeting
+
+    sent = meeting.status in (Meeting.Status.DRAFTED, Meeting.Status.ADJUSTED, Meeting.Status.PUBLISHED)
+    return sent or any(item.series_year is not None for item in items)
+
+
+def _renumber(items: Sequence["AgendaItem"], start: int, user: "Changer") -> list[Renumbered]:
+    """Give `items` the numbers start, start+1, … in their order; history rows say from what. Two passes, so the
+    (meeting, number) and series constraints never see two items with one number."""
+    from samverkan.meetings.models import AgendaItem
+
+    wanted = {item.pk: str(start + n) for n, item in enumerate(items)}
+    changing = [item for item in items if item.number != wanted[item.pk]]
+    if not changing:
+        return []
+    for item in changing:
+        AgendaItem.objects.filter(pk=item.pk).update(number=f"~{item.pk}")
+    changed = []
+    for item in changing:
+        old, item.number = item.number, wanted[item.pk]
+        reason = _("Omnumrerat från %(old)s till %(new)s") % {"old": old, "new": item.number}
+        save_with_history(item, user, reason[:100], clean=False)
+        changed.append(Renumbered(item, old, item.number))
+    return changed
+
+
+def settle_series(meeting: "Meeting", user: "Changer", *, own: bool = False, fixing: bool = False) -> list[Renumbered]:
+    """Renumber the provisional agendas of the body's meetings after `meeting` (and, with `own` or `fixing`, the
+    meeting's own) so that the year's § numbers follow the meetings' dates without gaps or repeats.
+
+    Meetings before `meeting` keep their numbers and reserve them; meetings whose numbers are fixed keep them;
+    a cancelled meeting holds none. When `fixing`, the meeting's numbers may not reach a later meeting's fixed
+    ones: that raises ValidationError (Swedish). Does nothing for per-meeting numbering or a meeting without
+    days. Call inside a transaction holding the meeting's row lock; two queries to read the year, then one
+    update and one save per changed item."""
+    first = _first_day(meeting)
+    if not is_continuous(meeting.body) or first is None:
+        return []
+    key = (first, meeting.pk)
+    changed: list[Renumbered] = []
+    running: int | None = None
+    for other in _series(meeting.body_id, first.year):
+        items = list(other.items.all())
+        if not items:
+            continue
+        later = (other.first_day, other.pk) > key
+        if other.pk == meeting.pk:
+            touch = own or fixing
+        else:
+            touch = later and not _is_fixed(other, items)
+        numbers = [int(item.number) for item in items if item.number.isdigit()]
+        if not touch:
+            if fixing and later and running is not None and numbers and min(numbers) <= running:
+                raise ValidationError(
+                    _(
+                        "Paragraferna kan inte fastställas: mötet %(date)s har redan fastställt § %(number)s. "
+                        "Numren måste följa mötenas datum."
+                    )
+                    % {"date": other.first_day.isoformat(), "number": min(numbers)}
+                )
+            running = max([running or 0, *numbers])
+            continue
+        if running is None:
+            # The first numbered meeting of the year in Samverkan: the series may start mid-year (go-live).
+            start = int(items[0].number) if items[0].number.isdigit() else 1
+        else:
+            start = running + 1
+        changed += _renumber(items, start, user)
+        running = start + len(items) - 1
+    return changed
+
+
+def fix_numbers(meeting: "Meeting", user: "Changer") -> list[Renumbered]:
+    """Fix the § numbers of `meeting`'s items (the minutes are sent for adjustment): number them on from the
+    highest number before the meeting, mark them as part of the body's series for the year (which the unique
+    constraint then guards) and renumber the later provisional agendas. Per-meeting numbering: nothing to do.
+
+    Raises ValidationError when a later meeting already has fixed numbers in the way."""
+    from samverkan.meetings.models import AgendaItem
+
+    if not is_continuous(meeting.body) or _first_day(meeting) is None:
+        return []
+    changed = settle_series(meeting, user, fixing=True)
+    AgendaItem.objects.filter(meeting=meeting).update(series_body=meeting.body_id, series_year=meeting_year(meeting))
+    return changed
+
+
+def claim_numbers(meeting: "Meeting") -> None:
+    """Fix the numbers of `meeting`'s items as they are written (imported minutes keep their § numbers), in a
+    body with continuous numbering. Raises ValidationError (Swedish, naming the numbers) when another meeting
+    of the body already has any of them fixed in that year; per-meeting numbering: nothing to do."""
+    from samverkan.meetings.models import AgendaItem
+
+    if not is_continuous(meeting.body) or _first_day(meeting) is None:
+        return
+    year = meeting_year(meeting)
+    items = meeting.items.all()
+    taken = sorted(
+        AgendaItem.objects.filter(series_body_id=meeting.body_id, series_year=year)
+        .filter(number__in=items.values("number"))
+        .exclude(meeting=meeting)
+        .values_list("number", flat=True),
+        key=_leading,
+    )
+    if taken:
+        raise ValidationError(
+            _("%(numbers)s finns redan i organets protokoll för %(year)s. Inget har sparats.")
+            % {"numbers": ", ".join(f"§ {n}" for n in taken), "year": year}
+        )
+    # "12a" of old minutes is kept as written but stays outside the series (only whole numbers are fixed).
+    fixable = [item.pk for item in items if PARAGRAPH.fullmatch(item.number)]
+    items.filter(pk__in=fixable).update(series_body=meeting.body_id, series_year=year)

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_safe
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import can_read_confidential, get_meeting_for_user, public_meetings
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, MinutesVersion
+from samverkan.meetings.numbering import paragraph_label
 from samverkan.meetings.snapshot import minutes_snapshot, redacted
 
 # The appeal period (laglighetsprövning) runs three weeks from the day the notice of adjustment is posted.
@@ -70,7 +71,7 @@ def decision_blocks(text):
 
 
 def _item_label(number, numbering):
-    return f"§ {number}" if numbering == "continuous" else number
+    return paragraph_label(number, numbering == "continuous")
 
 
 def _attendance_remarks(row, numbering):
@@ -208,12 +209,19 @@ def pdf_context(snapshot, *, draft=False, public=False, version=None):
     }
 
 
+# PDF/A-3b (ISO 19005-3, level B): the archival form for minutes (Riksarkivet's RA-FS 2009:2 and the National
+# Archives' advice accept PDF/A), with every font embedded, an sRGB output intent and XMP identification.
+# WeasyPrint writes it; the PDF stays tagged for screen readers (level A would demand more of the tags).
+PDF_VARIANT = "pdf/a-3b"
+
+
 def render_pdf(snapshot, **options) -> bytes:
-    """The PDF of a snapshot; tagged, so screen readers can read it (minutes are never images of text)."""
+    """The PDF of a snapshot as PDF/A-3b (`PDF_VARIANT`); tagged, so screen readers can read it (minutes are
+    never images of text)."""
     import weasyprint  # imported here: loading Pango costs time that only PDF requests should pay
 
     html = render_to_string("meetings/pdf/minutes.html", pdf_context(snapshot, **options))
-    return weasyprint.HTML(string=html).write_pdf(pdf_tags=True)
+    return weasyprint.HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
 
 
 @functools.cache
@@ -226,7 +234,8 @@ def _layout_fingerprint():
 def cached_pdf(snapshot, **options) -> bytes:
     """render_pdf through the cache, keyed by everything the PDF is made from. Published minutes are read
     often and change seldom, and rendering costs CPU that anonymous visitors should not be able to spend."""
-    material = json.dumps([snapshot, options, get_language(), _layout_fingerprint()], sort_keys=True, default=str)
+    made_from = [snapshot, options, get_language(), _layout_fingerprint(), PDF_VARIANT]
+    material = json.dumps(made_from, sort_keys=True, default=str)
     key = "minutes-pdf:" + hashlib.sha256(material.encode()).hexdigest()
     pdf = cache.get(key)
     if pdf is None:

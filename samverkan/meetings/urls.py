@@ -21,6 +21,7 @@ urlpatterns = [
     path("motesdag/<int:pk>/andra/", views.day_edit, name="day_edit"),
     path("motesdag/<int:pk>/ta-bort/", views.day_remove, name="day_remove"),
     path("arende/<int:pk>/andra/", views.item_edit, name="item_edit"),
+    path("arende/<int:pk>/ta-bort/", views.item_remove, name="item_remove"),
     path("arende/<int:pk>/protokoll/", views.item_minutes, name="item_minutes"),
     path("arende/<int:pk>/till-handlingarna/", views.item_file, name="item_file"),
     path("arende/<int:pk>/rattelse/", views.item_correct, name="item_correct"),

@@ -287,6 +287,22 @@ def item_edit(request, pk):
 
 
 @login_required
+def item_remove(request, pk):
+    """Ask, then delete an agenda item (actions.remove_item): a page that names the item and a POST button."""
+    item = get_item_for_user(request.user, pk, change=True)
+    meeting = _planned_meeting(request, item.meeting_id)
+    if request.method == "POST":
+        return _act(
+            request,
+            meeting,
+            lambda: actions.remove_item(item, request.user),
+            _("Ärendet ”%(title)s” är borttaget; dess nummer är frigjort.") % {"title": item.title},
+        )
+    closed = actions.minutes_open_error(meeting)
+    return render(request, "meetings/item_remove.html", {"item": item, "meeting": meeting, "closed": closed})
+
+
+@login_required
 @require_POST
 def take_up(request, pk, item):
     meeting = _planned_meeting(request, pk)

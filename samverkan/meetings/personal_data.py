@@ -1,0 +1,70 @@
+"""No personal identity numbers in what is published: the check before an agenda, minutes or a document go out.
+
+What is checked is everything that is not confidential (a confidential item or document is the way to keep a
+number that must stay, under OSL): the meeting's title and place, each item's title, presenters and background,
+and for minutes also its minutes text, decision and the attendance notes; each document's title, file name and
+extracted text. The numbers are found by `lib.personal_numbers` (SKV 704/707: date and Luhn check)."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from samverkan.lib.personal_numbers import find_personal_numbers
+from samverkan.lib.visibility import Visibility
+from samverkan.meetings.access import document_visibility
+from samverkan.meetings.models import AgendaItem, Document, Meeting
+from samverkan.meetings.numbering import is_continuous, paragraph_label
+
+
+def _has_number(*texts: str) -> bool:
+    return any(find_personal_numbers(text) for text in texts)
+
+
+def item_place(item: AgendaItem, continuous: bool) -> str:
+    """How a message names an item: "§ 12 Lägesbild" (or "2 Lägesbild" per meeting)."""
+    return f"{paragraph_label(item.number, continuous)} {item.title}".strip()
+
+
+def document_places(documents: Iterable[Document]) -> list[str]:
+    """The documents (not confidential, as `access.document_visibility` weighs them) whose title, file name
+    or text holds a personal identity number, named as a message names them. Needs item and meeting loaded."""
+    return [
+        _("handlingen ”%(name)s”") % {"name": d.title or d.original_name}
+        for d in documents
+        if document_visibility(d) != Visibility.CONFIDENTIAL and _has_number(d.title, d.original_name, d.text)
+    ]
+
+
+def personal_number_places(meeting: Meeting, *, minutes: bool) -> list[str]:
+    """Where the meeting's agenda (and, with `minutes`, its minutes) and documents hold a personal identity
+    number outside confidential records, as phrases for a message. A fixed number of queries."""
+    continuous = is_continuous(meeting.body)
+    places = []
+    if _has_number(meeting.title, meeting.place):
+        places.append(_("mötets rubrik eller plats"))
+    for item in meeting.items.exclude(visibility=Visibility.CONFIDENTIAL):
+        texts = [item.title, item.presenters, item.background]
+        if minutes:
+            texts += [item.minutes, item.decision]
+        if _has_number(*texts):
+            places.append(item_place(item, continuous))
+    if minutes and _has_number(*meeting.attendance.values_list("note", flat=True)):
+        places.append(_("närvarolistans anteckningar"))
+    places += document_places(meeting.documents.select_related("item", "meeting"))
+    return places
+
+
+def refusal(places: list[str]) -> str:
+    """The Swedish message that stops publishing, naming where the numbers are."""
+    return _(
+        "Publiceringen stoppades: personnummer eller samordningsnummer finns i %(places)s. Ta bort numren eller "
+        "sekretessmarkera ärendet eller handlingen. Inget har publicerats."
+    ) % {"places": "; ".join(places)}
+
+
+def check_before_publishing(meeting: Meeting, *, minutes: bool) -> None:
+    """Raise ValidationError (`refusal`) when what is about to be published holds a personal identity number."""
+    places = personal_number_places(meeting, minutes=minutes)
+    if places:
+        raise ValidationError(refusal(places))

@@ -1,0 +1,88 @@
+"""Issue 10: an agenda, minutes or a document with a personal identity number is not published until the number is
+removed or the item or document is made confidential; the import preview warns."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from samverkan.meetings import actions
+from samverkan.meetings.invitations import NotInvitable
+from samverkan.meetings.models import AgendaItem, Invitation, Meeting
+from tests import sample_files
+from tests.importer_helpers import MADE_UP, upload
+from tests.meetings_helpers import make_document, make_item, make_meeting
+from tests.minutes_helpers import held_meeting, seat_group
+from tests.test_meetings_documents import upload as upload_document
+
+NUMBER = "640823-3234"  # Skatteverket's example; passes the Luhn check
+
+
+def test_publishing_minutes_stops_until_the_number_is_corrected_away(client, world):
+    seats = seat_group(world)
+    meeting = held_meeting(world, seats)
+    AgendaItem.objects.filter(meeting=meeting, number="1").update(minutes=f"Ansökan från {NUMBER} behandlades.")
+    actions.set_signatories(meeting, world.secretary, chair=seats.chair, secretary=seats.secretary, adjusters=[])
+    actions.take_step(meeting, actions.DRAFTED, world.secretary)
+    actions.sign_minutes(meeting, seats.chair_user)
+    client.force_login(world.coordinator)
+
+    response = client.post(reverse("meetings:step", args=[meeting.pk]), {"step": "published"}, follow=True)
+    page = response.content.decode()
+    assert "Publiceringen stoppades: personnummer eller samordningsnummer finns i §\xa01 Lägesbild" not in page
+    assert "Publiceringen stoppades: personnummer eller samordningsnummer finns i § 1 Lägesbild äldreomsorg." in page
+    assert Meeting.objects.get(pk=meeting.pk).status == "adjusted"
+    # The confidential item 3 is not named even if it held one; correcting item 1 lets the minutes out.
+    item = meeting.items.get(number="1")
+    actions.correct_minutes(item, world.secretary, minutes="Ansökan behandlades.", decision=item.decision,
+                            reason="Personnummer borttaget")  # fmt: skip
+    actions.take_step(Meeting.objects.get(pk=meeting.pk), actions.PUBLISH, world.coordinator)
+    assert Meeting.objects.get(pk=meeting.pk).is_published
+
+
+def test_notes_publish_once_the_item_is_confidential(world):
+    meeting = make_meeting(world.group, timezone.localdate() - timedelta(days=1), kind="notes", status="drafted")
+    item = make_item(meeting, "1", "Enskilt ärende", decision=f"att bevilja {NUMBER.replace('-', '')} stöd")
+    make_item(meeting, "2", "Övrigt", background="Mötet 2026-11-24, ring 070-123 45 67.")  # no number here
+    with pytest.raises(ValidationError) as error:
+        actions.take_step(meeting, actions.PUBLISH, world.secretary)
+    assert "finns i § 1 Enskilt ärende." in error.value.messages[0] and "Övrigt" not in error.value.messages[0]
+    AgendaItem.objects.filter(pk=item.pk).update(visibility="confidential")
+    assert actions.take_step(meeting, actions.PUBLISH, world.secretary).is_published
+
+
+def test_the_invitation_does_not_publish_an_agenda_or_document_with_a_number(world):
+    meeting = make_meeting(world.forum, date(2027, 2, 10))
+    item = make_item(meeting, "1", "Ansökan", background=f"Sökande 19{NUMBER}.")
+    document = make_document(meeting, "Ansökan från enskild")
+    document.text = "Samordningsnummer 701063-2391"
+    document.save()
+    with pytest.raises(NotInvitable) as error:
+        actions.send_invitation(meeting, world.coordinator)
+    assert "finns i § 1 Ansökan; handlingen ”Ansökan från enskild”." in str(error.value)
+    assert not Invitation.objects.filter(meeting=meeting).exists()
+    AgendaItem.objects.filter(pk=item.pk).update(visibility="confidential")
+    document.visibility = "confidential"
+    document.save()
+    assert actions.send_invitation(meeting, world.coordinator).invitation.pk
+
+
+def test_a_document_added_after_the_invitation_is_checked(client, world):
+    meeting = make_meeting(world.forum, date(2027, 2, 10), invited_at=timezone.now(), status="invited")
+    client.force_login(world.coordinator)
+    response = upload_document(client, meeting, "ansokan.docx", sample_files.docx(f"Sökande {NUMBER}"))
+    assert response.status_code == 400 and "handlingen ”ansokan”" in response.content.decode()
+    assert not meeting.documents.exists()
+    hidden = upload_document(client, meeting, "ansokan.docx", sample_files.docx(f"Sökande {NUMBER}"),
+                             visibility="confidential")  # fmt: skip
+    assert hidden.status_code == 302 and meeting.documents.count() == 1
+
+
+def test_the_import_preview_warns(client, world):
+    client.force_login(world.secretary)
+    text = MADE_UP.read_text().replace("Anna Berg informerade", f"Anna Berg informerade om {NUMBER}")
+    response = upload(client, world.group, "chefsgruppen.txt", text.encode())
+    page = client.get(response.url).content.decode() if response.status_code == 302 else response.content.decode()
+    assert "Personnummer eller samordningsnummer finns i: 2 Lägesbild." in page
