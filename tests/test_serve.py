@@ -36,9 +36,7 @@ def alive(pid):
 def supervise(tmp_path, first_lasts):
     pids = [tmp_path / "first.pid", tmp_path / "second.pid"]
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="samverkan.settings", SAMVERKAN_VAR=str(tmp_path))
-    process = subprocess.Popen(
-        [sys.executable, "-c", SUPERVISOR, *map(str, pids), str(first_lasts)], cwd=ROOT, env=env
-    )
+    process = subprocess.Popen([sys.executable, "-c", SUPERVISOR, *map(str, pids), str(first_lasts)], cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
     while not all(p.exists() and p.read_text() for p in pids) and process.poll() is None:
         assert time.monotonic() < deadline, "the children did not start"
