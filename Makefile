@@ -6,7 +6,7 @@ PORT ?= 8000
 SAMVERKAN_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: run test lint migrations-check test-sqlite test-postgres install clean
+.PHONY: run loadtest audit test lint migrations-check test-sqlite test-postgres install clean
 
 $(BIN)/samverkan: pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "Samverkan needs Python 3.11 (found: $(PYTHON))"; exit 1; }
@@ -23,6 +23,16 @@ install: $(BIN)/samverkan node_modules/axe-core/axe.min.js
 
 run: $(BIN)/samverkan
 	$(BIN)/samverkan serve $(PORT)
+
+# 50 clients x 60 s of mixed reads and form posts against `samverkan serve` on a fresh SQLite database;
+# exit 1 on any error. LOADTEST_ARGS="--clients 10 --seconds 5" for a short run.
+LOADTEST_ARGS ?=
+loadtest: $(BIN)/samverkan
+	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
+
+# Known vulnerabilities in the installed dependencies (pip-audit); skipped with a message when offline.
+audit: $(BIN)/samverkan
+	$(BIN)/python scripts/audit.py
 
 lint: $(BIN)/samverkan
 	$(BIN)/ruff check .

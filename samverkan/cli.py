@@ -6,7 +6,8 @@ import sys
 USAGE = """Användning: samverkan KOMMANDO [ARGUMENT]
 
   demo                 skapa demolänet (om databasen är tom; --force skapar det ändå)
-  serve [PORT]         migrera, ladda demodata vid behov och starta servern (standard 8000)
+  serve [PORT]         migrera, ladda demodata vid behov och starta servern (gunicorn, standard 8000)
+                       och bakgrundsarbetaren; Ctrl-C stoppar båda. --workers N --threads N
   import-minutes FIL   läs ett protokoll (text, DOCX, PDF); --json skriver ut resultatet som JSON;
                        med --body ID --user NAMN sparas det som utkast till organet (även en .zip)
   bench-minutes [MAPP] mät hur många protokoll per sekund tolken läser

@@ -8,12 +8,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-# The embedded default key is only for `make run` on a developer's machine; production sets its own.
-SECRET_KEY = env.str("SECRET_KEY", default="samverkan-embedded-insecure-key-change-me-in-production-0123456789")
+VAR_DIR = Path(env.str("SAMVERKAN_VAR", default=str(BASE_DIR / "var")))
+# SECRET_KEY from the environment; else the random key `samverkan serve` writes to var/secret_key for the
+# embedded mode; else the development key, which the system check `samverkan.E001` (accounts/checks.py) and
+# wsgi.py refuse outside DEBUG, so no server runs on a key anyone can read here.
+DEVELOPMENT_SECRET_KEY = "samverkan-embedded-insecure-key-change-me-in-production-0123456789"
+SECRET_KEY_FILE = VAR_DIR / "secret_key"
+SECRET_KEY = env.str("SECRET_KEY", default="") or (
+    SECRET_KEY_FILE.read_text().strip() if SECRET_KEY_FILE.is_file() else DEVELOPMENT_SECRET_KEY
+)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env.str("SITE_NAME", default="Samverkan")
-VAR_DIR = Path(env.str("SAMVERKAN_VAR", default=str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -23,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "simple_history",
     "django_tasks",
     "django_tasks_db",
@@ -38,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samverkan.lib.language.SwedishFirstLocaleMiddleware",
@@ -114,10 +122,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Login throttling: five failures lock the username+address pair for 30 minutes.
+# Login throttling: five failures lock the username+address pair for 30 minutes, never the username alone (that
+# would let anyone lock any account). The address is the connecting one. Behind reverse proxies (BEHIND_PROXY,
+# PROXY_COUNT of them, default 1) it is read from X-Forwarded-For by django-ipware: the entry the first proxy
+# appended, PROXY_COUNT - 1 from the right, since everything left of it is whatever the client sent. Without
+# BEHIND_PROXY the header is ignored, so sending one does not dodge the lock.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_PROXY else ("REMOTE_ADDR",)
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = max(env.int("PROXY_COUNT", default=1) - 1, 0) if BEHIND_PROXY else None
+# Not strict: a longer chain (the client's own X-Forwarded-For in front) still yields the proxy's entry.
+IPWARE_STRICT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -152,7 +170,7 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="samverkan@localhost")
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -163,6 +181,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy on every response (django-csp): scripts, styles, images and fonts only from this site
+# (`samverkan/static/`), nothing inline (no page needs JavaScript; there is no inline style or script in the
+# templates, tests/test_csp.py greps every rendered page for it), no plugins, no framing, forms post here only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 CSRF_FAILURE_VIEW = "samverkan.portal.views.csrf_failure"
 
 LOGGING = {

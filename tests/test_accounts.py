@@ -1,14 +1,21 @@
 """Accounts: login with Argon2, throttling, logout, password change and reset by e-mail."""
 
 import re
+import runpy
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
-from tests.world import PASSWORD
+from tests.world import PASSWORD, World
 
 
 def test_login_goes_to_the_dashboard(client, world):
@@ -28,6 +35,52 @@ def test_login_is_throttled_after_repeated_failures(client, world):
     response = client.post(reverse("login"), {"username": "coordinator", "password": PASSWORD})
     assert response.status_code == 429
     assert "För många inloggningsförsök" in response.content.decode()
+
+
+SETTINGS_FILE = Path(__file__).resolve().parent.parent / "samverkan" / "settings.py"
+THROTTLE_SETTINGS = (
+    "AXES_LOCKOUT_PARAMETERS",
+    "AXES_IPWARE_META_PRECEDENCE_ORDER",
+    "AXES_IPWARE_PROXY_ORDER",
+    "AXES_IPWARE_PROXY_COUNT",
+    "IPWARE_STRICT",
+)
+PROXY = "10.0.0.2"  # the reverse proxy: every request arrives from it
+
+
+def throttle_settings_from(monkeypatch, settings, **environment):
+    """Apply the throttling settings settings.py computes under `environment` (so the test runs its logic)."""
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    computed = runpy.run_path(str(SETTINGS_FILE))
+    for name in THROTTLE_SETTINGS:
+        setattr(settings, name, computed[name])
+
+
+def login(client, password, forwarded_for=None):
+    extra = {"REMOTE_ADDR": PROXY}
+    if forwarded_for is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    return client.post(reverse("login"), {"username": "coordinator", "password": password}, **extra)
+
+
+def test_behind_a_proxy_one_clients_failures_do_not_lock_the_account_for_another(client, world, monkeypatch, settings):
+    throttle_settings_from(monkeypatch, settings, BEHIND_PROXY="true")
+    attacker = "203.0.113.5"
+    for _ in range(5):
+        assert login(client, "fel", attacker).status_code in (200, 429)  # the fifth failure locks
+    # The proxy appends the address it saw; what the attacker writes in front of it changes nothing.
+    assert login(client, PASSWORD, f"198.51.100.7, {attacker}").status_code == 429
+    assert login(client, PASSWORD, attacker).status_code == 429
+    assert login(client, PASSWORD, "198.51.100.7").status_code == 302
+
+
+def test_without_behind_proxy_the_forwarded_header_is_ignored(client, world, monkeypatch, settings):
+    throttle_settings_from(monkeypatch, settings, BEHIND_PROXY="false")
+    for number in range(5):
+        assert login(client, "fel", f"203.0.113.{number}").status_code in (200, 429)
+    # A new X-Forwarded-For per try does not dodge the lock: the connecting address is what counts.
+    assert login(client, PASSWORD, "198.51.100.7").status_code == 429
 
 
 def test_passwords_are_hashed_with_argon2(settings, db):
@@ -56,10 +109,32 @@ def test_password_change(client, world):
     assert world.member.check_password("Ny-Lang-Fras-2025")
 
 
-def test_password_reset_by_email(client, world):
-    response = client.post(reverse("password_reset"), {"email": "member@test.example"})
-    assert response.status_code == 302
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["member@test.example"]
+def run_worker():
+    """The real worker, as `samverkan worker --batch` runs it, against the test database."""
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
+
+
+def ask_for_reset(client, email):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("password_reset"), {"email": email})
+    # The statements without their values (the address, the task's id and time differ).
+    return response, [re.sub(r"'[^']*'", "?", q["sql"]) for q in queries.captured_queries]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_password_reset_mail_is_sent_by_the_worker_and_the_response_is_the_same_for_unknown_addresses(client):
+    World.build()
+    known, known_queries = ask_for_reset(client, "member@test.example")
+    unknown, unknown_queries = ask_for_reset(client, "okand@nowhere.example")
+    # The same answer from the same work: the request only queues a task, it looks nobody up.
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"] and known.content == unknown.content
+    assert known_queries == unknown_queries
+    assert not any("auth_user" in sql for sql in known_queries)
+    assert mail.outbox == [] and DBTaskResult.objects.count() == 2
+
+    run_worker()
+    assert [m.to for m in mail.outbox] == [["member@test.example"]]
     assert mail.outbox[0].subject == "Nytt lösenord till Samverkan"
     link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
     form = client.get(link, follow=True)
@@ -68,17 +143,18 @@ def test_password_reset_by_email(client, world):
         form.redirect_chain[-1][0], {"new_password1": "Helt-Nytt-2025!", "new_password2": "Helt-Nytt-2025!"}
     )
     assert done.status_code == 302
-    world.member.refresh_from_db()
-    assert world.member.check_password("Helt-Nytt-2025!")
+    assert get_user_model().objects.get(username="member").check_password("Helt-Nytt-2025!")
 
 
-def test_password_reset_does_not_reveal_unknown_addresses(client, world):
-    response = client.post(reverse("password_reset"), {"email": "okand@nowhere.example"})
-    assert response.status_code == 302 and len(mail.outbox) == 0
+def test_password_reset_with_a_bad_address_changes_nothing(client, world):
+    response = client.post(reverse("password_reset"), {"email": "inte en adress"})
+    assert response.status_code == 200 and "Fyll i en giltig e-postadress" in response.content.decode()
+    assert DBTaskResult.objects.count() == 0
 
 
-def test_production_settings_pass_the_deploy_check(tmp_path):
-    env = {
+def production_environment(tmp_path):
+    """The README's production settings (without a database server: the check needs none)."""
+    return {
         "DEBUG": "false",
         "SECRET_KEY": "x" * 20 + "Production-Secret-Key-With-Enough-Entropy-123456789",
         "ALLOWED_HOSTS": "samverkan.example",
@@ -90,13 +166,37 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "SAMVERKAN_VAR": str(tmp_path),
         "PATH": "/usr/bin:/bin",
     }
-    result = subprocess.run(
+
+
+def deploy_check(env):
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
         capture_output=True,
         text=True,
     )
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    result = deploy_check(production_environment(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_settings_without_secret_key_fail_the_deploy_check(tmp_path):
+    env = production_environment(tmp_path)
+    del env["SECRET_KEY"]
+    result = deploy_check(env)
+    assert result.returncode == 1
+    assert "samverkan.E001" in result.stderr
+    assert "SECRET_KEY är inte satt" in result.stderr and "SECRET_KEY is not set" in result.stderr
+
+
+def test_gunicorn_refuses_to_start_on_the_development_key(tmp_path):
+    env = production_environment(tmp_path)
+    del env["SECRET_KEY"]
+    result = subprocess.run([sys.executable, "-c", "import samverkan.wsgi"], env=env, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY är inte satt" in result.stderr
 
 
 def test_embedded_database_is_sqlite_in_wal_mode(tmp_path):

@@ -1,0 +1,86 @@
+"""`samverkan serve`: gunicorn and the worker start together and stop together; the embedded key file."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from samverkan.demo.management.commands.serve import ensure_secret_key_file, gunicorn_command, worker_command
+
+ROOT = Path(__file__).resolve().parent.parent
+# Runs serve.run_together over two children that write their pid and sleep (or the first exits at once).
+SUPERVISOR = """
+import sys, django
+django.setup()
+from samverkan.demo.management.commands.serve import run_together
+child = "import os, sys, time; open(sys.argv[1], 'w').write(str(os.getpid())); time.sleep(float(sys.argv[2]))"
+first, second = sys.argv[1:3]
+sys.exit(run_together([[sys.executable, "-c", child, first, sys.argv[3]], [sys.executable, "-c", child, second, "600"]],
+                      dict(__import__("os").environ)))
+"""
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie has exited too; only its parent has not read its status yet.
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+
+
+def supervise(tmp_path, first_lasts):
+    pids = [tmp_path / "first.pid", tmp_path / "second.pid"]
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="samverkan.settings", SAMVERKAN_VAR=str(tmp_path))
+    process = subprocess.Popen([sys.executable, "-c", SUPERVISOR, *map(str, pids), str(first_lasts)], cwd=ROOT, env=env)
+    deadline = time.monotonic() + 60
+    while not all(p.exists() and p.read_text() for p in pids) and process.poll() is None:
+        assert time.monotonic() < deadline, "the children did not start"
+        time.sleep(0.1)
+    return process, [int(p.read_text()) for p in pids if p.exists() and p.read_text()]
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_stops_both_children(tmp_path, stop):
+    process, children = supervise(tmp_path, 600)
+    assert len(children) == 2 and all(alive(pid) for pid in children)
+    process.send_signal(stop)
+    assert process.wait(timeout=30) == 0
+    assert not any(alive(pid) for pid in children)
+
+
+def test_when_one_child_dies_the_other_is_stopped(tmp_path):
+    process, children = supervise(tmp_path, 0)
+    assert process.wait(timeout=30) != 0
+    assert not any(alive(pid) for pid in children)
+
+
+def test_the_commands_are_gunicorn_with_threads_and_the_task_worker():
+    assert gunicorn_command("127.0.0.1", "8000", 3, 4)[1:4] == ["-m", "gunicorn", "samverkan.wsgi"]
+    assert {"--workers=3", "--threads=4", "--worker-class=gthread", "--bind=127.0.0.1:8000"} <= set(
+        gunicorn_command("127.0.0.1", "8000", 3, 4)
+    )
+    assert worker_command()[1:4] == ["-m", "django", "db_worker"]
+
+
+def test_the_embedded_key_file_is_private_and_is_the_secret_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    key_file = tmp_path / "secret_key"
+    ensure_secret_key_file(key_file)
+    key = key_file.read_text().strip()
+    assert len(key) >= 50 and key_file.stat().st_mode & 0o777 == 0o600
+    ensure_secret_key_file(key_file)
+    assert key_file.read_text().strip() == key  # kept: sessions and reset links survive a restart
+    env = {"SAMVERKAN_VAR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "samverkan.settings", "PATH": "/usr/bin:/bin"}
+    printed = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.SECRET_KEY)"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert printed.stdout.strip() == key
