@@ -27,7 +27,7 @@ from django.views.decorators.http import require_safe
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import can_read_confidential, get_meeting_for_user, public_meetings
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, MinutesVersion
-from samverkan.meetings.snapshot import minutes_snapshot, redacted
+from samverkan.meetings.snapshot import minutes_snapshot, redacted, shown_content
 
 # The appeal period (laglighetsprövning) runs three weeks from the day the notice of adjustment is posted.
 APPEAL_PERIOD = timedelta(weeks=3)
@@ -270,7 +270,7 @@ def is_draft(meeting):
 @login_required
 def staff_pdf(request, pk):
     meeting = _full_reader_meeting(request, pk)
-    snapshot = minutes_snapshot(meeting)
+    snapshot = shown_content(meeting)
     pdf = render_pdf(snapshot, draft=is_draft(meeting))
     return _pdf_response(pdf, _filename(meeting, snapshot), private=True)
 

@@ -16,12 +16,13 @@ from samverkan.meetings.access import (
     can_read_item,
     item_reader,
     public_meetings,
+    reason_reader,
     published_meetings,
     visible_meetings,
 )
 from samverkan.meetings.ical import calendar_of
 from samverkan.meetings.models import Meeting
-from samverkan.meetings.snapshot import minutes_snapshot, present_minutes
+from samverkan.meetings.snapshot import present_minutes, shown_content
 from samverkan.meetings.views import render_version
 from samverkan.structure.models import Area, Body
 
@@ -93,8 +94,12 @@ def meeting(request, area, pk):
     body = meeting.body
     context = {"meeting": meeting, "body": body, "area": body.area}
     if meeting.is_published:
-        context["minutes"] = present_minutes(minutes_snapshot(meeting), item_reader(request.user, body))
-        context["versions"] = meeting.versions.defer("content").order_by("number")
+        context["minutes"] = present_minutes(shown_content(meeting), item_reader(request.user, body))
+        versions = list(meeting.versions.defer("content").order_by("number"))
+        reason_of = reason_reader(request.user, meeting)
+        for v in versions:
+            v.shown_reason = reason_of(v)
+        context["versions"] = versions
     else:
         items = meeting.items.select_related(
             "continues__meeting__body__area", "deferred_to__body__area", "matter__area", "matter__body"
