@@ -16,8 +16,8 @@ from samverkan.meetings.access import (
     can_read_item,
     item_reader,
     public_meetings,
-    reason_reader,
     published_meetings,
+    reason_reader,
     visible_meetings,
 )
 from samverkan.meetings.ical import calendar_of
