@@ -21,7 +21,7 @@ def corrected_items(apps, schema_editor):
             i["id"] for i in version.content.get("items", []) if old.get(i["id"]) != (i["minutes"], i["decision"])
         ]
         if len(changed) == 1 and AgendaItem.objects.filter(pk=changed[0], meeting_id=version.meeting_id).exists():
-            MinutesVersion.objects.filter(pk=version.pk).update(item_id=changed[0])
+            MinutesVersion._base_manager.filter(pk=version.pk).update(item_id=changed[0])
 
 
 class Migration(migrations.Migration):
