@@ -12,6 +12,7 @@ from samverkan.meetings import actions
 from samverkan.meetings.models import Meeting, MinutesVersion
 from samverkan.structure.models import Person
 from tests.minutes_helpers import _person, adjusted_meeting, held_meeting, seat_group
+from tests.test_meetings_pdf import flat, pdf_text
 
 CONFIDENTIAL_REASON = "Felskrivet personnummer i patientärendet"
 INTERNAL_REASON = "Fel antal tjänster i personalärendet"
@@ -102,6 +103,18 @@ def test_the_migration_names_the_item_of_stored_corrections(corrected):
     migration.corrected_items(apps, None)
     items = dict(corrected.versions.values_list("number", "item__number"))
     assert items == {1: None, 2: "1", 3: "2", 4: "3"}
+
+
+def test_the_public_pdf_gives_a_reason_only_when_the_public_reads_its_item(client, world, seats):
+    meeting = adjusted_meeting(world, seats)
+    actions.take_step(meeting, actions.PUBLISH, world.secretary)
+    url = reverse("meetings_public:pdf", args=[meeting.body.area.slug, meeting.pk])
+    for number, reason, shown in (("1", PUBLIC_REASON, True), ("3", CONFIDENTIAL_REASON, False)):
+        item = meeting.items.get(number=number)
+        actions.correct_minutes(item, world.secretary, minutes=item.minutes + " Rättat.", decision="", reason=reason)
+        text = flat(pdf_text(client.get(url))[0])
+        assert (reason in text) == shown, reason
+    assert "Version 3" in text
 
 
 # The signing page --------------------------------------------------------------------------------------------
