@@ -17,13 +17,12 @@ from samverkan.meetings.access import (
     item_reader,
     public_meetings,
     published_meetings,
-    reason_reader,
     visible_meetings,
 )
 from samverkan.meetings.ical import calendar_of
 from samverkan.meetings.models import Meeting
 from samverkan.meetings.snapshot import present_minutes, shown_content
-from samverkan.meetings.views import render_version
+from samverkan.meetings.views import render_version, with_reasons
 from samverkan.structure.models import Area, Body
 
 PAST_SHOWN = 50
@@ -95,11 +94,7 @@ def meeting(request, area, pk):
     context = {"meeting": meeting, "body": body, "area": body.area}
     if meeting.is_published:
         context["minutes"] = present_minutes(shown_content(meeting), item_reader(request.user, body))
-        versions = list(meeting.versions.defer("content").order_by("number"))
-        reason_of = reason_reader(request.user, meeting)
-        for v in versions:
-            v.shown_reason = reason_of(v)
-        context["versions"] = versions
+        context["versions"] = with_reasons(request.user, meeting, meeting.versions.order_by("number"))
     else:
         items = meeting.items.select_related(
             "continues__meeting__body__area", "deferred_to__body__area", "matter__area", "matter__body"

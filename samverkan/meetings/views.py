@@ -151,10 +151,7 @@ def attendance_groups(meeting):
 def meeting(request, pk):
     meeting = _planned_meeting(request, pk)
     groups = attendance_groups(meeting)
-    versions = list(meeting.versions.defer("content").select_related("created_by"))
-    reason_of = reason_reader(request.user, meeting)
-    for v in versions:
-        v.shown_reason = reason_of(v)
+    versions = with_reasons(request.user, meeting, meeting.versions.select_related("created_by"))
     # Locked minutes show attendance and signatures as stored, whatever happened to the people since.
     stored = (
         present_minutes(shown_content(meeting), item_reader(request.user, meeting.body)) if meeting.is_locked else None
@@ -525,17 +522,26 @@ def version(request, pk, number):
     )
 
 
+def with_reasons(user, meeting, versions, *, content=False):
+    """The stored `versions` of `meeting`'s minutes (a queryset) as a list, each with `shown_reason`: its reason
+    if `user` may read the item it corrects, else "" (`access.reason_reader`). Without their content unless
+    `content`. One query, and one more for the items' visibility when a version has a reason."""
+    reason_of = reason_reader(user, meeting)
+    versions = list(versions if content else versions.defer("content"))
+    for v in versions:
+        v.shown_reason = reason_of(v)
+    return versions
+
+
 def render_version(request, meeting, number, *, back, url_of, crumbs=None):
     """One stored version of the minutes, as it was; the reader sees only the items they may read."""
     body = meeting.body
-    versions = list(meeting.versions.defer("content").order_by("number"))
+    versions = with_reasons(request.user, meeting, meeting.versions.order_by("number"))
     if number not in {v.number for v in versions}:
         raise Http404
-    stored = meeting.versions.get(number=number)
-    reason_of = reason_reader(request.user, meeting)
-    for v in [*versions, stored]:
+    [stored] = with_reasons(request.user, meeting, meeting.versions.filter(number=number), content=True)
+    for v in versions:
         v.url = url_of(v.number)
-        v.shown_reason = reason_of(v)
     return render(
         request,
         "meetings/version.html",
