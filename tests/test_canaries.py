@@ -8,7 +8,8 @@ decisions and corrections; internal and confidential documents (title, number, f
 internal matter; assignments, a recommendation and a principal's decision of those items; the reasons given for
 changes (history). Public surfaces: the portal crawled from / by its links, the iCal feeds, the public minutes
 PDFs, the decision board's CSV and XLSX exports, the documents. Outsiders: a secretary of another body, a
-principal's contact, a plain member of another body, a login without any role, each crawling / and /hantera/.
+principal's contact, a plain member of another body, a login without any role, each crawling / and /hantera/;
+and a member of the body, who must not find the confidential ones (also on the signing page, once signed).
 
 Choice lists in forms (<select> and checkbox lists) are the forms' own querysets, kept by the forms lane: a
 canary found only there is reported as a warning naming the page and the field, not as a failure here.
@@ -51,9 +52,14 @@ class Canaries:
         self.planted[word] = where
         return word
 
-    def find(self, text):
+    def find(self, text, only=None):
+        """The canaries in `text` (of those in `only`, when given)."""
         text = text.lower()
-        return sorted(word for word in self.planted if word in text)
+        return sorted(word for word in (self.planted if only is None else only) if word in text)
+
+    def confidential(self):
+        """The words planted in confidential records, or in records hanging on them."""
+        return {w for w, where in self.planted.items() if "confidential" in where or "invited document" in where}
 
 
 # ---- Filling in forms as a browser does ---------------------------------------------------------------------
@@ -177,8 +183,9 @@ class _Links(HTMLParser):
             self.hrefs.append(href)
 
 
-def crawl(client, starts, canaries, who, choice_leaks):
-    """Fetch every page reachable from `starts` by links; assert no canary is on any of them. Returns the URLs."""
+def crawl(client, starts, canaries, who, choice_leaks, only=None):
+    """Fetch every page reachable from `starts` by links; assert no canary (of `only`, when given) is on any of
+    them. Returns the URLs."""
     seen, queue, leaks = set(), deque(starts), []
     while queue:
         url = queue.popleft()
@@ -192,9 +199,9 @@ def crawl(client, starts, canaries, who, choice_leaks):
             queue.append(response["Location"])
             continue
         text, choices = _text(response)
-        leaks += [(url, word, canaries.planted[word]) for word in canaries.find(text)]
+        leaks += [(url, word, canaries.planted[word]) for word in canaries.find(text, only)]
         for field, options in choices:
-            for word in canaries.find(options):
+            for word in canaries.find(options, only):
                 choice_leaks.add((who, url.split("?")[0], field, canaries.planted[word]))
         if response.get("Content-Type", "").startswith("text/html"):
             parser = _Links()
@@ -437,7 +444,7 @@ def _check_invitations(c):
 
     mails = list(MeetingMail.objects.filter(kind=MeetingMail.Kind.INVITATION))
     assert mails, "the invitation must have gone to someone"
-    secret = {w for w, where in c.planted.items() if "confidential" in where or "invited document" in where}
+    secret = c.confidential()
     for mail in mails:
         message = invitation_message(mail)
         text = message.body + "".join(str(part) for part in message.attachments)
@@ -501,6 +508,20 @@ def test_no_canary_reaches_the_public_or_an_outsider(client, world):
         pages = crawl(client, ["/hantera/", "/"], c, who, choice_leaks)
         assert "/hantera/" in pages
         client.logout()
+
+    # A member of the forum (and of the internal body), who chaired and signed the published minutes, reads
+    # internal records but no confidential one: not on the signing page once signed, nor in a correction's reason.
+    client.force_login(world.member)
+    pages = crawl(
+        client,
+        [reverse("meetings:sign", args=[meeting.pk]), "/hantera/", "/"],
+        c,
+        "member",
+        choice_leaks,
+        c.confidential(),
+    )
+    assert meeting.get_absolute_url() in pages
+    client.logout()
 
     if choice_leaks:
         lines = sorted(f"{who}: {url} field {field!r} offers {where}" for who, url, field, where in choice_leaks)
