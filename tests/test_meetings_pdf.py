@@ -290,9 +290,11 @@ def test_a_stored_version_renders_from_its_snapshot(client, world, minutes):
         minutes.items.filter(number="13").update(title="Ändrad rubrik efter justering")
     world.client_for(client, "coordinator")
     stored, _pages = pdf_text(client.get(reverse("meetings:pdf_version", args=[minutes.pk, 1])))
-    live, _pages = pdf_text(client.get(staff_url(minutes)))
+    latest, _pages = pdf_text(client.get(staff_url(minutes)))
     assert "Regional handlingsplan för psykisk hälsa" in flat(stored) and "Version 1" in flat(stored)
-    assert "Ändrad rubrik efter justering" in flat(live)
+    # Locked minutes are what was stored, also in the staff PDF; live data never rewrites them.
+    assert "Regional handlingsplan för psykisk hälsa" in flat(latest)
+    assert "Ändrad rubrik efter justering" not in flat(latest)
     assert client.get(reverse("meetings:pdf_version", args=[minutes.pk, 2])).status_code == 404
     # The public PDF is the latest stored version.
     public, _pages = pdf_text(client.get(public_url(minutes)))

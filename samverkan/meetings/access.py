@@ -10,7 +10,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from samverkan.lib.visibility import Visibility
-from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay, Signatory
+from samverkan.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Document,
+    Meeting,
+    MeetingDay,
+    MinutesVersion,
+    Signatory,
+)
 from samverkan.structure.access import (
     can_edit_memberships,
     may_read,
@@ -110,6 +118,32 @@ def item_reader(user: "Viewer", body: Body) -> Callable[[str, int | None], bool]
     return lambda visibility, item_id: may_read(
         user, visibility, body, named=lambda: item_id in named_records(user).items
     )
+
+
+def reason_reader(user: "Viewer", meeting: Meeting) -> Callable[[MinutesVersion], str]:
+    """`reason_of(version)`: the reason of a stored version of `meeting`'s minutes as `user` may read it, else "".
+
+    A correction's reason speaks of the item it corrects, so it follows that item's visibility like the item's
+    own text (`item_reader`): an internal or confidential item's reason is shown only to those who may read the
+    item. A correction whose item is not known (`MinutesVersion.item` empty, see migration 0006) is shown only
+    to a reader who may read every item of the minutes. One query (the items' visibility) the first time a
+    version with a reason is weighed, none before or after."""
+    may_read = item_reader(user, meeting.body)
+    known: dict[int, str] = {}
+
+    def reason_of(version: MinutesVersion) -> str:
+        if not version.reason:
+            return ""
+        if not known:
+            known.update(meeting.items.values_list("pk", "visibility"))
+        visibility = known
+        concerned = [version.item_id] if version.item_id else list(visibility)
+        # An item no longer in these minutes counts as confidential: only those who keep the records read it.
+        if all(may_read(visibility.get(pk, Visibility.CONFIDENTIAL), pk) for pk in concerned):
+            return version.reason
+        return ""
+
+    return reason_of
 
 
 def can_read_confidential(user: "Viewer", body: Body) -> bool:
@@ -264,18 +298,44 @@ def get_document_for_user(
 
 
 class MeetingToSign(NamedTuple):
-    """What `get_meeting_to_sign` answers: the meeting, and the user's own Signatory rows of it (chair,
-    adjuster), never empty."""
+    """What `get_meeting_to_sign` answers: the meeting, the user's own Signatory rows of it (chair, adjuster),
+    never empty, whether their signature is still awaited, and `may_read(visibility, item_id)` for the minutes
+    shown on the signing page (`signer_reader`)."""
 
     meeting: Meeting
     mine: list[Signatory]
+    waiting: bool
+    may_read: Callable[[str, int | None], bool]
+
+
+def awaits_signature(meeting: Meeting, mine: list[Signatory]) -> bool:
+    """Whether the minutes wait for one of `mine` (the user's own Signatory rows): drafted minutes, not signed
+    by them yet. No query."""
+    return (
+        meeting.kind == Meeting.Kind.MINUTES
+        and meeting.status == Meeting.Status.DRAFTED
+        and any(s.signed_at is None for s in mine)
+    )
+
+
+def signer_reader(user: "Viewer", meeting: Meeting, mine: list[Signatory]) -> Callable[[str, int | None], bool]:
+    """`may_read(visibility, item_id)` for the signing page. A signer attests the whole minutes (the chair and
+    the adjusters, as Kommunallagen 2017:725 has minutes adjusted), so while their signature is
+    awaited they read every item, internal and confidential too, also when they are not members of the body.
+    Once they have signed, or the minutes were taken back, locked or published, their ordinary rights apply
+    (`item_reader`). No query after the scope, but for named readers."""
+    if awaits_signature(meeting, mine):
+        return lambda visibility, item_id: True
+    return item_reader(user, meeting.body)
 
 
 def get_meeting_to_sign(user: "Viewer", pk: object) -> MeetingToSign:
-    """The meeting whose minutes `user` signs, and their own Signatory rows (chair, adjuster).
+    """The meeting whose minutes `user` signs, their own Signatory rows (chair, adjuster), and what they may read.
 
-    A signatory reaches it even where the meeting is otherwise hidden from them; anyone else gets Http404 when
-    they may not see it and PermissionDenied when they may. Two queries."""
+    A signatory whose signature is awaited reaches the meeting even where it is otherwise hidden from them; once
+    it is not (signed, taken back, locked), they reach it only as anyone else would (`get_meeting_for_user`).
+    Anyone else gets Http404 when they may not see it and PermissionDenied when they may. Two queries, three
+    for a signer who no longer signs."""
     meeting: Meeting | None = Meeting.objects.with_first_day().select_related("body__area").filter(pk=pk).first()
     mine: list[Signatory] = []
     if meeting is not None and user is not None and user.is_authenticated:
@@ -283,4 +343,7 @@ def get_meeting_to_sign(user: "Viewer", pk: object) -> MeetingToSign:
     if meeting is None or not mine:  # no meeting, no signatory rows
         get_meeting_for_user(user, pk)
         raise PermissionDenied
-    return MeetingToSign(meeting, mine)
+    waiting = awaits_signature(meeting, mine)
+    if not waiting:
+        get_meeting_for_user(user, pk)  # 404 for a signer who may no longer see the meeting
+    return MeetingToSign(meeting, mine, waiting, signer_reader(user, meeting, mine))

@@ -485,12 +485,15 @@ def sign_minutes(meeting: Meeting, user: "User") -> bool:
     return True
 
 
-def _store_version(meeting: Meeting, user: "User | None", reason: str = "") -> MinutesVersion:
+def _store_version(
+    meeting: Meeting, user: "User | None", reason: str = "", item: AgendaItem | None = None
+) -> MinutesVersion:
     last = meeting.versions.aggregate(last=Max("number"))["last"] or 0
     version = MinutesVersion(
         meeting=meeting,
         number=last + 1,
         reason=reason,
+        item=item,
         content=minutes_snapshot(meeting),
         created_at=timezone.now(),
         created_by=user,
@@ -520,7 +523,7 @@ def correct_minutes(
     with correcting_minutes():
         item.minutes, item.decision = minutes, decision
         _save(item, user, reason)
-    return _store_version(meeting, user, reason)
+    return _store_version(meeting, user, reason, item)
 
 
 # Documents ---------------------------------------------------------------------------------------------------

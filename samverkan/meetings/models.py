@@ -614,6 +614,17 @@ class MinutesVersion(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="versions", verbose_name=_("möte"))
     number = models.PositiveSmallIntegerField(_("version"))
     reason = models.TextField(_("skäl till rättelsen"), blank=True)
+    # The item a correction concerns: its reason is shown only to those who may read that item. Empty for the
+    # version stored at locking, and for a correction whose item is not known (then its reason is shown only to
+    # those who may read every item of the minutes).
+    item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rättat ärende"),
+    )
     content = models.JSONField(_("innehåll"))
     created_at = models.DateTimeField(_("skapad"))
     created_by = models.ForeignKey(

@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from samverkan.lib.visibility import Visibility
-from samverkan.meetings.access import can_read_confidential, get_meeting_for_user, public_meetings
+from samverkan.meetings.access import can_read_confidential, get_meeting_for_user, public_meetings, reason_reader
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, MinutesVersion
 from samverkan.meetings.numbering import paragraph_label
-from samverkan.meetings.snapshot import minutes_snapshot, redacted
+from samverkan.meetings.snapshot import minutes_snapshot, redacted, shown_content
 
 # The appeal period (laglighetsprövning) runs three weeks from the day the notice of adjustment is posted.
 APPEAL_PERIOD = timedelta(weeks=3)
@@ -279,7 +279,7 @@ def is_draft(meeting):
 @login_required
 def staff_pdf(request, pk):
     meeting = _full_reader_meeting(request, pk)
-    snapshot = minutes_snapshot(meeting)
+    snapshot = shown_content(meeting)
     pdf = render_pdf(snapshot, draft=is_draft(meeting))
     return _pdf_response(pdf, _filename(meeting, snapshot), private=True)
 
@@ -306,9 +306,10 @@ def public_pdf(request, area, pk):
     snapshot = version.content if version else minutes_snapshot(meeting)
     live = dict(meeting.items.values_list("pk", "visibility"))
     snapshot = redacted(snapshot, AnonymousUser(), meeting.body, live)
-    # A correction is announced with its number and date; its reason may speak of what the public may not read.
+    # A correction is announced with its number and date; its reason only when the public may read its item.
     info = None
     if version and version.number > 1:
-        info = {"number": version.number, "created": timezone.localdate(version.created_at)}
+        reason = reason_reader(AnonymousUser(), meeting)(version)
+        info = {"number": version.number, "created": timezone.localdate(version.created_at), "reason": reason}
     pdf = cached_pdf(snapshot, public=True, version=info)
     return _pdf_response(pdf, _filename(meeting, snapshot), private=False)

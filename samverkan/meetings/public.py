@@ -21,8 +21,8 @@ from samverkan.meetings.access import (
 )
 from samverkan.meetings.ical import calendar_of
 from samverkan.meetings.models import Meeting
-from samverkan.meetings.snapshot import minutes_snapshot, present_minutes
-from samverkan.meetings.views import render_version
+from samverkan.meetings.snapshot import present_minutes, shown_content
+from samverkan.meetings.views import render_version, with_reasons
 from samverkan.structure.models import Area, Body
 
 PAST_SHOWN = 50
@@ -93,8 +93,8 @@ def meeting(request, area, pk):
     body = meeting.body
     context = {"meeting": meeting, "body": body, "area": body.area}
     if meeting.is_published:
-        context["minutes"] = present_minutes(minutes_snapshot(meeting), item_reader(request.user, body))
-        context["versions"] = meeting.versions.defer("content").order_by("number")
+        context["minutes"] = present_minutes(shown_content(meeting), item_reader(request.user, body))
+        context["versions"] = with_reasons(request.user, meeting, meeting.versions.order_by("number"))
     else:
         items = meeting.items.select_related(
             "continues__meeting__body__area", "deferred_to__body__area", "matter__area", "matter__body"

@@ -1,7 +1,8 @@
 """Minutes as one JSON document: what a MinutesVersion stores, and what the minutes pages and the PDF render.
 
-`minutes_snapshot(meeting)` reads the minutes from the database (a fixed number of queries). The live
-minutes and every stored version render from that same shape, so a version made at locking reads exactly
+`minutes_snapshot(meeting)` reads the minutes from the database (a fixed number of queries); once they are
+locked, pages render the stored version instead (`shown_content`). The live minutes and every stored version
+render from that same shape, so a version made at locking reads exactly
 like the minutes did then: `present_minutes(content, may_read)` turns it into what the HTML pages show,
 `redacted(snapshot, user, body)` into what the PDF shows to a given reader. Both leave out the text of
 items the reader may not see.
@@ -108,6 +109,18 @@ def minutes_snapshot(meeting) -> dict:
             for s in meeting.signatories.select_related("person").order_by(*Signatory.SIGNING_ORDER)
         ],
     }
+
+
+def shown_content(meeting) -> dict:
+    """The minutes every page and PDF shows: once they are locked (adjusted, or notes published), the latest
+    stored `MinutesVersion`, so renaming a person or a body later never rewrites published minutes; before that
+    the live minutes (`minutes_snapshot`). Locked minutes without a stored version (data locked by other means
+    before versions existed) fall back to the live minutes. One query when locked, the snapshot's otherwise."""
+    if meeting.is_locked:
+        version = meeting.versions.order_by("-number").only("content").first()
+        if version is not None:
+            return version.content
+    return minutes_snapshot(meeting)
 
 
 def _first_day(meeting):

@@ -24,6 +24,8 @@ from samverkan.meetings.access import (
     get_meeting_to_sign,
     item_reader,
     meetings_to_sign,
+    reason_reader,
+    visible_meetings,
 )
 from samverkan.meetings.forms import (
     AgendaItemForm,
@@ -38,7 +40,7 @@ from samverkan.meetings.forms import (
 )
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, Signatory
 from samverkan.meetings.numbering import propose_number
-from samverkan.meetings.snapshot import minutes_snapshot, present_minutes
+from samverkan.meetings.snapshot import present_minutes, shown_content
 from samverkan.structure.access import get_body_for_user
 
 
@@ -148,6 +150,11 @@ def attendance_groups(meeting):
 def meeting(request, pk):
     meeting = _planned_meeting(request, pk)
     groups = attendance_groups(meeting)
+    versions = with_reasons(request.user, meeting, meeting.versions.select_related("created_by"))
+    # Locked minutes show attendance and signatures as stored, whatever happened to the people since.
+    stored = (
+        present_minutes(shown_content(meeting), item_reader(request.user, meeting.body)) if meeting.is_locked else None
+    )
     return render(
         request,
         "meetings/meeting.html",
@@ -160,7 +167,8 @@ def meeting(request, pk):
             "attendance_groups": groups,
             "attendance_count": sum(len(rows) for _label, rows in groups),
             "signatories": meeting.signatories.select_related("person").order_by(*Signatory.SIGNING_ORDER),
-            "versions": meeting.versions.defer("content").select_related("created_by"),
+            "versions": versions,
+            "stored": stored,
             "steps": actions.next_steps(meeting),
             "closed": actions.minutes_open_error(meeting),
             "overdue": meeting.is_adjustment_overdue(),
@@ -486,7 +494,7 @@ def to_sign(request):
 @login_required
 def sign(request, pk):
     """The chair or an adjuster reads the minutes and signs them ("Justera")."""
-    meeting, mine = get_meeting_to_sign(request.user, pk)
+    meeting, mine, waiting, may_read = get_meeting_to_sign(request.user, pk)
     if request.method == "POST":
         try:
             locked = actions.sign_minutes(meeting, request.user)
@@ -496,8 +504,9 @@ def sign(request, pk):
                 messages.success(request, _("Du har justerat protokollet."))
         except ValidationError as error:
             messages.error(request, " ".join([*error.messages, _("Inget har ändrats.")]))
+        if not visible_meetings(request.user).filter(pk=meeting.pk).exists():
+            return redirect(url("to_sign"))  # signed: the meeting is as closed to them as to anyone outside it
         return redirect(url("sign", meeting.pk))
-    content = minutes_snapshot(meeting)
     return render(
         request,
         "meetings/sign.html",
@@ -505,8 +514,8 @@ def sign(request, pk):
             "meeting": meeting,
             "body": meeting.body,
             "mine": mine,
-            "waiting": meeting.status == Meeting.Status.DRAFTED and any(s.signed_at is None for s in mine),
-            "minutes": present_minutes(content, lambda visibility, item_id: True),
+            "waiting": waiting,
+            "minutes": present_minutes(shown_content(meeting), may_read),
         },
     )
 
@@ -519,13 +528,24 @@ def version(request, pk, number):
     )
 
 
+def with_reasons(user, meeting, versions, *, content=False):
+    """The stored `versions` of `meeting`'s minutes (a queryset) as a list, each with `shown_reason`: its reason
+    if `user` may read the item it corrects, else "" (`access.reason_reader`). Without their content unless
+    `content`. One query, and one more for the items' visibility when a version has a reason."""
+    reason_of = reason_reader(user, meeting)
+    versions = list(versions if content else versions.defer("content"))
+    for v in versions:
+        v.shown_reason = reason_of(v)
+    return versions
+
+
 def render_version(request, meeting, number, *, back, url_of, crumbs=None):
     """One stored version of the minutes, as it was; the reader sees only the items they may read."""
     body = meeting.body
-    versions = list(meeting.versions.defer("content").order_by("number"))
+    versions = with_reasons(request.user, meeting, meeting.versions.order_by("number"))
     if number not in {v.number for v in versions}:
         raise Http404
-    stored = meeting.versions.get(number=number)
+    [stored] = with_reasons(request.user, meeting, meeting.versions.filter(number=number), content=True)
     for v in versions:
         v.url = url_of(v.number)
     return render(
