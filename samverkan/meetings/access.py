@@ -13,6 +13,7 @@ from samverkan.lib.visibility import Visibility
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay, Signatory
 from samverkan.structure.access import (
     can_edit_memberships,
+    level_rule,
     may_read,
     readable_rule,
     visible_bodies,
@@ -37,9 +38,26 @@ def visible_meetings(user: "Viewer") -> QuerySet[Meeting]:
     return meetings.filter(readable_rule(user, body="body__"))
 
 
+def listed_meetings(user: "Viewer") -> QuerySet[Meeting]:
+    """The meetings the portal names to `user` (calendars, body pages, meeting pages): `visible_meetings`
+    without imported meetings whose minutes are not published yet (`MeetingQuerySet.listed`)."""
+    return visible_meetings(user).listed()
+
+
 def public_meetings() -> QuerySet[Meeting]:
-    """What a feed may carry: public meetings of public bodies, whoever asks."""
-    return Meeting.objects.filter(visibility=Visibility.PUBLIC, body__visibility=Visibility.PUBLIC)
+    """What a feed may carry: public meetings of public bodies, whoever asks; never an imported meeting before
+    its minutes are published."""
+    return Meeting.objects.filter(visibility=Visibility.PUBLIC, body__visibility=Visibility.PUBLIC).listed()
+
+
+def agenda_public_rule(prefix: str = "") -> Q:
+    """Q for meetings (through `prefix`, e.g. "meeting__") whose agenda is public: the invitation is sent, the
+    agenda is published, or the minutes are (`Meeting.agenda_is_public`). No query."""
+    return (
+        Q(**{f"{prefix}invited_at__isnull": False})
+        | Q(**{f"{prefix}agenda_published_at__isnull": False})
+        | Q(**{f"{prefix}status": Meeting.Status.PUBLISHED})
+    )
 
 
 def can_plan_meetings(user: "Viewer", body: Body) -> bool:
@@ -80,12 +98,17 @@ def named_records(user: "Viewer") -> NamedRecords:
 def readable_items_rule(user: "Viewer", prefix: str = "") -> Q:
     """Q for the agenda items `user` may read, reached through `prefix` ("" on AgendaItem, "item__" on an
     assignment …): the item's own visibility by `structure.access.READERS`, named readers included, and a meeting
-    the user may see. The queryset twin of `can_read_item`; builds no query of its own."""
+    the user may see, whose agenda is public unless the user reads the body's internal records. The queryset twin
+    of `can_read_item`; builds no query of its own."""
     named = None
     if user is not None and user.is_authenticated:
         mine = AgendaItem.readers.through.objects.filter(person__user_id=user.pk).values("agendaitem_id")
         named = Q(**{f"{prefix}pk__in": mine})
     rule = readable_rule(user, field=f"{prefix}visibility", body=f"{prefix}meeting__body__", named=named)
+    # A draft agenda (not yet sent or published) is read only by those who read the body's internal records.
+    drafts = level_rule(user, Visibility.INTERNAL, body=f"{prefix}meeting__body__")
+    published = agenda_public_rule(f"{prefix}meeting__")
+    rule &= published | drafts if drafts is not None else published
     return rule & Q(**{f"{prefix}meeting__in": visible_meetings(user).values("pk")})
 
 
@@ -118,10 +141,18 @@ def can_read_confidential(user: "Viewer", body: Body) -> bool:
     return may_read(user, Visibility.CONFIDENTIAL, body)
 
 
+def item_visibility(item: AgendaItem) -> Visibility:
+    """The visibility that counts for an item: on a draft agenda (`Meeting.agenda_is_public`) at least internal.
+    Needs item.meeting loaded to cost no query."""
+    draft = not item.meeting.agenda_is_public
+    return Visibility.stricter(item.visibility, Visibility.INTERNAL if draft else Visibility.PUBLIC)
+
+
 def can_read_item(user: "Viewer", item: AgendaItem, body: Body) -> bool:
-    """Whether the user may read the agenda item (of a meeting of `body`) in full. No query after the scope,
-    and two once per request when a confidential item is weighed for someone who does not keep the records."""
-    return may_read(user, item.visibility, body, named=lambda: item.pk in named_records(user).items)
+    """Whether the user may read the agenda item (of a meeting of `body`) in full; an item of a draft agenda
+    counts as internal (`item_visibility`). No query after the scope with item.meeting loaded, and two once per
+    request when a confidential item is weighed for someone who does not keep the records."""
+    return may_read(user, item_visibility(item), body, named=lambda: item.pk in named_records(user).items)
 
 
 def published_meetings(user: "Viewer") -> QuerySet[Meeting]:
@@ -145,14 +176,15 @@ def meetings_to_sign(user: "Viewer") -> QuerySet[Meeting]:
 
 
 def document_visibility(document: Document) -> Visibility:
-    """The visibility that counts: a public document on an internal item, or in an internal meeting, is internal.
+    """The visibility that counts: a public document on an internal item, in an internal meeting or on a draft
+    agenda (`Meeting.agenda_is_public`) is internal.
 
     Needs document.item and document.meeting loaded (select_related) to cost no query."""
     levels = [document.visibility]
     if document.item is not None:  # no query without an item, nor with it loaded
         levels.append(document.item.visibility)
-    if not document.meeting.is_public:
-        levels.append(Visibility.INTERNAL)
+    if not document.meeting.is_public or not document.meeting.agenda_is_public:
+        levels.append(Visibility.INTERNAL)  # an internal meeting, or a draft agenda
     return Visibility.stricter(*levels)
 
 

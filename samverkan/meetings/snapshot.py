@@ -61,6 +61,7 @@ def minutes_snapshot(meeting) -> dict:
                 "numbering": body.numbering,
                 "visibility": body.visibility,
             },
+            "appealable": body.appealable,
             "area": body.area.name,
             "days": [
                 {"date": _iso(day.date), "start": _iso(day.start), "end": _iso(day.end)} for day in meeting.days.all()
@@ -162,10 +163,12 @@ class ShownMinutes:
     items: list
     signatories: list
     continuous: bool
+    appealable: bool = False
 
     @property
     def appeal_end(self):
-        return self.notice_date + timedelta(APPEAL_DAYS) if self.notice_date else None
+        """Three weeks after the notice, only where the body's decisions can be appealed."""
+        return self.notice_date + timedelta(APPEAL_DAYS) if self.notice_date and self.appealable else None
 
 
 def _day(value):
@@ -243,4 +246,5 @@ def present_minutes(content, may_read):
         items=items,
         signatories=signatories,
         continuous=header["body"]["numbering"] == "continuous",
+        appealable=bool(header.get("appealable")),  # versions stored before the flag existed show no appeal
     )

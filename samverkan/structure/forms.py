@@ -51,6 +51,7 @@ class BodyForm(StaffForm):
             "level",
             "tier",
             "authority",
+            "appealable",
             "reports_to",
             "prepared_by",
             "host_principal",
