@@ -51,13 +51,16 @@ def public_meetings() -> QuerySet[Meeting]:
 
 
 def agenda_public_rule(prefix: str = "") -> Q:
-    """Q for meetings (through `prefix`, e.g. "meeting__") whose agenda is public: the invitation is sent, the
-    agenda is published, or the minutes are (`Meeting.agenda_is_public`). No query."""
-    return (
+    """Q for meetings (through `prefix`, e.g. "meeting__") whose agenda is public (`Meeting.agenda_is_public`):
+    the invitation is sent, the agenda is published or the meeting is held; an imported meeting only once its
+    minutes are published. No query."""
+    published = Q(**{f"{prefix}status": Meeting.Status.PUBLISHED})
+    native = (
         Q(**{f"{prefix}invited_at__isnull": False})
         | Q(**{f"{prefix}agenda_published_at__isnull": False})
-        | Q(**{f"{prefix}status": Meeting.Status.PUBLISHED})
+        | Q(**{f"{prefix}status__in": Meeting.HELD_STATUSES})
     )
+    return (Q(**{f"{prefix}imported": False}) & native) | published
 
 
 def can_plan_meetings(user: "Viewer", body: Body) -> bool:
@@ -141,18 +144,20 @@ def can_read_confidential(user: "Viewer", body: Body) -> bool:
     return may_read(user, Visibility.CONFIDENTIAL, body)
 
 
-def item_visibility(item: AgendaItem) -> Visibility:
-    """The visibility that counts for an item: on a draft agenda (`Meeting.agenda_is_public`) at least internal.
-    Needs item.meeting loaded to cost no query."""
-    draft = not item.meeting.agenda_is_public
-    return Visibility.stricter(item.visibility, Visibility.INTERNAL if draft else Visibility.PUBLIC)
+def draft_closed(user: "Viewer", meeting: Meeting, body: Body) -> bool:
+    """Whether the meeting's agenda is a draft (`Meeting.agenda_is_public`) that `user` may not read: a draft is
+    read only by those who read the body's internal records (a named reader of one item is not enough). No
+    query after the scope."""
+    return not meeting.agenda_is_public and not may_read(user, Visibility.INTERNAL, body)
 
 
 def can_read_item(user: "Viewer", item: AgendaItem, body: Body) -> bool:
-    """Whether the user may read the agenda item (of a meeting of `body`) in full; an item of a draft agenda
-    counts as internal (`item_visibility`). No query after the scope with item.meeting loaded, and two once per
-    request when a confidential item is weighed for someone who does not keep the records."""
-    return may_read(user, item_visibility(item), body, named=lambda: item.pk in named_records(user).items)
+    """Whether the user may read the agenda item (of a meeting of `body`) in full; nothing of a draft agenda
+    for those who may not read it (`draft_closed`). No query after the scope with item.meeting loaded, and two
+    once per request when a confidential item is weighed for someone who does not keep the records."""
+    if draft_closed(user, item.meeting, body):
+        return False
+    return may_read(user, item.visibility, body, named=lambda: item.pk in named_records(user).items)
 
 
 def published_meetings(user: "Viewer") -> QuerySet[Meeting]:
@@ -204,6 +209,8 @@ def can_read_document(user: "Viewer", document: Document, body: Body) -> bool:
     """Whether the user may open the document of a meeting of `body` (the meeting itself must be visible to
     them; `visible_meetings` decides that). No query with item and meeting loaded, but for named readers
     (`named_records`, once per request)."""
+    if draft_closed(user, document.meeting, body):
+        return False
     return may_read(user, document_visibility(document), body, named=lambda: _named_on_document(user, document))
 
 

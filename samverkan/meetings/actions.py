@@ -150,7 +150,7 @@ def next_steps(meeting: Meeting) -> list[str]:
     if status == Status.CANCELLED:
         return [PLAN]
     if status == Status.HELD:
-        return [*agenda, DRAFTED]
+        return [DRAFTED]
     if status == Status.DRAFTED:
         return [PUBLISH, REOPEN] if meeting.kind == Meeting.Kind.NOTES else [REOPEN]
     if status == Status.ADJUSTED:

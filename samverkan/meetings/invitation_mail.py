@@ -1,6 +1,7 @@
-"""The e-mails of an invitation: each invitee's own mail with the agenda and a calendar file, the word to a
-substitute when a member is away, and the warning that adjusted minutes are not published in time (notices.py). Composed and sent by the task worker (meetings/tasks.py), never inside the
-transaction that recorded them, one MeetingMail row per e-mail."""
+"""The e-mails about a meeting: each invitee's own invitation with the agenda and a calendar file, the word to a
+substitute when a member is away, and the warning that adjusted minutes are not published in time (notices.py).
+Composed and sent by the task worker (meetings/tasks.py), never inside the transaction that recorded them, one
+MeetingMail row per e-mail."""
 
 import logging
 from email.mime.text import MIMEText

@@ -54,7 +54,8 @@ def version_error():
 
 def check_meeting(meeting):
     """Refuse a save of a locked meeting that changes its LOCKED_FIELDS (but for the notice date that publishing
-    sets), or moves its status anywhere but from adjusted to published. One query for a stored meeting; none for a new one. Raises locked_error()."""
+    sets), or moves its status anywhere but from adjusted to published. One query for a stored meeting; none for
+    a new one. Raises locked_error()."""
     if meeting.pk is None or is_correcting():
         return
     old = type(meeting).objects.filter(pk=meeting.pk, locked_at__isnull=False).values(*LOCKED_FIELDS, "status").first()

@@ -160,9 +160,12 @@ class Meeting(models.Model):
 
     @property
     def agenda_is_public(self):
-        """The agenda, backgrounds and documents are drafts until the invitation is sent, the secretary publishes
-        the agenda, or the minutes are published."""
-        return bool(self.invited_at or self.agenda_published_at or self.is_published)
+        """A planned meeting's agenda, backgrounds and documents are drafts until the invitation is sent or the
+        secretary publishes the agenda; a held meeting's agenda is public, but for an imported meeting, which
+        stays a draft until its minutes are published. The Python twin of `access.agenda_public_rule`."""
+        if self.imported:
+            return self.is_published
+        return bool(self.invited_at or self.agenda_published_at or self.is_held)
 
     @property
     def notice_deadline(self):
