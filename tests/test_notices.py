@@ -271,3 +271,28 @@ def test_the_late_notice_warning_is_mailed_once_to_secretary_and_coordinator(wor
     message = mail.outbox[0]
     assert "Anslaget är försenat" in message.subject and "senast 2026-11-28" in message.body
     assert reverse("meetings:meeting", args=[meeting.pk]) in message.body
+
+
+# The demo ------------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_current_and_archived_notices_and_obeys_the_rules(client, demo):
+    from samverkan.meetings.access import public_meetings
+    from samverkan.meetings.models import AgendaItem
+
+    assert notices.current_notices(public_meetings()).exists()
+    assert notices.archived_notices(public_meetings()).exists()
+    # CGH's latest minutes are adjusted but not published: no notice yet, and flagged as late.
+    cgh = Meeting.objects.with_first_day().filter(body__abbreviation="CGH", status="adjusted").get()
+    assert cgh.notice_date is None and cgh.appeal_end is None
+    assert cgh.is_notice_overdue() == (cgh.notice_deadline < timezone.localdate())
+    # Every published minutes has its notice, put up after its adjustment.
+    for m in Meeting.objects.filter(kind="minutes", status="published"):
+        assert m.notice_date and m.notice_date >= timezone.localdate(m.locked_at), m.pk
+    # No decision, outcome or deferral on an item of a meeting that has not been held.
+    unheld = AgendaItem.objects.exclude(meeting__status__in=Meeting.HELD_STATUSES)
+    assert unheld.exists()
+    assert not unheld.exclude(decision="", outcome="", deferred_to=None).exists()
+    area = cgh.body.area.slug
+    html = client.get(reverse("meetings_public:notice_board", args=[area])).content.decode()
+    assert html.count('class="notice"') == notices.current_notices(public_meetings()).count()

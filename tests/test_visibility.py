@@ -4,10 +4,10 @@ named readers of a confidential item or document read it (and only they, besides
 from datetime import date
 
 import pytest
-from django.utils import timezone
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import timezone
 
 from samverkan.followthrough.access import visible_assignments
 from samverkan.followthrough.models import Assignment
