@@ -10,7 +10,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from samverkan.lib.visibility import Visibility
-from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay, Signatory
+from samverkan.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Document,
+    Meeting,
+    MeetingDay,
+    Signatory,
+    unlisted_rule,
+)
 from samverkan.structure.access import (
     can_edit_memberships,
     level_rule,
@@ -41,13 +49,15 @@ def visible_meetings(user: "Viewer") -> QuerySet[Meeting]:
 def listed_meetings(user: "Viewer") -> QuerySet[Meeting]:
     """The meetings the portal names to `user` (calendars, body pages, meeting pages): `visible_meetings`
     without imported meetings whose minutes are not published yet (`MeetingQuerySet.listed`)."""
-    return visible_meetings(user).listed()
+    return visible_meetings(user).exclude(unlisted_rule())
 
 
 def public_meetings() -> QuerySet[Meeting]:
     """What a feed may carry: public meetings of public bodies, whoever asks; never an imported meeting before
     its minutes are published."""
-    return Meeting.objects.filter(visibility=Visibility.PUBLIC, body__visibility=Visibility.PUBLIC).listed()
+    return Meeting.objects.filter(visibility=Visibility.PUBLIC, body__visibility=Visibility.PUBLIC).exclude(
+        unlisted_rule()
+    )
 
 
 def agenda_public_rule(prefix: str = "") -> Q:

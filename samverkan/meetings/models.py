@@ -38,6 +38,11 @@ def start_of(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def unlisted_rule() -> Q:
+    """Q for the meetings no public list names: imported meetings whose minutes are not published yet."""
+    return Q(imported=True) & ~Q(status="published")
+
+
 class MeetingQuerySet(models.QuerySet):
     def update(self, **fields):
         # A bulk update passes by save(); it may not change what locked minutes say either.
@@ -70,7 +75,7 @@ class MeetingQuerySet(models.QuerySet):
     def listed(self):
         """Meetings a public list may name (calendars, feeds, body pages, the notice board): not an imported
         meeting until its minutes are published. A queryset; no query."""
-        return self.exclude(Q(imported=True) & ~Q(status=Meeting.Status.PUBLISHED))
+        return self.exclude(unlisted_rule())
 
 
 class Meeting(models.Model):

@@ -83,16 +83,17 @@ class NoticeFeed(Feed):
         return notices(_board_meetings(area))[:FEED_SIZE]
 
     def item_title(self, meeting: Meeting):
+        first_day = getattr(meeting, "first_day", None)  # annotated by notices.notices
         return _("Anslag: protokoll från %(body)s %(date)s") % {
             "body": meeting.body.name,
-            "date": meeting.first_day.isoformat() if meeting.first_day else "",
+            "date": first_day.isoformat() if first_day else "",
         }
 
     def item_description(self, meeting: Meeting):
         facts = [
             _("Protokollet justerades %(date)s.") % {"date": timezone.localdate(meeting.locked_at).isoformat()},
             _("Anslaget sattes upp %(up)s och tas ned %(down)s.")
-            % {"up": meeting.notice_date.isoformat(), "down": meeting.notice_taken_down.isoformat()},
+            % {"up": str(meeting.notice_date), "down": str(meeting.notice_taken_down)},
         ]
         if meeting.appeal_end:
             facts.append(_("Tiden för överklagande går ut %(date)s.") % {"date": meeting.appeal_end.isoformat()})
