@@ -17,6 +17,11 @@ def make_meeting(body, *dates, start=time(9), end=time(12), **fields):
     return meeting
 
 
+def sent():
+    """The fields of a meeting whose invitation has gone out, so its agenda is no longer a draft."""
+    return {"status": "invited", "invited_at": timezone.now()}
+
+
 def make_item(meeting, number, title, **fields):
     position = fields.pop("position", meeting.items.count() + 1)
     return AgendaItem.objects.create(meeting=meeting, number=number, title=title, position=position, **fields)

@@ -2,6 +2,7 @@
 
 import re
 from collections import deque
+from datetime import date, time
 from html.parser import HTMLParser
 from io import BytesIO
 
@@ -9,8 +10,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from samverkan.meetings.access import public_meetings
-from samverkan.meetings.models import AgendaItem, Meeting
+from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
 from samverkan.structure.models import Body, Person
+from tests.meetings_helpers import make_item
+from tests.test_notices import APPEAL_LABELS
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 PHONE = re.compile(r"\b0\d{1,3}[- ]\d{2,3}[ ]?\d{2}[ ]?\d{2}\b")
@@ -60,6 +63,26 @@ def _assert_nothing_leaks(url, text, forbidden):
     assert not leaked, (url, leaked)
 
 
+def _drafts():
+    """What must not reach the public as a draft: the titles and backgrounds of items on agendas not yet sent or
+    published (those that no sent agenda shares), and an imported meeting whose minutes are not published (made
+    here: the demo imports nothing), with its own item. Returns (forbidden texts, draft meetings)."""
+    drafts = [m for m in Meeting.objects.select_related("body") if not m.agenda_is_public and m.body.is_public]
+    assert drafts, "the demo must have planned meetings whose agenda is not sent"
+    draft_items = AgendaItem.objects.filter(meeting__in=drafts)
+    sent = AgendaItem.objects.exclude(meeting__in=drafts)
+    shared = set(sent.values_list("title", flat=True)) | set(sent.values_list("background", flat=True))
+    texts = {t for t in draft_items.values_list("title", flat=True) if t not in shared}
+    texts |= {b for b in draft_items.values_list("background", flat=True) if b and b not in shared}
+    assert texts, "the demo's draft agendas must hold something of their own"
+    body = Body.objects.filter(visibility="public", meetings__status="published").first()
+    imported = Meeting.objects.create(body=body, status="drafted", imported=True, kind="minutes")
+    MeetingDay.objects.create(meeting=imported, date=date(2019, 3, 12), start=time(9))
+    make_item(imported, "1", "Importerad punkt som inte är publicerad", minutes="Importerad protokollstext.")
+    texts |= {"Importerad punkt som inte är publicerad", "Importerad protokollstext."}
+    return sorted(texts), [*drafts, imported]
+
+
 def _published_pdf_urls():
     published = public_meetings().filter(status=Meeting.Status.PUBLISHED).select_related("body__area")
     assert published.count() >= 20, "the demo must have a year of published minutes"
@@ -68,6 +91,12 @@ def _published_pdf_urls():
 
 def test_every_public_page_answers_and_leaks_nothing(client, demo):
     internal, forbidden = _forbidden()
+    draft_texts, drafts = _drafts()
+    forbidden += draft_texts
+    # No body of the demo can be appealed (none is a joint committee or a municipal association), so no page names
+    # an appeal period.
+    assert not Body.objects.filter(appealable=True).exists()
+    forbidden += list(APPEAL_LABELS)
     seen, queue, pdf_links = set(), deque(["/"]), set()
     while queue:
         url = queue.popleft()
@@ -79,7 +108,7 @@ def test_every_public_page_answers_and_leaks_nothing(client, demo):
             continue
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        if not response["Content-Type"].startswith("text/"):
+        if not response["Content-Type"].startswith(("text/", "application/atom+xml")):
             continue  # a spreadsheet export: its content is checked in the follow-through tests
         html = response.content.decode()
         _assert_nothing_leaks(url, html, forbidden)
@@ -93,6 +122,18 @@ def test_every_public_page_answers_and_leaks_nothing(client, demo):
     for body in internal:
         assert body.get_absolute_url() not in seen
         assert client.get(body.get_absolute_url()).status_code == 404
+    # The notice board and its archive were crawled; a draft agenda's page shows no agenda, an unpublished
+    # import has no page at all and is in no list or feed.
+    area = drafts[-1].body.area
+    for name in ("notice_board", "notice_archive", "notice_feed"):
+        assert reverse(f"meetings_public:{name}", args=[area.slug]) in seen, name
+    for meeting in drafts[:-1]:
+        if meeting.get_absolute_url() in seen:
+            assert "Dagordningen är inte publicerad ännu." in client.get(meeting.get_absolute_url()).content.decode()
+    assert drafts[-1].get_absolute_url() not in seen
+    assert client.get(drafts[-1].get_absolute_url()).status_code == 404
+    for feed in (reverse("meetings_public:area_ical", args=[area.slug]),):
+        assert f"meetingday-{drafts[-1].days.get().pk}@" not in client.get(feed).content.decode()
     # Every published minutes PDF is linked, and nothing else that looks like one.
     assert pdf_links == _published_pdf_urls()
     ordered = sorted(pdf_links)

@@ -184,7 +184,7 @@ def test_deferred_item_is_offered_at_the_next_meeting_and_linked_back(client, wo
 
 
 def test_item_can_be_deferred_to_a_later_meeting_only(client, world):
-    first = make_meeting(world.group, date(2026, 2, 1))
+    first = make_meeting(world.group, date(2026, 2, 1), status="held")  # decided at the meeting
     later = make_meeting(world.group, date(2026, 5, 1))
     earlier = make_meeting(world.group, date(2026, 1, 1))
     item = make_item(first, "1", "Flyttas")

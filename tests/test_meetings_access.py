@@ -7,15 +7,15 @@ from django.urls import reverse
 
 from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
 from tests.access_helpers import ACTORS, assert_access
-from tests.meetings_helpers import make_item, make_meeting
+from tests.meetings_helpers import make_item, make_meeting, sent
 from tests.test_bad_input import GARBAGE
 
 
 @pytest.fixture
 def planned(world):
     """Meetings of the secretary's group and of the forum, with a day and an item each."""
-    group_meeting = make_meeting(world.group, date(2026, 3, 1))
-    forum_meeting = make_meeting(world.forum, date(2026, 3, 2))
+    group_meeting = make_meeting(world.group, date(2026, 3, 1), **sent())
+    forum_meeting = make_meeting(world.forum, date(2026, 3, 2), **sent())
     return {
         "group": group_meeting,
         "forum": forum_meeting,
@@ -85,7 +85,7 @@ def test_who_may_not_post_to_the_forums_meetings(client, world, planned, actor):
     for url, data in posts:
         assert_access(client.post(url, data), actor, (), what=url)  # refused: to the login page, or 403
     forum_meeting.refresh_from_db()
-    assert forum_meeting.status == "planned"
+    assert forum_meeting.status == "invited"
     assert (Meeting.objects.count(), AgendaItem.objects.count(), MeetingDay.objects.count()) == before
 
 

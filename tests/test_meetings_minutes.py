@@ -53,7 +53,8 @@ def test_the_page_offers_the_steps_of_the_current_status(client, world):
     client.force_login(world.secretary)
     meeting = make_meeting(world.group, timezone.localdate())
     html = _page(client, meeting)
-    assert "Markera som genomfört" in html and "Ställ in mötet" in html and "Publicera" not in html
+    assert "Markera som genomfört" in html and "Ställ in mötet" in html and ">Publicera<" not in html
+    assert "Publicera dagordningen" in html  # the agenda is a draft until it is sent or published
     assert "Protokollet är klart för justering" not in html
     Meeting.objects.filter(pk=meeting.pk).update(status="held")
     html = _page(client, meeting)
@@ -328,7 +329,7 @@ def test_chair_and_adjuster_sign_and_the_last_signature_locks_the_minutes(client
     meeting.refresh_from_db()
     today = timezone.localdate()
     assert meeting.status == "adjusted" and meeting.is_locked
-    assert meeting.notice_date == today and meeting.appeal_end == today + timedelta(days=21)
+    assert meeting.notice_date is None and meeting.appeal_end is None  # the notice goes up when published
     signed = {s.person: s for s in meeting.signatories.all()}
     assert signed[seats.chair].signed_by == seats.chair_user and signed[seats.adjuster].signed_at
     assert signed[seats.adjuster].history.first().history_user == seats.adjuster_user
@@ -337,7 +338,7 @@ def test_chair_and_adjuster_sign_and_the_last_signature_locks_the_minutes(client
     content = version.content
     assert version.number == 1 and version.created_by == seats.adjuster_user
     assert content["meeting"]["place"] == "Regionhuset" and content["meeting"]["chair"] == "Cecilia Chef"
-    assert content["meeting"]["notice_date"] == today.isoformat()
+    assert content["meeting"]["notice_date"] is None
     assert {r["name"] for r in content["attendance"]} >= {"Cecilia Chef", "Maja Ledamot"}
     first = content["items"][0]
     assert (first["number"], first["minutes"], first["decision"]) == (
@@ -355,8 +356,9 @@ def test_chair_and_adjuster_sign_and_the_last_signature_locks_the_minutes(client
 
     client.force_login(world.secretary)
     html = _page(client, meeting)
-    assert "Anslag om justering" in html and today.isoformat() in html
-    assert (today + timedelta(days=21)).isoformat() in html and "Version 1" in html
+    # No notice until the minutes are published: only the day it must go up by (KL 8:12).
+    assert "Anslag om justering" not in html and "Version 1" in html
+    assert "Publiceras senast" in html and (today + timedelta(days=2)).isoformat() in html
     assert "Publicera" in html
 
 

@@ -64,7 +64,8 @@ def test_published_minutes_show_attendance_minutes_decisions_and_adjustment(clie
         assert text in html, text
     today = timezone.localdate()
     assert f"<dd>{today.isoformat()}</dd>" in html  # notice of adjustment
-    assert f"<dd>{(today + timedelta(days=21)).isoformat()}</dd>" in html  # end of the appeal period
+    # The group only recommends: its decisions cannot be appealed, so no appeal period (tests/test_notices.py).
+    assert f"<dd>{(today + timedelta(days=21)).isoformat()}</dd>" not in html and "Överklagandetiden" not in html
     assert "Internt" in html and "Sekretess" in html
     for text in HIDDEN:
         assert text not in html, text

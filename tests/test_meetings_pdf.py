@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from samverkan.meetings.models import Attendance, Meeting, MinutesVersion, Signatory, correcting_minutes
 from samverkan.meetings.pdf import decision_blocks
 from samverkan.meetings.snapshot import minutes_snapshot
-from samverkan.structure.models import Membership, Person
+from samverkan.structure.models import Body, Membership, Person
 from tests.meetings_helpers import make_item, make_meeting
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -141,6 +141,8 @@ def public_url(meeting):
 
 
 def test_the_full_pdf_holds_the_whole_protocol(client, world, minutes):
+    # A joint committee's decisions can be appealed: its PDF names the end of the appeal period.
+    Body.objects.filter(pk=minutes.body_id).update(kind="joint_committee", authority="decides", appealable=True)
     response = world.client_for(client, "coordinator").get(staff_url(minutes))
     assert response["Content-Disposition"] == 'inline; filename="protokoll-lf-2026-03-10.pdf"'
     text, pages = pdf_text(response)

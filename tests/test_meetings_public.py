@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from tests.meetings_helpers import make_item, make_meeting
+from tests.meetings_helpers import make_item, make_meeting, sent
 
 SECRET_TEXT = ["Hemlig rubrik", "Intern bakgrund", "Sekretessbelagd rubrik", "Känslig bakgrund", "Intern föredragande"]
 
@@ -15,7 +15,9 @@ SECRET_TEXT = ["Hemlig rubrik", "Intern bakgrund", "Sekretessbelagd rubrik", "K�
 @pytest.fixture
 def agenda(world):
     today = timezone.localdate()
-    meeting = make_meeting(world.forum, today + timedelta(days=10), today + timedelta(days=11), place="Regionhuset")
+    meeting = make_meeting(
+        world.forum, today + timedelta(days=10), today + timedelta(days=11), place="Regionhuset", **sent()
+    )
     make_item(meeting, "1", "Öppen rubrik", background="Öppen bakgrund", presenters="Olle Ordförande")
     make_item(meeting, "2", "Hemlig rubrik", background="Intern bakgrund", visibility="internal")
     make_item(

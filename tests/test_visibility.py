@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import timezone
 
 from samverkan.followthrough.access import visible_assignments
 from samverkan.followthrough.models import Assignment
@@ -47,9 +48,10 @@ def records(world):
     reader_user = get_user_model().objects.create_user("reader", "reader@test.example", "x")
     reader = Person.objects.create(first_name="Nils", last_name="Namngiven", slug="nils", user=reader_user)
     world.reader = reader_user
-    forum_meeting = make_meeting(world.forum, date(2026, 3, 3))
-    secret_meeting = make_meeting(world.secret, date(2026, 3, 4))
-    internal_meeting = make_meeting(world.forum, date(2026, 3, 5), visibility="internal")
+    sent = {"status": "invited", "invited_at": timezone.now()}  # a sent agenda: no longer a draft
+    forum_meeting = make_meeting(world.forum, date(2026, 3, 3), **sent)
+    secret_meeting = make_meeting(world.secret, date(2026, 3, 4), **sent)
+    internal_meeting = make_meeting(world.forum, date(2026, 3, 5), visibility="internal", **sent)
     items = []
     for meeting in (forum_meeting, secret_meeting, internal_meeting):
         for n, level in enumerate(Visibility.values, start=1):

@@ -40,6 +40,9 @@ LOCAL_PER_YEAR = 4
 # How many days ago the latest meeting was held: the forum's is three weeks old and still not adjusted,
 # the chief officers' group adjusted theirs last week and has not published it yet.
 LATEST = {"krf": 20, "cgh": 8}
+# An extra meeting of the chief officers' group this many days ago, adjusted and published in time, so the notice
+# board has a notice up today beside the archive of older ones.
+EXTRA_MEETING = {"cgh": 22}
 ADJUST_WITHIN = 14  # days; Kommunallagen's limit, and when the staff pages flag minutes as late
 HELD = (Meeting.Status.DRAFTED, Meeting.Status.ADJUSTED, Meeting.Status.PUBLISHED)
 
@@ -294,6 +297,8 @@ def build_meetings(today, bodies, clerk):
         if not body.is_public or body.dissolved:
             continue
         days = _schedule(key, today)
+        if key in EXTRA_MEETING:
+            days = sorted({*days, _tuesday(today - timedelta(days=EXTRA_MEETING[key]))})
         past = [d for d in days if d < today]
         cancelled = False
         for n, day in enumerate(days):

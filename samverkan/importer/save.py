@@ -187,7 +187,7 @@ def save_minutes(
     directory = Directory(body)
     plan = prepare(parsed, directory)
     people = _people(plan, directory, user, reason)
-    meeting = into or Meeting(body=body, visibility=choices.visibility)
+    meeting = into or Meeting(body=body, visibility=choices.visibility, imported=True)
     meeting.kind = choices.kind
     meeting.status = Meeting.Status.DRAFTED
     meeting.place = plan.place or meeting.place

@@ -18,9 +18,11 @@ from samverkan.meetings.models import (
     MeetingDay,
     MinutesVersion,
     Signatory,
+    unlisted_rule,
 )
 from samverkan.structure.access import (
     can_edit_memberships,
+    level_rule,
     may_read,
     readable_rule,
     visible_bodies,
@@ -45,9 +47,31 @@ def visible_meetings(user: "Viewer") -> QuerySet[Meeting]:
     return meetings.filter(readable_rule(user, body="body__"))
 
 
+def listed_meetings(user: "Viewer") -> QuerySet[Meeting]:
+    """The meetings the portal names to `user` (calendars, body pages, meeting pages): `visible_meetings`
+    without imported meetings whose minutes are not published yet (`MeetingQuerySet.listed`)."""
+    return visible_meetings(user).exclude(unlisted_rule())
+
+
 def public_meetings() -> QuerySet[Meeting]:
-    """What a feed may carry: public meetings of public bodies, whoever asks."""
-    return Meeting.objects.filter(visibility=Visibility.PUBLIC, body__visibility=Visibility.PUBLIC)
+    """What a feed may carry: public meetings of public bodies, whoever asks; never an imported meeting before
+    its minutes are published."""
+    return Meeting.objects.filter(visibility=Visibility.PUBLIC, body__visibility=Visibility.PUBLIC).exclude(
+        unlisted_rule()
+    )
+
+
+def agenda_public_rule(prefix: str = "") -> Q:
+    """Q for meetings (through `prefix`, e.g. "meeting__") whose agenda is public (`Meeting.agenda_is_public`):
+    the invitation is sent, the agenda is published or the meeting is held; an imported meeting only once its
+    minutes are published. No query."""
+    published = Q(**{f"{prefix}status": Meeting.Status.PUBLISHED})
+    native = (
+        Q(**{f"{prefix}invited_at__isnull": False})
+        | Q(**{f"{prefix}agenda_published_at__isnull": False})
+        | Q(**{f"{prefix}status__in": Meeting.HELD_STATUSES})
+    )
+    return (Q(**{f"{prefix}imported": False}) & native) | published
 
 
 def can_plan_meetings(user: "Viewer", body: Body) -> bool:
@@ -88,12 +112,17 @@ def named_records(user: "Viewer") -> NamedRecords:
 def readable_items_rule(user: "Viewer", prefix: str = "") -> Q:
     """Q for the agenda items `user` may read, reached through `prefix` ("" on AgendaItem, "item__" on an
     assignment …): the item's own visibility by `structure.access.READERS`, named readers included, and a meeting
-    the user may see. The queryset twin of `can_read_item`; builds no query of its own."""
+    the user may see, whose agenda is public unless the user reads the body's internal records. The queryset twin
+    of `can_read_item`; builds no query of its own."""
     named = None
     if user is not None and user.is_authenticated:
         mine = AgendaItem.readers.through.objects.filter(person__user_id=user.pk).values("agendaitem_id")
         named = Q(**{f"{prefix}pk__in": mine})
     rule = readable_rule(user, field=f"{prefix}visibility", body=f"{prefix}meeting__body__", named=named)
+    # A draft agenda (not yet sent or published) is read only by those who read the body's internal records.
+    drafts = level_rule(user, Visibility.INTERNAL, body=f"{prefix}meeting__body__")
+    published = agenda_public_rule(f"{prefix}meeting__")
+    rule &= published | drafts if drafts is not None else published
     return rule & Q(**{f"{prefix}meeting__in": visible_meetings(user).values("pk")})
 
 
@@ -152,9 +181,19 @@ def can_read_confidential(user: "Viewer", body: Body) -> bool:
     return may_read(user, Visibility.CONFIDENTIAL, body)
 
 
+def draft_closed(user: "Viewer", meeting: Meeting, body: Body) -> bool:
+    """Whether the meeting's agenda is a draft (`Meeting.agenda_is_public`) that `user` may not read: a draft is
+    read only by those who read the body's internal records (a named reader of one item is not enough). No
+    query after the scope."""
+    return not meeting.agenda_is_public and not may_read(user, Visibility.INTERNAL, body)
+
+
 def can_read_item(user: "Viewer", item: AgendaItem, body: Body) -> bool:
-    """Whether the user may read the agenda item (of a meeting of `body`) in full. No query after the scope,
-    and two once per request when a confidential item is weighed for someone who does not keep the records."""
+    """Whether the user may read the agenda item (of a meeting of `body`) in full; nothing of a draft agenda
+    for those who may not read it (`draft_closed`). No query after the scope with item.meeting loaded, and two
+    once per request when a confidential item is weighed for someone who does not keep the records."""
+    if draft_closed(user, item.meeting, body):
+        return False
     return may_read(user, item.visibility, body, named=lambda: item.pk in named_records(user).items)
 
 
@@ -179,14 +218,15 @@ def meetings_to_sign(user: "Viewer") -> QuerySet[Meeting]:
 
 
 def document_visibility(document: Document) -> Visibility:
-    """The visibility that counts: a public document on an internal item, or in an internal meeting, is internal.
+    """The visibility that counts: a public document on an internal item, in an internal meeting or on a draft
+    agenda (`Meeting.agenda_is_public`) is internal.
 
     Needs document.item and document.meeting loaded (select_related) to cost no query."""
     levels = [document.visibility]
     if document.item is not None:  # no query without an item, nor with it loaded
         levels.append(document.item.visibility)
-    if not document.meeting.is_public:
-        levels.append(Visibility.INTERNAL)
+    if not document.meeting.is_public or not document.meeting.agenda_is_public:
+        levels.append(Visibility.INTERNAL)  # an internal meeting, or a draft agenda
     return Visibility.stricter(*levels)
 
 
@@ -206,6 +246,8 @@ def can_read_document(user: "Viewer", document: Document, body: Body) -> bool:
     """Whether the user may open the document of a meeting of `body` (the meeting itself must be visible to
     them; `visible_meetings` decides that). No query with item and meeting loaded, but for named readers
     (`named_records`, once per request)."""
+    if draft_closed(user, document.meeting, body):
+        return False
     return may_read(user, document_visibility(document), body, named=lambda: _named_on_document(user, document))
 
 

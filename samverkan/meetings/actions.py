@@ -140,13 +140,16 @@ def remove_day(day: MeetingDay, user: "Changer") -> None:
 # The workflow --------------------------------------------------------------------------------------------
 
 HELD, DRAFTED, REOPEN, PUBLISH, CANCEL, PLAN = "held", "drafted", "reopen", "published", "cancelled", "planned"
+# Not a status: makes a draft agenda, its backgrounds and documents public before the invitation is sent.
+AGENDA = "agenda"
 
 
 def next_steps(meeting: Meeting) -> list[str]:
     """The workflow steps the meeting's staff page offers now, in order."""
     status, Status = meeting.status, Meeting.Status
+    agenda = [] if meeting.agenda_is_public or meeting.imported else [AGENDA]
     if status in (Status.PLANNED, Status.INVITED):
-        return [HELD, CANCEL]
+        return [*agenda, HELD, CANCEL]
     if status == Status.CANCELLED:
         return [PLAN]
     if status == Status.HELD:
@@ -271,7 +274,9 @@ def mark_invited(meeting: Meeting, user: "Changer") -> Meeting:
 
 @transaction.atomic
 def take_step(meeting: Meeting, step: str, user: "User | None") -> Meeting:
-    """Take one workflow step; a step that is not open now, or whose conditions are unmet, changes nothing."""
+    """Take one workflow step; a step that is not open now, or whose conditions are unmet, changes nothing.
+    AGENDA publishes a draft agenda (with its backgrounds and documents) before the invitation is sent; PUBLISH
+    of adjusted minutes sets the notice date (KL 8:12), from which the appeal period runs."""
     meeting = _locked_row(meeting)
     if step not in next_steps(meeting):
         raise ValidationError(
@@ -304,12 +309,18 @@ def take_step(meeting: Meeting, step: str, user: "User | None") -> Meeting:
         now = timezone.now()
         if meeting.kind == Meeting.Kind.NOTES:
             meeting.locked_at = now  # notes are public once published, so they are locked like adjusted minutes
+        else:
+            # Publishing puts the notice of adjustment on the notice board (KL 8:12): the appeal period runs
+            # from today, not from the last signature.
+            meeting.notice_date = timezone.localdate(now)
         meeting.status, meeting.published_at = Status.PUBLISHED, now
+    elif step == AGENDA:
+        meeting.agenda_published_at = timezone.now()
     elif step == CANCEL:
         meeting.status = Status.CANCELLED
     elif step == PLAN:
         meeting.status = Status.PLANNED
-    _save(meeting, user, reason if step == REOPEN else "")
+    _save(meeting, user, reason if step == REOPEN else _("Dagordningen publicerad") if step == AGENDA else "")
     if step == CANCEL:
         numbering.settle_series(meeting, user)  # a cancelled meeting releases its provisional numbers
     elif step == PLAN:
@@ -418,6 +429,8 @@ def file_item(item: AgendaItem, user: "Changer") -> AgendaItem:
     """ "Läggs till handlingarna" in one click: that decision, and the item is handled."""
     meeting = _locked_row(item.meeting)
     check_minutes_open(meeting)
+    if not meeting.is_held:
+        raise ValidationError(_("Mötet har inte hållits ännu. Beslut och utfall skrivs in när mötet är genomfört."))
     item = AgendaItem.objects.get(pk=item.pk)
     if item.decision.strip():
         raise ValidationError(_("Ärendet har redan ett beslut. Ändra det i protokollet för ärendet i stället."))
@@ -457,8 +470,9 @@ def set_signatories(
 
 @transaction.atomic
 def sign_minutes(meeting: Meeting, user: "User") -> bool:
-    """The logged-in chair or adjuster signs; the last signature locks the minutes, sets the notice date and
-    stores version 1. Returns True when that signature locked them."""
+    """The logged-in chair or adjuster signs; the last signature locks the minutes and stores version 1. The
+    notice date is set when the minutes are published (take_step PUBLISH), which puts up the notice. Returns True
+    when that signature locked them."""
     meeting = _locked_row(meeting)
     if meeting.kind != Meeting.Kind.MINUTES or meeting.status != Meeting.Status.DRAFTED:
         raise ValidationError(_("Protokollet väntar inte på justering."))
@@ -479,7 +493,6 @@ def sign_minutes(meeting: Meeting, user: "User") -> bool:
         _save(meeting, user, signed)
         return False
     meeting.status, meeting.locked_at = Meeting.Status.ADJUSTED, now
-    meeting.notice_date = timezone.localdate(now)
     _save(meeting, user, signed + " " + _("Alla har justerat; protokollet är låst."))
     _store_version(meeting, user)
     return True

@@ -1,6 +1,7 @@
-"""The e-mails of an invitation: each invitee's own mail with the agenda and a calendar file, and the word to a
-substitute when a member is away. Composed and sent by the task worker (meetings/tasks.py), never inside the
-transaction that recorded them, one MeetingMail row per e-mail."""
+"""The e-mails about a meeting: each invitee's own invitation with the agenda and a calendar file, the word to a
+substitute when a member is away, and the warning that adjusted minutes are not published in time (notices.py).
+Composed and sent by the task worker (meetings/tasks.py), never inside the transaction that recorded them, one
+MeetingMail row per e-mail."""
 
 import logging
 from email.mime.text import MIMEText
@@ -93,6 +94,30 @@ def substitute_message(mail):
     )
 
 
+def notice_late_message(mail):
+    """The warning to a secretary or coordinator that adjusted minutes are not published, so their notice is
+    not up on the notice board within two days of adjustment (KL 8:12)."""
+    meeting = mail.meeting
+    context = dict(
+        _common(meeting),
+        adjusted=timezone.localdate(meeting.locked_at),
+        deadline=meeting.notice_deadline,
+        staff_url=absolute(reverse("meetings:meeting", args=[meeting.pk])),
+    )
+    return EmailMessage(
+        subject=" ".join(render_to_string("meetings/email/notice_late_subject.txt", context).split()),
+        body=render_to_string("meetings/email/notice_late.txt", context),
+        to=[mail.address],
+    )
+
+
+COMPOSERS = {
+    MeetingMail.Kind.INVITATION: invitation_message,
+    MeetingMail.Kind.SUBSTITUTE: substitute_message,
+    MeetingMail.Kind.NOTICE_LATE: notice_late_message,
+}
+
+
 def send_queued(pk):
     """Send the queued MeetingMail `pk` unless it was sent or another worker is sending it; True when sent.
 
@@ -107,8 +132,7 @@ def send_queued(pk):
     ).get(pk=pk)
     try:
         with translation.override(settings.LANGUAGE_CODE):
-            compose = invitation_message if mail.kind == MeetingMail.Kind.INVITATION else substitute_message
-            compose(mail).send()
+            COMPOSERS[mail.kind](mail).send()
     except Exception as error:
         MeetingMail.objects.filter(pk=pk).update(claimed_at=None, error=str(error)[:300] or type(error).__name__)
         log.warning("Meeting mail #%s to %s not sent: %s", pk, mail.address, error)

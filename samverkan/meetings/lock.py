@@ -54,14 +54,17 @@ def version_error():
 
 
 def check_meeting(meeting):
-    """Refuse a save of a locked meeting that changes its LOCKED_FIELDS, or moves its status anywhere but from
-    adjusted to published. One query for a stored meeting; none for a new one. Raises locked_error()."""
+    """Refuse a save of a locked meeting that changes its LOCKED_FIELDS (but for the notice date that publishing
+    sets), or moves its status anywhere but from adjusted to published. One query for a stored meeting; none for
+    a new one. Raises locked_error()."""
     if meeting.pk is None or is_correcting():
         return
     old = type(meeting).objects.filter(pk=meeting.pk, locked_at__isnull=False).values(*LOCKED_FIELDS, "status").first()
     if old is None:
         return
-    changed = any(getattr(meeting, f) != old[f] for f in LOCKED_FIELDS)
+    # Publishing adjusted minutes puts up their notice: the notice date is set once, then frozen like the rest.
+    posting = old["notice_date"] is None and meeting.status == meeting.Status.PUBLISHED
+    changed = any(getattr(meeting, f) != old[f] for f in LOCKED_FIELDS if not (posting and f == "notice_date"))
     if changed or meeting.status not in (meeting.Status.ADJUSTED, meeting.Status.PUBLISHED):
         raise locked_error()
 

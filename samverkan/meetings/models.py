@@ -1,12 +1,12 @@
 """Meetings of the bodies: their days, places, agendas and minutes; the minutes lock itself is in lock.py."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,9 +18,29 @@ from samverkan.meetings.lock import correcting_minutes, locked_error  # noqa: F4
 from samverkan.meetings.matters import Matter
 from samverkan.structure.models import OPEN_OR_INTERNAL, Body, Person, Principal
 
-# Kommunallagen: minutes are adjusted within 14 days; the appeal period runs three weeks from the notice.
+# Kommunallagen: minutes are adjusted within 14 days (KL 6:35); the notice of adjustment goes up on the notice
+# board by the second day after adjustment (KL 8:12); the appeal period runs three weeks from the notice (KL 13:5),
+# so the notice stays up through that period and is taken down the day after it ends.
 ADJUSTMENT_DAYS = 14
+NOTICE_WITHIN_DAYS = 2
 APPEAL_DAYS = 21
+NOTICE_DAYS = APPEAL_DAYS + 1
+
+
+def notice_deadline_start(today):
+    """The first adjustment day whose notice is still in time `today`: adjusted on day D, the notice must be up
+    by D + 2, so minutes adjusted before today - 2 are late."""
+    return today - timedelta(NOTICE_WITHIN_DAYS)
+
+
+def start_of(day):
+    """The aware moment the local `day` begins."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def unlisted_rule() -> Q:
+    """Q for the meetings no public list names: imported meetings whose minutes are not published yet."""
+    return Q(imported=True) & ~Q(status="published")
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -42,6 +62,21 @@ class MeetingQuerySet(models.QuerySet):
             .exclude(status=Meeting.Status.CANCELLED)
         )
 
+    def notice_overdue(self, today=None):
+        """Adjusted minutes not yet published (so with no notice on the notice board) more than two days after
+        their adjustment (KL 8:12: the notice goes up by the second day after). Derived, never stored."""
+        today = today or timezone.localdate()
+        return self.filter(
+            kind=Meeting.Kind.MINUTES,
+            status=Meeting.Status.ADJUSTED,
+            locked_at__lt=start_of(notice_deadline_start(today)),
+        )
+
+    def listed(self):
+        """Meetings a public list may name (calendars, feeds, body pages, the notice board): not an imported
+        meeting until its minutes are published. A queryset; no query."""
+        return self.exclude(unlisted_rule())
+
 
 class Meeting(models.Model):
     """A meeting (sammanträde) of a body; it has one or more days."""
@@ -61,6 +96,8 @@ class Meeting(models.Model):
 
     # The order a meeting moves through; cancelled stands outside it.
     FLOW = [Status.PLANNED, Status.INVITED, Status.HELD, Status.DRAFTED, Status.ADJUSTED, Status.PUBLISHED]
+    # The statuses of a meeting that has taken place.
+    HELD_STATUSES = frozenset({Status.HELD, Status.DRAFTED, Status.ADJUSTED, Status.PUBLISHED})
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("organ"))
     title = models.CharField(_("rubrik"), max_length=200, blank=True, help_text=_("Frivillig, t.ex. ”Extra möte”."))
@@ -84,6 +121,10 @@ class Meeting(models.Model):
     locked_at = models.DateTimeField(_("låst"), null=True, blank=True, editable=False)
     notice_date = models.DateField(_("anslagsdatum"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("publicerat"), null=True, blank=True, editable=False)
+    # The agenda is a draft until the invitation goes out or the secretary publishes it (whichever is first).
+    agenda_published_at = models.DateTimeField(_("dagordningen publicerad"), null=True, blank=True, editable=False)
+    # Made by the importer from old minutes: kept out of every public list until its minutes are published.
+    imported = models.BooleanField(_("importerat"), default=False, editable=False)
     modified = models.DateTimeField(_("senast ändrat"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["modified"])
     objects = MeetingQuerySet.as_manager()
@@ -117,6 +158,33 @@ class Meeting(models.Model):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def is_held(self):
+        """Whether the meeting has taken place in the workflow (held, drafted, adjusted or published); only then
+        may its items carry a decision or an outcome."""
+        return self.status in self.HELD_STATUSES
+
+    @property
+    def agenda_is_public(self):
+        """A planned meeting's agenda, backgrounds and documents are drafts until the invitation is sent or the
+        secretary publishes the agenda; a held meeting's agenda is public, but for an imported meeting, which
+        stays a draft until its minutes are published. The Python twin of `access.agenda_public_rule`."""
+        if self.imported:
+            return self.is_published
+        return bool(self.invited_at or self.agenda_published_at or self.is_held)
+
+    @property
+    def notice_deadline(self):
+        """The last day the notice of adjusted minutes may go up (KL 8:12), or None before adjustment."""
+        if self.kind != self.Kind.MINUTES or self.locked_at is None:
+            return None
+        return timezone.localdate(self.locked_at) + timedelta(NOTICE_WITHIN_DAYS)
+
+    def is_notice_overdue(self, today=None):
+        """Same rule as MeetingQuerySet.notice_overdue, for one meeting."""
+        deadline = self.notice_deadline
+        return bool(deadline and self.status == self.Status.ADJUSTED and deadline < (today or timezone.localdate()))
+
+    @property
     def adjustment_deadline(self):
         """The 14th day after the first day (needs the `first_day` annotation)."""
         first = getattr(self, "first_day", None)
@@ -135,8 +203,16 @@ class Meeting(models.Model):
 
     @property
     def appeal_end(self):
-        """The last day of the appeal period: three weeks after the notice of adjustment."""
-        return self.notice_date + timedelta(APPEAL_DAYS) if self.notice_date else None
+        """The last day of the appeal period: three weeks after the notice of adjustment; None when there is no
+        notice yet or the body's decisions cannot be appealed (`Body.appealable`)."""
+        if not self.notice_date or not self.body.appealable:
+            return None
+        return self.notice_date + timedelta(APPEAL_DAYS)
+
+    @property
+    def notice_taken_down(self):
+        """The day the notice comes down from the notice board: the day after the three weeks it stays up."""
+        return self.notice_date + timedelta(NOTICE_DAYS) if self.notice_date else None
 
     # What the minutes say about the meeting itself; frozen once they are locked.
     LOCKED_FIELDS = lock.LOCKED_FIELDS
@@ -392,8 +468,18 @@ class AgendaItem(PartOfMinutes, models.Model):
             errors["deferred_to"] = _("Ange bara ett senare möte när ärendet är bordlagt.")
         elif self.deferred_to_id and self.deferred_to_id == self.meeting_id:
             errors["deferred_to"] = _("Ett ärende kan inte bordläggas till samma möte.")
+        errors.update(self.unheld_errors())
         if errors:
             raise ValidationError(errors)
+
+    def unheld_errors(self) -> dict[str, str]:
+        """What an item of a meeting that has not been held may not carry: a decision, an outcome or a deferral
+        (a decision is made at the meeting). Field name → Swedish message; empty when all is well. No query with
+        the meeting loaded."""
+        if not self.meeting_id or self.meeting.is_held:
+            return {}
+        message = str(_("Mötet har inte hållits ännu. Beslut och utfall skrivs in när mötet är genomfört."))
+        return {name: message for name in ("decision", "outcome", "deferred_to") if getattr(self, name)}
 
 
 def decision_clauses(text):
@@ -528,6 +614,7 @@ class MeetingMail(models.Model):
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("Kallelse")
         SUBSTITUTE = "substitute", _("Besked till ersättare")
+        NOTICE_LATE = "notice_late", _("Anslaget är sent")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="mails", verbose_name=_("möte"))
     kind = models.CharField(_("slag"), max_length=20, choices=Kind.choices)
@@ -560,6 +647,12 @@ class MeetingMail(models.Model):
         ordering = ["queued_at", "pk"]
         verbose_name = _("e-post om möte")
         verbose_name_plural = _("e-post om möten")
+        constraints = [
+            # The warning that the notice is late goes once to each address (meetings/notices.py).
+            models.UniqueConstraint(
+                fields=["meeting", "address"], condition=Q(kind="notice_late"), name="meeting_mail_notice_late_once"
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.address}"

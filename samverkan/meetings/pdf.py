@@ -28,7 +28,7 @@ from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import can_read_confidential, get_meeting_for_user, public_meetings, reason_reader
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, MinutesVersion
 from samverkan.meetings.numbering import paragraph_label
-from samverkan.meetings.snapshot import minutes_snapshot, redacted, shown_content
+from samverkan.meetings.snapshot import minutes_snapshot, redacted, shown_content, with_notice
 
 # The appeal period (laglighetsprövning) runs three weeks from the day the notice of adjustment is posted.
 APPEAL_PERIOD = timedelta(weeks=3)
@@ -203,7 +203,7 @@ def pdf_context(snapshot, *, draft=False, public=False, version=None):
         "adjusted": adjusted and not notes,
         "adjusted_on": _date(header["locked_at"][:10]) if adjusted else "",
         "notice_date": notice.isoformat() if notice else "",
-        "appeal_end": (notice + APPEAL_PERIOD).isoformat() if notice else "",
+        "appeal_end": (notice + APPEAL_PERIOD).isoformat() if notice and header.get("appealable") else "",
         "version": version,
         "page_counter": _page_counter(),
     }
@@ -290,7 +290,7 @@ def version_pdf(request, pk, number):
     meeting = _full_reader_meeting(request, pk)
     version = get_object_or_404(MinutesVersion, meeting=meeting, number=number)
     info = {"number": version.number, "created": timezone.localdate(version.created_at), "reason": version.reason}
-    pdf = render_pdf(version.content, version=info)
+    pdf = render_pdf(with_notice(version.content, meeting), version=info)
     return _pdf_response(pdf, _filename(meeting, version.content, f"-v{version.number}"), private=True)
 
 
@@ -303,7 +303,7 @@ def public_pdf(request, area, pk):
         pk=pk,
     )
     version = meeting.versions.order_by("-number").first()
-    snapshot = version.content if version else minutes_snapshot(meeting)
+    snapshot = with_notice(version.content if version else minutes_snapshot(meeting), meeting)
     live = dict(meeting.items.values_list("pk", "visibility"))
     snapshot = redacted(snapshot, AnonymousUser(), meeting.body, live)
     # A correction is announced with its number and date; its reason only when the public may read its item.

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import (
+    can_read_internal,
     can_read_item,
     item_reader,
+    listed_meetings,
     public_meetings,
     published_meetings,
-    visible_meetings,
 )
 from samverkan.meetings.ical import calendar_of
 from samverkan.meetings.models import Meeting
@@ -56,7 +57,7 @@ def feed_links(request, path):
 
 def area_calendar(request, area):
     area = get_object_or_404(Area, slug=area)
-    coming, past = calendar_of_meetings(visible_meetings(request.user).filter(body__area=area))
+    coming, past = calendar_of_meetings(listed_meetings(request.user).filter(body__area=area))
     return render(
         request,
         "meetings/public/area.html",
@@ -72,7 +73,7 @@ def area_calendar(request, area):
 
 def body_calendar(user, body) -> MeetingCalendar:
     """Coming and past meetings (`MeetingCalendar`) for the body's public page."""
-    return calendar_of_meetings(visible_meetings(user).filter(body=body))
+    return calendar_of_meetings(listed_meetings(user).filter(body=body))
 
 
 def _meeting_crumbs(meeting, *more):
@@ -85,21 +86,24 @@ def _meeting_crumbs(meeting, *more):
 
 
 def meeting(request, area, pk):
-    """A meeting: its agenda until the minutes are published, then the minutes (attendance, minutes and
-    decision per item, the adjustment record, earlier versions)."""
+    """A meeting: its agenda until the minutes are published (once it is sent or published; a draft agenda only
+    for those who read the body's internal records), then the minutes (attendance, minutes and decision per item,
+    the adjustment record, earlier versions). An imported meeting is not here until its minutes are published."""
     meeting = get_object_or_404(
-        visible_meetings(request.user).with_first_day().select_related("body__area"), pk=pk, body__area__slug=area
+        listed_meetings(request.user).with_first_day().select_related("body__area"), pk=pk, body__area__slug=area
     )
     body = meeting.body
     context = {"meeting": meeting, "body": body, "area": body.area}
     if meeting.is_published:
         context["minutes"] = present_minutes(shown_content(meeting), item_reader(request.user, body))
         context["versions"] = with_reasons(request.user, meeting, meeting.versions.order_by("number"))
-    else:
+    elif meeting.agenda_is_public or can_read_internal(request.user, body):
         items = meeting.items.select_related(
             "continues__meeting__body__area", "deferred_to__body__area", "matter__area", "matter__body"
         )
         context["items"] = [(item, can_read_item(request.user, item, body)) for item in items]
+    else:
+        context["items"] = []
     context["crumbs"] = _meeting_crumbs(meeting, (None, str(meeting.first_day or _("Möte"))))
     return render(request, "meetings/public/meeting.html", context)
 

@@ -62,6 +62,7 @@ def minutes_snapshot(meeting) -> dict:
                 "numbering": body.numbering,
                 "visibility": body.visibility,
             },
+            "appealable": body.appealable,
             "area": body.area.name,
             "days": [
                 {"date": _iso(day.date), "start": _iso(day.start), "end": _iso(day.end)} for day in meeting.days.all()
@@ -111,15 +112,25 @@ def minutes_snapshot(meeting) -> dict:
     }
 
 
+def with_notice(content: dict, meeting: Meeting) -> dict:
+    """A copy of a minutes snapshot (`snapshot.minutes_snapshot`, or a stored version's content) whose header
+    carries the notice as it stands now: the meeting's notice date (set when it was published, after version 1
+    was stored) and whether the body's decisions can be appealed. No query with meeting.body loaded."""
+    notice = meeting.notice_date.isoformat() if meeting.notice_date else None
+    header = dict(content["meeting"], notice_date=notice, appealable=meeting.body.appealable)
+    return dict(content, meeting=header)
+
+
 def shown_content(meeting) -> dict:
     """The minutes every page and PDF shows: once they are locked (adjusted, or notes published), the latest
-    stored `MinutesVersion`, so renaming a person or a body later never rewrites published minutes; before that
-    the live minutes (`minutes_snapshot`). Locked minutes without a stored version (data locked by other means
-    before versions existed) fall back to the live minutes. One query when locked, the snapshot's otherwise."""
+    stored `MinutesVersion` with the notice as it stands now (`with_notice`), so renaming a person or a body later
+    never rewrites published minutes; before that the live minutes (`minutes_snapshot`). Locked minutes without a
+    stored version (data locked by other means before versions existed) fall back to the live minutes. One query
+    when locked, the snapshot's otherwise."""
     if meeting.is_locked:
         version = meeting.versions.order_by("-number").only("content").first()
         if version is not None:
-            return version.content
+            return with_notice(version.content, meeting)
     return minutes_snapshot(meeting)
 
 
@@ -175,10 +186,12 @@ class ShownMinutes:
     items: list
     signatories: list
     continuous: bool
+    appealable: bool = False
 
     @property
     def appeal_end(self):
-        return self.notice_date + timedelta(APPEAL_DAYS) if self.notice_date else None
+        """Three weeks after the notice, only where the body's decisions can be appealed."""
+        return self.notice_date + timedelta(APPEAL_DAYS) if self.notice_date and self.appealable else None
 
 
 def _day(value):
@@ -256,4 +269,5 @@ def present_minutes(content, may_read):
         items=items,
         signatories=signatories,
         continuous=header["body"]["numbering"] == "continuous",
+        appealable=bool(header.get("appealable")),  # versions stored before the flag existed show no appeal
     )

@@ -40,7 +40,7 @@ from samverkan.meetings.forms import (
 )
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, Signatory
 from samverkan.meetings.numbering import propose_number
-from samverkan.meetings.snapshot import present_minutes, shown_content
+from samverkan.meetings.snapshot import present_minutes, shown_content, with_notice
 from samverkan.structure.access import get_body_for_user
 
 
@@ -334,6 +334,7 @@ STEP_DONE = {
     actions.PUBLISH: _lazy("Protokollet är publicerat i portalen."),
     actions.CANCEL: _lazy("Mötet är inställt."),
     actions.PLAN: _lazy("Mötet är planerat igen."),
+    actions.AGENDA: _lazy("Dagordningen är publicerad i portalen, med bakgrund och handlingar."),
 }
 
 
@@ -556,7 +557,7 @@ def render_version(request, meeting, number, *, back, url_of, crumbs=None):
             "body": body,
             "version": stored,
             "versions": versions,
-            "minutes": present_minutes(stored.content, item_reader(request.user, body)),
+            "minutes": present_minutes(with_notice(stored.content, meeting), item_reader(request.user, body)),
             "back": back,
             "crumbs": crumbs,
         },

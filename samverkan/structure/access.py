@@ -60,6 +60,18 @@ def readable_rule(user: "Viewer", *, field: str = "visibility", body: str = "bod
     Body itself, "body__" for a meeting, "meeting__body__" for an item), `named` a Q for the records the user is
     a named reader of (None where records have no named readers). Builds no query of its own.
     """
+    rule = Q(**{field: Visibility.PUBLIC})
+    for level in READERS:
+        grant = level_rule(user, level, body=body, named=named)
+        if grant is not None:
+            rule |= Q(**{field: level}) & grant
+    return rule
+
+
+def level_rule(user: "Viewer", level: Visibility, *, body: str = "body__", named: Q | None = None) -> Q | None:
+    """Q for the records of the bodies (reached through the path prefix `body`) whose `level` records `user`
+    reads, whatever a record's own visibility; None when the user reads no such record anywhere. Used where
+    something other than a field makes a record closed (a draft agenda counts as internal). No query of its own."""
     scope = scope_of(user)
     holds = {
         ADMIN: Q(pk__isnull=False) if scope.is_admin else None,
@@ -68,12 +80,8 @@ def readable_rule(user: "Viewer", *, field: str = "visibility", body: str = "bod
         MEMBER: Q(**{f"{body}pk__in": scope.member_bodies}) if scope.member_bodies else None,
         NAMED: named,
     }
-    rule = Q(**{field: Visibility.PUBLIC})
-    for level, readers in READERS.items():
-        grants = [grant for who in readers if (grant := holds[who]) is not None]
-        if grants:
-            rule |= Q(**{field: level}) & reduce(operator.or_, grants)
-    return rule
+    grants = [grant for who in READERS[level] if (grant := holds[who]) is not None]
+    return reduce(operator.or_, grants) if grants else None
 
 
 def visible_bodies(user: "Viewer") -> QuerySet[Body]:

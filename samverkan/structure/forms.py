@@ -53,6 +53,7 @@ class BodyForm(StaffForm):
             "level",
             "tier",
             "authority",
+            "appealable",
             "reports_to",
             "prepared_by",
             "host_principal",

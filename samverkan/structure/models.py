@@ -89,6 +89,12 @@ class Body(models.Model):
         WORKING_GROUP = "working_group", _("Arbetsgrupp")
         NETWORK = "network", _("Nätverk")
         PROJECT = "project", _("Projekt")
+        JOINT_COMMITTEE = "joint_committee", _("Gemensam nämnd")
+        MUNICIPAL_ASSOCIATION = "municipal_association", _("Kommunalförbund")
+
+    # Kommunallagen binds these: their decisions can be appealed (laglighetsprövning, KL 13 kap.), so their
+    # notices carry an appeal period. A collaboration body that only recommends decides nothing to appeal.
+    APPEALABLE_KINDS = frozenset({Kind.JOINT_COMMITTEE, Kind.MUNICIPAL_ASSOCIATION})
 
     class Authority(models.TextChoices):
         RECOMMENDS = "recommends", _("Rekommenderar (huvudmännen beslutar)")
@@ -135,6 +141,14 @@ class Body(models.Model):
     reporting_route = models.TextField(_("rapporteringsväg"), blank=True)
     authority = models.CharField(
         _("beslutsrätt"), max_length=20, choices=Authority.choices, default=Authority.RECOMMENDS
+    )
+    appealable = models.BooleanField(
+        _("besluten kan överklagas"),
+        default=False,
+        help_text=_(
+            "Gäller gemensam nämnd och kommunalförbund (laglighetsprövning enligt kommunallagen 13 kap.). "
+            "Då visar anslag, protokoll och PDF när tiden för överklagande går ut."
+        ),
     )
     rules_of_procedure = models.TextField(_("arbetsordning"), blank=True)
     rules_adopted = models.DateField(_("arbetsordningen antagen"), null=True, blank=True)
@@ -183,6 +197,11 @@ class Body(models.Model):
                 ) % {"other": other}
         if self.host_principal and self.area_id and self.host_principal.area_id != self.area_id:
             errors["host_principal"] = _("Värdhuvudmannen måste höra till samma samverkansområde.")
+        if self.appealable and self.authority == self.Authority.RECOMMENDS:
+            errors["appealable"] = _(
+                "Ett organ som bara rekommenderar fattar inga beslut som kan överklagas. "
+                "Ändra beslutsrätten eller ta bort markeringen."
+            )
         if self.established and self.dissolved and self.dissolved < self.established:
             errors["dissolved"] = _("Organet kan inte upphöra innan det inrättades.")
         if self.rules_adopted and self.rules_next_review and self.rules_next_review < self.rules_adopted:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.meetings.access import meetings_to_sign
 from samverkan.meetings.models import Meeting
+from samverkan.meetings.notices import late_notices_for
 from samverkan.structure.access import can_manage_area, editable_bodies, managed_areas
 from samverkan.structure.health import charter_problems
 from samverkan.structure.models import Area, Principal, Role
@@ -23,7 +24,8 @@ OVERDUE_SHOWN = 50
 @login_required
 def dashboard(request):
     """The start page after login: the areas and bodies the user keeps, charter problems, seats, principals they
-    are contact for, minutes to sign and minutes overdue for adjustment (the first 50)."""
+    are contact for, minutes to sign, minutes overdue for adjustment and adjusted minutes whose notice is late
+    (not published within two days, KL 8:12) (the first 50 of each)."""
     scope = scope_of(request.user)
     areas = list(managed_areas(request.user))
     bodies = editable_bodies(request.user).select_related("area").order_by("area__name", "name")
@@ -41,6 +43,7 @@ def dashboard(request):
         .select_related("body__area")
         .order_by("first_day", "pk")[:OVERDUE_SHOWN]
     )
+    late_notices = late_notices_for(editable_bodies(request.user))[:OVERDUE_SHOWN]
     return render(
         request,
         "workspace/dashboard.html",
@@ -53,6 +56,7 @@ def dashboard(request):
             "contact_for": contact_for,
             "to_sign": to_sign,
             "overdue": overdue,
+            "late_notices": late_notices,
         },
     )
 

@@ -5,6 +5,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from samverkan.followthrough import reminders, tasks
+from samverkan.meetings import invitation_mail, notices
 
 
 def iso_day(value):
@@ -16,7 +17,8 @@ def iso_day(value):
 
 class Command(BaseCommand):
     help = (
-        "Påminnelser om uppdrag och rekommendationer. Lägger en uppgift per e-post i kön (körs av "
+        "Påminnelser om uppdrag och rekommendationer, och varningar om justerade protokoll som inte publicerats "
+        "inom två dagar (anslaget är försenat). Lägger en uppgift per e-post i kön (körs av "
         "`manage.py db_worker`), eller skickar direkt med --now. Varje påminnelse skickas bara en gång."
     )
 
@@ -25,6 +27,12 @@ class Command(BaseCommand):
         parser.add_argument("--date", type=iso_day, help="Räkna som om det vore detta datum (ÅÅÅÅ-MM-DD).")
 
     def handle(self, *args, now=False, date=None, verbosity=1, **options):
+        warnings = notices.queue_notice_warnings(date)  # queued for the worker once committed
+        if now:
+            for pk in warnings:
+                invitation_mail.send_queued(pk)
+        if verbosity:
+            self.stdout.write(f"{len(warnings)} varningar om försenade anslag.")
         if now:
             sent = reminders.run_reminder_pass(date, worker="send_reminders")
             if verbosity:

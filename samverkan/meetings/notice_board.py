@@ -1,0 +1,114 @@
+"""The public digital notice board (anslagstavla) of an area: notices of adjusted minutes that are up now, the
+archive of those taken down (paged) and an Atom feed. What a notice is and when it is up: notices.py."""
+
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from samverkan.meetings.access import public_meetings
+from samverkan.meetings.models import Meeting
+from samverkan.meetings.notices import archived_notices, current_notices, notices
+from samverkan.structure.models import Area
+
+ARCHIVE_PAGE = 25
+FEED_SIZE = 50
+
+
+def _board_meetings(area):
+    """The official board carries the public minutes of the area's public bodies, whoever looks."""
+    return public_meetings().filter(body__area=area)
+
+
+def _crumbs(area, *more):
+    return [(area.get_absolute_url(), area.name), *more]
+
+
+@require_safe
+def notice_board(request, area):
+    """The notices up on the area's board today, newest first. Three queries (area, notices, none else)."""
+    area = get_object_or_404(Area, slug=area)
+    return render(
+        request,
+        "meetings/public/notice_board.html",
+        {
+            "area": area,
+            "notices": list(current_notices(_board_meetings(area))),
+            "today": timezone.localdate(),
+            "crumbs": _crumbs(area, (None, _("Anslagstavla"))),
+        },
+    )
+
+
+@require_safe
+def notice_archive(request, area):
+    """Notices taken down, newest first, `ARCHIVE_PAGE` a page (`?sida=N`; a page number out of range or not a
+    number shows the nearest page). The same number of queries on every page: area, count, the page."""
+    area = get_object_or_404(Area, slug=area)
+    page = Paginator(archived_notices(_board_meetings(area)), ARCHIVE_PAGE).get_page(request.GET.get("sida"))
+    board = reverse("meetings_public:notice_board", args=[area.slug])
+    return render(
+        request,
+        "meetings/public/notice_archive.html",
+        {
+            "area": area,
+            "page": page,
+            "crumbs": _crumbs(area, (board, _("Anslagstavla")), (None, _("Arkiv"))),
+        },
+    )
+
+
+class NoticeFeed(Feed):
+    """The notice board as Atom: the latest `FEED_SIZE` notices of the area, current and taken down."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, area):
+        return get_object_or_404(Area, slug=area)
+
+    def title(self, area):
+        return _("Anslagstavla – %(area)s") % {"area": area.name}
+
+    def subtitle(self, area):
+        return _("Anslag om justerade protokoll i %(area)s.") % {"area": area.name}
+
+    def link(self, area):
+        return reverse("meetings_public:notice_board", args=[area.slug])
+
+    def items(self, area):
+        return notices(_board_meetings(area))[:FEED_SIZE]
+
+    def item_title(self, meeting: Meeting):
+        first_day = getattr(meeting, "first_day", None)  # annotated by notices.notices
+        return _("Anslag: protokoll från %(body)s %(date)s") % {
+            "body": meeting.body.name,
+            "date": first_day.isoformat() if first_day else "",
+        }
+
+    def item_description(self, meeting: Meeting):
+        facts = [
+            _("Protokollet justerades %(date)s.") % {"date": timezone.localdate(meeting.locked_at).isoformat()},
+            _("Anslaget sattes upp %(up)s och tas ned %(down)s.")
+            % {"up": str(meeting.notice_date), "down": str(meeting.notice_taken_down)},
+        ]
+        if meeting.appeal_end:
+            facts.append(_("Tiden för överklagande går ut %(date)s.") % {"date": meeting.appeal_end.isoformat()})
+        return " ".join(facts)
+
+    def item_link(self, meeting: Meeting):
+        return meeting.get_absolute_url()
+
+    def item_guid(self, meeting: Meeting):
+        return f"notice-{meeting.pk}@samverkan"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, meeting: Meeting):
+        return meeting.published_at
+
+    def item_updateddate(self, meeting: Meeting):
+        return meeting.published_at
