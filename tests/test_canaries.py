@@ -329,6 +329,7 @@ def _plant(client, world):
         reverse("meetings:item_create", args=[own.pk]),
         {"number": "1", "position": "1", "title": "Gruppens eget ärende", "visibility": "public"},
     )
+    assert client.post(reverse("meetings:step", args=[own.pk]), {"step": "held"}).status_code == 302
     submit(client, reverse("meetings:item_minutes", args=[own.items.get().pk]), {"decision": "att ge ett uppdrag"})
 
     # A meeting of the internal body: even its public item is hidden with it.
@@ -342,6 +343,8 @@ def _plant(client, world):
     confidential = item(meeting, "3", "confidential", "confidential item")
     for word in [w for w, where in c.planted.items() if where.startswith("public item ")]:
         del c.planted[word]
+    step = reverse("meetings:step", args=[meeting.pk])
+    assert client.post(step, {"step": "held"}).status_code == 302  # decisions are written once it is held
     submit(
         client,
         reverse("meetings:item_minutes", args=[public.pk]),
@@ -362,8 +365,6 @@ def _plant(client, world):
             {"title": c(f"{label} title"), "number": c(f"{label} number"), "item": on.pk, "visibility": visibility},
             {"file": upload},
         )
-    step = reverse("meetings:step", args=[meeting.pk])
-    assert client.post(step, {"step": "held"}).status_code == 302
     assert client.post(reverse("meetings:attendance_fetch", args=[meeting.pk])).status_code == 302
     submit(client, reverse("meetings:signatories", args=[meeting.pk]), {"chair": world.member_person.pk})
     assert client.post(step, {"step": "drafted"}).status_code == 302
