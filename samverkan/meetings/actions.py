@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from samverkan.lib.forms import save_record
 from samverkan.lib.history import attribute, save_with_history
 from samverkan.lib.locks import locked
-from samverkan.meetings.extract import Examined, original_name
+from samverkan.meetings.extract import Kind, original_name
 from samverkan.meetings.invitations import NotInvitable, invitable_problem, invitees, substitutes_for
 from samverkan.meetings.lock import correcting_minutes
 from samverkan.meetings.models import (
@@ -41,7 +41,7 @@ from samverkan.meetings.models import (
     Signatory,
 )
 from samverkan.meetings.snapshot import minutes_snapshot
-from samverkan.meetings.tasks import queue_after_commit
+from samverkan.meetings.tasks import queue_after_commit, queue_text_extraction
 from samverkan.structure.models import Body, Membership, Person
 
 # Who changes: `Changer` (a login or None for the system); where the user is stored in a foreign key to User
@@ -498,7 +498,7 @@ def add_document(
     *,
     data: bytes,
     name: str | None,
-    examined: Examined,
+    kind: Kind,
     title: str,
     number: str,
     item: AgendaItem | None,
@@ -507,8 +507,9 @@ def add_document(
 ) -> Document:
     """Store the file through the storage API and record the document; if the record fails, the file goes too.
 
-    `examined` is extract.examine's result for `data`. The file is stored outside the transaction (a storage
-    is no database); the record is saved in one. Raises ValidationError from the model."""
+    `kind` is extract.examine's result for `data`. The file is stored outside the transaction (a storage
+    is no database); the record is saved in one. Its text is read by the worker once this commits
+    (tasks.extract_text, in a limited child process). Raises ValidationError from the model."""
     name = original_name(name)
     document = Document(
         meeting=meeting,
@@ -516,16 +517,16 @@ def add_document(
         title=title or PurePath(name).stem[:300] or name,
         number=number,
         original_name=name,
-        content_type=examined.kind.content_type,
+        content_type=kind.content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        text=examined.text,
+        text_state=Document.TextState.WAITING,
         visibility=visibility,
         uploaded_at=timezone.now(),
         uploaded_by=user,
     )
     # A random stored name: the user's name of the file stays in original_name and never becomes a path.
-    document.file.save(f"{uuid.uuid4().hex}{examined.kind.suffixes[0]}", ContentFile(data), save=False)
+    document.file.save(f"{uuid.uuid4().hex}{kind.suffixes[0]}", ContentFile(data), save=False)
     try:
         with transaction.atomic():
             locked = _locked_row(meeting)
@@ -534,6 +535,7 @@ def add_document(
             document.full_clean()
             attribute(document, user)
             document.save()
+            queue_text_extraction(document)
     except Exception:
         default_storage.delete(document.file.name)
         raise

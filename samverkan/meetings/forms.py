@@ -305,7 +305,7 @@ def megabytes(size):
 class DocumentUploadForm(forms.Form):
     """A new document: the file (its real type read from the content), title, number, item and visibility.
 
-    A valid form carries `examined` (kind and text) and `data_bytes` for actions.add_document."""
+    A valid form carries `kind` (extract.Kind) and `data_bytes` for actions.add_document."""
 
     file = forms.FileField(
         label=_("Fil"),
@@ -360,7 +360,7 @@ class DocumentUploadForm(forms.Form):
             )
         data = b"".join(upload.chunks())
         try:
-            self.examined = examine(data, original_name(upload.name))
+            self.kind = examine(data, original_name(upload.name), max_bytes=max_bytes())
         except UnreadableFile as error:
             raise forms.ValidationError(str(error)) from None
         self.data_bytes = data
