@@ -1,0 +1,220 @@
+"""Hostile uploads, through the real views, the real CLI, the real sandbox and the real worker: a bomb is refused
+within a few seconds and a bounded amount of memory, with a Swedish message, and nothing is kept; a file that
+costs too much to read is stored and marked "text not extracted" with the reason. Time and peak memory are
+measured in the test (tracemalloc for the request, getrusage of the children for the CLI and the sandbox)."""
+
+import functools
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from samverkan.importer.models import ImportRecord
+from samverkan.meetings.models import Document
+from samverkan.uploads import Refused, SandboxLimits, run_limited
+from tests import bombs, sample_files
+from tests.importer_helpers import upload as import_upload
+from tests.meetings_helpers import make_meeting
+
+MB = 1024 * 1024
+SECONDS = 5
+REQUEST_MEMORY = 200 * MB
+
+# The bombs take a few seconds of zlib to build: once per run.
+zero_bomb = functools.cache(bombs.zero_bomb_docx)
+big_xml = functools.cache(bombs.big_document_xml_docx)
+ratio_bomb = functools.cache(functools.partial(bombs.zero_bomb_docx, 60))
+zip_bomb = functools.cache(functools.partial(bombs.zip_of_bombs, 1, 150))
+
+BOMBS = [
+    ("zeros", zero_bomb, "packar upp sig till orimligt mycket data"),
+    ("xml", big_xml, "packar upp sig till orimligt mycket data"),
+    ("ratio", ratio_bomb, "packad orimligt hårt"),
+    ("deep", bombs.deep_docx, "nästlad djupare än 200 nivåer"),
+    ("laughs", bombs.laughs_docx, "egna definitioner (DTD eller entiteter)"),
+    ("members", bombs.many_members_docx, "fler än 2000 delar"),
+]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def measured(request):
+    """Run `request()`; its response, seconds taken and peak bytes allocated by Python meanwhile."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        response = request()
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    print(f"{seconds:.2f} s, peak {peak / MB:.1f} MB")
+    return response, seconds, peak
+
+
+def _stored(media):
+    return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
+
+
+@pytest.mark.parametrize("name, make, message", BOMBS, ids=[b[0] for b in BOMBS])
+def test_a_bomb_uploaded_as_a_meeting_document_is_refused_quickly(client, world, media, name, make, message):
+    meeting = make_meeting(world.group, date(2026, 3, 1))
+    client.force_login(world.secretary)
+    data = make()
+    assert len(data) < 2 * MB
+    url = reverse("meetings:document_create", args=[meeting.pk])
+    post = {"visibility": "public", "file": SimpleUploadedFile("plan.docx", data)}
+    response, seconds, peak = measured(lambda: client.post(url, post))
+    assert response.status_code == 400
+    assert message in response.content.decode() and "Inget har sparats" in response.content.decode()
+    assert seconds < SECONDS and peak < REQUEST_MEMORY
+    assert not Document.objects.exists() and _stored(media) == []
+
+
+@pytest.mark.parametrize(
+    "filename, make, message",
+    [
+        ("protokoll.docx", zero_bomb, "packar upp sig till orimligt mycket data"),
+        ("protokoll.docx", bombs.deep_docx, "nästlad djupare"),
+        ("protokoll.docx", bombs.laughs_docx, "egna definitioner"),
+        ("protokoll.zip", zip_bomb, "MB uppackad"),
+    ],
+)
+def test_a_bomb_uploaded_to_the_importer_is_refused_quickly(client, world, media, filename, make, message):
+    client.force_login(world.secretary)
+    data = make()
+    response, seconds, peak = measured(lambda: import_upload(client, world.group, filename, data))
+    assert response.status_code == 400 and message in response.content.decode()
+    assert seconds < SECONDS and peak < REQUEST_MEMORY
+    assert not ImportRecord.objects.exists() and _stored(media) == []
+
+
+def test_a_zip_of_documents_with_a_bomb_keeps_the_good_ones(client, world, media):
+    from tests.importer_helpers import zip_of
+
+    good = (
+        "Protokoll fört vid sammanträde med Samverkansgruppen 2026-03-05\n\n§ 1 Mötets öppnande\nOrdföranden öppnade."
+    )
+    client.force_login(world.secretary)
+    data = zip_of([("a.txt", good.encode()), ("b.docx", ratio_bomb())])
+    response, seconds, peak = measured(lambda: import_upload(client, world.group, "två.zip", data))
+    assert response.status_code == 302 and seconds < SECONDS and peak < REQUEST_MEMORY
+    bad = ImportRecord.objects.get(original_name="b.docx")
+    assert bad.status == "failed" and "packad orimligt hårt" in bad.error
+    assert ImportRecord.objects.get(original_name="a.txt").status == "pending"
+
+
+def test_a_bomb_as_a_principals_decision_document_is_refused(client, world):
+    from samverkan.followthrough.models import PrincipalDecision
+    from tests.followthrough_helpers import decision_item, recommend
+    from tests.test_followthrough import _decision_post, followed  # noqa: F401 - the fixture
+
+    recommendation = recommend(decision_item(world.forum))
+    decision = recommendation.decisions.get(principal=world.town)
+    client.force_login(world.contact)
+    url = reverse("followthrough:decision_record", args=[decision.pk])
+    post = {**_decision_post(), "document": SimpleUploadedFile("beslut.docx", zero_bomb())}
+    response, seconds, peak = measured(lambda: client.post(url, post))
+    assert response.status_code == 400 and "packar upp sig" in response.content.decode()
+    assert seconds < SECONDS and peak < REQUEST_MEMORY
+    assert PrincipalDecision.objects.get(pk=decision.pk).outcome == "pending"
+
+
+# The command line
+
+
+@pytest.mark.parametrize("make", [bombs.deep_docx, zero_bomb, bombs.laughs_docx, lambda: b"PK\x03\x04trasig"])
+def test_the_cli_says_one_line_and_exits_1_on_a_hostile_docx(tmp_path, make):
+    path = tmp_path / "protokoll.docx"
+    path.write_bytes(make())
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "samverkan.cli", "import-minutes", str(path)], capture_output=True, check=False
+    )
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    stderr = done.stderr.decode()
+    print(f"{seconds:.2f} s; the largest child so far {peak / MB:.0f} MB: {stderr.strip()}")
+    assert done.returncode == 1 and done.stdout == b""
+    assert stderr.startswith("Fel / Error: ") and stderr.count("\n") == 1 and "Traceback" not in stderr
+    assert seconds < SECONDS and peak < REQUEST_MEMORY
+
+
+# The sandbox itself: real child processes, real limits
+
+
+def test_the_sandbox_returns_what_its_target_returns():
+    assert run_limited("tests.sandbox_targets:echo", b"hej", {"suffix": "!"}, SandboxLimits()) == "hej!"
+
+
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("tests.sandbox_targets:spin", "tog för lång tid"),
+        ("tests.sandbox_targets:hog", "för mycket minne att läsa (mer än 200 MB)"),
+        ("tests.sandbox_targets:sleep", "mer än 2 sekunder"),
+    ],
+)
+def test_the_sandbox_stops_a_child_at_its_limits(target, message):
+    limits = SandboxLimits(memory_mb=200, cpu_seconds=1, wall_seconds=2)
+    started = time.perf_counter()
+    with pytest.raises(Refused) as refused:
+        run_limited(target, b"", {}, limits)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    print(f"{target}: {seconds:.2f} s, largest child {peak / MB:.0f} MB")
+    assert message in str(refused.value)
+    assert seconds < limits.wall_seconds + 1.5 and peak < 250 * MB
+
+
+# The worker: the request only checks and stores; the worker reads the text in the sandbox
+
+
+worker = pytest.mark.django_db(transaction=True)
+
+
+@worker
+def test_the_worker_reads_text_in_the_sandbox_and_marks_what_it_could_not(
+    client, world, media, settings, django_capture_on_commit_callbacks
+):
+    settings.UPLOAD_SANDBOX_MEMORY_MB = 300
+    settings.UPLOAD_SANDBOX_CPU_SECONDS = 2
+    settings.UPLOAD_SANDBOX_WALL_SECONDS = 4
+    meeting = make_meeting(world.group, date(2026, 3, 1))
+    client.force_login(world.secretary)
+    url = reverse("meetings:document_create", args=[meeting.pk])
+    slow = bombs.slow_pdf(pages=2, mb_per_page=20)
+    for name, data in [("dyr.pdf", slow), ("plan.docx", sample_files.docx())]:
+        with django_capture_on_commit_callbacks(execute=True):
+            response, seconds, peak = measured(
+                lambda: client.post(url, {"visibility": "public", "file": SimpleUploadedFile(name, data)})  # noqa: B023
+            )
+        assert response.status_code == 302 and seconds < SECONDS and peak < REQUEST_MEMORY
+    assert set(Document.objects.values_list("text_state", flat=True)) == {"waiting"}
+
+    started = time.perf_counter()
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    print(f"worker: {seconds:.2f} s for both, largest child {peak / MB:.0f} MB")
+
+    costly = Document.objects.get(original_name="dyr.pdf")
+    assert costly.text_state == "failed" and costly.text == ""
+    assert "tog för lång tid att läsa" in costly.text_problem
+    plain = Document.objects.get(original_name="plan.docx")
+    assert plain.text_state == "read" and "Handlingsplan för äldreomsorgen" in plain.text
+    assert seconds < settings.UPLOAD_SANDBOX_WALL_SECONDS + 2 * SECONDS and peak < 300 * MB
+
+    page = client.get(reverse("meetings:meeting", args=[meeting.pk])).content.decode()
+    assert "Texten inte utläst" in page and costly.text_problem in page
