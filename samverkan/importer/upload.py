@@ -5,10 +5,11 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from django.utils.translation import gettext as _
 
+from samverkan.lib.text import without_control
 from samverkan.meetings.extract import message, read_in_sandbox
 from samverkan.minutes import MinutesError
 from samverkan.minutes.files import MAX_BYTES, check_file
@@ -167,4 +168,16 @@ def parse_upload(upload: Upload) -> Minutes:
         parsed = read_in_sandbox("samverkan.minutes.files:parse_bytes", upload.data, name=upload.name, item_text=True)
     except Refused as error:
         raise MinutesError(message(error)) from error
-    return cast(Minutes, parsed)
+    return cast(Minutes, _without_control(parsed))
+
+
+def _without_control(value: Any) -> Any:
+    """The parse with C0/C1 control characters taken out of every string (tab and newline stay), as every form
+    does for typed text (lib.forms.CleanTextMixin): a file's text becomes titles, names and minutes."""
+    if isinstance(value, str):
+        return without_control(value, multiline=True)
+    if isinstance(value, list):
+        return [_without_control(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_control(v) for k, v in value.items()}
+    return value

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from samverkan.lib.history import HistoryRow, attribute
-from samverkan.lib.text import search_term
+from samverkan.lib.text import search_term, without_control
 
 if TYPE_CHECKING:  # only for mypy: ModelForm takes no type arguments at run time
     from django.forms import ModelForm
@@ -97,3 +97,46 @@ class RecordsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  #
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": str(pk)[:20]}
                 )
         return super()._check_values(value)  # type: ignore[misc]  # a private Django method django-stubs omits
+
+
+class CleanTextMixin:
+    """Takes C0/C1 control characters out of every text field of a bound form before validation
+    (`lib.text.without_control`): a Textarea keeps tab and newline, a single-line field gets spaces for them.
+    Every form of Samverkan has it, through `Form` and `ModelForm` below (tests/test_control_characters.py
+    checks that none is left out)."""
+
+    def full_clean(self) -> None:
+        form: Any = self
+        if form.is_bound:
+            form.data = clean_text_data(form.data, form.fields, form.add_prefix)
+        super().full_clean()  # type: ignore[misc]  # a mixin: the form class after it has full_clean
+
+
+def clean_text_data(data: Any, fields: dict[str, forms.Field], add_prefix: Callable[[str], str]) -> Any:
+    """A copy of submitted `data` (a QueryDict or a dict) with every text field's values cleaned of control
+    characters; other fields (choices, files, numbers) as they were."""
+    data = data.copy()
+    for name, field in fields.items():
+        if not isinstance(field, forms.CharField):
+            continue
+        key = add_prefix(name)
+        if key not in data:
+            continue
+        multiline = isinstance(field.widget, forms.Textarea)
+        if hasattr(data, "setlist"):
+            data.setlist(key, [_clean(v, multiline) for v in data.getlist(key)])
+        else:
+            data[key] = _clean(data[key], multiline)
+    return data
+
+
+def _clean(value: Any, multiline: bool) -> Any:
+    return without_control(value, multiline=multiline) if isinstance(value, str) else value
+
+
+class Form(CleanTextMixin, forms.Form):
+    """Django's Form with control characters taken out of its text (CleanTextMixin); every plain form's base."""
+
+
+class ModelForm(CleanTextMixin, forms.ModelForm):  # type: ignore[type-arg]  # django-stubs: generic at type time only
+    """Django's ModelForm with control characters taken out of its text (CleanTextMixin); every model form's base."""
