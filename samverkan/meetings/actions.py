@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -648,3 +649,31 @@ def queue_unsent_mail(meeting: Meeting) -> int:
     unsent = list(meeting.mails.filter(sent_at=None, claimed_at=None))
     queue_after_commit(unsent)
     return len(unsent)
+
+
+# After a killed worker ------------------------------------------------------------------------------------------
+
+WORKER_STOPPED = gettext_lazy("Arbetaren stoppades medan e-postmeddelandet skickades; det skickas igen.")
+
+
+def reclaim_stale_mail(older_than: datetime) -> int:
+    """E-mails a worker claimed before `older_than` and never marked sent (the worker was killed between claim and
+    send) are given back with that reason as their last error and queued again, so they are retried: at least
+    once rather than never, once a claim is older than any send can take. Returns how many."""
+    with transaction.atomic():
+        stale = list(MeetingMail.objects.filter(sent_at=None, claimed_at__lt=older_than))
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = str(WORKER_STOPPED)
+        MeetingMail.objects.filter(pk__in=[m.pk for m in stale]).update(claimed_at=None, error=reason)
+        queue_after_commit(stale)
+    return len(stale)
+
+
+def requeue_stale_text(older_than: datetime) -> int:
+    """Documents still waiting for their text since before `older_than` (the worker was killed, or the task row
+    lost) are queued again; reading a document twice stores the same text. Returns how many."""
+    with transaction.atomic():
+        stale = list(Document.objects.filter(text_state=Document.TextState.WAITING, uploaded_at__lt=older_than))
+        for document in stale:
+            queue_text_extraction(document)
+    return len(stale)
