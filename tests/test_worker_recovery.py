@@ -18,7 +18,9 @@ from tests import sample_files
 from tests.importer_helpers import upload, zip_of
 from tests.meetings_helpers import make_meeting
 
-MINUTES = "Protokoll fört vid sammanträde med Samverkansgruppen {day}\\n\\n§ 1 Mötets öppnande\\nOrdföranden öppnade mötet.\\n"
+MINUTES = (
+    "Protokoll fört vid sammanträde med Samverkansgruppen {day}\n\n§ 1 Mötets öppnande\nOrdföranden öppnade mötet.\n"
+)
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
-from samverkan.lib.forms import Form, RecordsField
+from samverkan.lib.forms import CleanForm, RecordsField
 from samverkan.meetings import extract
 from samverkan.meetings.forms import meeting_label
 from samverkan.meetings.models import AgendaItem, Meeting
@@ -138,7 +138,7 @@ class AssignmentForm(_AssignmentErrors, StaffForm):
         return value
 
 
-class ReportBackForm(Form):
+class ReportBackForm(CleanForm):
     reported_item = ItemChoiceField(queryset=AgendaItem.objects.none(), label=_("Återrapporterat vid ärende"))
     status = forms.ChoiceField(
         label=_("Status efter återrapporteringen"),
@@ -203,7 +203,7 @@ class RecommendationEditForm(StaffForm):
         self.fields["matter"].queryset = Matter.objects.filter(area=self.instance.item.meeting.body.area)
 
 
-class RecommendationReportForm(Form):
+class RecommendationReportForm(CleanForm):
     reported_item = ItemChoiceField(queryset=AgendaItem.objects.none(), label=_("Utfallet återrapporterades vid"))
 
     def __init__(self, *args, body, **kwargs):

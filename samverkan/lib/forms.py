@@ -102,7 +102,7 @@ class RecordsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  #
 class CleanTextMixin:
     """Takes C0/C1 control characters out of every text field of a bound form before validation
     (`lib.text.without_control`): a Textarea keeps tab and newline, a single-line field gets spaces for them.
-    Every form of Samverkan has it, through `Form` and `ModelForm` below (tests/test_control_characters.py
+    Every form of Samverkan has it, through `CleanForm` and `CleanModelForm` below (tests/test_control_characters.py
     checks that none is left out)."""
 
     def full_clean(self) -> None:
@@ -134,9 +134,9 @@ def _clean(value: Any, multiline: bool) -> Any:
     return without_control(value, multiline=multiline) if isinstance(value, str) else value
 
 
-class Form(CleanTextMixin, forms.Form):
+class CleanForm(CleanTextMixin, forms.Form):
     """Django's Form with control characters taken out of its text (CleanTextMixin); every plain form's base."""
 
 
-class ModelForm(CleanTextMixin, forms.ModelForm):  # type: ignore[type-arg]  # django-stubs: generic at type time only
+class CleanModelForm(CleanTextMixin, forms.ModelForm):  # type: ignore[type-arg]  # django-stubs: generic at type time only
     """Django's ModelForm with control characters taken out of its text (CleanTextMixin); every model form's base."""

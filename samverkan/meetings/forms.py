@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.forms import Form, RecordsField
+from samverkan.lib.forms import CleanForm, RecordsField
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.actions import DOCUMENT_LOCKED, minutes_open_error
 from samverkan.meetings.extract import UnreadableFile, accepted_kinds, examine, original_name
@@ -24,7 +24,7 @@ MAX_PLAN_LINES = 60
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
-class YearPlanForm(Form):
+class YearPlanForm(CleanForm):
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
     dates = forms.CharField(
         label=_("Mötesdatum"),
@@ -227,7 +227,7 @@ class AttendanceCreateForm(AttendanceForm):
         ).exclude(pk__in=meeting.attendance.values("person_id"))
 
 
-class SignatoriesForm(Form):
+class SignatoriesForm(CleanForm):
     chair = forms.ModelChoiceField(label=_("Ordförande"), queryset=Person.objects.none(), required=False)
     secretary = forms.ModelChoiceField(label=_("Sekreterare"), queryset=Person.objects.none(), required=False)
     adjusters = RecordsField(
@@ -260,7 +260,7 @@ class SignatoriesForm(Form):
         return data
 
 
-class CorrectionForm(Form):
+class CorrectionForm(CleanForm):
     """A correction of locked minutes: the item's new text and why; it becomes a new version."""
 
     minutes = forms.CharField(label=_("Protokollstext"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
@@ -302,7 +302,7 @@ def megabytes(size):
     return f"{size / (1024 * 1024):.1f}".replace(".0", "").replace(".", ",")
 
 
-class DocumentUploadForm(Form):
+class DocumentUploadForm(CleanForm):
     """A new document: the file (its real type read from the content), title, number, item and visibility.
 
     A valid form carries `kind` (extract.Kind) and `data_bytes` for actions.add_document."""
@@ -396,7 +396,7 @@ class DocumentEditForm(NamedReadersMixin, StaffForm):
 # --- The answer to an invitation ---------------------------------------------------------------------------
 
 
-class AnswerForm(Form):
+class AnswerForm(CleanForm):
     """A member's answer to the invitation; `problem` (answer_problem's text) refuses every answer."""
 
     answer = forms.ChoiceField(

@@ -3,13 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.forms import Form, ModelForm, RecordsField
+from samverkan.lib.forms import CleanForm, CleanModelForm, RecordsField
 from samverkan.structure.models import Body, Membership, Person, Principal
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class StaffForm(ModelForm):
+class StaffForm(CleanModelForm):
     """Labels without a trailing colon, as Swedish forms write them; every multiple choice of records refuses
     implausible ids before the database sees them (`lib.forms.RecordsField`)."""
 
@@ -112,5 +112,5 @@ class MembershipForm(StaffForm):
         ).distinct()
 
 
-class EndMembershipForm(Form):
+class EndMembershipForm(CleanForm):
     end = forms.DateField(label=_("Sista dag i uppdraget"), widget=DATE)

@@ -4,11 +4,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.forms import Form
+from samverkan.lib.forms import CleanForm
 from samverkan.structure.models import Body, Principal, Role
 
 
-class RoleForm(Form):
+class RoleForm(CleanForm):
     """Which active login gets which role, and the body or principal of `area` it applies to; `scope()` gives
     the object to pass to `structure.roles.grant_role`. One query per field's choices, one for the login."""
 
