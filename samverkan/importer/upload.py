@@ -3,16 +3,16 @@ via meetings.extract); then the parser's object, computed in the upload sandbox.
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple, cast
 
 from django.utils.translation import gettext as _
 
 from samverkan.lib.text import without_control
-from samverkan.meetings.extract import message, read_in_sandbox
+from samverkan.meetings.extract import XML_SCAN, message, read_in_sandbox
 from samverkan.minutes import MinutesError
-from samverkan.minutes.files import MAX_BYTES, check_file
+from samverkan.minutes.files import LIMITS, MAX_BYTES, check_file
 from samverkan.minutes.shapes import Minutes
 from samverkan.uploads import Limits, Refused, open_zip
 from samverkan.uploads.reader import BOMB, DAMAGED_PACKAGE
@@ -163,7 +163,8 @@ def parse_upload(upload: Upload) -> Minutes:
         raise MinutesError(_("Filen är tom."))
     if len(upload.data) > MAX_BYTES:
         raise MinutesError(too_large())
-    check_file(upload.data, upload.name)  # a bomb stops here, in this process, within the reader's budgets
+    # A bomb stops here, in this process, within the reader's budgets (the first megabytes of XML scanned).
+    check_file(upload.data, upload.name, replace(LIMITS, xml_scan=XML_SCAN))
     try:
         parsed = read_in_sandbox("samverkan.minutes.files:parse_bytes", upload.data, name=upload.name, item_text=True)
     except Refused as error:

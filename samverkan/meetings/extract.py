@@ -13,6 +13,9 @@ from samverkan.uploads import DOCX, KINDS, ODT, PDF, TXT, Kind, Limits, Refused,
 from samverkan.uploads.sandbox import CRASHED
 
 MISSING = gettext_noop("Filen finns inte längre i lagringen.")
+# In a request, the first 4 MB of a package's XML are scanned for depth and declarations (a fraction of a second);
+# the worker's sandboxed reader scans all of it before any library builds a tree.
+XML_SCAN = 4 * 1024 * 1024
 
 __all__ = [
     "CRASHED",
@@ -49,6 +52,7 @@ def limits(max_bytes: int | None = None) -> Limits:
     return Limits(
         max_bytes=max_bytes or settings.DOCUMENT_MAX_BYTES,
         max_unpacked=settings.UPLOAD_MAX_UNPACKED_BYTES,
+        xml_scan=XML_SCAN,
     )
 
 

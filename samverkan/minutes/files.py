@@ -59,13 +59,13 @@ def text_of(data: bytes, name: str) -> str:
     raise MinutesError(f"Filtypen {suffix} stöds inte. Använd .txt, .docx eller .pdf.")
 
 
-def check_file(data: bytes, name: str) -> Kind | None:
-    """For a DOCX or PDF (by `name`'s suffix), its kind once `uploads.check` has passed it within LIMITS (fast
+def check_file(data: bytes, name: str, limits: Limits = LIMITS) -> Kind | None:
+    """For a DOCX or PDF (by `name`'s suffix), its kind once `uploads.check` has passed it within `limits` (fast
     and bounded: a bomb is refused here); None for any other suffix. Raises MinutesError."""
     kind = KINDS.get(PurePath(name).suffix.lower())
     if kind is not None:
         try:
-            check(data, name, kinds=(kind,), limits=LIMITS)
+            check(data, name, kinds=(kind,), limits=limits)
         except Refused as error:
             raise _refusal(error, kind) from error
     return kind

@@ -57,7 +57,11 @@ class Limits:
     `max_bytes`: the file as uploaded. `max_unpacked`: everything a zip package unpacks to, all members
     together. `max_members`: entries in a zip. `max_ratio`: unpacked/packed size of one member, checked once it
     has unpacked `ratio_floor` bytes (text XML compresses 5-50 times; a zip bomb of zeros about 1,000 times).
-    `max_depth`: XML element nesting (libxml2, under python-docx, stops at 256 with an exception of its own)."""
+    `max_depth`: XML element nesting (libxml2, under python-docx, stops at 256 with an exception of its own).
+    `xml_scan`: how many bytes of XML (all members together) `check` runs through expat for depth and
+    declarations; None for all of it. Expat calls back into Python for every element (about a second per 5-10 MB
+    of dense XML), so a web request scans the first megabytes, where a depth or entity bomb is, and the sandboxed
+    reader (`extract_text`) scans everything before any library builds a tree."""
 
     max_bytes: int = 25 * MB
     max_unpacked: int = 100 * MB
@@ -65,6 +69,7 @@ class Limits:
     max_ratio: int = 200
     ratio_floor: int = 1 * MB
     max_depth: int = 200
+    xml_scan: int | None = None
 
 
 @dataclass(frozen=True)
@@ -164,13 +169,16 @@ class Package:
         return b"".join(self.stream(info))
 
     def check_all(self) -> None:
-        """Stream every member through the budget, and every XML member through `check_xml` as well."""
+        """Stream every member through the budget, and XML members (up to `limits.xml_scan` bytes of them) through
+        `check_xml` as well."""
+        left = self.limits.xml_scan
         for info in self.infos:
-            if info.filename.lower().endswith((".xml", ".rels")):
-                check_xml(self.stream(info), self.limits.max_depth)
-            else:
-                for _chunk in self.stream(info):
-                    pass
+            chunks = self.stream(info)
+            if info.filename.lower().endswith((".xml", ".rels")) and (left is None or left > 0):
+                scanned = check_xml(chunks, self.limits.max_depth, left)
+                left = None if left is None else left - scanned
+            for _chunk in chunks:  # the rest of the member, through the budget
+                pass
 
 
 def open_zip(source: bytes | IO[bytes], limits: Limits) -> Package:
@@ -178,9 +186,10 @@ def open_zip(source: bytes | IO[bytes], limits: Limits) -> Package:
     return Package(source, limits)
 
 
-def check_xml(chunks: Iterable[bytes], max_depth: int) -> None:
+def check_xml(chunks: Iterable[bytes], max_depth: int, scan: int | None = None) -> int:
     """Stream XML through expat: refuse nesting deeper than `max_depth` and any DTD or entity declaration
-    (billion laughs, external entities); raise Refused(DAMAGED_PACKAGE) for XML that is not well formed.
+    (billion laughs, external entities); raise Refused(DAMAGED_PACKAGE) for XML that is not well formed. With
+    `scan`, stop after that many bytes (the rest of `chunks` is left to the caller). Returns the bytes scanned.
 
     What defusedxml guards against, without the dependency: expat here builds no tree, resolves nothing, and
     stops at the first declaration."""
@@ -204,12 +213,17 @@ def check_xml(chunks: Iterable[bytes], max_depth: int) -> None:
     parser.EndElementHandler = end
     parser.StartDoctypeDeclHandler = declaration
     parser.EntityDeclHandler = declaration
+    scanned = 0
     try:
         for chunk in chunks:
             parser.Parse(chunk, False)
+            scanned += len(chunk)
+            if scan is not None and scanned >= scan:
+                return scanned
         parser.Parse(b"", True)
     except expat.ExpatError:
         raise Refused(DAMAGED_PACKAGE) from None
+    return scanned
 
 
 def sniff(data: bytes, kinds: tuple[Kind, ...], limits: Limits) -> tuple[Kind | None, Package | None]:
