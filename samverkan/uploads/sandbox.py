@@ -12,17 +12,20 @@ messages below.
 
 import importlib
 import json
+import logging
 import os
 import resource
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from samverkan.uploads.reader import Refused, gettext_noop
 
+log = logging.getLogger(__name__)
 # The folder that holds the samverkan package, so the child imports the same code as its parent.
 ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -64,6 +67,8 @@ def run_limited(target: str, data: bytes, options: dict[str, Any], limits: Sandb
         answer = json.loads(done.stdout)
     except ValueError:
         answer = {}
+    if "peak_kb" in answer:
+        log.info("%s in the sandbox: %.2f s CPU, %d MB peak", target, answer["cpu"], answer["peak_kb"] // 1024)
     if "ok" in answer:
         return answer["ok"]
     if "refused" in answer:
@@ -94,6 +99,12 @@ def _child() -> int:
         result = {"crash": "RecursionError"}
     except Exception as error:  # whatever a library raises on a hostile file: the parent says "damaged"
         result = {"crash": type(error).__name__}
+    result["cpu"] = time.process_time()
+    try:  # the child's own resident high-water mark (Linux); ru_maxrss would count its parent's pages too
+        with open("/proc/self/status") as status:
+            result["peak_kb"] = int(status.read().split("VmHWM:")[1].split()[0])
+    except (OSError, IndexError, ValueError):
+        pass
     sys.stdout.buffer.write(json.dumps(result).encode())
     sys.stdout.buffer.flush()
     return 0
