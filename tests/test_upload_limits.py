@@ -244,3 +244,16 @@ def test_the_worker_reads_text_in_the_sandbox_and_marks_what_it_could_not(
 
     page = client.get(reverse("meetings:meeting", args=[meeting.pk])).content.decode()
     assert "Texten inte utläst" in page and costly.text_problem in page
+
+
+def test_the_cli_import_into_a_body_refuses_a_bomb_in_one_line(world, tmp_path, capsys):
+    """`samverkan import-minutes FILE --body ID --user NAME` goes through the importer, so through the same reader."""
+    from samverkan.cli import main
+
+    path = tmp_path / "protokoll.docx"
+    path.write_bytes(zero_bomb())
+    with pytest.raises(SystemExit) as exit:
+        main(["import-minutes", str(path), "--body", str(world.group.pk), "--user", world.secretary.username])
+    err = capsys.readouterr().err
+    assert exit.value.code == 1 and err.count("\n") == 1 and "Traceback" not in err
+    assert "packar upp sig till orimligt mycket data" in err and not ImportRecord.objects.exists()
