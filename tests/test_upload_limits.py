@@ -246,6 +246,7 @@ def test_the_worker_reads_text_in_the_sandbox_and_marks_what_it_could_not(
     assert "Texten inte utläst" in page and costly.text_problem in page
 
 
+@worker  # a management command run from the command line closes the database connection when it is done
 def test_the_cli_import_into_a_body_refuses_a_bomb_in_one_line(world, tmp_path, capsys):
     """`samverkan import-minutes FILE --body ID --user NAME` goes through the importer, so through the same reader."""
     from samverkan.cli import main
