@@ -13,7 +13,8 @@ USAGE = """Användning: samverkan KOMMANDO [ARGUMENT]
   bench-minutes [MAPP] mät hur många protokoll per sekund tolken läser
   send-reminders       lägg dagens påminnelser om uppdrag och rekommendationer i kön (för cron);
                        --now skickar dem direkt. Varje påminnelse skickas bara en gång
-  worker               kör bakgrundsarbetaren som skickar det som ligger i kön
+  worker               kör bakgrundsarbetaren som skickar det som ligger i kön och läser ut text ur
+                       handlingar; tar först tillbaka det en avbruten arbetare lämnade påbörjat
   manage ...           Djangos hanteringskommandon (migrate, createsuperuser …)
 """
 
@@ -50,6 +51,8 @@ def main(argv=None) -> int:
     if command == "send-reminders":
         return _django(["send_reminders", *rest])
     if command == "worker":
+        # What a killed worker left claimed is given back first, so it is retried (manage.py recover_interrupted).
+        _django(["recover_interrupted"])
         return _django(["db_worker", *rest])
     if command == "manage":
         return _django(rest)

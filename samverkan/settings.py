@@ -154,6 +154,15 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # The largest meeting document that may be uploaded.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=25) * 1024 * 1024
+# What any upload (document, decision document, import, ZIP) may unpack to, checked while unpacking.
+UPLOAD_MAX_UNPACKED_BYTES = env.int("UPLOAD_MAX_UNPACKED_MB", default=100) * 1024 * 1024
+# What reading one file (text extraction, the importer's parse) may cost in its child process.
+UPLOAD_SANDBOX_MEMORY_MB = env.int("UPLOAD_SANDBOX_MEMORY_MB", default=512)
+UPLOAD_SANDBOX_CPU_SECONDS = env.int("UPLOAD_SANDBOX_CPU_SECONDS", default=20)
+UPLOAD_SANDBOX_WALL_SECONDS = env.int("UPLOAD_SANDBOX_WALL_SECONDS", default=30)
+# A job a worker claimed this many minutes ago and never finished was interrupted: `manage.py recover_interrupted`
+# (run when `samverkan worker` starts) gives it back so it is retried.
+WORKER_RECLAIM_MINUTES = env.int("WORKER_RECLAIM_MINUTES", default=15)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -204,7 +204,7 @@ def test_a_decision_document_is_checked_and_served(client, world, followed):
     url = reverse("followthrough:decision_record", args=[decision.pk])
     fake = SimpleUploadedFile("beslut.pdf", b"MZ not a pdf", content_type="application/pdf")
     response = client.post(url, {**_decision_post(), "document": fake})
-    assert response.status_code == 400 and "inte en giltig PDF-fil" in response.content.decode()
+    assert response.status_code == 400 and "Filtypen stöds inte" in response.content.decode()
     exe = SimpleUploadedFile("beslut.exe", b"%PDF-1.4", content_type="application/octet-stream")
     assert client.post(url, {**_decision_post(), "document": exe}).status_code == 400
     pdf = SimpleUploadedFile("beslut.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")

@@ -80,9 +80,9 @@ def test_a_task_queued_twice_sends_once(due):
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 3
 
 
-def test_a_claim_left_by_a_killed_worker_is_not_sent_again(due):
-    """A worker killed after claiming (the row is committed before the e-mail) leaves the claim; a restarted
-    worker sends nothing for it, so a reminder is never sent twice."""
+def test_a_fresh_claim_left_by_a_killed_worker_is_not_sent_again(due):
+    """A worker killed after claiming (the row is committed before the e-mail) leaves the claim; until it is older
+    than WORKER_RECLAIM_MINUTES a restarted worker sends nothing for it, so a reminder is not sent twice."""
     SentReminder.objects.create(
         kind=SentReminder.Kind.ASSIGNMENT_OVERDUE, assignment=due["late"], claimed_at=timezone.now(), claimed_by="x"
     )
@@ -142,4 +142,18 @@ def test_a_bad_date_is_a_clear_error(due):
 def test_the_samverkan_command_runs_the_pass(due, capsys):
     assert cli.main(["send-reminders", "--now"]) == 0
     assert "5 påminnelser skickade." in capsys.readouterr().out
+    assert len(mail.outbox) == 5
+
+
+def test_an_old_claim_left_by_a_killed_worker_is_given_back_and_sent(due, settings):
+    """Older than WORKER_RECLAIM_MINUTES, the claim is given back when the worker starts (`recover_interrupted`,
+    which `samverkan worker` runs first), so the next pass sends the reminder: at least once, not never."""
+    long_ago = timezone.now() - timedelta(minutes=settings.WORKER_RECLAIM_MINUTES + 1)
+    SentReminder.objects.create(
+        kind=SentReminder.Kind.ASSIGNMENT_OVERDUE, assignment=due["late"], claimed_at=long_ago, claimed_by="x"
+    )
+    call_command("recover_interrupted", verbosity=0)
+    call_command("send_reminders", verbosity=0)
+    run_worker()
+    assert any("Försenat uppdrag" in m.subject for m in mail.outbox)
     assert len(mail.outbox) == 5

@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from samverkan.importer.models import ImportBatch, ImportRecord
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, Signatory
+from samverkan.meetings.tasks import read_document_text
 from samverkan.minutes import parse_file
 from samverkan.structure.models import Membership, Person
 from tests.importer_helpers import CORPUS, MADE_UP, SAMPLES, confirm, last_record, upload, upload_path, zip_of
@@ -89,7 +90,10 @@ def test_each_document_imports_through_the_web(client, world, path):
     source = meeting.documents.get()
     assert source.kind == "source" and source.visibility == "internal"
     assert source.sha256 == record.sha256 and source.file.read() == path.read_bytes()
-    assert source.original_name == path.name and source.text.strip()
+    assert source.original_name == path.name and source.text_state == "waiting"
+    assert read_document_text(source.pk) == "read"  # the worker reads its text in a limited child process
+    source.refresh_from_db()
+    assert source.text.strip()
     record.refresh_from_db()
     assert record.status == "imported" and record.meeting == meeting and not record.file
     assert record.parsed["assignments"] == expected["assignments"]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samverkan.meetings.models import Document
+from samverkan.meetings.tasks import read_document_text
 from tests import sample_files
 from tests.access_helpers import ACTORS, assert_access
 from tests.meetings_helpers import make_document, make_item, make_meeting, sent
@@ -70,6 +71,9 @@ def test_secretary_uploads_each_kind_and_its_text_is_kept(client, world, meeting
     assert kind in document.content_type
     assert document.size == len(data)
     assert document.sha256 == hashlib.sha256(data).hexdigest()
+    assert document.text == "" and document.text_state == "waiting"  # read by the worker, not the request
+    assert read_document_text(document.pk) == "read"  # the worker's code: a limited child process reads it
+    document.refresh_from_db()
     assert (text in document.text) if text else document.text == ""
     assert default_storage.open(document.file.name).read() == data
     assert str(media) in default_storage.path(document.file.name)

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from icalendar import Calendar
 
 from samverkan.meetings.models import Invitation, InvitationAnswer, Meeting, MeetingMail
@@ -277,7 +278,10 @@ def test_a_mail_server_that_refuses_leaves_the_invitation_recorded_and_the_mails
     assert len(unsent) == 4 and all(m.sent_at is None and m.claimed_at is None and m.error for m in unsent)
     # The staff meeting page says so, and queueing them again once the server is back sends each once.
     client.force_login(world.coordinator)
-    assert "4 e-postmeddelanden har inte gått fram ännu" in client.get(meeting_url(meeting)).content.decode()
+    page = client.get(meeting_url(meeting)).content.decode()
+    assert "4 e-postmeddelanden har inte gått fram ännu" in page
+    # Each by name (not address) with the mail server's last word.
+    assert "Senaste fel" in page and escape(unsent[0].error) in page and str(unsent[0].membership.person) in page
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     response = deliver(lambda: client.post(retry_url(meeting)))
     assert response.status_code == 302
@@ -495,3 +499,27 @@ def test_no_e_mail_is_handed_over_inside_a_transaction(client, world, forum, set
     deliver(lambda: client.post(answer_url(forum["meeting"]), {"answer": "absent"}))
     assert len(mail.outbox) == 5  # four invitations, then the word to the named substitute
     assert OutsideTransactionBackend.inside == [False] * 5
+
+
+@mailing
+def test_a_mail_claimed_by_a_killed_worker_is_sent_when_the_worker_starts_again(client, world, forum, settings):
+    """The worker was killed between claiming the mail and sending it: the claim stays. `samverkan worker` first
+    gives back claims older than WORKER_RECLAIM_MINUTES (the staff page shows why) and then sends them."""
+    from samverkan.cli import main
+
+    response = invite(client, world, forum["meeting"])
+    assert response.status_code == 302
+    long_ago = timezone.now() - timedelta(minutes=settings.WORKER_RECLAIM_MINUTES + 1)
+    stuck = MeetingMail.objects.order_by("pk").first()
+    MeetingMail.objects.filter(pk=stuck.pk).update(claimed_at=long_ago)
+    fresh = MeetingMail.objects.order_by("pk")[1]
+    MeetingMail.objects.filter(pk=fresh.pk).update(claimed_at=timezone.now())  # may still be sending: left alone
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()  # the killed worker's tasks are gone with it
+    assert main(["worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload"]) == 0
+    stuck.refresh_from_db()
+    assert stuck.sent_at is not None and [m.to[0] for m in mail.outbox] == [stuck.address]
+    assert "stoppades" in stuck.error or stuck.error == ""
+    fresh.refresh_from_db()
+    assert fresh.sent_at is None and fresh.claimed_at is not None

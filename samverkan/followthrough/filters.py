@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.followthrough.board import STATES
 from samverkan.followthrough.models import Assignment
+from samverkan.lib.forms import CleanForm
 
 ASSIGNMENT_STATES = [("", _("Alla")), ("overdue", _("Försenade")), *Assignment.Status.choices]
 
 
-class _GetFilter(forms.Form):
+class _GetFilter(CleanForm):
     def __init__(self, data, *, bodies, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(data, **kwargs)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.followthrough.access import visible_matters
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
 from samverkan.lib.forms import RecordsField, StaffFormMixin
+from samverkan.meetings import extract
 from samverkan.meetings.access import readable_items_rule, visible_meetings
 from samverkan.meetings.forms import meeting_label
 from samverkan.meetings.models import AgendaItem, Meeting
@@ -17,8 +18,8 @@ from samverkan.structure.forms import DATE, StaffForm
 from samverkan.structure.models import Body, Person, Principal
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+DOCUMENT_KINDS = (extract.PDF, extract.DOCX, extract.ODT)
 # The file types a decision document may have, with the bytes each must start with.
-DOCUMENT_TYPES = {".pdf": (b"%PDF",), ".docx": (b"PK\x03\x04",), ".odt": (b"PK\x03\x04",)}
 
 
 class MatterForm(StaffForm):
@@ -237,14 +238,13 @@ class PrincipalDecisionForm(StaffForm):
         document = self.cleaned_data.get("document")
         if not document or not hasattr(document, "content_type"):
             return document  # nothing new uploaded
-        name = document.name.lower()
-        ending = next((e for e in DOCUMENT_TYPES if name.endswith(e)), None)
-        if ending is None:
-            raise ValidationError(_("Filen måste vara en PDF, DOCX eller ODT."))
         if document.size > MAX_DOCUMENT_BYTES:
             raise ValidationError(_("Filen är större än 20 MB."))
-        head = document.read(8)
+        # The one upload reader: kind from the content, the name must agree, a bomb is refused while unpacking.
+        data = document.read(MAX_DOCUMENT_BYTES + 1)
         document.seek(0)
-        if not head.startswith(DOCUMENT_TYPES[ending]):
-            raise ValidationError(_("Filen är inte en giltig %(type)s-fil.") % {"type": ending[1:].upper()})
+        try:
+            extract.examine(data, extract.original_name(document.name), DOCUMENT_KINDS, MAX_DOCUMENT_BYTES)
+        except extract.UnreadableFile as error:
+            raise ValidationError(str(error)) from None
         return document

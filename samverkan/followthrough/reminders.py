@@ -153,3 +153,11 @@ def run_reminder_pass(today=None, worker=""):
     for kind, pk in due_reminders(today):
         sent += 1 if send_reminder(kind, pk, worker) else 0
     return sent
+
+
+def reclaim_stale(older_than):
+    """Claims taken before `older_than` whose e-mail was never marked sent (a worker killed between claim and send)
+    are removed, so the next pass (`send_reminders`) sends the reminder: at least once rather than lost, once a
+    claim is older than any send can take. Returns how many."""
+    deleted, _rows = SentReminder.objects.filter(sent_at=None, claimed_at__lt=older_than).delete()
+    return deleted

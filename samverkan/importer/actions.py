@@ -117,9 +117,15 @@ def batch_choices(parsed: dict[str, Any], start: time | None, visibility: str) -
 
 
 def import_batch(batch: ImportBatch, user: "User", *, start: time | None = None, visibility: str) -> int:
-    """Import every pending file of a ZIP, each in its own transaction: one bad file stops only itself."""
+    """Import every pending file of a ZIP, each in its own transaction: one bad file stops only itself.
+
+    The batch records when the import started, a sign of life after each file and when it finished, each
+    committed at once, so a process killed half-way leaves a batch that `clean_interrupted` can recognise."""
+    now = timezone.now()
+    ImportBatch.objects.filter(pk=batch.pk).update(started_at=now, alive_at=now, finished_at=None, interrupted_at=None)
     done = 0
     for record in batch.records.filter(status=ImportRecord.Status.PENDING).order_by("pk"):
+        ImportBatch.objects.filter(pk=batch.pk).update(alive_at=timezone.now())
         try:
             save_import(record, user, batch_choices(record.parsed or {}, start, visibility))
         except ImportRefused as error:
@@ -134,4 +140,28 @@ def import_batch(batch: ImportBatch, user: "User", *, start: time | None = None,
             done += 1
             continue
         ImportRecord.objects.filter(pk=record.pk).update(error=problem)
+    ImportBatch.objects.filter(pk=batch.pk).update(finished_at=timezone.now())
     return done
+
+
+# No file takes this long: the parse is done at upload, and saving one file is one transaction of a few seconds.
+SILENT_FOR = timedelta(minutes=10)
+
+
+def clean_interrupted(now: datetime | None = None) -> int:
+    """Batches whose import started but neither finished nor showed life for SILENT_FOR (the process was killed)
+    are marked interrupted, and their files still pending are discarded with their stored files (what was
+    imported stays, failed files stay to show why). Run at the worker's start (`samverkan worker`) and by
+    `manage.py recover_interrupted`. Returns how many batches."""
+    cutoff = (now or timezone.now()) - SILENT_FOR
+    stalled = ImportBatch.objects.filter(
+        started_at__isnull=False, finished_at=None, interrupted_at=None, alive_at__lt=cutoff
+    )
+    count = 0
+    for batch in stalled:
+        pending = list(batch.records.filter(status=ImportRecord.Status.PENDING))
+        for record in pending:
+            discard(record)
+        ImportBatch.objects.filter(pk=batch.pk).update(interrupted_at=timezone.now(), discarded=len(pending))
+        count += 1
+    return count

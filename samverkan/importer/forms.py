@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.importer.save import Choices
+from samverkan.lib.forms import CleanForm
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.forms import TIME
 from samverkan.meetings.models import Meeting
@@ -11,7 +12,7 @@ from samverkan.structure.forms import DATE
 from samverkan.structure.models import OPEN_OR_INTERNAL
 
 
-class ImportForm(forms.Form):
+class ImportForm(CleanForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)

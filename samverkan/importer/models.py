@@ -27,6 +27,12 @@ class ImportBatch(models.Model):
     )
     original_name = models.CharField(_("filnamn"), max_length=300)
     created_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+    # Importing the files: started, last sign of life (after each file), finished; or found interrupted.
+    started_at = models.DateTimeField(_("import påbörjad"), null=True, blank=True)
+    alive_at = models.DateTimeField(_("senast aktiv"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("import klar"), null=True, blank=True)
+    interrupted_at = models.DateTimeField(_("import avbruten"), null=True, blank=True)
+    discarded = models.PositiveIntegerField(_("borttagna filer efter avbrott"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -35,6 +41,10 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def is_running(self):
+        return bool(self.started_at and not self.finished_at and not self.interrupted_at)
 
 
 class ImportRecord(models.Model):

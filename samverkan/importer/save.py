@@ -19,12 +19,13 @@ from samverkan.importer.matching import Directory, name_key
 from samverkan.importer.models import ImportRecord
 from samverkan.importer.plan import prepare, split_name
 from samverkan.importer.proposals import apply_proposals, earlier_records, kept_notice, withdraw_earlier
-from samverkan.importer.upload import Upload, extract_text
+from samverkan.importer.upload import Upload
 from samverkan.lib.history import attribute, save_with_history
 from samverkan.lib.locks import locked
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay, Signatory
 from samverkan.meetings.numbering import claim_numbers
+from samverkan.meetings.tasks import queue_text_extraction
 from samverkan.structure.models import Person
 
 
@@ -51,7 +52,6 @@ class Source:
     data: bytes
     content_type: str
     sha256: str
-    text: str
 
 
 @dataclass
@@ -143,7 +143,7 @@ def save_import(record: ImportRecord, user, choices: Choices, *, update=False) -
         except (OSError, ValueError) as error:
             raise ImportRefused(_("Den uppladdade filen finns inte längre. Ladda upp den igen.")) from error
         upload = Upload(record.original_name, data)
-        source = Source(record.original_name, data, upload.content_type, record.sha256, extract_text(upload))
+        source = Source(record.original_name, data, upload.content_type, record.sha256)
         try:
             meeting = save_minutes(
                 record.parsed,
@@ -317,7 +317,7 @@ def _source_document(meeting, source, replacing, user, reason, files):
         content_type=source.content_type,
         size=len(source.data),
         sha256=source.sha256,
-        text=source.text,
+        text_state=Document.TextState.WAITING,  # read by the worker (meetings.tasks.extract_text)
         visibility=Visibility.INTERNAL,
         uploaded_at=timezone.now(),
         uploaded_by=user,
@@ -329,3 +329,4 @@ def _source_document(meeting, source, replacing, user, reason, files):
     document.file.save(filename, ContentFile(source.data), save=False)
     files.append(document.file.name)
     _save(document, user, reason)
+    queue_text_extraction(document)

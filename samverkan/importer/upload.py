@@ -1,25 +1,28 @@
-"""Read what was uploaded: one document, or a ZIP of many, within limits; then the parser's text and object."""
+"""Read what was uploaded: one document, or a ZIP of many, through the one upload reader (`samverkan.uploads`,
+via meetings.extract); then the parser's object, computed in the upload sandbox."""
 
 import hashlib
 import re
-import tempfile
-import zipfile
-import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.utils.translation import gettext as _
 
-from samverkan.minutes import MinutesError, parse_text
-from samverkan.minutes.files import MAX_BYTES, read_text
+from samverkan.lib.text import without_control
+from samverkan.meetings.extract import XML_SCAN, message, read_in_sandbox
+from samverkan.minutes import MinutesError
+from samverkan.minutes.files import LIMITS, MAX_BYTES, check_file
 from samverkan.minutes.shapes import Minutes
+from samverkan.uploads import Limits, Refused, open_zip
+from samverkan.uploads.reader import BOMB, DAMAGED_PACKAGE
 
 SUFFIXES = {".txt": "text/plain", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 SUFFIXES[".pdf"] = "application/pdf"
 MAX_ZIP_BYTES = 50 * 1024 * 1024
 MAX_ZIP_MEMBERS = 50
 MAX_ZIP_TOTAL = 100 * 1024 * 1024  # uncompressed, all members together
+MAX_ZIP_ENTRIES = 1000  # every entry, folders and system files too, before any is read
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -94,29 +97,35 @@ def check_suffix(name):
         )
 
 
+def _zip_limits() -> Limits:
+    # The members are office files and PDFs (already compressed) or text (3-5 times), so a ratio of 200 is a bomb.
+    return Limits(max_bytes=MAX_ZIP_BYTES, max_unpacked=MAX_ZIP_TOTAL, max_members=MAX_ZIP_ENTRIES)
+
+
 def read_zip(uploaded) -> list[Upload]:
-    """The documents of a ZIP. Names are only shown (no path is ever made from them), sizes are checked before
-    and while unpacking (a ZIP bomb stops at the limit), and one bad member does not stop the others."""
+    """The documents of a ZIP, through the one upload reader (`uploads.open_zip`): names are only shown (no path
+    is ever made from them), the entry count and the declared sizes are checked before unpacking and the real
+    bytes while unpacking (a ZIP bomb stops at the budget), and one bad member does not stop the others."""
     try:
-        archive = zipfile.ZipFile(uploaded)
-        members = [
-            info
-            for info in archive.infolist()
-            if not info.is_dir()
-            and not info.filename.startswith("__MACOSX/")
-            and not shown_name(info.filename).startswith(".")
-        ]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
-        raise UploadError(_("ZIP-filen kunde inte läsas.")) from error
+        archive = open_zip(uploaded, _zip_limits())
+    except Refused as error:
+        if error.msgid == BOMB:
+            raise UploadError(
+                _("ZIP-filen blir större än %(mb)s MB uppackad. Dela upp den.") % {"mb": MAX_ZIP_TOTAL // (1024 * 1024)}
+            ) from error
+        if error.msgid == DAMAGED_PACKAGE:
+            raise UploadError(_("ZIP-filen kunde inte läsas.")) from error
+        raise UploadError(message(error)) from error
+    members = [
+        info
+        for info in archive.infos
+        if not info.filename.startswith("__MACOSX/") and not shown_name(info.filename).startswith(".")
+    ]
     if not members:
         raise UploadError(_("ZIP-filen innehåller inga filer."))
     if len(members) > MAX_ZIP_MEMBERS:
         raise UploadError(_("ZIP-filen innehåller fler än %(n)s filer. Dela upp den.") % {"n": MAX_ZIP_MEMBERS})
-    if sum(info.file_size for info in members) > MAX_ZIP_TOTAL:
-        raise UploadError(
-            _("ZIP-filen blir större än %(mb)s MB uppackad. Dela upp den.") % {"mb": MAX_ZIP_TOTAL // (1024 * 1024)}
-        )
-    out, total = [], 0
+    out = []
     for info in members:
         upload = Upload(shown_name(info.filename))
         out.append(upload)
@@ -129,44 +138,47 @@ def read_zip(uploaded) -> list[Upload]:
             upload.error = _("Filen är lösenordsskyddad.")
         elif info.file_size > MAX_BYTES:
             upload.error = too_large()
-        elif total >= MAX_ZIP_TOTAL:
+        elif archive.unpacked >= MAX_ZIP_TOTAL:
             upload.error = _("ZIP-filen blir för stor uppackad; filen hoppades över.")
         else:
-            upload.data, upload.error = _unpack(archive, info, min(MAX_BYTES, MAX_ZIP_TOTAL - total))
-            total += len(upload.data)
+            try:
+                upload.data = archive.read(info)
+            except Refused as error:
+                damaged = error.msgid == DAMAGED_PACKAGE
+                upload.error = _("Filen kunde inte packas upp ur ZIP-filen.") if damaged else message(error)
+            else:
+                if len(upload.data) > MAX_BYTES:
+                    upload.data, upload.error = b"", too_large()
     return out
 
 
-def _unpack(archive, info, limit):
-    """A member's bytes, reading at most limit + 1 whatever its header claims."""
-    try:
-        with archive.open(info) as member:
-            data = member.read(limit + 1)
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, OSError, ValueError):
-        return b"", _("Filen kunde inte packas upp ur ZIP-filen.")
-    if len(data) > limit:
-        return b"", too_large()
-    return data, ""
+def parse_upload(upload: Upload) -> Minutes:
+    """The parser's object for one document, with each item's own text; MinutesError says why not.
 
-
-def extract_text(upload: Upload) -> str:
-    """The text of one document, through the parser's own readers (a temporary file gives them a path)."""
+    Read and parsed in the upload sandbox (a child process under memory, CPU and time limits): the preview
+    needs the parse at once, and one child per file keeps a hostile file from costing the web process more than
+    the sandbox's limits. A bomb is refused before that, in this process, by the reader's budgets."""
     check_suffix(upload.name)
     if not upload.data:
         raise MinutesError(_("Filen är tom."))
     if len(upload.data) > MAX_BYTES:
         raise MinutesError(too_large())
-    with tempfile.NamedTemporaryFile(suffix=upload.suffix) as handle:
-        handle.write(upload.data)
-        handle.flush()
-        try:
-            return read_text(handle.name)
-        except MinutesError:
-            raise
-        except Exception as error:  # a damaged DOCX or PDF can fail deep inside its library
-            raise MinutesError(_("Filen kunde inte läsas.")) from error
+    # A bomb stops here, in this process, within the reader's budgets (the first megabytes of XML scanned).
+    check_file(upload.data, upload.name, replace(LIMITS, xml_scan=XML_SCAN))
+    try:
+        parsed = read_in_sandbox("samverkan.minutes.files:parse_bytes", upload.data, name=upload.name, item_text=True)
+    except Refused as error:
+        raise MinutesError(message(error)) from error
+    return cast(Minutes, _without_control(parsed))
 
 
-def parse_upload(upload: Upload) -> Minutes:
-    """The parser's object for one document, with each item's own text; MinutesError says why not."""
-    return parse_text(extract_text(upload), item_text=True)
+def _without_control(value: Any) -> Any:
+    """The parse with C0/C1 control characters taken out of every string (tab and newline stay), as every form
+    does for typed text (lib.forms.CleanTextMixin): a file's text becomes titles, names and minutes."""
+    if isinstance(value, str):
+        return without_control(value, multiline=True)
+    if isinstance(value, list):
+        return [_without_control(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_control(v) for k, v in value.items()}
+    return value

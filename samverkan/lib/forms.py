@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib.history import HistoryRow, attribute
-from samverkan.lib.text import search_term
+from samverkan.lib.text import search_term, without_control
 
 if TYPE_CHECKING:  # only for mypy: ModelForm takes no type arguments at run time
     from django.forms import ModelForm
@@ -124,6 +124,49 @@ class RecordsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  #
         return super()._check_values(value)  # type: ignore[misc]  # a private Django method django-stubs omits
 
 
+class CleanTextMixin:
+    """Takes C0/C1 control characters out of every text field of a bound form before validation
+    (`lib.text.without_control`): a Textarea keeps tab and newline, a single-line field gets spaces for them.
+    Every form of Samverkan has it, through `CleanForm` and `CleanModelForm` below (tests/test_control_characters.py
+    checks that none is left out)."""
+
+    def full_clean(self) -> None:
+        form: Any = self
+        if form.is_bound:
+            form.data = clean_text_data(form.data, form.fields, form.add_prefix)
+        super().full_clean()  # type: ignore[misc]  # a mixin: the form class after it has full_clean
+
+
+def clean_text_data(data: Any, fields: dict[str, forms.Field], add_prefix: Callable[[str], str]) -> Any:
+    """A copy of submitted `data` (a QueryDict or a dict) with every text field's values cleaned of control
+    characters; other fields (choices, files, numbers) as they were."""
+    data = data.copy()
+    for name, field in fields.items():
+        if not isinstance(field, forms.CharField):
+            continue
+        key = add_prefix(name)
+        if key not in data:
+            continue
+        multiline = isinstance(field.widget, forms.Textarea)
+        if hasattr(data, "setlist"):
+            data.setlist(key, [_clean(v, multiline) for v in data.getlist(key)])
+        else:
+            data[key] = _clean(data[key], multiline)
+    return data
+
+
+def _clean(value: Any, multiline: bool) -> Any:
+    return without_control(value, multiline=multiline) if isinstance(value, str) else value
+
+
+class CleanForm(CleanTextMixin, forms.Form):
+    """Django's Form with control characters taken out of its text (CleanTextMixin); every plain form's base."""
+
+
+class CleanModelForm(CleanTextMixin, forms.ModelForm):  # type: ignore[type-arg]  # django-stubs: generic at type time only
+    """Django's ModelForm with control characters taken out of its text (CleanTextMixin); every model form's base."""
+
+
 # --- Staff forms: choices limited to the user, and the version a form was loaded from --------------------------
 
 VERSION_FIELD = "form_version"
@@ -196,7 +239,7 @@ def _shown(field: forms.Field | None, value: Any) -> str:
     return text if len(text) <= 300 else text[:300] + "…"
 
 
-class StaffFormMixin:
+class StaffFormMixin(CleanTextMixin):
     """What every staff form is (mixed in before `forms.Form` or `forms.ModelForm`):
 
     - **Choices limited to the user.** The form takes `user` (the login asking) and every field that chooses
@@ -213,6 +256,7 @@ class StaffFormMixin:
       (a script, a form from before this) is not checked; a garbled one is refused. Only the form's own
       fields count, so a change elsewhere on the record (a workflow step) is no conflict.
     - Labels without a trailing colon, as Swedish forms write them.
+    - Control characters out of its text (`CleanTextMixin`, before validation).
     """
 
     fields: dict[str, forms.Field]
@@ -286,7 +330,7 @@ class StaffFormMixin:
         return [name for name in super().changed_data if name != VERSION_FIELD]  # type: ignore[misc]  # BaseForm's
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]  # a mixin of forms.BaseForm
+        super().full_clean()  # CleanTextMixin, then the form class
         if hasattr(self, "cleaned_data"):
             self.cleaned_data.pop(VERSION_FIELD, None)  # the version is the form's business, not the action's
         if self.is_bound and self._stored is not None:  # type: ignore[attr-defined]  # BaseForm's

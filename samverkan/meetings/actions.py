@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -26,7 +27,7 @@ from samverkan.lib.forms import save_record
 from samverkan.lib.history import attribute, save_with_history
 from samverkan.lib.locks import locked
 from samverkan.meetings import numbering
-from samverkan.meetings.extract import Examined, original_name
+from samverkan.meetings.extract import Kind, original_name
 from samverkan.meetings.invitations import NotInvitable, invitable_problem, invitees, substitutes_for
 from samverkan.meetings.lock import correcting_minutes
 from samverkan.meetings.models import (
@@ -43,7 +44,7 @@ from samverkan.meetings.models import (
 )
 from samverkan.meetings.personal_data import check_before_publishing, document_places, personal_number_places, refusal
 from samverkan.meetings.snapshot import minutes_snapshot
-from samverkan.meetings.tasks import queue_after_commit
+from samverkan.meetings.tasks import queue_after_commit, queue_text_extraction
 from samverkan.structure.models import Body, Membership, Person
 
 # Who changes: `Changer` (a login or None for the system); where the user is stored in a foreign key to User
@@ -556,7 +557,7 @@ def add_document(
     *,
     data: bytes,
     name: str | None,
-    examined: Examined,
+    kind: Kind,
     title: str,
     number: str,
     item: AgendaItem | None,
@@ -565,8 +566,9 @@ def add_document(
 ) -> Document:
     """Store the file through the storage API and record the document; if the record fails, the file goes too.
 
-    `examined` is extract.examine's result for `data`. The file is stored outside the transaction (a storage
-    is no database); the record is saved in one. Raises ValidationError from the model."""
+    `kind` is extract.examine's result for `data`. The file is stored outside the transaction (a storage
+    is no database); the record is saved in one. Its text is read by the worker once this commits
+    (tasks.extract_text, in a limited child process). Raises ValidationError from the model."""
     name = original_name(name)
     document = Document(
         meeting=meeting,
@@ -574,16 +576,16 @@ def add_document(
         title=title or PurePath(name).stem[:300] or name,
         number=number,
         original_name=name,
-        content_type=examined.kind.content_type,
+        content_type=kind.content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        text=examined.text,
+        text_state=Document.TextState.WAITING,
         visibility=visibility,
         uploaded_at=timezone.now(),
         uploaded_by=user,
     )
     # A random stored name: the user's name of the file stays in original_name and never becomes a path.
-    document.file.save(f"{uuid.uuid4().hex}{examined.kind.suffixes[0]}", ContentFile(data), save=False)
+    document.file.save(f"{uuid.uuid4().hex}{kind.suffixes[0]}", ContentFile(data), save=False)
     try:
         with transaction.atomic():
             locked = _locked_row(meeting)
@@ -593,6 +595,7 @@ def add_document(
             _check_published_document(locked, document)
             attribute(document, user)
             document.save()
+            queue_text_extraction(document)
     except Exception:
         default_storage.delete(document.file.name)
         raise
@@ -720,3 +723,31 @@ def queue_unsent_mail(meeting: Meeting) -> int:
     unsent = list(meeting.mails.filter(sent_at=None, claimed_at=None))
     queue_after_commit(unsent)
     return len(unsent)
+
+
+# After a killed worker ------------------------------------------------------------------------------------------
+
+WORKER_STOPPED = gettext_lazy("Arbetaren stoppades medan e-postmeddelandet skickades; det skickas igen.")
+
+
+def reclaim_stale_mail(older_than: datetime) -> int:
+    """E-mails a worker claimed before `older_than` and never marked sent (the worker was killed between claim and
+    send) are given back with that reason as their last error and queued again, so they are retried: at least
+    once rather than never, once a claim is older than any send can take. Returns how many."""
+    with transaction.atomic():
+        stale = list(MeetingMail.objects.filter(sent_at=None, claimed_at__lt=older_than))
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = str(WORKER_STOPPED)
+        MeetingMail.objects.filter(pk__in=[m.pk for m in stale]).update(claimed_at=None, error=reason)
+        queue_after_commit(stale)
+    return len(stale)
+
+
+def requeue_stale_text(older_than: datetime) -> int:
+    """Documents still waiting for their text since before `older_than` (the worker was killed, or the task row
+    lost) are queued again; reading a document twice stores the same text. Returns how many."""
+    with transaction.atomic():
+        stale = list(Document.objects.filter(text_state=Document.TextState.WAITING, uploaded_at__lt=older_than))
+        for document in stale:
+            queue_text_extraction(document)
+    return len(stale)

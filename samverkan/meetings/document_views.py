@@ -34,7 +34,7 @@ def document_create(request, pk):
                 meeting,
                 data=form.data_bytes,
                 name=data["file"].name,
-                examined=form.examined,
+                kind=form.kind,
                 title=data["title"],
                 number=data["number"],
                 item=data["item"],

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.forms import RecordsField, StaffFormMixin, instance_values
+from samverkan.lib.forms import CleanForm, RecordsField, StaffFormMixin, instance_values
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import possible_readers, readable_items_rule, visible_meetings
 from samverkan.meetings.actions import DOCUMENT_LOCKED, minutes_open_error
@@ -27,7 +27,7 @@ MAX_PLAN_LINES = 60
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
-class YearPlanForm(forms.Form):
+class YearPlanForm(CleanForm):
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
     dates = forms.CharField(
         label=_("Mötesdatum"),
@@ -350,7 +350,7 @@ def megabytes(size):
 class DocumentUploadForm(StaffFormMixin, forms.Form):
     """A new document: the file (its real type read from the content), title, number, item and visibility.
 
-    A valid form carries `examined` (kind and text) and `data_bytes` for actions.add_document."""
+    A valid form carries `kind` (extract.Kind) and `data_bytes` for actions.add_document."""
 
     file = forms.FileField(
         label=_("Fil"),
@@ -404,7 +404,7 @@ class DocumentUploadForm(StaffFormMixin, forms.Form):
             )
         data = b"".join(upload.chunks())
         try:
-            self.examined = examine(data, original_name(upload.name))
+            self.kind = examine(data, original_name(upload.name), max_bytes=max_bytes())
         except UnreadableFile as error:
             raise forms.ValidationError(str(error)) from None
         self.data_bytes = data
@@ -440,7 +440,7 @@ class DocumentEditForm(NamedReadersMixin, StaffForm):
 # --- The answer to an invitation ---------------------------------------------------------------------------
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(CleanForm):
     """A member's answer to the invitation; `problem` (answer_problem's text) refuses every answer."""
 
     answer = forms.ChoiceField(

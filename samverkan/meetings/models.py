@@ -761,6 +761,14 @@ class Document(models.Model):
         ATTACHMENT = "attachment", _("Handling")
         SOURCE = "source", _("Importerat originalprotokoll")
 
+    class TextState(models.TextChoices):
+        """Whether the text for search was read out of the file: the worker does it (`tasks.extract_text`) in a
+        limited child process; a file it could not read is still kept, marked with `text_problem`."""
+
+        WAITING = "waiting", _("Texten läses ut")
+        READ = "read", _("Texten är utläst")
+        FAILED = "failed", _("Texten kunde inte läsas ut")
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents", verbose_name=_("möte"))
     item = models.ForeignKey(
         AgendaItem,
@@ -779,6 +787,10 @@ class Document(models.Model):
     size = models.PositiveBigIntegerField(_("storlek (byte)"))
     sha256 = models.CharField(_("kontrollsumma"), max_length=64, db_index=True)
     text = models.TextField(_("text"), blank=True, editable=False)
+    text_state = models.CharField(
+        _("textutläsning"), max_length=20, choices=TextState.choices, default=TextState.READ, editable=False
+    )
+    text_problem = models.CharField(_("varför texten inte lästes ut"), max_length=300, blank=True, editable=False)
     visibility = models.CharField(_("synlighet"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
     readers = models.ManyToManyField(
         Person,
@@ -792,10 +804,11 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uppladdad av")
     )
     objects = DocumentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["text"])
+    history = HistoricalRecords(excluded_fields=["text", "text_state", "text_problem"])
 
-    # What the lock lets change on a document of an item of locked minutes: the text extracted for search.
-    free_when_locked = frozenset({"text"})
+    # What the lock lets change on a document of an item of locked minutes: the text the worker extracts for
+    # search, and whether and why it could not.
+    free_when_locked = frozenset({"text", "text_state", "text_problem"})
 
     class Meta:
         ordering = ["item__position", "number", "pk"]

@@ -49,8 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = parse_file(args.file)
     except MinutesError as error:
-        write(sys.stderr, f"Fel: {error}\n")
-        return 2
+        write(sys.stderr, f"Fel / Error: {error}\n")
+        return 1
+    except Exception as error:  # never a traceback: one line, whatever a library raised
+        write(
+            sys.stderr, f"Fel / Error: filen kunde inte läsas / the file could not be read ({type(error).__name__}).\n"
+        )
+        return 1
     if args.json:
         write(sys.stdout, json.dumps(result, ensure_ascii=False, indent=1) + "\n")
     else:

@@ -1,20 +1,32 @@
-"""Read minutes from a file: plain text, DOCX or PDF."""
+"""Read minutes from a file: plain text, DOCX or PDF, through the one upload reader (`samverkan.uploads`), so a
+DOCX that unpacks to gigabytes or nests its XML 100,000 deep is refused with a message, never a crash."""
 
-import logging
 import os
-from pathlib import Path
+from pathlib import Path, PurePath
+
+from samverkan.uploads import DOCX, PDF, Kind, Limits, Refused, check, extract_text
+from samverkan.uploads.reader import DAMAGED, DAMAGED_PACKAGE, NOT_TAKEN, WRONG_NAME
 
 from .errors import MinutesError
 from .parser import parse_text
 from .shapes import Minutes
 
 MAX_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED = 100 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+LIMITS = Limits(max_bytes=MAX_BYTES, max_unpacked=MAX_UNPACKED)
+KINDS = {".docx": DOCX, ".pdf": PDF}
 
 
 def parse_file(path: str | os.PathLike[str]) -> Minutes:
     """Parse the minutes in a file; raise MinutesError with a Swedish message on failure."""
     return parse_text(read_text(path))
+
+
+def parse_bytes(data: bytes, name: str, item_text: bool = False) -> Minutes:
+    """Parse the minutes in an uploaded file's bytes (`name` gives its suffix); raise MinutesError. The web
+    importer runs this in the upload sandbox (a child process under memory, CPU and time limits)."""
+    return parse_text(text_of(data, name), item_text=item_text)
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
@@ -24,14 +36,46 @@ def read_text(path: str | os.PathLike[str]) -> str:
         raise MinutesError(f"Filen {path} finns inte.")
     if path.stat().st_size > MAX_BYTES:
         raise MinutesError("Filen är för stor (högst 20 MB).")
-    suffix = path.suffix.lower()
-    if suffix == ".docx":
-        return read_docx(path)
-    if suffix == ".pdf":
-        return read_pdf(path)
+    return text_of(path.read_bytes(), path.name)
+
+
+def text_of(data: bytes, name: str) -> str:
+    """The text of a file's bytes by its suffix: DOCX and PDF checked by content and read within the upload
+    reader's budgets (at most MAX_BYTES in, MAX_UNPACKED unpacked), text decoded. Raises MinutesError."""
+    if len(data) > MAX_BYTES:
+        raise MinutesError("Filen är för stor (högst 20 MB).")
+    suffix = PurePath(name).suffix.lower()
+    kind = check_file(data, name)
+    if kind is not None:
+        try:
+            text = extract_text(data, kind.name, MAX_UNPACKED, clean=False)
+        except Refused as error:
+            raise _refusal(error, kind) from error
+        if kind is PDF and len(text.strip()) < 20:
+            raise MinutesError("PDF-filen saknar text (troligen inskannad). Kör textigenkänning (OCR) först.")
+        return text
     if suffix in TEXT_SUFFIXES:
-        return decode(path.read_bytes())
+        return decode(data)
     raise MinutesError(f"Filtypen {suffix} stöds inte. Använd .txt, .docx eller .pdf.")
+
+
+def check_file(data: bytes, name: str, limits: Limits = LIMITS) -> Kind | None:
+    """For a DOCX or PDF (by `name`'s suffix), its kind once `uploads.check` has passed it within `limits` (fast
+    and bounded: a bomb is refused here); None for any other suffix. Raises MinutesError."""
+    kind = KINDS.get(PurePath(name).suffix.lower())
+    if kind is not None:
+        try:
+            check(data, name, kinds=(kind,), limits=limits)
+        except Refused as error:
+            raise _refusal(error, kind) from error
+    return kind
+
+
+def _refusal(error: Refused, kind: Kind) -> MinutesError:
+    """The parser's own words for a damaged file; the reader's for everything else (a bomb, deep XML …)."""
+    if error.msgid in (DAMAGED, DAMAGED_PACKAGE, NOT_TAKEN, WRONG_NAME):
+        return MinutesError(f"{kind.name.upper()}-filen kunde inte läsas.")
+    return MinutesError(str(error))
 
 
 def decode(data: bytes) -> str:
@@ -42,43 +86,3 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
-
-
-def read_docx(path: Path) -> str:
-    """Paragraphs and table rows of a DOCX file, tab-separated cells."""
-    try:
-        import docx
-        from docx.opc.exceptions import PackageNotFoundError
-    except ImportError as error:  # pragma: no cover - dependency missing
-        raise MinutesError("Stöd för DOCX saknas (python-docx är inte installerat).") from error
-    try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as error:
-        raise MinutesError("DOCX-filen kunde inte läsas.") from error
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append("\t".join(cell.text.strip() for cell in row.cells))
-    return "\n".join(lines)
-
-
-def read_pdf(path: Path) -> str:
-    """The text layer of a PDF file."""
-    try:
-        from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
-    except ImportError as error:  # pragma: no cover - dependency missing
-        raise MinutesError("Stöd för PDF saknas (pypdf är inte installerat).") from error
-    # pypdf logs its repairs of damaged files; the user gets our one Swedish message instead.
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    try:
-        reader = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, OSError) as error:
-        raise MinutesError("PDF-filen kunde inte läsas.") from error
-    except Exception as error:  # a malformed PDF can fail deep inside pypdf in many ways
-        raise MinutesError("PDF-filen kunde inte läsas.") from error
-    text = "\n".join(pages)
-    if len(text.strip()) < 20:
-        raise MinutesError("PDF-filen saknar text (troligen inskannad). Kör textigenkänning (OCR) först.")
-    return text

@@ -4,7 +4,7 @@ see (`structure.access`), and every edit carries the version it was loaded from 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.forms import RecordsField, StaffFormMixin
+from samverkan.lib.forms import CleanForm, RecordsField, StaffFormMixin
 from samverkan.structure.access import choosable_people, principals_of, visible_bodies, visible_people
 from samverkan.structure.models import Body, Membership, Person, Principal
 
@@ -111,5 +111,5 @@ class MembershipForm(StaffForm):
         self.offer("substitute_for", visible_people(self.user).filter(pk__in=seated))
 
 
-class EndMembershipForm(forms.Form):
+class EndMembershipForm(CleanForm):
     end = forms.DateField(label=_("Sista dag i uppdraget"), widget=DATE)

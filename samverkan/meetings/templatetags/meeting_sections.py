@@ -11,6 +11,7 @@ from samverkan.meetings.invitations import INVITED_ROLES, invitable_problem, inv
 from samverkan.meetings.models import Invitation, InvitationAnswer, Meeting
 
 register = template.Library()
+FAILED_SHOWN = 50
 
 
 @register.inclusion_tag("meetings/_documents.html")
@@ -45,13 +46,17 @@ def invitation_section(meeting):
     if invitations:
         answers = {a.person_id: a for a in InvitationAnswer.objects.filter(meeting=meeting)}
         rows = [{"membership": m, "answer": answers.get(m.person_id)} for m in invitees(meeting)]
-    unsent = meeting.mails.filter(sent_at=None).count() if invitations else 0
+    # The e-mails not gone out, and why by name (staff pages show addresses only to coordinators): one query, as
+    # a meeting's mails are one per invitee.
+    unsent = list(meeting.mails.filter(sent_at=None).select_related("membership__person")) if invitations else []
+    failed = [mail for mail in unsent if mail.error][:FAILED_SHOWN]
     return {
+        "failed": failed,
         "meeting": meeting,
         "invitations": invitations,
         "rows": rows,
         "problem": invitable_problem(meeting),
-        "unsent": unsent,
+        "unsent": len(unsent),
     }
 
 
