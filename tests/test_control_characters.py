@@ -27,7 +27,8 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 def samverkan_forms():
     """Every form class defined in Samverkan, found by importing every module and walking Django's BaseForm."""
     for module in pkgutil.walk_packages(samverkan.__path__, "samverkan."):
-        if ".migrations" not in module.name and not module.name.endswith(("__main__", ".sandbox")):
+        # wsgi is an entry point that refuses to load on the development key outside DEBUG; it holds no form.
+        if ".migrations" not in module.name and not module.name.endswith(("__main__", ".sandbox", ".wsgi")):
             importlib.import_module(module.name)
     found, stack = [], [forms.BaseForm]
     while stack:

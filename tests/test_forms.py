@@ -31,6 +31,8 @@ def _form_classes():
     """Every form class defined in an app's forms.py."""
     found = []
     for info in pkgutil.iter_modules(samverkan.__path__):
+        if not info.ispkg:  # an app is a package; importing a module (wsgi) to look inside it runs it
+            continue
         try:
             module = importlib.import_module(f"samverkan.{info.name}.forms")
         except ModuleNotFoundError:

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from samverkan.meetings import actions, invitation_mail, lock, notices
 from samverkan.meetings.models import Meeting, MeetingMail
 from samverkan.meetings.pdf import pdf_context, render_pdf
-from samverkan.meetings.snapshot import minutes_snapshot
+from samverkan.meetings.snapshot import minutes_snapshot, with_notice
 from samverkan.structure.models import Body
 from tests.meetings_helpers import make_meeting
 from tests.minutes_helpers import adjusted_meeting, seat_group
@@ -60,7 +60,7 @@ def test_the_last_signature_locks_but_puts_up_no_notice(world, seats):
     assert meeting.notice_date is None and meeting.appeal_end is None
     assert meeting.versions.get().content["meeting"]["notice_date"] is None
     # The PDF of adjusted, unpublished minutes does not claim a notice that has not gone up.
-    text = _pdf_text(render_pdf(notices.with_notice(minutes_snapshot(meeting), meeting)))
+    text = _pdf_text(render_pdf(with_notice(minutes_snapshot(meeting), meeting)))
     assert "tillkännagivits genom anslag" not in text and "Anslaget publicerat" not in text
     assert "sätts upp på samverkansportalens anslagstavla när protokollet publiceras" in text
 
@@ -150,7 +150,7 @@ def test_a_body_that_cannot_be_appealed_shows_no_appeal_period_anywhere(client, 
         assert not any(label in text for label in APPEAL_LABELS), url
     pdf = _pdf_text(client.get(reverse("meetings_public:pdf", args=[world.area.slug, meeting.pk])).content)
     assert "Anslaget publicerat" in pdf and "överklagande" not in pdf
-    assert pdf_context(notices.with_notice(minutes_snapshot(meeting), meeting))["appeal_end"] == ""
+    assert pdf_context(with_notice(minutes_snapshot(meeting), meeting))["appeal_end"] == ""
 
 
 # The notice board --------------------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils import translation
 
 from samverkan.accounts.tasks import send_password_reset
+from samverkan.lib.forms import CleanTextMixin
 
 
-class QueuedPasswordResetForm(PasswordResetForm):
+class QueuedPasswordResetForm(CleanTextMixin, PasswordResetForm):
     """Django's form, but `save` only queues `tasks.send_password_reset` after commit.
 
     No user is looked up in the request, so an address with a login and one without get the same response in
