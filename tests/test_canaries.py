@@ -31,6 +31,7 @@ from pypdf import PdfReader
 
 from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting
+from samverkan.meetings.tasks import read_document_text
 from samverkan.structure.models import Membership, Person
 from tests import sample_files
 from tests.minutes_helpers import _person
@@ -365,6 +366,8 @@ def _plant(client, world):
             {"title": c(f"{label} title"), "number": c(f"{label} number"), "item": on.pk, "visibility": visibility},
             {"file": upload},
         )
+    for waiting in Document.objects.filter(text_state=Document.TextState.WAITING):
+        read_document_text(waiting.pk)  # what the worker does: the file's text is read in a limited child process
     assert client.post(reverse("meetings:attendance_fetch", args=[meeting.pk])).status_code == 302
     submit(client, reverse("meetings:signatories", args=[meeting.pk]), {"chair": world.member_person.pk})
     assert client.post(step, {"step": "drafted"}).status_code == 302

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from samverkan.meetings.models import Document
+from samverkan.meetings.models import Document, Meeting
 from samverkan.meetings.tasks import read_document_text
 from tests import sample_files
 from tests.access_helpers import ACTORS, assert_access
@@ -58,8 +58,13 @@ def stored_files(media):
         ("foto.jpeg", sample_files.jpeg, "image/jpeg", ""),
     ],
 )
-def test_secretary_uploads_each_kind_and_its_text_is_kept(client, world, meetings, media, name, make, kind, text):
+@pytest.mark.parametrize("agenda_out", [False, True], ids=["planned", "invited"])
+def test_secretary_uploads_each_kind_and_its_text_is_kept(
+    client, world, meetings, media, name, make, kind, text, agenda_out
+):
     client.force_login(world.secretary)
+    if not agenda_out:
+        Meeting.objects.filter(pk=meetings["group"].pk).update(status="planned", invited_at=None)
     data = make()
     item = meetings["group_item"]
     response = upload(client, meetings["group"], name, data, title="", number="Bilaga 1.1", item=item.pk)
@@ -71,9 +76,12 @@ def test_secretary_uploads_each_kind_and_its_text_is_kept(client, world, meeting
     assert kind in document.content_type
     assert document.size == len(data)
     assert document.sha256 == hashlib.sha256(data).hexdigest()
-    assert document.text == "" and document.text_state == "waiting"  # read by the worker, not the request
-    assert read_document_text(document.pk) == "read"  # the worker's code: a limited child process reads it
-    document.refresh_from_db()
+    if agenda_out:  # public the moment it is stored: read in the request (a limited child) and checked
+        assert document.text_state == "read"
+    else:
+        assert document.text == "" and document.text_state == "waiting"  # read by the worker, not the request
+        assert read_document_text(document.pk) == "read"  # the worker's code: a limited child process reads it
+        document.refresh_from_db()
     assert (text in document.text) if text else document.text == ""
     assert default_storage.open(document.file.name).read() == data
     assert str(media) in default_storage.path(document.file.name)

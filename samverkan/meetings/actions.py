@@ -26,7 +26,8 @@ from django.utils.translation import gettext_lazy
 from samverkan.lib.forms import save_record
 from samverkan.lib.history import attribute, save_with_history
 from samverkan.lib.locks import locked
-from samverkan.meetings import numbering
+from samverkan.lib.visibility import Visibility
+from samverkan.meetings import extract, numbering
 from samverkan.meetings.extract import Kind, original_name
 from samverkan.meetings.invitations import NotInvitable, invitable_problem, invitees, substitutes_for
 from samverkan.meetings.lock import correcting_minutes
@@ -568,8 +569,17 @@ def add_document(
 
     `kind` is extract.examine's result for `data`. The file is stored outside the transaction (a storage
     is no database); the record is saved in one. Its text is read by the worker once this commits
-    (tasks.extract_text, in a limited child process). Raises ValidationError from the model."""
+    (tasks.extract_text, in a limited child process), except for a document that is public the moment it is
+    stored (a meeting whose agenda is out): its text is read now, in the same limited child process, so the
+    personal identity number check sees it before anyone else can (an unreadable one is refused unless
+    confidential). Raises ValidationError from the model or the checks (Swedish)."""
     name = original_name(name)
+    text, text_state = "", Document.TextState.WAITING
+    if _published_at_once(meeting) and visibility != Visibility.CONFIDENTIAL:
+        try:
+            text, text_state = extract.extract_text(data, kind.name), Document.TextState.READ
+        except extract.Refused as error:
+            raise ValidationError(UNREAD_PUBLIC_DOCUMENT % {"reason": extract.message(error)}) from error
     document = Document(
         meeting=meeting,
         item=item,
@@ -579,7 +589,8 @@ def add_document(
         content_type=kind.content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        text_state=Document.TextState.WAITING,
+        text=text,
+        text_state=text_state,
         visibility=visibility,
         uploaded_at=timezone.now(),
         uploaded_by=user,
@@ -595,7 +606,8 @@ def add_document(
             _check_published_document(locked, document)
             attribute(document, user)
             document.save()
-            queue_text_extraction(document)
+            if text_state == Document.TextState.WAITING:
+                queue_text_extraction(document)
     except Exception:
         default_storage.delete(document.file.name)
         raise
@@ -613,10 +625,23 @@ def update_document(document: Document, form: "ModelForm[Document]", user: "Chan
     return save_record(form, user, reason)
 
 
+UNREAD_PUBLIC_DOCUMENT = _(
+    "Dagordningen är redan ute, så handlingen publiceras direkt, men dess text gick inte att läsa för granskning "
+    "av personnummer (%(reason)s). Inget har sparats. Ladda upp en läsbar fil eller markera handlingen som "
+    "sekretess."
+)
+
+
+def _published_at_once(meeting: Meeting) -> bool:
+    """Whether a document added to `meeting` now is published at once: its agenda is out (invited or
+    published)."""
+    return meeting.invited_at is not None or meeting.is_published
+
+
 def _check_published_document(meeting: Meeting, document: Document) -> None:
     """A document added or changed once the agenda is out (invited or published) is published at once, so it
     may not hold a personal identity number unless it is confidential: raises ValidationError (Swedish)."""
-    if meeting.invited_at is None and not meeting.is_published:
+    if not _published_at_once(meeting):
         return
     document.meeting = meeting
     places = document_places([document])

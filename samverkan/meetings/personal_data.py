@@ -28,12 +28,20 @@ def item_place(item: AgendaItem, continuous: bool) -> str:
 
 def document_places(documents: Iterable[Document]) -> list[str]:
     """The documents (not confidential, as `access.document_visibility` weighs them) whose title, file name
-    or text holds a personal identity number, named as a message names them. Needs item and meeting loaded."""
-    return [
-        _("handlingen ”%(name)s”") % {"name": d.title or d.original_name}
-        for d in documents
-        if document_visibility(d) != Visibility.CONFIDENTIAL and _has_number(d.title, d.original_name, d.text)
-    ]
+    or text holds a personal identity number, or whose text the worker has not read yet (so it is unchecked),
+    named as a message names them. Needs item and meeting loaded."""
+    places = []
+    for d in documents:
+        if document_visibility(d) == Visibility.CONFIDENTIAL:
+            continue
+        name = d.title or d.original_name
+        if _has_number(d.title, d.original_name, d.text):
+            places.append(_("handlingen ”%(name)s”") % {"name": name})
+        elif d.text_state == Document.TextState.WAITING:  # not checked yet: the worker has not read its text
+            places.append(
+                _("handlingen ”%(name)s” (texten är inte granskad ännu; försök igen om en stund)") % {"name": name}
+            )
+    return places
 
 
 def personal_number_places(meeting: Meeting, *, minutes: bool) -> list[str]:
