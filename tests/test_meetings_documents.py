@@ -12,6 +12,7 @@ from django.utils import timezone
 from samverkan.meetings.models import Document
 from tests import sample_files
 from tests.access_helpers import ACTORS, assert_access
+from tests.conftest import shared_fixture
 from tests.meetings_helpers import make_document, make_item, make_meeting, sent
 from tests.test_bad_input import GARBAGE
 
@@ -22,7 +23,7 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
+@shared_fixture
 def meetings(world):
     group = make_meeting(world.group, date(2026, 3, 1), **sent())
     forum = make_meeting(world.forum, date(2026, 3, 2), **sent())
