@@ -2,9 +2,11 @@
 county (built once per date), and a query counter."""
 
 import copy
+import inspect
 from datetime import date
 
 import pytest
+from django.core import mail
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from pytest_django.plugin import blocking_manager_key
@@ -29,6 +31,9 @@ def _fast_and_quiet(settings, _media_root):
     settings.MEDIA_ROOT = _media_root
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "sv"
+    # Every test client loads the middleware anew, and WhiteNoise would then list and stat every static file
+    # (about 130, 30 ms a client); with autorefresh it looks a file up only when a /static/ address is asked for.
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 # ---- Data built once, shared by consecutive tests --------------------------------------------------------------
@@ -40,6 +45,12 @@ def _fast_and_quiet(settings, _media_root):
 # rolled back as soon as a test needs other data, an empty database or real transactions (`transactional_db`,
 # `live_server`), and at the end of the session. pytest-django runs the `db` tests first and keeps file order,
 # so a file's tests mostly share one build.
+#
+# A test module's own data on top of the world (or a demo) is shared the same way when its fixture is declared
+# with `@shared_fixture` instead of `@pytest.fixture`: the world and that fixture are built once, in the same
+# outer transaction, for all the tests that ask for it. Such a fixture takes only shared fixtures, builds database
+# rows and returns Python objects (deep-copied per test, like the world); it must not depend on other fixtures or
+# settings of the test, nor may a test delete the files it stores, and what it mails is not in the tests' outbox.
 
 
 def _build_world():
@@ -61,7 +72,7 @@ class SharedData:
 
     name = None
     atomic = None
-    value = None
+    value = None  # build name -> value, for the build and the builds it stands on
     builds = {}
 
     @classmethod
@@ -80,7 +91,8 @@ class SharedData:
         cls.name = name
         try:
             with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-                cls.value = SHARED_BUILDS[name]()
+                cls.value = _build(name)
+            mail.outbox = []
         except BaseException:
             cls.close()  # the next test that asks tries again, and no test gets a half-built world
             raise
@@ -93,6 +105,51 @@ SHARED_BUILDS = {
     "demo": lambda: _build_demo(None),  # the demo county as `manage.py demo` builds it today
     "demo_2026_03_15": lambda: _build_demo(DEMO_DAY),  # the same, built as if today were DEMO_DAY
 }
+# Build name ("module.fixture") -> (the build it stands on, the fixture function, its parameters' build names):
+# the fixtures declared with `shared_fixture`.
+DERIVED_BUILDS = {}
+
+
+def _chain(name):
+    """The builds that `name` provides: the ones it stands on first, itself last."""
+    return [*_chain(DERIVED_BUILDS[name][0]), name] if name in DERIVED_BUILDS else [name]
+
+
+def _build(name):
+    """Builds `name` and what it stands on; returns {build name: value}."""
+    if name not in DERIVED_BUILDS:
+        return {name: SHARED_BUILDS[name]()}
+    base, function, parameters = DERIVED_BUILDS[name]
+    values = _build(base)
+    values[name] = function(**{parameter: values[build] for parameter, build in parameters.items()})
+    return values
+
+
+def shared_fixture(function):
+    """Declares a test module's fixture, in place of `@pytest.fixture`, as built once for the consecutive tests
+    that ask for it (see above). Its parameters must be shared fixtures themselves (`world`, a demo, or shared
+    fixtures of the same module, one standing on the other). The fixture keeps its name and value: each test gets
+    a deep copy of its objects, and the rows are rolled back after each test. A test that commits for real gets
+    the fixture built for it, as before."""
+    module = function.__module__
+    name = f"{module}.{function.__name__}"
+    names = inspect.signature(function).parameters
+    parameters = {p: p if p in SHARED_BUILDS else f"{module}.{p}" for p in names}
+    unknown = [build for build in parameters.values() if build not in SHARED_BUILDS and build not in DERIVED_BUILDS]
+    assert parameters and not unknown, f"{name}: parameters that are no shared fixture (declared above it): {unknown}"
+    base = max(parameters.values(), key=lambda build: len(_chain(build)))
+    stray = set(parameters.values()) - set(_chain(base))
+    assert not stray, f"{name}: {base} does not stand on {stray}"
+    DERIVED_BUILDS[name] = (base, function, parameters)
+
+    def fixture(request, db):
+        if _is_transactional(request.node):
+            return function(**{parameter: request.getfixturevalue(parameter) for parameter in parameters})
+        return _shared_copy(request, name)
+
+    fixture.shared_build = name
+    fixture.__doc__ = function.__doc__
+    return pytest.fixture(name=function.__name__)(fixture)
 
 
 def _is_transactional(node):
@@ -119,7 +176,17 @@ def pytest_collection_modifyitems(items):
 
 
 def _build_of(item):
-    return next((name for name in item.fixturenames if name in SHARED_BUILDS), None)
+    """The shared build a test asks for: the deepest of the shared fixtures it uses (the others must be under
+    it), or None."""
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = [info.name2fixturedefs.get(name) for name in item.fixturenames] if info else []
+    names = [defs[-1].func.shared_build for defs in definitions if defs and hasattr(defs[-1].func, "shared_build")]
+    if not names:
+        return None
+    deepest = max(names, key=lambda name: len(_chain(name)))
+    stray = set(names) - set(_chain(deepest))
+    assert not stray, f"{item.nodeid} asks for shared builds that do not stand on each other: {deepest}, {stray}"
+    return deepest
 
 
 def _uses_db(item):
@@ -153,7 +220,7 @@ def _shared_data(request, _fast_and_quiet):
     """Opens (or keeps open) the shared build this test asks for, before its own `db` savepoint; rolls back any
     other when the test uses the database. Runs before `db`: autouse fixtures come first within a scope."""
     transactional = _is_transactional(request.node)
-    wanted = None if transactional else next((n for n in request.fixturenames if n in SHARED_BUILDS), None)
+    wanted = None if transactional else _build_of(request.node)
     uses_db = transactional or "db" in request.fixturenames or request.node.get_closest_marker("django_db")
     if SharedData.name is not None and SharedData.name != wanted and (wanted or uses_db):
         with request.getfixturevalue("django_db_blocker").unblock():
@@ -174,24 +241,37 @@ def _django_db_marker(request, _shared_data):
 
 def pytest_terminal_summary(terminalreporter):
     if SharedData.builds:
-        built = ", ".join(f"{name} {count}×" for name, count in sorted(SharedData.builds.items()))
+        builds = sorted(SharedData.builds.items())
+        built = ", ".join(f"{name.removeprefix('tests.')} {count}×" for name, count in builds)
         terminalreporter.write_line(f"shared test data built: {built}")
 
 
+def _shared_copy(request, name):
+    """This test's deep copy of the value of build `name` (open now). One copy of all the open build's values per
+    test, so objects they share stay shared (a shared fixture's objects point into the same world as `world`):
+    what one test changes on these Python objects never reaches the next one, and the database under them is
+    rolled back."""
+    assert SharedData.value is not None and name in SharedData.value, f"the shared build {name!r} is not open"
+    copies = request.node.stash.setdefault(SHARED_COPY, {})
+    if SharedData.name not in copies:
+        copies[SharedData.name] = copy.deepcopy(SharedData.value)
+    return copies[SharedData.name][name]
+
+
+SHARED_COPY = pytest.StashKey()
+
+
 def _shared_value(name):
-    @pytest.fixture(name=name)
     def fixture(request, db):
         if _is_transactional(request.node):
             # A test that commits for real (the task worker, a live server) gets its own build, as before.
             with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
                 return SHARED_BUILDS[name]()
-        assert SharedData.name == name, f"the shared build {name!r} is not open for this test"
-        # A deep copy per test: what one test changes on these Python objects never reaches the next one, and the
-        # database under them is rolled back to the same state.
-        return copy.deepcopy(SharedData.value)
+        return _shared_copy(request, name)
 
+    fixture.shared_build = name
     fixture.__doc__ = f"A deep copy of what {SHARED_BUILDS[name].__name__} built, in a rolled-back transaction."
-    return fixture
+    return pytest.fixture(name=name)(fixture)
 
 
 world = _shared_value("world")

@@ -13,12 +13,13 @@ from samverkan.followthrough import actions
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
 from samverkan.structure.models import Role
 from tests.access_helpers import ACTORS, assert_access
+from tests.conftest import shared_fixture
 from tests.followthrough_helpers import assign, decide, decision_item, recommend
 from tests.meetings_helpers import make_item, make_meeting
 from tests.test_bad_input import GARBAGE
 
 
-@pytest.fixture
+@shared_fixture
 def followed(world):
     """A decision of the forum with a recommendation to all three principals and an assignment to the group."""
     item = decision_item(world.forum)

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from samverkan.followthrough import actions
 from samverkan.followthrough.models import PrincipalDecision, Recommendation
 from samverkan.structure.models import Principal
+from tests.conftest import shared_fixture
 from tests.followthrough_helpers import assign, decide, decision_item, recommend
 from tests.meetings_helpers import make_item, make_meeting
 
@@ -24,7 +25,7 @@ def board_url(world, query=""):
     return reverse("followthrough_public:board", args=[world.area.slug]) + query
 
 
-@pytest.fixture
+@shared_fixture
 def board(world):
     """A public recommendation with two decisions, and hidden ones from an internal item, meeting and body."""
     item = decision_item(world.forum, title="Öppen handlingsplan")
@@ -234,7 +235,7 @@ def test_the_recommendation_page_lists_each_principal(client, world, board):
     assert "Region Test" in html and "Inte beslutat" in html and "KF § 12" in html
 
 
-@pytest.fixture
+@shared_fixture
 def matter(world):
     """A matter raised, prepared in the group, treated by the forum, recommended, decided, reported, closed."""
     today = timezone.localdate()
@@ -308,7 +309,7 @@ def test_the_matter_timeline_keeps_its_queries_constant(client, world, matter, q
     queries.assert_constant(client, matter.get_absolute_url(), grow, at_most=10)
 
 
-@pytest.fixture
+@shared_fixture
 def assignments(world):
     item = decision_item(world.forum, timezone.localdate() - timedelta(days=90))
     return {

@@ -14,6 +14,7 @@ from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting,
 from samverkan.meetings.tasks import read_document_text
 from samverkan.minutes import parse_file
 from samverkan.structure.models import Membership, Person
+from tests.conftest import shared_fixture
 from tests.importer_helpers import CORPUS, MADE_UP, SAMPLES, confirm, last_record, upload, upload_path, zip_of
 from tests.meetings_helpers import make_item, make_meeting
 
@@ -25,7 +26,7 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
+@shared_fixture
 def people(world):
     """Two registered people the made-up minutes name: the group's chair and a town official."""
     anna = Person.objects.create(first_name="Anna", last_name="Berg", slug="anna-berg", employer=world.region)

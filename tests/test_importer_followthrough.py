@@ -10,6 +10,7 @@ from samverkan.importer import proposals
 from samverkan.importer.models import ImportRecord
 from samverkan.meetings.models import AgendaItem, Document, Meeting
 from samverkan.structure.models import Body, Principal
+from tests.conftest import shared_fixture
 from tests.followthrough_helpers import decide, recommend
 from tests.importer_helpers import CORPUS, MADE_UP, confirm, last_record, upload, upload_path
 
@@ -25,7 +26,7 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
+@shared_fixture
 def vasterbotten(world):
     """The area as Västerbotten: 15 municipalities besides the world's two, the county council, and an
     association that "länets kommuner och landsting" does not address."""

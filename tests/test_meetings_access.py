@@ -7,11 +7,12 @@ from django.urls import reverse
 
 from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
 from tests.access_helpers import ACTORS, assert_access
+from tests.conftest import shared_fixture
 from tests.meetings_helpers import make_item, make_meeting, sent
 from tests.test_bad_input import GARBAGE
 
 
-@pytest.fixture
+@shared_fixture
 def planned(world):
     """Meetings of the secretary's group and of the forum, with a day and an item each."""
     group_meeting = make_meeting(world.group, date(2026, 3, 1), **sent())

@@ -13,6 +13,7 @@ from samverkan.meetings.models import Document, Meeting
 from samverkan.meetings.tasks import read_document_text
 from tests import sample_files
 from tests.access_helpers import ACTORS, assert_access
+from tests.conftest import shared_fixture
 from tests.meetings_helpers import make_document, make_item, make_meeting, sent
 from tests.test_bad_input import GARBAGE
 
@@ -23,7 +24,7 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
+@shared_fixture
 def meetings(world):
     group = make_meeting(world.group, date(2026, 3, 1), **sent())
     forum = make_meeting(world.forum, date(2026, 3, 2), **sent())

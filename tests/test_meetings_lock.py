@@ -21,13 +21,14 @@ from samverkan.meetings.models import (
     Signatory,
     correcting_minutes,
 )
+from tests.conftest import shared_fixture
 from tests.meetings_helpers import make_document, make_item, make_meeting
 from tests.minutes_helpers import adjusted_meeting, seat_group
 
 LOCKED = "Protokollet är låst"
 
 
-@pytest.fixture
+@shared_fixture
 def locked(world):
     seats = seat_group(world)
     meeting = adjusted_meeting(world, seats)

@@ -10,11 +10,12 @@ from django.utils import timezone
 from samverkan.meetings import actions
 from samverkan.meetings.models import Attendance, InvitationAnswer, Meeting, MinutesVersion, Signatory
 from samverkan.structure.models import Person
+from tests.conftest import shared_fixture
 from tests.meetings_helpers import make_item, make_meeting
 from tests.minutes_helpers import adjusted_meeting, attendance_of, held_meeting, seat_group
 
 
-@pytest.fixture
+@shared_fixture
 def seats(world):
     return seat_group(world)
 

@@ -10,6 +10,7 @@ from samverkan.meetings import actions
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, MinutesVersion, Signatory, correcting_minutes
 from samverkan.structure.models import Person
 from tests.access_helpers import ACTORS, assert_access
+from tests.conftest import shared_fixture
 from tests.meetings_helpers import make_item, make_meeting
 from tests.minutes_helpers import adjusted_meeting, held_meeting, seat_group
 from tests.test_bad_input import GARBAGE
@@ -17,12 +18,12 @@ from tests.test_bad_input import GARBAGE
 HIDDEN = ["Personalärende", "Intern diskussion om bemanning", "Patientärende", "Känsliga uppgifter"]
 
 
-@pytest.fixture
+@shared_fixture
 def seats(world):
     return seat_group(world)
 
 
-@pytest.fixture
+@shared_fixture
 def published(world, seats):
     meeting = adjusted_meeting(world, seats)
     actions.take_step(meeting, actions.PUBLISH, world.secretary)

@@ -16,6 +16,7 @@ from samverkan.meetings.models import Attendance, Meeting, MinutesVersion, Signa
 from samverkan.meetings.pdf import decision_blocks
 from samverkan.meetings.snapshot import minutes_snapshot
 from samverkan.structure.models import Body, Membership, Person
+from tests.conftest import shared_fixture
 from tests.meetings_helpers import make_item, make_meeting
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -44,7 +45,7 @@ def person(world, first, last, principal):
     return Person.objects.create(first_name=first, last_name=last, slug=f"{first}-{last}".lower(), employer=principal)
 
 
-@pytest.fixture
+@shared_fixture
 def minutes(world):
     """Adjusted and published minutes of the forum, with every kind of item and attendance."""
     chair = Person.objects.get(slug="olle-ordforande")

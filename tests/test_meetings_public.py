@@ -7,12 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from tests.conftest import shared_fixture
 from tests.meetings_helpers import make_item, make_meeting, sent
 
 SECRET_TEXT = ["Hemlig rubrik", "Intern bakgrund", "Sekretessbelagd rubrik", "Känslig bakgrund", "Intern föredragande"]
 
 
-@pytest.fixture
+@shared_fixture
 def agenda(world):
     today = timezone.localdate()
     meeting = make_meeting(

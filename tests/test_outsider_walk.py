@@ -26,6 +26,7 @@ from samverkan.meetings.models import Attendance, Invitation, Meeting, MinutesVe
 from samverkan.meetings.snapshot import minutes_snapshot
 from samverkan.structure.models import Membership, Person, Role
 from tests import sample_files
+from tests.conftest import shared_fixture
 from tests.meetings_helpers import make_document, make_item, make_meeting
 
 # Patterns whose parameters name public things (areas, principals), or no object at all: not walked.
@@ -226,6 +227,12 @@ class Hidden:
         return walk.get(name)
 
 
+@shared_fixture
+def hidden(world):
+    """The walk's internal objects, built once for all the walk's tests."""
+    return Hidden(world)
+
+
 def visitors(world):
     """Logged-in users who may not see the internal objects: (label, user)."""
     member = get_user_model().objects.create_user("plain-member", "plain@test.example", "x")
@@ -239,9 +246,8 @@ def visitors(world):
     ]
 
 
-def test_every_pattern_is_walked(world):
+def test_every_pattern_is_walked(world, hidden):
     """A pattern that takes an object id must be walked (or named public), so no new page slips past."""
-    hidden = Hidden(world)
     missing = [name for name in object_patterns() if name not in NOT_INTERNAL and not hidden.kwargs(name)]
     assert not missing, f"URL patterns not in the outsider walk (add them to Hidden.kwargs): {missing}"
     stale = set(NOT_INTERNAL) - set(object_patterns())
@@ -269,9 +275,8 @@ def _request(client, url):
 
 
 @pytest.mark.parametrize("name", list(_walked()))
-def test_outsiders_get_404(client, world, name):
+def test_outsiders_get_404(client, world, hidden, name):
     """GET (POST where the page takes only POST) as each visitor: 404 for every internal object."""
-    hidden = Hidden(world)
     wrong = []
     for label, user in visitors(world):
         client.force_login(user)
@@ -284,9 +289,8 @@ def test_outsiders_get_404(client, world, name):
 
 
 @pytest.mark.parametrize("name", sorted(set(object_patterns()) - set(NOT_INTERNAL) - set(CONTROL_404)))
-def test_insiders_reach_the_walked_pages(client, world, name):
+def test_insiders_reach_the_walked_pages(client, world, hidden, name):
     """The control: someone who may see the objects does not get 404, so the walk's 404s are not wrong ids."""
-    hidden = Hidden(world)
     insider = hidden.uploader if name.startswith("importer:") else getattr(world, CONTROL_ACTOR.get(name, "admin"))
     client.force_login(insider)
     urls = [reverse(name, kwargs=kwargs) for kwargs in hidden.kwargs(name) or []]

@@ -22,6 +22,7 @@ from samverkan.meetings.access import (
 from samverkan.meetings.models import AgendaItem, Document
 from samverkan.structure.access import visible_bodies
 from samverkan.structure.models import Body, Person, Role
+from tests.conftest import shared_fixture
 from tests.meetings_helpers import make_document, make_item, make_meeting
 
 ACTORS = ["anonymous", "admin", "coordinator", "secretary", "member", "contact", "outsider", "reader"]
@@ -41,7 +42,7 @@ def test_the_order_and_stricter():
     assert [value for value, _ in AgendaItem._meta.get_field("visibility").choices] == Visibility.values
 
 
-@pytest.fixture
+@shared_fixture
 def records(world):
     """Items and documents at every level in the public forum, the internal body and another area; a reader
     named on the confidential ones, who holds no role and no seat at all."""
