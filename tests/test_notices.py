@@ -108,6 +108,14 @@ def test_a_body_that_only_recommends_cannot_be_marked_appealable(world):
     body.full_clean()
 
 
+@pytest.mark.parametrize("kind", sorted(set(Body.Kind.values) - set(Body.APPEALABLE_KINDS)))
+def test_only_a_joint_committee_or_municipal_association_can_be_marked_appealable(world, kind):
+    body = Body(area=world.area, name="Beredning", slug="beredning", kind=kind, authority="decides", appealable=True)
+    with pytest.raises(ValidationError) as error:
+        body.full_clean()
+    assert "Bara en gemensam nämnd eller ett kommunalförbund" in str(error.value)
+
+
 def test_the_migration_marks_joint_committees_and_municipal_associations(world):
     from importlib import import_module
 

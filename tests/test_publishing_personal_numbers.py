@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from samverkan.lib.forms import VERSION_FIELD
 from samverkan.meetings import actions
 from samverkan.meetings.invitations import NotInvitable
 from samverkan.meetings.models import AgendaItem, Invitation, Meeting
@@ -86,3 +87,31 @@ def test_the_import_preview_warns(client, world):
     response = upload(client, world.group, "chefsgruppen.txt", text.encode())
     page = client.get(response.url).content.decode() if response.status_code == 302 else response.content.decode()
     assert "Personnummer eller samordningsnummer finns i: 2 Lägesbild." in page
+
+
+def test_publishing_the_agenda_stops_on_a_number(world):
+    meeting = make_meeting(world.forum, date(2027, 2, 10))
+    make_item(meeting, "1", "Ansökan", presenters=f"Handläggare för {NUMBER}")
+    with pytest.raises(ValidationError) as error:
+        actions.take_step(meeting, actions.AGENDA, world.secretary)
+    assert "finns i § 1 Ansökan" in error.value.messages[0]
+    assert Meeting.objects.get(pk=meeting.pk).agenda_published_at is None
+
+
+def test_an_item_saved_once_the_agenda_is_out_is_checked(client, world):
+    meeting = make_meeting(world.forum, date(2027, 2, 10), status="invited", invited_at=timezone.now())
+    item = make_item(meeting, "1", "Lägesbild")
+    client.force_login(world.coordinator)
+    new = {"number": "2", "position": "2", "title": f"Ny punkt om {NUMBER}", "visibility": "public", "kind": "decision"}
+    response = client.post(reverse("meetings:item_create", args=[meeting.pk]), new)
+    assert response.status_code == 400 and "personnummer" in response.content.decode()
+    assert meeting.items.count() == 1
+    edit = client.get(reverse("meetings:item_edit", args=[item.pk])).context["form"]
+    data = {k: v for k, v in edit.initial.items() if v is not None and k != "readers"}
+    data.update(background=f"Sökande {NUMBER}", form_version=edit[VERSION_FIELD].value())
+    response = client.post(reverse("meetings:item_edit", args=[item.pk]), data)
+    assert response.status_code == 400 and "personnummer" in response.content.decode()
+    assert AgendaItem.objects.get(pk=item.pk).background == ""
+    # Confidential, it may hold one: it is not published.
+    new.update(visibility="confidential")
+    assert client.post(reverse("meetings:item_create", args=[meeting.pk]), new).status_code == 302

@@ -43,7 +43,13 @@ from samverkan.meetings.models import (
     MinutesVersion,
     Signatory,
 )
-from samverkan.meetings.personal_data import check_before_publishing, document_places, personal_number_places, refusal
+from samverkan.meetings.personal_data import (
+    check_before_publishing,
+    check_saved_record,
+    document_places,
+    personal_number_places,
+    refusal,
+)
 from samverkan.meetings.snapshot import minutes_snapshot
 from samverkan.meetings.tasks import queue_after_commit, queue_text_extraction
 from samverkan.structure.models import Body, Membership, Person
@@ -195,10 +201,16 @@ def check_minutes_open(meeting: Meeting) -> None:
 
 
 def _save_minutes_form(meeting: Meeting, form: "ModelForm[M]", user: "Changer", reason: object) -> M:
+    """Save a form of the meeting's own facts, a day, an item or attendance under the meeting's row lock. Once the
+    agenda is out it is public, so what the save makes public is checked for personal identity numbers first
+    (the caller's transaction rolls the save back: ValidationError, Swedish, naming where)."""
     locked = _locked_row(meeting)
     if not locked.is_locked:
         check_minutes_open(locked)
-    return save_record(form, user, reason)
+    saved = save_record(form, user, reason)
+    if _published_at_once(locked):
+        check_saved_record(saved, locked)
+    return saved
 
 
 @transaction.atomic
@@ -317,6 +329,7 @@ def take_step(meeting: Meeting, step: str, user: "User | None") -> Meeting:
             meeting.notice_date = timezone.localdate(now)
         meeting.status, meeting.published_at = Status.PUBLISHED, now
     elif step == AGENDA:
+        check_before_publishing(meeting, minutes=False)  # publishing the agenda publishes its texts and documents
         meeting.agenda_published_at = timezone.now()
     elif step == CANCEL:
         meeting.status = Status.CANCELLED
@@ -633,9 +646,9 @@ UNREAD_PUBLIC_DOCUMENT = _(
 
 
 def _published_at_once(meeting: Meeting) -> bool:
-    """Whether a document added to `meeting` now is published at once: its agenda is out (invited or
-    published)."""
-    return meeting.invited_at is not None or meeting.is_published
+    """Whether what is added to `meeting` now is published at once: its agenda is out (invited, the agenda
+    published, or held) or its minutes are published."""
+    return bool(meeting.agenda_is_public or meeting.is_published)
 
 
 def _check_published_document(meeting: Meeting, document: Document) -> None:

@@ -71,6 +71,20 @@ def refusal(places: list[str]) -> str:
     ) % {"places": "; ".join(places)}
 
 
+def check_saved_record(record: object, meeting: Meeting) -> None:
+    """Raise ValidationError (`refusal`) when a record just saved on a meeting whose agenda is public (the meeting
+    itself, or an agenda item that is not confidential) holds a personal identity number in what the agenda
+    shows: the meeting's title and place, the item's title, presenters and background. No query."""
+    if isinstance(record, Meeting) and _has_number(record.title, record.place):
+        raise ValidationError(refusal([_("mötets rubrik eller plats")]))
+    if (
+        isinstance(record, AgendaItem)
+        and record.visibility != Visibility.CONFIDENTIAL
+        and _has_number(record.title, record.presenters, record.background)
+    ):
+        raise ValidationError(refusal([item_place(record, is_continuous(meeting.body))]))
+
+
 def check_before_publishing(meeting: Meeting, *, minutes: bool) -> None:
     """Raise ValidationError (`refusal`) when what is about to be published holds a personal identity number."""
     places = personal_number_places(meeting, minutes=minutes)

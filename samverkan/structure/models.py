@@ -202,6 +202,13 @@ class Body(models.Model):
                 "Ett organ som bara rekommenderar fattar inga beslut som kan överklagas. "
                 "Ändra beslutsrätten eller ta bort markeringen."
             )
+        elif self.appealable and self.kind not in self.APPEALABLE_KINDS:
+            # KL 13:1: only a municipality's or region's own decisions are appealed; in a collaboration that is a
+            # joint committee (KL 9:19) or a municipal association (KL 9:3).
+            errors["appealable"] = _(
+                "Bara en gemensam nämnd eller ett kommunalförbund fattar beslut som kan överklagas. "
+                "Ändra organets typ eller ta bort markeringen."
+            )
         if self.established and self.dissolved and self.dissolved < self.established:
             errors["dissolved"] = _("Organet kan inte upphöra innan det inrättades.")
         if self.rules_adopted and self.rules_next_review and self.rules_next_review < self.rules_adopted:
