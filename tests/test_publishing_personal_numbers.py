@@ -115,3 +115,23 @@ def test_an_item_saved_once_the_agenda_is_out_is_checked(client, world):
     # Confidential, it may hold one: it is not published.
     new.update(visibility="confidential")
     assert client.post(reverse("meetings:item_create", args=[meeting.pk]), new).status_code == 302
+
+
+def test_the_invitation_reads_documents_the_worker_has_not_read_and_checks_them(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    meeting = make_meeting(world.forum, date(2027, 2, 10))
+    make_item(meeting, "1", "Lägesbild")
+    client.force_login(world.coordinator)
+    assert upload_document(client, meeting, "plan.docx", sample_files.docx("Handlingsplan")).status_code == 302
+    assert upload_document(client, meeting, "ansokan.docx", sample_files.docx(f"Sökande {NUMBER}")).status_code == 302
+    assert set(meeting.documents.values_list("text_state", flat=True)) == {"waiting"}  # planned: for the worker
+    send = reverse("meetings:invitation_send", args=[meeting.pk])
+
+    page = client.post(send).content.decode()
+    assert "handlingen ”ansokan”" in page and "handlingen ”plan”" not in page  # read now, in the sandbox, and checked
+    assert set(meeting.documents.values_list("text_state", flat=True)) == {"read"}
+    assert not Invitation.objects.filter(meeting=meeting).exists()
+
+    meeting.documents.filter(title="ansokan").update(visibility="confidential")
+    assert client.post(send).status_code == 302
+    assert Invitation.objects.filter(meeting=meeting).exists()

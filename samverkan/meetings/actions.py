@@ -51,7 +51,7 @@ from samverkan.meetings.personal_data import (
     refusal,
 )
 from samverkan.meetings.snapshot import minutes_snapshot
-from samverkan.meetings.tasks import queue_after_commit, queue_text_extraction
+from samverkan.meetings.tasks import queue_after_commit, queue_text_extraction, read_document_text
 from samverkan.structure.models import Body, Membership, Person
 
 # Who changes: `Changer` (a login or None for the system); where the user is stored in a foreign key to User
@@ -643,6 +643,26 @@ UNREAD_PUBLIC_DOCUMENT = _(
     "av personnummer (%(reason)s). Inget har sparats. Ladda upp en läsbar fil eller markera handlingen som "
     "sekretess."
 )
+
+
+# At most this many unread documents are read in one request before publishing; the rest wait for the worker.
+READ_BEFORE_PUBLISHING = 20
+
+
+def read_unread_documents(meeting: Meeting) -> int:
+    """Read now the text of the meeting's documents (not confidential) that the worker has not read yet, so
+    what the invitation, publishing the agenda or publishing the minutes is about to make public can be checked
+    for personal identity numbers without waiting for the worker. Each is read like the worker does
+    (`tasks.read_document_text`: a child process under the upload sandbox's memory, CPU and time limits), at
+    most READ_BEFORE_PUBLISHING of them. Call it outside a transaction, before the action: no row lock is held
+    while a file is read. Returns how many were read."""
+    waiting = meeting.documents.filter(text_state=Document.TextState.WAITING).exclude(
+        visibility=Visibility.CONFIDENTIAL
+    )
+    pks = list(waiting.values_list("pk", flat=True)[:READ_BEFORE_PUBLISHING])
+    for pk in pks:
+        read_document_text(pk)
+    return len(pks)
 
 
 def _published_at_once(meeting: Meeting) -> bool:

@@ -29,6 +29,7 @@ def invitation_send(request, pk):
     back = reverse("meetings:meeting", args=[meeting.pk]) + "#invitation"
     problem = invitable_problem(meeting)
     if request.method == "POST" and not problem:
+        actions.read_unread_documents(meeting)  # the invitation publishes them: their text must be checked first
         try:
             invitation, unreachable = actions.send_invitation(meeting, request.user)
         except NotInvitable as error:

@@ -349,6 +349,8 @@ def meeting_step(request, pk):
     done = STEP_DONE[step]
     if step == actions.DRAFTED and meeting.kind == Meeting.Kind.NOTES:
         done = _("Anteckningarna är klara att publicera.")
+    if step in (actions.AGENDA, actions.PUBLISH):
+        actions.read_unread_documents(meeting)  # what is published is checked for personal identity numbers
     return _act(request, meeting, lambda: actions.take_step(meeting, step, request.user), done)
 
 

@@ -61,12 +61,22 @@ def test_secretary_plans_the_year_and_a_visitor_reads_it(page, static_page, live
     page.get_by_role("button", name="Spara").click()
     assert page.get_by_role("cell", name="Personalfråga").is_visible()
     page.axe.check(page)
+    staff_url = page.url
 
-    # The visitor, without JavaScript: area calendar, then the meeting.
+    # The visitor, without JavaScript: area calendar, then the meeting, whose agenda is still a draft.
     static_page.goto(reverse("portal:area", args=[w.area.slug]))
     static_page.get_by_role("link", name="Möteskalender").click()
     assert static_page.get_by_role("heading", level=1).inner_text() == "Möten i Testlän"
     static_page.get_by_role("link", name=f"Möte Chefsgruppen {year}-02-10").click()
+    public_url = static_page.url
+    main = static_page.inner_text("main")
+    assert "Dagordningen är inte publicerad ännu." in main and "Lägesbild hälsa och välfärd" not in main
+
+    # The secretary publishes the agenda; now the visitor reads it.
+    page.goto(staff_url)
+    page.get_by_role("button", name="Publicera dagordningen").click()
+    page.wait_for_page()
+    static_page.goto(public_url)
     main = static_page.inner_text("main")
     assert "Lägesbild hälsa och välfärd" in main and "Regionhuset" in main
     assert "Sekretess" in main and "Personalfråga" not in main

@@ -96,7 +96,7 @@ def test_secretary_records_minutes_chair_and_adjuster_sign_and_a_visitor_reads_t
 
     _login(page, "secretary")
     page.goto(staff_url)
-    _check(page, "Anslag om justering")
+    _check(page, "Publiceras senast")  # the notice goes up when the minutes are published (KL 8:12), not before
     page.get_by_role("button", name="Publicera").click()
     _check(page, "Protokollet är publicerat i portalen.")
     assert Meeting.objects.get(pk=meeting.pk).status == "published"

@@ -178,7 +178,7 @@ def test_whole_meeting_from_plan_to_published_minutes(page, static_page, live_wo
 
     # 9. The secretary publishes.
     journey.log_in("secretary", "Chefsgruppen")
-    journey.go(staff_url, "Anslag om justering")
+    journey.go(staff_url, "Publiceras senast")  # the notice goes up when published (KL 8:12), not before
     journey.click("button", "Publicera", "Protokollet är publicerat i portalen.")
     assert Meeting.objects.get(pk=meeting.pk).status == "published"
     journey.log_out()
