@@ -6,7 +6,9 @@ demo county, or uses --url. Then each client, in its own thread with its own kee
 --seconds: mostly public pages, staff pages as the logged-in secretary, and form posts (the secretary saves an
 agenda item or a body: the form is fetched, every field sent back with one text changed, and the CSRF token).
 Prints requests, errors and median/p95 latency per kind; exits 1 on any error (5xx, a refused post,
-a failed connection). Only the standard library, so it runs anywhere the project does:
+a failed connection). A 409 is not an error: two clients saved the same record between one's GET and POST, and
+the optimistic lock refused the second save as it should (nothing overwritten); those are counted apart.
+Only the standard library, so it runs anywhere the project does:
 
     python scripts/loadtest.py                       # 50 clients x 60 s
     python scripts/loadtest.py --clients 10 --seconds 5
@@ -163,7 +165,13 @@ class Client:
         if form is None:
             return f"GET {url} {page.status}"
         answer = self.request("POST", form["action"] or url, filled(form, text), referer=url)
+        if answer.status == 409:
+            return CONFLICT
         return None if answer.status == 302 else f"POST {url} {answer.status}"
+
+
+# What `save` answers when the optimistic lock refused a save over a newer version (HTTP 409).
+CONFLICT = "conflict"
 
 
 def _csrf(html: str) -> str:
@@ -222,12 +230,15 @@ class Tally:
 
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
+    conflicts: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, kind: str, seconds: float, error: str | None = None) -> None:
         with self.lock:
             self.latencies[kind].append(seconds)
-            if error:
+            if error == CONFLICT:
+                self.conflicts += 1
+            elif error:
                 self.errors.append(f"{kind}: {error}")
 
 
@@ -381,6 +392,7 @@ def report(tally: Tally, seconds: float, clients: int) -> int:
         f"{percentile(timed, 0.95) * 1000:>8.0f}   ({len(timed) / seconds:.1f} per second; "
         "a post is the form's GET and its POST; logins before the clock)"
     )
+    print(f"conflicts: {tally.conflicts} (409: the same record saved by another client in between; refused, kept)")
     print(f"errors: {len(tally.errors)}")
     for error in tally.errors[:20]:
         print(f"  {error}")
