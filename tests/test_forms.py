@@ -5,7 +5,6 @@ import importlib
 import inspect
 import pkgutil
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django import forms
@@ -20,6 +19,7 @@ from samverkan.lib.forms import StaffFormMixin, chooses_records
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay
 from samverkan.structure.models import Body, Membership, Person, Principal
 from tests.followthrough_helpers import assign, decision_item, recommend
+from tests.form_fields import form_data
 from tests.meetings_helpers import make_document, make_item, make_meeting
 from tests.minutes_helpers import adjusted_meeting, seat_group
 
@@ -268,49 +268,12 @@ def test_a_secretary_may_still_seat_a_newcomer_they_just_added(client, world):
 # --- Optimistic locking -------------------------------------------------------------------------------------
 
 
-class FormFields(HTMLParser):
-    """The values a browser would post from the page's form (the last form on the page)."""
-
-    def __init__(self):
-        super().__init__()
-        self.data, self._select, self._textarea = {}, None, None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "form":
-            self.data = {}
-        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
-            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                return
-            self.data.setdefault(name, []).append(a.get("value", ""))
-        elif tag == "select" and name:
-            self._select = name
-            self.data.setdefault(name, [])
-        elif tag == "option" and self._select and "selected" in a:
-            self.data[self._select].append(a.get("value", ""))
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.data[name] = [""]
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.data[self._textarea][0] += data.lstrip("\n") if not self.data[self._textarea][0] else data
-
-
 def _load(client, url):
     page = client.get(url)
     assert page.status_code == 200, url
-    fields = FormFields()
-    fields.feed(page.content.decode())
-    assert "form_version" in fields.data, f"{url} carries no version"
-    return {k: v for k, v in fields.data.items() if k != "csrfmiddlewaretoken"}
+    data = form_data(page.content.decode())
+    assert "form_version" in data, f"{url} carries no version"
+    return data
 
 
 @pytest.fixture
@@ -392,9 +355,7 @@ def test_every_edit_form_refuses_a_save_over_a_newer_version(client, world, edit
         assert "Inget har sparats" in page and str(first) in page, name
         assert _stored(model, pk) == stored, name
         # Saving the same page again now knowingly overwrites: the form carries the version stored now.
-        fields = FormFields()
-        fields.feed(page)
-        again = {k: v for k, v in fields.data.items() if k != "csrfmiddlewaretoken"}
+        again = form_data(page)
         assert client.post(url, again).status_code == 302, name
         assert str(getattr(model.objects.get(pk=pk), field)).startswith(str(second)[:5]), name
 

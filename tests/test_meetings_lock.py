@@ -2,7 +2,6 @@
 a correction, which is a new version."""
 
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ from samverkan.meetings.models import (
     correcting_minutes,
 )
 from tests.conftest import shared_fixture
+from tests.form_fields import form_data
 from tests.meetings_helpers import make_document, make_item, make_meeting
 from tests.minutes_helpers import adjusted_meeting, seat_group
 
@@ -123,47 +123,11 @@ def test_every_staff_button_refuses_locked_minutes(client, world, locked):
 # The Django admin ----------------------------------------------------------------------------------------
 
 
-class FormFields(HTMLParser):
-    """The values a browser would post from the admin's change form."""
-
-    def __init__(self):
-        super().__init__()
-        self.data, self._select, self._textarea = {}, None, None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
-            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                return
-            self.data.setdefault(name, []).append(a.get("value", ""))
-        elif tag == "select" and name:
-            self._select = name
-            self.data.setdefault(name, [])
-        elif tag == "option" and self._select and "selected" in a:
-            self.data[self._select].append(a.get("value", ""))
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.data[name] = [""]
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.data[self._textarea][0] += data.lstrip("\n") if not self.data[self._textarea][0] else data
-
-
 def _admin_post(client, model, obj, **changes):
     url = reverse(f"admin:meetings_{model}_change", args=[obj.pk])
     page = client.get(url)
     assert page.status_code == 200
-    fields = FormFields()
-    fields.feed(page.content.decode())
-    data = {k: v for k, v in fields.data.items() if k != "csrfmiddlewaretoken"}
+    data = form_data(page.content.decode())  # the admin's change form
     data.update({k: [str(v)] for k, v in changes.items()})
     return client.post(url, data)
 
