@@ -135,3 +135,44 @@ def test_the_invitation_reads_documents_the_worker_has_not_read_and_checks_them(
     meeting.documents.filter(title="ansokan").update(visibility="confidential")
     assert client.post(send).status_code == 302
     assert Invitation.objects.filter(meeting=meeting).exists()
+
+
+def test_locked_minutes_with_a_number_are_published_once_a_correction_makes_the_item_confidential(client, world):
+    seats = seat_group(world)
+    meeting = held_meeting(world, seats)
+    item = meeting.items.get(number="1")
+    AgendaItem.objects.filter(pk=item.pk).update(minutes=f"Ansökan från {NUMBER} behandlades.")
+    item = AgendaItem.objects.get(pk=item.pk)
+    actions.set_signatories(meeting, world.secretary, chair=seats.chair, secretary=seats.secretary, adjusters=[])
+    actions.take_step(meeting, actions.DRAFTED, world.secretary)
+    actions.sign_minutes(meeting, seats.chair_user)
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    with pytest.raises(ValidationError):
+        actions.take_step(meeting, actions.PUBLISH, world.secretary)  # locked, and the number is in its minutes
+
+    client.force_login(world.secretary)
+    correct = reverse("meetings:item_correct", args=[item.pk])
+    form = client.get(correct).context["form"]
+    assert [value for value, _label in form.fields["visibility"].choices] == ["public", "internal", "confidential"]
+    data = {"minutes": item.minutes, "decision": item.decision, "visibility": "confidential", "reason": "Personnummer"}
+    data["form_version"] = form[VERSION_FIELD].value()
+    assert client.post(correct, data).status_code == 302
+    assert AgendaItem.objects.get(pk=item.pk).visibility == "confidential"
+    # Opening it again is refused: what the lock tightened stays tight.
+    with pytest.raises(ValidationError, match="bara skärpas"):
+        actions.correct_minutes(
+            AgendaItem.objects.get(pk=item.pk),
+            world.secretary,
+            minutes="",
+            decision="",
+            reason="x",
+            visibility="public",
+        )
+
+    meeting = actions.take_step(Meeting.objects.get(pk=meeting.pk), actions.PUBLISH, world.secretary)
+    assert meeting.is_published
+    client.logout()
+    for version in meeting.versions.all():  # the first version, stored before the correction, hides it too
+        page = client.get(reverse("meetings_public:version", args=[world.area.slug, meeting.pk, version.number]))
+        assert page.status_code == 200 and "640823" not in page.content.decode()
+    assert "640823" not in client.get(meeting.get_absolute_url()).content.decode()

@@ -389,3 +389,18 @@ def get_meeting_to_sign(user: "Viewer", pk: object) -> MeetingToSign:
     if not waiting:
         get_meeting_for_user(user, pk)  # 404 for a signer who may no longer see the meeting
     return MeetingToSign(meeting, mine, waiting, signer_reader(user, meeting, mine))
+
+
+def then_and_now_reader(
+    may_read: Callable[[str, int | None], bool], meeting: Meeting
+) -> Callable[[str, int | None], bool]:
+    """Wrap a reader (`item_reader`, `signer_reader`) for a stored version of `meeting`'s minutes: each item is
+    weighed at the stricter of its visibility then (in the version) and now, so an item made confidential by a
+    later correction is hidden in every earlier version too, as in the public PDF. One query."""
+    now: dict[int, str] = dict(meeting.items.values_list("pk", "visibility"))
+
+    def read(visibility: str, item_id: int | None) -> bool:
+        live = now.get(item_id, visibility) if item_id is not None else visibility
+        return may_read(Visibility.stricter(visibility, live), item_id)
+
+    return read

@@ -533,10 +533,19 @@ def _store_version(
 
 @transaction.atomic
 def correct_minutes(
-    item: AgendaItem, user: "User | None", *, minutes: str, decision: str, reason: str | None
+    item: AgendaItem,
+    user: "User | None",
+    *,
+    minutes: str,
+    decision: str,
+    reason: str | None,
+    visibility: str | None = None,
 ) -> MinutesVersion:
-    """The one way to change locked minutes: the item's new text and a new MinutesVersion with the reason,
-    together or not at all. Earlier versions stay as they were."""
+    """The one way to change locked minutes: the item's new text, or a stricter visibility (say, to keep a
+    personal identity number out of what is published, OSL 21:1), and a new MinutesVersion with the reason,
+    together or not at all. Visibility may only be tightened: what was published stays published. Earlier
+    versions stay as they were (their pages show each item at the stricter of then and now). Raises
+    ValidationError (Swedish)."""
     meeting = _locked_row(item.meeting)
     if not meeting.is_locked:
         raise ValidationError(_("Protokollet är inte låst. Ändra ärendet direkt i stället."))
@@ -544,12 +553,15 @@ def correct_minutes(
     if not reason:
         raise ValidationError(_("Skriv skälet till rättelsen."))
     item = AgendaItem.objects.get(pk=item.pk)
-    if (item.minutes, item.decision) == (minutes, decision):
+    visibility = visibility or item.visibility
+    if Visibility.stricter(item.visibility, visibility) != Visibility.of(visibility):
+        raise ValidationError(_("Synligheten kan bara skärpas i ett låst protokoll, aldrig öppnas."))
+    if (item.minutes, item.decision, item.visibility) == (minutes, decision, visibility):
         raise ValidationError(_("Texten är oförändrad, så det finns inget att rätta."))
     if not meeting.versions.exists():
         _store_version(meeting, user)  # keep the minutes as they were locked before the first correction
     with correcting_minutes():
-        item.minutes, item.decision = minutes, decision
+        item.minutes, item.decision, item.visibility = minutes, decision, visibility
         _save(item, user, reason)
     return _store_version(meeting, user, reason, item)
 

@@ -307,6 +307,11 @@ class CorrectionForm(StaffFormMixin, forms.Form):
         required=False,
         help_text=_("En att-sats per rad."),
     )
+    visibility = forms.ChoiceField(
+        label=_("Synlighet"),
+        required=False,  # left out: as it is
+        help_text=_("Kan bara skärpas, t.ex. för att sekretessmarkera ett ärende med personnummer."),
+    )
     reason = forms.CharField(
         label=_("Skäl till rättelsen"),
         max_length=500,
@@ -316,6 +321,11 @@ class CorrectionForm(StaffFormMixin, forms.Form):
     def __init__(self, *args, item, **kwargs):
         self.item = item
         super().__init__(*args, **kwargs)
+        current = Visibility.of(item.visibility)
+        self.fields["visibility"].choices = [
+            (level.value, level.label) for level in Visibility if Visibility.stricter(current, level) == level
+        ]
+        self.fields["visibility"].initial = current.value
 
     def version_values(self):
         """The item's minutes text and decision as stored."""

@@ -25,6 +25,7 @@ from samverkan.meetings.access import (
     item_reader,
     meetings_to_sign,
     reason_reader,
+    then_and_now_reader,
     visible_meetings,
 )
 from samverkan.meetings.forms import (
@@ -559,7 +560,9 @@ def render_version(request, meeting, number, *, back, url_of, crumbs=None):
             "body": body,
             "version": stored,
             "versions": versions,
-            "minutes": present_minutes(with_notice(stored.content, meeting), item_reader(request.user, body)),
+            "minutes": present_minutes(
+                with_notice(stored.content, meeting), then_and_now_reader(item_reader(request.user, body), meeting)
+            ),
             "back": back,
             "crumbs": crumbs,
         },
@@ -575,7 +578,10 @@ def item_correct(request, pk):
         messages.info(request, _("Protokollet är inte låst ännu, så ärendet ändras direkt."))
         return redirect(url("item_minutes", item.pk))
     form = CorrectionForm(
-        request.POST or None, item=item, initial={"minutes": item.minutes, "decision": item.decision}, user=request.user
+        request.POST or None,
+        item=item,
+        initial={"minutes": item.minutes, "decision": item.decision, "visibility": item.visibility},
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         try:
