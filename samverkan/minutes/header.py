@@ -52,12 +52,82 @@ def clean_body(text: str) -> str | None:
     return text or None
 
 
+# The standard notice of adjustment ("BEVIS Justeringen har tillkännagivits genom anslag"): no field values.
+NOTICE_SENTENCE = re.compile(
+    r"(?i)(?:anslag\s*/\s*)?bevis\b[^.\n]{0,40}?(?:protokollet är [^.\n]{0,10}justerat\.?\s*)?"
+    r"justeringen har tillkännagivits genom anslag\.?"
+)
+# A body named by its meeting: "Protokoll från styrgruppsmöte Energi Dalarna", "Protokoll vid VU-sammanträde",
+# "Protokoll fört vid sammanträde med Omvårdnadsnämnden".
+MEETING_OF = re.compile(
+    r"(?i)(?:från|vid|fört vid)\s+(?:(?:sammanträde|möte)\s+(?:med|i)\s+(?P<with>[A-ZÅÄÖ][^\n]{2,80})"
+    r"|(?P<stem>[\wåäöÅÄÖ-]{2,40}?)(?:s|-)?(?:möte|mötet|sammanträde|sammanträdet)(?![\wåäö])[ \t,]*(?P<rest>[^\n]{0,80}))"
+)
+# "Direktionsprotokoll", "Styrelseprotokoll": the body is the first part of the word.
+COMPOUND_KIND = re.compile(r"(?<![\wåäö])([A-ZÅÄÖ][a-zåäö]{3,30}?)s?protokoll(?![\wåäö])")
+NOT_A_BODY_STEM = re.compile(r"(?i)^(?:sammanträde|sammanträdes|möte|mötes|justering|justerings|besluts|års|ordinarie)$")
+NEUTER_STEMS = ("utskott", "råd", "presidium", "forum", "nätverk", "kollegium", "konsortium")
+# A labelled body: "Organ: Nämnden", "Nämnd: Omvårdnadsnämnden".
+BODY_LABEL = re.compile(r"(?m)^\s*(?:Organ|Nämnd|Styrelse|Grupp|Mötesgrupp)\s*:?[ \t]+(.+)$|\b(?:Organ|Nämnd)\s*:?\s+(\S.{0,80})")
+
+
+def definite(stem: str) -> str:
+    """A body's noun in the definite form: Direktion → Direktionen, Styrelse → Styrelsen, Utskott → Utskottet."""
+    plain = stem.lower()
+    if plain.endswith("ium"):
+        return stem[:-2] + "et"
+    if plain.endswith(NEUTER_STEMS):
+        return stem + ("t" if plain.endswith("e") else "et")
+    return stem + ("n" if plain.endswith("e") else "en")
+
+
+def title_case(text: str) -> str:
+    """Words written in capitals as names are written ("ENERGI DALARNA" → "Energi Dalarna"); short acronyms stay."""
+    if not text.isupper():
+        return text
+    return " ".join(word if len(word) <= 3 else word.capitalize() for word in text.split())
+
+
+def body_of_meeting(header: str) -> str | None:
+    """The body named after the kind of document: 'från X-möte Name', 'vid X-sammanträde', 'sammanträde med X'."""
+    for kind in KIND_RE.finditer(header[:800]):
+        match = MEETING_OF.match(header, kind.end() + (len(header[kind.end() :]) - len(header[kind.end() :].lstrip())))
+        if not match:
+            continue
+        if match.group("with"):
+            return clean_body(title_case(cut_at_date(match.group("with"))))
+        stem = match.group("stem").strip("-")
+        rest = clean_body(cut_at_date(match.group("rest"))) if match.group("rest") else None
+        if rest and not re.match(r"[A-ZÅÄÖ]", rest):
+            rest = None
+        if not stem or NOT_A_BODY_STEM.match(stem):
+            return rest
+        if rest:
+            return title_case(f"{stem} {rest}")
+        return stem if stem.isupper() and len(stem) <= 5 else definite(stem.capitalize())
+    return None
+
+
+def cut_at_date(text: str) -> str:
+    """Text up to a weekday, a date, a time or a digit."""
+    return re.split(r"(?i)(?<![\wåäö])(?:" + WEEKDAYS + r"|den\s+\d|kl\.?\s|\d)", text)[0]
+
+
 def find_body(header: str, doc: str) -> str | None:
-    """The collaboration body whose minutes these are."""
-    organ = re.search(r"(?m)^\s*Organ\s*:?\s+(.+)$", header) or re.search(r"\bOrgan\s+(\S.{0,80})", header)
-    named = clean_body(organ.group(1)) if organ else None
+    """The collaboration body whose minutes these are.
+
+    In order: a label ("Organ", "Nämnd: Omvårdnadsnämnden"), the meeting named after the kind of document
+    ("Protokoll från styrgruppsmöte …"), the words around the kind of document, a compound kind word
+    ("Direktionsprotokoll" → Direktionen), the first line, the body named most often.
+    """
+    header = NOTICE_SENTENCE.sub(" ", header)
+    organ = BODY_LABEL.search(header)
+    named = clean_body(organ.group(1) or organ.group(2)) if organ else None
     if named:
         return named
+    meeting = body_of_meeting(header)
+    if meeting:
+        return meeting
     lines = [line.strip() for line in header.split("\n") if line.strip()]
     for index, line in enumerate(lines[:30]):
         match = KIND_RE.search(line[:400])
@@ -81,6 +151,9 @@ def find_body(header: str, doc: str) -> str | None:
             return candidate
         if before and not re.search(r"(?i)\bkommun\b|^region\b", before):
             return before
+    compound = next((m for m in COMPOUND_KIND.finditer(header[:400]) if not NOT_A_BODY_STEM.match(m.group(1))), None)
+    if compound:
+        return definite(compound.group(1))
     first = clean_body(lines[0][:200]) if lines else None
     if first and re.match(r"[A-ZÅÄÖ]", first) and not re.match(FIELD_LABELS, first):
         return first
@@ -213,18 +286,34 @@ ROLE_AFTER = r"(?![\wåäö-])(?!\s*" + CAPTIONS + r"\b)"
 # "Anna Berg (S), Norrby, ordförande", "Per Ek (Region X), sekreterare", "Eva Lund\tutredare, sekreterare":
 # a name, a party or organisation in parentheses, at most one more comma-separated field, then the role.
 LISTED_AS = r"(?: \([^()\n]{1,60}\))?(?:[,\t] ?[^,\n()\t]{2,40})?(?:[,\t] ?| \()"
+# "Greta Berg (S) ordförande": a party in parentheses, then the role.
+PARTY_THEN = r" \([A-ZÅÄÖ]{1,4}\),? "
 # Dotted leaders of a signature line ("Sekreterare ……………") between caption and name.
 LEADERS = r"[ \t]*(?:[.…_]{3,}[ \t]*)?:?\s+"
 # A caption with a colon, or a dotted signature line with the name under it, names its own person
 # even when another caption follows ("Ordförande: Eva Lund\nSekreterare: …").
-OWN_NAME = r"(?:[ \t]*:[ \t]*|[ \t]*[.…_]{3,}[ \t]*\n[ \t]*)" + NAME + r"(?![\wåäö-])"
+OWN_NAME = r"(?:[ \t]*:[ \t]*|[ \t]*[.…_]{3,}[ \t]*\n\s*)" + NAME + r"(?![\wåäö-])"
+CHAIR_WORD = r"(?:mötes)?(?:ordförande|ordf\.?)"
+SECRETARY_WORD = r"(?:mötes)?(?:sekreterare|antecknare)"
+# The role right after the name, or in parentheses in any case ("Vera Berg (Ordförande)", "Eva Ek (anteckningar)").
+CHAIR_BESIDE = r",? (?:\((?i:" + CHAIR_WORD + r")\)|" + CHAIR_WORD + r")(?![\wåäö])"
+SECRETARY_BESIDE = r",? (?:\((?i:" + SECRETARY_WORD + r"|anteckningar)\)|" + SECRETARY_WORD + r")(?![\wåäö])"
+# A body's genitive before a role ("Förbundsstyrelsens ordförande Eva Lund") is no part of a name.
+ORG_GENITIVE = re.compile(
+    r"(?i)(?:styrelse|nämnd|förbund|råd|grupp|utskott|kommun|region|stämma|direktion|beredning|presidi"
+    r"|landsting|kansli|församling|fullmäktige)(?:n|en|et|an|t)?s$"
+)
 
 
 def find_chair(doc: str) -> str | None:
-    """The person named as chair (ordförande)."""
+    """The person named as chair (ordförande); "vice ordförande" and "1:e vice ordförande" are not the chair."""
+    pairs = signature_pairs(doc)
+    if pairs.get("chair"):
+        return pairs["chair"][0]
     patterns = [
-        NAME + r",? \(?(?:ordförande|ordf\.?)\)?(?![\wåäö])",
-        NAME + LISTED_AS + r"(?:ordförande|ordf\.?)(?![\wåäö])",
+        NAME + CHAIR_BESIDE,
+        NAME + PARTY_THEN + CHAIR_WORD + r"(?![\wåäö])",
+        NAME + LISTED_AS + CHAIR_WORD + r"(?![\wåäö])",
         r"(?<![\wåäö])(?<!vice )(?:Mötesordförande|Ordförande)" + OWN_NAME,
         r"(?<!vice )(?:mötesordförande väljs|[Oo]rdförande(?:n)?)" + LEADERS + NAME + ROLE_AFTER,
         NAME + r"\s{1,6}Ordförande\b",
@@ -236,36 +325,158 @@ def first_role(
     doc: str, patterns: list[str], bad_before: str | None = None, skip: Collection[str | None] = ()
 ) -> str | None:
     """The earliest name found by the first pattern that finds one."""
+    found = all_roles(doc, patterns, bad_before, skip, first_only=True)
+    return found[0] if found else None
+
+
+def all_roles(
+    doc: str,
+    patterns: list[str],
+    bad_before: str | None = None,
+    skip: Collection[str | None] = (),
+    first_only: bool = False,
+) -> list[str]:
+    """The names found by the first pattern that finds any, in document order, each once."""
     for pattern in patterns:
+        out: list[str] = []
         for match in re.finditer(pattern, doc):
             if bad_before and re.search(bad_before, doc[max(0, match.start() - 6) : match.start()]):
                 continue
+            if ORG_GENITIVE.search(match.group(1)):
+                continue
             name = role_name(match.group(1))
-            if name and name not in skip:
-                return name
-    return None
+            if name and name not in skip and name not in out:
+                out.append(name)
+                if first_only:
+                    return out
+        if out:
+            return out
+    return []
 
 
 def find_secretary(doc: str) -> str | None:
-    """The person named as secretary."""
+    """The person named as secretary (sekreterare, "Vid protokollet", "X (anteckningar)", antecknare)."""
+    pairs = signature_pairs(doc)
+    if pairs.get("secretary"):
+        return pairs["secretary"][0]
     patterns = [
-        r"([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2}),? \(?[Ss]ekreterare\)?(?![\wåäö])",
-        NAME + LISTED_AS + r"sekreterare(?![\wåäö])",
-        r"(?<![\wåäö])(?:Sekreterare|Vid protokollet)" + OWN_NAME,
-        r"(?:Sekreterare|Vid protokollet)" + LEADERS + NAME + ROLE_AFTER,
+        r"([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2})" + SECRETARY_BESIDE,
+        NAME + PARTY_THEN + SECRETARY_WORD + r"(?![\wåäö])",
+        NAME + LISTED_AS + SECRETARY_WORD + r"(?![\wåäö])",
+        r"(?<![\wåäö])(?:Sekreterare|Vid protokollet|Antecknare|Mötessekreterare)" + OWN_NAME,
+        r"(?:Sekreterare|Vid protokollet|Antecknare|Mötessekreterare)" + LEADERS + NAME + ROLE_AFTER,
         NAME + r"\s{1,6}Sekreterare\b",
     ]
     return first_role(doc, patterns)
 
 
+ADJUSTER_NAME = r"([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2})"
+# "utsågs att justera", "valdes att jämte ordföranden signera", "utses till justerare"
+CHOSEN_TO_ADJUST = (
+    r"(?:utsågs|utses|valdes|väljs|utsedd|vald)(?: till justerare| till att justera| att (?:jämte [\wåäö]+ )?"
+    r"(?:justera|signera))"
+)
+
+
 def find_adjusters(doc: str, chair: str | None) -> list[str]:
-    """People chosen to adjust (sign) the minutes, without the chair."""
+    """People chosen to adjust (sign) the minutes, without the chair, in document order."""
+    pairs = signature_pairs(doc)
+    if pairs.get("adjusters"):
+        named = [name for name in pairs["adjusters"] if name != chair]
+        if named:
+            return named
     patterns = [
-        r"(?i:utses att justera|justerare|justeras av)\s*:?\s+([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2})",
-        r"([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2})(?: \([A-Za-z]{1,2}\))?,?(?: [A-ZÅÄÖ][\wåäö]+,)?"
-        r" (?:utsågs|utses|valdes|väljs) (?:att (?:jämte ordföranden )?justera|till justerare|till att justera)",
+        r"(?i:utses att justera|justerare|justeras av|till justerare utsågs|till justerare valdes)"
+        + LEADERS
+        + r"(?:(?!"
+        + CAPTIONS
+        + r"\b)"
+        + ADJUSTER_NAME
+        + r")(?:\s\([A-Za-z]{1,3}\))?(?:(?:,| och) "
+        + ADJUSTER_NAME
+        + ")?",
+        ADJUSTER_NAME + r"(?: \([A-Za-z]{1,3}\))?,?(?: [A-ZÅÄÖ][\wåäö]+,)? " + CHOSEN_TO_ADJUST,
         r"utser ([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2})(?: \([A-Za-z]{1,2}\))? att\b[^.]{0,40}justera",
-        r"([A-ZÅÄÖ][\wåäö-]+(?: [A-ZÅÄÖ][\wåäö-]+){1,2}),? [Jj]usterare\b",
+        ADJUSTER_NAME + r",? [Jj]usterare\b",
     ]
-    name = first_role(doc, patterns, skip=(chair,))
-    return [name] if name else []
+    for pattern in patterns:
+        out: list[str] = []
+        for match in re.finditer(pattern, doc):
+            for group in match.groups():
+                if not group or ORG_GENITIVE.search(group):
+                    continue
+                name = role_name(group)
+                if name and name != chair and name not in out:
+                    out.append(name)
+        if out:
+            return out
+    return []
+
+
+SIGNATURE_TOKEN = re.compile(
+    r"(?P<cap>Sekreterare|Vid protokollet|Ordförande|Justerande|Justerare)(?![\wåäö])"
+    r"|(?P<word>[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ]?[a-zåäöéü]+)?)(?![\wåäö])"
+    r"|(?P<skip>\([A-ZÅÄÖ]{1,4}\)|Paragrafer|§§?\s?\d+(?:\s?[-–]\s?\d+)?|[.…_:]+)"
+    r"|(?P<other>\S+|\n)"
+)
+CAPTION_ROLE = {
+    "Sekreterare": "secretary",
+    "Vid protokollet": "secretary",
+    "Ordförande": "chair",
+    "Justerande": "adjusters",
+    "Justerare": "adjusters",
+}
+
+
+def signature_pairs(doc: str) -> dict[str, list[str]]:
+    """Roles from a block of captions and names without colons, flattened into one line.
+
+    "Sekreterare Tore Ek Ordförande Vera Lund Justerande Jenny Berg" (caption first) and "Ada Prov
+    Sekreterare Bo Test Ordförande" (name first) are both read: the block's first token tells which way
+    round the pairs go. Only blocks of at least two captions, each next to one name, on one line count.
+    """
+    out: dict[str, list[str]] = {}
+    run: list[tuple[str, str]] = []
+
+    def finish() -> None:
+        read_block(run, out)
+        run.clear()
+
+    for match in SIGNATURE_TOKEN.finditer(doc):
+        kind = match.lastgroup or "other"
+        if kind == "other":
+            finish()
+        elif kind == "cap":
+            run.append(("cap", match.group(0)))
+        elif kind == "word":
+            run.append(("word", match.group(0)))
+    finish()
+    return out
+
+
+def read_block(run: list[tuple[str, str]], out: dict[str, list[str]]) -> None:
+    """Add the roles of one run of caption and word tokens to `out` (the first block naming a role wins)."""
+    groups: list[tuple[str, list[str]]] = []
+    for kind, text in run:
+        if kind == "word" and groups and groups[-1][0] == "word":
+            groups[-1][1].append(text)
+        else:
+            groups.append((kind, [text]))
+    while groups and groups[0][0] == "word" and not names_in(" ".join(groups[0][1])):
+        groups.pop(0)
+    captions = [g for g in groups if g[0] == "cap"]
+    if len(captions) < 2 or any(a[0] == b[0] for a, b in zip(groups, groups[1:], strict=False)):
+        return
+    caption_first = groups[0][0] == "cap"
+    for index, (kind, words) in enumerate(groups):
+        if kind != "cap":
+            continue
+        beside = index + 1 if caption_first else index - 1
+        if not 0 <= beside < len(groups):
+            continue
+        names = names_in(" ".join(groups[beside][1]))
+        if not caption_first:
+            names = names[-1:]
+        role = CAPTION_ROLE[words[0]]
+        if names and role not in out:
+            out[role] = names if role == "adjusters" else names[:1]

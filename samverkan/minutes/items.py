@@ -14,8 +14,15 @@ PREFIX = r"(?:§§?[ \t]?|Punkt[ \t]+|Ärende[ \t]+|[A-ZÅÄÖ]{2,4}[ \t]+)?"
 TITLE_START = r"(?=[\"”“'«(A-ZÅÄÖ])"
 # A page number printed before an explicitly marked heading ("38 § 29 Title", "38 KS 29 Title") is skipped.
 PAGE_BEFORE = r"(?:\d{1,4}[ \t]+(?=§|[A-ZÅÄÖ]{2,4}[ \t]+\d))?"
-LINE_HEADING = re.compile(r"^[ \t]*" + PAGE_BEFORE + PREFIX + NUMBER + r"\.?[ \t]+" + TITLE_START)
-INLINE_HEADING = re.compile(r"(?<=[ \t])" + PREFIX + NUMBER + r"\.?[ \t]+" + TITLE_START)
+# After the number: a dot, nothing, or ":" / ")" ("1:Mötet öppnas", "2) Budget"), which may stand without a space.
+SEPARATOR = r"(?:(?P<sep>\.)?[ \t]+|(?P<mark>[:)])[ \t]*)"
+LINE_HEADING = re.compile(r"^[ \t]*" + PAGE_BEFORE + PREFIX + NUMBER + SEPARATOR + TITLE_START)
+# Inline, "kl. 13: Plats" is a time and "del 1: Underlag" a part of a sentence, not items.
+INLINE_HEADING = re.compile(
+    r"(?<=[ \t])(?<!kl[ \t])(?<!kl\.[ \t])(?<!del[ \t])" + PREFIX + NUMBER + SEPARATOR + TITLE_START
+)
+# "§ 12" alone on its line: the title is on the next line.
+BARE_PARAGRAPH = re.compile(r"^[ \t]*§[ \t]?(\d{1,4})[ \t]*$")
 TOC_WORD = re.compile(
     r"(?i)(?<![\w.])(?:innehållsförteckning|innehåll|utsänd dagordning|föredragningslista|dagordning|ärendelista"
     r"|ärenden(?=[ \t]*\n))\b"
@@ -29,6 +36,22 @@ STANDARD_TITLE = re.compile(
     r"|mötet (?:öppnas|avslutas)|föregående (?:protokoll|mötes protokoll|möte)|övriga frågor|nästa möte)$"
 )
 TITLE_CONTINUES = frozenset("och samt för av till i med om vid den det på".split())
+# Abbreviations whose dot does not end a title ("Budget för 2031, ev. revidering", "Lokaler bl.a. i Norrby").
+ABBREVIATIONS = frozenset(
+    "ev. bl.a. t.ex. m.m. m.fl. resp. inkl. exkl. ca. kl. nr. s.k. o.s.v. dvs. d.v.s. jfr. enl. p.g.a. mfl. mm. "
+    "tex. st. tf. f.d. fr.o.m. t.o.m. dnr. kap. bil.".split()
+)
+# Finite verbs that show a capitalised word opens a sentence of the item's text ("Protokoll från VU-mötet
+# Justerat protokoll var bilagt …"), when they follow it within a few words.
+FINITE_VERBS = frozenset(
+    """
+är var har hade kan kunde ska skall blir blev gick gicks kommer finns fanns fick får ges gavs informerade
+informerar presenterade presenterar redogjorde redogör föredrog föredrar beslutade beslutar diskuterade
+diskuterades noterades godkändes lämnade lämnar visade visar framförde meddelade meddelar behandlades
+""".split()
+)
+# A case number in parentheses ends a title in a list of contents ("Remissvar (LS/261/2014) 7").
+CASE_NUMBER = re.compile(r"\((?:[Dd]nr\.?\s*)?[A-ZÅÄÖa-zåäö]{1,8}[ /.-]?\d{1,5}(?:[/.-]\d{1,5}){1,3}\)")
 
 
 @dataclass
@@ -40,6 +63,9 @@ class Heading:
     number: str
     long_line: bool
     line_end: int
+    # The mark after the number: ":" or ")" ("1:", "1)"); "" for a dot or nothing. A chain keeps one style,
+    # so a "1. 2. 3." list inside an item numbered "1:" is not a run of items.
+    style: str = ""
 
 
 class Toc(NamedTuple):
@@ -69,7 +95,8 @@ def find_headings(doc: str, excluded: Sequence[tuple[int, int]] = ()) -> list[He
     """All places that look like the start of a numbered item."""
     found = []
     offset = 0
-    for line in doc.split("\n"):
+    lines = doc.split("\n")
+    for index, line in enumerate(lines):
         end = offset + len(line)
         long_line = len(line) > LONG_LINE
         pattern_matches = [LINE_HEADING.match(line)]
@@ -84,12 +111,29 @@ def find_headings(doc: str, excluded: Sequence[tuple[int, int]] = ()) -> list[He
             start = offset + match.start()
             if any(a <= start < b for a, b in excluded):
                 continue
-            found.append(Heading(start, offset + match.end(), number, long_line, end))
+            found.append(Heading(start, offset + match.end(), number, long_line, end, match.group("mark") or ""))
+        bare = BARE_PARAGRAPH.match(line)
+        if bare and not any(a <= offset < b for a, b in excluded):
+            title_line = next_title_line(lines, index, end + 1)
+            if title_line:
+                found.append(Heading(offset + bare.start(), title_line[0], bare.group(1), False, title_line[1]))
         offset = end + 1
     unique: dict[int, Heading] = {}
     for heading in found:
         unique.setdefault(heading.start, heading)
     return sorted(unique.values(), key=lambda h: h.start)
+
+
+def next_title_line(lines: list[str], index: int, offset: int) -> Span | None:
+    """The (start, end) of the next non-empty line when it can be a title (short, capitalised), else None."""
+    for line in lines[index + 1 : index + 4]:
+        stripped = line.strip()
+        if stripped:
+            start = offset + len(line) - len(line.lstrip())
+            ok = len(stripped) <= LONG_LINE and re.match(TITLE_START, stripped) and not re.match(r"§", stripped)
+            return Span(start, offset + len(line)) if ok else None
+        offset += len(line) + 1
+    return None
 
 
 def follow_chain(headings: list[Heading], first: int, last: str | None = None) -> list[Heading]:
@@ -99,7 +143,11 @@ def follow_chain(headings: list[Heading], first: int, last: str | None = None) -
     while chain[-1].number != last:
         allowed = successors(chain[-1].number)
         nxt = next(
-            (j for j in range(index + 1, min(len(headings), index + 80)) if headings[j].number in allowed),
+            (
+                j
+                for j in range(index + 1, min(len(headings), index + 80))
+                if headings[j].number in allowed and headings[j].style == chain[-1].style
+            ),
             None,
         )
         if nxt is None:
@@ -120,7 +168,7 @@ def start_index(headings: list[Heading], start: str | None) -> int | None:
             continue
         allowed = successors(heading.number)
         window = headings[index + 1 : index + 6]
-        nxt = next((j for j, h in enumerate(window) if h.number in allowed), None)
+        nxt = next((j for j, h in enumerate(window) if h.number in allowed and h.style == heading.style), None)
         if nxt is not None:
             same = [j for j, h in enumerate(window[:nxt]) if h.number == heading.number]
             return index + 1 + same[-1] if same else index
@@ -202,10 +250,33 @@ def cut_title(words: list[str]) -> list[str]:
             break
         if kept and plain not in TITLE_CONTINUES and STANDARD_TITLE.match(" ".join(kept)):
             break
+        if len(kept) >= 2 and upper and opens_sentence(words[index + 1 : index + 4]):
+            break
         kept.append(word)
-        if word.endswith((".", "?", "!")) and len(kept) > 1:
+        if word.endswith((".", "?", "!")) and len(kept) > 1 and word.lower() not in ABBREVIATIONS:
             break
     return kept
+
+
+def opens_sentence(following: list[str]) -> bool:
+    """True when the words after a capitalised word are lower case up to a finite verb (a sentence's start)."""
+    for word in following:
+        plain = clean_word(word)
+        if plain in FINITE_VERBS:
+            return True
+        if not word[:1].islower() or word.endswith((".", ",", ":")):
+            return False
+    return False
+
+
+def toc_title(entry: str) -> str:
+    """The title of a run-on entry of a list of contents: up to its case number, without its page number."""
+    text = collapse(strip_signatures(entry))
+    case = CASE_NUMBER.search(text)
+    if case:
+        return text[: case.end()]
+    text = re.sub(r"(?:\s\d{1,3}|\.{3,}\s*\d{0,3})$", "", text).strip()
+    return " ".join(cut_title(text.split()))
 
 
 def heading_title(doc: str, heading: Heading, end: int) -> str:

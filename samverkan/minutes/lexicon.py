@@ -78,3 +78,19 @@ region regionen landstinget landsting kommun kommunen länsstyrelsen förbundet 
 kansliet förvaltningen nämnden styrelsen regionkontoret folkhälsoenheten
 """.split()
 )
+
+# More Swedish given names, old and new (the list above is the common core).
+GIVEN_NAMES = GIVEN_NAMES | frozenset(
+    """
+vera isak cajsa kajsa ronja viggo irma alma sixten greta ines wilma saga dagny signe harald rune yngve nora
+paula tore gustav bertil ebba elsa hugo carl arvid emil maja ulla astrid tyra stina vilma selma ester
+edith elvira alicia elsie ingeborg gunhild sigrid svea tora hedda thea tilde tindra juni nellie minna
+liv lova freja majken gunvor gösta ivar otto sigurd einar elof evert helge holger konrad melker malte
+måns ossian torsten valdemar vidar vincent algot alvar birger bror dan egon erling frans georg greger
+hjalmar ingmar ivan jarl jerker josef kalle kasper leo liam love ludwig mauritz noah olov osvald
+ragnvald rikard samuel sune tage torgny ture uno ville aino beata benita bianca dorotea ellinor emmy
+filippa hedvig helga hillevi ingela ingegerd irja janet jeanette josefina katja kristin lisbeth
+madeleine marlene mikaela moa natalie nathalie pernilla rakel rebecca rosa siri susann tilda ulrica
+vendela viveka ylva agda
+""".split()
+)

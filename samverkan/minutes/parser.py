@@ -18,6 +18,7 @@ from .items import (
     number_key,
     start_index,
     title_end,
+    toc_title,
 )
 from .shapes import Item, Minutes, Span, TextAt
 from .text import LONG_LINE, prepare_lines
@@ -254,7 +255,10 @@ def build_items(doc: str, chain: list[Heading], toc_chain: list[Heading], toc_sp
             continue
         end = toc_chain[index + 1].start if index + 1 < len(toc_chain) else toc_span[1]
         entry = doc[title_end(doc, heading, end) : end]
-        items.append(make_item(heading.number, heading_title(doc, heading, end), entry, agenda_only=True))
+        title = heading_title(doc, heading, end)
+        if heading.long_line:
+            title = toc_title(doc[heading.body_start : end]) or title
+        items.append(make_item(heading.number, title, entry, agenda_only=True))
     items.sort(key=lambda item: number_key(item["number"] or ""))  # all numbered here: from headings
     if not sections:
         return ItemsFound(items, closing_attachments(doc, closing_start))

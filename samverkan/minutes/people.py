@@ -12,6 +12,7 @@ tjänstgörande ersättare övriga ovriga närvarande beslutande ledamöter leda
 förhindrade frånvarande deltagare deltagande underskrifter utses paragrafer plats tid sida
 ordförande ordf vice sekreterare justerare justerande kommunchef kommundirektör regiondirektör
 direktör projektledare utvecklingsstrateg processtöd landstingsdirektör föredragande
+organ datum sammanträdesdatum bevis justeringens underskrift förvaringsplats anslag inbjuden inbjudna
 """.split()
 )
 
