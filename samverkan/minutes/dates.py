@@ -43,6 +43,10 @@ DAY_RANGE = re.compile(
     r"(?:\s{1,3}((?:19|20)\d\d))?(?![\wåäö])",
     re.IGNORECASE,
 )
+# "2014-04-28--29", "2014-04-28-29": an ISO date and a second day of the same month.
+ISO_DAY_RANGE = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)-(0?[1-9]|1[0-2])-(0?[1-9]|[12]\d|3[01])\s?[-–]{1,2}\s?([1-9]|[12]\d|3[01])(?![\d-])"
+)
 TIME_RANGE = re.compile(
     r"(?<![\d.:/-])([01]?\d|2[0-3])(?:[.:]([0-5]\d))?\s{0,2}[-–—]\s{0,2}([01]?\d|2[0-3])(?:[.:]([0-5]\d))?(?![\d/-])"
 )
@@ -61,6 +65,10 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateAt]:
     for match in ISO_DATE.finditer(text):
         year, month, day = (int(g) for g in match.groups())
         found.append(DateAt(match.start(), iso(year, month, day)))
+    for match in ISO_DAY_RANGE.finditer(text):
+        year, month, first, second = (int(g) for g in match.groups())
+        if second > first:
+            found.append(DateAt(match.start(4), iso(year, month, second)))
     for match in WORD_DATE.finditer(text):
         day_text, month_name, year_text = match.groups()
         year_value = int(year_text) if year_text else default_year

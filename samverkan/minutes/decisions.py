@@ -5,12 +5,14 @@ import re
 from .dates import first_date
 from .people import is_given, names_in
 from .shapes import Assignment, Recommendation
-from .text import collapse, is_furniture, strip_signatures
+from .text import LONG_LINE, collapse, is_furniture, strip_signatures
 
 LABEL_LINE = re.compile(r"^(?:[A-ZÅÄÖ][\wåäö/ -]{1,40}):(?:\s|$)")
 DECISION_LINE = re.compile(
     r"^(?:[\wåäöÅÄÖ-]+s\s+)?[Bb]eslut(?:\s*\d{1,2})?\s*(?::\s*)?(?:(?:19|20)\d\d-\d\d-\d\d\s*:?\s*)?(?=$|[A-ZÅÄÖ\"”a])"
 )
+# "Direktionen beslutar" alone on its line, the att-clauses below it.
+BODY_DECIDES_LINE = re.compile(r"^[A-ZÅÄÖ][\wåäö-]+(?: [\wåäö-]+)? (?:beslutar|beslutade|beslöt)\s*:?$")
 INLINE_DECISION = re.compile(
     r"(?:(?<=\s)|^)(?:[\wåäöÅÄÖ-]+s\s+)?[Bb]eslut(?:\s*\d{1,2})?\s*:\s*|[\wåäöÅÄÖ-]+s\s+beslut\s+(?=[Aa]tt\s)"
 )
@@ -24,8 +26,10 @@ INLINE_LIST_LABEL = re.compile(r"(?<=\s)Bilag(?:a|or)\s*:\s*(\S.{0,300})")
 QUOTED_ATTACHMENT = re.compile(r"enligt\s+bilaga(?:n)?\s+[\"”“']([^\"”“'\n]{2,120})[\"”“']", re.IGNORECASE)
 PRESENTER_LABEL = re.compile(r"(?:Föredragande|Föredragare)\s*:\s*([^\n]{0,300})")
 PRESENTER_AV = re.compile(r"(?i)(?:information av|föredrogs av|presenterades av|informerade?s? av)\s+([^.\n]{0,250})")
-PRESENTER_VERB = re.compile(r"([^.\n]{0,200}?)\s(?:presenterade|informerade|föredrar|föredrog|redogör|redogjorde)\b")
-VERB_WORD = re.compile(r"\s(?:presenterade|informerade|föredrar|föredrog|redogör|redogjorde)\b")
+PRESENTER_VERB = re.compile(
+    r"([^.\n]{0,200}?)\s(?:presenterade|presenterar|informerade|informerar|föredrar|föredrog|redogör|redogjorde)\b"
+)
+VERB_WORD = re.compile(r"\s(?:presenterade|presenterar|informerade|informerar|föredrar|föredrog|redogör|redogjorde)\b")
 DEFERRED = re.compile(r"(?i)\b(?:flyttades|flyttas|skjuts|sköts)\s+(?:till|upp)|\bbordl(?:äggs|ades|agt|agd)")
 STRUCK = re.compile(r"(?i)(?:ärendet|punkten|frågan)\s+(?:utgår|utgick)\b|^\s*(?:utgår|utgick)\b")
 
@@ -93,9 +97,19 @@ def decision_blocks(body: str) -> list[str]:
     index = 0
     while index < len(paras):
         para = paras[index]
+        decides = BODY_DECIDES_LINE.match(para)
+        if decides and index + 1 < len(paras) and paras[index + 1].startswith("att "):
+            block = [paras[index + 1]]
+            index += 2
+            while index < len(paras) and continues(block[-1], paras[index]):
+                block.append(paras[index])
+                index += 1
+            blocks.append(clean_decision(" ".join(block)))
+            continue
         match = DECISION_LINE.match(para) if len(para) < 2000 else None
         if match and (para[match.end() :].strip() or index + 1 < len(paras)):
-            block = [para[match.end() :].strip()] if para[match.end() :].strip() else []
+            rest = para[match.end() :].strip()
+            block = [decision_sentences(rest) if len(para) > LONG_LINE else rest] if rest else []
             index += 1
             if not block and index < len(paras):
                 block.append(paras[index])
@@ -120,7 +134,7 @@ def inline_decisions(para: str) -> list[str]:
     """Decisions inside a run-on paragraph ('Rådets beslut: …', '… beslutar att …')."""
     match = INLINE_DECISION.search(para)
     if match:
-        return [clean_decision(para[match.end() :])]
+        return [clean_decision(decision_sentences(para[match.end() :]))]
     found = BESLUTAR.search(para)
     if found:
         stop = para.rfind(". ", max(0, found.start() - 200), found.start())
@@ -128,6 +142,26 @@ def inline_decisions(para: str) -> list[str]:
         end = para.find(". ", found.end())
         return [clean_decision(para[start : end + 1 if end > 0 else len(para)])]
     return []
+
+
+# A sentence that still belongs to a decision written in run-on text: an att-clause, or decision words.
+DECISION_WORDS = re.compile(
+    r"(?i)^(?:att|samt)\s|handlingarna|beslut|godkän|fastställ|uppdrag|rekommend|föresl|antas|antogs|avslå|bifall"
+)
+
+
+def decision_sentences(text: str) -> str:
+    """A run-on decision up to the end of its paragraph: its first sentence, then further sentences only
+    while they are short or still decide something ("Kan läggas till handlingarna."), not the minutes' next
+    remark ("Valberedningens ordförande hälsades välkommen …")."""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ\"”])", text)
+    kept = sentences[:1]
+    for sentence in sentences[1:]:
+        if len(sentence.split()) <= 6 or DECISION_WORDS.search(sentence):
+            kept.append(sentence)
+        else:
+            break
+    return " ".join(kept)
 
 
 def clean_decision(text: str) -> str:

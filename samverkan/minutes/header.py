@@ -5,7 +5,7 @@ from collections import Counter
 from collections.abc import Collection
 from typing import NamedTuple
 
-from .dates import WEEKDAYS, find_dates, find_time_ranges, year_of
+from .dates import ISO_DATE, WEEKDAYS, WORD_DATE, find_dates, find_time_ranges, year_of
 from .people import names_in
 from .shapes import ParagraphRange
 
@@ -182,15 +182,37 @@ def most_named_body(doc: str) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def meeting_dates(header: str) -> list[str]:
-    """Every meeting day named in the header."""
+# Words before a date that make it the adjustment's, the notice's or the appeal's, not a meeting day, also in
+# the middle of a flattened line ("… Justeringens plats Stadshuset den 12 maj 2014").
+NOT_MEETING_BEFORE = re.compile(
+    r"(?i)(?:justeringens|justering|justerat|justeras|anslag|anslagets|bevis|överklag|sista dag|uppsättande"
+    r"|nedtagande|publicerad|utsänd|kallelse)"
+)
+
+
+def meeting_dates(header: str, year: int | None = None) -> list[str]:
+    """Every meeting day named in the header, as ISO dates.
+
+    Dates after an adjustment, notice or appeal label are left out. A day written without a year ("den 28
+    april och 29 april") takes the year of the header's first full date, else `year` (from elsewhere in the
+    document), else stays XXXX.
+    """
+    found = find_dates(header)
+    year = next((int(d[:4]) for _, d in found if not d.startswith("XXXX")), year)
     out: list[str] = []
-    for position, date in find_dates(header):
+    previous_end = 0
+    for position, date in found:
         line_start = header.rfind("\n", 0, position) + 1
-        if NOT_MEETING_DAY.match(header, line_start):
+        window = header[max(line_start, previous_end, position - 60) : position]
+        previous_end = position + 6
+        if NOT_MEETING_DAY.match(header, line_start) or NOT_MEETING_BEFORE.search(window):
             continue
-        if date not in out and not date.startswith("XXXX"):
+        if date.startswith("XXXX") and year:
+            date = f"{year:04d}{date[4:]}"
+        if date not in out:
             out.append(date)
+    if any(not d.startswith("XXXX") for d in out):
+        out = [d for d in out if not d.startswith("XXXX")]
     return out
 
 
@@ -228,17 +250,94 @@ def find_location(header: str) -> str | None:
     value = field_value(header, r"Plats och tid|Tid och plats|Plats|Lokal")
     if not value:
         value = field_value(header, r"Tid")
+    if value:
+        value = re.sub(r"(?i)^för\s+(?:sammanträdet|mötet)\b\s*", "", value)
     if not value:
-        return place_after_time(header)
+        return place_after_time(header) or place_near_date(header)
     ranges = find_time_ranges(value)
     if ranges and re.search(r"(?i)möte\s*$", value[max(0, ranges[-1].position - 8) : ranges[-1].position]):
         value = re.sub(r"^[\d.:\s–-]+,?", "", value[ranges[-1].position :])
     value = re.split(r"(?i),?\s*(?:" + WEEKDAYS + r"|den\s\d|\d{1,2}\s[a-zåäö]{3,9}\s\d{4}|\d{4}-\d\d)", value)[0]
     value = re.split(r"(?i),?\s*(?:klockan|kl\.?)\s*(?:\d|$)|\s\d{1,2}[.:]\d\d", value)[0]
-    value = value.strip(" ,.:;-–")
+    value = trim_run_on(value.strip(" ,.:;-–"))
     if not value or re.fullmatch(r"[\d\s.:–-]*", value):
         return None
     return value
+
+
+def trim_run_on(value: str) -> str:
+    """A place that runs on into the next text ("Kansliet, Storgatan Sammanträdets laglighet och …").
+
+    A place is a few short comma-separated parts; the first long part keeps only its leading capitalised
+    words but the last (which starts the text that follows).
+    """
+    if len(value) <= 60:
+        return value
+    kept: list[str] = []
+    for part in value.split(","):
+        words = part.split()
+        if len(words) <= 5:
+            kept.append(part.strip())
+            continue
+        run = []
+        for word in words:
+            if not word[:1].isupper():
+                break
+            run.append(word)
+        if len(run) > 1:
+            run = run[:-1]
+        kept.append(" ".join(run))
+        break
+    return ", ".join(k for k in kept if k)
+
+
+# Where an unlabelled place ends: a field or list label, the kind of document, a weekday, a date or a digit.
+PLACE_STOP = re.compile(
+    r"(?i)(?<![\wåäö])(?:" + FIELD_LABELS[3:-1] + r"|närvarande|beslutande|inbjud\w*|förhinder|frånvarande|deltagare"
+    r"|ledamöter|ersättare|övriga|sida|protokoll|anteckningar|" + WEEKDAYS + r"|den\s+\d|kl\.?\s)(?![\wåäö])|\d"
+)
+LEADING_TIME = re.compile(
+    r"^(?:\s?[-–]{1,2}\s?\d{1,2}(?!\d))?[\s.,;:]*(?:(?:kl\.?|klockan)\s*)?"
+    r"(?:\d{1,2}(?:[.:,]\d\d)?(?:\s*[-–]\s*\d{1,2}(?:[.:,]\d\d)?)?)?[\s.,;:]*"
+)
+
+
+def place_near_date(header: str) -> str | None:
+    """An unlabelled place beside the meeting date on one of the first lines.
+
+    After the date and time ("2008-12-16 Kanalhotellet, Karlsborg", "3 juni 2008, kl. 13: Dalarummet, Falun
+    Närvarande: …") or before "den <date>" when written in comma-separated parts ("Styrelserummet,
+    Landstingshuset, Östersund den 28 april"). A body's name is no place.
+    """
+    for line in header.split("\n")[:12]:
+        for pattern in (ISO_DATE, WORD_DATE):
+            for match in pattern.finditer(line[:600]):
+                before = re.search(r"((?:[A-ZÅÄÖ][\wåäö-]+,?\s+){2,6})(?:den\s+)?$", line[: match.start()])
+                if before and "," in before.group(1):
+                    place = before.group(1).strip(" ,")
+                    if good_place(place):
+                        return place
+                rest = line[match.end() :]
+                rest = rest[LEADING_TIME.match(rest).end() :]  # type: ignore[union-attr]
+                stop = PLACE_STOP.search(rest)
+                place = rest[: stop.start()] if stop else rest
+                place = place.strip(" ,.;:-–")
+                if good_place(place):
+                    return place
+    return None
+
+
+def good_place(place: str) -> bool:
+    """True for a short capitalised text that names no body and no document."""
+    words = place.split()
+    return (
+        1 <= len(words) <= 8
+        and len(place) >= 3
+        and bool(re.match(r"[A-ZÅÄÖ]", place))
+        and not (BODY_SUFFIX.match(place) and "," not in place)
+        and not KIND_RE.search(place)
+        and not re.match(FIELD_LABELS, place)
+    )
 
 
 def place_after_time(header: str) -> str | None:
