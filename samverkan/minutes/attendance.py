@@ -12,7 +12,7 @@ LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 END_RE = re.compile(
-    r"(?i)(?<![\wåäö])(?:utses att justera|justerare|justering|justerat|underskrifter|paragrafer"
+    r"(?i)(?<![\wåäö])(?:utses att justera|justerare|justering|protokolljustering|justerat|underskrifter|paragrafer"
     r"|vid protokollet|anslag|(?<![,\t] )(?<!,)sekreterare\s*$)|(?m:^)[ \t]*(?:mötes)?ordförande[ \t]*:"
 )
 # "Per Ek (S), ersättare för Eva Lund (S)" without parentheses: the replaced person is not attending.
@@ -20,10 +20,19 @@ SUBSTITUTE_RE = re.compile(
     r"(?i:,?[ \t]*(?:tjänstgörande[ \t]+)?(?:ersättare|tjänstgör|tjänstgörande)[ \t]+för)[ \t]+"
     r"([A-ZÅÄÖ][\wåäöé-]+(?:[ \t][A-ZÅÄÖ][\wåäöé-]+){1,2})(?:[ \t]*\([A-ZÅÄÖ]{1,2}\))?"
 )
-ABSENT_RE = re.compile(r"(?i)anmält förhinder|har förhinder|frånvarande|förhindrad")
+ABSENT_RE = re.compile(r"(?i)anmält förhinder|har förhinder|frånvarande|förhindrad|deltog inte|ej närvarande")
+# Words in parentheses after a name that give the person's function, not an organisation.
+FUNCTION_WORDS = re.compile(
+    r"(?i)^(?:(?:1:e |2:e |förste |andre )?vice )?(?:mötes)?(?:ordförande|ordf\.?|sekreterare|justerare|antecknare"
+    r"|anteckningar|föredragande|adjungerad)$"
+)
+# Presence marks of an attendance table: "X" present, "-" absent; "Tjg" / "Ej tjg" (serving / not serving).
+MARKS = {"x": "present", "-": "absent", "–": "absent"}
+TABLE_MARK = re.compile(r"(?<!\S)X\s+[A-ZÅÄÖ][a-zåäö]")
+INITIAL = re.compile(r"^[A-ZÅÄÖ]\.$")
 MEMBER_HEADINGS = ("beslutande", "närvarande")
 # A lower-case word fragment of at least four letters followed by a capitalised word (a name).
-FRAGMENT_RE = re.compile(r"(?<![\wåäö])([a-zåäö]{4,9})\s+(?=[A-ZÅÄÖ][a-zåäö])")
+FRAGMENT_RE = re.compile(r"(?<![\wåäö])([a-zåäö]{4,9})\s+(?=(?:[X–-]\s+)?[A-ZÅÄÖ][a-zåäö])")
 TOKEN_RE = re.compile(r"\([^()\n]{0,80}\)|[\wÅÄÖåäöéü'’-]+\.?|[,;/&\n\t:]|[^\w\s]")
 
 
@@ -75,8 +84,10 @@ def parse_attendance(header: str) -> list[Person]:
         truncated = truncated_members_label(header, labels[0].start)
         if truncated:
             labels.insert(0, truncated)
+    marked = len(TABLE_MARK.findall(header)) >= 2
     people: list[Person] = []
     group: str | None = None
+    main_group: str | None = None
     status = "present"
     pending_label: GroupStatus | None = None
     for index, (_, label_end, label_text) in enumerate(labels):
@@ -92,9 +103,12 @@ def parse_attendance(header: str) -> list[Person]:
             pending_label = None
         if new_group == "narvarande" and group not in (None, "narvarande"):
             new_group = group
+        if new_group is None and new_status == "absent":  # the absent are members of the body's own list
+            new_group = main_group
         group = new_group or group or "narvarande"
+        main_group = main_group or (group if group in ("ledamot", "narvarande") else None)
         status = new_status
-        people += parse_chunk(chunk[: stop.start()] if stop else chunk, group, status)
+        people += parse_chunk(chunk[: stop.start()] if stop else chunk, group, status, marked)
         if stop:
             break
     return merge_people(people)
@@ -112,16 +126,17 @@ def merge_people(people: list[Person]) -> list[Person]:
     return list(seen.values())
 
 
-def parse_chunk(chunk: str, group: str, status: str) -> list[Person]:
-    """People in one list; lines of the form 'Organisation: names' give the organisation."""
+def parse_chunk(chunk: str, group: str, status: str, marked: bool = False) -> list[Person]:
+    """People in one list; lines of the form 'Organisation: names' give the organisation; `marked`: the
+    lists are a table with presence marks ("X Anna Berg - Per Ek")."""
     people: list[Person] = []
     for line in chunk.split("\n"):
         org_match = re.match(r"^\s*([^:\t\n]{2,40}):\s*\t?(.*)$", line)
         line_status = "absent" if ABSENT_RE.search(line) else status
         if org_match and "(" not in org_match.group(1):
-            people += parse_entries(org_match.group(2), group, line_status, org_match.group(1).strip())
+            people += parse_entries(org_match.group(2), group, line_status, org_match.group(1).strip(), marked)
         else:
-            people += parse_entries(line, group, line_status, None)
+            people += parse_entries(line, group, line_status, None, marked)
     return people
 
 
@@ -138,12 +153,17 @@ def new_person(name: str, group: str, status: str, principal: str | None) -> Per
     }
 
 
-def parse_entries(text: str, group: str, status: str, principal: str | None) -> list[Person]:
+def parse_entries(
+    text: str, group: str, status: str, principal: str | None, marked: bool = False
+) -> list[Person]:
     """People in a run of text such as 'Anna Berg (S), Ort Per Ek (M), Ort'."""
     people: list[Person] = []
     run: list[str] = []
     state = {"org_next": False}
     text = SUBSTITUTE_RE.sub(lambda m: f" (ersättare för {m.group(1)})", text)
+    names_only = is_name_list(text)
+    marks: list[tuple[int, str]] = []  # (people listed before the mark, status)
+    previous = ""
 
     def flush() -> None:
         if not run:
@@ -157,11 +177,16 @@ def parse_entries(text: str, group: str, status: str, principal: str | None) -> 
         run.clear()
 
     for token in TOKEN_RE.findall(text):
+        last, previous = previous, token
         if token.startswith("("):
             flush()
             apply_parenthesis(people, token[1:-1].strip())
-        elif is_name_word(token):
+        elif is_name_word(token) or (run and INITIAL.match(token)):
             run.append(token)
+        elif token.lower() in MARKS or token.lower() == "tjg":
+            flush()
+            absent = token.lower() == "tjg" and last.lower() == "ej"
+            marks.append((len(people), "absent" if absent else MARKS.get(token.lower(), "present")))
         else:
             if run and token.lower() in ("kommun", "kommuns", "län", "kansli", "landsting"):
                 run.append(token)
@@ -170,7 +195,7 @@ def parse_entries(text: str, group: str, status: str, principal: str | None) -> 
                 run.clear()
                 continue
             flush()
-            if token == "," and people:
+            if token == "," and people and not names_only:
                 state["org_next"] = True
             elif token in ("\t", "\n") or token[:1].islower():
                 # a new table cell or line, or a function ("ordförande") filled the field after the comma
@@ -178,7 +203,38 @@ def parse_entries(text: str, group: str, status: str, principal: str | None) -> 
             elif token.upper() in PARTIES and people and token.isupper():
                 people[-1]["party"] = token
     flush()
+    if marked:
+        apply_marks(people, marks)
     return people
+
+
+def is_name_list(text: str) -> bool:
+    """True for a comma-separated list of names ("Anna Berg, Per Ek, Eva Lund och Bo Ek"): then a field
+    after a comma is the next person, not the organisation of the one before.
+
+    At least three fields, and nearly all of them two or three capitalised name words (a party or note in
+    parentheses aside).
+    """
+    plain = re.sub(r"\([^()\n]{0,80}\)", " ", text)
+    fields = [f.strip() for f in re.split(r"[,;\n]|\s(?:och|samt)\s", plain) if f.strip()]
+    if len(fields) < 3:
+        return False
+    names = sum(1 for f in fields if 2 <= len(f.split()) <= 3 and all(is_name_word(w) for w in f.split()))
+    return names >= len(fields) - 1 and names >= 3
+
+
+def apply_marks(people: list[Person], marks: list[tuple[int, str]]) -> None:
+    """Statuses from a table's presence marks, written before each name ("X Anna Berg - Per Ek") or after it.
+
+    Used only when the attendance lists hold at least two "X" marks before names (TABLE_MARK).
+    """
+    if not marks or not people:
+        return
+    before = marks[0][0] == 0
+    for count, status in marks:
+        index = count if before else count - 1
+        if 0 <= index < len(people):
+            people[index]["status"] = status
 
 
 def apply_parenthesis(people: list[Person], content: str) -> None:
@@ -189,8 +245,10 @@ def apply_parenthesis(people: list[Person], content: str) -> None:
     upper = content.upper().strip(".")
     if upper in PARTIES:
         person["party"] = upper
-    elif content.strip() == "?":
+    elif content.strip() == "?" or FUNCTION_WORDS.match(content.strip()):
         return
+    elif ABSENT_RE.fullmatch(content.strip()):
+        person["status"] = "absent"
     elif re.match(r"(?i)ersättare för\s", content):
         person["substitute_for"] = content.split(" för ", 1)[1].strip() or None
     elif content[:1].isupper() and not re.search(r"\d", content) and person["principal"] is None:

@@ -10,7 +10,7 @@ from .people import names_in
 from .shapes import ParagraphRange
 
 KIND_RE = re.compile(
-    r"(?i)(?<![\wåäö])(sammanträdesprotokoll|protokoll|minnesanteckningar|sammanträdesanteckningar"
+    r"(?i)(?<![\wåäö])(sammanträdesprotokoll|protokollsutdrag|protokoll|minnesanteckningar|sammanträdesanteckningar"
     r"|mötesanteckningar|anteckningar)(?![\wåäö])"
 )
 FIELD_LABELS = (
@@ -485,7 +485,7 @@ def find_adjusters(doc: str, chair: str | None) -> list[str]:
         if named:
             return named
     patterns = [
-        r"(?i:utses att justera|justerare|justeras av|till justerare utsågs|till justerare valdes)"
+        r"(?<!, )(?i:utses att justera|justerare|justeras av|till justerare utsågs|till justerare valdes)"
         + LEADERS
         + r"(?:(?!"
         + CAPTIONS

@@ -51,6 +51,9 @@ GROUP_LABELS = [
     ("tjänstepersoner", "ovriga", "present"),
     ("adjungerade", "ovriga", "present"),
     ("gäster", "ovriga", "present"),
+    ("inbjudna gäster", "ovriga", "present"),
+    ("inbjudna", "ovriga", "present"),
+    ("inbjuden", "ovriga", "present"),
     ("föredragande", "ovriga", "present"),
     ("övriga", "ovriga", "present"),
     ("sekreterare", "sekreterare", "present"),
@@ -58,6 +61,8 @@ GROUP_LABELS = [
     ("förhindrade", None, "absent"),
     ("förhinder", None, "absent"),
     ("frånvarande", None, "absent"),
+    ("deltog inte", None, "absent"),
+    ("ej närvarande", None, "absent"),
     ("närvarande", "narvarande", "present"),
     ("deltagare", "narvarande", "present"),
 ]

@@ -116,8 +116,14 @@ def body_chain(doc: str, toc_chain: list[Heading], toc_span: Span) -> list[Headi
     if index is None and stated and not toc_chain:
         index, last = start_index(after_toc, None), None
     if index is None:
-        return []
+        return single_paragraph(doc, after_toc)
     return follow_chain(after_toc, index, last)
+
+
+def single_paragraph(doc: str, headings: list[Heading]) -> list[Heading]:
+    """An extract of minutes (protokollsutdrag) holds one item: the only heading marked with "§"."""
+    marked = [h for h in headings if "§" in doc[h.start : h.body_start] and not h.long_line]
+    return marked if len(marked) == 1 else []
 
 
 def fill_header(result: Minutes, header: str, doc: str) -> None:

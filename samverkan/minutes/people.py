@@ -13,14 +13,27 @@ förhindrade frånvarande deltagare deltagande underskrifter utses paragrafer pl
 ordförande ordf vice sekreterare justerare justerande kommunchef kommundirektör regiondirektör
 direktör projektledare utvecklingsstrateg processtöd landstingsdirektör föredragande
 organ datum sammanträdesdatum bevis justeringens underskrift förvaringsplats anslag inbjuden inbjudna
+ej tjg
 """.split()
+)
+# Titles written beside a name ("Förbundsdirektör", "Regionutvecklingschef") and a body's genitive
+# ("Styrelsens ordförande", "Stämmans vice ordförande") are no part of it.
+NOT_NAME_WORD = re.compile(
+    r"(?i)(?:direktör|chef|ordförande|ordf|sekreterare|strateg|handläggare|samordnare|ledare|controller"
+    r"|(?:styrelse|nämnd|förbund|råd|grupp|utskott|kommun|region|stämma|direktion|beredning|presidi|landsting"
+    r"|kansli|församling|fullmäktige)(?:n|en|et|an|t)?s)$"
 )
 
 
 def is_name_word(word: str) -> bool:
     """True for a word that may be part of a personal name."""
     plain = word.lower()
-    return bool(NAME_WORD.match(word)) and plain not in SENTENCE_STARTERS and plain not in ROLE_WORDS
+    return (
+        bool(NAME_WORD.match(word))
+        and plain not in SENTENCE_STARTERS
+        and plain not in ROLE_WORDS
+        and not NOT_NAME_WORD.search(plain)
+    )
 
 
 def is_given(word: str) -> bool:
