@@ -153,9 +153,7 @@ def new_person(name: str, group: str, status: str, principal: str | None) -> Per
     }
 
 
-def parse_entries(
-    text: str, group: str, status: str, principal: str | None, marked: bool = False
-) -> list[Person]:
+def parse_entries(text: str, group: str, status: str, principal: str | None, marked: bool = False) -> list[Person]:
     """People in a run of text such as 'Anna Berg (S), Ort Per Ek (M), Ort'."""
     people: list[Person] = []
     run: list[str] = []

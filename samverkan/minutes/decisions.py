@@ -30,7 +30,10 @@ PRESENTER_VERB = re.compile(
     r"([^.\n]{0,200}?)\s(?:presenterade|presenterar|informerade|informerar|föredrar|föredrog|redogör|redogjorde)\b"
 )
 VERB_WORD = re.compile(r"\s(?:presenterade|presenterar|informerade|informerar|föredrar|föredrog|redogör|redogjorde)\b")
-DEFERRED = re.compile(r"(?i)\b(?:flyttades|flyttas|skjuts|sköts)\s+(?:till|upp)|\bbordl(?:äggs|ades|agt|agd)")
+DEFERRED = re.compile(
+    r"(?i)\b(?:flyttades|flyttas|skjuts|sköts)\s+(?:till|upp)|\bbordl(?:äggs|ades|agt|agd)"
+    r"|\b(?:fördes|förs)\s+över\s+till|\böverförs\s+till\s+nästa"
+)
 STRUCK = re.compile(r"(?i)(?:ärendet|punkten|frågan)\s+(?:utgår|utgick)\b|^\s*(?:utgår|utgick)\b")
 
 

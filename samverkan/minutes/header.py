@@ -1,12 +1,13 @@
 """Header facts: body, kind of document, dates, times, place, paragraph range and roles."""
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Collection
 from typing import NamedTuple
 
 from .dates import ISO_DATE, WEEKDAYS, WORD_DATE, find_dates, find_time_ranges, year_of
-from .people import names_in
+from .people import NOT_NAME_WORD, names_in
 from .shapes import ParagraphRange
 
 KIND_RE = re.compile(
@@ -61,14 +62,19 @@ NOTICE_SENTENCE = re.compile(
 # "Protokoll fört vid sammanträde med Omvårdnadsnämnden".
 MEETING_OF = re.compile(
     r"(?i)(?:från|vid|fört vid)\s+(?:(?:sammanträde|möte)\s+(?:med|i)\s+(?P<with>[A-ZÅÄÖ][^\n]{2,80})"
-    r"|(?P<stem>[\wåäöÅÄÖ-]{2,40}?)(?:s|-)?(?:möte|mötet|sammanträde|sammanträdet)(?![\wåäö])[ \t,]*(?P<rest>[^\n]{0,80}))"
+    r"|(?P<stem>[\wåäöÅÄÖ-]{2,40}?)(?:s|-)?(?:möte|mötet|sammanträde|sammanträdet)(?![\wåäö])[ \t,]*"
+    r"(?P<rest>[^\n]{0,80}))"
 )
 # "Direktionsprotokoll", "Styrelseprotokoll": the body is the first part of the word.
 COMPOUND_KIND = re.compile(r"(?<![\wåäö])([A-ZÅÄÖ][a-zåäö]{3,30}?)s?protokoll(?![\wåäö])")
-NOT_A_BODY_STEM = re.compile(r"(?i)^(?:sammanträde|sammanträdes|möte|mötes|justering|justerings|besluts|års|ordinarie)$")
+NOT_A_BODY_STEM = re.compile(
+    r"(?i)^(?:sammanträde|sammanträdes|möte|mötes|justering|justerings|besluts|års|ordinarie)$"
+)
 NEUTER_STEMS = ("utskott", "råd", "presidium", "forum", "nätverk", "kollegium", "konsortium")
 # A labelled body: "Organ: Nämnden", "Nämnd: Omvårdnadsnämnden".
-BODY_LABEL = re.compile(r"(?m)^\s*(?:Organ|Nämnd|Styrelse|Grupp|Mötesgrupp)\s*:?[ \t]+(.+)$|\b(?:Organ|Nämnd)\s*:?\s+(\S.{0,80})")
+BODY_LABEL = re.compile(
+    r"(?m)^\s*(?:Organ|Nämnd|Styrelse|Grupp|Mötesgrupp)\s*:?[ \t]+(.+)$|\b(?:Organ|Nämnd)\s*:?\s+(\S.{0,80})"
+)
 
 
 def definite(stem: str) -> str:
@@ -294,7 +300,7 @@ def trim_run_on(value: str) -> str:
 # Where an unlabelled place ends: a field or list label, the kind of document, a weekday, a date or a digit.
 PLACE_STOP = re.compile(
     r"(?i)(?<![\wåäö])(?:" + FIELD_LABELS[3:-1] + r"|närvarande|beslutande|inbjud\w*|förhinder|frånvarande|deltagare"
-    r"|ledamöter|ersättare|övriga|sida|protokoll|anteckningar|" + WEEKDAYS + r"|den\s+\d|kl\.?\s)(?![\wåäö])|\d"
+    r"|ledamöter|ersättare|övriga|sida|protokoll|anteckningar|" + WEEKDAYS + r"|kl\.?\s)(?![\wåäö])|,?\s*\bden\s+\d|\d"
 )
 LEADING_TIME = re.compile(
     r"^(?:\s?[-–]{1,2}\s?\d{1,2}(?!\d))?[\s.,;:]*(?:(?:kl\.?|klockan)\s*)?"
@@ -397,11 +403,13 @@ SECRETARY_WORD = r"(?:mötes)?(?:sekreterare|antecknare)"
 # The role right after the name, or in parentheses in any case ("Vera Berg (Ordförande)", "Eva Ek (anteckningar)").
 CHAIR_BESIDE = r",? (?:\((?i:" + CHAIR_WORD + r")\)|" + CHAIR_WORD + r")(?![\wåäö])"
 SECRETARY_BESIDE = r",? (?:\((?i:" + SECRETARY_WORD + r"|anteckningar)\)|" + SECRETARY_WORD + r")(?![\wåäö])"
+
+
 # A body's genitive before a role ("Förbundsstyrelsens ordförande Eva Lund") is no part of a name.
-ORG_GENITIVE = re.compile(
-    r"(?i)(?:styrelse|nämnd|förbund|råd|grupp|utskott|kommun|region|stämma|direktion|beredning|presidi"
-    r"|landsting|kansli|församling|fullmäktige)(?:n|en|et|an|t)?s$"
-)
+def org_genitive(text: str) -> bool:
+    """True when the last word of a candidate name is a title or a body's genitive ("Förbundsstyrelsens")."""
+    words = text.split()
+    return bool(words) and bool(NOT_NAME_WORD.search(words[-1].lower()))
 
 
 def find_chair(doc: str) -> str | None:
@@ -441,7 +449,7 @@ def all_roles(
         for match in re.finditer(pattern, doc):
             if bad_before and re.search(bad_before, doc[max(0, match.start() - 6) : match.start()]):
                 continue
-            if ORG_GENITIVE.search(match.group(1)):
+            if org_genitive(match.group(1)):
                 continue
             name = role_name(match.group(1))
             if name and name not in skip and name not in out:
@@ -502,7 +510,7 @@ def find_adjusters(doc: str, chair: str | None) -> list[str]:
         out: list[str] = []
         for match in re.finditer(pattern, doc):
             for group in match.groups():
-                if not group or ORG_GENITIVE.search(group):
+                if not group or org_genitive(group):
                     continue
                 name = role_name(group)
                 if name and name != chair and name not in out:
@@ -516,8 +524,9 @@ SIGNATURE_TOKEN = re.compile(
     r"(?P<cap>Sekreterare|Vid protokollet|Ordförande|Justerande|Justerare)(?![\wåäö])"
     r"|(?P<word>[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ]?[a-zåäöéü]+)?)(?![\wåäö])"
     r"|(?P<skip>\([A-ZÅÄÖ]{1,4}\)|Paragrafer|§§?\s?\d+(?:\s?[-–]\s?\d+)?|[.…_:]+)"
-    r"|(?P<other>\S+|\n)"
+    r"|(?P<other>\S+)"
 )
+CAPTION_RE = re.compile(r"Sekreterare|Vid protokollet|Ordförande|Justerande|Justerare")
 CAPTION_ROLE = {
     "Sekreterare": "secretary",
     "Vid protokollet": "secretary",
@@ -527,6 +536,7 @@ CAPTION_ROLE = {
 }
 
 
+@functools.lru_cache(maxsize=8)
 def signature_pairs(doc: str) -> dict[str, list[str]]:
     """Roles from a block of captions and names without colons, flattened into one line.
 
@@ -535,26 +545,25 @@ def signature_pairs(doc: str) -> dict[str, list[str]]:
     round the pairs go. Only blocks of at least two captions, each next to one name, on one line count.
     """
     out: dict[str, list[str]] = {}
-    run: list[tuple[str, str]] = []
-
-    def finish() -> None:
+    for line in doc.split("\n"):
+        if len(CAPTION_RE.findall(line)) < 2:
+            continue
+        run: list[tuple[str, str]] = []
+        for match in SIGNATURE_TOKEN.finditer(line):
+            kind = match.lastgroup or "other"
+            if kind == "other":
+                read_block(run, out)
+                run = []
+            elif kind in ("cap", "word"):
+                run.append((kind, match.group(0)))
         read_block(run, out)
-        run.clear()
-
-    for match in SIGNATURE_TOKEN.finditer(doc):
-        kind = match.lastgroup or "other"
-        if kind == "other":
-            finish()
-        elif kind == "cap":
-            run.append(("cap", match.group(0)))
-        elif kind == "word":
-            run.append(("word", match.group(0)))
-    finish()
     return out
 
 
 def read_block(run: list[tuple[str, str]], out: dict[str, list[str]]) -> None:
     """Add the roles of one run of caption and word tokens to `out` (the first block naming a role wins)."""
+    if sum(1 for kind, _ in run if kind == "cap") < 2:
+        return
     groups: list[tuple[str, list[str]]] = []
     for kind, text in run:
         if kind == "word" and groups and groups[-1][0] == "word":

@@ -252,6 +252,8 @@ def cut_title(words: list[str]) -> list[str]:
             break
         if len(kept) >= 2 and upper and opens_sentence(words[index + 1 : index + 4]):
             break
+        if upper and kept and (plain in FINITE_VERBS or re.fullmatch(r"[a-zåäö]{3,}(?:ades|des|tes)", plain)):
+            break  # "Lokalfrågan Fördes över …": a verb opens the item's text
         kept.append(word)
         if word.endswith((".", "?", "!")) and len(kept) > 1 and word.lower() not in ABBREVIATIONS:
             break

@@ -18,6 +18,15 @@ SIGNATURE_LINE = re.compile(
     re.IGNORECASE,
 )
 LONG_LINE = 120
+# Letterheads and footers: contact details are page furniture, never an item's text.
+FOOTER_KEY = re.compile(
+    r"(?<![\wåäö])(?:POSTADRESS|BESÖKSADRESS|BESÖKSADRESS|TELEFON|TEL|FAX|ORG\.?\s?NR|ORGANISATIONSNUMMER|E-POST|E-MAIL"
+    r"|EPOST|WEBB|WEBBPLATS|HEMSIDA|BANKGIRO|PLUSGIRO|VÄXEL|Postadress|Besöksadress|Telefon|Tel|Fax|Org\.?\s?nr"
+    r"|Organisationsnummer|E-post|E-mail|Epost|Webb|Webbplats|Hemsida|Bankgiro|Plusgiro|Växel)(?![\wåäö])\.?:?"
+)
+FOOTER_VALUE_END = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+|\d[\d ()-]{3,}\d")
+FOOTER_HINTS = ("post", "tel", "fax", "org", "e-mail", "webb", "hemsida", "giro", "växel", "www", "@", "http")
+CONTACT_ONLY = re.compile(r"^\s*(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+)\s*$")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\ufff9-\ufffb]")
 
 
@@ -65,9 +74,41 @@ def clean_line(line: str) -> str:
     return line.rstrip()
 
 
+def strip_footer(line: str) -> str:
+    """A line without contact details: dropped whole when it starts with a contact label or is only an
+    address, and cut where two or more labelled details follow each other in a flattened page
+    ("… POSTADRESS Box 12, 123 45 Ekby TELEFON 0123-45 ORG.NR 212000-0000 E-POST a@b.se")."""
+    lower = line.lower()
+    if not any(hint in lower for hint in FOOTER_HINTS):
+        return line
+    first = FOOTER_KEY.match(line.lstrip())
+    if (first and len(line) <= LONG_LINE) or CONTACT_ONLY.match(line):
+        return ""
+    keys = list(FOOTER_KEY.finditer(line))
+    if len(keys) < 2:
+        return line
+    out, index = [], 0
+    while index < len(keys):
+        start = keys[index].start()
+        last = index
+        while last + 1 < len(keys) and keys[last + 1].start() - keys[last].end() <= 60:
+            last += 1
+        if last == index:
+            index += 1
+            continue
+        tail = line[keys[last].end() : keys[last].end() + 60]
+        value = FOOTER_VALUE_END.search(tail)
+        end = keys[last].end() + (value.end() if value else 0)
+        out.append((start, end))
+        index = last + 1
+    for start, end in reversed(out):
+        line = line[:start] + " " + line[end:]
+    return line.rstrip()
+
+
 def prepare_lines(text: str) -> list[str]:
     """Normalise the text and return its lines without page furniture."""
-    lines = [clean_line(line) for line in normalise(text).split("\n")]
+    lines = [strip_footer(clean_line(line)) for line in normalise(text).split("\n")]
     return strip_page_numbers(lines)
 
 
