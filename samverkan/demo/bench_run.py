@@ -258,8 +258,10 @@ def write_results(results: dict, folder: Path) -> None:
         p95 = page["first_byte_p95_ms"] if page["kind"] == "export" else page["p95_ms"]
         lines.append(
             f"| {page['name']} | {page['kind']} | {page['p50_ms']} | {p95} | {page['cold_ms']} | {ratio} | "
-            f"{page['queries']} | {page['bytes']:,} | {BUDGETS.get(page['kind'], '')} | "
-            f"{'' if ok is None else 'ja' if ok else '**nej**'} |".replace(",", " ")
+            f"{page['queries']} | {page['bytes']:,} | {BUDGETS.get(page['kind'], '')} | ".replace(
+                f"{page['bytes']:,}", f"{page['bytes']:,}".replace(",", " ")
+            )
+            + f"{'' if ok is None else 'ja' if ok else '**nej**'} |"
         )
     if results.get("throughput"):
         floor_rps = results["throughput"].get(THROUGHPUT_PAGES[0], {}).get("rps") or 0
