@@ -6,7 +6,7 @@ PORT ?= 8000
 SAMVERKAN_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: run loadtest audit test lint migrations-check test-sqlite test-postgres install clean
+.PHONY: run bench loadtest audit test lint migrations-check test-sqlite test-postgres install clean
 
 $(BIN)/samverkan: pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "Samverkan needs Python 3.11 (found: $(PYTHON))"; exit 1; }
@@ -29,6 +29,11 @@ run: $(BIN)/samverkan
 LOADTEST_ARGS ?=
 loadtest: $(BIN)/samverkan
 	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
+
+# Issue 11's benchmark on generated data (bench/results.md): BENCH_ARGS="--scale nation --areas 2 --database postgres".
+BENCH_ARGS ?= --scale county
+bench: $(BIN)/samverkan
+	$(BIN)/samverkan bench $(BENCH_ARGS)
 
 # Known vulnerabilities in the installed dependencies (pip-audit); skipped with a message when offline.
 audit: $(BIN)/samverkan

@@ -11,6 +11,11 @@ USAGE = """Användning: samverkan KOMMANDO [ARGUMENT]
   import-minutes FIL   läs ett protokoll (text, DOCX, PDF); --json skriver ut resultatet som JSON;
                        med --body ID --user NAMN sparas det som utkast till organet (även en .zip)
   bench-minutes [MAPP] mät hur många protokoll per sekund tolken läser
+  generate --scale S   fyll en tom databas med genererade data: tiny, small, county (ett län, tio år) eller
+                       nation (21 län); --seed N, --areas N (en del av nation). Skriver ut vad som skapades
+  bench --scale S      mät varje sidtyp på genererade data (servertid, frågor, byte, genomströmning) och skriv
+                       bench/results.json och bench/results.md; --database postgres, --skip-generate,
+                       --pages ORD …, --json
   send-reminders       lägg dagens påminnelser om uppdrag och rekommendationer i kön (för cron);
                        --now skickar dem direkt. Varje påminnelse skickas bara en gång
   worker               kör bakgrundsarbetaren som skickar det som ligger i kön och läser ut text ur
@@ -44,6 +49,12 @@ def main(argv=None) -> int:
         from samverkan.minutes.bench import bench_main
 
         return bench_main(rest)
+    if command == "bench":
+        from samverkan.demo.bench_run import main as bench_main
+
+        return bench_main(rest)
+    if command == "generate":
+        return _django(["generate", *rest])
     if command == "demo":
         return _django(["demo", *rest])
     if command == "serve":

@@ -1,0 +1,83 @@
+"""Issue 11: the data generator fills an empty database with valid rows, and every page kind the benchmark
+measures answers on it with as many queries at two sizes (not timed; `make bench` times)."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from samverkan.demo.bench import Clients, bench_pages, count_queries
+from samverkan.demo.generate import SCALES, generate
+from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation
+from samverkan.meetings.lock import correcting_minutes
+from samverkan.meetings.matters import Matter
+from samverkan.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Document,
+    Meeting,
+    MeetingDay,
+    MinutesVersion,
+    Signatory,
+)
+from samverkan.meetings.snapshot import minutes_snapshot
+from samverkan.structure.models import Area, Body, Membership, Person, Principal
+
+
+def test_generate_refuses_a_database_that_is_not_empty(db):
+    Area.objects.create(name="Befintligt", slug="befintligt")
+    with pytest.raises(CommandError, match="Databasen är inte tom"):
+        call_command("generate", "--scale=tiny", verbosity=0)
+    assert Area.objects.count() == 1 and not Person.objects.exists() and not Meeting.objects.exists()
+
+
+def test_generated_rows_are_valid_and_versions_are_what_the_snapshot_reads(db, capsys):
+    call_command("generate", "--scale=tiny")
+    printed = capsys.readouterr().out
+    assert "AgendaItem" in printed and "PrincipalDecision" in printed
+    with correcting_minutes():  # the lock's own check (no change to locked minutes) is not what is tested here
+        for model in (
+            Principal, Body, Person, Membership, Meeting, MeetingDay, AgendaItem, Attendance, Signatory, Document,
+            Matter, Assignment, Recommendation, PrincipalDecision,
+        ):  # fmt: skip
+            assert model.objects.exists(), model
+            for row in model.objects.order_by("?")[:150]:
+                row.full_clean()
+    principals = Principal.objects.count()
+    assert all(r.decisions.count() == principals for r in Recommendation.objects.all())
+    for meeting in Meeting.objects.filter(locked_at__isnull=False):
+        if meeting.kind == Meeting.Kind.MINUTES:
+            signed = meeting.signatories.filter(signed_at__isnull=False)
+            assert signed.filter(role="chair").count() == 1 and signed.filter(role="adjuster").exists()
+            assert meeting.signatories.filter(signed_at__isnull=True).count() == 0
+        stored = MinutesVersion.objects.get(meeting=meeting, number=1).content
+        live = minutes_snapshot(meeting)
+        for content in (stored, live):  # what changed by publishing, after version 1 was stored
+            content["meeting"].update(status=None, notice_date=None, published_at=None)
+            content["attendance"].sort(key=lambda row: (row["group"], row["name"], row["principal"], row["role"]))
+        assert stored == live, meeting.pk
+    # A held meeting's minutes are still open; the generated years end with planned and invited meetings.
+    statuses = set(Meeting.objects.values_list("status", flat=True))
+    assert {"published", "planned", "invited"} <= statuses
+
+
+def _queries_per_page(scale):
+    """Generate `scale` (rolled back afterwards) and ask every benchmark page once: {name: queries}."""
+    with transaction.atomic():
+        generate(SCALES[scale], seed=7)
+        pages = bench_pages(Area.objects.get())
+        clients = Clients(pages)
+        counts = {}
+        for page in pages:
+            status, queries = count_queries(clients[page.login], page.url)
+            assert status == 200, (page.name, page.url, status)
+            counts[page.name] = queries
+        transaction.set_rollback(True)
+    return counts
+
+
+def test_every_bench_page_answers_with_as_many_queries_at_two_sizes(db):
+    tiny = _queries_per_page("tiny")
+    small = _queries_per_page("small")
+    assert len(tiny) >= 30
+    grew = {name: (tiny[name], small[name]) for name in tiny if small[name] > tiny[name]}
+    assert not grew, f"queries grew with the data (tiny, small): {grew}"
