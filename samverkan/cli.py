@@ -18,6 +18,7 @@ USAGE = """Användning: samverkan KOMMANDO [ARGUMENT]
                        --pages ORD …, --json
   send-reminders       lägg dagens påminnelser om uppdrag och rekommendationer i kön (för cron);
                        --now skickar dem direkt. Varje påminnelse skickas bara en gång
+  reindex              bygg om sökindexet från alla poster (det följer annars varje ändring själv)
   worker               kör bakgrundsarbetaren som skickar det som ligger i kön och läser ut text ur
                        handlingar; tar först tillbaka det en avbruten arbetare lämnade påbörjat
   manage ...           Djangos hanteringskommandon (migrate, createsuperuser …)
@@ -61,6 +62,8 @@ def main(argv=None) -> int:
         return _django(["serve", *rest])
     if command == "send-reminders":
         return _django(["send_reminders", *rest])
+    if command == "reindex":
+        return _django(["reindex", *rest])
     if command == "worker":
         # What a killed worker left claimed is given back first, so it is retried (manage.py recover_interrupted).
         _django(["recover_interrupted"])

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "samverkan.meetings",
     "samverkan.followthrough",
     "samverkan.importer",
+    "samverkan.search",
     "samverkan.portal",
     "samverkan.workspace",
     "samverkan.demo",

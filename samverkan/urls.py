@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("samverkan.portal.urls")),
     path("", include("samverkan.meetings.public_urls")),
     path("", include("samverkan.followthrough.public_urls")),
+    path("", include("samverkan.search.urls")),
     path("konto/", include("samverkan.accounts.urls")),
     path("hantera/", include("samverkan.workspace.urls")),
     path("hantera/", include("samverkan.structure.urls")),

@@ -21,6 +21,8 @@ from django.utils.text import slugify
 from samverkan.demo.followthrough import add_followthrough
 from samverkan.demo.meetings_year import build_meetings
 from samverkan.lib.visibility import Visibility
+from samverkan.search.index import reindex_all
+from samverkan.search.signals import paused
 from samverkan.structure.models import Area, Body, Membership, Party, Person, Principal, Role
 
 DEMO_PASSWORD = "samverkan-demo"
@@ -274,6 +276,13 @@ def build_demo(today=None) -> Area:
     if clash:
         raise DemoExists(f"Det finns redan inloggningar med demolänets användarnamn: {', '.join(sorted(clash))}.")
 
+    with paused():  # the demo's past is built in bulk; the index is built once at the end
+        area = _build(today)
+    reindex_all()
+    return area
+
+
+def _build(today) -> Area:
     b = _Builder(today)
     area = _save(
         Area(

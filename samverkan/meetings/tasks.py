@@ -6,12 +6,17 @@ from functools import partial
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.dispatch import Signal
 from django_tasks import task
 
 from samverkan.meetings import extract, invitation_mail
 from samverkan.meetings.models import Document, MeetingMail
 
 log = logging.getLogger(__name__)
+
+# Sent with `document_id` once a document's text is stored by `read_document_text` (a QuerySet.update, which sends
+# no post_save): the search index (search/signals.py) reads it again.
+text_read = Signal()
 
 
 @task()
@@ -58,6 +63,7 @@ def read_document_text(pk: int) -> str:
         document.update(text_state=Document.TextState.FAILED, text_problem=problem)
         return Document.TextState.FAILED
     document.update(text=text, text_state=Document.TextState.READ, text_problem="")
+    text_read.send(sender=Document, document_id=pk)
     return Document.TextState.READ
 
 

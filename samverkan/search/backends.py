@@ -1,0 +1,70 @@
+"""The two full-text backends: the SQL that matches a parsed query (`text.Term`s) and ranks the matches, for
+SQLite's FTS5 table and for PostgreSQL's GIN-indexed tsvectors (migration 0002). Both compare the same tokens,
+made in Python (text.py), so both find the same entries; only the ranking functions differ (FTS5's bm25,
+PostgreSQL's ts_rank), so the order of equally good matches may too.
+"""
+
+from typing import NamedTuple
+
+from django.db import connection
+
+from samverkan.search.text import Term
+
+
+class Sql(NamedTuple):
+    """A piece of SQL and its parameters."""
+
+    sql: str
+    params: list[str]
+
+
+def _fts5_phrase(tokens: tuple[str, ...] | list[str]) -> str:
+    return '"' + " ".join(tokens) + '"'
+
+
+def _fts5_expression(terms: list[Term], *, any_term: bool = False) -> str:
+    parts = []
+    for term in terms:
+        exact = f"stems : {_fts5_phrase(term.stems)}"
+        parts.append(f"({exact} OR words : {_fts5_phrase([term.prefix])}*)" if term.prefix else exact)
+    return (" OR " if any_term else " AND ").join(parts)
+
+
+def _tsquery(tokens: tuple[str, ...], *, prefix: bool = False) -> str:
+    if prefix:
+        return f"'{tokens[0]}':*"
+    return " <-> ".join(f"'{t}'" for t in tokens)
+
+
+STEMS = "to_tsvector('simple'::regconfig, search_searchentry.stems)"
+WORDS = "to_tsvector('simple'::regconfig, search_searchentry.words)"
+
+
+def matching_ids(terms: list[Term], *, any_term: bool = False) -> Sql:
+    """SQL selecting the ids of the entries that match every term (any term with `any_term`)."""
+    if connection.vendor == "sqlite":
+        return Sql(
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [_fts5_expression(terms, any_term=any_term)]
+        )
+    conditions, params = [], []
+    for term in terms:
+        condition = f"{STEMS} @@ to_tsquery('simple'::regconfig, %s)"
+        params.append(_tsquery(term.stems))
+        if term.prefix:
+            condition = f"({condition} OR {WORDS} @@ to_tsquery('simple'::regconfig, %s))"
+            params.append(_tsquery((term.prefix,), prefix=True))
+        conditions.append(condition)
+    joined = (" OR " if any_term else " AND ").join(conditions)
+    return Sql(f"SELECT search_searchentry.id FROM search_searchentry WHERE {joined}", params)
+
+
+def rank(terms: list[Term], *, any_term: bool = False) -> Sql:
+    """SQL for an entry's rank (lower is better) against the terms, correlated with `search_searchentry.id`."""
+    if connection.vendor == "sqlite":
+        return Sql(
+            "(SELECT bm25(search_fts, 1.0, 0.2) FROM search_fts WHERE search_fts MATCH %s "
+            "AND search_fts.rowid = search_searchentry.id)",
+            [_fts5_expression(terms, any_term=any_term)],
+        )
+    query = (" | " if any_term else " & ").join(f"({_tsquery(term.stems)})" for term in terms)
+    return Sql(f"-ts_rank({STEMS}, to_tsquery('simple'::regconfig, %s))", [query])

@@ -1,0 +1,62 @@
+"""The search index: one row per thing a search can find (`SearchEntry`), filled from the records by `index.py`.
+
+The full-text part lives outside Django's models: on SQLite an FTS5 table `search_fts` over `stems` and `words`
+(kept in step by triggers), on PostgreSQL GIN indexes on `to_tsvector('simple', …)` of the same columns (migration
+0002). Both hold the tokens `text.py` computed in Python.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.lib.visibility import Visibility
+from samverkan.structure.models import Area, Body, Person, Principal
+
+
+class SearchEntry(models.Model):
+    """One searchable thing: a body, a person, a principal, a meeting, an agenda item (with its decision and,
+    once the minutes are published, its minutes), a document's text, an assignment, a recommendation or a
+    principal's decision.
+
+    Who finds it is decided by the same READERS table as the record's own pages (`structure.access`): the entry
+    holds the record's level (`visibility`: for a document or a follow-through record the stricter of it and its
+    item), the level of what contains it (`container`: the body, the meeting and a draft agenda, read at the
+    internal level), the body whose readers count (`body`) and the readers named on it (`readers`: for a document
+    on a confidential item, those named on both)."""
+
+    class Kind(models.TextChoices):
+        BODY = "body", _("Organ")
+        PERSON = "person", _("Personer")
+        PRINCIPAL = "principal", _("Huvudmän")
+        MEETING = "meeting", _("Möten")
+        ITEM = "item", _("Ärenden och beslut")
+        DOCUMENT = "document", _("Handlingar")
+        ASSIGNMENT = "assignment", _("Uppdrag")
+        RECOMMENDATION = "recommendation", _("Rekommendationer")
+        DECISION = "decision", _("Huvudmännens beslut")
+
+    kind = models.CharField(_("slag"), max_length=20, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(_("post"))
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, null=True, related_name="+")
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, null=True, related_name="+")
+    principal = models.ForeignKey(Principal, on_delete=models.CASCADE, null=True, related_name="+")
+    matter_id = models.PositiveBigIntegerField(_("ärende"), null=True)
+    year = models.PositiveSmallIntegerField(_("år"), null=True)
+    date = models.DateField(_("datum"), null=True)
+    visibility = models.CharField(_("synlighet"), max_length=20, choices=Visibility.choices)
+    container = models.CharField(_("synlighet för det som rymmer posten"), max_length=20, choices=Visibility.choices)
+    readers = models.ManyToManyField(Person, blank=True, related_name="+")
+    title = models.CharField(_("rubrik"), max_length=400)
+    context = models.CharField(_("sammanhang"), max_length=400, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("adress"), max_length=400)
+    stems = models.TextField(_("ordstammar"), blank=True)
+    words = models.TextField(_("ord"), blank=True)
+
+    class Meta:
+        verbose_name = _("sökpost")
+        verbose_name_plural = _("sökposter")
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique")]
+        indexes = [models.Index(fields=["matter_id"], name="search_entry_matter")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.title}"

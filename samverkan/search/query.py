@@ -1,0 +1,240 @@
+"""`search(user, query, filters, page) -> Results`: the one search, over the index, as `user` may see it.
+
+Who finds an entry is the READERS rule of `structure.access` on the entry's levels (`readable_rule` on its own
+level with its named readers, and on its container's level), the same rule the records' pages use; a principal's
+contact, a person given an assignment and a login seeing people of their own bodies get what the follow-through
+and structure lists give them (`visible_assignments`, `visible_recommendations`, `recordable_decisions`,
+`visible_people`). Result counts, facet counts and snippets are all computed on that filtered set only.
+"""
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+from typing import TYPE_CHECKING
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from samverkan.followthrough.access import recordable_decisions, visible_assignments, visible_recommendations
+from samverkan.followthrough.models import PrincipalDecision
+from samverkan.search import backends
+from samverkan.search.models import SearchEntry
+from samverkan.search.text import Term, fold, parse, stem
+from samverkan.structure.access import readable_rule, visible_bodies, visible_people
+from samverkan.structure.roles import scope_of
+
+if TYPE_CHECKING:
+    from samverkan.structure.roles import Viewer
+
+Kind = SearchEntry.Kind
+PER_PAGE = 20
+SNIPPET_CHARS = 240
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the searcher narrowed to: a kind (`SearchEntry.Kind` value), a body, a principal, a year; "" / None
+    for no narrowing."""
+
+    kind: str = ""
+    body: int | None = None
+    principal: int | None = None
+    year: int | None = None
+
+    def without(self, name: str) -> "Filters":
+        values = {"kind": self.kind, "body": self.body, "principal": self.principal, "year": self.year}
+        values[name] = "" if name == "kind" else None
+        return Filters(**values)  # type: ignore[arg-type]  # the one key set above keeps its type
+
+    def q(self) -> Q:
+        rule = Q()
+        if self.kind:
+            rule &= Q(kind=self.kind)
+        if self.body is not None:
+            rule &= Q(body_id=self.body)
+        if self.principal is not None:
+            rule &= Q(principal_id=self.principal)
+        if self.year is not None:
+            rule &= Q(year=self.year)
+        return rule
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: the entry's kind label, title, context line, address, year, and the snippet (escaped HTML
+    with only `<mark>` added)."""
+
+    kind: str
+    kind_label: str
+    title: str
+    context: str
+    url: str
+    year: int | None
+    snippet: SafeString
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet with its number of results, and whether it is the one chosen."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Results:
+    """The answer to `search`: the query as typed, the page of hits (a Django Page of `Hit`s, None for an empty
+    query), the number of results and the facets (`kind`, `body`, `principal`, `year` → values with counts)."""
+
+    query: str
+    filters: Filters
+    page: Page | None = None
+    total: int = 0
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+
+
+def visible_entries(user: "Viewer") -> QuerySet[SearchEntry]:
+    """The entries `user` may find (see the module's docstring). Builds no query of its own but the scope."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return SearchEntry.objects.all()
+    named = None
+    authenticated = user is not None and user.is_authenticated
+    if user is not None and authenticated:
+        mine = SearchEntry.readers.through.objects.filter(person__user__pk=user.pk or 0).values("searchentry_id")
+        named = Q(pk__in=mine)
+    rule = readable_rule(user, field="visibility", body="body__", named=named) & readable_rule(
+        user, field="container", body="body__"
+    )
+    if authenticated:
+        rule |= Q(kind=Kind.PERSON, object_id__in=visible_people(user).values("pk"))
+        if scope.contact_principals or scope.is_anyone:
+            rule |= Q(kind=Kind.ASSIGNMENT, object_id__in=visible_assignments(user).values("pk"))
+        if scope.contact_principals:
+            rule |= Q(kind=Kind.RECOMMENDATION, object_id__in=visible_recommendations(user).values("pk"))
+        if scope.contact_principals or scope.coordinator_areas:
+            decisions = PrincipalDecision.objects.filter(
+                Q(pk__in=recordable_decisions(user).values("pk"))
+                | Q(recommendation__in=visible_recommendations(user).values("pk"))
+            )
+            rule |= Q(kind=Kind.DECISION, object_id__in=decisions.values("pk"))
+    return SearchEntry.objects.filter(rule)
+
+
+def matching(entries: QuerySet[SearchEntry], terms: list[Term], *, any_term: bool = False) -> QuerySet[SearchEntry]:
+    """`entries` that match the terms, annotated `rank` (lower is better). No query of its own."""
+    ids = backends.matching_ids(terms, any_term=any_term)
+    ranked = backends.rank(terms, any_term=any_term)
+    return entries.filter(pk__in=RawSQL(ids.sql, ids.params)).annotate(rank=RawSQL(ranked.sql, ranked.params))
+
+
+def search(user: "Viewer", query: str, filters: Filters | None = None, page: int | str | None = 1) -> Results:
+    """Search the index for `query` (words; "a phrase" in quotes; the last word also as a prefix) as `user` may
+    see it, narrowed by `filters`, `PER_PAGE` hits on page `page` (a bad or too large page number gives the
+    nearest page). A query without words gives no results and no query. Nine queries, whatever the number of
+    entries, hits or facet values."""
+    filters = filters or Filters()
+    results = Results(query=query, filters=filters)
+    terms = parse(query)
+    if not terms:
+        return results
+    found = matching(visible_entries(user), terms)
+    chosen = found.filter(filters.q())
+    paginator = Paginator(chosen.order_by("rank", "-date", "kind", "pk"), PER_PAGE)
+    shown = paginator.get_page(page)
+    readable_bodies = set(visible_bodies(user).values_list("pk", flat=True))
+    shown.object_list = [_hit(entry, terms, readable_bodies) for entry in shown.object_list]  # type: ignore[misc]  # the page shows Hits
+    results.page = shown
+    results.total = paginator.count
+    results.facets = _facets(found, filters)
+    return results
+
+
+def _hit(entry: SearchEntry, terms: list[Term], readable_bodies: set[int]) -> Hit:
+    context = entry.context
+    if entry.body_id is not None and entry.body_id not in readable_bodies:
+        context = _("Internt organ")  # a contact's assignment from a body they may not see: never its name
+    return Hit(
+        kind=entry.kind,
+        kind_label=str(Kind(entry.kind).label),
+        title=entry.title,
+        context=context,
+        url=entry.url,
+        year=entry.year,
+        snippet=snippet(entry.text, terms),
+    )
+
+
+def _facets(found: QuerySet[SearchEntry], filters: Filters) -> dict[str, list[FacetValue]]:
+    """Counts per value of each facet, each with the other facets' choices applied (so a chosen value can be
+    changed). Four queries."""
+    facets: dict[str, list[FacetValue]] = {}
+    kinds = found.filter(filters.without("kind").q()).values("kind").annotate(n=Count("pk")).order_by()
+    labels = dict(Kind.choices)
+    facets["kind"] = [
+        FacetValue(row["kind"], str(labels[row["kind"]]), row["n"], row["kind"] == filters.kind)
+        for row in sorted(kinds, key=lambda row: list(labels).index(row["kind"]))
+    ]
+    for name, column, label in [("body", "body_id", "body__name"), ("principal", "principal_id", "principal__name")]:
+        rows = (
+            found.filter(filters.without(name).q())
+            .exclude(**{f"{column}__isnull": True})
+            .values(column, label)
+            .annotate(n=Count("pk"))
+            .order_by(label)
+        )
+        chosen = getattr(filters, name)
+        facets[name] = [FacetValue(str(r[column]), r[label], r["n"], r[column] == chosen) for r in rows]
+    years = (
+        found.filter(filters.without("year").q())
+        .exclude(year__isnull=True)
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+    )
+    facets["year"] = [FacetValue(str(r["year"]), str(r["year"]), r["n"], r["year"] == filters.year) for r in years]
+    return facets
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def _matches(word: str, terms: list[Term]) -> bool:
+    folded = fold(word)
+    stems = {s for term in terms for s in term.stems}
+    if stem(folded) in stems:
+        return True
+    return any(term.prefix and folded.startswith(term.prefix) for term in terms)
+
+
+def snippet(text: str, terms: list[Term], size: int = SNIPPET_CHARS) -> SafeString:
+    """About `size` characters of `text` around its first matching word, HTML-escaped, each matching word in
+    `<mark>`; the start of the text when no word of it matches (the match was in the title). Plain Python."""
+    if not text:
+        return mark_safe("")
+    found = [m for m in _TOKEN.finditer(text) if _matches(m.group(), terms)]
+    start = 0
+    if found:
+        start = max(0, found[0].start() - size // 4)
+        if start:
+            space = text.find(" ", start)
+            start = space + 1 if 0 <= space < found[0].start() else start
+    end = min(len(text), start + size)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start + size // 2 else end
+    out, position = [], start
+    for m in found:
+        if m.start() < start or m.end() > end:
+            continue
+        out += [escape(text[position : m.start()]), "<mark>", escape(m.group()), "</mark>"]
+        position = m.end()
+    out.append(escape(text[position:end]))
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(prefix + " ".join("".join(out).split()) + suffix)  # noqa: S308  # every piece is escaped

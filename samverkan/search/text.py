@@ -1,0 +1,88 @@
+"""Swedish words for the search index and for queries: folding, tokens, Snowball stems, the query's terms.
+
+Both databases get the same tokens from here, so SQLite's FTS5 and PostgreSQL's full text search match the same
+entries: the databases only split on spaces and compare, they never stem or fold on their own. Plain Python.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer  # type: ignore[import-untyped]  # ships no type information
+
+# Letters a Swedish reader treats as letters of their own (å, ä, ö are not a, a, o), and Nordic spellings folded
+# onto them; every other diacritic is dropped (é → e, ü → u), so "andre" finds André.
+_KEEP = {"å", "ä", "ö"}
+_NORDIC = str.maketrans({"æ": "ä", "ø": "ö"})
+_WORD = re.compile(r"\w+", re.UNICODE)
+_STEMMER = snowballstemmer.stemmer("swedish")
+# At most this many words of a query count (a query is a handful of words; this bounds the SQL).
+MAX_TERMS = 8
+
+
+def fold(text: str) -> str:
+    """`text` lower-cased, with diacritics dropped except on å, ä and ö (æ → ä, ø → ö). Same length or shorter."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text.lower()).translate(_NORDIC):
+        if ch in _KEEP or ch.isascii():
+            out.append(ch)
+        else:
+            out.append("".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)))
+    return "".join(out)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text` (runs of letters and digits; underscores split)."""
+    return [w for part in _WORD.findall(fold(text)) for w in part.split("_") if w]
+
+
+@lru_cache(maxsize=20000)
+def stem(word: str) -> str:
+    """The Snowball Swedish stem of one folded word ("överenskommelsen" → "överenskomm")."""
+    return str(_STEMMER.stemWord(word))
+
+
+def stems(text: str) -> str:
+    """The stems of `text`'s words, space-separated: what the index matches words against."""
+    return " ".join(stem(w) for w in words(text))
+
+
+def plain_words(text: str) -> str:
+    """The folded words of `text`, space-separated: what a prefix on the last word of a query matches."""
+    return " ".join(words(text))
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a query: a word, or a phrase in quotes (several words that must follow each other).
+
+    `stems` are the words' stems; `prefix` is the last word of an unquoted query typed so far ("hemsj"), which
+    also matches any word beginning with it."""
+
+    stems: tuple[str, ...]
+    prefix: str = ""
+
+
+def parse(query: str) -> list[Term]:
+    """The terms of a search query: quoted parts are phrases, other words are single terms; every term must
+    match. The last unquoted word also matches as a prefix. At most MAX_TERMS terms; [] for a query with no
+    words."""
+    terms: list[Term] = []
+    parts = query.split('"')
+    last_word: tuple[int, str] | None = None
+    for index, part in enumerate(parts):
+        quoted = index % 2 == 1 and index < len(parts) - 1  # an unclosed quote counts as no quote
+        found = words(part)
+        if not found:
+            continue
+        if quoted:
+            terms.append(Term(tuple(stem(w) for w in found)))
+        else:
+            for w in found:
+                terms.append(Term((stem(w),)))
+            last_word = (len(terms) - 1, found[-1])
+    if last_word is not None and last_word[0] == len(terms) - 1:
+        position, word = last_word
+        terms[position] = Term(terms[position].stems, prefix=word)
+    return terms[:MAX_TERMS]

@@ -1,0 +1,73 @@
+"""The public search page, `/sok/?q=…` with the facets `typ`, `organ`, `huvudman`, `ar` and `sida`."""
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from samverkan.lib.text import search_term
+from samverkan.search.models import SearchEntry
+from samverkan.search.query import Filters, search
+
+# URL parameter → Filters field.
+PARAMS = {"typ": "kind", "organ": "body", "huvudman": "principal", "ar": "year"}
+
+
+def _number(value: str | None) -> int | None:
+    """A whole number from the URL, else None (a bad value counts as no filter, never an error)."""
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+def filters_from(params: dict[str, str]) -> Filters:
+    """The filters of a search URL; unknown or malformed values are ignored."""
+    kind = params.get("typ", "")
+    return Filters(
+        kind=kind if kind in SearchEntry.Kind.values else "",
+        body=_number(params.get("organ")),
+        principal=_number(params.get("huvudman")),
+        year=_number(params.get("ar")),
+    )
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Search everything the visitor may read; results, facets and paging by GET, so it works without JS."""
+    query = search_term(request.GET.get("q"), limit=200)
+    params = {name: search_term(request.GET.get(name), limit=20) for name in PARAMS}
+    filters = filters_from(params)
+    results = search(request.user, query, filters, request.GET.get("sida"))
+    chosen = {name: params[name] for name, attr in PARAMS.items() if getattr(filters, attr) not in ("", None)}
+
+    def link(name: str, value: str | None) -> str:
+        """The address of this search with facet `name` set to `value` (None: removed), from page 1."""
+        wanted = {"q": query, **chosen}
+        if value is None:
+            wanted.pop(name, None)
+        else:
+            wanted[name] = value
+        return "?" + urlencode(wanted)
+
+    facets = []
+    for name, heading in [("typ", _("Typ")), ("organ", _("Organ")), ("huvudman", _("Huvudman")), ("ar", _("År"))]:
+        values = results.facets.get(PARAMS[name], [])
+        if values:
+            facets.append(
+                {
+                    "name": name,
+                    "heading": heading,
+                    "values": [(v, link(name, None if v.selected else v.value)) for v in values],
+                }
+            )
+    keep = "&" + urlencode({"q": query, **chosen})
+    return render(
+        request,
+        "search/search.html",
+        {
+            "query": query,
+            "results": results,
+            "facets": facets,
+            "keep": keep,
+            "crumbs": [(None, _("Sök"))],
+            "search_query": query,
+        },
+    )

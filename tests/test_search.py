@@ -1,0 +1,329 @@
+"""Search (samverkan/search): Swedish recall, what each actor finds (compared with the records' own page rules),
+canary words that must not leak through results, snippets, facets or counts, the index following changes, and
+the search page's queries. Runs on SQLite (FTS5) and PostgreSQL (tsvector/GIN) alike: the same expectations on
+both, so the same query finds the same things on both."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from samverkan.followthrough.access import visible_assignments, visible_recommendations
+from samverkan.followthrough.models import Assignment, Recommendation
+from samverkan.meetings.access import can_read_document, can_read_item, listed_meetings, readable_items_rule
+from samverkan.meetings.models import AgendaItem, Document
+from samverkan.search.models import SearchEntry
+from samverkan.search.query import Filters, search, snippet
+from samverkan.search.text import Term, fold, parse, stems
+from samverkan.structure.access import visible_bodies, visible_people
+from samverkan.structure.models import Membership, Person
+from tests.conftest import shared_fixture
+from tests.meetings_helpers import make_document, make_item, make_meeting
+
+ACTORS = ["anonymous", "admin", "coordinator", "secretary", "member", "contact", "outsider", "reader"]
+SENT = {"status": "invited", "invited_at": timezone.now()}
+
+
+def fresh(world, actor):
+    if actor == "anonymous":
+        return AnonymousUser()
+    return get_user_model().objects.get(pk=getattr(world, actor).pk)
+
+
+def found(user, query, **filters):
+    results = search(user, query, Filters(**filters), 1)
+    return {(h.kind, h.title) for h in results.page or []}, results
+
+
+# --- Words -----------------------------------------------------------------------------------------------------
+
+
+def test_folding_keeps_swedish_letters_and_drops_other_accents():
+    assert fold("ÅBERG Öberg Ärlig") == "åberg öberg ärlig"
+    assert fold("André Müller Øster Ærø") == "andre muller öster ärö"
+    assert stems("Överenskommelsen") == stems("överenskommelse") == stems("ÖVERENSKOMMELSER")
+
+
+def test_a_query_is_words_phrases_and_a_prefix_at_the_end():
+    assert parse("") == [] and parse('  " , ') == []
+    assert parse('"nära vård" hemsj') == [Term(("när", "vård")), Term(("hemsj",), prefix="hemsj")]
+    assert parse('hemsjukvård "nära vård"') == [Term(("hemsjukvård",)), Term(("när", "vård"))]
+    assert len(parse(" ".join(["ord"] * 50))) == 8  # bounded
+
+
+def test_a_snippet_is_escaped_and_marks_only_the_matches():
+    text = "<script>alert(1)</script> Överenskommelsen om hemsjukvård & annat"
+    shown = snippet(text, parse("överenskommelse"))
+    assert "<script>" not in shown and "&lt;script&gt;" in shown
+    assert "<mark>Överenskommelsen</mark>" in shown and "&amp;" in shown
+    assert shown.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+# --- Records at every level, with canary words -----------------------------------------------------------------
+
+
+@shared_fixture
+def corpus(world):
+    """Public, internal and confidential items and documents in the public forum, the internal body and an
+    internal meeting, each with the word "zebrafink" and its own canary; people with Swedish names; a follow-up."""
+    reader_user = get_user_model().objects.create_user("reader", "reader@test.example", "x")
+    reader = Person.objects.create(first_name="Nils", last_name="Namngiven", slug="nils-n", user=reader_user)
+    world.reader = reader_user
+    for first, last, slug in (("Camilla", "Öberg", "camilla-oberg"), ("Åsa", "Åberg", "asa-aberg")):
+        person = Person.objects.create(first_name=first, last_name=last, slug=slug)
+        Membership.objects.create(person=person, body=world.forum, role="member", principal=world.town)
+    public = make_meeting(world.forum, date(2026, 3, 3), **SENT)
+    secret = make_meeting(world.secret, date(2026, 3, 4), **SENT)
+    internal = make_meeting(world.forum, date(2026, 3, 5), visibility="internal", **SENT)
+    draft = make_meeting(world.forum, date(2026, 5, 5))  # agenda not sent: a draft
+    items = []
+    for meeting, where in ((public, "forum"), (secret, "secret"), (internal, "intern"), (draft, "utkast")):
+        for n, level in enumerate(["public", "internal", "confidential"], start=1):
+            canary = f"kanarie{where}{level}"
+            items.append(
+                make_item(meeting, str(n), f"Zebrafink {canary}", visibility=level, background=f"Om {canary} här.")
+            )
+    named = make_item(public, "9", "Zebrafink namngiven kanarienamngiven", visibility="confidential")
+    named.readers.add(reader)
+    items.append(named)
+    documents = [
+        make_document(public, "Zebrafink kanariedokument", visibility="confidential"),
+        make_document(public, "Zebrafink bilaga kanariebilaga", item=named),
+        make_document(public, "Zebrafink öppen handling"),
+    ]
+    documents[0].readers.add(reader)
+    Document.objects.filter(pk=documents[2].pk).update(text="Överenskommelsen om hemsjukvård i länet")
+    call_command("reindex", stdout=open("/dev/null", "w"))  # the update above sends no signal
+    make_item(public, "5", "Överenskommelse om hemsjukvård", background="Ett förslag till överenskommelse.")
+    Assignment.objects.create(
+        item=items[1],
+        description="Zebrafink uppdrag kanarieuppdrag",
+        assignee_principal=world.town,
+        report_to=world.forum,
+    )
+    Recommendation.objects.create(
+        item=items[0],
+        title="Zebrafink rekommendation",
+        text="Rekommendera",
+        decided_on=date(2026, 3, 3),
+        deadline=date(2026, 6, 1),
+    )
+    return items, documents
+
+
+@pytest.mark.parametrize(
+    "query, title",
+    [
+        ("överenskommelsen", "Överenskommelse om hemsjukvård"),
+        ("ÖVERENSKOMMELSER", "Överenskommelse om hemsjukvård"),
+        ("hemsjukvården", "Överenskommelse om hemsjukvård"),
+        ("hemsj", "Överenskommelse om hemsjukvård"),  # prefix on the last word
+        ('"överenskommelse om hemsjukvård"', "Överenskommelse om hemsjukvård"),
+        ("åberg", "Åsa Åberg"),
+        ("ÅBERG", "Åsa Åberg"),
+        ("Öberg, Camilla", "Camilla Öberg"),
+        ("camilla öberg", "Camilla Öberg"),
+    ],
+)
+def test_swedish_recall(world, corpus, query, title):
+    titles = {t for _kind, t in found(None, query)[0]}
+    assert any(t.endswith(title) for t in titles), (query, titles)
+
+
+def test_what_is_not_the_same_word_is_not_found(world, corpus):
+    assert not any("Åberg" in t for _k, t in found(None, "aberg")[0])  # å is not a
+    assert not any("Öberg" in t for _k, t in found(None, "oberg")[0])
+    assert not found(None, '"hemsjukvård om överenskommelse"')[0]  # a phrase keeps its order
+    assert not found(None, "zebrafink pelikan")[0]  # every word must match
+
+
+def test_document_text_is_found_with_a_marked_snippet(world, corpus):
+    hits, results = found(None, "överenskommelsen hemsjukvård", kind="document")
+    assert hits == {("document", "Zebrafink öppen handling")}
+    assert "<mark>Överenskommelsen</mark> om <mark>hemsjukvård</mark>" in results.page[0].snippet
+
+
+def _expected(world, actor, items, documents):
+    """What each actor may read of the corpus by the records' own rules (the pages' functions)."""
+    user = fresh(world, actor)
+    listed = set(listed_meetings(user).values_list("pk", flat=True))
+    expected = set()
+    for item in AgendaItem.objects.filter(pk__in=[i.pk for i in items]).select_related("meeting__body"):
+        if item.meeting_id in listed and can_read_item(fresh(world, actor), item, item.meeting.body):
+            expected.add(("item", item.pk))
+    assert expected == {
+        ("item", pk)
+        for pk in AgendaItem.objects.filter(readable_items_rule(user), pk__in=[i.pk for i in items]).values_list(
+            "pk", flat=True
+        )
+    }
+    for document in Document.objects.filter(pk__in=[d.pk for d in documents]).select_related("item", "meeting__body"):
+        if document.meeting_id in listed and can_read_document(fresh(world, actor), document, document.meeting.body):
+            expected.add(("document", document.pk))
+    for pk in visible_assignments(user).filter(description__startswith="Zebrafink").values_list("pk", flat=True):
+        expected.add(("assignment", pk))
+    for pk in visible_recommendations(user).filter(title__startswith="Zebrafink").values_list("pk", flat=True):
+        expected.add(("recommendation", pk))
+    return expected
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_each_actor_finds_exactly_what_the_pages_let_them_read(world, corpus, actor):
+    items, documents = corpus
+    user = fresh(world, actor)
+    results = search(user, "zebrafink", Filters(), 1)
+    got = {(e.kind, e.object_id) for e in _entries(results)}
+    assert got == _expected(world, actor, items, documents)
+    assert results.total == len(got)
+    assert sum(v.count for v in results.facets["kind"]) == len(got)
+
+
+def _entries(results):
+    by_url = {}
+    for entry in SearchEntry.objects.all():
+        by_url.setdefault((entry.kind, entry.url, entry.title), entry)
+    return [by_url[(h.kind, h.url, h.title)] for h in results.page or []]
+
+
+def test_people_and_bodies_follow_the_structure_rules(world, corpus):
+    for actor in ACTORS:
+        user = fresh(world, actor)
+        bodies = {e.object_id for e in _entries(search(user, "ledningsforum grannforum beredningsgrupp", None, 1))}
+        people = {e.object_id for e in SearchEntry.objects.filter(kind="person")}
+        seen = {e.object_id for e in _entries(search(user, "insider", None, 1))}
+        assert seen <= set(visible_people(user).values_list("pk", flat=True)), actor
+        assert bodies <= set(visible_bodies(user).values_list("pk", flat=True)), actor
+        assert people
+
+
+def test_canaries_never_reach_the_anonymous_page(client, world, corpus):
+    html = client.get(reverse("search:search"), {"q": "zebrafink"}).content.decode()
+    assert "kanarieforumpublic" in html
+    for canary in [
+        "kanarieforuminternal",
+        "kanarieforumconfidential",
+        "kanariesecret",
+        "kanarieintern",
+        "kanarieutkast",
+        "kanarienamngiven",
+        "kanariedokument",
+        "kanariebilaga",
+        "kanarieuppdrag",
+    ]:
+        assert canary not in html, canary
+        page = client.get(reverse("search:search"), {"q": canary}).content.decode()
+        assert "Inget hittades" in page and "träff" not in page.split("Inget hittades")[0].split("<main")[-1]
+        _hits, results = found(None, canary)
+        assert results.total == 0 and not any(results.facets.values()), canary
+    # The internal body's name never appears as a facet for the public.
+    assert "Hemlig" not in html and world.secret.name not in html
+
+
+def test_a_named_reader_finds_their_confidential_item_and_document(world, corpus):
+    hits, _ = found(fresh(world, "reader"), "zebrafink")
+    titles = {t for _k, t in hits}
+    assert any("kanarienamngiven" in t for t in titles)
+    assert "Zebrafink kanariedokument" in titles
+    assert "Zebrafink bilaga kanariebilaga" in titles  # a public document on the item they are named on
+    assert not found(fresh(world, "member"), "kanarienamngiven")[0]
+
+
+# --- The index follows every change ----------------------------------------------------------------------------
+
+
+def test_the_index_follows_edits_visibility_and_deletes(world, corpus):
+    items, documents = corpus
+    item = AgendaItem.objects.get(pk=items[0].pk)
+    item.title = "Kolibri ny rubrik"
+    item.save()
+    assert found(None, "kolibri")[0] and not found(None, "kanarieforumpublic zebrafink")[0]
+    item.visibility = "internal"
+    item.save()
+    assert not found(None, "kolibri")[0]
+    assert found(fresh(world, "member"), "kolibri")[0]
+    third = AgendaItem.objects.get(pk=items[2].pk)
+    assert found(fresh(world, "admin"), "kanarieforumconfidential")[0]
+    third.delete()
+    assert not found(fresh(world, "admin"), "kanarieforumconfidential")[0]
+    document = documents[2]
+    document.visibility = "internal"
+    document.save()
+    assert not found(None, "hemsjukvård", kind="document")[0]
+    body = world.forum
+    body.visibility = "internal"
+    body.save()
+    assert not found(None, "överenskommelse")[0]
+
+
+def test_minutes_are_found_once_published_and_the_text_read_by_the_worker(world, corpus):
+    items, _ = corpus
+    item = AgendaItem.objects.get(pk=items[0].pk)
+    AgendaItem.objects.filter(pk=item.pk).update(minutes="Diskussion om pelikaner")
+    meeting = item.meeting
+    meeting.save()
+    assert not found(None, "pelikan")[0]  # the minutes are not published
+    meeting.status = "published"
+    meeting.save()
+    assert found(None, "pelikanerna")[0]
+
+
+def test_reindex_rebuilds_the_index(world, corpus):
+    before = SearchEntry.objects.count()
+    SearchEntry.objects.all().delete()
+    assert not found(None, "zebrafink")[0]
+    call_command("reindex", stdout=open("/dev/null", "w"))
+    assert SearchEntry.objects.count() == before and found(None, "zebrafink")[0]
+
+
+# --- The page ------------------------------------------------------------------------------------------------
+
+
+def test_the_header_has_a_labelled_search_box_on_every_public_page(client, world):
+    html = client.get(reverse("portal:home")).content.decode()
+    assert 'role="search"' in html and 'for="site-search"' in html and 'name="q"' in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "zebrafink", "sida": "abc"},
+        {"q": "zebrafink", "sida": "999999999999"},
+        {"q": "zebrafink", "organ": "x", "typ": "ingen", "ar": "-1", "huvudman": "99999999999999999999"},
+        {"q": '"""'},
+        {"q": "x" * 5000},
+        {"q": "\x00 NEAR( OR AND * : ^"},
+        {"q": "'; DROP TABLE x; --:*&|!<->"},
+        {},
+    ],
+)
+def test_bad_input_never_fails(client, world, corpus, params):
+    assert client.get(reverse("search:search"), params).status_code == 200
+
+
+def test_facets_filter_and_page(client, world, corpus):
+    client.force_login(world.admin)
+    html = client.get(reverse("search:search"), {"q": "zebrafink"}).content.decode()
+    assert "Handlingar" in html and "Ärenden och beslut" in html
+    hits, _ = found(fresh(world, "admin"), "zebrafink", kind="document")
+    assert {k for k, _t in hits} == {"document"}
+    hits, _ = found(fresh(world, "admin"), "zebrafink", body=world.secret.pk)
+    assert hits and all("kanariesecret" in t for _k, t in hits)
+    hits, _ = found(fresh(world, "admin"), "zebrafink", year=2025)
+    assert not hits
+
+
+def test_the_search_page_makes_a_constant_number_of_queries(client, world, corpus, queries):
+    def grow():
+        meeting = make_meeting(world.forum, date(2025, 2, 2), **SENT)
+        for n in range(30):
+            make_item(meeting, str(n), f"Zebrafink fler {n}", background="zebrafink")
+            make_document(meeting, f"Zebrafink handling {n}")
+
+    url = reverse("search:search") + "?q=zebrafink"
+    queries.assert_constant(client, url, grow, at_most=8)
+    client.force_login(world.member)
+    queries.assert_constant(client, url + "&sida=2", grow, at_most=14)
