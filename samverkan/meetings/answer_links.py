@@ -39,6 +39,6 @@ def get_meeting_by_link(token: str) -> tuple[Meeting, Membership]:
     meeting = Meeting.objects.select_related("body__area").filter(pk=meeting_pk).first()
     person = Person.objects.filter(pk=person_pk).first()
     membership = invitee_membership(meeting, person) if meeting and person else None
-    if membership is None:
+    if meeting is None or membership is None:
         raise Http404
     return meeting, membership

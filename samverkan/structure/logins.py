@@ -125,7 +125,7 @@ def invite(person: Person, user: "Changer") -> LoginInvitation:
         address=person.email,
         nonce=secrets.token_urlsafe(32),
         created_at=now,
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by_id=getattr(user, "pk", None),
         expires_at=now + timedelta(days=invitation_days()),
         queued_at=now,
     )
@@ -215,7 +215,7 @@ def switch_login(person: Person, active: bool, user: "Changer") -> bool:
     person = locked(Person.objects.select_related("user")).get(pk=person.pk)
     if person.user is None:
         return False
-    type(person.user).objects.filter(pk=person.user_id).update(is_active=active)
+    get_user_model().objects.filter(pk=person.user.pk).update(is_active=active)
     reason = _("Inloggningen öppnad igen") if active else _("Inloggningen avstängd")
     save_with_history(person, user, reason, clean=False)
     return True
@@ -240,7 +240,7 @@ def login_states(people: "Iterable[Person]") -> dict[int, LoginState]:
     states = {}
     for person in people:
         invitation = newest.get(person.pk)
-        if person.user_id is not None:
+        if person.user is not None:
             kind = "active" if person.user.is_active else "inactive"
         elif invitation is None:
             kind = "none"
