@@ -212,10 +212,10 @@ def switch_login(person: Person, active: bool, user: "Changer") -> bool:
     """Switch the person's login off (`active=False`: they can no longer log in, and their sessions end, as the
     auth backends refuse inactive logins) or on again. The person, the login and every record they signed or
     changed stay. Returns False when the person has no login. The caller checks `may_switch`."""
-    person = locked(Person.objects.select_related("user")).get(pk=person.pk)
-    if person.user is None:
+    person = locked(Person.objects.all()).get(pk=person.pk)  # no join: PostgreSQL locks no outer join's null side
+    if person.user_id is None:
         return False
-    get_user_model().objects.filter(pk=person.user.pk).update(is_active=active)
+    get_user_model().objects.filter(pk=person.user_id).update(is_active=active)
     reason = _("Inloggningen öppnad igen") if active else _("Inloggningen avstängd")
     save_with_history(person, user, reason, clean=False)
     return True
