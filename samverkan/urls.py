@@ -3,11 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from samverkan.structure import login_views
+
 urlpatterns = [
     path("", include("samverkan.portal.urls")),
     path("", include("samverkan.meetings.public_urls")),
     path("", include("samverkan.followthrough.public_urls")),
     path("", include("samverkan.search.urls")),
+    path("konto/inbjudan/<str:token>/", login_views.accept, name="login_accept"),
     path("konto/", include("samverkan.accounts.urls")),
     path("hantera/", include("samverkan.workspace.urls")),
     path("hantera/", include("samverkan.structure.urls")),

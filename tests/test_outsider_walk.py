@@ -37,6 +37,8 @@ NOT_INTERNAL = {
     "followthrough_public:principal": "a principal's public decisions page; principals are public",
     "portal:principal": "principals are public",
     "password_reset_confirm": "a password-reset token, not an object id",
+    "login_accept": "a signed login-invitation token, not an object id (test_participation.py)",
+    "meetings_public:answer_link": "a signed answer link for one person and meeting (test_participation.py)",
 }
 
 # What the walk leaves aside entirely: Django's own admin (staff only, its own login) and the language switch.
@@ -150,6 +152,8 @@ class Hidden:
             "structure:person": [{"area": area, "pk": w.insider.pk}],
             "structure:person_edit": [{"area": area, "pk": w.insider.pk}],
             "structure:body": pk([w.secret]),
+            "structure:login_invite": pk([w.insider]),
+            "structure:login_switch": pk([w.insider]),
             "structure:body_edit": pk([w.secret]),
             "structure:membership_create": pk([w.secret]),
             "structure:membership_edit": pk([self.insider_membership]),
@@ -184,6 +188,7 @@ class Hidden:
             "meetings:document_file": pk(documents),
             "meetings:invitation_send": pk(meetings),
             "meetings:invitation_retry": pk(meetings),
+            "meetings:invite_signatories": pk(meetings),
             "meetings:answer": pk([self.later, self.internal_meeting]),
             "meetings:pdf": pk(meetings),
             "meetings:pdf_version": [{"pk": self.meeting.pk, "number": 1}],

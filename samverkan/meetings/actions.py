@@ -27,7 +27,7 @@ from samverkan.lib.forms import save_record
 from samverkan.lib.history import attribute, save_with_history
 from samverkan.lib.locks import locked
 from samverkan.lib.visibility import Visibility
-from samverkan.meetings import extract, numbering
+from samverkan.meetings import extract, notifications, numbering
 from samverkan.meetings.extract import Kind, original_name
 from samverkan.meetings.invitations import NotInvitable, invitable_problem, invitees, substitutes_for
 from samverkan.meetings.lock import correcting_minutes
@@ -143,6 +143,7 @@ def remove_day(day: MeetingDay, user: "Changer") -> None:
         raise LastDay
     attribute(day, user)
     day.delete()
+    notifications.queue_change(meeting, cancelled=False)
 
 
 # The workflow --------------------------------------------------------------------------------------------
@@ -216,14 +217,23 @@ def _save_minutes_form(meeting: Meeting, form: "ModelForm[M]", user: "Changer", 
 @transaction.atomic
 def update_meeting(meeting: Meeting, form: "ModelForm[Meeting]", user: "Changer", reason: object = "") -> Meeting:
     """Save the staff form of the meeting's own facts (MeetingForm). Returns the meeting; raises
-    ValidationError when the minutes are drafted or locked meanwhile. A few queries."""
-    return _save_minutes_form(meeting, form, user, reason)
+    ValidationError when the minutes are drafted or locked meanwhile. A new place is mailed to every invitee
+    (notifications.queue_change). A few queries."""
+    saved = _save_minutes_form(meeting, form, user, reason)
+    if "place" in form.changed_data:
+        notifications.queue_change(saved, cancelled=False)
+    return saved
 
 
 @transaction.atomic
 def save_day(meeting: Meeting, form: "ModelForm[MeetingDay]", user: "Changer", reason: object = "") -> MeetingDay:
-    """Add or change a meeting day (MeetingDayForm) under the meeting's row lock. Returns the day."""
-    return _save_minutes_form(meeting, form, user, reason)
+    """Add or change a meeting day (MeetingDayForm) under the meeting's row lock. Returns the day. A new day, date
+    or time is mailed to every invitee with an updated .ics (notifications.queue_change)."""
+    new = form.instance.pk is None
+    saved = _save_minutes_form(meeting, form, user, reason)
+    if new or {"date", "start", "end"} & set(form.changed_data):
+        notifications.queue_change(_locked_row(meeting), cancelled=False)
+    return saved
 
 
 @transaction.atomic
@@ -342,6 +352,12 @@ def take_step(meeting: Meeting, step: str, user: "User | None") -> Meeting:
         numbering.settle_series(meeting, user, own=True)
     if step == PUBLISH and not meeting.versions.exists():
         _store_version(meeting, user)
+    if step == DRAFTED and meeting.kind == Meeting.Kind.MINUTES:
+        notifications.queue_to_sign(meeting)  # "Klart för justering" to the chair and each adjuster
+    elif step == CANCEL:
+        notifications.queue_change(meeting, cancelled=True)
+    elif step == PUBLISH:
+        notifications.queue_published(meeting)
     return meeting
 
 

@@ -63,12 +63,16 @@ def day_events(meeting, absolute, now):
         yield event
 
 
-def invitation_calendar(meeting, absolute, organizer, attendee):
-    """The .ics of an invitation: METHOD:REQUEST, the meeting's days, the sender as organizer."""
+def invitation_calendar(meeting, absolute, organizer, attendee, method="REQUEST"):
+    """The .ics of an invitation: METHOD:REQUEST (or CANCEL for a cancelled meeting, RFC 5546 3.2.5), the
+    meeting's days with the feed's UIDs, so a calendar updates or removes the same events, and SEQUENCE from the
+    last change, so a later mail outranks an earlier one; the sender as organizer."""
     cal = new_calendar()
-    cal.add("method", "REQUEST")
+    cal.add("method", method)
     now = datetime.now(UTC).replace(microsecond=0)
     for event in day_events(meeting, absolute, now):
+        if method == "CANCEL":
+            event["status"] = "CANCELLED"
         event.add("organizer", vCalAddress(f"mailto:{organizer}"))
         guest = vCalAddress(f"mailto:{attendee}")
         guest.params["role"] = vText("REQ-PARTICIPANT")

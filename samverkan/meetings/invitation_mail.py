@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from samverkan.lib.visibility import Visibility
+from samverkan.meetings import notification_mail
 from samverkan.meetings.access import document_visibility
+from samverkan.meetings.answer_links import answer_token
 from samverkan.meetings.ical import invitation_calendar
 from samverkan.meetings.invitations import agenda_for_members
 from samverkan.meetings.models import MeetingMail
@@ -70,6 +72,7 @@ def invitation_message(mail):
         general=document_links(general),
         person=membership.person,
         membership=membership,
+        link_url=absolute(reverse("meetings_public:answer_link", args=[answer_token(meeting, membership.person)])),
     )
     message = EmailMessage(
         subject=" ".join(render_to_string("meetings/email/invitation_subject.txt", context).split()),
@@ -86,7 +89,13 @@ def invitation_message(mail):
 
 def substitute_message(mail):
     """The word to a substitute that the member they stand in for is away."""
-    context = dict(_common(mail.meeting), absent=mail.answer.person, person=mail.membership.person)
+    token = answer_token(mail.meeting, mail.membership.person)
+    context = dict(
+        _common(mail.meeting),
+        absent=mail.answer.person,
+        person=mail.membership.person,
+        answer_url=absolute(reverse("meetings_public:answer_link", args=[token])),
+    )
     return EmailMessage(
         subject=" ".join(render_to_string("meetings/email/substitute_subject.txt", context).split()),
         body=render_to_string("meetings/email/substitute.txt", context),
@@ -115,6 +124,7 @@ COMPOSERS = {
     MeetingMail.Kind.INVITATION: invitation_message,
     MeetingMail.Kind.SUBSTITUTE: substitute_message,
     MeetingMail.Kind.NOTICE_LATE: notice_late_message,
+    **notification_mail.COMPOSERS,
 }
 
 
@@ -128,7 +138,7 @@ def send_queued(pk):
     if not claimed:
         return False
     mail = MeetingMail.objects.select_related(
-        "meeting__body__area", "invitation", "answer__person", "membership__person"
+        "meeting__body__area", "invitation", "answer__person", "membership__person", "person"
     ).get(pk=pk)
     try:
         with translation.override(settings.LANGUAGE_CODE):

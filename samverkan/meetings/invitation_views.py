@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from samverkan.meetings import actions
 from samverkan.meetings.access import get_meeting_for_user
+from samverkan.meetings.answer_links import get_meeting_by_link
 from samverkan.meetings.forms import AnswerForm
 from samverkan.meetings.invitations import (
     NotInvitable,
@@ -20,6 +22,7 @@ from samverkan.meetings.invitations import (
     invitees,
 )
 from samverkan.meetings.models import InvitationAnswer
+from samverkan.structure import logins
 
 
 @login_required
@@ -75,17 +78,54 @@ def invitation_retry(request, pk):
 
 
 @login_required
+@require_POST
+def invite_signatories(request, pk):
+    """ "Bjud in alla": invite every signer of the meeting who has no login (and no invitation waiting) and whom the
+    user may invite (structure/logins.py). 403 for those who may see the meeting but not plan it."""
+    meeting = get_meeting_for_user(request.user, pk, change=True)
+    signers = [s.person for s in meeting.signatories.select_related("person__user")]
+    states = logins.login_states(signers)
+    invited, refused = [], []
+    for person in logins.to_invite(signers, states, logins.invitable_ids(request.user, signers)):
+        try:
+            logins.invite(person, request.user)
+            invited.append(str(person))
+        except ValidationError as error:
+            refused.append(" ".join(error.messages))
+    if invited:
+        messages.success(request, _("Inbjudan skickas till %(names)s.") % {"names": ", ".join(invited)})
+    for problem in refused:
+        messages.error(request, problem)
+    if not invited and not refused:
+        messages.info(request, _("Ingen att bjuda in."))
+    return redirect(reverse("meetings:meeting", args=[meeting.pk]) + "#signatories-heading")
+
+
+@login_required
 def answer(request, pk):
     """The logged-in member's own answer to an invitation; nobody answers for anyone else (404 for anyone who
     is not called to the meeting, as if it did not exist)."""
     meeting, membership = get_meeting_to_answer(request.user, pk)
+    return _answer_page(request, meeting, membership, request.user, reverse("meetings:answer", args=[meeting.pk]))
+
+
+def answer_by_link(request, token):
+    """The same answer through the personal signed link of the invitation e-mail, without logging in
+    (answer_links.py: one person, one meeting, until its last day; 404 for anything else). The agenda is not
+    shown here (it is in the e-mail); the answer's history names no login."""
+    meeting, membership = get_meeting_by_link(token)
+    back = reverse("meetings_public:answer_link", args=[token])
+    return _answer_page(request, meeting, membership, None, back, by_link=True)
+
+
+def _answer_page(request, meeting, membership, user, back, *, by_link=False):
     current = InvitationAnswer.objects.filter(meeting=meeting, person=membership.person).first()
     problem = answer_problem(meeting)
     initial = {"answer": current.answer, "comment": current.comment} if current else None
     form = AnswerForm(request.POST or None, initial=initial, problem=problem)
     if request.method == "POST" and form.is_valid():
         row, told, untold = actions.record_answer(
-            meeting, membership, form.cleaned_data["answer"], form.cleaned_data["comment"], request.user
+            meeting, membership, form.cleaned_data["answer"], form.cleaned_data["comment"], user
         )
         messages.success(request, _("Ditt svar är sparat: %(answer)s.") % {"answer": row.get_answer_display()})
         if told:
@@ -93,8 +133,8 @@ def answer(request, pk):
             messages.info(request, _("Din ersättare har fått besked att tjänstgöra: %(names)s.") % {"names": names})
         elif untold:
             messages.warning(request, _("Ingen ersättare kunde nås per e-post. Kontakta sekreteraren."))
-        return redirect(reverse("meetings:answer", args=[meeting.pk]))
-    items, general = agenda_for_members(meeting)
+        return redirect(back)
+    items, general = ([], []) if by_link else agenda_for_members(meeting)
     return render(
         request,
         "meetings/answer.html",
@@ -107,6 +147,7 @@ def answer(request, pk):
             "problem": problem,
             "items": items,
             "general": general,
+            "by_link": by_link,
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -615,6 +615,11 @@ class MeetingMail(models.Model):
         INVITATION = "invitation", _("Kallelse")
         SUBSTITUTE = "substitute", _("Besked till ersättare")
         NOTICE_LATE = "notice_late", _("Anslaget är sent")
+        TO_SIGN = "to_sign", _("Klart för justering")
+        SIGN_REMINDER = "sign_reminder", _("Påminnelse om justering")
+        CANCELLED = "cancelled", _("Mötet är inställt")
+        CHANGED = "changed", _("Mötet är ändrat")
+        PUBLISHED = "published", _("Protokollet är publicerat")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="mails", verbose_name=_("möte"))
     kind = models.CharField(_("slag"), max_length=20, choices=Kind.choices)
@@ -637,6 +642,10 @@ class MeetingMail(models.Model):
         related_name="+",
         verbose_name=_("uppdrag i organ"),
     )
+    # Whom a mail without a seat goes to (a signer); mails to invitees name their seat instead.
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("person")
+    )
     address = models.EmailField(_("e-postadress"))
     queued_at = models.DateTimeField(_("lagd i kön"))
     claimed_at = models.DateTimeField(_("skickas"), null=True, blank=True)
@@ -651,11 +660,22 @@ class MeetingMail(models.Model):
             # The warning that the notice is late goes once to each address (meetings/notices.py).
             models.UniqueConstraint(
                 fields=["meeting", "address"], condition=Q(kind="notice_late"), name="meeting_mail_notice_late_once"
-            )
+            ),
+            # The reminder to sign goes once to each signer's address (meetings/notifications.py).
+            models.UniqueConstraint(
+                fields=["meeting", "address"],
+                condition=Q(kind="sign_reminder"),
+                name="meeting_mail_sign_reminder_once",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.address}"
+
+    @property
+    def recipient(self):
+        """The person the mail went to (by their seat or as a signer), or None (a staff warning)."""
+        return self.membership.person if self.membership_id and self.membership else self.person
 
 
 class Signatory(PartOfMinutes, models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samverkan.meetings import document_views, notice_board, public
+from samverkan.meetings import document_views, invitation_views, notice_board, public
 
 app_name = "meetings_public"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("omrade/<slug:area>/moten/<int:pk>/", public.meeting, name="meeting"),
     path("omrade/<slug:area>/moten/<int:pk>/versioner/<int:number>/", public.version, name="version"),
     path("omrade/<slug:area>/organ/<slug:body>/moten.ics", public.body_ical, name="body_ical"),
+    path("kallelse/svar/<str:token>/", invitation_views.answer_by_link, name="answer_link"),
     path("omrade/<slug:area>/anslagstavla/", notice_board.notice_board, name="notice_board"),
     path("omrade/<slug:area>/anslagstavla/arkiv/", notice_board.notice_archive, name="notice_archive"),
     path("omrade/<slug:area>/anslagstavla.atom", notice_board.NoticeFeed(), name="notice_feed"),

@@ -34,6 +34,7 @@ urlpatterns = [
     path("moten/<int:pk>/kallelse/", invitation_views.invitation_send, name="invitation_send"),
     path("moten/<int:pk>/kallelse/skicka-igen/", invitation_views.invitation_retry, name="invitation_retry"),
     path("moten/<int:pk>/svar/", invitation_views.answer, name="answer"),
+    path("moten/<int:pk>/bjud-in-justerare/", invitation_views.invite_signatories, name="invite_signatories"),
 ]
 
 # The minutes as PDF (meetings/pdf.py): live, and each stored version.

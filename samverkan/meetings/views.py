@@ -42,6 +42,7 @@ from samverkan.meetings.forms import (
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, Signatory
 from samverkan.meetings.numbering import propose_number
 from samverkan.meetings.snapshot import present_minutes, shown_content, with_notice
+from samverkan.structure import logins
 from samverkan.structure.access import get_body_for_user
 
 
@@ -152,6 +153,10 @@ def meeting(request, pk):
     meeting = _planned_meeting(request, pk)
     groups = attendance_groups(meeting)
     versions = with_reasons(request.user, meeting, meeting.versions.select_related("created_by"))
+    signatories = list(meeting.signatories.select_related("person__user").order_by(*Signatory.SIGNING_ORDER))
+    signers = [s.person for s in signatories]
+    invitable = logins.invitable_ids(request.user, signers)
+    login_states = logins.login_states(signers)
     # Locked minutes show attendance and signatures as stored, whatever happened to the people since.
     stored = (
         present_minutes(shown_content(meeting), item_reader(request.user, meeting.body)) if meeting.is_locked else None
@@ -167,7 +172,10 @@ def meeting(request, pk):
             "deferred": deferred_candidates(meeting),
             "attendance_groups": groups,
             "attendance_count": sum(len(rows) for _label, rows in groups),
-            "signatories": meeting.signatories.select_related("person").order_by(*Signatory.SIGNING_ORDER),
+            "signatories": signatories,
+            "login_states": login_states,
+            "invitable": invitable,
+            "uninvited_signers": len(logins.to_invite(signers, login_states, invitable)),
             "versions": versions,
             "stored": stored,
             "steps": actions.next_steps(meeting),

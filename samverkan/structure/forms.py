@@ -2,9 +2,10 @@
 see (`structure.access`), and every edit carries the version it was loaded from (`lib.forms.StaffFormMixin`)."""
 
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.forms import CleanForm, RecordsField, StaffFormMixin
+from samverkan.lib.forms import CleanForm, CleanTextMixin, RecordsField, StaffFormMixin
 from samverkan.structure.access import choosable_people, principals_of, visible_bodies, visible_people
 from samverkan.structure.models import Body, Membership, Person, Principal
 
@@ -113,3 +114,8 @@ class MembershipForm(StaffForm):
 
 class EndMembershipForm(CleanForm):
     end = forms.DateField(label=_("Sista dag i uppdraget"), widget=DATE)
+
+
+class ChoosePasswordForm(CleanTextMixin, SetPasswordForm):
+    """The password chosen through a login invitation's link (structure/logins.py): Django's two fields and the
+    site's password validators, checked against the login about to be made (`logins.unsaved_user`)."""

@@ -448,3 +448,39 @@ class Role(models.Model):
                 raise ValidationError({field: _("Rollen kräver att detta fält fylls i.")})
             if field != needed:
                 setattr(self, field, None)
+
+
+class LoginInvitation(models.Model):
+    """An invitation for a registered person to get a login (structure/logins.py): an e-mail with a one-time link,
+    valid until `expires_at`, to choose a password. Recorded in the request and mailed by the task worker after
+    commit (`queued_at`, `claimed_at`, `sent_at`, `error` as on a meeting's e-mails). The link is spent by its
+    first use (`used_at`) and by any later invitation of the same person (only the newest is valid)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="login_invitations", verbose_name=_("person")
+    )
+    address = models.EmailField(_("e-postadress"))
+    nonce = models.CharField(max_length=43, editable=False)
+    created_at = models.DateTimeField(_("inbjuden"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inbjuden av"),
+    )
+    expires_at = models.DateTimeField(_("gäller till"))
+    queued_at = models.DateTimeField(_("lagd i kön"))
+    claimed_at = models.DateTimeField(_("skickas"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+    error = models.CharField(_("fel"), max_length=300, blank=True)
+    used_at = models.DateTimeField(_("använd"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("inbjudan till inloggning")
+        verbose_name_plural = _("inbjudningar till inloggning")
+
+    def __str__(self):
+        return f"{self.person} ({self.created_at:%Y-%m-%d})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samverkan.structure import views
+from samverkan.structure import login_views, views
 
 app_name = "structure"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
     path("huvudman/<int:pk>/andra/", views.principal_edit, name="principal_edit"),
     path("uppdrag/<int:pk>/andra/", views.membership_edit, name="membership_edit"),
     path("uppdrag/<int:pk>/avsluta/", views.membership_end, name="membership_end"),
+    path("person/<int:pk>/bjud-in/", login_views.invite, name="login_invite"),
+    path("person/<int:pk>/inloggning/", login_views.switch, name="login_switch"),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from samverkan.lib.forms import form_page
 from samverkan.lib.history import history_rows
 from samverkan.lib.text import search_term
-from samverkan.structure import actions
+from samverkan.structure import actions, logins
 from samverkan.structure.access import (
     can_add_people,
     can_manage_area,
@@ -41,7 +41,7 @@ def area(request, area):
     query = search_term(request.GET.get("q"))
     people = Person.objects.filter(
         pk__in=Person.objects.filter(Q(employer__area=area) | Q(memberships__body__area=area)).values("pk")
-    ).select_related("employer")
+    ).select_related("employer", "user")
     if query:
         people = people.filter(Q(first_name__icontains=query) | Q(last_name__icontains=query))
     page = Paginator(people.order_by("last_name", "first_name", "pk"), 50).get_page(request.GET.get("sida"))
@@ -54,6 +54,8 @@ def area(request, area):
             "bodies": area.bodies.select_related("reports_to").order_by("name"),
             "people": page,
             "query": query,
+            "login_states": logins.login_states(page),
+            "invitable": logins.invitable_ids(request.user, page),
         },
     )
 
@@ -77,9 +79,12 @@ def body_create(request, area):
 def body(request, pk):
     related = Body.objects.select_related("area", "reports_to", "prepared_by", "host_principal")
     body = get_body_for_user(request.user, pk, change=True, queryset=related)
-    memberships = body.memberships.select_related("person", "principal", "substitute_for").order_by(
-        "-end", "role", "person__last_name"
+    memberships = list(
+        body.memberships.select_related("person__user", "principal", "substitute_for").order_by(
+            "-end", "role", "person__last_name"
+        )
     )
+    people = [m.person for m in memberships]
     return render(
         request,
         "structure/body.html",
@@ -89,6 +94,8 @@ def body(request, pk):
             "can_manage": can_manage_area(request.user, body.area),
             "history": history_rows(body),
             "end_form": EndMembershipForm(),
+            "login_states": logins.login_states(people),
+            "invitable": logins.invitable_ids(request.user, people),
         },
     )
 
@@ -175,6 +182,9 @@ def person(request, area, pk):
             "memberships": memberships,
             "show_contact": can_see_contact_details(request.user, person),
             "history": history_rows(person),
+            "login_states": logins.login_states([person]),
+            "invitable": logins.invitable_ids(request.user, [person]),
+            "may_switch": logins.may_switch(request.user, person),
         },
     )
 

@@ -81,3 +81,16 @@ def invitations_to_answer(context):
     called = [m for m in meetings if any(s.body_id == m.body_id and s.is_current(m.first_day) for s in seats)]
     answers = {a.meeting_id: a for a in InvitationAnswer.objects.filter(person=person, meeting__in=called)}
     return {"rows": [{"meeting": m, "answer": answers.get(m.pk)} for m in called]}
+
+
+MAILS_SHOWN = 200
+
+
+@register.inclusion_tag("meetings/_mails.html")
+def meeting_mails(meeting):
+    """What was mailed about the meeting, to whom (by name) and when, newest first (the latest 200; a meeting's
+    mails are a few per invitee and event). One query."""
+    mails = list(
+        meeting.mails.select_related("membership__person", "person").order_by("-queued_at", "-pk")[: MAILS_SHOWN + 1]
+    )
+    return {"mails": mails[:MAILS_SHOWN], "more": len(mails) > MAILS_SHOWN}

@@ -1,11 +1,14 @@
 """`manage.py send_reminders`: the reminder pass for cron; queues the e-mails for the task worker by default."""
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from samverkan.followthrough import reminders, tasks
-from samverkan.meetings import invitation_mail, notices
+from samverkan.meetings import invitation_mail, notices, notifications
+from samverkan.structure import logins
 
 
 def iso_day(value):
@@ -28,9 +31,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, now=False, date=None, verbosity=1, **options):
         warnings = notices.queue_notice_warnings(date)  # queued for the worker once committed
+        signers = notifications.queue_sign_reminders(date)  # 10 of the 14 days have passed
+        retried = notifications.requeue_failed() + logins.requeue_unsent(
+            timezone.now() - timedelta(minutes=settings.WORKER_RECLAIM_MINUTES)
+        )
         if now:
-            for pk in warnings:
+            for pk in [*warnings, *signers]:
                 invitation_mail.send_queued(pk)
+        if verbosity:
+            self.stdout.write(f"{len(signers)} påminnelser om justering, {retried} e-postmeddelanden försöks igen.")
         if verbosity:
             self.stdout.write(f"{len(warnings)} varningar om försenade anslag.")
         if now:
