@@ -33,6 +33,22 @@ def _django(argv):
     return 0
 
 
+# The options `import-minutes` hands to the Django command (`manage.py import_minutes`) when --body is given.
+SAVE_OPTIONS = """
+spara som utkast (körs genom Django, som webbimporten):
+  --body ID     organets id; utan --body tolkas filen bara
+  --user NAMN   inloggningen som står i historiken (krävs med --body)
+  --update      uppdatera ett tidigare importerat möte
+  --internal    nya möten blir interna"""
+
+
+def import_help() -> str:
+    """`import-minutes --help`: the parser's own options and those that save through the importer."""
+    from samverkan.minutes.cli import build_parser
+
+    return build_parser().format_help().rstrip() + "\n" + SAVE_OPTIONS
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help", "help"):
@@ -42,6 +58,9 @@ def main(argv=None) -> int:
     # The minutes parser needs no Django, so these start fast.
     if command == "import-minutes" and any(arg.split("=")[0] == "--body" for arg in rest):
         return _django(["import_minutes", *rest])
+    if command == "import-minutes" and any(arg in ("-h", "--help") for arg in rest):
+        print(import_help())
+        return 0
     if command == "import-minutes":
         from samverkan.minutes.cli import main as import_main
 

@@ -7,15 +7,22 @@ class FormFields(HTMLParser):
     """The values a browser would post from the page's form (the last form on the page): inputs (checked boxes
     only), selected options and textareas, name -> list of values."""
 
-    def __init__(self):
+    def __init__(self, form_id=None):
         super().__init__()
         self.data, self._select, self._textarea = {}, None, None
+        self.form_id, self._inside = form_id, form_id is None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         name = a.get("name")
         if tag == "form":
+            if self.form_id is not None:
+                self._inside = a.get("id") == self.form_id
+                if not self._inside:
+                    return
             self.data = {}
+        if not self._inside:
+            return
         if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
             if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                 return
@@ -30,6 +37,8 @@ class FormFields(HTMLParser):
             self.data[name] = [""]
 
     def handle_endtag(self, tag):
+        if tag == "form" and self.form_id is not None:
+            self._inside = False
         if tag == "select":
             self._select = None
         elif tag == "textarea":
@@ -40,8 +49,9 @@ class FormFields(HTMLParser):
             self.data[self._textarea][0] += data.lstrip("\n") if not self.data[self._textarea][0] else data
 
 
-def form_data(html: str) -> dict[str, list[str]]:
-    """The last form of `html` as a browser would post it, without the CSRF token."""
-    fields = FormFields()
+def form_data(html: str, form_id: str | None = None) -> dict[str, list[str]]:
+    """The last form of `html` (or the one with id `form_id`) as a browser would post it, without the CSRF
+    token."""
+    fields = FormFields(form_id)
     fields.feed(html)
     return {k: v for k, v in fields.data.items() if k != "csrfmiddlewaretoken"}

@@ -89,6 +89,7 @@ def secrets(world):
 def _builders(world, s):
     """Form class -> a function building it for `user` with `data` (None for unbound)."""
     from samverkan.followthrough import forms as ft
+    from samverkan.importer import forms as imp
     from samverkan.meetings import forms as mf
     from samverkan.structure import forms as sf
     from samverkan.workspace import forms as wf
@@ -115,6 +116,7 @@ def _builders(world, s):
             data, instance=s["recommendation"], user=user
         ),
         ft.RecommendationReportForm: lambda user, data: ft.RecommendationReportForm(data, body=world.forum, user=user),
+        imp.PersonRowForm: lambda user, data: imp.PersonRowForm(data, area=world.area, user=user),
         wf.RoleForm: lambda user, data: wf.RoleForm(data, area=world.area, may_grant_coordinator=True, user=user),
     }
 

@@ -108,7 +108,7 @@ def test_people_and_principals_are_matched_and_newcomers_created(client, world, 
     upload_path(client, world.group, MADE_UP)
     record = last_record()
     html = client.get(reverse("importer:preview", args=[record.pk])).content.decode()
-    assert html.count(">finns<") == 2 and html.count(">ny<") == 3  # Nils, Sara, Per are new
+    assert html.count(">finns<") == 2 and html.count(">ny person skapas<") == 3  # Nils, Sara, Per are new
     assert "Stadby kommun" in html and "Byn kommun" in html
     assert "Uppdrag (förslag)" in html and "ta fram en plan till mötet" in html
     assert "rekommendera länets kommuner" in html

@@ -42,7 +42,7 @@ def _import(client, world, path, **fields):
     client.force_login(world.secretary)
     upload_path(client, world.group, path)
     record = last_record()
-    return record, confirm(client, record, **fields)
+    return record, confirm(client, record, tick_all=True, **fields)
 
 
 def test_the_preview_says_what_will_be_created(client, world, vasterbotten):
@@ -125,8 +125,11 @@ def test_reimport_replaces_what_the_earlier_import_created(client, world, vaster
     upload_path(client, world.group, VASTERBOTTEN)
     second = last_record()
     html = client.get(reverse("importer:preview", args=[second.pk])).content.decode()
-    assert "2 uppdrag och rekommendationer från den tidigare importen tas bort och ersätts av dessa." in html
-    assert confirm(client, second, action="update").status_code == 302
+    assert (
+        "2 uppdrag och rekommendationer från den tidigare importen tas bort och ersätts av dessa (de ikryssade)."
+        in html
+    )
+    assert confirm(client, second, action="update", tick_all=True).status_code == 302
     assert Meeting.objects.count() == 1 and Recommendation.objects.count() == 2
     assert PrincipalDecision.objects.count() == 2 * 16
     assert not before & set(Recommendation.objects.values_list("pk", flat=True))
@@ -144,7 +147,7 @@ def test_reimport_keeps_follow_through_that_has_started(client, world, vasterbot
     html = client.get(reverse("importer:preview", args=[second.pk])).content.decode()
     assert "Uppföljningen från den tidigare importen har påbörjats (0 uppdrag, 2 rekommendationer)" in html
     assert "Skapas inte" in html and "Skickas som rekommendation" not in html
-    response = confirm(client, second, action="update")
+    response = confirm(client, second, action="update", tick_all=True)
     assert response.status_code == 302
     assert set(Recommendation.objects.values_list("pk", flat=True)) == kept
     page = client.get(response["Location"]).content.decode()
@@ -159,7 +162,7 @@ def test_reimport_keeps_a_reported_assignment(client, world):
     assignment = Assignment.objects.get(item__number="617")
     Assignment.objects.filter(pk=assignment.pk).update(status="reported", reported_item=assignment.item)
     upload_path(client, world.group, HALSINGE)
-    assert confirm(client, last_record(), action="update", date=HALSINGE_DAY).status_code == 302
+    assert confirm(client, last_record(), action="update", tick_all=True, date=HALSINGE_DAY).status_code == 302
     assert Assignment.objects.count() == 3 and Assignment.objects.filter(pk=assignment.pk).exists()
 
 
@@ -169,7 +172,7 @@ def test_an_item_dropped_by_the_reimport_takes_its_follow_through_along(client, 
     dropped = MADE_UP.read_text()
     dropped = dropped[: dropped.index("§ 3 ")] + dropped[dropped.index("§ 4 ") :]
     upload(client, world.group, "reviderat.txt", dropped.encode())
-    response = confirm(client, last_record(), action="update")
+    response = confirm(client, last_record(), action="update", tick_all=True)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert not AgendaItem.objects.filter(number="3").exists() and not Recommendation.objects.exists()
     assert Assignment.objects.get().item.number == "2"
@@ -181,7 +184,7 @@ def test_a_decided_recommendation_keeps_its_item_and_the_reimport_is_refused(cli
     dropped = MADE_UP.read_text()
     dropped = dropped[: dropped.index("§ 3 ")] + dropped[dropped.index("§ 4 ") :]
     upload(client, world.group, "reviderat.txt", dropped.encode())
-    response = confirm(client, last_record(), action="update")
+    response = confirm(client, last_record(), action="update", tick_all=True)
     assert response.status_code == 400
     assert "hänvisar till ärenden som saknas i protokollet" in response.content.decode()
     assert AgendaItem.objects.filter(number="3").exists() and Recommendation.objects.count() == 1
@@ -191,7 +194,7 @@ def test_manual_follow_through_is_never_touched(client, world, vasterbotten):
     _import(client, world, VASTERBOTTEN)
     manual = recommend(Meeting.objects.get().items.get(number="82"), world.coordinator)
     upload_path(client, world.group, VASTERBOTTEN)
-    assert confirm(client, last_record(), action="update").status_code == 302
+    assert confirm(client, last_record(), action="update", tick_all=True).status_code == 302
     assert Recommendation.objects.filter(pk=manual.pk).exists() and Recommendation.objects.count() == 3
 
 
@@ -205,7 +208,7 @@ def test_a_failure_while_creating_follow_through_undoes_the_whole_import(client,
     upload_path(client, world.group, VASTERBOTTEN)
     record = last_record()
     with pytest.raises(RuntimeError):
-        confirm(client, record)
+        confirm(client, record, tick_all=True)
     assert not Meeting.objects.exists() and not AgendaItem.objects.exists() and not Document.objects.exists()
     assert not Assignment.objects.exists() and not Recommendation.objects.exists()
     record.refresh_from_db()
@@ -217,7 +220,7 @@ def test_an_invalid_proposal_is_refused_with_a_message_and_saves_nothing(client,
     monkeypatch.setattr(proposals, "_deadline", lambda text, day: date(1990, 1, 1))
     client.force_login(world.secretary)
     upload_path(client, world.group, VASTERBOTTEN)
-    response = confirm(client, last_record())
+    response = confirm(client, last_record(), tick_all=True)
     assert response.status_code == 400
     html = response.content.decode()
     assert "Svarsdatum kan inte ligga före beslutsdatum." in html and "Inget har sparats." in html

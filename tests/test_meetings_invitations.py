@@ -18,6 +18,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.text import slugify
 from icalendar import Calendar
 
 from samverkan.meetings.models import Invitation, InvitationAnswer, Meeting, MeetingMail
@@ -67,7 +68,7 @@ def soon(days=30):
 
 def person(first, last, principal, email=""):
     return Person.objects.create(
-        first_name=first, last_name=last, slug=f"{first}-{last}".lower(), employer=principal, email=email
+        first_name=first, last_name=last, slug=slugify(f"{first} {last}"), employer=principal, email=email
     )
 
 

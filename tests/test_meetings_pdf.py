@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.text import slugify
 from pypdf import PdfReader
 
 from samverkan.meetings.models import Attendance, Meeting, MinutesVersion, Signatory, correcting_minutes
@@ -42,7 +43,7 @@ def flat(text):
 
 
 def person(world, first, last, principal):
-    return Person.objects.create(first_name=first, last_name=last, slug=f"{first}-{last}".lower(), employer=principal)
+    return Person.objects.create(first_name=first, last_name=last, slug=slugify(f"{first} {last}"), employer=principal)
 
 
 @shared_fixture

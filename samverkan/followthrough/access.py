@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from samverkan.followthrough.models import Assignment, AssignmentQuerySet, Matter, PrincipalDecision, Recommendation
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import can_plan_meetings, readable_items_rule
-from samverkan.meetings.models import AgendaItem
+from samverkan.meetings.models import AgendaItem, unlisted_rule
 from samverkan.structure.access import can_manage_area, get_area_for_user, readable_rule
 from samverkan.structure.models import Area, Body, Principal
 from samverkan.structure.roles import scope_of
@@ -24,14 +24,15 @@ if TYPE_CHECKING:
 
 
 def public_item_rule(prefix: str = "item__") -> Q:
-    """Q for a public item of a public meeting of a public body, reached through `prefix`."""
+    """Q for a public item of a public meeting of a public body, reached through `prefix`; never of imported
+    minutes before they are published (`meetings.models.unlisted_rule`)."""
     return Q(
         **{
             f"{prefix}visibility": Visibility.PUBLIC,
             f"{prefix}meeting__visibility": Visibility.PUBLIC,
             f"{prefix}meeting__body__visibility": Visibility.PUBLIC,
         }
-    )
+    ) & ~unlisted_rule(f"{prefix}meeting__")
 
 
 def public_recommendations() -> QuerySet[Recommendation]:
@@ -46,7 +47,9 @@ def visible_recommendations(user: "Viewer") -> QuerySet[Recommendation]:
         return Recommendation.objects.all()
     rule = readable_items_rule(user, "item__")
     if scope.contact_principals:
-        addressed = PrincipalDecision.objects.filter(principal_id__in=scope.contact_principals)
+        addressed = PrincipalDecision.objects.filter(principal_id__in=scope.contact_principals).exclude(
+            unlisted_rule("recommendation__item__meeting__")
+        )
         rule |= Q(pk__in=addressed.values("recommendation_id"))
     return Recommendation.objects.filter(rule)
 

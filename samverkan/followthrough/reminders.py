@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from samverkan.followthrough.models import Assignment, PrincipalDecision, SentReminder
+from samverkan.meetings.models import unlisted_rule
 from samverkan.structure.models import Role
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,15 @@ def due_reminders(today=None):
     """(kind, object id) pairs that should be sent today and have not been claimed yet."""
     today = today or timezone.localdate()
     soon = today + timedelta(days=reminder_days())
-    open_ = Assignment.objects.with_due().filter(status=Assignment.Status.OPEN, due__isnull=False)
-    pending = PrincipalDecision.objects.filter(outcome=PrincipalDecision.Outcome.PENDING)
+    # Nothing from imported minutes is reminded of until they are published (`meetings.models.unlisted_rule`).
+    open_ = (
+        Assignment.objects.with_due()
+        .filter(status=Assignment.Status.OPEN, due__isnull=False)
+        .exclude(unlisted_rule("item__meeting__"))
+    )
+    pending = PrincipalDecision.objects.filter(outcome=PrincipalDecision.Outcome.PENDING).exclude(
+        unlisted_rule("recommendation__item__meeting__")
+    )
     found = []
     for kind, objects, field in [
         (Kind.ASSIGNMENT_DUE, open_.filter(due__gte=today, due__lte=soon), "assignment"),

@@ -26,6 +26,27 @@ def name_key(name: str) -> tuple:
     return tuple(sorted(fold(name).split()))
 
 
+# Spellings that sound alike in Swedish names, applied after the diacritics are gone (order matters).
+SPELLINGS = [("ph", "f"), ("th", "t"), ("ck", "k"), ("qu", "kv"), ("c", "k"), ("q", "k"), ("w", "v"), ("z", "s")]
+DOUBLED = re.compile(r"(.)\1+")
+
+
+def loose_word(word: str) -> str:
+    """A word with diacritics and common spellings folded: "Wikström" and "Wikstrom" → "vikstrom",
+    "Håkan" → "hakan", "Ericsson" → "eriksson" → "eriks" + "on" … (doubled letters made single)."""
+    decomposed = unicodedata.normalize("NFKD", word.replace("ø", "o").replace("æ", "ae"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    for written, said in SPELLINGS:
+        plain = plain.replace(written, said)
+    return DOUBLED.sub(r"\1", plain)
+
+
+def loose_key(name: str) -> tuple:
+    """`name_key` with diacritics and common spellings folded (`loose_word`): "Hakan Eriksson" and "Håkan
+    Ericsson" share it. A match by this key only is a proposal the user confirms, never taken silently."""
+    return tuple(sorted(loose_word(w) for w in fold(name).split()))
+
+
 def principal_kind_hint(written: str) -> str | None:
     words = set(fold(written).split())
     if words & {"region", "regionen", "landsting", "landstinget"}:
@@ -36,10 +57,12 @@ def principal_kind_hint(written: str) -> str | None:
 
 
 class NameMatch(NamedTuple):
-    """Who a written name is (`Directory.person`): the person or None, and whether several share the name."""
+    """Who a written name is (`Directory.person`): the person or None, whether several share the name, and
+    whether the person was found only by a looser spelling (`loose_key`), so the match is a proposal."""
 
     person: Person | None
     ambiguous: bool  # several people have the name; `person` is the likeliest of them
+    proposed: bool = False  # found by `loose_key` only: the user confirms it before it is used
 
 
 class Directory:
@@ -54,8 +77,10 @@ class Directory:
             .order_by("pk")
         )
         self.by_name = defaultdict(list)
+        self.by_loose = defaultdict(list)
         for person in people:
             self.by_name[name_key(person.name)].append(person)
+            self.by_loose[loose_key(person.name)].append(person)
         today = timezone.localdate()
         self.seats = {}
         for seat in Membership.objects.filter(body=body).select_related("principal").order_by("pk"):
@@ -69,18 +94,24 @@ class Directory:
         return self.seats.get(person.pk) if person and person.pk else None
 
     def person(self, name: str, principal: Principal | None = None) -> NameMatch:
-        """`NameMatch(person or None, ambiguous)`: ambiguous when several people have that name and one was chosen."""
+        """`NameMatch(person or None, ambiguous, proposed)`: ambiguous when several people have that name and one
+        was chosen; proposed when no one has the name as written but someone has it spelt another way."""
         found = self.by_name.get(name_key(name), [])
+        proposed = False
+        if not found:
+            found = [p for p in self.by_loose.get(loose_key(name), []) if p.pk is not None]
+            proposed = bool(found)
         if len(found) < 2:
-            return NameMatch(found[0] if found else None, False)
+            return NameMatch(found[0] if found else None, False, proposed)
         seated = [p for p in found if p.pk in self.seats] or found
         if principal is not None:
             seated = [p for p in seated if p.employer_id == principal.pk] or seated
-        return NameMatch(seated[0], len(seated) > 1)
+        return NameMatch(seated[0], len(seated) > 1, proposed)
 
     def remember(self, person):
         """A person created during the import is found by the next mention of the same name."""
         self.by_name[name_key(person.name)].append(person)
+        self.by_loose[loose_key(person.name)].append(person)
 
     def principal(self, written: str | None):
         if not written:

@@ -44,6 +44,7 @@ class Attendee:
     role: str
     substitute_for: object
     note: str
+    proposed: bool = False  # `person` was found by a looser spelling only: the user confirms it
 
     @property
     def group_label(self):
@@ -59,6 +60,7 @@ class Signer:
     role: str
     name: str
     person: object
+    proposed: bool = False  # `person` was found by a looser spelling only
 
     @property
     def role_label(self):
@@ -104,6 +106,8 @@ class Plan:
     attachments: list
     next_meeting: str | None
     warnings: list = field(default_factory=list)
+    other_dates: list = field(default_factory=list)  # the document's dates that are not meeting days
+    reviewed: bool = False  # the secretary decided every name (review.apply_review): nothing is matched again
 
     @property
     def new_people(self):
@@ -116,6 +120,40 @@ def read_date(value: object) -> date | None:
         return date.fromisoformat(value) if isinstance(value, str) and not value.startswith("XXXX") else None
     except ValueError:
         return None
+
+
+# Days of one meeting lie close together; more days than this between two of them is worth a second look.
+MAX_DAYS_BETWEEN = 3
+# A meeting day this far (in days) from every other date the document names is worth a second look.
+MAX_DAYS_FROM_OTHERS = 366
+
+
+def other_dates(parsed: dict) -> list[date]:
+    """The dates the parse names besides the meeting days: the next meeting and the report-back dates."""
+    written = [parsed.get("next_meeting")]
+    written += [a.get("due") for a in parsed.get("assignments") or [] if isinstance(a, dict)]
+    return sorted({d for d in map(read_date, written) if d})
+
+
+def date_flags(days: list[date], others: list[date], today: date) -> list[str]:
+    """Why the meeting days look wrong, in Swedish (empty when they look right): days more than
+    MAX_DAYS_BETWEEN apart, a day more than MAX_DAYS_FROM_OTHERS from every other date of the document, or a day
+    after `today` (old minutes are imported, not future ones). The user must confirm flagged days."""
+    flags = []
+    for before, after in zip(days, days[1:], strict=False):
+        if (after - before).days > MAX_DAYS_BETWEEN:
+            flags.append(
+                _("Mötesdagarna %(first)s och %(second)s ligger %(n)s dagar isär.")
+                % {"first": before.isoformat(), "second": after.isoformat(), "n": (after - before).days}
+            )
+    if days and others and all(abs((d - days[0]).days) > MAX_DAYS_FROM_OTHERS for d in others):
+        flags.append(
+            _("Mötesdatumet %(day)s ligger långt från dokumentets övriga datum (%(others)s).")
+            % {"day": days[0].isoformat(), "others": ", ".join(d.isoformat() for d in others[:5])}
+        )
+    if days and days[-1] > today:
+        flags.append(_("Mötesdatumet %(day)s har inte inträffat än.") % {"day": days[-1].isoformat()})
+    return flags
 
 
 def read_time(value: object) -> time | None:
@@ -204,6 +242,7 @@ def prepare(parsed: dict, directory) -> Plan:
         attachments=list(parsed.get("attachments") or []),
         next_meeting=parsed.get("next_meeting"),
         warnings=warnings,
+        other_dates=other_dates(parsed),
     )
     _header_warnings(plan, parsed, body, warnings)
     _attendance(plan, parsed, directory, warnings)
@@ -276,7 +315,7 @@ def _attendance(plan, parsed, directory, warnings):
             continue
         written = entry.get("principal")
         principal = directory.principal(written)
-        person, ambiguous = directory.person(name, principal)
+        person, ambiguous, proposed = directory.person(name, principal)
         key = ("pk", person.pk) if person else name_key(name)
         if key in seen:
             warnings.append(_("%(name)s står två gånger i närvarolistan; den första tas med.") % {"name": name})
@@ -313,6 +352,7 @@ def _attendance(plan, parsed, directory, warnings):
                 role=roles.get(name_key(name), ""),
                 substitute_for=substitute_for,
                 note=note[:200],
+                proposed=proposed,
             )
         )
     for written in unknown_principals:
@@ -338,7 +378,8 @@ def _signer(role, name, directory, warnings):
         if name:
             warnings.append(_("”%(name)s” kunde inte läsas som ett namn och tas inte med.") % {"name": name[:100]})
         return None
-    return Signer(role=role, name=name, person=directory.person(name).person)
+    found = directory.person(name)
+    return Signer(role=role, name=name, person=found.person, proposed=found.proposed)
 
 
 def _signers(plan, parsed, directory, warnings):

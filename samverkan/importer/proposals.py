@@ -57,6 +57,12 @@ class PlannedAssignment:
     due: date | None = None
     due_assumed: bool = False
     report_to: Body | None = None
+    index: int = -1  # its place among the parse's assignments: the preview's checkbox
+
+    @property
+    def past(self):
+        """The report-back day has passed: an old assignment, most likely done long ago."""
+        return bool(self.due and self.due < date.today())
 
     @property
     def assignee_label(self):
@@ -72,6 +78,12 @@ class PlannedRecommendation:
     to_all: bool
     deadline: date | None
     deadline_assumed: bool
+    index: int = -1  # its place among the parse's recommendations: the preview's checkbox
+
+    @property
+    def past(self):
+        """The answer day has passed: an old recommendation, most likely decided long ago."""
+        return bool(self.deadline and self.deadline < date.today())
 
     @property
     def principal_names(self):
@@ -177,7 +189,7 @@ def follow_through(parsed, assignees, day, item_numbers, meeting_body) -> Follow
     """What the parse's proposals become at a meeting of `meeting_body` held on `day` (None: not yet known)."""
     result = FollowThrough()
     wanted_assignments, wanted_recommendations = proposals_of(parsed)
-    for proposal in wanted_assignments:
+    for index, proposal in enumerate(wanted_assignments):
         number, task = str(proposal.get("item") or ""), _text(proposal.get("task"))
         if number not in item_numbers or not task:
             why = _("Uppdraget ”%(task)s” hör inte till något ärende och skapas inte.")
@@ -191,8 +203,9 @@ def follow_through(parsed, assignees, day, item_numbers, meeting_body) -> Follow
                 day + timedelta(days=DEFAULT_REPORT_DAYS) if day else None
             )
         planned.report_to = assignees.body(_text(proposal.get("report_to"))) or meeting_body
+        planned.index = index
         result.assignments.append(planned)
-    for proposal in wanted_recommendations:
+    for index, proposal in enumerate(wanted_recommendations):
         number, text = str(proposal.get("item") or ""), _text(proposal.get("text"))
         if number not in item_numbers or not text:
             why = _("Rekommendationen ”%(text)s” hör inte till något ärende och skapas inte.")
@@ -208,6 +221,7 @@ def follow_through(parsed, assignees, day, item_numbers, meeting_body) -> Follow
                 to_all=to_all,
                 deadline=deadline or (day + timedelta(days=DEFAULT_ANSWER_DAYS) if day else None),
                 deadline_assumed=deadline is None,
+                index=index,
             )
         )
     return result

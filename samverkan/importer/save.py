@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 from samverkan.followthrough.models import Assignment
 from samverkan.importer.matching import Directory, name_key
 from samverkan.importer.models import ImportRecord
-from samverkan.importer.plan import prepare, split_name
+from samverkan.importer.plan import date_flags, prepare, split_name
 from samverkan.importer.proposals import apply_proposals, earlier_records, kept_notice, withdraw_earlier
+from samverkan.importer.review import PaperAdjustment, Review, apply_review
 from samverkan.importer.upload import Upload
 from samverkan.lib.history import attribute, save_with_history
 from samverkan.lib.locks import locked
 from samverkan.lib.visibility import Visibility
+from samverkan.meetings.actions import record_paper_adjustment
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay, Signatory
 from samverkan.meetings.numbering import claim_numbers
 from samverkan.meetings.tasks import queue_text_extraction
@@ -42,6 +44,8 @@ class Choices:
     end: time | None
     kind: str
     visibility: str
+    review: Review | None = None  # the preview's decisions; None (a ZIP, the command): nothing uncertain is saved
+    paper: PaperAdjustment | None = None  # adjusted on paper: the meeting is locked with that date
 
 
 @dataclass
@@ -159,6 +163,10 @@ def save_import(record: ImportRecord, user, choices: Choices, *, update=False) -
             raise ImportRefused(
                 _("Mötet kan inte uppdateras: annat i systemet hänvisar till ärenden som saknas i protokollet.")
             ) from error
+        if choices.paper is not None:
+            record_paper_adjustment(
+                meeting, user, adjusted_on=choices.paper.adjusted_on, signed_by=choices.paper.signed_by
+            )
         pending_file = record.file.name
         record.status = ImportRecord.Status.UPDATED if earlier else ImportRecord.Status.IMPORTED
         record.meeting = meeting
@@ -186,6 +194,11 @@ def save_minutes(
     reason = (_("Importerat från %(name)s") % {"name": source.name})[:100]
     directory = Directory(body)
     plan = prepare(parsed, directory)
+    if choices.review is not None:
+        parsed = apply_review(plan, parsed, choices.review)
+    else:
+        _check_unreviewed(plan, choices)
+        parsed = {**parsed, "assignments": [], "recommendations": []}  # suggestions are created only when ticked
     people = _people(plan, directory, user, reason)
     meeting = into or Meeting(body=body, visibility=choices.visibility, imported=True)
     meeting.kind = choices.kind
@@ -234,6 +247,22 @@ def save_minutes(
 _save = save_with_history
 
 
+def _check_unreviewed(plan, choices):
+    """An import nobody reviewed (a ZIP, the command) may not take a name spelt differently for a registered
+    person, nor days that look wrong: raises ImportRefused, asking for the file's own preview."""
+    proposed = [a.name for a in plan.attendees if a.proposed] + [s.name for s in plan.signers if s.proposed]
+    if plan.secretary and plan.secretary.proposed:
+        proposed.append(plan.secretary.name)
+    if proposed:
+        raise ImportRefused(
+            _("Namn som liknar registrerade personer behöver granskas (%(names)s). Öppna filen och bekräfta.")
+            % {"names": ", ".join(proposed)}
+        )
+    flags = date_flags(choices.dates, plan.other_dates, timezone.localdate())
+    if flags:
+        raise ImportRefused(" ".join([*flags, _("Öppna filen och bekräfta datumen.")]))
+
+
 def _delete(record, user, reason):
     attribute(record, user, reason)
     record.delete()
@@ -247,7 +276,7 @@ def _people(plan, directory, user, reason):
         people[attendee.name] = person
     for signer in [*plan.signers, *([plan.secretary] if plan.secretary else [])]:
         if signer.name not in people:
-            found = signer.person or directory.person(signer.name).person
+            found = signer.person or (None if plan.reviewed else directory.person(signer.name).person)
             people[signer.name] = found or _new_person(signer.name, None, directory, user, reason)
     return people
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Min, Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,10 +16,10 @@ from samverkan.importer.access import (
     get_record_for_user,
     visible_imports,
 )
-from samverkan.importer.forms import BatchForm, ConfirmForm, UploadForm
+from samverkan.importer.forms import BatchForm, ImportReview, UploadForm
 from samverkan.importer.matching import Directory
 from samverkan.importer.models import ImportBatch, ImportRecord
-from samverkan.importer.plan import prepare
+from samverkan.importer.plan import date_flags, prepare
 from samverkan.importer.proposals import preview as followthrough_preview
 from samverkan.importer.save import ImportRefused, find_earlier, save_import
 from samverkan.importer.upload import UploadError
@@ -56,17 +57,37 @@ def body_imports(request, pk):
     )
 
 
-def _preview(request, record, form=None, problem="", status=200):
+def _review(request, record, data=None):
+    """The preview's form for `record`, built from its parse for the user asking."""
+    plan = prepare(record.parsed, Directory(record.body))
+    return ImportReview(data, user=request.user, plan=plan, parsed=record.parsed, area=record.body.area)
+
+
+def _preview(request, record, review=None, problem="", status=200):
     directory = Directory(record.body)
-    plan = prepare(record.parsed, directory)
-    form = form or ConfirmForm(plan=plan)
+    review = review or _review(request, record)
+    plan, form = review.plan, review.main
     dates = form.days() if form.is_bound and form.is_valid() else plan.dates
     earlier = find_earlier(record.body, record.sha256, dates)
+    # The suggestions as parsed, so each row keeps the number of its checkbox whatever the form says.
     followthrough = followthrough_preview(
-        record.parsed, plan, directory, dates, earlier.meeting if earlier and not earlier.locked else None
+        record.parsed,
+        prepare(record.parsed, directory),
+        directory,
+        dates,
+        earlier.meeting if earlier and not earlier.locked else None,
     )
+    ticked = {
+        "assignments": {str(v) for v in form["assignments"].value() or []},
+        "recommendations": {str(v) for v in form["recommendations"].value() or []},
+    }
+    people = list(zip(review.rows, review.people, strict=True))
+    items = list(zip(plan.items, review.items, strict=True))
     context = {"record": record, "body": record.body, "plan": plan, "form": form, "earlier": earlier}
-    context.update(problem=problem, followthrough=followthrough)
+    context.update(problem=problem, followthrough=followthrough, review=review, people=people, items=items)
+    context.update(ticked=ticked, date_flags=form.date_flags() if form.is_bound and form.is_valid() else [])
+    if not form.is_bound:
+        context["date_flags"] = date_flags(plan.dates, plan.other_dates, timezone.localdate())
     return render(request, "importer/preview.html", context, status=status)
 
 
@@ -82,17 +103,17 @@ def preview(request, pk):
 @require_POST
 def confirm(request, pk):
     record = get_record_for_user(request.user, pk, change=True, pending=True)
-    form = ConfirmForm(request.POST, plan=prepare(record.parsed, Directory(record.body)))
-    if not form.is_valid():
-        return _preview(request, record, form, status=400)
+    review = _review(request, record, request.POST)
+    if not review.is_valid():
+        return _preview(request, record, review, status=400)
     try:
-        meeting = save_import(record, request.user, form.choices(), update=request.POST.get("action") == "update")
+        meeting = save_import(record, request.user, review.choices(), update=request.POST.get("action") == "update")
     except ImportRefused as error:
-        return _preview(request, record, form, problem=str(error), status=400)
+        return _preview(request, record, review, problem=str(error), status=400)
     except (ValidationError, MinutesError) as error:
         why = " ".join(getattr(error, "messages", [str(error)]))
         problem = _("Protokollet kunde inte sparas: %(why)s Inget har sparats.") % {"why": why}
-        return _preview(request, record, form, problem=problem, status=400)
+        return _preview(request, record, review, problem=problem, status=400)
     messages.success(request, _("Protokollet är importerat som utkast. Granska det innan det justeras."))
     record.refresh_from_db(fields=["followthrough_note"])
     if record.followthrough_note:

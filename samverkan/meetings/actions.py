@@ -41,6 +41,7 @@ from samverkan.meetings.models import (
     MeetingDay,
     MeetingMail,
     MinutesVersion,
+    PaperAdjustment,
     Signatory,
 )
 from samverkan.meetings.personal_data import (
@@ -333,9 +334,10 @@ def take_step(meeting: Meeting, step: str, user: "User | None") -> Meeting:
         now = timezone.now()
         if meeting.kind == Meeting.Kind.NOTES:
             meeting.locked_at = now  # notes are public once published, so they are locked like adjusted minutes
-        else:
+        elif not meeting.imported:
             # Publishing puts the notice of adjustment on the notice board (KL 8:12): the appeal period runs
-            # from today, not from the last signature.
+            # from today, not from the last signature. Imported old minutes had their notice on paper long ago:
+            # publishing them puts up no notice and changes none of their dates.
             meeting.notice_date = timezone.localdate(now)
         meeting.status, meeting.published_at = Status.PUBLISHED, now
     elif step == AGENDA:
@@ -527,6 +529,38 @@ def sign_minutes(meeting: Meeting, user: "User") -> bool:
     _save(meeting, user, signed + " " + _("Alla har justerat; protokollet är låst."))
     _store_version(meeting, user)
     return True
+
+
+@transaction.atomic
+def record_paper_adjustment(meeting: Meeting, user: "User | None", *, adjusted_on: date, signed_by: str) -> Meeting:
+    """Minutes adjusted on paper: record the day and who signed (as text), then lock the minutes and store a
+    version exactly as the last digital signature does (`sign_minutes`). Open for minutes (not notes) that are
+    held or drafted and not locked; the day may not be before the meeting's first day nor in the future. Held
+    minutes get their numbers fixed first, as sending them for adjustment would. The page and the PDF then say
+    "Justerat på papper". Raises ValidationError (Swedish) and changes nothing otherwise."""
+    meeting = _locked_row(meeting)
+    if meeting.kind != Meeting.Kind.MINUTES or meeting.status not in (Meeting.Status.HELD, Meeting.Status.DRAFTED):
+        raise ValidationError(_("Bara ett protokoll som är genomfört eller klart för justering kan justeras."))
+    if meeting.is_locked or PaperAdjustment.objects.filter(meeting=meeting).exists():
+        raise ValidationError(_("Protokollet är redan justerat."))
+    first = meeting.days.order_by("date").values_list("date", flat=True).first()
+    if adjusted_on > timezone.localdate():
+        raise ValidationError(_("Justeringsdagen kan inte ligga i framtiden."))
+    if first and adjusted_on < first:
+        raise ValidationError(_("Protokollet kan inte ha justerats före mötet (%(date)s).") % {"date": first})
+    signed_by = " ".join((signed_by or "").split())[:300]
+    if not signed_by:
+        raise ValidationError(_("Ange vem eller vilka som justerade."))
+    if meeting.status == Meeting.Status.HELD:
+        numbering.fix_numbers(meeting, user)
+    record = PaperAdjustment(meeting=meeting, adjusted_on=adjusted_on, signed_by=signed_by, recorded_by=user)
+    record.full_clean()
+    record.save()
+    meeting.status, meeting.locked_at = Meeting.Status.ADJUSTED, timezone.now()
+    why = _("Justerat på papper %(date)s av %(names)s; protokollet är låst.")
+    _save(meeting, user, why % {"date": adjusted_on.isoformat(), "names": signed_by})
+    _store_version(meeting, user)
+    return meeting
 
 
 def _store_version(

@@ -38,9 +38,10 @@ def start_of(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def unlisted_rule() -> Q:
-    """Q for the meetings no public list names: imported meetings whose minutes are not published yet."""
-    return Q(imported=True) & ~Q(status="published")
+def unlisted_rule(prefix: str = "") -> Q:
+    """Q for the meetings no public list names: imported meetings whose minutes are not published yet; through
+    `prefix` ("item__meeting__") for what hangs on them."""
+    return Q(**{f"{prefix}imported": True}) & ~Q(**{f"{prefix}status": "published"})
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -60,16 +61,19 @@ class MeetingQuerySet(models.QuerySet):
             self.with_first_day()
             .filter(kind=Meeting.Kind.MINUTES, locked_at__isnull=True, first_day__lt=today - timedelta(ADJUSTMENT_DAYS))
             .exclude(status=Meeting.Status.CANCELLED)
+            .exclude(imported=True)
         )
 
     def notice_overdue(self, today=None):
         """Adjusted minutes not yet published (so with no notice on the notice board) more than two days after
-        their adjustment (KL 8:12: the notice goes up by the second day after). Derived, never stored."""
+        their adjustment (KL 8:12: the notice goes up by the second day after). Derived, never stored. Imported
+        old minutes are never late: their notice was put up on paper long ago."""
         today = today or timezone.localdate()
         return self.filter(
             kind=Meeting.Kind.MINUTES,
             status=Meeting.Status.ADJUSTED,
             locked_at__lt=start_of(notice_deadline_start(today)),
+            imported=False,
         )
 
     def listed(self):
@@ -174,8 +178,9 @@ class Meeting(models.Model):
 
     @property
     def notice_deadline(self):
-        """The last day the notice of adjusted minutes may go up (KL 8:12), or None before adjustment."""
-        if self.kind != self.Kind.MINUTES or self.locked_at is None:
+        """The last day the notice of adjusted minutes may go up (KL 8:12), or None before adjustment and for
+        imported old minutes (their notice was put up on paper)."""
+        if self.kind != self.Kind.MINUTES or self.locked_at is None or self.imported:
             return None
         return timezone.localdate(self.locked_at) + timedelta(NOTICE_WITHIN_DAYS)
 
@@ -198,6 +203,7 @@ class Meeting(models.Model):
             and self.kind == self.Kind.MINUTES
             and not self.is_locked
             and not self.is_cancelled
+            and not self.imported
             and deadline < (today or timezone.localdate())
         )
 
@@ -855,6 +861,34 @@ class Document(models.Model):
         # Refuse before Django's own delete transaction starts, so the caller's transaction stays usable.
         self.check_not_locked()
         return super().delete(*args, **kwargs)
+
+
+class PaperAdjustment(models.Model):
+    """Minutes adjusted on paper (signed by hand, KL 5:69 asks only that they are adjusted): the day and who
+    signed, as written. Recording one locks the minutes and stores a version exactly as the last digital signature
+    does (`actions.record_paper_adjustment`); old minutes imported with their paper adjustment keep its date."""
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="paper_adjustment", verbose_name=_("möte")
+    )
+    adjusted_on = models.DateField(_("justerat den"))
+    signed_by = models.CharField(_("justerat av"), max_length=300)
+    recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerat av"),
+    )
+
+    class Meta:
+        verbose_name = _("justering på papper")
+        verbose_name_plural = _("justeringar på papper")
+
+    def __str__(self):
+        return f"{self.meeting}: {self.adjusted_on}"
 
 
 lock.connect_receivers(

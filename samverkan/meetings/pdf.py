@@ -185,6 +185,7 @@ def pdf_context(snapshot, *, draft=False, public=False, version=None):
     days = [{"date": _date(d["date"]), "start": _time(d["start"]), "end": _time(d["end"])} for d in header["days"]]
     items = _items(snapshot["items"], numbering)
     adjusted = bool(header["locked_at"])
+    paper = header.get("paper_adjustment")  # versions stored before paper adjustment existed have none
     return {
         "kind_title": _("Minnesanteckningar") if notes else _("Protokoll"),
         "notes": notes,
@@ -201,7 +202,12 @@ def pdf_context(snapshot, *, draft=False, public=False, version=None):
         "signatories": [] if notes else _signatories(snapshot["signatories"]),
         "adjusters": [row["name"] for row in snapshot["signatories"] if row["role"] == "adjuster"],
         "adjusted": adjusted and not notes,
-        "adjusted_on": _date(header["locked_at"][:10]) if adjusted else "",
+        "adjusted_on": _date(paper["date"] if paper else header["locked_at"][:10]) if adjusted else "",
+        "paper": (
+            _("Justerat på papper %(date)s av %(names)s") % {"date": _date(paper["date"]), "names": paper["signed_by"]}
+            if paper
+            else ""
+        ),
         "notice_date": notice.isoformat() if notice else "",
         "appeal_end": (notice + APPEAL_PERIOD).isoformat() if notice and header.get("appealable") else "",
         "version": version,

@@ -16,7 +16,15 @@ from django.utils import timezone
 
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import item_reader
-from samverkan.meetings.models import APPEAL_DAYS, AgendaItem, Attendance, Meeting, Signatory, decision_clauses
+from samverkan.meetings.models import (
+    APPEAL_DAYS,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    PaperAdjustment,
+    Signatory,
+    decision_clauses,
+)
 
 SCHEMA = 1
 
@@ -70,6 +78,7 @@ def minutes_snapshot(meeting) -> dict:
             "chair": _name(meeting.chair),
             "secretary": _name(meeting.secretary),
             "locked_at": _iso(meeting.locked_at),
+            "paper_adjustment": _paper(meeting),
             "notice_date": _iso(meeting.notice_date),
             "published_at": _iso(meeting.published_at),
         },
@@ -110,6 +119,15 @@ def minutes_snapshot(meeting) -> dict:
             for s in meeting.signatories.select_related("person").order_by(*Signatory.SIGNING_ORDER)
         ],
     }
+
+
+def _paper(meeting):
+    """The paper adjustment as {"date", "signed_by"}, or None when the minutes were not adjusted on paper. Only
+    locked minutes can have one (recording it locks them), so unlocked minutes cost no query."""
+    if meeting.locked_at is None:
+        return None
+    paper = PaperAdjustment.objects.filter(meeting=meeting).first()
+    return {"date": _iso(paper.adjusted_on), "signed_by": paper.signed_by} if paper else None
 
 
 def with_notice(content: dict, meeting: Meeting) -> dict:
@@ -187,6 +205,7 @@ class ShownMinutes:
     signatories: list
     continuous: bool
     appealable: bool = False
+    paper: dict | None = None  # adjusted on paper: {"date": date, "signed_by": str}
 
     @property
     def appeal_end(self):
@@ -270,4 +289,9 @@ def present_minutes(content, may_read):
         signatories=signatories,
         continuous=header["body"]["numbering"] == "continuous",
         appealable=bool(header.get("appealable")),  # versions stored before the flag existed show no appeal
+        paper=_shown_paper(header.get("paper_adjustment")),
     )
+
+
+def _shown_paper(paper):
+    return {"date": _day(paper["date"]), "signed_by": paper["signed_by"]} if paper else None
