@@ -296,6 +296,24 @@ class SignatoriesForm(StaffFormMixin, forms.Form):
         return data
 
 
+class PaperAdjustmentForm(CleanForm):
+    """Minutes adjusted on paper: the day and who signed, as written on the signed copy (KL 5:69 asks only that
+    the minutes are adjusted, not how). Saving locks the minutes (`actions.record_paper_adjustment`)."""
+
+    adjusted_on = forms.DateField(
+        label=_("Justerat den"), widget=DATE, help_text=_("Datumet på det justerade exemplaret.")
+    )
+    signed_by = forms.CharField(
+        label=_("Justerat av"),
+        max_length=300,
+        help_text=_("Ordföranden och justerarna som skrev under, t.ex. ”Anna Berg, Karl Lind”."),
+    )
+    confirm = forms.BooleanField(
+        label=_("Jag har det underskrivna protokollet och förstår att protokollet låses."),
+        help_text=_("Därefter kan det bara ändras genom en rättelse som sparas som en ny version."),
+    )
+
+
 class CorrectionForm(StaffFormMixin, forms.Form):
     """A correction of locked minutes: the item's new text and why; it becomes a new version. Carries the item's
     text as loaded, so two corrections at once do not overwrite each other."""

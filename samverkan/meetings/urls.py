@@ -15,6 +15,7 @@ urlpatterns = [
     path("moten/<int:pk>/narvaro/hamta/", views.attendance_fetch, name="attendance_fetch"),
     path("moten/<int:pk>/narvaro/ny/", views.attendance_create, name="attendance_create"),
     path("moten/<int:pk>/justerare/", views.signatories, name="signatories"),
+    path("moten/<int:pk>/justerat-pa-papper/", views.paper_adjustment, name="paper_adjustment"),
     path("moten/<int:pk>/justera/", views.sign, name="sign"),
     path("moten/<int:pk>/versioner/<int:number>/", views.version, name="version"),
     path("att-justera/", views.to_sign, name="to_sign"),

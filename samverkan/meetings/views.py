@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -36,6 +37,7 @@ from samverkan.meetings.forms import (
     ItemMinutesForm,
     MeetingDayForm,
     MeetingForm,
+    PaperAdjustmentForm,
     SignatoriesForm,
     YearPlanForm,
 )
@@ -494,6 +496,30 @@ def _form(request, form, title, cancel_url):
 
 
 # Adjustment, versions and corrections --------------------------------------------------------------------
+
+
+@login_required
+def paper_adjustment(request, pk):
+    """ "Justerat på papper": the secretary records that the minutes were signed by hand (the day and who signed);
+    the minutes are then locked and versioned exactly as after the last digital signature. Only for minutes that
+    are held or ready for adjustment and not locked; otherwise the meeting page, with the reason."""
+    meeting = _planned_meeting(request, pk)
+    signers = [s.person for s in meeting.signatories.select_related("person").order_by("role", "pk")]
+    form = PaperAdjustmentForm(
+        request.POST or None,
+        initial={"adjusted_on": timezone.localdate(), "signed_by": ", ".join(str(p) for p in signers)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.record_paper_adjustment(
+                meeting, request.user, adjusted_on=data["adjusted_on"], signed_by=data["signed_by"]
+            )
+            messages.success(request, _("Justeringen på papper är registrerad och protokollet är låst."))
+            return redirect(url("meeting", meeting.pk))
+        except ValidationError as error:
+            form.add_error(None, error)
+    return _form(request, form, _("Justerat på papper"), url("meeting", meeting.pk))
 
 
 @login_required
