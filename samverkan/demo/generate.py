@@ -674,6 +674,7 @@ class AreaBuilder:
                 "chair": meeting.chair.name if meeting.chair else "",
                 "secretary": meeting.secretary.name if meeting.secretary else "",
                 "locked_at": _iso(meeting.locked_at),
+                "paper_adjustment": None,
                 "notice_date": None,
                 "published_at": _iso(meeting.published_at) if notes else None,
             },
