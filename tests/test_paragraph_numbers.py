@@ -147,7 +147,8 @@ def test_the_staff_form_takes_paragraph_40_as_40_and_refuses_abc(client, world):
     december = agenda(world.forum, date(2026, 12, 29), 40, 2)
     client.force_login(world.coordinator)
     url = reverse("meetings:item_create", args=[meeting.pk])
-    assert 'name="number" value="1"' in client.get(url).content.decode()  # December comes after
+    # December comes after and starts the year's series at § 40 (taken into use mid-year), so § 40 is offered.
+    assert 'name="number" value="40"' in client.get(url).content.decode()
     data = {"position": "1", "title": "Lägesbild", "kind": "information", "visibility": "public"}
     assert client.post(url, {**data, "number": "§ 40"}).status_code == 302
     refused = client.post(url, {**data, "number": "abc", "title": "Annat"})
@@ -225,3 +226,37 @@ def test_imported_minutes_keep_their_numbers_unless_the_series_has_them(world):
     with pytest.raises(ValidationError) as error:
         numbering.claim_numbers(clash)
     assert error.value.messages == ["§ 7, § 8 finns redan i organets protokoll för 2026. Inget har sparats."]
+
+
+def test_a_cancelled_first_meeting_of_the_year_leaves_the_series_starting_at_1(world):
+    """The demo's CGH: the year's first meeting (§§ 1–8 on its draft agenda) is cancelled; the next one starts at
+    § 1, not on after the cancelled numbers, whichever path numbers it (settling, proposing, fixing)."""
+    forum, user = world.forum, world.secretary
+    february = agenda(forum, date(2027, 2, 2), 1, 8)
+    march = agenda(forum, date(2027, 3, 16), 9, 7)
+    actions.take_step(february, actions.CANCEL, user)
+    assert numbers(march) == [str(n) for n in range(1, 8)]
+    assert numbering.propose_number(make_meeting(forum, date(2027, 2, 20))) == "1"
+
+    # Numbers typed before the cancellation and never settled are fixed from § 1 too.
+    april = agenda(forum, date(2027, 4, 20), 30, 2)
+    AgendaItem.objects.filter(meeting=march).delete()
+    sent_for_adjustment(april, user)
+    assert numbers(april) == ["1", "2"]
+
+
+def test_the_series_may_start_mid_year_once_when_samverkan_is_taken_into_use(world):
+    forum, user = world.forum, world.secretary
+    go_live = agenda(forum, date(2026, 5, 26), 23, 3)  # the minutes before were kept elsewhere
+    june = agenda(forum, date(2026, 6, 23), 40, 2)
+    actions.take_step(go_live, actions.CANCEL, user)
+    assert numbers(june) == ["23", "24"]
+    assert numbering.propose_number(make_meeting(forum, date(2026, 6, 1))) == "23"
+
+
+def test_imported_minutes_move_the_later_provisional_agendas_on(world):
+    forum = world.forum
+    march = agenda(forum, date(2027, 3, 3), 1, 3)  # planned while the year's earlier minutes were on paper
+    imported = agenda(forum, date(2027, 1, 20), 1, 5, status="drafted")
+    numbering.claim_numbers(imported, world.secretary)
+    assert numbers(imported) == ["1", "2", "3", "4", "5"] and numbers(march) == ["6", "7", "8"]

@@ -105,11 +105,24 @@ def _series(body_id, year):
     )
 
 
+def series_start(body_id: int, year: int) -> int:
+    """Where the body's § series of `year` starts: 1, unless Samverkan was taken into use mid-year and the year's
+    first agenda was numbered on from minutes kept elsewhere (say § 23). That start is the lowest number any of
+    the body's meetings of the year was given, cancelled ones included (a cancelled meeting holds no numbers,
+    but the meeting after it starts the series where it would have). One query."""
+    from samverkan.meetings.models import AgendaItem, Meeting
+
+    meetings = Meeting.objects.with_first_day().filter(body_id=body_id, first_day__year=year)
+    numbers = AgendaItem.objects.filter(meeting__in=meetings.values("pk")).values_list("number", flat=True)
+    return min((_leading(n) for n in numbers if _leading(n) > 0), default=1)
+
+
 def propose_number(meeting):
     """The number the next item of `meeting` should get, as text ("15", or "3" per meeting).
 
     Continuous: one more than the highest number of the body's meetings (not cancelled) dated on or before
-    this one in its year, and of its own items. A meeting without days counts the whole year."""
+    this one in its year, and of its own items; the year's series start (`series_start`) when there is none.
+    A meeting without days counts the whole year."""
     from samverkan.meetings.models import AgendaItem, Meeting
 
     if is_continuous(meeting.body):
@@ -125,8 +138,9 @@ def propose_number(meeting):
         if meeting.pk:
             # A meeting without days yet still counts its own items.
             numbers = list(numbers) + list(meeting.items.values_list("number", flat=True))
-    else:
-        numbers = meeting.items.values_list("number", flat=True) if meeting.pk else []
+        highest = max((_leading(n) for n in numbers), default=0)
+        return str(highest + 1 if highest else series_start(meeting.body_id, year))
+    numbers = meeting.items.values_list("number", flat=True) if meeting.pk else []
     return str(max((_leading(n) for n in numbers), default=0) + 1)
 
 
@@ -203,8 +217,9 @@ def settle_series(meeting: "Meeting", user: "Changer", *, own: bool = False, fix
             running = max([running or 0, *numbers])
             continue
         if running is None:
-            # The first numbered meeting of the year in Samverkan: the series may start mid-year (go-live).
-            start = int(items[0].number) if items[0].number.isdigit() else 1
+            # The year's first meeting that holds numbers starts the series (at 1, or mid-year at go-live),
+            # whatever a cancelled meeting before it had been given.
+            start = series_start(meeting.body_id, first.year)
         else:
             start = running + 1
         changed += _renumber(items, start, user)
@@ -227,14 +242,15 @@ def fix_numbers(meeting: "Meeting", user: "Changer") -> list[Renumbered]:
     return changed
 
 
-def claim_numbers(meeting: "Meeting") -> None:
+def claim_numbers(meeting: "Meeting", user: "Changer" = None) -> list[Renumbered]:
     """Fix the numbers of `meeting`'s items as they are written (imported minutes keep their § numbers), in a
-    body with continuous numbering. Raises ValidationError (Swedish, naming the numbers) when another meeting
-    of the body already has any of them fixed in that year; per-meeting numbering: nothing to do."""
+    body with continuous numbering, and renumber the body's later provisional agendas after them (by `user`).
+    Raises ValidationError (Swedish, naming the numbers) when another meeting of the body already has any of
+    them fixed in that year; per-meeting numbering: nothing to do. Returns the renumbered items."""
     from samverkan.meetings.models import AgendaItem
 
     if not is_continuous(meeting.body) or _first_day(meeting) is None:
-        return
+        return []
     year = meeting_year(meeting)
     items = meeting.items.all()
     taken = sorted(
@@ -252,3 +268,4 @@ def claim_numbers(meeting: "Meeting") -> None:
     # "12a" of old minutes is kept as written but stays outside the series (only whole numbers are fixed).
     fixable = [item.pk for item in items if PARAGRAPH.fullmatch(item.number)]
     items.filter(pk__in=fixable).update(series_body=meeting.body_id, series_year=year)
+    return settle_series(meeting, user)
