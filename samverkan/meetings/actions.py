@@ -226,27 +226,46 @@ def save_day(meeting: Meeting, form: "ModelForm[MeetingDay]", user: "Changer", r
     return _save_minutes_form(meeting, form, user, reason)
 
 
+class SavedItem(NamedTuple):
+    """What `save_item` answers: the item, and every provisional § number the save changed (this meeting's
+    and later meetings')."""
+
+    item: AgendaItem
+    renumbered: list[numbering.Renumbered]
+
+
 @transaction.atomic
-def save_item(meeting: Meeting, form: "ModelForm[AgendaItem]", user: "Changer", reason: object = "") -> AgendaItem:
+def save_item(meeting: Meeting, form: "ModelForm[AgendaItem]", user: "Changer", reason: object = "") -> SavedItem:
     """Add or change an agenda item, or its minutes, decision and outcome (AgendaItemForm, ItemMinutesForm),
-    under the meeting's row lock; the body's later provisional § numbers follow on (numbering.settle_series).
-    Returns the item."""
+    under the meeting's row lock. On a provisional agenda of a continuous series a typed § number is a place
+    (numbering.place_typed_number: the item goes there and the items after it move on; a number another
+    meeting holds raises ValidationError), and a moved position renumbers the agenda in its new order; the
+    body's later provisional § numbers follow on (numbering.settle_series). Returns a SavedItem."""
     new = form.instance.pk is None
+    changed = [] if new else form.changed_data
+    placement, kept = None, []
+    if new or "number" in changed:
+        placement = numbering.place_typed_number(_locked_row(meeting), form.instance, form.instance.number)
+        if placement is not None:
+            kept = numbering.make_room(meeting, form.instance, placement)
     item = _save_minutes_form(meeting, form, user, reason)
-    if new or "number" in form.changed_data:
-        numbering.settle_series(meeting, user)
-    return item
+    renumbered = numbering.close_up(kept, placement, user) if placement is not None else []
+    if placement is None and "position" in changed:
+        renumbered += numbering.settle_series(meeting, user, own=True)  # the numbers follow the new order
+    elif new or "number" in changed:
+        renumbered += numbering.settle_series(meeting, user)
+    return SavedItem(item, renumbered)
 
 
-ITEM_LOCKED = gettext_lazy("Protokollet är låst, så ärendet kan inte tas bort. Inget har ändrats.")
+ITEM_LOCKED = gettext_lazy("Protokollet är låst, så ärendet kan inte tas bort.")
 
 
 @transaction.atomic
-def remove_item(item: AgendaItem, user: "Changer") -> None:
+def remove_item(item: AgendaItem, user: "Changer") -> list[numbering.Renumbered]:
     """Delete an agenda item before its minutes are locked (or drafted: take them back first); its number is
     released, so the body's later provisional § numbers close up. Its documents stay on the meeting, no longer
-    tied to an item. Raises ValidationError when the minutes are not open, or when follow-through (an
-    assignment, a recommendation, a later item taking it up) still points at it."""
+    tied to an item. Returns the items renumbered. Raises ValidationError when the minutes are not open, or
+    when follow-through (an assignment, a recommendation, a later item taking it up) still points at it."""
     meeting = _locked_row(item.meeting)
     if meeting.is_locked:
         raise ValidationError(ITEM_LOCKED)
@@ -263,7 +282,7 @@ def remove_item(item: AgendaItem, user: "Changer") -> None:
         raise ValidationError(
             _("Ärendet kan inte tas bort: uppdrag eller rekommendationer hänvisar till det.")
         ) from error
-    numbering.settle_series(meeting, user)
+    return numbering.settle_series(meeting, user)
 
 
 @transaction.atomic
@@ -313,7 +332,7 @@ def take_step(meeting: Meeting, step: str, user: "User | None") -> Meeting:
         numbering.fix_numbers(meeting, user)  # the § numbers are fixed when the minutes go for adjustment
         meeting.status = Status.DRAFTED
     elif step == REOPEN:
-        reason = _("Tillbaka för ändring; justeringarna är borttagna.")
+        reason = _("Tillbaka för ändring; justeringen gäller inte längre.")
         for signatory in meeting.signatories.exclude(signed_at=None):
             signatory.signed_at, signatory.signed_by = None, None
             _save(signatory, user, reason)

@@ -17,7 +17,7 @@ from samverkan.meetings.access import possible_readers, readable_items_rule, vis
 from samverkan.meetings.actions import DOCUMENT_LOCKED, minutes_open_error
 from samverkan.meetings.extract import UnreadableFile, accepted_kinds, examine, original_name
 from samverkan.meetings.models import AgendaItem, Attendance, Document, InvitationAnswer, Meeting, MeetingDay, Signatory
-from samverkan.meetings.numbering import clean_number, is_continuous
+from samverkan.meetings.numbering import clean_number, is_continuous, place_typed_number
 from samverkan.structure.access import choosable_people, principals_of, visible_people
 from samverkan.structure.forms import DATE, StaffForm
 from samverkan.structure.models import OPEN_OR_INTERNAL, Membership, Party, Person
@@ -192,7 +192,11 @@ class AgendaItemForm(NamedReadersMixin, MinutesForm):
         (an imported "12a" left as it was stays)."""
         number = self.cleaned_data.get("number")
         kept = self.instance.pk is not None and (number or "").strip() == self.instance.number
-        return clean_number(number, continuous=is_continuous(self.meeting.body), typed=not kept)
+        cleaned = clean_number(number, continuous=is_continuous(self.meeting.body), typed=not kept)
+        if self.instance.pk is None or cleaned != self.instance.number:
+            # On a provisional agenda a typed § number is a place: refused when another meeting holds it.
+            self.instance.placed_by_number = place_typed_number(self.meeting, self.instance, cleaned) is not None
+        return cleaned
 
     def clean(self):
         data = super().clean()

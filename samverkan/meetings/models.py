@@ -421,6 +421,9 @@ class AgendaItem(PartOfMinutes, models.Model):
         ]
 
     minutes_related_name = "items"
+    # Set by AgendaItemForm when a typed provisional § number puts the item at that place on the agenda
+    # (numbering.place_typed_number): the items from there move on, so the number is free when it is saved.
+    placed_by_number = False
 
     def __str__(self):
         return f"{self.number} {self.title}"
@@ -434,7 +437,7 @@ class AgendaItem(PartOfMinutes, models.Model):
         """The number as stored (numbering.clean_number; the staff form asks a whole § number of a continuous
         series, see AgendaItemForm), free in the meeting and, once fixed, in the series."""
         number = numbering.clean_number(self.number, continuous=False)
-        if self.taken(number=number):
+        if not self.placed_by_number and self.taken(number=number):
             raise ValidationError(_("Mötet har redan ett ärende med numret %(number)s.") % {"number": number})
         if self.series_year is not None and self.paragraph_taken(number):
             raise ValidationError(
