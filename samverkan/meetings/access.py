@@ -156,9 +156,11 @@ def reason_reader(user: "Viewer", meeting: Meeting) -> Callable[[MinutesVersion]
     own text (`item_reader`): an internal or confidential item's reason is shown only to those who may read the
     item. A correction whose item is not known (`MinutesVersion.item` empty, see migration 0006) is shown only
     to a reader who may read every item of the minutes. One query (the items' visibility) the first time a
-    version with a reason is weighed, none before or after."""
+    version with a reason is weighed, none before or after. A correction of a document (`MinutesVersion.document`)
+    follows the document as it is now, at the stricter of it and its item (one query more, the first time)."""
     may_read = item_reader(user, meeting.body)
     known: dict[int, str] = {}
+    documents: dict[int, tuple[str, int | None]] = {}
 
     def reason_of(version: MinutesVersion) -> str:
         if not version.reason:
@@ -166,6 +168,15 @@ def reason_reader(user: "Viewer", meeting: Meeting) -> Callable[[MinutesVersion]
         if not known:
             known.update(meeting.items.values_list("pk", "visibility"))
         visibility = known
+        if version.document_id:
+            if not documents:
+                rows = meeting.documents.values_list("pk", "visibility", "item_id")
+                documents.update((pk, (level, item)) for pk, level, item in rows)
+            # A document no longer kept counts as confidential, like an item no longer in the minutes.
+            level, item_id = documents.get(version.document_id, (Visibility.CONFIDENTIAL, None))
+            if item_id is not None:
+                level = Visibility.stricter(level, visibility.get(item_id, Visibility.CONFIDENTIAL))
+            return version.reason if may_read(level, None) else ""  # named readers of the item are not enough
         concerned = [version.item_id] if version.item_id else list(visibility)
         # An item no longer in these minutes counts as confidential: only those who keep the records read it.
         if all(may_read(visibility.get(pk, Visibility.CONFIDENTIAL), pk) for pk in concerned):

@@ -533,7 +533,11 @@ def sign_minutes(meeting: Meeting, user: "User") -> bool:
 
 
 def _store_version(
-    meeting: Meeting, user: "User | None", reason: str = "", item: AgendaItem | None = None
+    meeting: Meeting,
+    user: "User | None",
+    reason: str = "",
+    item: AgendaItem | None = None,
+    document: Document | None = None,
 ) -> MinutesVersion:
     last = meeting.versions.aggregate(last=Max("number"))["last"] or 0
     version = MinutesVersion(
@@ -541,6 +545,7 @@ def _store_version(
         number=last + 1,
         reason=reason,
         item=item,
+        document=document,
         content=minutes_snapshot(meeting),
         created_at=timezone.now(),
         created_by=user,
@@ -583,6 +588,32 @@ def correct_minutes(
         item.minutes, item.decision, item.visibility = minutes, decision, visibility
         _save(item, user, reason)
     return _store_version(meeting, user, reason, item)
+
+
+@transaction.atomic
+def correct_document(document: Document, user: "User | None", *, visibility: str, reason: str | None) -> MinutesVersion:
+    """The one way to change a document of an item of locked minutes: a stricter visibility (a public document
+    wrongly attached, or one holding a personal identity number, made internal or confidential, OSL 21:1 and
+    GDPR art. 9), recorded with the reason as the document's history row and a new MinutesVersion, together or
+    not at all. Never opened: what was published stays published, and the file stays in the record. Raises
+    ValidationError (Swedish) when the minutes are not locked, the reason is empty or the visibility is not
+    stricter."""
+    meeting = _locked_row(document.meeting)
+    if not meeting.is_locked:
+        raise ValidationError(_("Protokollet är inte låst. Ändra handlingen direkt i stället."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Skriv skälet till rättelsen."))
+    document = Document.objects.get(pk=document.pk)
+    current = Visibility.of(document.visibility)
+    if Visibility.stricter(current, visibility) != Visibility.of(visibility) or current == Visibility.of(visibility):
+        raise ValidationError(_("Synligheten kan bara skärpas i ett låst protokoll, aldrig öppnas."))
+    if not meeting.versions.exists():
+        _store_version(meeting, user)  # keep the minutes as they were locked before the first correction
+    with correcting_minutes():
+        document.visibility = visibility  # checked above; nothing else of the document changes
+        _save(document, user, reason[:100], clean=False)
+    return _store_version(meeting, user, reason, document.item, document)
 
 
 # Documents ---------------------------------------------------------------------------------------------------

@@ -340,6 +340,36 @@ class CorrectionForm(StaffFormMixin, forms.Form):
         return None if fresh is None else instance_values(self, fresh)
 
 
+class DocumentCorrectionForm(StaffFormMixin, forms.Form):
+    """A correction of a document of locked minutes: a stricter visibility and why (actions.correct_document);
+    only the levels stricter than the document's are offered. Carries the visibility as loaded."""
+
+    visibility = forms.ChoiceField(label=_("Ny synlighet"))
+    reason = forms.CharField(
+        label=_("Skäl till rättelsen"),
+        max_length=500,
+        help_text=_("Visas med den nya versionen för dem som får läsa handlingen, t.ex. ”Innehöll ett personnummer”."),
+    )
+
+    def __init__(self, *args, document, **kwargs):
+        self.document = document
+        super().__init__(*args, **kwargs)
+        current = Visibility.of(document.visibility)
+        self.fields["visibility"].choices = [
+            (level.value, level.label)
+            for level in Visibility
+            if level != current and Visibility.stricter(current, level) == level
+        ]
+
+    def version_values(self):
+        """The document's visibility as stored."""
+        return {"visibility": self.document.visibility}
+
+    def stored_now(self):
+        fresh = Document.objects.filter(pk=self.document.pk).values("visibility").first()
+        return None if fresh is None else {"visibility": fresh["visibility"]}
+
+
 def meeting_label(meeting):
     first = getattr(meeting, "first_day", None)
     shown = first.isoformat() if first else str(_("datum saknas"))

@@ -721,6 +721,16 @@ class MinutesVersion(models.Model):
         related_name="+",
         verbose_name=_("rättat ärende"),
     )
+    # The document a correction concerns (its visibility tightened, actions.correct_document): its reason is
+    # shown only to those who may read that document as it is now.
+    document = models.ForeignKey(
+        "Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rättad handling"),
+    )
     content = models.JSONField(_("innehåll"))
     created_at = models.DateTimeField(_("skapad"))
     created_by = models.ForeignKey(
