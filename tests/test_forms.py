@@ -309,8 +309,15 @@ def edited(world, secrets):
         ("meetings:attendance_edit", [s["row"].pk], Attendance, s["row"].pk, "note", "Not A", "Not B"),
         ("meetings:document_edit", [s["document"].pk], Document, s["document"].pk, "title", "Bilaga A", "Bilaga B"),
         ("meetings:item_correct", [locked_item.pk], AgendaItem, locked_item.pk, "minutes", "Rättad A", "Rättad B"),
-        ("meetings:document_correct", [locked_document.pk], Document, locked_document.pk, "visibility", "internal",
-         "confidential"),  # fmt: skip
+        (
+            "meetings:document_correct",
+            [locked_document.pk],
+            Document,
+            locked_document.pk,
+            "visibility",
+            "internal",
+            "confidential",
+        ),  # fmt: skip
         ("followthrough:matter_edit", [matter.pk], Matter, matter.pk, "title", "Ärende A", "Ärende B"),
         (
             "followthrough:assignment_edit",

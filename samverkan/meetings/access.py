@@ -63,14 +63,11 @@ def public_meetings() -> QuerySet[Meeting]:
 
 def agenda_public_rule(prefix: str = "") -> Q:
     """Q for meetings (through `prefix`, e.g. "meeting__") whose agenda is public (`Meeting.agenda_is_public`):
-    the invitation is sent, the agenda is published or the meeting is held; an imported meeting only once its
-    minutes are published. No query."""
+    the invitation is sent, the agenda is published or the minutes are published (a meeting held without an
+    invitation does not open its agenda by being held); an imported meeting only once its minutes are
+    published. No query."""
     published = Q(**{f"{prefix}status": Meeting.Status.PUBLISHED})
-    native = (
-        Q(**{f"{prefix}invited_at__isnull": False})
-        | Q(**{f"{prefix}agenda_published_at__isnull": False})
-        | Q(**{f"{prefix}status__in": Meeting.HELD_STATUSES})
-    )
+    native = Q(**{f"{prefix}invited_at__isnull": False}) | Q(**{f"{prefix}agenda_published_at__isnull": False})
     return (Q(**{f"{prefix}imported": False}) & native) | published
 
 
@@ -124,6 +121,22 @@ def readable_items_rule(user: "Viewer", prefix: str = "") -> Q:
     published = agenda_public_rule(f"{prefix}meeting__")
     rule &= published | drafts if drafts is not None else published
     return rule & Q(**{f"{prefix}meeting__in": visible_meetings(user).values("pk")})
+
+
+def decisions_readable_rule(user: "Viewer", prefix: str = "") -> Q:
+    """Q for the items (through `prefix`) whose decisions `user` may read — outcome, decision, and the
+    assignments and recommendations given at them: once the meeting's minutes are published, or before that for
+    those who read the body's internal records or are named readers of the item (held minutes are a draft until
+    published). Combine with
+    `readable_items_rule`. No query of its own."""
+    rule = Q(**{f"{prefix}meeting__status": Meeting.Status.PUBLISHED})
+    drafts = level_rule(user, Visibility.INTERNAL, body=f"{prefix}meeting__body__")
+    if drafts is not None:
+        rule |= drafts
+    if user is not None and user.is_authenticated:  # a named reader of the item reads it as its keepers do
+        mine = AgendaItem.readers.through.objects.filter(person__user_id=user.pk).values("agendaitem_id")
+        rule |= Q(**{f"{prefix}pk__in": mine})
+    return rule
 
 
 def can_read_internal(user: "Viewer", body: Body) -> bool:

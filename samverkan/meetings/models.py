@@ -165,12 +165,13 @@ class Meeting(models.Model):
 
     @property
     def agenda_is_public(self):
-        """A planned meeting's agenda, backgrounds and documents are drafts until the invitation is sent or the
-        secretary publishes the agenda; a held meeting's agenda is public, but for an imported meeting, which
-        stays a draft until its minutes are published. The Python twin of `access.agenda_public_rule`."""
+        """A meeting's agenda, backgrounds and documents are drafts until the invitation is sent, the secretary
+        publishes the agenda or the minutes are published: a meeting held without an invitation in Samverkan
+        keeps its agenda to itself until then, and an imported meeting stays a draft until its minutes are
+        published. The Python twin of `access.agenda_public_rule`."""
         if self.imported:
             return self.is_published
-        return bool(self.invited_at or self.agenda_published_at or self.is_held)
+        return bool(self.invited_at or self.agenda_published_at or self.is_published)
 
     @property
     def notice_deadline(self):

@@ -275,10 +275,10 @@ def claim_numbers(meeting: "Meeting", user: "Changer" = None) -> list[Renumbered
 
 
 class Placement(NamedTuple):
-    """Where a typed § number puts an item on its meeting's provisional agenda: at `index` (0-based) among the
+    """Where a typed § number puts an item on its meeting's provisional agenda: at `at` (0-based) among the
     meeting's other items, which are then numbered from `start`."""
 
-    index: int
+    at: int
     start: int
 
 
@@ -338,15 +338,15 @@ def place_typed_number(meeting: "Meeting", item: "AgendaItem", typed: str) -> Pl
 
 
 def make_room(meeting: "Meeting", item: "AgendaItem", placement: Placement) -> list[tuple["AgendaItem", str]]:
-    """Before `item` is saved with its typed number: set the agenda's order (`item` at `placement.index`, its
+    """Before `item` is saved with its typed number: set the agenda's order (`item` at `placement.at`, its
     `position` set on the instance) and move the meeting's other items out of the way of that number (a
     temporary "~pk", so the constraint never sees two items with one number). Returns the other items in their
     new order with the numbers they had, for `close_up`. Under the meeting's row lock."""
     from samverkan.meetings.models import AgendaItem
 
     others = list(AgendaItem.objects.filter(meeting=meeting).exclude(pk=item.pk).order_by("position", "pk"))
-    order: list[AgendaItem | None] = [*others[: placement.index], None, *others[placement.index :]]
-    item.position = placement.index + 1
+    order: list[AgendaItem | None] = [*others[: placement.at], None, *others[placement.at :]]
+    item.position = placement.at + 1
     kept = []
     for position, other in enumerate(order, start=1):
         if other is None:
@@ -364,7 +364,7 @@ def close_up(kept: list[tuple["AgendaItem", str]], placement: Placement, user: "
 
     changed = []
     for n, (other, old) in enumerate(kept):
-        new = str(placement.start + n + (1 if n >= placement.index else 0))
+        new = str(placement.start + n + (1 if n >= placement.at else 0))
         if new == old:
             AgendaItem.objects.filter(pk=other.pk).update(number=old)
             continue
@@ -386,8 +386,7 @@ def describe(changes: Sequence[tuple[str, str]]) -> str:
         else:
             runs.append([old, old, new, new])
     texts = [
-        _("§ %(old)s är nu § %(new)s")
-        % {"old": f"{a}–{b}" if a != b else a, "new": f"{c}–{d}" if c != d else c}
+        _("§ %(old)s är nu § %(new)s") % {"old": f"{a}–{b}" if a != b else a, "new": f"{c}–{d}" if c != d else c}
         for a, b, c, d in runs[:10]
     ]
     return ", ".join(texts) + (" …" if len(runs) > 10 else "")

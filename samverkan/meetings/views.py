@@ -9,8 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from samverkan.lib.forms import form_page, form_status, nothing_changed
@@ -375,16 +374,16 @@ def take_up(request, pk, item):
 # The workflow --------------------------------------------------------------------------------------------
 
 STEP_DONE = {
-    actions.HELD: _lazy("Mötet är markerat som genomfört."),
-    actions.DRAFTED: _lazy("Protokollet är klart och väntar på justering."),
-    actions.REOPEN: _lazy(
+    actions.HELD: gettext_lazy("Mötet är markerat som genomfört."),
+    actions.DRAFTED: gettext_lazy("Protokollet är klart och väntar på justering."),
+    actions.REOPEN: gettext_lazy(
         "Protokollet är tillbaka för ändring. Justeringar som redan gjorts gäller inte längre, så protokollet "
         "justeras på nytt när det är klart."
     ),
-    actions.PUBLISH: _lazy("Protokollet är publicerat i portalen."),
-    actions.CANCEL: _lazy("Mötet är inställt."),
-    actions.PLAN: _lazy("Mötet är planerat igen."),
-    actions.AGENDA: _lazy("Dagordningen är publicerad i portalen, med bakgrund och handlingar."),
+    actions.PUBLISH: gettext_lazy("Protokollet är publicerat i portalen."),
+    actions.CANCEL: gettext_lazy("Mötet är inställt."),
+    actions.PLAN: gettext_lazy("Mötet är planerat igen."),
+    actions.AGENDA: gettext_lazy("Dagordningen är publicerad i portalen, med bakgrund och handlingar."),
 }
 
 
