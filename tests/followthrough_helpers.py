@@ -10,9 +10,12 @@ from tests.meetings_helpers import make_item, make_meeting
 
 
 def decision_item(body, day=None, number="1", title="Gemensam handlingsplan", **fields):
-    """A decision item with two att-clauses at a held meeting of `body` (30 days ago unless `day`)."""
+    """A decision item with two att-clauses at a meeting of `body` whose minutes are published (30 days ago unless
+    `day`; `meeting_fields` may say otherwise)."""
     day = day or timezone.localdate() - timedelta(days=30)
-    meeting = fields.pop("meeting", None) or make_meeting(body, day, status="held", **fields.pop("meeting_fields", {}))
+    meeting = fields.pop("meeting", None) or make_meeting(
+        body, day, **{"status": "published", **fields.pop("meeting_fields", {})}
+    )
     return make_item(
         meeting,
         number,

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth import get_user_model
 
+from samverkan.meetings import numbering
 from samverkan.meetings.models import (
     AgendaItem,
     Attendance,
@@ -134,3 +135,23 @@ def test_fixed_paragraph_numbers_follow_the_dates_and_are_unique(area):
 
 
 SENT = ("drafted", "adjusted", "published")
+
+
+def test_each_year_after_the_first_starts_at_paragraph_1_and_a_cancelled_meeting_holds_no_numbers(area):
+    """Issue 10: a series is per body and calendar year. Only the demo's first year starts mid-year (Samverkan
+    taken into use then); the next year starts at § 1 even when its first planned meeting was cancelled, and
+    the demo's numbers are what the app itself would settle on (settling the series changes nothing)."""
+    meetings = Meeting.objects.with_first_day().filter(body__numbering="continuous").order_by("first_day", "pk")
+    years, cancelled = {}, 0
+    for meeting in meetings:
+        years.setdefault(meeting.body_id, {}).setdefault(meeting.first_day.year, []).append(meeting)
+    for per_year in years.values():
+        first_year = min(per_year)
+        for year, held in per_year.items():
+            holding = [m for m in held if not m.is_cancelled and m.items.exists()]
+            cancelled += len(held) - len(holding)
+            if year != first_year:
+                assert numbering.series_start(holding[0].body_id, year) == 1
+                assert min(int(n) for n in holding[0].items.values_list("number", flat=True)) == 1, holding[0]
+            assert numbering.settle_series(holding[0], None, own=True) == [], holding[0]
+    assert cancelled  # the chief officers' group has a cancelled meeting in the second year

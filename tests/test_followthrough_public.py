@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from samverkan.followthrough import actions
 from samverkan.followthrough.models import PrincipalDecision, Recommendation
+from samverkan.meetings.models import Meeting
 from samverkan.structure.models import Principal
 from tests.conftest import shared_fixture
 from tests.followthrough_helpers import assign, decide, decision_item, recommend
@@ -179,7 +180,7 @@ def _big_county(world, principals=16, recommendations=500):
         Principal.objects.create(area=world.area, name=f"Kommun {n:02d}", slug=f"kommun-{n:02d}")
     everyone = list(Principal.objects.filter(area=world.area))
     assert len(everyone) == principals
-    meeting = make_meeting(world.forum, timezone.localdate() - timedelta(days=40), status="held")
+    meeting = make_meeting(world.forum, timezone.localdate() - timedelta(days=40), status="published")
     items = [make_item(meeting, str(n), f"Beslut {n}", kind="decision") for n in range(recommendations)]
     day = timezone.localdate() - timedelta(days=40)
     recs = Recommendation.objects.bulk_create(
@@ -285,6 +286,8 @@ def test_a_matters_page_shows_its_timeline(client, world, matter):
 
 def test_an_agenda_item_links_to_its_matter(client, world, matter):
     item = matter.items.get(title="Beslut om planen")
+    # The agenda as sent (held, minutes not yet published) links each item to its matter.
+    Meeting.objects.filter(pk=item.meeting_id).update(status="held", invited_at=timezone.now())
     html = client.get(item.meeting.get_absolute_url()).content.decode()
     assert matter.get_absolute_url() in html and f"Ärende LF {matter.year}/1" in html
 
@@ -393,3 +396,28 @@ def test_a_report_back_at_an_internal_item_shows_no_title(client, world, board):
 def test_a_coordinator_opens_a_principals_list_before_anything_was_asked(client, world):
     client.force_login(world.coordinator)
     assert client.get(reverse("followthrough:principal", args=[world.village.pk])).status_code == 200
+
+
+def test_decisions_of_held_but_unpublished_minutes_stay_off_the_public_follow_through(client, world):
+    """Issue 10: the board, the assignments and the recommendations show nothing decided at a meeting whose
+    minutes are not published yet, even when its agenda went out; those who read the body's drafts see it."""
+    item = decision_item(world.forum, title="Ej publicerat beslut", meeting_fields={"status": "held"})
+    Meeting.objects.filter(pk=item.meeting_id).update(invited_at=timezone.now())  # the agenda is public
+    recommendation = recommend(item, title="Opublicerad rekommendation")
+    assign(item, description="Opublicerat uppdrag")
+    area = world.area.slug
+    pages = [
+        reverse("followthrough_public:board", args=[area]),
+        reverse("followthrough_public:assignments", args=[area]),
+    ]
+    detail = reverse("followthrough_public:recommendation", args=[area, recommendation.pk])
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "Opublicera" not in html, url
+    assert client.get(detail).status_code == 404
+    client.force_login(world.coordinator)
+    assert "Opublicerad rekommendation" in client.get(detail).content.decode()
+    client.logout()
+    Meeting.objects.filter(pk=item.meeting_id).update(status="published")
+    assert "Opublicerad rekommendation" in client.get(pages[0]).content.decode()
+    assert "Opublicerat uppdrag" in client.get(pages[1]).content.decode()

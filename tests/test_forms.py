@@ -16,6 +16,7 @@ from django.utils import timezone
 import samverkan
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
 from samverkan.lib.forms import StaffFormMixin, chooses_records
+from samverkan.meetings.lock import correcting_minutes
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay
 from samverkan.structure.models import Body, Membership, Person, Principal
 from tests.followthrough_helpers import assign, decision_item, recommend
@@ -288,6 +289,8 @@ def edited(world, secrets):
     matter = Matter.objects.create(area=world.area, body=world.group, year=2026, serial=5, title="Öppet ärende")
     decision = PrincipalDecision.objects.filter(recommendation=s["recommendation"]).first()
     locked_item = locked.items.first()
+    with correcting_minutes():  # attached before the minutes were locked
+        locked_document = make_document(locked, "Låst bilaga", item=locked_item)
     return [
         ("structure:body_edit", [world.forum.pk], Body, world.forum.pk, "name", "Forum A", "Forum B"),
         ("structure:principal_edit", [world.town.pk], Principal, world.town.pk, "name", "Stad A", "Stad B"),
@@ -308,6 +311,15 @@ def edited(world, secrets):
         ("meetings:attendance_edit", [s["row"].pk], Attendance, s["row"].pk, "note", "Not A", "Not B"),
         ("meetings:document_edit", [s["document"].pk], Document, s["document"].pk, "title", "Bilaga A", "Bilaga B"),
         ("meetings:item_correct", [locked_item.pk], AgendaItem, locked_item.pk, "minutes", "Rättad A", "Rättad B"),
+        (
+            "meetings:document_correct",
+            [locked_document.pk],
+            Document,
+            locked_document.pk,
+            "visibility",
+            "internal",
+            "confidential",
+        ),  # fmt: skip
         ("followthrough:matter_edit", [matter.pk], Matter, matter.pk, "title", "Ärende A", "Ärende B"),
         (
             "followthrough:assignment_edit",

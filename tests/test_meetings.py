@@ -154,8 +154,18 @@ def test_new_item_form_proposes_the_next_number(client, world):
     assert 'name="number" value="15"' in html
     data = {"number": "15", "position": "2", "title": "Lägesbild", "kind": "information", "visibility": "public"}
     assert client.post(url, data).status_code == 302
-    assert client.post(url, data).status_code == 400  # the same number again
-    assert meeting.items.count() == 2
+    # The same § number again on a provisional agenda puts the new item there; the first moves on to § 16.
+    assert client.post(url, {**data, "title": "Insatt"}).status_code == 302
+    assert list(meeting.items.order_by("position").values_list("number", "title")) == [
+        ("14", "Föregående"), ("15", "Insatt"), ("16", "Lägesbild"),
+    ]  # fmt: skip
+    # Numbered per meeting, a number is just a label: the same one twice is refused.
+    world.group.numbering = "per_meeting"
+    world.group.save()
+    per_meeting = make_meeting(world.group, date(2026, 3, 1))
+    make_item(per_meeting, "2", "Första")
+    response = client.post(reverse("meetings:item_create", args=[per_meeting.pk]), {**data, "number": "2"})
+    assert response.status_code == 400 and "Mötet har redan ett ärende med numret 2." in response.content.decode()
 
 
 def test_deferred_item_is_offered_at_the_next_meeting_and_linked_back(client, world):

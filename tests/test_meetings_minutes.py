@@ -373,7 +373,8 @@ def test_taking_minutes_back_clears_the_signatures(client, world, seats):
     item = meeting.items.get(number="1")
     response = client.post(reverse("meetings:item_minutes", args=[item.pk]), {"minutes": "Ny text", "outcome": ""})
     assert response.status_code == 400 and "väntar på justering" in response.content.decode()
-    _step(client, meeting, "reopen")
+    said = _step(client, meeting, "reopen").content.decode()
+    assert "Justeringar som redan gjorts gäller inte längre, så protokollet justeras på nytt" in said
     meeting.refresh_from_db()
     assert meeting.status == "held"
     assert not meeting.signatories.exclude(signed_at=None).exists()

@@ -41,6 +41,10 @@ def _version_url(meeting, number):
 
 def test_before_publishing_the_portal_shows_only_the_agenda(client, world, seats):
     meeting = adjusted_meeting(world, seats)  # adjusted, not yet published
+    # Held without an invitation sent through Samverkan: the agenda is not public until the minutes are.
+    html = _public(client, meeting)
+    assert "Lägesbild äldreomsorg" not in html and "Patientärende" not in html
+    Meeting.objects.filter(pk=meeting.pk).update(invited_at=timezone.now())  # the invitation published it
     html = _public(client, meeting)
     assert "Lägesbild äldreomsorg" in html
     for text in ("Läget redovisades", "att notera lägesbilden", "Beslutande", "Cecilia Chef", "Anslag"):
@@ -122,8 +126,8 @@ def _staff_urls(meeting):
 
 @pytest.mark.parametrize("actor", ACTORS)
 def test_who_may_open_the_minutes_staff_pages(client, world, seats, actor):
-    open_meeting = held_meeting(world, seats)
-    locked = adjusted_meeting(world, seats)
+    open_meeting = held_meeting(world, seats, invited_at=timezone.now())  # its agenda is public: they see it
+    locked = adjusted_meeting(world, seats, invited_at=timezone.now())
     world.client_for(client, actor)
     pages = {
         **_staff_urls(open_meeting),

@@ -184,6 +184,7 @@ class Hidden:
             "meetings:attendance_remove": pk([self.attendance]),
             "meetings:document_create": pk(meetings),
             "meetings:document_edit": pk(documents),
+            "meetings:document_correct": pk(documents),
             "meetings:document_remove": pk(documents),
             "meetings:document_file": pk(documents),
             "meetings:invitation_send": pk(meetings),

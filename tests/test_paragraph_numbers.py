@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from samverkan.meetings import actions, numbering
 from samverkan.meetings.models import AgendaItem, Meeting
@@ -147,11 +148,13 @@ def test_the_staff_form_takes_paragraph_40_as_40_and_refuses_abc(client, world):
     december = agenda(world.forum, date(2026, 12, 29), 40, 2)
     client.force_login(world.coordinator)
     url = reverse("meetings:item_create", args=[meeting.pk])
-    assert 'name="number" value="1"' in client.get(url).content.decode()  # December comes after
+    # December comes after and starts the year's series at § 40 (taken into use mid-year), so § 40 is offered.
+    assert 'name="number" value="40"' in client.get(url).content.decode()
     data = {"position": "1", "title": "Lägesbild", "kind": "information", "visibility": "public"}
     assert client.post(url, {**data, "number": "§ 40"}).status_code == 302
     refused = client.post(url, {**data, "number": "abc", "title": "Annat"})
     assert refused.status_code == 400 and "Paragrafnumret ska vara ett heltal" in refused.content.decode()
+    assert "Numret ska vara siffror" not in refused.content.decode()  # one clear message, not two
     assert numbers(meeting) == ["40"]
     assert numbers(december) == ["41", "42"]  # moved on by the new item before it
     assert client.post(url, {**data, "number": "41", "title": "Som föreslaget"}).status_code == 302
@@ -196,7 +199,8 @@ def test_an_item_of_locked_minutes_is_not_deleted(client, world):
     url = reverse("meetings:item_remove", args=[item.pk])
     assert "Protokollet är låst" in client.get(url).content.decode()
     response = client.post(url, follow=True)
-    assert "ärendet kan inte tas bort" in response.content.decode()
+    said = page_messages(response)
+    assert said == ["Protokollet är låst, så ärendet kan inte tas bort. Inget har ändrats."]  # said once
     assert AgendaItem.objects.filter(pk=item.pk).exists()
 
 
@@ -225,3 +229,127 @@ def test_imported_minutes_keep_their_numbers_unless_the_series_has_them(world):
     with pytest.raises(ValidationError) as error:
         numbering.claim_numbers(clash)
     assert error.value.messages == ["§ 7, § 8 finns redan i organets protokoll för 2026. Inget har sparats."]
+
+
+def test_a_cancelled_first_meeting_of_the_year_leaves_the_series_starting_at_1(world):
+    """The demo's CGH: the year's first meeting (§§ 1–8 on its draft agenda) is cancelled; the next one starts at
+    § 1, not on after the cancelled numbers, whichever path numbers it (settling, proposing, fixing)."""
+    forum, user = world.forum, world.secretary
+    february = agenda(forum, date(2027, 2, 2), 1, 8)
+    march = agenda(forum, date(2027, 3, 16), 9, 7)
+    actions.take_step(february, actions.CANCEL, user)
+    assert numbers(march) == [str(n) for n in range(1, 8)]
+    assert numbering.propose_number(make_meeting(forum, date(2027, 2, 20))) == "1"
+
+    # Numbers typed before the cancellation and never settled are fixed from § 1 too.
+    april = agenda(forum, date(2027, 4, 20), 30, 2)
+    AgendaItem.objects.filter(meeting=march).delete()
+    sent_for_adjustment(april, user)
+    assert numbers(april) == ["1", "2"]
+
+
+def test_the_series_may_start_mid_year_once_when_samverkan_is_taken_into_use(world):
+    forum, user = world.forum, world.secretary
+    go_live = agenda(forum, date(2026, 5, 26), 23, 3)  # the minutes before were kept elsewhere
+    june = agenda(forum, date(2026, 6, 23), 40, 2)
+    actions.take_step(go_live, actions.CANCEL, user)
+    assert numbers(june) == ["23", "24"]
+    assert numbering.propose_number(make_meeting(forum, date(2026, 6, 1))) == "23"
+
+
+def test_imported_minutes_move_the_later_provisional_agendas_on(world):
+    forum = world.forum
+    march = agenda(forum, date(2027, 3, 3), 1, 3)  # planned while the year's earlier minutes were on paper
+    imported = agenda(forum, date(2027, 1, 20), 1, 5, status="drafted")
+    numbering.claim_numbers(imported, world.secretary)
+    assert numbers(imported) == ["1", "2", "3", "4", "5"] and numbers(march) == ["6", "7", "8"]
+
+
+ITEM = {"title": "Nytt ärende", "kind": "information", "visibility": "public"}
+
+
+def page_messages(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_a_typed_provisional_number_puts_the_item_at_that_place_and_says_what_moved(client, world):
+    forum = world.forum
+    january = agenda(forum, date(2027, 1, 20), 1, 4)
+    march = agenda(forum, date(2027, 3, 3), 5, 8)  # §§ 5–12
+    may = agenda(forum, date(2027, 5, 5), 13, 2)
+    client.force_login(world.coordinator)
+    response = client.post(
+        reverse("meetings:item_create", args=[march.pk]), {**ITEM, "number": "§ 7", "position": "99"}, follow=True
+    )
+    assert response.status_code == 200
+    titles = list(march.items.order_by("position").values_list("number", "title"))
+    assert titles[2] == ("7", "Nytt ärende") and numbers(march) == [str(n) for n in range(5, 14)]
+    assert numbers(may) == ["14", "15"] and numbers(january) == ["1", "2", "3", "4"]
+    said = page_messages(response)
+    assert "Omnumrerat på dagordningen för mötet 2027-03-03: § 7–12 är nu § 8–13." in said
+    assert "Omnumrerat på dagordningen för mötet 2027-05-05: § 13–14 är nu § 14–15." in said
+    moved = march.items.get(title="Ärende 7")
+    assert moved.history.first().history_change_reason == "Omnumrerat från 7 till 8"
+
+    # Changing an item's number moves it there: § 5 typed as 9 goes after the old §§ 6–9.
+    first = march.items.get(number="5")
+    data = {**ITEM, "title": first.title, "number": "9", "position": first.position}
+    assert client.post(reverse("meetings:item_edit", args=[first.pk]), data).status_code == 302
+    assert march.items.order_by("position").values_list("title", flat=True)[4] == "Ärende 5"
+    assert numbers(march) == [str(n) for n in range(5, 14)]
+
+
+def test_a_number_of_another_meeting_is_refused_with_the_numbers_this_one_may_take(client, world):
+    forum = world.forum
+    agenda(forum, date(2027, 1, 20), 1, 4)
+    march = agenda(forum, date(2027, 3, 3), 5, 3)
+    agenda(forum, date(2027, 5, 5), 8, 2)
+    client.force_login(world.coordinator)
+    url = reverse("meetings:item_create", args=[march.pk])
+    for typed, said in [
+        ("2", "§ 2 hör till mötet 2027-01-20. Paragraferna följer mötenas datum, så ärendet kan här få § 5–8"),
+        ("9", "§ 9 hör till mötet 2027-05-05."),
+        ("40", "§ 40 skulle lämna en lucka i numreringen. Ärendet kan här få § 5–8"),
+    ]:
+        response = client.post(url, {**ITEM, "number": typed, "position": "1"})
+        assert response.status_code == 400 and said in response.content.decode(), typed
+    assert numbers(march) == ["5", "6", "7"]
+
+
+def test_moving_an_item_renumbers_the_provisional_agenda_in_its_new_order(client, world):
+    march = agenda(world.forum, date(2027, 3, 3), 1, 3)
+    last = march.items.get(number="3")
+    client.force_login(world.coordinator)
+    data = {**ITEM, "title": last.title, "number": "3", "position": "0"}
+    assert client.post(reverse("meetings:item_edit", args=[last.pk]), data).status_code == 302
+    assert list(march.items.order_by("position", "pk").values_list("title", "number")) == [
+        ("Ärende 3", "1"), ("Ärende 1", "2"), ("Ärende 2", "3"),
+    ]  # fmt: skip
+
+
+def test_renumbering_a_sent_agenda_warns_the_secretary_and_the_meeting_page_keeps_saying_so(client, world):
+    forum = world.forum
+    november = agenda(forum, date(2026, 11, 10), 60, 2)
+    december = agenda(forum, date(2026, 12, 29), 62, 3)
+    Meeting.objects.filter(pk=december.pk).update(status="invited", invited_at=timezone.now())
+    client.force_login(world.coordinator)
+    page = reverse("meetings:meeting", args=[december.pk])
+    assert "omnumrerats" not in client.get(page).content.decode()
+    response = client.post(
+        reverse("meetings:item_create", args=[november.pk]), {**ITEM, "number": "62", "position": "3"}, follow=True
+    )
+    assert numbers(december) == ["63", "64", "65"]
+    assert (
+        "Dagordningen för mötet 2026-12-29 har omnumrerats efter utskicket: § 62–64 är nu § 63–65. Ledamöterna "
+        "har kallelsen med de gamla numren; skicka en ny kallelse från mötets sida." in page_messages(response)
+    )
+    html = client.get(page).content.decode()
+    assert "Dagordningen har omnumrerats efter utskicket: § 62–64 är nu § 63–65." in html
+    assert reverse("meetings:invitation_send", args=[december.pk]) in html
+    # A new invitation sends the new numbers: the warning goes.
+    Meeting.objects.filter(pk=december.pk).update(invited_at=timezone.now())
+    assert "omnumrerats" not in client.get(page).content.decode()
+
+
+def test_describe_folds_runs():
+    assert numbering.describe([("5", "6"), ("6", "7"), ("9", "8")]) == "§ 5–6 är nu § 6–7, § 9 är nu § 8"

@@ -379,8 +379,12 @@ def _create_agendas(body_meetings, rng):
     for n, held in enumerate(body_meetings):
         first = held.days[0]
         if continuous and first.year not in counters:
-            # The window opens mid-year: number on from the meetings held earlier that year.
-            counters[first.year] = (first.timetuple().tm_yday * 7) // 45
+            # The window opens mid-year: its first year numbers on from the meetings held before Samverkan was
+            # taken into use; every later year's series starts at § 1.
+            counters[first.year] = (first.timetuple().tm_yday * 7) // 45 if not counters else 0
+        # A cancelled meeting holds no numbers: its agenda keeps the ones it was given, and the next meeting
+        # takes them (numbering.settle_series does the same when a meeting is cancelled).
+        reserved = counters.get(first.year)
         following = body_meetings[n + 1].meeting if n + 1 < len(body_meetings) else None
         specs = _agenda(held, n, rng, deferred, following)
         deferred = None
@@ -396,6 +400,8 @@ def _create_agendas(body_meetings, rng):
                 # Minutes sent for adjustment have fixed § numbers (meetings/numbering.py).
                 item.series_body, item.series_year = body, first.year
             items.append(item)
+        if held.status == Meeting.Status.CANCELLED:
+            counters[first.year] = reserved
         bulk_create_with_history(items, I)
         held.items = items
         deferred = next((item for item in items if item.outcome == I.Outcome.DEFERRED), None)

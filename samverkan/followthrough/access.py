@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404
 
 from samverkan.followthrough.models import Assignment, AssignmentQuerySet, Matter, PrincipalDecision, Recommendation
 from samverkan.lib.visibility import Visibility
-from samverkan.meetings.access import can_plan_meetings, readable_items_rule
-from samverkan.meetings.models import AgendaItem, unlisted_rule
+from samverkan.meetings.access import can_plan_meetings, decisions_readable_rule, readable_items_rule
+from samverkan.meetings.models import AgendaItem, Meeting, unlisted_rule
 from samverkan.structure.access import can_manage_area, get_area_for_user, readable_rule
 from samverkan.structure.models import Area, Body, Principal
 from samverkan.structure.roles import scope_of
@@ -24,13 +24,15 @@ if TYPE_CHECKING:
 
 
 def public_item_rule(prefix: str = "item__") -> Q:
-    """Q for a public item of a public meeting of a public body, reached through `prefix`; never of imported
-    minutes before they are published (`meetings.models.unlisted_rule`)."""
+    """Q for a public item of a public meeting of a public body whose minutes are published (what was decided
+    is public from then), reached through `prefix`; never of imported minutes before they are published
+    (`meetings.models.unlisted_rule`)."""
     return Q(
         **{
             f"{prefix}visibility": Visibility.PUBLIC,
             f"{prefix}meeting__visibility": Visibility.PUBLIC,
             f"{prefix}meeting__body__visibility": Visibility.PUBLIC,
+            f"{prefix}meeting__status": Meeting.Status.PUBLISHED,
         }
     ) & ~unlisted_rule(f"{prefix}meeting__")
 
@@ -41,11 +43,12 @@ def public_recommendations() -> QuerySet[Recommendation]:
 
 
 def visible_recommendations(user: "Viewer") -> QuerySet[Recommendation]:
-    """Public recommendations; staff and members as they may read the item; a contact those addressed to them."""
+    """Public recommendations; staff and members as they may read the item and its decisions (published minutes,
+    or drafts for those who read the body's internal records); a contact those addressed to them."""
     scope = scope_of(user)
     if scope.is_admin:
         return Recommendation.objects.all()
-    rule = readable_items_rule(user, "item__")
+    rule = readable_items_rule(user, "item__") & decisions_readable_rule(user, "item__")
     if scope.contact_principals:
         addressed = PrincipalDecision.objects.filter(principal_id__in=scope.contact_principals).exclude(
             unlisted_rule("recommendation__item__meeting__")
@@ -60,11 +63,12 @@ def public_assignments() -> QuerySet[Assignment]:
 
 
 def visible_assignments(user: "Viewer") -> QuerySet[Assignment]:
-    """Public assignments; those of items the user may read; a contact's principal's; a person's own."""
+    """Public assignments; those of items whose decisions the user may read (`decisions_readable_rule`); a
+    contact's principal's; a person's own."""
     scope = scope_of(user)
     if scope.is_admin:
         return Assignment.objects.all()
-    rule = readable_items_rule(user, "item__")
+    rule = readable_items_rule(user, "item__") & decisions_readable_rule(user, "item__")
     if scope.contact_principals:
         rule |= Q(assignee_principal_id__in=scope.contact_principals)
     if scope.is_anyone:

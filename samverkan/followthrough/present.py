@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 
 from samverkan.followthrough.access import visible_assignments, visible_recommendations
 from samverkan.followthrough.models import PrincipalDecision, first_day_of
-from samverkan.meetings.access import can_read_internal, can_read_item, listed_meetings, readable_items_rule
+from samverkan.meetings.access import (
+    can_read_internal,
+    can_read_item,
+    decisions_readable_rule,
+    listed_meetings,
+    readable_items_rule,
+)
 from samverkan.meetings.models import AgendaItem
 from samverkan.meetings.numbering import is_continuous, paragraph_label
 from samverkan.structure.access import visible_bodies, visible_people
@@ -114,7 +120,7 @@ def matter_timeline(matter, user):
         events.append(Event(matter.raised_on, _("Väckt"), detail))
     items = list(
         AgendaItem.objects.filter(matter=matter)
-        .filter(readable_items_rule(user))
+        .filter(readable_items_rule(user), decisions_readable_rule(user))
         .filter(meeting__in=listed_meetings(user).values("pk"))
         .select_related("meeting__body__area", "meeting__body__prepared_by")
         .annotate(first_day=first_day_of("meeting"))

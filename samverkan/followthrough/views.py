@@ -44,7 +44,7 @@ from samverkan.followthrough.forms import (
 )
 from samverkan.followthrough.models import Assignment, PrincipalDecision, first_day_of
 from samverkan.followthrough.present import ASSIGNMENT_RELATED, present_assignments, shown_report_back
-from samverkan.lib.forms import form_page, form_status
+from samverkan.lib.forms import form_page, form_status, nothing_changed
 from samverkan.lib.history import history_rows
 from samverkan.lib.text import search_term
 from samverkan.meetings.models import AgendaItem
@@ -139,7 +139,7 @@ def item_matter(request, pk):
         try:
             matter = actions.create_matter_for_item(item, request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages) + " " + _("Inget har ändrats."))
+            messages.error(request, nothing_changed(error.messages))
             return redirect(url("item", item.pk))
     elif choice == "":
         matter = None

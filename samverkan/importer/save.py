@@ -210,7 +210,7 @@ def save_minutes(
     _days(meeting, choices, into is not None, user, reason)
     kept = into is not None and withdraw_earlier(meeting, user, reason)
     items = _items(meeting, plan, into is not None, user, reason)
-    claim_numbers(meeting)  # imported minutes keep their § numbers, fixed in the body's series
+    claim_numbers(meeting, user)  # imported minutes keep their § numbers, fixed in the body's series
     if into is not None:
         # django-stubs cannot resolve .all() on a manager made from PartOfMinutesQuerySet (shared by four models).
         for old in [*meeting.attendance.all(), *meeting.signatories.all()]:  # type: ignore[misc]

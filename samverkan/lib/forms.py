@@ -87,6 +87,14 @@ def form_page(
     )
 
 
+def nothing_changed(problems: Sequence[str]) -> str:
+    """A refused one-button action's message: the problems, then "Inget har ändrats." once (not when the last
+    problem already says that, or "Inget har sparats.")."""
+    text = " ".join(problems)
+    said = (gettext("Inget har ändrats."), gettext("Inget har sparats."))
+    return text if text.endswith(said) else f"{text} {said[0]}".strip()
+
+
 class _Stale(Exception):
     """The form was loaded from an older version than is stored now (its `conflicts` say how)."""
 
@@ -163,8 +171,24 @@ class CleanForm(CleanTextMixin, forms.Form):
     """Django's Form with control characters taken out of its text (CleanTextMixin); every plain form's base."""
 
 
-class CleanModelForm(CleanTextMixin, forms.ModelForm):  # type: ignore[type-arg]  # django-stubs: generic at type time only
-    """Django's ModelForm with control characters taken out of its text (CleanTextMixin); every model form's base."""
+class OneMessageMixin:
+    """For a model form (mixed in before `forms.ModelForm`): a field the form itself refused keeps that one
+    message; the model's own check of what was left on the instance (the old or an empty value) would only add a
+    second, confusing one ("Numret ska vara siffror" under "Paragrafnumret ska vara ett heltal")."""
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        form: Any = self
+        if hasattr(errors, "error_dict"):
+            fresh = {name: found for name, found in errors.error_dict.items() if name not in form._errors}
+            if not fresh:
+                return
+            errors = ValidationError(fresh)
+        super()._update_errors(errors)  # type: ignore[misc]  # a mixin: the model form after it has it
+
+
+class CleanModelForm(CleanTextMixin, OneMessageMixin, forms.ModelForm):  # type: ignore[type-arg]  # django-stubs: generic at type time only
+    """Django's ModelForm with control characters taken out of its text (CleanTextMixin) and one message per
+    refused field (OneMessageMixin); every model form's base."""
 
 
 # --- Staff forms: choices limited to the user, and the version a form was loaded from --------------------------

@@ -63,14 +63,11 @@ def public_meetings() -> QuerySet[Meeting]:
 
 def agenda_public_rule(prefix: str = "") -> Q:
     """Q for meetings (through `prefix`, e.g. "meeting__") whose agenda is public (`Meeting.agenda_is_public`):
-    the invitation is sent, the agenda is published or the meeting is held; an imported meeting only once its
-    minutes are published. No query."""
+    the invitation is sent, the agenda is published or the minutes are published (a meeting held without an
+    invitation does not open its agenda by being held); an imported meeting only once its minutes are
+    published. No query."""
     published = Q(**{f"{prefix}status": Meeting.Status.PUBLISHED})
-    native = (
-        Q(**{f"{prefix}invited_at__isnull": False})
-        | Q(**{f"{prefix}agenda_published_at__isnull": False})
-        | Q(**{f"{prefix}status__in": Meeting.HELD_STATUSES})
-    )
+    native = Q(**{f"{prefix}invited_at__isnull": False}) | Q(**{f"{prefix}agenda_published_at__isnull": False})
     return (Q(**{f"{prefix}imported": False}) & native) | published
 
 
@@ -126,6 +123,22 @@ def readable_items_rule(user: "Viewer", prefix: str = "") -> Q:
     return rule & Q(**{f"{prefix}meeting__in": visible_meetings(user).values("pk")})
 
 
+def decisions_readable_rule(user: "Viewer", prefix: str = "") -> Q:
+    """Q for the items (through `prefix`) whose decisions `user` may read — outcome, decision, and the
+    assignments and recommendations given at them: once the meeting's minutes are published, or before that for
+    those who read the body's internal records or are named readers of the item (held minutes are a draft until
+    published). Combine with
+    `readable_items_rule`. No query of its own."""
+    rule = Q(**{f"{prefix}meeting__status": Meeting.Status.PUBLISHED})
+    drafts = level_rule(user, Visibility.INTERNAL, body=f"{prefix}meeting__body__")
+    if drafts is not None:
+        rule |= drafts
+    if user is not None and user.is_authenticated:  # a named reader of the item reads it as its keepers do
+        mine = AgendaItem.readers.through.objects.filter(person__user_id=user.pk).values("agendaitem_id")
+        rule |= Q(**{f"{prefix}pk__in": mine})
+    return rule
+
+
 def can_read_internal(user: "Viewer", body: Body) -> bool:
     """Members of the body, its secretary, the area's coordinators and administrators. No query after the scope."""
     return may_read(user, Visibility.INTERNAL, body)
@@ -156,9 +169,11 @@ def reason_reader(user: "Viewer", meeting: Meeting) -> Callable[[MinutesVersion]
     own text (`item_reader`): an internal or confidential item's reason is shown only to those who may read the
     item. A correction whose item is not known (`MinutesVersion.item` empty, see migration 0006) is shown only
     to a reader who may read every item of the minutes. One query (the items' visibility) the first time a
-    version with a reason is weighed, none before or after."""
+    version with a reason is weighed, none before or after. A correction of a document (`MinutesVersion.document`)
+    follows the document as it is now, at the stricter of it and its item (one query more, the first time)."""
     may_read = item_reader(user, meeting.body)
     known: dict[int, str] = {}
+    documents: dict[int, tuple[str, int | None]] = {}
 
     def reason_of(version: MinutesVersion) -> str:
         if not version.reason:
@@ -166,6 +181,15 @@ def reason_reader(user: "Viewer", meeting: Meeting) -> Callable[[MinutesVersion]
         if not known:
             known.update(meeting.items.values_list("pk", "visibility"))
         visibility = known
+        if version.document_id:
+            if not documents:
+                rows = meeting.documents.values_list("pk", "visibility", "item_id")
+                documents.update((pk, (level, item)) for pk, level, item in rows)
+            # A document no longer kept counts as confidential, like an item no longer in the minutes.
+            level, item_id = documents.get(version.document_id, (Visibility.CONFIDENTIAL, None))
+            if item_id is not None:
+                level = Visibility.stricter(level, visibility.get(item_id, Visibility.CONFIDENTIAL))
+            return version.reason if may_read(level, None) else ""  # named readers of the item are not enough
         concerned = [version.item_id] if version.item_id else list(visibility)
         # An item no longer in these minutes counts as confidential: only those who keep the records read it.
         if all(may_read(visibility.get(pk, Visibility.CONFIDENTIAL), pk) for pk in concerned):

@@ -237,27 +237,46 @@ def save_day(meeting: Meeting, form: "ModelForm[MeetingDay]", user: "Changer", r
     return saved
 
 
+class SavedItem(NamedTuple):
+    """What `save_item` answers: the item, and every provisional § number the save changed (this meeting's
+    and later meetings')."""
+
+    item: AgendaItem
+    renumbered: list[numbering.Renumbered]
+
+
 @transaction.atomic
-def save_item(meeting: Meeting, form: "ModelForm[AgendaItem]", user: "Changer", reason: object = "") -> AgendaItem:
+def save_item(meeting: Meeting, form: "ModelForm[AgendaItem]", user: "Changer", reason: object = "") -> SavedItem:
     """Add or change an agenda item, or its minutes, decision and outcome (AgendaItemForm, ItemMinutesForm),
-    under the meeting's row lock; the body's later provisional § numbers follow on (numbering.settle_series).
-    Returns the item."""
+    under the meeting's row lock. On a provisional agenda of a continuous series a typed § number is a place
+    (numbering.place_typed_number: the item goes there and the items after it move on; a number another
+    meeting holds raises ValidationError), and a moved position renumbers the agenda in its new order; the
+    body's later provisional § numbers follow on (numbering.settle_series). Returns a SavedItem."""
     new = form.instance.pk is None
+    changed = [] if new else form.changed_data
+    placement, kept = None, []
+    if new or "number" in changed:
+        placement = numbering.place_typed_number(_locked_row(meeting), form.instance, form.instance.number)
+        if placement is not None:
+            kept = numbering.make_room(meeting, form.instance, placement)
     item = _save_minutes_form(meeting, form, user, reason)
-    if new or "number" in form.changed_data:
-        numbering.settle_series(meeting, user)
-    return item
+    renumbered = numbering.close_up(kept, placement, user) if placement is not None else []
+    if placement is None and "position" in changed:
+        renumbered += numbering.settle_series(meeting, user, own=True)  # the numbers follow the new order
+    elif new or "number" in changed:
+        renumbered += numbering.settle_series(meeting, user)
+    return SavedItem(item, renumbered)
 
 
-ITEM_LOCKED = gettext_lazy("Protokollet är låst, så ärendet kan inte tas bort. Inget har ändrats.")
+ITEM_LOCKED = gettext_lazy("Protokollet är låst, så ärendet kan inte tas bort.")
 
 
 @transaction.atomic
-def remove_item(item: AgendaItem, user: "Changer") -> None:
+def remove_item(item: AgendaItem, user: "Changer") -> list[numbering.Renumbered]:
     """Delete an agenda item before its minutes are locked (or drafted: take them back first); its number is
     released, so the body's later provisional § numbers close up. Its documents stay on the meeting, no longer
-    tied to an item. Raises ValidationError when the minutes are not open, or when follow-through (an
-    assignment, a recommendation, a later item taking it up) still points at it."""
+    tied to an item. Returns the items renumbered. Raises ValidationError when the minutes are not open, or
+    when follow-through (an assignment, a recommendation, a later item taking it up) still points at it."""
     meeting = _locked_row(item.meeting)
     if meeting.is_locked:
         raise ValidationError(ITEM_LOCKED)
@@ -274,7 +293,7 @@ def remove_item(item: AgendaItem, user: "Changer") -> None:
         raise ValidationError(
             _("Ärendet kan inte tas bort: uppdrag eller rekommendationer hänvisar till det.")
         ) from error
-    numbering.settle_series(meeting, user)
+    return numbering.settle_series(meeting, user)
 
 
 @transaction.atomic
@@ -324,7 +343,7 @@ def take_step(meeting: Meeting, step: str, user: "User | None") -> Meeting:
         numbering.fix_numbers(meeting, user)  # the § numbers are fixed when the minutes go for adjustment
         meeting.status = Status.DRAFTED
     elif step == REOPEN:
-        reason = _("Tillbaka för ändring; justeringarna är borttagna.")
+        reason = _("Tillbaka för ändring; justeringen gäller inte längre.")
         for signatory in meeting.signatories.exclude(signed_at=None):
             signatory.signed_at, signatory.signed_by = None, None
             _save(signatory, user, reason)
@@ -564,7 +583,11 @@ def record_paper_adjustment(meeting: Meeting, user: "User | None", *, adjusted_o
 
 
 def _store_version(
-    meeting: Meeting, user: "User | None", reason: str = "", item: AgendaItem | None = None
+    meeting: Meeting,
+    user: "User | None",
+    reason: str = "",
+    item: AgendaItem | None = None,
+    document: Document | None = None,
 ) -> MinutesVersion:
     last = meeting.versions.aggregate(last=Max("number"))["last"] or 0
     version = MinutesVersion(
@@ -572,6 +595,7 @@ def _store_version(
         number=last + 1,
         reason=reason,
         item=item,
+        document=document,
         content=minutes_snapshot(meeting),
         created_at=timezone.now(),
         created_by=user,
@@ -614,6 +638,32 @@ def correct_minutes(
         item.minutes, item.decision, item.visibility = minutes, decision, visibility
         _save(item, user, reason)
     return _store_version(meeting, user, reason, item)
+
+
+@transaction.atomic
+def correct_document(document: Document, user: "User | None", *, visibility: str, reason: str | None) -> MinutesVersion:
+    """The one way to change a document of an item of locked minutes: a stricter visibility (a public document
+    wrongly attached, or one holding a personal identity number, made internal or confidential, OSL 21:1 and
+    GDPR art. 9), recorded with the reason as the document's history row and a new MinutesVersion, together or
+    not at all. Never opened: what was published stays published, and the file stays in the record. Raises
+    ValidationError (Swedish) when the minutes are not locked, the reason is empty or the visibility is not
+    stricter."""
+    meeting = _locked_row(document.meeting)
+    if not meeting.is_locked:
+        raise ValidationError(_("Protokollet är inte låst. Ändra handlingen direkt i stället."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Skriv skälet till rättelsen."))
+    document = Document.objects.get(pk=document.pk)
+    current = Visibility.of(document.visibility)
+    if Visibility.stricter(current, visibility) != Visibility.of(visibility) or current == Visibility.of(visibility):
+        raise ValidationError(_("Synligheten kan bara skärpas i ett låst protokoll, aldrig öppnas."))
+    if not meeting.versions.exists():
+        _store_version(meeting, user)  # keep the minutes as they were locked before the first correction
+    with correcting_minutes():
+        document.visibility = visibility  # checked above; nothing else of the document changes
+        _save(document, user, reason[:100], clean=False)
+    return _store_version(meeting, user, reason, document.item, document)
 
 
 # Documents ---------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from samverkan.lib.forms import form_page, form_status
 from samverkan.lib.history import history_rows
 from samverkan.meetings import actions
 from samverkan.meetings.access import get_document_for_user, get_meeting_for_user
-from samverkan.meetings.forms import DocumentEditForm, DocumentUploadForm
+from samverkan.meetings.forms import DocumentCorrectionForm, DocumentEditForm, DocumentUploadForm
 
 
 def _meeting_page(meeting):
@@ -67,6 +67,38 @@ def document_edit(request, pk):
         lambda d: _meeting_page(d.meeting),
         save=lambda f, reason: actions.update_document(document, f, request.user, reason),
         history=history_rows(document),
+    )
+
+
+@login_required
+def document_correct(request, pk):
+    """ "Rätta handlingen": a stricter visibility for a document of an item of locked minutes, with the reason;
+    a new version of the minutes (actions.correct_document)."""
+    document = get_document_for_user(request.user, pk, change=True)
+    meeting = document.meeting
+    if not meeting.is_locked:
+        messages.info(request, _("Protokollet är inte låst ännu, så handlingen ändras direkt."))
+        return redirect(reverse("meetings:document_edit", args=[document.pk]))
+    form = DocumentCorrectionForm(request.POST or None, document=document, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            stored = actions.correct_document(document, request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Rättelsen är sparad som version %(n)s.") % {"n": stored.number})
+            return redirect(_meeting_page(meeting))
+    return render(
+        request,
+        "structure/form.html",
+        {
+            "form": form,
+            "title": _("Rätta handlingen ”%(title)s”") % {"title": document.title},
+            "cancel_url": _meeting_page(meeting),
+            "reason_field": False,
+            "history": history_rows(document),
+        },
+        status=form_status(request, form),
     )
 
 

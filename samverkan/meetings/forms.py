@@ -17,7 +17,7 @@ from samverkan.meetings.access import possible_readers, readable_items_rule, vis
 from samverkan.meetings.actions import DOCUMENT_LOCKED, minutes_open_error
 from samverkan.meetings.extract import UnreadableFile, accepted_kinds, examine, original_name
 from samverkan.meetings.models import AgendaItem, Attendance, Document, InvitationAnswer, Meeting, MeetingDay, Signatory
-from samverkan.meetings.numbering import clean_number, is_continuous
+from samverkan.meetings.numbering import clean_number, is_continuous, place_typed_number
 from samverkan.structure.access import choosable_people, principals_of, visible_people
 from samverkan.structure.forms import DATE, StaffForm
 from samverkan.structure.models import OPEN_OR_INTERNAL, Membership, Party, Person
@@ -192,7 +192,11 @@ class AgendaItemForm(NamedReadersMixin, MinutesForm):
         (an imported "12a" left as it was stays)."""
         number = self.cleaned_data.get("number")
         kept = self.instance.pk is not None and (number or "").strip() == self.instance.number
-        return clean_number(number, continuous=is_continuous(self.meeting.body), typed=not kept)
+        cleaned = clean_number(number, continuous=is_continuous(self.meeting.body), typed=not kept)
+        if self.instance.pk is None or cleaned != self.instance.number:
+            # On a provisional agenda a typed § number is a place: refused when another meeting holds it.
+            self.instance.placed_by_number = place_typed_number(self.meeting, self.instance, cleaned) is not None
+        return cleaned
 
     def clean(self):
         data = super().clean()
@@ -352,6 +356,36 @@ class CorrectionForm(StaffFormMixin, forms.Form):
     def stored_now(self):
         fresh = AgendaItem.objects.filter(pk=self.item.pk).first()
         return None if fresh is None else instance_values(self, fresh)
+
+
+class DocumentCorrectionForm(StaffFormMixin, forms.Form):
+    """A correction of a document of locked minutes: a stricter visibility and why (actions.correct_document);
+    only the levels stricter than the document's are offered. Carries the visibility as loaded."""
+
+    visibility = forms.ChoiceField(label=_("Ny synlighet"))
+    reason = forms.CharField(
+        label=_("Skäl till rättelsen"),
+        max_length=500,
+        help_text=_("Visas med den nya versionen för dem som får läsa handlingen, t.ex. ”Innehöll ett personnummer”."),
+    )
+
+    def __init__(self, *args, document, **kwargs):
+        self.document = document
+        super().__init__(*args, **kwargs)
+        current = Visibility.of(document.visibility)
+        self.fields["visibility"].choices = [
+            (level.value, level.label)
+            for level in Visibility
+            if level != current and Visibility.stricter(current, level) == level
+        ]
+
+    def version_values(self):
+        """The document's visibility as stored."""
+        return {"visibility": self.document.visibility}
+
+    def stored_now(self):
+        fresh = Document.objects.filter(pk=self.document.pk).values("visibility").first()
+        return None if fresh is None else {"visibility": fresh["visibility"]}
 
 
 def meeting_label(meeting):

@@ -169,12 +169,13 @@ class Meeting(models.Model):
 
     @property
     def agenda_is_public(self):
-        """A planned meeting's agenda, backgrounds and documents are drafts until the invitation is sent or the
-        secretary publishes the agenda; a held meeting's agenda is public, but for an imported meeting, which
-        stays a draft until its minutes are published. The Python twin of `access.agenda_public_rule`."""
+        """A meeting's agenda, backgrounds and documents are drafts until the invitation is sent, the secretary
+        publishes the agenda or the minutes are published: a meeting held without an invitation in Samverkan
+        keeps its agenda to itself until then, and an imported meeting stays a draft until its minutes are
+        published. The Python twin of `access.agenda_public_rule`."""
         if self.imported:
             return self.is_published
-        return bool(self.invited_at or self.agenda_published_at or self.is_held)
+        return bool(self.invited_at or self.agenda_published_at or self.is_published)
 
     @property
     def notice_deadline(self):
@@ -427,6 +428,9 @@ class AgendaItem(PartOfMinutes, models.Model):
         ]
 
     minutes_related_name = "items"
+    # Set by AgendaItemForm when a typed provisional § number puts the item at that place on the agenda
+    # (numbering.place_typed_number): the items from there move on, so the number is free when it is saved.
+    placed_by_number = False
 
     def __str__(self):
         return f"{self.number} {self.title}"
@@ -440,7 +444,7 @@ class AgendaItem(PartOfMinutes, models.Model):
         """The number as stored (numbering.clean_number; the staff form asks a whole § number of a continuous
         series, see AgendaItemForm), free in the meeting and, once fixed, in the series."""
         number = numbering.clean_number(self.number, continuous=False)
-        if self.taken(number=number):
+        if not self.placed_by_number and self.taken(number=number):
             raise ValidationError(_("Mötet har redan ett ärende med numret %(number)s.") % {"number": number})
         if self.series_year is not None and self.paragraph_taken(number):
             raise ValidationError(
@@ -743,6 +747,16 @@ class MinutesVersion(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("rättat ärende"),
+    )
+    # The document a correction concerns (its visibility tightened, actions.correct_document): its reason is
+    # shown only to those who may read that document as it is now.
+    document = models.ForeignKey(
+        "Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rättad handling"),
     )
     content = models.JSONField(_("innehåll"))
     created_at = models.DateTimeField(_("skapad"))

@@ -31,6 +31,7 @@ urlpatterns = [
     path("moten/<int:pk>/handlingar/ny/", document_views.document_create, name="document_create"),
     path("handling/<int:pk>/andra/", document_views.document_edit, name="document_edit"),
     path("handling/<int:pk>/ta-bort/", document_views.document_remove, name="document_remove"),
+    path("handling/<int:pk>/rattelse/", document_views.document_correct, name="document_correct"),
     path("handling/<int:pk>/fil/", document_views.document_file, name="document_file"),
     path("moten/<int:pk>/kallelse/", invitation_views.invitation_send, name="invitation_send"),
     path("moten/<int:pk>/kallelse/skicka-igen/", invitation_views.invitation_retry, name="invitation_retry"),

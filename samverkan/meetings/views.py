@@ -10,13 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from samverkan.lib.forms import form_page, form_status
+from samverkan.lib.forms import form_page, form_status, nothing_changed
 from samverkan.lib.history import history_rows
-from samverkan.meetings import actions
+from samverkan.meetings import actions, numbering
 from samverkan.meetings.access import (
     get_attendance_for_user,
     get_day_for_user,
@@ -154,6 +153,7 @@ def attendance_groups(meeting):
 def meeting(request, pk):
     meeting = _planned_meeting(request, pk)
     groups = attendance_groups(meeting)
+    items = list(meeting.items.select_related("continues__meeting", "deferred_to"))
     versions = with_reasons(request.user, meeting, meeting.versions.select_related("created_by"))
     signatories = list(meeting.signatories.select_related("person__user").order_by(*Signatory.SIGNING_ORDER))
     signers = [s.person for s in signatories]
@@ -170,7 +170,7 @@ def meeting(request, pk):
             "meeting": meeting,
             "body": meeting.body,
             "days": meeting.days.all(),
-            "items": meeting.items.select_related("continues__meeting", "deferred_to"),
+            "items": items,
             "deferred": deferred_candidates(meeting),
             "attendance_groups": groups,
             "attendance_count": sum(len(rows) for _label, rows in groups),
@@ -183,6 +183,7 @@ def meeting(request, pk):
             "steps": actions.next_steps(meeting),
             "closed": actions.minutes_open_error(meeting),
             "overdue": meeting.is_adjustment_overdue(),
+            "renumbered": numbering.describe(numbering.renumbered_since_sent(meeting, items)),
             "history": history_rows(meeting),
         },
     )
@@ -241,7 +242,7 @@ def _act(request, meeting, action, done):
     try:
         result = action()
     except ValidationError as error:
-        messages.error(request, " ".join([*error.messages, _("Inget har ändrats.")]))
+        messages.error(request, nothing_changed(error.messages))
     else:
         messages.success(request, done(result) if callable(done) else done)
     return redirect(url("meeting", meeting.pk))
@@ -262,6 +263,41 @@ def day_remove(request, pk):
     return _act(request, meeting, remove, _("Mötesdagen %(date)s är borttagen.") % {"date": day.date.isoformat()})
 
 
+def _item_saver(request, meeting, renumbered):
+    """The `save` of an item form page: saves through actions.save_item and collects what it renumbered."""
+
+    def save(form, reason):
+        saved = actions.save_item(meeting, form, request.user, reason)
+        renumbered.extend(saved.renumbered)
+        return saved.item
+
+    return save
+
+
+def tell_renumbered(request, renumbered):
+    """Say which provisional § numbers a change moved, per meeting (one query); where that meeting's agenda had
+    already gone out with the invitation or been published, warn that members hold the old numbers."""
+    if not renumbered:
+        return
+    per_meeting = {}
+    for change in renumbered:
+        per_meeting.setdefault(change.item.meeting_id, []).append((change.old, change.new))
+    meetings = Meeting.objects.with_first_day().filter(pk__in=per_meeting).order_by("first_day", "pk")
+    for other in meetings:
+        text = {"date": other.first_day.isoformat(), "changes": numbering.describe(per_meeting[other.pk])}
+        if other.invited_at or other.agenda_published_at:
+            messages.warning(
+                request,
+                _(
+                    "Dagordningen för mötet %(date)s har omnumrerats efter utskicket: %(changes)s. Ledamöterna har "
+                    "kallelsen med de gamla numren; skicka en ny kallelse från mötets sida."
+                )
+                % text,
+            )
+        else:
+            messages.info(request, _("Omnumrerat på dagordningen för mötet %(date)s: %(changes)s.") % text)
+
+
 @login_required
 def item_create(request, pk):
     meeting = _planned_meeting(request, pk)
@@ -272,15 +308,18 @@ def item_create(request, pk):
         initial={"number": propose_number(meeting), "position": (last or 0) + 1},
         user=request.user,
     )
-    return form_page(
+    renumbered: list[numbering.Renumbered] = []
+    response = form_page(
         request,
         form,
         _("Nytt ärende"),
         url("meeting", meeting.pk),
         _("Ärendet är sparat."),
         lambda i: url("meeting", meeting.pk),
-        save=lambda f, reason: actions.save_item(meeting, f, request.user, reason),
+        save=_item_saver(request, meeting, renumbered),
     )
+    tell_renumbered(request, renumbered)
+    return response
 
 
 @login_required
@@ -293,16 +332,19 @@ def item_edit(request, pk):
         meeting=meeting,
         user=request.user,
     )
-    return form_page(
+    renumbered: list[numbering.Renumbered] = []
+    response = form_page(
         request,
         form,
         _("Ändra ärende %(number)s") % {"number": item.number},
         url("meeting", meeting.pk),
         _("Ärendet är sparat."),
         lambda i: url("meeting", meeting.pk),
-        save=lambda f, reason: actions.save_item(meeting, f, request.user, reason),
+        save=_item_saver(request, meeting, renumbered),
         history=history_rows(item),
     )
+    tell_renumbered(request, renumbered)
+    return response
 
 
 @login_required
@@ -311,12 +353,15 @@ def item_remove(request, pk):
     item = get_item_for_user(request.user, pk, change=True)
     meeting = _planned_meeting(request, item.meeting_id)
     if request.method == "POST":
-        return _act(
+        renumbered: list[numbering.Renumbered] = []
+        response = _act(
             request,
             meeting,
-            lambda: actions.remove_item(item, request.user),
+            lambda: renumbered.extend(actions.remove_item(item, request.user)),
             _("Ärendet ”%(title)s” är borttaget; dess nummer är frigjort.") % {"title": item.title},
         )
+        tell_renumbered(request, renumbered)
+        return response
     closed = actions.minutes_open_error(meeting)
     return render(request, "meetings/item_remove.html", {"item": item, "meeting": meeting, "closed": closed})
 
@@ -339,13 +384,16 @@ def take_up(request, pk, item):
 # The workflow --------------------------------------------------------------------------------------------
 
 STEP_DONE = {
-    actions.HELD: _lazy("Mötet är markerat som genomfört."),
-    actions.DRAFTED: _lazy("Protokollet är klart och väntar på justering."),
-    actions.REOPEN: _lazy("Protokollet är tillbaka för ändring; eventuella justeringar är borttagna."),
-    actions.PUBLISH: _lazy("Protokollet är publicerat i portalen."),
-    actions.CANCEL: _lazy("Mötet är inställt."),
-    actions.PLAN: _lazy("Mötet är planerat igen."),
-    actions.AGENDA: _lazy("Dagordningen är publicerad i portalen, med bakgrund och handlingar."),
+    actions.HELD: gettext_lazy("Mötet är markerat som genomfört."),
+    actions.DRAFTED: gettext_lazy("Protokollet är klart och väntar på justering."),
+    actions.REOPEN: gettext_lazy(
+        "Protokollet är tillbaka för ändring. Justeringar som redan gjorts gäller inte längre, så protokollet "
+        "justeras på nytt när det är klart."
+    ),
+    actions.PUBLISH: gettext_lazy("Protokollet är publicerat i portalen."),
+    actions.CANCEL: gettext_lazy("Mötet är inställt."),
+    actions.PLAN: gettext_lazy("Mötet är planerat igen."),
+    actions.AGENDA: gettext_lazy("Dagordningen är publicerad i portalen, med bakgrund och handlingar."),
 }
 
 
@@ -446,7 +494,7 @@ def item_minutes(request, pk):
         url("meeting", meeting.pk),
         _("Protokollet för ärendet är sparat."),
         lambda i: url("meeting", meeting.pk),
-        save=lambda f, reason: actions.save_item(meeting, f, request.user, reason),
+        save=_item_saver(request, meeting, []),
         history=history_rows(item),
     )
 
@@ -541,7 +589,7 @@ def sign(request, pk):
             else:
                 messages.success(request, _("Du har justerat protokollet."))
         except ValidationError as error:
-            messages.error(request, " ".join([*error.messages, _("Inget har ändrats.")]))
+            messages.error(request, nothing_changed(error.messages))
         if not visible_meetings(request.user).filter(pk=meeting.pk).exists():
             return redirect(url("to_sign"))  # signed: the meeting is as closed to them as to anyone outside it
         return redirect(url("sign", meeting.pk))

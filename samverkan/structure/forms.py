@@ -5,14 +5,14 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.forms import CleanForm, CleanTextMixin, RecordsField, StaffFormMixin
+from samverkan.lib.forms import CleanForm, CleanTextMixin, OneMessageMixin, RecordsField, StaffFormMixin
 from samverkan.structure.access import choosable_people, principals_of, visible_bodies, visible_people
 from samverkan.structure.models import Body, Membership, Person, Principal
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class StaffForm(StaffFormMixin, forms.ModelForm):
+class StaffForm(StaffFormMixin, OneMessageMixin, forms.ModelForm):
     """A staff model form (`lib.forms.StaffFormMixin`: `user`, choices offered from what the user may see, the
     loaded version); every multiple choice of records refuses implausible ids before the database sees them
     (`lib.forms.RecordsField`)."""
