@@ -243,8 +243,12 @@ def build_documents(pks: Iterable[int] | None) -> Iterator[Built]:
 
 
 def _item_fields(item: AgendaItem) -> tuple[dict[str, object], set[int]]:
-    """What a record decided at `item` takes from it: levels, body, year, and its named readers."""
+    """What a record decided at `item` takes from it: levels, body, year, and its named readers. What was decided
+    is a draft until the minutes are published, for the body's internal readers only
+    (`meetings.access.decisions_readable_rule`), so before that the container counts as internal."""
     fields = _meeting_fields(item.meeting)
+    if not item.meeting.is_published:
+        fields["container"] = Visibility.stricter(str(fields["container"]), Visibility.INTERNAL)
     fields["visibility"] = item.visibility
     readers = {p.pk for p in item.readers.all()} if item.visibility == Visibility.CONFIDENTIAL else set()
     return fields, readers
