@@ -195,7 +195,9 @@ def attachments(body: str, decisions: list[str]) -> list[str]:
         label = LIST_LABEL.match(para)
         if label and not ATTACHMENT_LINE.match(para):
             inline = label.group(1).strip()
-            if inline:
+            if inline and len(para) <= LONG_LINE:  # "Bilaga: Avtal Gränsbygden och Kvarnå, PM": a line of its own
+                out += [part.strip(" .") for part in re.split(r"[,;]\s*", inline) if part.strip(" .")]
+            elif inline:
                 out += split_inline_list(inline)
             index += 1
             while index < len(paras) and re.match(r"(?:[-•*]\s*|\d+(?:\.\d+)*\s)", paras[index]):
