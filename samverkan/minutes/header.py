@@ -323,6 +323,9 @@ def place_near_date(header: str) -> str | None:
                     place = before.group(1).strip(" ,")
                     if good_place(place):
                         return place
+                bare = PLACE_BEFORE_DEN.search(line[: match.start()])
+                if bare and good_place(bare.group(1)) and not NOT_A_PLACE.search(bare.group(1)):
+                    return bare.group(1)
                 rest = line[match.end() :]
                 rest = rest[LEADING_TIME.match(rest).end() :]  # type: ignore[union-attr]
                 stop = PLACE_STOP.search(rest)
@@ -331,6 +334,14 @@ def place_near_date(header: str) -> str | None:
                 if good_place(place):
                     return place
     return None
+
+
+# "Stadshuset Ekby den 3 maj", "Kommunhuset i Östby den 3 maj": a place without commas at a line's start,
+# before "den" and the date.
+PLACE_BEFORE_DEN = re.compile(
+    r"(?:^|[.:;]\s+)([A-ZÅÄÖ][\wåäö-]+(?:\s+(?:[A-ZÅÄÖ][\wåäö-]+|i|på|vid)){0,5}?(?:\s+[A-ZÅÄÖ][\wåäö-]+)?)\s+den\s+$"
+)
+NOT_A_PLACE = re.compile(r"(?i)sammanträd|möte|datum|protokoll|anteckning|juster|anslag|" + WEEKDAYS)
 
 
 def good_place(place: str) -> bool:

@@ -288,3 +288,63 @@ def test_attachment_line_of_its_own_keeps_capitalised_words():
         "Samverkansavtal Gränsbygden och Kvarnå",
         "Karta",
     ]
+
+
+# People whose given names are not in the lexicon, in the layouts of attendance lists.
+NEW_NAMES = ["Mohammed Al-Rashid", "Nguyen Thi Lan", "Rigmor Sandahl", "Aziz Karimi", "Tuula Ödqvist"]
+
+
+def test_names_absent_from_the_lexicon_are_read_from_the_layout():
+    from samverkan.minutes.people import is_given
+
+    assert not any(is_given(name.split()[0]) for name in NEW_NAMES)  # the test's premise
+    layouts = [
+        "Närvarande: Mohammed Al-Rashid, Nguyen Thi Lan, Rigmor Sandahl, Aziz Karimi och Tuula Ödqvist",
+        "Beslutande\nMohammed Al-Rashid (S)\nNguyen Thi Lan (M)\nRigmor Sandahl (C), ordförande\nAziz Karimi (KD)"
+        "\nTuula Ödqvist (V)",
+        "Beslutande: Mohammed Al-Rashid (S) Nguyen Thi Lan (M) Rigmor Sandahl (C) Aziz Karimi (KD) Tuula Ödqvist (L)",
+        "Närvarande\nX Mohammed Al-Rashid\nX Nguyen Thi Lan\nX Rigmor Sandahl\n- Aziz Karimi\nX Tuula Ödqvist",
+        "Närvarande: Mohammed Al-Rashid, Norrby kommun, Nguyen Thi Lan, Region Östby, Rigmor Sandahl, Västby kommun, "
+        "Aziz Karimi, Länsstyrelsen, Tuula Ödqvist, Östby kommun",
+        "Närvarande: Mohammed Al-Rashid, Norrby kommun Nguyen Thi Lan, Region Östby Rigmor Sandahl, Västby kommun "
+        "Aziz Karimi, Östby kommun Tuula Ödqvist, Norrby kommun",
+        "Närvarande: Mohammed Al-Rashid, ordförande, Nguyen Thi Lan, sekreterare, Rigmor Sandahl, Aziz Karimi, "
+        "Tuula Ödqvist",
+    ]
+    for layout in layouts:
+        assert [p["name"] for p in parse_attendance(layout)] == NEW_NAMES, layout
+    marked = parse_attendance(layouts[3])
+    assert [p["status"] for p in marked] == ["present", "present", "present", "absent", "present"]
+    orgs = parse_attendance(layouts[5])
+    assert [p["principal"] for p in orgs][:3] == ["Norrby kommun", "Region Östby", "Västby kommun"]
+
+
+# Places before the date, times without a dash or with a comma, a "Beslut:" line of several sentences.
+def test_place_before_den_without_commas():
+    assert find_location("Protokoll\nStadshuset Ekby den 3 maj 2031 kl 9-12\nNärvarande: Ada Prov") == (
+        "Stadshuset Ekby"
+    )
+    assert find_location("Protokoll\nKommunhuset i Östby den 3 maj 2031\nNärvarande: Ada Prov") == (
+        "Kommunhuset i Östby"
+    )
+    assert find_location("Protokoll\nSammanträde den 3 maj 2031\nNärvarande: Ada Prov") is None
+    assert find_location("Protokoll\nTisdagen den 3 maj 2031\nNärvarande: Ada Prov") is None
+
+
+def test_times_with_a_comma_or_without_a_dash():
+    from samverkan.minutes.header import meeting_times
+
+    assert meeting_times("Tid: kl 9,30–12") == ("09:30", "12:00")
+    assert meeting_times("Tid: kl 9,30 - 11,45") == ("09:30", "11:45")
+    assert meeting_times("Tid: kl. 13.30–15.00") == ("13:30", "15:00")
+    assert meeting_times("Tid: 2031-05-03 13:30 15:00") == ("13:30", "15:00")
+    assert meeting_times("Kostnad 12,50-13,40 kr") == (None, None)
+
+
+def test_a_decision_line_of_several_sentences_is_whole_a_flattened_page_is_cut():
+    line = (
+        "Beslut: Styrelsen godkänner rapporten och lägger den till handlingarna. Kansliet ska även sammanställa "
+        "synpunkterna från medlemskommunerna inför arbetet med nästa års plan. Frågan återkommer i juni."
+    )
+    assert decision_blocks("\n" + line + "\nNästa stycke.") == [line[len("Beslut: ") :]]
+    assert decision_blocks(" " + line + " ") == ["Styrelsen godkänner rapporten och lägger den till handlingarna."]
