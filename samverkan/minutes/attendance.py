@@ -157,7 +157,9 @@ def parse_entries(text: str, group: str, status: str, principal: str | None, mar
     """People in a run of text such as 'Anna Berg (S), Ort Per Ek (M), Ort'."""
     people: list[Person] = []
     run: list[str] = []
-    state = {"org_next": False}
+    # org_next: the run after a comma may be the organisation of the person before; filled: the field after
+    # the person's name already holds an organisation or a function, so the next comma opens a name.
+    state = {"org_next": False, "filled": False}
     text = SUBSTITUTE_RE.sub(lambda m: f" (ersättare för {m.group(1)})", text)
     names_only = is_name_list(text)
     marks: list[tuple[int, str]] = []  # (people listed before the mark, status)
@@ -169,6 +171,7 @@ def parse_entries(text: str, group: str, status: str, principal: str | None, mar
         lead, names = split_run(run, org_first=state["org_next"] and bool(people))
         if lead and people and people[-1]["principal"] is None and principal is None:
             people[-1]["principal"] = " ".join(lead)
+        state["filled"] = bool(lead) and not names
         for name in names:
             people.append(new_person(name, group, status, principal))
         state["org_next"] = False
@@ -191,12 +194,15 @@ def parse_entries(text: str, group: str, status: str, principal: str | None, mar
                 if people and people[-1]["principal"] is None:
                     people[-1]["principal"] = " ".join(run)
                 run.clear()
+                state["org_next"], state["filled"] = False, True  # the organisation is complete: a name follows
                 continue
             flush()
             if token == "," and people and not names_only:
-                state["org_next"] = True
+                state["org_next"] = not state["filled"]
+                state["filled"] = False
             elif token in ("\t", "\n") or token[:1].islower():
                 # a new table cell or line, or a function ("ordförande") filled the field after the comma
+                state["filled"] = token[:1].islower() and state["org_next"]
                 state["org_next"] = False
             elif token.upper() in PARTIES and people and token.isupper():
                 people[-1]["party"] = token
@@ -211,10 +217,11 @@ def is_name_list(text: str) -> bool:
     after a comma is the next person, not the organisation of the one before.
 
     At least three fields, and nearly all of them two or three capitalised name words (a party or note in
-    parentheses aside).
+    parentheses, and functions in lower case, aside).
     """
     plain = re.sub(r"\([^()\n]{0,80}\)", " ", text)
     fields = [f.strip() for f in re.split(r"[,;\n]|\s(?:och|samt)\s", plain) if f.strip()]
+    fields = [f for f in fields if not f.islower()]  # a function after a name ("ordförande") is no field
     if len(fields) < 3:
         return False
     names = sum(1 for f in fields if 2 <= len(f.split()) <= 3 and all(is_name_word(w) for w in f.split()))

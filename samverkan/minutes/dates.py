@@ -91,9 +91,24 @@ def hhmm(hour: str, minute: str | None) -> str:
     return f"{int(hour):02d}:{int(minute or 0):02d}"
 
 
+# "kl 9,30": a comma between hours and minutes after "kl"/"klockan", and in the end time of such a range.
+COMMA_TIME = re.compile(r"(?i)((?<![\wåäö])(?:kl|klockan)\.?\s{0,2}\d{1,2}),(\d\d)(?!\d)")
+COMMA_END = re.compile(r"(\d{1,2}[.:]\d\d\s{0,2}[-–—]\s{0,2}\d{1,2}),(\d\d)(?!\d)")
+# "13:30 15:00": a start and an end with minutes and no dash between (lost in extraction).
+SPACED_RANGE = re.compile(
+    r"(?<![\d.:/-])([01]?\d|2[0-3])[.:]([0-5]\d)[ \t]{1,3}([01]?\d|2[0-3])[.:]([0-5]\d)(?![\d/-]|[.:]\d)"
+)
+
+
 def find_time_ranges(text: str) -> list[TimeRangeAt]:
-    """Return (position, start, end) for time ranges such as 09.00-12.00 or 13-17."""
-    ranges = []
+    """Return (position, start, end) for time ranges such as 09.00-12.00, 13-17, "kl 9,30–11,45" and
+    "13:30 15:00" (both with minutes when no dash stands between)."""
+    text = COMMA_END.sub(r"\1.\2", COMMA_TIME.sub(r"\1.\2", text))  # same length: positions stay
+    ranges = [
+        TimeRangeAt(m.start(), hhmm(m.group(1), m.group(2)), hhmm(m.group(3), m.group(4)))
+        for m in SPACED_RANGE.finditer(text)
+        if int(m.group(3)) * 60 + int(m.group(4)) > int(m.group(1)) * 60 + int(m.group(2))
+    ]
     for match in TIME_RANGE.finditer(text):
         h1, m1, h2, m2 = match.groups()
         if (
@@ -108,7 +123,7 @@ def find_time_ranges(text: str) -> list[TimeRangeAt]:
         if int(h2) * 60 + int(m2 or 0) <= int(h1) * 60 + int(m1 or 0):
             continue
         ranges.append(TimeRangeAt(match.start(), hhmm(h1, m1), hhmm(h2, m2)))
-    return ranges
+    return sorted(ranges)
 
 
 def year_of(text: str) -> int | None:

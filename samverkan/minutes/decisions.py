@@ -62,6 +62,8 @@ def continues(previous: str, paragraph: str) -> bool:
     return bool(re.match(r"(?:att\s|samt\s|[-•*]\s|[\"”“])", paragraph))
 
 
+# Longer than this, a line is taken for a flattened page rather than one line of a decision.
+OWN_LINE = 400
 # A sentence line that may go on a decision written under a "Beslut" heading ("Förvaltningen får i uppdrag …").
 SENTENCE_LINE = re.compile(r"[A-ZÅÄÖ][^:\n]{10,600}[.!]")
 
@@ -96,6 +98,9 @@ def decision_blocks(body: str) -> list[str]:
     """The text of each decision in an item."""
     paras = paragraphs(body)
     after_blank = blank_before_lines(body)
+    lines = body.split("\n")
+    # Lines the item's text holds whole (its first and last may be the middle of a flattened page).
+    whole_lines = {line.strip() for line in lines[1:-1]}
     blocks: list[str] = []
     index = 0
     while index < len(paras):
@@ -112,7 +117,9 @@ def decision_blocks(body: str) -> list[str]:
         match = DECISION_LINE.match(para) if len(para) < 2000 else None
         if match and (para[match.end() :].strip() or index + 1 < len(paras)):
             rest = para[match.end() :].strip()
-            block = [decision_sentences(rest) if len(para) > LONG_LINE else rest] if rest else []
+            # A "Beslut:" line of its own is the decision whole; a flattened page is cut after the decision.
+            whole = para in whole_lines and len(para) <= OWN_LINE
+            block = [rest if whole else decision_sentences(rest)] if rest else []
             index += 1
             if not block and index < len(paras):
                 block.append(paras[index])
@@ -195,7 +202,9 @@ def attachments(body: str, decisions: list[str]) -> list[str]:
         label = LIST_LABEL.match(para)
         if label and not ATTACHMENT_LINE.match(para):
             inline = label.group(1).strip()
-            if inline:
+            if inline and len(para) <= LONG_LINE:  # "Bilaga: Avtal Gränsbygden och Kvarnå, PM": a line of its own
+                out += [part.strip(" .") for part in re.split(r"[,;]\s*", inline) if part.strip(" .")]
+            elif inline:
                 out += split_inline_list(inline)
             index += 1
             while index < len(paras) and re.match(r"(?:[-•*]\s*|\d+(?:\.\d+)*\s)", paras[index]):

@@ -323,6 +323,9 @@ def place_near_date(header: str) -> str | None:
                     place = before.group(1).strip(" ,")
                     if good_place(place):
                         return place
+                bare = PLACE_BEFORE_DEN.search(line[: match.start()])
+                if bare and good_place(bare.group(1)) and not NOT_A_PLACE.search(bare.group(1)):
+                    return bare.group(1)
                 rest = line[match.end() :]
                 rest = rest[LEADING_TIME.match(rest).end() :]  # type: ignore[union-attr]
                 stop = PLACE_STOP.search(rest)
@@ -331,6 +334,14 @@ def place_near_date(header: str) -> str | None:
                 if good_place(place):
                     return place
     return None
+
+
+# "Stadshuset Ekby den 3 maj", "Kommunhuset i Östby den 3 maj": a place without commas at a line's start,
+# before "den" and the date.
+PLACE_BEFORE_DEN = re.compile(
+    r"(?:^|[.:;]\s+)([A-ZÅÄÖ][\wåäö-]+(?:\s+(?:[A-ZÅÄÖ][\wåäö-]+|i|på|vid)){0,5}?(?:\s+[A-ZÅÄÖ][\wåäö-]+)?)\s+den\s+$"
+)
+NOT_A_PLACE = re.compile(r"(?i)sammanträd|möte|datum|protokoll|anteckning|juster|anslag|" + WEEKDAYS)
 
 
 def good_place(place: str) -> bool:
@@ -362,19 +373,54 @@ def place_after_time(header: str) -> str | None:
 TIME_RANGE_AT = re.compile(r"^[\d.:]{1,5}\s{0,2}[-–—]\s{0,2}[\d.:]{1,5}")
 
 
+# A range whose "§§" was lost (transcription, letterhead columns): two numbers between the meeting's date
+# and its time ("PROTOKOLL 2014-05-15 33 45 Kl 13:30", "2 33-45 Kl 13:30 15:00").
+UNLABELLED_RANGE = re.compile(
+    r"(?:(?<=\d\d-\d\d)[ \t]+|(?m:^)[ \t]*(?:\d{1,3}[ \t]+)?)(\d{1,4})(?:[ \t]*[-–][ \t]*|[ \t]+)(\d{1,4})[ \t]+"
+    r"(?=[Kk]l\.?[ \t]*\d)"
+)
+
+
 def paragraph_range(header: str) -> ParagraphRange | None:
-    """The range of item numbers that the header states."""
-    match = RANGE_RE.search(header)
+    """The range of item numbers that the header states ("§§ 61–66", "Paragrafer 12-20"), or two numbers
+    written between the date and "kl" on one of the first lines when the label was lost ("2014-05-15 33 45
+    Kl 13:30"); None when there is none."""
+    match = RANGE_RE.search(header) or UNLABELLED_RANGE.search(header, 0, 1500)
     if not match:
         return None
     first, last = int(match.group(1)), int(match.group(2))
+    if match.re is UNLABELLED_RANGE and (last - first > 100 or year_of(match.group(0))):
+        return None
     return {"first": first, "last": last} if first <= last else None
 
 
 def default_year(header: str) -> int | None:
-    """The year of the meeting as written in the header."""
-    dates = meeting_dates(header)
+    """The year of the meeting as written in the header (None when the header's dates have no year)."""
+    dates = [d for d in meeting_dates(header) if not d.startswith("XXXX")]
     return int(dates[0][:4]) if dates else year_of(header[:300])
+
+
+def document_year(doc: str) -> int | None:
+    """The most common year among the document's full dates, for a header whose date has no year.
+
+    Dates after an adjustment, notice, appeal or sending label are left out (they may fall in the next
+    year); a tie goes to the year written first. None when the document writes no full date.
+    """
+    counts: Counter[int] = Counter()
+    first_seen: dict[int, int] = {}
+    for position, date in find_dates(doc):
+        if date.startswith("XXXX"):
+            continue
+        line_start = doc.rfind("\n", 0, position) + 1
+        window = doc[max(line_start, position - 60) : position]
+        if NOT_MEETING_DAY.match(doc, line_start) or NOT_MEETING_BEFORE.search(window):
+            continue
+        year = int(date[:4])
+        counts[year] += 1
+        first_seen.setdefault(year, position)
+    if not counts:
+        return None
+    return max(counts, key=lambda y: (counts[y], -first_seen[y]))
 
 
 def role_name(text: str) -> str | None:

@@ -316,3 +316,88 @@ def title_end(doc: str, heading: Heading, end: int) -> int:
             position = found + len(word)
         return position
     return min(heading.line_end, end)
+
+
+# An agenda written as bare titles, without numbers or separators ("AGENDA … Sammanträdets laglighet och
+# beslutförhet Protokolljustering Godkännande av föredragningslistan …"), or one title a line.
+AGENDA_WORD = re.compile(r"(?i)(?<![\wåäö])(?:agenda|dagordning|föredragningslista|ärendelista)(?![\wåäö])")
+# The usual first item, where such a list begins when no numbered item of the minutes names it.
+OPENING_TITLE = re.compile(
+    r"(?<![\wåäö])(?:Mötets öppnande|Mötet öppnas|Sammanträdets öppnande|Öppnande|Sammanträdets laglighet"
+    r"|Val av (?:justerare|protokolljusterare|ordförande))(?![\wåäö])"
+)
+# The usual last item: the list ends at the first new title after it.
+CLOSING_TITLE = re.compile(r"(?i)^(?:mötets avslutande|mötet avslutas|sammanträdets avslutande|avslutning)\b")
+# Words that leave a capitalised word inside the title ("Samverkansavtal för Ålands digitala agenda").
+TITLE_JOINS = frozenset("och samt för av till i med om vid på från inom inför över under mellan enligt".split())
+# Captions and labels that end a list of bare titles.
+AGENDA_STOP = re.compile(
+    r"^(?:Ordförande|Ordf|Sekreterare|Justerare|Justerande|Protokoll|Protokollet|Närvarande|Beslutande|Plats|Tid|Datum"
+    r"|Bilagor|Underskrifter|Kallelse|Välkomna)\b[:.,]?$"
+)
+
+
+def bare_agenda_titles(doc: str, first_title: str | None, end: int, limit: int = 40) -> list[str]:
+    """The titles of an agenda written without numbers, in order; [] when there is none.
+
+    The list starts at `first_title` (its first four, three or two words: the first numbered item's title,
+    which may run on into the item's text) or at a
+    usual opening title, within 1500 characters after "Agenda", "Dagordning" or "Föredragningslista" and
+    before `end` (where the numbered items begin). Titles
+    are lines, or in a flattened line a capitalised word that does not follow a joining word ("för",
+    "och") or a colon; a lone capital letter (a table's mark) separates. The list ends at a caption, a date,
+    the first title after a closing one ("Mötets avslutande"), a blank line or `limit` titles. At least three
+    titles of at most 12 words each, or nothing.
+    """
+    words = (first_title or "").split()
+    anchors = [
+        re.compile(r"(?i)(?<![\wåäö])" + r"\s+".join(map(re.escape, words[:size])) + r"(?![\wåäö])")
+        for size in (4, 3, 2)
+        if len(words) >= size and len(" ".join(words[:size])) >= 6
+    ] + [OPENING_TITLE]
+    for count, word in enumerate(AGENDA_WORD.finditer(doc, 0, min(end, 20000))):
+        if count >= 6:
+            break
+        for anchor_re in anchors:
+            anchor = anchor_re.search(doc, word.end(), min(end, word.end() + 1500))
+            if not anchor:
+                continue
+            titles = split_bare_titles(doc[anchor.start() : anchor.start() + 3000], limit)
+            if len(titles) >= 3 and all(len(t.split()) <= 12 for t in titles):
+                return titles
+            break
+    return []
+
+
+def split_bare_titles(text: str, limit: int) -> list[str]:
+    """Cut a run of bare agenda titles (see `bare_agenda_titles`) into titles."""
+    titles: list[list[str]] = [[]]
+    closing = False
+    for token in re.findall(r"\n[ \t]*\n|\n|[^\s]+", text):
+        current = titles[-1]
+        if token.startswith("\n"):
+            if "\n\n" in token.replace(" ", "").replace("\t", "") or not current:
+                break
+            titles.append([])
+            continue
+        plain = token.strip(".,;:")
+        if AGENDA_STOP.match(token) or ISO_DAY.match(plain) or not re.search(r"[\wåäö]", token):
+            break
+        if re.fullmatch(r"[A-ZÅÄÖ]|[-–]", token):  # a table's mark between titles
+            titles.append([])
+            continue
+        new = token[:1].isupper() and current and not current[-1].endswith(":")
+        if new and current[-1].lower().strip(",") in TITLE_JOINS:
+            new = False
+        if new:
+            if closing or len(titles) >= limit:
+                break
+            titles.append([])
+        titles[-1].append(token)
+        if CLOSING_TITLE.match(" ".join(titles[-1])):
+            closing = True
+    out = [" ".join(words).strip(" ,;") for words in titles if words]
+    return [title for title in out if re.match(r"[A-ZÅÄÖ]", title)][:limit]
+
+
+ISO_DAY = re.compile(r"^(?:19|20)\d\d-\d\d-\d\d$|^\d{1,2}/\d{1,2}$")

@@ -10,6 +10,7 @@ from .attendance import parse_attendance
 from .errors import MinutesError
 from .items import (
     Heading,
+    bare_agenda_titles,
     cut_title,
     find_headings,
     find_toc,
@@ -20,7 +21,7 @@ from .items import (
     title_end,
     toc_title,
 )
-from .shapes import Item, Minutes, Span, TextAt
+from .shapes import Item, Minutes, ParagraphRange, Span, TextAt
 from .text import LONG_LINE, prepare_lines
 
 MINUTES_WORDS = re.compile(
@@ -85,8 +86,11 @@ def parse_document(text: str, item_text: bool = False) -> Minutes:
     header = doc[:header_end]
     result = empty_result()
     fill_header(result, header, doc)
-    year = head.default_year(header)
+    dated = [d for d in result["dates"] if not d.startswith("XXXX")]
+    year = int(dated[0][:4]) if dated else head.default_year(header)
     result["items"], result["attachments"] = build_items(doc, chain, toc_chain, toc_span)
+    if not toc_chain:
+        result["items"] = with_bare_agenda(doc, result["items"], chain, result["paragraphs"])
     for item in result["items"]:
         body = item.pop("_body")
         if item_text:
@@ -132,6 +136,8 @@ def fill_header(result: Minutes, header: str, doc: str) -> None:
     result["body"] = head.find_body(header, doc)
     result["document_kind"] = head.document_kind(header[:2000] or doc[:2000])
     result["dates"] = head.meeting_dates(header)
+    if result["dates"] and all(d.startswith("XXXX") for d in result["dates"]):
+        result["dates"] = head.meeting_dates(header, head.document_year(doc))
     result["start_time"], result["end_time"] = head.meeting_times(header)
     result["location"] = head.find_location(header)
     result["paragraphs"] = head.paragraph_range(header)
@@ -279,6 +285,41 @@ def build_items(doc: str, chain: list[Heading], toc_chain: list[Heading], toc_sp
         ordered.append(item)
         ordered += placed.get(item["number"], [])
     return ItemsFound(ordered, closing_attachments(doc, closing_start))
+
+
+def with_bare_agenda(doc: str, items: list[Item], chain: list[Heading], stated: ParagraphRange | None) -> list[Item]:
+    """Items completed from an agenda of bare titles (`items.bare_agenda_titles`) when the minutes number
+    fewer items than it lists: at most one numbered item, or fewer than the stated range holds.
+
+    A title the minutes number stays that numbered item, in the agenda's place; the others are items with
+    `number: None` (their numbers are not written, FORMAT.md); numbered items the agenda lacks keep their
+    order after the agenda's.
+    """
+    wanted = stated["last"] - stated["first"] + 1 if stated else 0
+    if len(chain) > 1 and wanted <= len(chain):
+        return items
+    first_title = items[0]["title"] if chain else None
+    titles = bare_agenda_titles(doc, first_title, chain[0].start if chain else len(doc), wanted or 40)
+    if len(titles) <= len(items):
+        return items
+    out: list[Item] = []
+    for title in titles:
+        numbered = next((item for item in items if item not in out and same_start(item["title"], title)), None)
+        if numbered:
+            numbered["title"] = title  # a title that ran on into the text ends where the agenda's ends
+        out.append(numbered or make_item(None, title, "", agenda_only=True))
+    return out + [item for item in items if item not in out]
+
+
+def same_start(title: str | None, agenda_title: str) -> bool:
+    """True when an item's title is the agenda's title, or starts with it and runs on."""
+    mine, theirs = fold(title), fold(agenda_title)
+    return bool(mine) and (mine == theirs or mine.startswith(theirs + " "))
+
+
+def fold(text: str | None) -> str:
+    """A title compared without case, punctuation and spacing."""
+    return " ".join(re.sub(r"[^\wåäö]+", " ", (text or "").lower()).split())
 
 
 def make_item(number: str | None, title: str, body: str, agenda_only: bool = False) -> Item:

@@ -64,7 +64,7 @@ def split_run(words: list[str], org_first: bool = False) -> RunSplit:
     elif org_first and len(words) == 2 and not given:
         return RunSplit(words, [])
     elif org_first and len(words) >= 3 and not given:
-        if words[0].lower() in ORG_WORDS:  # "…, Region Västra Lidan": an organisation, not a name
+        if words[0].lower() in ORG_WORDS and len(words) <= 3:  # "…, Region Västra Lidan": an organisation
             return RunSplit(words, [])
         lead, words = words[:-2], words[-2:]
         given = []

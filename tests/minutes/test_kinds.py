@@ -213,3 +213,138 @@ def test_letterhead_and_footer_never_inside_an_item():
     result = parse_text(text, item_text=True)
     for item in result["items"]:
         assert "POSTADRESS" not in item["text"].upper() and "@" not in item["text"] and "www" not in item["text"]
+
+
+# Agendas of bare titles, and a range whose "§§" was lost (lane parse2).
+def test_bare_agenda_titles_in_a_flattened_line_or_one_a_line():
+    from samverkan.minutes.items import bare_agenda_titles
+
+    flat = (
+        "DAGORDNING Tid: Onsdag 3 maj 2031 Plats: Kansliet Mötets öppnande Val av justerare Budget för Östby "
+        "hamn Yttrande: Remiss om Älvbanan Rapporter X Mötets avslutande, nästa möte Östby Ordförande Ada Prov"
+    )
+    assert bare_agenda_titles(flat, None, len(flat)) == [
+        "Mötets öppnande",
+        "Val av justerare",
+        "Budget för Östby hamn",
+        "Yttrande: Remiss om Älvbanan",
+        "Rapporter",
+        "Mötets avslutande, nästa möte",
+    ]
+    lines = "Föredragningslista\nMötets öppnande\nLokalfrågan\nÖvriga frågor\n\nNärvarande: Ada Prov"
+    assert bare_agenda_titles(lines, None, len(lines)) == ["Mötets öppnande", "Lokalfrågan", "Övriga frågor"]
+    # Prose after the agenda word is no agenda.
+    prose = "Agenda Mötets öppnande sker i Östby och alla deltagare hälsas välkomna av ordföranden som sedan går vidare"
+    assert bare_agenda_titles(prose, None, len(prose)) == []
+
+
+def test_bare_agenda_completes_minutes_that_number_one_item():
+    text = (
+        "AGENDA. NÄMNDEN PROTOKOLL 2031-05-15 12 15 Kl 13:30 15:00.\n\n"
+        "Agenda Tid: Torsdag 15 maj 2031 Plats: Kansliet Sammanträdets öppnande Lokalfrågan Budget för Ekby "
+        "Mötets avslutande Ekby Ordförande Ada Prov\n\n"
+        + "12 Sammanträdets öppnande Nämnden 12, Reglementet 3 kap. Förslag Sammanträdet förklaras öppnat. "
+        + "Text om sammanträdet. " * 8
+    )
+    result = parse_text(text)
+    assert result["paragraphs"] == {"first": 12, "last": 15}
+    assert [(item["number"], item["title"]) for item in result["items"]] == [
+        ("12", "Sammanträdets öppnande"),
+        (None, "Lokalfrågan"),
+        (None, "Budget för Ekby"),
+        (None, "Mötets avslutande"),
+    ]
+
+
+def test_unlabelled_paragraph_range_only_between_date_and_time():
+    from samverkan.minutes.header import paragraph_range
+
+    assert paragraph_range("PROTOKOLL 2031-05-15 33 45 Kl 13:30 15:00") == {"first": 33, "last": 45}
+    assert paragraph_range("Sida\n2 33-45 Kl 13:30 15:00 PROTOKOLL") == {"first": 33, "last": 45}
+    assert paragraph_range("Möte 9-12 kl 13") is None
+    assert paragraph_range("PROTOKOLL 2031-05-15 2031 2032 kl 13") is None
+
+
+# A weekday date with no year takes the year the document's own dates use most.
+def test_year_of_a_yearless_header_from_the_documents_dates():
+    from samverkan.minutes.header import document_year
+
+    text = (
+        "Minnesanteckningar\nTisdag 14 maj kl 9,30–12.00\nNärvarande: Ada Prov, Bo Test, Cia Ek\n"
+        "1) Budget\nBeslut: Rapport senast 2030-06-01.\n2) Nästa möte\nNästa möte 2030-09-10.\n"
+        "Justerat 2031-01-05 och anslag 2031-01-06 och 2031-01-07"
+    )
+    assert document_year(text) == 2030
+    assert parse_text(text)["dates"] == ["2030-05-14"]
+    assert document_year("Tisdag 14 maj, inga datum") is None
+    yearless = "Minnesanteckningar\nTisdag 14 maj\n1) Budget\nBeslut: Klart.\n2) Lokaler\nInget nytt."
+    assert parse_text(yearless)["dates"] == ["XXXX-05-14"]
+
+
+def test_attachment_line_of_its_own_keeps_capitalised_words():
+    from samverkan.minutes.decisions import attachments
+
+    assert attachments("Beslut: Godkänt.\nBilaga: Samverkansavtal Gränsbygden och Kvarnå, Karta", []) == [
+        "Samverkansavtal Gränsbygden och Kvarnå",
+        "Karta",
+    ]
+
+
+# People whose given names are not in the lexicon, in the layouts of attendance lists.
+NEW_NAMES = ["Mohammed Al-Rashid", "Nguyen Thi Lan", "Rigmor Sandahl", "Aziz Karimi", "Tuula Ödqvist"]
+
+
+def test_names_absent_from_the_lexicon_are_read_from_the_layout():
+    from samverkan.minutes.people import is_given
+
+    assert not any(is_given(name.split()[0]) for name in NEW_NAMES)  # the test's premise
+    layouts = [
+        "Närvarande: Mohammed Al-Rashid, Nguyen Thi Lan, Rigmor Sandahl, Aziz Karimi och Tuula Ödqvist",
+        "Beslutande\nMohammed Al-Rashid (S)\nNguyen Thi Lan (M)\nRigmor Sandahl (C), ordförande\nAziz Karimi (KD)"
+        "\nTuula Ödqvist (V)",
+        "Beslutande: Mohammed Al-Rashid (S) Nguyen Thi Lan (M) Rigmor Sandahl (C) Aziz Karimi (KD) Tuula Ödqvist (L)",
+        "Närvarande\nX Mohammed Al-Rashid\nX Nguyen Thi Lan\nX Rigmor Sandahl\n- Aziz Karimi\nX Tuula Ödqvist",
+        "Närvarande: Mohammed Al-Rashid, Norrby kommun, Nguyen Thi Lan, Region Östby, Rigmor Sandahl, Västby kommun, "
+        "Aziz Karimi, Länsstyrelsen, Tuula Ödqvist, Östby kommun",
+        "Närvarande: Mohammed Al-Rashid, Norrby kommun Nguyen Thi Lan, Region Östby Rigmor Sandahl, Västby kommun "
+        "Aziz Karimi, Östby kommun Tuula Ödqvist, Norrby kommun",
+        "Närvarande: Mohammed Al-Rashid, ordförande, Nguyen Thi Lan, sekreterare, Rigmor Sandahl, Aziz Karimi, "
+        "Tuula Ödqvist",
+    ]
+    for layout in layouts:
+        assert [p["name"] for p in parse_attendance(layout)] == NEW_NAMES, layout
+    marked = parse_attendance(layouts[3])
+    assert [p["status"] for p in marked] == ["present", "present", "present", "absent", "present"]
+    orgs = parse_attendance(layouts[5])
+    assert [p["principal"] for p in orgs][:3] == ["Norrby kommun", "Region Östby", "Västby kommun"]
+
+
+# Places before the date, times without a dash or with a comma, a "Beslut:" line of several sentences.
+def test_place_before_den_without_commas():
+    assert find_location("Protokoll\nStadshuset Ekby den 3 maj 2031 kl 9-12\nNärvarande: Ada Prov") == (
+        "Stadshuset Ekby"
+    )
+    assert find_location("Protokoll\nKommunhuset i Östby den 3 maj 2031\nNärvarande: Ada Prov") == (
+        "Kommunhuset i Östby"
+    )
+    assert find_location("Protokoll\nSammanträde den 3 maj 2031\nNärvarande: Ada Prov") is None
+    assert find_location("Protokoll\nTisdagen den 3 maj 2031\nNärvarande: Ada Prov") is None
+
+
+def test_times_with_a_comma_or_without_a_dash():
+    from samverkan.minutes.header import meeting_times
+
+    assert meeting_times("Tid: kl 9,30–12") == ("09:30", "12:00")
+    assert meeting_times("Tid: kl 9,30 - 11,45") == ("09:30", "11:45")
+    assert meeting_times("Tid: kl. 13.30–15.00") == ("13:30", "15:00")
+    assert meeting_times("Tid: 2031-05-03 13:30 15:00") == ("13:30", "15:00")
+    assert meeting_times("Kostnad 12,50-13,40 kr") == (None, None)
+
+
+def test_a_decision_line_of_several_sentences_is_whole_a_flattened_page_is_cut():
+    line = (
+        "Beslut: Styrelsen godkänner rapporten och lägger den till handlingarna. Kansliet ska även sammanställa "
+        "synpunkterna från medlemskommunerna inför arbetet med nästa års plan. Frågan återkommer i juni."
+    )
+    assert decision_blocks("\n" + line + "\nNästa stycke.") == [line[len("Beslut: ") :]]
+    assert decision_blocks(" " + line + " ") == ["Styrelsen godkänner rapporten och lägger den till handlingarna."]
