@@ -1,12 +1,14 @@
-"""The site's address book: public portal at the root, staff pages under /hantera/."""
+"""The site's address book: public portal at the root (in English under /en/), staff pages under /hantera/."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from samverkan.lib.language import choose_language
+
 urlpatterns = [
-    path("", include("samverkan.portal.urls")),
-    path("", include("samverkan.meetings.public_urls")),
-    path("", include("samverkan.followthrough.public_urls")),
+    *i18n_patterns(path("", include("samverkan.public_urls")), prefix_default_language=False),
+    path("sprak/", choose_language, name="choose_language"),
     path("konto/", include("samverkan.accounts.urls")),
     path("hantera/", include("samverkan.workspace.urls")),
     path("hantera/", include("samverkan.structure.urls")),
