@@ -10,7 +10,7 @@ from django.http import HttpRequest
 PAGE_PARAM = "sida"
 
 
-def page_of(request: HttpRequest, items: Sequence[Any] | Any, per_page: int, param: str = PAGE_PARAM) -> Page:
+def page_of(request: HttpRequest, items: Sequence[Any] | Any, per_page: int, param: str = PAGE_PARAM) -> Page[Any]:
     """The page of `items` (a queryset or list) that `?sida=` (or `?<param>=`, for a second list on the same
     page) asks for; a bad or too large number gives the nearest page (Django's `get_page`), never an error.
     The page carries `param`; `keep`: the request's other query parameters, url-encoded with a leading "&" (""

@@ -48,7 +48,7 @@ class MeetingCalendar(NamedTuple):
     years: Sequence[int]
 
 
-def _dated(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+def _dated(meetings):
     return (
         meetings.annotate(first_day=Min("days__date"), last_day=Max("days__date"))
         .filter(first_day__isnull=False)
