@@ -234,19 +234,16 @@ class YearSummary:
 
 
 def year_summaries(recommendations):
-    """`YearSummary` per year of `recommendations` (a queryset), latest first. Two grouped queries whatever
-    the number of years or rows."""
-    per_year = recommendations.annotate(y=ExtractYear("decided_on")).values("y").annotate(n=Count("pk")).order_by("-y")
-    summaries = {row["y"]: YearSummary(row["y"], row["n"]) for row in per_year}
-    decisions = (
-        PrincipalDecision.objects.filter(recommendation__in=recommendations.values("pk"))
-        .annotate(y=ExtractYear("recommendation__decided_on"))
+    """`YearSummary` per year of `recommendations` (a queryset), latest first. One grouped query (the
+    recommendations joined to their decisions) whatever the number of years or rows."""
+    rows = (
+        recommendations.annotate(y=ExtractYear("decided_on"))
         .values("y")
-        .annotate(asked=Count("pk"), pending=Count("pk", filter=Q(outcome=Outcome.PENDING)))
-        .order_by()
+        .annotate(
+            n=Count("pk", distinct=True),
+            asked=Count("decisions"),
+            pending=Count("decisions", filter=Q(decisions__outcome=Outcome.PENDING)),
+        )
+        .order_by("-y")
     )
-    for row in decisions:
-        if row["y"] in summaries:
-            summaries[row["y"]].asked = row["asked"]
-            summaries[row["y"]].decided = row["asked"] - row["pending"]
-    return list(summaries.values())
+    return [YearSummary(r["y"], r["n"], r["asked"], r["asked"] - r["pending"]) for r in rows]
