@@ -48,6 +48,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session (which says Vary: Cookie when read): public pages for anonymous visitors are cacheable.
+    "samverkan.lib.caching.PublicCacheMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samverkan.lib.language.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,6 +146,8 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+# Seconds a browser or shared cache may keep a public page or feed for an anonymous visitor (lib/caching.py).
+PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=60)
 LOCALE_PATHS = [BASE_DIR / "samverkan" / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True

@@ -1,15 +1,15 @@
-"""The site's address book: public portal at the root, staff pages under /hantera/."""
+"""The site's address book: public portal at the root (in English under /en/), staff pages under /hantera/."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from samverkan.lib.language import choose_language
 from samverkan.structure import login_views
 
 urlpatterns = [
-    path("", include("samverkan.portal.urls")),
-    path("", include("samverkan.meetings.public_urls")),
-    path("", include("samverkan.followthrough.public_urls")),
-    path("", include("samverkan.search.urls")),
+    *i18n_patterns(path("", include("samverkan.public_urls")), prefix_default_language=False),
+    path("sprak/", choose_language, name="choose_language"),
     path("konto/inbjudan/<str:token>/", login_views.accept, name="login_accept"),
     path("konto/", include("samverkan.accounts.urls")),
     path("hantera/", include("samverkan.workspace.urls")),

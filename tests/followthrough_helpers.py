@@ -60,3 +60,8 @@ def decide(recommendation, principal, outcome="adopted", user=None, **fields):
 
 
 OPEN = Assignment.Status.OPEN
+
+
+def body_bytes(response):
+    """A response's body, whether it was streamed (the board's exports) or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content

@@ -2,8 +2,10 @@
 
 import csv
 import io
+from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -12,7 +14,7 @@ from samverkan.followthrough.board import as_csv, as_xlsx, build_board
 from samverkan.followthrough.models import Recommendation
 from samverkan.lib.exports import cell_value, sheet_title
 from samverkan.structure.models import Principal
-from tests.followthrough_helpers import decision_item, recommend
+from tests.followthrough_helpers import body_bytes, decision_item, recommend
 
 # A NUL never reaches the database: Django's form fields refuse it (ProhibitNullCharactersValidator), and
 # PostgreSQL could not store it; the hypothesis tests above feed it to the cleaning itself.
@@ -46,10 +48,32 @@ def test_the_board_exports_answer_for_titles_and_names_with_anything(client, wor
     for name in ("board_csv", "board_xlsx"):
         response = client.get(reverse(f"followthrough_public:{name}", args=[world.area.slug]))
         assert response.status_code == 200, name
-    xlsx = client.get(reverse("followthrough_public:board_xlsx", args=[world.area.slug])).content
+    xlsx = body_bytes(client.get(reverse("followthrough_public:board_xlsx", args=[world.area.slug])))
     values = {c for row in load_workbook(io.BytesIO(xlsx)).active.iter_rows(values_only=True) for c in row}
     assert "Plan2027 rekommendation 0" in values and "Stadby kommun" in values
     assert '\'=HYPERLINK("http://x") rekommendation 1' in values
     principals = list(Principal.objects.filter(area=world.area))
     rows = build_board(Recommendation.objects.all(), principals)
     assert as_csv(rows, principals) and as_xlsx(rows, principals, "Beslut:status [2026]?")
+
+
+def test_the_streamed_exports_hold_what_the_whole_board_holds(client, world, monkeypatch):
+    """Streamed a few recommendations at a time (three here, so several chunks), the CSV is byte for byte the
+    board built at once, and the XLSX has the same cells; with `?ar=` only that year's."""
+    monkeypatch.setattr("samverkan.followthrough.board.EXPORT_CHUNK", 3)
+    for n in range(8):
+        day = timezone.localdate() - timedelta(days=200 * n)
+        recommend(decision_item(world.forum, day, number=str(n)), title=f"Rekommendation {n}")
+    principals = list(Principal.objects.filter(area=world.area))
+    whole = as_csv(build_board(Recommendation.objects.all(), principals), principals)
+    response = client.get(reverse("followthrough_public:board_csv", args=[world.area.slug]))
+    assert response.streaming and body_bytes(response) == whole
+    xlsx = client.get(reverse("followthrough_public:board_xlsx", args=[world.area.slug]))
+    assert xlsx.streaming
+    cells = [list(r) for r in load_workbook(io.BytesIO(body_bytes(xlsx))).active.iter_rows(values_only=True)]
+    assert [[str(c) for c in row] for row in cells] == list(csv.reader(io.StringIO(whole.decode("utf-8-sig"))))
+    year = timezone.localdate().year - 2
+    one_year = client.get(reverse("followthrough_public:board_csv", args=[world.area.slug]), {"ar": year})
+    assert one_year["Content-Disposition"] == f'attachment; filename="beslutsstatus-testlan-{year}.csv"'
+    years = {row[2][:4] for row in csv.reader(io.StringIO(body_bytes(one_year).decode("utf-8-sig")))}
+    assert years - {"Besl"} == {str(year)}

@@ -9,14 +9,15 @@ import io
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samverkan.followthrough.models import PrincipalDecision
+from samverkan.followthrough.models import PrincipalDecision, Recommendation
 from samverkan.lib.exports import cell_value, sheet_title
 
 Outcome = PrincipalDecision.Outcome
@@ -140,6 +141,20 @@ def build_board(recommendations, principals, today=None):
     return rows
 
 
+EXPORT_CHUNK = 500  # recommendations fetched at a time by the streamed exports
+
+
+def iter_board(recommendations, principals, today=None, chunk=None):
+    """The same rows as `build_board`, in the same order, built `chunk` (default `EXPORT_CHUNK`) recommendations
+    at a time (one query for the ids, then two per chunk), so an export of every year holds one chunk in memory,
+    not the whole board."""
+    chunk = chunk or EXPORT_CHUNK
+    ids = list(recommendations.order_by("-decided_on", "-pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), chunk):
+        part = Recommendation.objects.filter(pk__in=ids[start : start + chunk])
+        yield from build_board(part, principals, today)
+
+
 def header(principals):
     return [_("Rekommendation"), _("Organ"), _("Beslutsdatum"), _("Svar senast"), _("Sammanfattning")] + [
         p.name for p in principals
@@ -158,17 +173,30 @@ def flat_rows(rows):
         ] + [cell.label for cell in row.cells]
 
 
-def as_csv(rows, principals):
-    out = io.StringIO()
-    out.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(out)
-    writer.writerow(header(principals))
+class _Line:
+    """A file-like sink for csv.writer that hands back what one row wrote."""
+
+    def write(self, text):
+        return text
+
+
+def csv_chunks(rows, principals):
+    """The board as CSV in UTF-8 bytes, one chunk per row (the first with a BOM, so spreadsheet programs read
+    UTF-8): for a StreamingHttpResponse. Cells pass `lib.exports.cell_value` (no formula injection)."""
+    writer = csv.writer(_Line())
+    yield ("\ufeff" + writer.writerow(header(principals))).encode("utf-8")
     for values in flat_rows(rows):
-        writer.writerow([cell_value(v) for v in values])
-    return out.getvalue().encode("utf-8")
+        yield writer.writerow([cell_value(v) for v in values]).encode("utf-8")
 
 
-def as_xlsx(rows, principals, title):
+def as_csv(rows, principals):
+    """The whole board as CSV bytes (`csv_chunks` joined)."""
+    return b"".join(csv_chunks(rows, principals))
+
+
+def write_xlsx(rows, principals, title, out):
+    """Write the board as XLSX to `out` (a path or binary file) with openpyxl's write-only workbook, which keeps
+    rows in temporary files rather than in memory."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -184,6 +212,38 @@ def as_xlsx(rows, principals, title):
     sheet.append(heading)
     for values in flat_rows(rows):
         sheet.append([cell_value(v) for v in values])
-    out = io.BytesIO()
     book.save(out)
+
+
+def as_xlsx(rows, principals, title):
+    """The whole board as XLSX bytes (`write_xlsx` to memory)."""
+    out = io.BytesIO()
+    write_xlsx(rows, principals, title, out)
     return out.getvalue()
+
+
+@dataclass
+class YearSummary:
+    """One year of the board in figures: recommendations decided that year, principals' decisions asked for
+    them and how many are made."""
+
+    year: int
+    recommendations: int
+    asked: int = 0
+    decided: int = 0
+
+
+def year_summaries(recommendations):
+    """`YearSummary` per year of `recommendations` (a queryset), latest first. One grouped query (the
+    recommendations joined to their decisions) whatever the number of years or rows."""
+    rows = (
+        recommendations.annotate(y=ExtractYear("decided_on"))
+        .values("y")
+        .annotate(
+            n=Count("pk", distinct=True),
+            asked=Count("decisions"),
+            pending=Count("decisions", filter=Q(decisions__outcome=Outcome.PENDING)),
+        )
+        .order_by("-y")
+    )
+    return [YearSummary(r["y"], r["n"], r["asked"], r["asked"] - r["pending"]) for r in rows]

@@ -188,6 +188,8 @@ class Recommendation(models.Model):
         ordering = ["-decided_on", "-pk"]
         verbose_name = _("rekommendation")
         verbose_name_plural = _("rekommendationer")
+        # The board is read one year at a time, latest first (followthrough/public.py).
+        indexes = [models.Index(fields=["decided_on", "id"], name="recommendation_decided")]
 
     def __str__(self):
         return self.title

@@ -1,57 +1,80 @@
 """The public side of follow-through: the decision status board and its exports, recommendations, each
 principal's decisions, matters with their timeline, and assignments. Works without JavaScript."""
 
+import tempfile
 import time
+from urllib.parse import urlencode
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from samverkan.followthrough.access import (
     visible_assignments,
     visible_matters,
     visible_recommendations,
 )
-from samverkan.followthrough.board import Summary, as_csv, as_xlsx, build_board, filter_recommendations
+from samverkan.followthrough.board import (
+    Summary,
+    build_board,
+    csv_chunks,
+    filter_recommendations,
+    iter_board,
+    write_xlsx,
+    year_summaries,
+)
 from samverkan.followthrough.filters import AssignmentFilter, BoardFilter
-from samverkan.followthrough.models import PrincipalDecision
+from samverkan.followthrough.models import PrincipalDecision, Recommendation
 from samverkan.followthrough.present import (
     ASSIGNMENT_RELATED,
     matter_timeline,
     present_assignments,
     shown_report_back,
 )
+from samverkan.lib.paging import page_of
 from samverkan.structure.access import visible_bodies
 from samverkan.structure.models import Area, Principal
 
-PUBLIC_LIST_LIMIT = 500
+LIST_PAGE = 50  # matters or assignments a page of the public lists shows
 
 
 def _crumbs(area, *rest):
     return [(area.get_absolute_url(), area.name), *rest]
 
 
-def _board(request, area):
-    """The filtered board of an area: (filter form, principals, rows)."""
+BOARD_PAGE = 100  # recommendations a page of one year's board shows
+
+
+def _board_input(request, area):
+    """(filter form, principals, filtered recommendations) of an area's board."""
     bodies = visible_bodies(request.user).filter(area=area).order_by("name")
     filters = BoardFilter(request.GET, bodies=bodies)
     recommendations = filter_recommendations(
         visible_recommendations(request.user).filter(item__meeting__body__area=area),
         body=filters.chosen_body(filters.bodies),
-        year=filters.value("ar"),
         state=filters.value("status"),
     )
     principals = list(Principal.objects.filter(area=area).select_related("area"))
-    return filters, principals, build_board(recommendations, principals)
+    return filters, principals, recommendations
 
 
+@require_safe
 def board(request, area):
+    """The decision status board of one year (`?ar=`, default the latest year with recommendations up to this
+    one), `BOARD_PAGE` recommendations a page, with each year's figures for the others. The same number of
+    queries for one year or twenty."""
     area = get_object_or_404(Area, slug=area)
     started = time.perf_counter()
-    filters, principals, rows = _board(request, area)
-    query = filters.query_string()
+    filters, principals, recommendations = _board_input(request, area)
+    years = year_summaries(recommendations)
+    this_year = timezone.localdate().year
+    year = filters.value("ar") or next((y.year for y in years if y.year <= this_year), this_year)
+    ordered = filter_recommendations(recommendations, year=year).order_by("-decided_on", "-pk")
+    page = page_of(request, ordered.values_list("pk", flat=True), BOARD_PAGE)
+    rows = build_board(Recommendation.objects.filter(pk__in=list(page)), principals) if len(page) else []
     response = render(
         request,
         "followthrough/public/board.html",
@@ -60,7 +83,10 @@ def board(request, area):
             "filters": filters,
             "principals": principals,
             "rows": rows,
-            "query": f"?{query}" if query else "",
+            "page": page,
+            "year": year,
+            "years": years,
+            "year_query": urlencode({k: v for k, v in filters.cleaned_data.items() if v and k != "ar"}),
             "legend": PrincipalDecision.Outcome.choices,
             "crumbs": _crumbs(area, (None, _("Beslutsstatus"))),
         },
@@ -69,23 +95,43 @@ def board(request, area):
     return response
 
 
+def _export_rows(request, area):
+    """(principals, rows as an iterator): the filtered board, of one year with `?ar=`, else of every year."""
+    filters, principals, recommendations = _board_input(request, area)
+    recommendations = filter_recommendations(recommendations, year=filters.value("ar"))
+    return principals, iter_board(recommendations, principals)
+
+
+def _export_name(request, area, suffix):
+    year = request.GET.get("ar", "")
+    return f"beslutsstatus-{area.slug}{'-' + year if year.isdigit() else ''}.{suffix}"
+
+
+@require_safe
 def board_csv(request, area):
+    """The board as CSV, streamed a chunk of recommendations at a time (memory flat as rows grow)."""
     area = get_object_or_404(Area, slug=area)
-    _filters, principals, rows = _board(request, area)
-    response = HttpResponse(as_csv(rows, principals), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="beslutsstatus-{area.slug}.csv"'
+    principals, rows = _export_rows(request, area)
+    response = StreamingHttpResponse(csv_chunks(rows, principals), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(request, area, "csv")}"'
     return response
 
 
+@require_safe
 def board_xlsx(request, area):
+    """The board as XLSX: written by openpyxl's write-only workbook to a temporary file, which is then streamed
+    (FileResponse) and removed when closed."""
     area = get_object_or_404(Area, slug=area)
-    _filters, principals, rows = _board(request, area)
-    response = HttpResponse(
-        as_xlsx(rows, principals, _("Beslutsstatus")),
+    principals, rows = _export_rows(request, area)
+    spool = tempfile.TemporaryFile()
+    write_xlsx(rows, principals, _("Beslutsstatus"), spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=_export_name(request, area, "xlsx"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="beslutsstatus-{area.slug}.xlsx"'
-    return response
 
 
 def _recommendation(request, area, pk):
@@ -142,23 +188,42 @@ def decision_document(request, area, pk, decision):
     return FileResponse(handle, as_attachment=True, filename=name)
 
 
+PRINCIPAL_PAGE = 50  # decisions a page of a principal's lists shows
+# Only what a principal's decisions page shows: not the recommendation's text or the decision's comment.
+PRINCIPAL_COLUMNS = (
+    "outcome",
+    "deciding_body",
+    "decided_on",
+    "reference",
+    "recommendation__title",
+    "recommendation__deadline",
+    "recommendation__item__meeting__body__name",
+)
+
+
+@require_safe
 def principal(request, area, principal):
-    """What a principal has been asked to decide, what it decided, and what is pending."""
+    """What a principal has been asked to decide: the pending decisions (`?vantar=N`) and the decided ones
+    (`?sida=N`), latest recommendation first, each list paged by `PRINCIPAL_PAGE`, only the columns shown.
+    Five queries whatever the history's size."""
     principal = get_object_or_404(Principal.objects.select_related("area"), area__slug=area, slug=principal)
-    decisions = list(
+    decisions = (
         PrincipalDecision.objects.filter(principal=principal, recommendation__in=visible_recommendations(request.user))
-        .select_related("recommendation__item__meeting__body__area")
+        .select_related("recommendation__item__meeting__body")
+        .only(*PRINCIPAL_COLUMNS)
         .order_by("-recommendation__decided_on", "-pk")
     )
+    pending = page_of(request, decisions.filter(outcome=PrincipalDecision.Outcome.PENDING), PRINCIPAL_PAGE, "vantar")
+    decided = page_of(request, decisions.exclude(outcome=PrincipalDecision.Outcome.PENDING), PRINCIPAL_PAGE)
     return render(
         request,
         "followthrough/public/principal.html",
         {
             "principal": principal,
             "area": principal.area,
-            "asked": len(decisions),
-            "pending": [d for d in decisions if d.is_pending],
-            "decided": [d for d in decisions if not d.is_pending],
+            "asked": pending.paginator.count + decided.paginator.count,
+            "pending": pending,
+            "decided": decided,
             "today": timezone.localdate(),
             "crumbs": _crumbs(
                 principal.area,
@@ -171,11 +236,11 @@ def principal(request, area, principal):
 
 def matters(request, area):
     area = get_object_or_404(Area, slug=area)
-    rows = visible_matters(request.user).filter(area=area).select_related("area", "body")[:PUBLIC_LIST_LIMIT]
+    page = page_of(request, visible_matters(request.user).filter(area=area).select_related("area", "body"), LIST_PAGE)
     return render(
         request,
         "followthrough/public/matters.html",
-        {"area": area, "matters": rows, "crumbs": _crumbs(area, (None, _("Ärenden")))},
+        {"area": area, "matters": page, "page": page, "crumbs": _crumbs(area, (None, _("Ärenden")))},
     )
 
 
@@ -207,16 +272,17 @@ def assignments(request, area):
     rows = (
         filters.apply(visible_assignments(request.user).filter(item__meeting__body__area=area).with_due())
         .select_related(*ASSIGNMENT_RELATED)
-        .order_by("due", "pk")[:PUBLIC_LIST_LIMIT]
+        .order_by("due", "pk")
     )
+    page = page_of(request, rows, LIST_PAGE)
     return render(
         request,
         "followthrough/public/assignments.html",
         {
             "area": area,
             "filters": filters,
-            "assignments": present_assignments(rows, request.user),
-            "limit": PUBLIC_LIST_LIMIT,
+            "assignments": present_assignments(page, request.user),
+            "page": page,
             "crumbs": _crumbs(area, (None, _("Uppdrag"))),
         },
     )

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from samverkan.meetings import actions
@@ -109,10 +110,12 @@ def answer(request, pk):
     return _answer_page(request, meeting, membership, request.user, reverse("meetings:answer", args=[meeting.pk]))
 
 
+@never_cache
 def answer_by_link(request, token):
     """The same answer through the personal signed link of the invitation e-mail, without logging in
     (answer_links.py: one person, one meeting, until its last day; 404 for anything else). The agenda is not
-    shown here (it is in the e-mail); the answer's history names no login."""
+    shown here (it is in the e-mail); the answer's history names no login. A personal page: never kept by a
+    cache (`never_cache`), though its address is among the public ones."""
     meeting, membership = get_meeting_by_link(token)
     back = reverse("meetings_public:answer_link", args=[token])
     return _answer_page(request, meeting, membership, None, back, by_link=True)

@@ -312,6 +312,8 @@ class MeetingDay(PartOfMinutes, models.Model):
         verbose_name = _("mötesdag")
         verbose_name_plural = _("mötesdagar")
         constraints = [models.UniqueConstraint(fields=["meeting", "date"], name="meeting_day_unique")]
+        # The archive's years and the feeds' windows select days by date first (meetings/public.py).
+        indexes = [models.Index(fields=["date", "meeting"], name="meeting_day_date")]
 
     minutes_related_name = "days"
 

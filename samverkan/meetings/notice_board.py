@@ -2,7 +2,6 @@
 archive of those taken down (paged) and an Atom feed. What a notice is and when it is up: notices.py."""
 
 from django.contrib.syndication.views import Feed
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,10 +9,13 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from samverkan.lib.caching import conditional_answer, with_validators
+from samverkan.lib.paging import page_of
 from samverkan.meetings.access import public_meetings
 from samverkan.meetings.models import Meeting
 from samverkan.meetings.notices import archived_notices, current_notices, notices
-from samverkan.structure.models import Area
+from samverkan.meetings.public import feed_version
+from samverkan.structure.models import Area, Body
 
 ARCHIVE_PAGE = 25
 FEED_SIZE = 50
@@ -49,7 +51,7 @@ def notice_archive(request, area):
     """Notices taken down, newest first, `ARCHIVE_PAGE` a page (`?sida=N`; a page number out of range or not a
     number shows the nearest page). The same number of queries on every page: area, count, the page."""
     area = get_object_or_404(Area, slug=area)
-    page = Paginator(archived_notices(_board_meetings(area)), ARCHIVE_PAGE).get_page(request.GET.get("sida"))
+    page = page_of(request, archived_notices(_board_meetings(area)), ARCHIVE_PAGE)
     board = reverse("meetings_public:notice_board", args=[area.slug])
     return render(
         request,
@@ -112,3 +114,17 @@ class NoticeFeed(Feed):
 
     def item_updateddate(self, meeting: Meeting):
         return meeting.published_at
+
+
+_feed = NoticeFeed()
+
+
+@require_safe
+def notice_feed(request, area):
+    """The Atom feed (`NoticeFeed`) with an ETag and Last-Modified from the area's meetings; a matching
+    conditional GET answers 304 without building the feed."""
+    found = get_object_or_404(Area, slug=area)
+    etag, modified = feed_version(Meeting.objects.filter(body__area=found), Body.objects.filter(area=found))
+    if not_modified := conditional_answer(request, etag, modified):
+        return not_modified
+    return with_validators(_feed(request, area=area), etag, modified)

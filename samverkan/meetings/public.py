@@ -1,16 +1,21 @@
 """The public side of meetings: calendars per area and body, a meeting page with its published minutes and their
 versions, and iCal feeds."""
 
+import hashlib
 from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from django.db.models import Max, Min, QuerySet
-from django.http import HttpResponse
+from django.db.models import Count, Max, Min, QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
+from samverkan.lib.caching import conditional_answer, with_validators
+from samverkan.lib.paging import page_of
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import (
     can_read_internal,
@@ -21,33 +26,65 @@ from samverkan.meetings.access import (
     published_meetings,
 )
 from samverkan.meetings.ical import calendar_of
-from samverkan.meetings.models import Meeting
+from samverkan.meetings.models import Meeting, MeetingDay
 from samverkan.meetings.snapshot import present_minutes, shown_content
 from samverkan.meetings.views import render_version, with_reasons
+from samverkan.structure.access import visible_bodies
 from samverkan.structure.models import Area, Body
 
-PAST_SHOWN = 50
+MIN_YEAR, MAX_YEAR = 1900, 2200  # years a per-year feed may ask for; others are 404
+
+PAST_PAGE = 50  # past meetings a page of the archive shows
+BODY_PAST_SHOWN = 10  # past meetings a body's page shows before its archive links
+FEED_MONTHS_DAYS = 366  # the area and body feeds: meetings of the last 12 months and all coming ones
 
 
 class MeetingCalendar(NamedTuple):
-    """Coming meetings, soonest first, and the latest `PAST_SHOWN` past ones, latest first (days prefetched)."""
+    """Coming meetings, soonest first, and past ones, latest first (lists, days prefetched), and `years`: the
+    years (ints, latest first) that have meetings, for the archive's links."""
 
     coming: Sequence[Meeting]
     past: Sequence[Meeting]
+    years: Sequence[int]
 
 
-def calendar_of_meetings(meetings: QuerySet[Meeting]) -> MeetingCalendar:
-    """`MeetingCalendar(coming, past)` of `meetings` that have days. Three queries (two lists, their days)."""
-    today = timezone.localdate()
-    meetings = (
+def _dated(meetings):
+    return (
         meetings.annotate(first_day=Min("days__date"), last_day=Max("days__date"))
         .filter(first_day__isnull=False)
         .select_related("body__area")
         .prefetch_related("days")
     )
-    coming = list(meetings.filter(last_day__gte=today).order_by("first_day", "pk"))
-    past = list(meetings.filter(last_day__lt=today).order_by("-first_day", "-pk")[:PAST_SHOWN])
-    return MeetingCalendar(coming, past)
+
+
+def coming_meetings(meetings: QuerySet[Meeting]) -> list[Meeting]:
+    """Meetings of `meetings` with a day today or later, soonest first. Two queries (meetings, days)."""
+    today = timezone.localdate()
+    return list(_dated(meetings).filter(last_day__gte=today).order_by("first_day", "pk"))
+
+
+def past_meetings(meetings: QuerySet[Meeting], year: int | None = None) -> QuerySet[Meeting]:
+    """Meetings of `meetings` whose last day is past, latest first; with `year`, only those with a day in that
+    year (the WHERE on the days' date uses `MeetingDay`'s date index). A queryset to page."""
+    if year is not None:
+        meetings = meetings.filter(days__date__gte=date(year, 1, 1), days__date__lte=date(year, 12, 31))
+    today = timezone.localdate()
+    return _dated(meetings).filter(last_day__lt=today).order_by("-first_day", "-pk")
+
+
+def meeting_years(meetings: QuerySet[Meeting]) -> list[int]:
+    """The years (latest first) in which `meetings` have a day. One query."""
+    days = MeetingDay.objects.filter(meeting__in=meetings.values("pk"))
+    return [d.year for d in days.dates("date", "year", order="DESC")]
+
+
+def chosen_year(value: str | None, years: Sequence[int]) -> int:
+    """The year `?ar=` asks for, if it is one of `years`; else the latest of `years` not after this year (the
+    archive's default), else this year. Never an error for a bad value."""
+    this_year = timezone.localdate().year
+    if value and value.isdigit() and int(value) in years:
+        return int(value)
+    return next((y for y in years if y <= this_year), this_year)
 
 
 def feed_links(request, path):
@@ -55,25 +92,56 @@ def feed_links(request, path):
     return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
+def list_prefixes(area: Area) -> dict[str, str]:
+    """Address prefixes for a meeting list's rows, so a row builds its links without a `reverse` each:
+    `meeting_prefix` + pk + "/" is a meeting's page, `body_prefix` + slug + "/" a body's."""
+    return {
+        "meeting_prefix": reverse("meetings_public:area", args=[area.slug]),
+        "body_prefix": reverse("portal:area", args=[area.slug]) + "organ/",
+    }
+
+
+@require_safe
 def area_calendar(request, area):
+    """The area's meetings: all coming ones, and the archive of past ones by year (`?ar=`, default the latest
+    year), optionally of one body (`?organ=<slug>`), `PAST_PAGE` a page (`?sida=`). Every public meeting is
+    reachable: no list is cut at a fixed number. The same number of queries whatever the history's size."""
     area = get_object_or_404(Area, slug=area)
-    coming, past = calendar_of_meetings(listed_meetings(request.user).filter(body__area=area))
+    bodies = list(visible_bodies(request.user).filter(area=area).order_by("name").only("pk", "name", "slug"))
+    meetings = listed_meetings(request.user).filter(body__area=area)
+    body = next((b for b in bodies if b.slug == request.GET.get("organ")), None)
+    if body is not None:
+        meetings = meetings.filter(body=body)
+    years = meeting_years(meetings)
+    year = chosen_year(request.GET.get("ar"), years)
+    keep = f"&organ={body.slug}" if body else ""
     return render(
         request,
         "meetings/public/area.html",
         {
             "area": area,
-            "coming": coming,
-            "past": past,
+            "bodies": bodies,
+            "body": body,
+            "coming": coming_meetings(meetings),
+            "years": years,
+            "year": year,
+            "year_keep": keep,
+            "page": page_of(request, past_meetings(meetings, year), PAST_PAGE),
             "feed": feed_links(request, f"/omrade/{area.slug}/moten.ics"),
+            "year_feed": reverse("meetings_public:area_ical_year", args=[area.slug, year]),
             "crumbs": [(area.get_absolute_url(), area.name), (None, _("Möten"))],
+            **list_prefixes(area),
         },
     )
 
 
 def body_calendar(user, body) -> MeetingCalendar:
-    """Coming and past meetings (`MeetingCalendar`) for the body's public page."""
-    return calendar_of_meetings(listed_meetings(user).filter(body=body))
+    """Coming meetings, the latest `BODY_PAST_SHOWN` past ones and the years of the body's archive
+    (`MeetingCalendar`) for the body's public page. Four queries."""
+    meetings = listed_meetings(user).filter(body=body)
+    return MeetingCalendar(
+        coming_meetings(meetings), list(past_meetings(meetings)[:BODY_PAST_SHOWN]), meeting_years(meetings)
+    )
 
 
 def _meeting_crumbs(meeting, *more):
@@ -128,19 +196,58 @@ def version(request, area, pk, number):
     )
 
 
-def _ical_response(request, meetings, name, filename):
+def feed_version(meetings: QuerySet[Meeting], bodies: QuerySet[Body]) -> tuple[str, datetime | None]:
+    """(ETag, Last-Modified) of a feed built from `meetings` (all of them, public or not, so that making one
+    internal or deleting one changes the tag too) of `bodies`: their counts and latest change times (meetings,
+    their days, the bodies' history), and today's date (the 12-month window moves). Two small queries."""
+    found = meetings.aggregate(
+        n=Count("pk", distinct=True), at=Max("modified"), day_n=Count("days"), day_at=Max("days__modified")
+    )
+    bodies_at = Body.history.filter(id__in=bodies.values("pk")).aggregate(at=Max("history_date"))["at"]
+    times = [t for t in (found["at"], found["day_at"], bodies_at) if t is not None]
+    parts = [timezone.localdate(), found["n"], found["day_n"], *times]
+    tag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f'"{tag}"', max(times) if times else None
+
+
+def _ical_response(request, meetings, name, filename, version):
+    etag, modified = version
+    if not_modified := conditional_answer(request, etag, modified):
+        return not_modified
     meetings = meetings.select_related("body__area").prefetch_related("days").order_by("pk")
     response = HttpResponse(calendar_of(meetings, name, request.build_absolute_uri), content_type="text/calendar")
     response["Content-Type"] = "text/calendar; charset=utf-8"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return with_validators(response, etag, modified)
 
 
-def area_ical(request, area):
+def _window(meetings: QuerySet[Meeting], year: int | None) -> QuerySet[Meeting]:
+    if year is None:
+        since = timezone.localdate() - timedelta(days=FEED_MONTHS_DAYS)
+        return meetings.filter(pk__in=MeetingDay.objects.filter(date__gte=since).values("meeting"))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404
+    days = MeetingDay.objects.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31))
+    return meetings.filter(pk__in=days.values("meeting"))
+
+
+@require_safe
+def area_ical(request, area, year=None):
+    """The area's public meetings as iCal: the last 12 months and all coming ones, or with `year` that year's
+    (`moten-2024.ics`). ETag and Last-Modified from the data; a matching conditional GET answers 304 without
+    building the feed."""
     area = get_object_or_404(Area, slug=area)
-    return _ical_response(request, public_meetings().filter(body__area=area), area.name, f"{area.slug}.ics")
+    version = feed_version(Meeting.objects.filter(body__area=area), Body.objects.filter(area=area))
+    meetings = _window(public_meetings().filter(body__area=area), year)
+    suffix = f"-{year}" if year else ""
+    return _ical_response(request, meetings, area.name, f"{area.slug}{suffix}.ics", version)
 
 
-def body_ical(request, area, body):
+@require_safe
+def body_ical(request, area, body, year=None):
+    """A public body's meetings as iCal, windowed and validated like `area_ical`."""
     body = get_object_or_404(Body, area__slug=area, slug=body, visibility=Visibility.PUBLIC)
-    return _ical_response(request, public_meetings().filter(body=body), body.name, f"{body.slug}.ics")
+    version = feed_version(Meeting.objects.filter(body=body), Body.objects.filter(pk=body.pk))
+    suffix = f"-{year}" if year else ""
+    meetings = _window(public_meetings().filter(body=body), year)
+    return _ical_response(request, meetings, body.name, f"{body.slug}{suffix}.ics", version)

@@ -6,13 +6,15 @@ app_name = "meetings_public"
 urlpatterns = [
     path("omrade/<slug:area>/moten/", public.area_calendar, name="area"),
     path("omrade/<slug:area>/moten.ics", public.area_ical, name="area_ical"),
+    path("omrade/<slug:area>/moten-<int:year>.ics", public.area_ical, name="area_ical_year"),
     path("omrade/<slug:area>/moten/<int:pk>/", public.meeting, name="meeting"),
     path("omrade/<slug:area>/moten/<int:pk>/versioner/<int:number>/", public.version, name="version"),
     path("omrade/<slug:area>/organ/<slug:body>/moten.ics", public.body_ical, name="body_ical"),
     path("kallelse/svar/<str:token>/", invitation_views.answer_by_link, name="answer_link"),
+    path("omrade/<slug:area>/organ/<slug:body>/moten-<int:year>.ics", public.body_ical, name="body_ical_year"),
     path("omrade/<slug:area>/anslagstavla/", notice_board.notice_board, name="notice_board"),
     path("omrade/<slug:area>/anslagstavla/arkiv/", notice_board.notice_archive, name="notice_archive"),
-    path("omrade/<slug:area>/anslagstavla.atom", notice_board.NoticeFeed(), name="notice_feed"),
+    path("omrade/<slug:area>/anslagstavla.atom", notice_board.notice_feed, name="notice_feed"),
     path(
         "omrade/<slug:area>/moten/<int:meeting>/handlingar/<int:pk>/",
         document_views.document_download,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.meetings.public import body_calendar, feed_links
+from samverkan.meetings.public import body_calendar, feed_links, list_prefixes
 from samverkan.portal.structure_map import BOX_H, BOX_W, layout_map
 from samverkan.structure.access import (
     can_edit_memberships,
@@ -75,7 +75,7 @@ def body(request, area, body):
     )
     by_principal = [(key, list(group)) for key, group in groupby(seats, key=lambda m: m.principal)]
     visible_ids = set(seen.filter(area=body.area).values_list("pk", flat=True))
-    coming, past = body_calendar(request.user, body)
+    coming, past, years = body_calendar(request.user, body)
     return render(
         request,
         "portal/body.html",
@@ -92,6 +92,8 @@ def body(request, area, body):
             "can_edit": can_edit_memberships(request.user, body),
             "coming": coming,
             "past": past,
+            "years": years,
+            **list_prefixes(body.area),
             "feed": feed_links(request, reverse("meetings_public:body_ical", args=[body.area.slug, body.slug])),
             "crumbs": [(body.area.get_absolute_url(), body.area.name), (None, body.name)],
         },

@@ -1,0 +1,27 @@
+"""One way to page a list: `page_of` gives Django's Page, `includes/pager.html` draws it (works without
+JavaScript: plain links with `?sida=N` and the page's other query parameters kept)."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+
+PAGE_PARAM = "sida"
+
+
+def page_of(request: HttpRequest, items: Sequence[Any] | Any, per_page: int, param: str = PAGE_PARAM) -> Page[Any]:
+    """The page of `items` (a queryset or list) that `?sida=` (or `?<param>=`, for a second list on the same
+    page) asks for; a bad or too large number gives the nearest page (Django's `get_page`), never an error.
+    The page carries `param`; `keep`: the request's other query parameters, url-encoded with a leading "&" (""
+    when there are none); and `numbers`: the page numbers to show, with `Paginator.ELLIPSIS` where some are left
+    out. Counts with one query, fetches the page with one."""
+    page = Paginator(items, per_page).get_page(request.GET.get(param))
+    page.param = param  # type: ignore[attr-defined]
+    rest = request.GET.copy()
+    rest.pop(param, None)
+    page.keep = ("&" + rest.urlencode()) if rest else ""  # type: ignore[attr-defined]
+    page.numbers = list(  # type: ignore[attr-defined]
+        page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    )
+    return page
