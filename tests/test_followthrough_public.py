@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from samverkan.followthrough import actions
 from samverkan.followthrough.models import PrincipalDecision, Recommendation
-from samverkan.meetings.models import Meeting
 from samverkan.followthrough.public import BOARD_PAGE
+from samverkan.meetings.models import Meeting
 from samverkan.structure.models import Principal
 from tests.conftest import shared_fixture
 from tests.followthrough_helpers import assign, body_bytes, decide, decision_item, recommend
