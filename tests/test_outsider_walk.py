@@ -39,6 +39,7 @@ NOT_INTERNAL = {
     "password_reset_confirm": "a password-reset token, not an object id",
     "login_accept": "a signed login-invitation token, not an object id (test_participation.py)",
     "meetings_public:answer_link": "a signed answer link for one person and meeting (test_participation.py)",
+    "meetings_public:area_ical_year": "an area's feed of one year; areas are public, the feed only public meetings",
 }
 
 # What the walk leaves aside entirely: Django's own admin (staff only, its own login) and the language switch.
@@ -171,6 +172,7 @@ class Hidden:
             "meetings:attendance_fetch": pk(meetings),
             "meetings:attendance_create": pk(meetings),
             "meetings:signatories": pk(meetings),
+            "meetings:paper_adjustment": pk(meetings),
             "meetings:sign": pk(meetings),
             "meetings:version": [{"pk": self.meeting.pk, "number": 1}],
             "meetings:day_edit": pk([self.day]),
@@ -198,6 +200,9 @@ class Hidden:
             "meetings_public:version": [{"area": area, "pk": self.meeting.pk, "number": 1}],
             "meetings_public:pdf": [{"area": area, "pk": m.pk} for m in meetings],
             "meetings_public:body_ical": [{"area": area, "body": w.secret.slug}],
+            "meetings_public:body_ical_year": [
+                {"area": area, "body": w.secret.slug, "year": timezone.localdate().year}
+            ],
             "meetings_public:document": [{"area": area, "meeting": d.meeting_id, "pk": d.pk} for d in documents],
             # importer
             "importer:body": pk([w.secret]),
@@ -269,6 +274,7 @@ CONTROL_ACTOR = {"meetings:answer": "member"}  # only the body's members answer 
 # Pages that answer 404 to everyone for an internal object, by design.
 CONTROL_404 = {
     "meetings_public:body_ical": "feeds carry only public meetings of public bodies, whoever asks",
+    "meetings_public:body_ical_year": "feeds carry only public meetings of public bodies, whoever asks",
     "meetings_public:pdf": "the public PDF is of public meetings of public bodies only",
 }
 
