@@ -198,6 +198,7 @@ class Hidden:
             "meetings_public:pdf": [{"area": area, "pk": m.pk} for m in meetings],
             "meetings_public:body_ical": [{"area": area, "body": w.secret.slug}],
             "meetings_public:document": [{"area": area, "meeting": d.meeting_id, "pk": d.pk} for d in documents],
+            "search:item": [{"area": area, "meeting": i.meeting_id, "pk": i.pk} for i in items],
             # importer
             "importer:body": pk([w.secret]),
             "importer:preview": pk([self.record]),
