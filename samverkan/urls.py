@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("samverkan.meetings.public_urls")),
     path("", include("samverkan.followthrough.public_urls")),
     path("", include("samverkan.search.urls")),
+    path("", include("samverkan.opendata.urls")),
     path("konto/inbjudan/<str:token>/", login_views.accept, name="login_accept"),
     path("konto/", include("samverkan.accounts.urls")),
     path("hantera/", include("samverkan.workspace.urls")),
