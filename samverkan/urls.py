@@ -10,6 +10,7 @@ from samverkan.structure import login_views
 urlpatterns = [
     *i18n_patterns(path("", include("samverkan.public_urls")), prefix_default_language=False),
     path("sprak/", choose_language, name="choose_language"),
+    path("", include("samverkan.opendata.urls")),
     path("konto/inbjudan/<str:token>/", login_views.accept, name="login_accept"),
     path("konto/", include("samverkan.accounts.urls")),
     path("hantera/", include("samverkan.workspace.urls")),

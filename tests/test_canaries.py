@@ -483,7 +483,10 @@ def test_no_canary_reaches_the_public_or_an_outsider(client, world):
     choice_leaks = set()
 
     # Anonymous: the whole portal by its links (feeds, PDFs, exports and documents are linked from it).
-    seen = crawl(client, ["/"], c, "anonymous", choice_leaks)
+    # The search page for every canary: prefixes ("kanarie", "kanarie0" …), so the query the page repeats is no
+    # canary itself; the crawl follows the result pages and facets.
+    searches = ["/sok/?q=kanarie", *(f"/sok/?q=kanarie{digit}" for digit in range(10))]
+    seen = crawl(client, ["/", *searches], c, "anonymous", choice_leaks)
     area = world.area.slug
     for url in (
         meeting.get_absolute_url(),
@@ -508,7 +511,7 @@ def test_no_canary_reaches_the_public_or_an_outsider(client, world):
     }
     for who, user in outsiders.items():
         client.force_login(user)
-        pages = crawl(client, ["/hantera/", "/"], c, who, choice_leaks)
+        pages = crawl(client, ["/hantera/", "/", *searches], c, who, choice_leaks)
         assert "/hantera/" in pages
         client.logout()
 
@@ -517,13 +520,18 @@ def test_no_canary_reaches_the_public_or_an_outsider(client, world):
     client.force_login(world.member)
     pages = crawl(
         client,
-        [reverse("meetings:sign", args=[meeting.pk]), "/hantera/", "/"],
+        [reverse("meetings:sign", args=[meeting.pk]), "/hantera/", "/", *searches],
         c,
         "member",
         choice_leaks,
         c.confidential(),
     )
     assert meeting.get_absolute_url() in pages
+    client.logout()
+
+    # The searches are not empty for those who may read the records: an administrator finds the canaries.
+    client.force_login(world.admin)
+    assert len(c.find(client.get("/sok/?q=kanarie").content.decode())) >= 10
     client.logout()
 
     lines = sorted(f"{who}: {url} field {field!r} offers {where}" for who, url, field, where in choice_leaks)

@@ -40,6 +40,11 @@ NOT_INTERNAL = {
     "login_accept": "a signed login-invitation token, not an object id (test_participation.py)",
     "meetings_public:answer_link": "a signed answer link for one person and meeting (test_participation.py)",
     "meetings_public:area_ical_year": "an area's feed of one year; areas are public, the feed only public meetings",
+    **{
+        f"api:{name}": "areas are public; the open data API's lists hold only public objects (test_opendata.py)"
+        for name in ("body", "organization_list", "institution_list", "person_list", "meeting_list", "paper_list")
+    },
+    "api:institution": "principals are public",
 }
 
 # What the walk leaves aside entirely: Django's own admin (staff only, its own login) and the language switch.
@@ -204,6 +209,7 @@ class Hidden:
                 {"area": area, "body": w.secret.slug, "year": timezone.localdate().year}
             ],
             "meetings_public:document": [{"area": area, "meeting": d.meeting_id, "pk": d.pk} for d in documents],
+            "search:item": [{"area": area, "meeting": i.meeting_id, "pk": i.pk} for i in items],
             # importer
             "importer:body": pk([w.secret]),
             "importer:preview": pk([self.record]),
@@ -231,6 +237,12 @@ class Hidden:
             "followthrough_public:matter": [
                 {"area": w.other_area.slug, "year": self.matter.year, "serial": self.matter.serial}
             ],
+            # open data API (an item the public may not read at a public meeting gives its number, as the portal)
+            "api:organization": pk([w.secret]),
+            "api:person": pk([w.insider]),
+            "api:meeting": pk(meetings),
+            "api:agenda_item": pk([self.item, self.internal_item]),
+            "api:paper": pk([self.matter]),
             # portal
             "portal:body": [{"area": area, "body": w.secret.slug}],
             "portal:person": [{"person": w.insider.slug}],
@@ -273,6 +285,10 @@ def _walked():
 CONTROL_ACTOR = {"meetings:answer": "member"}  # only the body's members answer an invitation
 # Pages that answer 404 to everyone for an internal object, by design.
 CONTROL_404 = {
+    **{
+        f"api:{name}": "the open data API carries public data only, whoever asks"
+        for name in ("organization", "person", "meeting", "agenda_item", "paper")
+    },
     "meetings_public:body_ical": "feeds carry only public meetings of public bodies, whoever asks",
     "meetings_public:body_ical_year": "feeds carry only public meetings of public bodies, whoever asks",
     "meetings_public:pdf": "the public PDF is of public meetings of public bodies only",

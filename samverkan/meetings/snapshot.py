@@ -192,6 +192,7 @@ class ShownItem:
     clauses: list = field(default_factory=list)
     outcome: str = ""
     deferred_to: date | None = None
+    id: int | None = None  # the live item's id (the page's anchor `punkt-<id>`); None in very old snapshots
 
 
 @dataclass
@@ -259,10 +260,13 @@ def present_minutes(content, may_read):
                     clauses=decision_clauses(item["decision"]),
                     outcome=_label(AgendaItem.Outcome.choices, item["outcome"]) if item["outcome"] else "",
                     deferred_to=_day(item["deferred_to"]),
+                    id=item.get("id"),
                 )
             )
         else:
-            items.append(ShownItem(number=item["number"], readable=False, visibility=item["visibility"]))
+            items.append(
+                ShownItem(number=item["number"], readable=False, visibility=item["visibility"], id=item.get("id"))
+            )
     signatories = [
         {
             "person": s["name"],

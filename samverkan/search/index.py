@@ -87,7 +87,8 @@ def _meetings() -> QuerySet[Meeting]:
 
 
 def _item_url(item: AgendaItem) -> str:
-    return reverse("meetings_public:meeting", args=[item.meeting.body.area.slug, item.meeting_id]) + f"#punkt-{item.pk}"
+    """The item's own public page (`item_page.py`)."""
+    return reverse("search:item", args=[item.meeting.body.area.slug, item.meeting_id, item.pk])
 
 
 # --- One builder per kind: a queryset of records in, entries out ----------------------------------------------

@@ -1,0 +1,258 @@
+"""The open data API under `/api/` (django-ninja): OParl 1.1 objects of public data, read only.
+
+Lists answer OParl's shape, `{"data": [...], "pagination": {...}, "links": {...}}`, `PER_PAGE` objects a page,
+narrowed by `modified_since` (ISO 8601); each list page makes a fixed number of queries. A bad parameter answers
+400 with a Swedish `error`, an unknown or non-public object 404 with one; never 500. The OpenAPI description is
+`/api/openapi.json`. The mapping is docs/OPARL.md.
+"""
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import HttpError, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from samverkan.followthrough.access import visible_matters
+from samverkan.meetings.access import listed_meetings
+from samverkan.meetings.models import AgendaItem
+from samverkan.opendata import oparl
+from samverkan.structure.access import visible_bodies, visible_people
+from samverkan.structure.models import Area, Principal
+
+PER_PAGE = 100
+
+api = NinjaAPI(
+    title="Samverkan – öppna data (OParl 1.1)",
+    version="1.0",
+    description="Offentliga uppgifter om organ, möten, ärenden och personer, som OParl 1.1-objekt.",
+    urls_namespace="api",
+    docs_url=None,
+)
+
+
+class OParlObject(BaseModel):
+    """Any OParl object: `id` and `type` always, the rest as the type has it (docs/OPARL.md)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    type: str
+
+
+class Pagination(Schema):
+    totalElements: int
+    elementsPerPage: int
+    currentPage: int
+    totalPages: int
+
+
+class Links(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    self: str
+    first: str
+    last: str
+
+
+class OParlList(Schema):
+    """OParl's list: a page of objects, where it is in the whole, and the links to the other pages."""
+
+    data: list[OParlObject]
+    pagination: Pagination
+    links: Links
+
+
+class Problem(Schema):
+    """Why a request was refused, in Swedish."""
+
+    error: str
+
+
+class ListFilter(Schema):
+    page: int = Field(1, ge=1, le=1_000_000, description="Sidnummer, från 1.")
+    modified_since: datetime | None = Field(None, description="Bara det som ändrats sedan (ISO 8601).")
+
+
+@api.exception_handler(ValidationError)
+def bad_parameter(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    names = sorted({str(e.get("loc", ["", "?"])[-1]) for e in exc.errors})
+    message = "Ogiltig parameter: %s. Sidnummer är heltal från 1, modified_since ett datum och en tid enligt ISO 8601."
+    return api.create_response(request, {"error": message % ", ".join(names)}, status=400)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"error": "Finns inte, eller är inte offentligt."}, status=404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
+
+
+def _page(
+    request: HttpRequest, queryset: QuerySet[Any], filters: ListFilter, build: Any, order: tuple[str, ...]
+) -> dict[str, Any]:
+    """One OParl list page of `queryset` (annotated with history times), each object made by `build`."""
+    if filters.modified_since is not None:
+        since = filters.modified_since
+        if timezone.is_naive(since):
+            since = timezone.make_aware(since)
+        queryset = queryset.filter(api_modified__gte=since)
+    paginator = Paginator(queryset.order_by(*order), PER_PAGE)
+    if filters.page > paginator.num_pages:
+        raise HttpError(400, f"Sidan {filters.page} finns inte; listan har {paginator.num_pages} sidor.")
+    page = paginator.page(filters.page)
+    base = request.build_absolute_uri(request.path)
+    extra = {"modified_since": filters.modified_since.isoformat()} if filters.modified_since else {}
+
+    def link(number: int) -> str:
+        return base + "?" + urlencode({**extra, "page": number})
+
+    links = {"self": link(page.number), "first": link(1), "last": link(paginator.num_pages)}
+    if page.has_previous():
+        links["prev"] = link(page.previous_page_number())
+    if page.has_next():
+        links["next"] = link(page.next_page_number())
+    return {
+        "data": [oparl.kept(build(record)) for record in page.object_list],
+        "pagination": {
+            "totalElements": paginator.count,
+            "elementsPerPage": PER_PAGE,
+            "currentPage": page.number,
+            "totalPages": paginator.num_pages,
+        },
+        "links": links,
+    }
+
+
+def _area(pk: int) -> Area:
+    area = Area.objects.filter(pk=pk).first()
+    if area is None:
+        raise Http404
+    return area
+
+
+def _one(queryset: QuerySet[Any], pk: int) -> Any:
+    record = queryset.filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+ERRORS: dict[int, type[Schema]] = {400: Problem, 404: Problem}
+
+
+@api.get("/", response=OParlObject, url_name="system", summary="System")
+def system(request: HttpRequest) -> dict[str, Any]:
+    return oparl.kept(oparl.system(request, settings.SITE_NAME))
+
+
+@api.get("/body", response={200: OParlList, **ERRORS}, url_name="body_list", summary="Områden (Body)")
+def body_list(request: HttpRequest, filters: Query[ListFilter]) -> dict[str, Any]:
+    areas = oparl.with_history_times(Area.objects.all())
+    return _page(request, areas, filters, lambda a: oparl.body(request, a), ("name", "pk"))
+
+
+@api.get("/body/{pk}", response={200: OParlObject, **ERRORS}, url_name="body", summary="Område (Body)")
+def body(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return oparl.kept(oparl.body(request, _one(oparl.with_history_times(Area.objects.all()), pk)))
+
+
+def _bodies() -> QuerySet[Any]:
+    return oparl.with_history_times(visible_bodies(None).select_related("area", "reports_to"))
+
+
+@api.get("/body/{pk}/organization", response={200: OParlList, **ERRORS}, url_name="organization_list")
+def organization_list(request: HttpRequest, pk: int, filters: Query[ListFilter]) -> dict[str, Any]:
+    """The area's public bodies (Gremium); its principals are at `/body/{pk}/institution`."""
+    bodies = _bodies().filter(area=_area(pk))
+    return _page(request, bodies, filters, lambda b: oparl.organization(request, b), ("name", "pk"))
+
+
+@api.get("/organization/{pk}", response={200: OParlObject, **ERRORS}, url_name="organization")
+def organization(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return oparl.kept(oparl.organization(request, _one(_bodies(), pk)))
+
+
+@api.get("/body/{pk}/institution", response={200: OParlList, **ERRORS}, url_name="institution_list")
+def institution_list(request: HttpRequest, pk: int, filters: Query[ListFilter]) -> dict[str, Any]:
+    """The area's principals as Organizations of type Institution."""
+    principals = oparl.with_history_times(Principal.objects.filter(area=_area(pk)).select_related("area"))
+    return _page(request, principals, filters, lambda p: oparl.institution(request, p), ("name", "pk"))
+
+
+@api.get("/institution/{pk}", response={200: OParlObject, **ERRORS}, url_name="institution")
+def institution(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return oparl.kept(
+        oparl.institution(request, _one(oparl.with_history_times(Principal.objects.select_related("area")), pk))
+    )
+
+
+@api.get("/body/{pk}/person", response={200: OParlList, **ERRORS}, url_name="person_list")
+def person_list(request: HttpRequest, pk: int, filters: Query[ListFilter]) -> dict[str, Any]:
+    """People seated (now or before) in a public body of the area."""
+    area = _area(pk)
+    people = oparl.with_history_times(
+        visible_people(None).filter(memberships__body__in=visible_bodies(None).filter(area=area)).distinct()
+    )
+    return _page(
+        request, people, filters, lambda p: oparl.person(request, p, area.pk), ("last_name", "first_name", "pk")
+    )
+
+
+@api.get("/person/{pk}", response={200: OParlObject, **ERRORS}, url_name="person")
+def person(request: HttpRequest, pk: int) -> dict[str, Any]:
+    record = _one(oparl.with_history_times(visible_people(None).select_related("employer")), pk)
+    return oparl.kept(oparl.person(request, record, record.employer.area_id if record.employer else None))
+
+
+def _meetings() -> QuerySet[Any]:
+    return oparl.meeting_queryset(listed_meetings(None))
+
+
+@api.get("/body/{pk}/meeting", response={200: OParlList, **ERRORS}, url_name="meeting_list")
+def meeting_list(request: HttpRequest, pk: int, filters: Query[ListFilter]) -> dict[str, Any]:
+    """The area's public meetings, newest first; each meeting's items are on its own address."""
+    meetings = _meetings().filter(body__area=_area(pk))
+    return _page(request, meetings, filters, lambda m: oparl.meeting(request, m), ("-first_day", "-pk"))
+
+
+@api.get("/meeting/{pk}", response={200: OParlObject, **ERRORS}, url_name="meeting")
+def meeting(request: HttpRequest, pk: int) -> dict[str, Any]:
+    record = _one(_meetings(), pk)
+    return oparl.kept(oparl.meeting(request, record, oparl.agenda_items(request, record)))
+
+
+@api.get("/agendaitem/{pk}", response={200: OParlObject, **ERRORS}, url_name="agenda_item")
+def agenda_item(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """One item as its meeting lists it (number, order and `public: false` only, if the public may not read it)."""
+    item = AgendaItem.objects.filter(pk=pk).values("meeting_id").first()
+    if item is None:
+        raise Http404
+    record = _one(_meetings(), item["meeting_id"])
+    wanted = oparl.url(request, "agenda_item", pk)
+    found = next((entry for entry in oparl.agenda_items(request, record) if entry["id"] == wanted), None)
+    if found is None:
+        raise Http404
+    return oparl.kept(found)
+
+
+def _papers() -> QuerySet[Any]:
+    return oparl.with_history_times(visible_matters(None).select_related("area", "body"))
+
+
+@api.get("/body/{pk}/paper", response={200: OParlList, **ERRORS}, url_name="paper_list")
+def paper_list(request: HttpRequest, pk: int, filters: Query[ListFilter]) -> dict[str, Any]:
+    papers = _papers().filter(area=_area(pk))
+    return _page(request, papers, filters, lambda p: oparl.paper(request, p), ("-year", "-serial", "pk"))
+
+
+@api.get("/paper/{pk}", response={200: OParlObject, **ERRORS}, url_name="paper")
+def paper(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return oparl.kept(oparl.paper(request, _one(_papers(), pk)))

@@ -1,0 +1,92 @@
+"""Related items for an item's page (issue 14): items on the same matter, then items elsewhere (other bodies and
+years) that share the item's rarest title words. Only entries the reader may find (`query.visible_entries`), in a
+fixed number of queries whatever the size of the index.
+
+"Rare" is counted among the *public* item entries only, so which words are chosen never depends on internal or
+confidential records (a count over everything would be a side channel, however faint).
+"""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
+
+from samverkan.lib.visibility import Visibility
+from samverkan.search import backends
+from samverkan.search.models import SearchEntry
+from samverkan.search.query import matching, visible_entries
+from samverkan.search.text import Term, stem, words
+
+if TYPE_CHECKING:
+    from samverkan.structure.roles import Viewer
+
+Kind = SearchEntry.Kind
+RELATED_SHOWN = 6
+RARE_WORDS = 3
+# Words that say nothing of what an item is about: Swedish function words and the agenda's stock words.
+STOP_WORDS = frozenset(
+    stem(w)
+    for w in (
+        "och att det som en ett den de av för från med om på till i är har inte vid under efter över samt"
+        " eller så sig sin sitt sina dess deras hur vad när nya ny nytt år information rapport ärende ärenden"
+        " beslut fråga frågor övriga mötet möte protokoll dagordning anmälan anmälningar val"
+    ).split()
+)
+
+
+@dataclass(frozen=True)
+class RelatedItem:
+    """One related item: its title (with its number), the meeting it was on, its address, its year, and whether
+    it treats the same matter."""
+
+    title: str
+    context: str
+    url: str
+    year: int | None
+    same_matter: bool
+
+
+def title_terms(title: str) -> list[Term]:
+    """The distinct content words of `title` as query terms (stop words, numbers and one-letter words left out)."""
+    seen: dict[str, Term] = {}
+    for word in words(title):
+        stemmed = stem(word)
+        if len(word) > 2 and not word.isdigit() and stemmed not in STOP_WORDS and stemmed not in seen:
+            seen[stemmed] = Term((stemmed,))
+    return list(seen.values())
+
+
+def rarest(terms: list[Term], n: int = RARE_WORDS) -> list[Term]:
+    """The `n` terms found in the fewest public items (one query). A term found in no public item counts as
+    rarest too: it can only find what the reader may read anyway."""
+    if len(terms) <= n:
+        return terms
+    public = SearchEntry.objects.filter(kind=Kind.ITEM, visibility=Visibility.PUBLIC, container=Visibility.PUBLIC)
+    counts: dict[str, Count] = {}
+    for index, term in enumerate(terms):
+        ids = backends.matching_ids([term])
+        counts[f"t{index}"] = Count("pk", filter=Q(pk__in=RawSQL(ids.sql, ids.params)))
+    found = public.aggregate(**counts)
+    order = sorted(range(len(terms)), key=lambda i: (found[f"t{i}"] or 0, i))
+    return [terms[i] for i in order[:n]]
+
+
+def related_items(user: "Viewer", item_id: int, limit: int = RELATED_SHOWN) -> list[RelatedItem]:
+    """Up to `limit` items related to item `item_id` that `user` may find: first those on the same matter (newest
+    first), then those sharing the item's rarest title words (best match first), never the item itself. The
+    caller has checked that `user` may read the item. At most five queries after the scope."""
+    own = SearchEntry.objects.filter(kind=Kind.ITEM, object_id=item_id).values("matter_id", "title").first()
+    if own is None:
+        return []
+    candidates = visible_entries(user).filter(kind=Kind.ITEM).exclude(object_id=item_id)
+    same: list[SearchEntry] = []
+    if own["matter_id"] is not None:
+        same = list(candidates.filter(matter_id=own["matter_id"]).order_by("-date", "-pk")[:limit])
+    others: list[SearchEntry] = []
+    terms = rarest(title_terms(own["title"]))
+    if terms:  # even when the matter fills the list, so the page's queries do not depend on the data
+        rest = candidates.exclude(pk__in=[e.pk for e in same])
+        others = list(matching(rest, terms, any_term=True).order_by("rank", "-date", "-pk")[:limit])
+    shown = same + others[: limit - len(same)]
+    return [RelatedItem(e.title, e.context, e.url, e.year, e in same) for e in shown]

@@ -1,0 +1,62 @@
+"""A visitor searches from the header on a phone (390 px), narrows by a facet, opens a result (the item's page with
+its related items) and follows a related item. axe-core on every page; nothing wider than the screen."""
+
+from datetime import date
+
+import pytest
+
+from samverkan.meetings.matters import Matter
+from tests.meetings_helpers import make_item, make_meeting, sent
+from tests.world import World
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def live_world(transactional_db):
+    return World.build()
+
+
+def fits(page):
+    """axe-core finds nothing, and nothing is wider than the phone's screen."""
+    page.axe.check(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def open_item(page, scope, title):
+    """Follow the link `title` in `scope` to an item's page, which must carry it as its heading."""
+    scope.get_by_role("link", name=title).click()
+    page.wait_for_page()
+    assert page.get_by_role("heading", level=1).inner_text().replace("\xa0", " ") == title
+    fits(page)
+
+
+def test_a_visitor_searches_narrows_and_opens_a_result(page, live_world):
+    w = live_world
+    matter = Matter.objects.create(area=w.area, year=2025, serial=3, title="Hemsjukvård i länet")
+    spring = make_meeting(w.forum, date(2025, 3, 3), **sent())
+    autumn = make_meeting(w.group, date(2026, 10, 10), **sent())
+    make_item(spring, "1", "Överenskommelse om hemsjukvård", background="Förslag till överenskommelse.", matter=matter)
+    make_item(autumn, "4", "Uppföljning av hemsjukvården", matter=matter)
+    make_item(autumn, "5", "Hemsjukvård kanarieintern", visibility="internal")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(w.area.get_absolute_url())
+    search = page.get_by_role("search").first
+    search.get_by_label("Sök").fill("hemsjukvården")
+    search.get_by_label("Sök").press("Enter")
+    page.wait_for_page()
+    main = page.inner_text("main")
+    assert "2 träffar" in main and "kanarieintern" not in main
+    fits(page)
+
+    page.get_by_role("complementary", name="Avgränsa").get_by_role("link", name="2025").click()
+    page.wait_for_page()
+    main = page.inner_text("main")
+    assert "1 träff" in main and "Överenskommelse om hemsjukvård" in main and "Uppföljning" not in main
+    fits(page)
+
+    open_item(page, page.get_by_role("main"), "§ 1 Överenskommelse om hemsjukvård")
+    related = page.get_by_role("region", name="Relaterat")
+    assert "samma ärende" in related.inner_text() and "kanarieintern" not in page.inner_text("main")
+    open_item(page, related, "§ 4 Uppföljning av hemsjukvården")
