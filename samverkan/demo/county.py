@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from samverkan.demo.followthrough import add_followthrough
+from samverkan.demo.participation import SIGNER_LOGINS, add_participation
 from samverkan.demo.meetings_year import build_meetings
 from samverkan.lib.visibility import Visibility
 from samverkan.search.index import reindex_all
@@ -33,6 +34,7 @@ DEMO_LOGINS = [
     ("sekreterare", "Sekreterare i Chefsgrupp hälsa och välfärd (CGH)"),
     ("ledamot", "Ledamot i Kommun- och regionledningsforum (KRF) och i en intern beredningsgrupp"),
     ("kontakt", "Kontaktperson för Älvby kommun"),
+    *SIGNER_LOGINS,
 ]
 
 SEED = 20240917
@@ -337,6 +339,7 @@ def _build(today) -> Area:
     # After the logins, so that a member with a login signs the minutes as that user.
     build_meetings(today, bodies, clerk=coordinator)
     add_followthrough(area, today)
+    add_participation(area, coordinator, _user)
     return area
 
 
