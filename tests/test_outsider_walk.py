@@ -39,6 +39,7 @@ NOT_INTERNAL = {
     "password_reset_confirm": "a password-reset token, not an object id",
     "login_accept": "a signed login-invitation token, not an object id (test_participation.py)",
     "meetings_public:answer_link": "a signed answer link for one person and meeting (test_participation.py)",
+    "followthrough_public:record_by_link": "a signed dispatch link for one principal's decision (test_dispatch.py)",
 }
 
 # What the walk leaves aside entirely: Django's own admin (staff only, its own login) and the language switch.
@@ -192,10 +193,12 @@ class Hidden:
             "meetings:answer": pk([self.later, self.internal_meeting]),
             "meetings:pdf": pk(meetings),
             "meetings:pdf_version": [{"pk": self.meeting.pk, "number": 1}],
+            "meetings:extract": pk(items),
             # meetings (public)
             "meetings_public:meeting": [{"area": area, "pk": m.pk} for m in meetings],
             "meetings_public:version": [{"area": area, "pk": self.meeting.pk, "number": 1}],
             "meetings_public:pdf": [{"area": area, "pk": m.pk} for m in meetings],
+            "meetings_public:extract": [{"area": area, "pk": i.meeting_id, "item": i.pk} for i in items],
             "meetings_public:body_ical": [{"area": area, "body": w.secret.slug}],
             "meetings_public:document": [{"area": area, "meeting": d.meeting_id, "pk": d.pk} for d in documents],
             # importer
@@ -269,6 +272,8 @@ CONTROL_ACTOR = {"meetings:answer": "member"}  # only the body's members answer 
 CONTROL_404 = {
     "meetings_public:body_ical": "feeds carry only public meetings of public bodies, whoever asks",
     "meetings_public:pdf": "the public PDF is of public meetings of public bodies only",
+    "meetings_public:extract": "the public extract is of public items of published public minutes only",
+    "meetings:extract": "only adjusted (locked) minutes have extracts, and the walk's are not locked (test_dispatch.py)",
 }
 
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from samverkan.demo.followthrough import add_followthrough
-from samverkan.demo.participation import SIGNER_LOGINS, add_participation
 from samverkan.demo.meetings_year import build_meetings
+from samverkan.demo.participation import SIGNER_LOGINS, add_participation
 from samverkan.lib.visibility import Visibility
 from samverkan.search.index import reindex_all
 from samverkan.search.signals import paused
@@ -301,7 +301,13 @@ def _build(today) -> Area:
     )
 
     def principal(name, slug, domain, kind):
-        p = _save(Principal(area=area, name=name, slug=slug, kind=kind, website=f"https://www.{domain}"))
+        # Every principal has a registry for dispatches except the association, so the warning shows in the demo.
+        registry = "" if kind == Principal.Kind.ASSOCIATION else f"registrator@{domain}"
+        p = _save(
+            Principal(
+                area=area, name=name, slug=slug, kind=kind, website=f"https://www.{domain}", registry_address=registry
+            )
+        )
         b.domains[p.pk] = domain
         return p
 
