@@ -1,8 +1,9 @@
 """Issue 12, shown by: everyone in the structure takes part, with no administrator involved. A coordinator invites
 a chair and an adjuster to logins; they choose passwords from the links in their mails (read from the test
 outbox); a member answers an invitation from the link in its mail without logging in; the secretary sends the
-minutes for adjustment; the signers get mails, log in and sign; the minutes are published and the members told.
-axe-core on every page."""
+minutes for adjustment; the signers get mails, log in and sign; the minutes are published and the members told; a recommendation of the published § is dispatched to three
+principals, one registrar records the decision through the link in its mail without an account, and the board
+shows it. axe-core on every page."""
 
 import re
 from datetime import timedelta
@@ -13,8 +14,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from samverkan.followthrough.models import Dispatch, PrincipalDecision
 from samverkan.meetings.models import InvitationAnswer, Meeting
-from samverkan.structure.models import Membership, Person, Role
+from samverkan.structure.models import Membership, Person, Principal, Role
 from tests.meetings_helpers import make_item, make_meeting
 from tests.world import PASSWORD, World
 
@@ -151,9 +153,62 @@ def adjust_and_publish(page, w):
     return meeting
 
 
-def test_everyone_takes_part_without_an_administrator(page, live_world):
+def dispatch_and_record(page, static_page, w, meeting):
+    """The coordinator gives the village a registry address, recommends the published § to three principals
+    (the warning names none), and the region's registrar records its decision through the link."""
+    Principal.objects.filter(pk=w.region.pk).update(registry_address="registrator@region.example")
+    log_in(page, "coordinator")
+    page.goto(reverse("structure:principal_edit", args=[w.village.pk]))
+    check(page)
+    page.get_by_label("Registratur").fill("registrator@byn.example")
+    page.get_by_role("button", name="Spara").click()
+    check(page)
+    item = meeting.items.get(number="1")
+    page.goto(reverse("followthrough:recommendation_create", args=[item.pk]))
+    check(page, "Ny rekommendation till huvudmännen")
+    assert "Utskick kan inte göras" not in page.inner_text("main")  # all three are reachable
+    page.get_by_label("Rekommendationen", exact=True).fill("Huvudmännen rekommenderas att anta samverkansavtalet.")
+    page.get_by_role("button", name="Spara").click()
+    check(page, "Utskick till 3 huvudmän läggs i kön")
+    mail.outbox.clear()
+    run_worker()
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "contact@test.example",
+        "registrator@byn.example",
+        "registrator@region.example",
+    ]
+    assert all(m.attachments and m.attachments[0][0].startswith("protokollsutdrag-") for m in mail.outbox)
+    page.reload()
+    check(page, "till registrator@region.example")
+    log_out(page)
+
+    # The region's registrar, who has no account, records the decision from the link in the mail.
+    page.goto(link_in(mail_to("registrator@region.example"), "/rekommendation/svar/"))
+    check(page, "Huvudmännen rekommenderas att anta samverkansavtalet.")
+    page.get_by_label("Utfall").select_option("adopted")
+    page.get_by_label("Beslutande organ").fill("Regionstyrelsen")
+    page.get_by_label("Beslutsdatum").fill(timezone.localdate().isoformat())
+    page.get_by_label("Paragraf").fill("RS § 12")
+    page.get_by_role("button", name="Registrera beslutet").click()
+    check(page, "Beslutet för Region Test är registrerat: Bifall.")
+    decision = PrincipalDecision.objects.get(principal=w.region)
+    assert decision.answered_by_link and decision.outcome == "adopted"
+    assert Dispatch.objects.filter(sent_at__isnull=False).count() == 3
+
+    # The board, without JavaScript as a visitor reads it, shows the dispatch and the answer.
+    board = reverse("followthrough_public:board", args=[w.area.slug])
+    static_page.goto(board)
+    text = static_page.inner_text("main")
+    today = timezone.localdate().isoformat()
+    assert f"Skickad {today} · Svar {today} via länken" in text and "1 av 3 har beslutat" in text
+    page.goto(board)
+    check(page)
+
+
+def test_everyone_takes_part_without_an_administrator(page, static_page, live_world):
     w = live_world
     invite_and_accept(page, w)
     answer_by_link(page, w)
-    adjust_and_publish(page, w)
-    assert len(page.axe.checked) >= 15
+    meeting = adjust_and_publish(page, w)
+    dispatch_and_record(page, static_page, w, meeting)
+    assert len(page.axe.checked) >= 20
