@@ -490,6 +490,25 @@ def _check_notifications(c, client, world, meeting):
         leaked = [c.planted[w] for w in c.find(text) if w in secret]
         assert not leaked, (row.kind, row.address, leaked)
 
+    # The dispatch of the recommendation (made at the internal item) to the principals' registries: the
+    # recommendation is theirs to read, the item's minutes and anything confidential are not.
+    from samverkan.followthrough import dispatch
+    from samverkan.structure.models import Principal
+
+    Principal.objects.filter(area=world.area).update(registry_address="registrator@test.example")
+    recommendation = Recommendation.objects.get()
+    rows = dispatch.queue_dispatches(recommendation)
+    assert rows
+    item_words = {
+        w for w, where in c.planted.items() if where.startswith("internal item") and "assignment" not in where
+    }
+    for row in rows:
+        message = dispatch.compose(row)
+        text = message.subject + message.body
+        text += "".join(str(a[1]) for a in message.attachments)
+        leaked = [c.planted[w] for w in c.find(text) if w in secret or w in item_words]
+        assert not leaked, (row.addresses, leaked)
+
     chair = Person.objects.get(slug="olle-ordforande")
     outbox.outbox.clear()
     assert logins.send_queued(logins.invite(chair, world.coordinator).pk)
