@@ -92,8 +92,8 @@ def dispatch_note(sent_at, answered_at, by_link) -> str:
     if sent_at:
         parts.append(_("Skickad %(date)s") % {"date": timezone.localdate(sent_at).isoformat()})
     if answered_at:
-        answer = _("Svar %(date)s") % {"date": timezone.localdate(answered_at).isoformat()}
-        parts.append(f"{answer} {_('via länken')}" if by_link else answer)
+        day = {"date": timezone.localdate(answered_at).isoformat()}
+        parts.append((_("Svar %(date)s via länken") if by_link else _("Svar %(date)s")) % day)
     return " · ".join(parts)
 
 
