@@ -48,7 +48,13 @@ def published(world):
     meeting = adjusted_meeting(world, seat_group(world))
     meeting_actions.take_step(meeting, "published", world.secretary)
     meeting.refresh_from_db()
-    run_worker()  # the meetings' own mails (to sign, published) go first, and are not what is tested here
+    return meeting
+
+
+def published_and_told(world):
+    """`published`, with the meetings' own mails (to sign, published) sent first: they are not tested here."""
+    meeting = published(world)
+    run_worker()
     mail.outbox.clear()
     return meeting
 
@@ -86,7 +92,7 @@ def form_data(world, item, **more):
 
 @mailing
 def test_sending_dispatches_to_registry_and_contacts_with_extract_and_link(client, world):
-    meeting = published(world)
+    meeting = published_and_told(world)
     registry(world)
     item = meeting.items.get(number="1")
     client.force_login(world.coordinator)
@@ -183,7 +189,7 @@ def test_links_are_bound_to_their_dispatch_and_expire(client, world):
 
 @mailing
 def test_a_failed_dispatch_is_not_called_sent_and_is_retried(client, world, settings):
-    meeting = published(world)
+    meeting = published_and_told(world)
     registry(world)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
@@ -210,7 +216,7 @@ def test_a_failed_dispatch_is_not_called_sent_and_is_retried(client, world, sett
 
 @mailing
 def test_a_rolled_back_recommendation_dispatches_nothing(world):
-    meeting = published(world)
+    meeting = published_and_told(world)
     registry(world)
     with pytest.raises(RuntimeError), transaction.atomic():
         recommend(meeting.items.get(number="1"), world.coordinator, dispatch=True)
@@ -221,7 +227,7 @@ def test_a_rolled_back_recommendation_dispatches_nothing(world):
 
 @mailing
 def test_no_extract_for_an_internal_item_in_the_mail(world):
-    meeting = published(world)
+    meeting = published_and_told(world)
     registry(world)
     with _on_commit(execute=True):
         recommend(meeting.items.get(number="2"), world.coordinator, principals=[world.region], dispatch=True)
