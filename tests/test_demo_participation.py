@@ -47,3 +47,11 @@ def test_chairs_and_signers_without_a_login_are_invited(demo):
     invited = set(LoginInvitation.objects.values_list("person_id", flat=True))
     assert {p.pk for p in people if p.email} <= invited
     assert Person.objects.get(user__username="ordforande").memberships.filter(body__abbreviation="KRF", role="chair")
+
+
+def test_principals_have_registry_addresses_but_the_association(demo):
+    from samverkan.followthrough.dispatch import unreachable
+    from samverkan.structure.models import Principal
+
+    missing = unreachable(Principal.objects.all())
+    assert [p.kind for p in missing] == ["association"]

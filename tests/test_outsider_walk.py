@@ -273,7 +273,7 @@ CONTROL_404 = {
     "meetings_public:body_ical": "feeds carry only public meetings of public bodies, whoever asks",
     "meetings_public:pdf": "the public PDF is of public meetings of public bodies only",
     "meetings_public:extract": "the public extract is of public items of published public minutes only",
-    "meetings:extract": "only adjusted (locked) minutes have extracts, and the walk's are not locked (test_dispatch.py)",
+    "meetings:extract": "only adjusted minutes have extracts; the walk's are not locked (test_dispatch.py)",
 }
 
 

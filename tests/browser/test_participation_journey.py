@@ -1,9 +1,9 @@
-"""Issue 12, shown by: everyone in the structure takes part, with no administrator involved. A coordinator invites
-a chair and an adjuster to logins; they choose passwords from the links in their mails (read from the test
-outbox); a member answers an invitation from the link in its mail without logging in; the secretary sends the
-minutes for adjustment; the signers get mails, log in and sign; the minutes are published and the members told; a recommendation of the published § is dispatched to three
-principals, one registrar records the decision through the link in its mail without an account, and the board
-shows it. axe-core on every page."""
+"""Issue 12, shown by: everyone in the structure takes part, with no administrator involved. A coordinator invites a
+chair and an adjuster to logins; they choose passwords from the links in their mails (read from the test outbox); a
+member answers an invitation from the link in its mail without logging in; the secretary sends the minutes for
+adjustment; the signers get mails, log in and sign; the minutes are published and the members told; a recommendation
+of the published § is dispatched to three principals, one registrar records the decision through the link in its
+mail without an account, and the board shows it. axe-core on every page."""
 
 import re
 from datetime import timedelta
