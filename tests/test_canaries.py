@@ -455,6 +455,67 @@ def _check_invitations(c):
         assert not leaked, (mail.address, leaked)
 
 
+def _check_notifications(c, client, world, meeting):
+    """Every other e-mail kind, composed as the worker composes it: the signers' "Klart för justering" and its
+    reminder, the published minutes to the members, the change and the cancellation (with their .ics) of the
+    internal meeting that carries a confidential item, and a login invitation. The members and signers read
+    internal records, so no confidential canary may be in any of them; the login invitation names no record at
+    all, so no canary whatever."""
+    from django.core import mail as outbox
+
+    from samverkan.meetings.invitation_mail import COMPOSERS
+    from samverkan.meetings.models import MeetingMail
+    from samverkan.structure import logins
+
+    client.force_login(world.coordinator)
+    invited = Meeting.objects.get(body=world.forum, visibility="internal")
+    day = invited.days.get()
+    moved = {"date": day.date.isoformat(), "start": "13:00", "end": "15:00"}
+    assert client.post(reverse("meetings:day_edit", args=[day.pk]), moved).status_code == 302
+    assert client.post(reverse("meetings:step", args=[invited.pk]), {"step": "cancelled"}).status_code == 302
+    MeetingMail.objects.create(
+        meeting=meeting,
+        kind="sign_reminder",
+        person=world.member_person,
+        address="x@test.example",
+        queued_at=timezone.now(),
+    )
+    client.logout()
+    kinds = set(MeetingMail.objects.values_list("kind", flat=True))
+    assert kinds >= {"to_sign", "sign_reminder", "published", "changed", "cancelled"}, kinds
+    secret = c.confidential()
+    for row in MeetingMail.objects.select_related("meeting__body__area", "membership__person", "person"):
+        message = COMPOSERS[row.kind](row)
+        text = message.subject + message.body + "".join(str(part) for part in message.attachments)
+        leaked = [c.planted[w] for w in c.find(text) if w in secret]
+        assert not leaked, (row.kind, row.address, leaked)
+
+    # The dispatch of the recommendation (made at the internal item) to the principals' registries: the
+    # recommendation is theirs to read, the item's minutes and anything confidential are not.
+    from samverkan.followthrough import dispatch
+    from samverkan.structure.models import Principal
+
+    Principal.objects.filter(area=world.area).update(registry_address="registrator@test.example")
+    recommendation = Recommendation.objects.get()
+    rows = dispatch.queue_dispatches(recommendation)
+    assert rows
+    item_words = {
+        w for w, where in c.planted.items() if where.startswith("internal item") and "assignment" not in where
+    }
+    for row in rows:
+        message = dispatch.compose(row)
+        text = message.subject + message.body
+        text += "".join(str(a[1]) for a in message.attachments)
+        leaked = [c.planted[w] for w in c.find(text) if w in secret or w in item_words]
+        assert not leaked, (row.addresses, leaked)
+
+    chair = Person.objects.get(slug="olle-ordforande")
+    outbox.outbox.clear()
+    assert logins.send_queued(logins.invite(chair, world.coordinator).pk)
+    (message,) = outbox.outbox
+    assert not c.find(message.subject + message.body), message.body
+
+
 def _check_planted(c, meeting):
     """Every canary really is in the database (a form that silently dropped one would prove nothing)."""
     from django.apps import apps
@@ -480,6 +541,7 @@ def test_no_canary_reaches_the_public_or_an_outsider(client, world):
     c, meeting = _plant(client, world)
     _check_planted(c, meeting)
     _check_invitations(c)
+    _check_notifications(c, client, world, meeting)
     choice_leaks = set()
 
     # Anonymous: the whole portal by its links (feeds, PDFs, exports and documents are linked from it).

@@ -158,7 +158,15 @@ def test_every_object_passes_full_clean(area):
 @pytest.mark.django_db
 def test_logins_and_their_roles(area, client):
     User = get_user_model()
-    assert [u for u, _ in DEMO_LOGINS] == ["admin", "koordinator", "sekreterare", "ledamot", "kontakt"]
+    assert [u for u, _ in DEMO_LOGINS] == [
+        "admin",
+        "koordinator",
+        "sekreterare",
+        "ledamot",
+        "kontakt",
+        "ordforande",
+        "justerare",
+    ]
     for username, _description in DEMO_LOGINS:
         user = User.objects.get(username=username)
         assert user.person.first_name == user.first_name and user.last_name

@@ -96,7 +96,7 @@ def test_coordinator_creates_a_recommendation_for_all_principals_by_default(clie
     item = decision_item(world.forum)
     client.force_login(world.coordinator)
     page = client.get(reverse("followthrough:recommendation_create", args=[item.pk]) + "?sats=1").content.decode()
-    assert page.count("checked") == 3  # every principal of the area, ticked
+    assert page.count("checked") == 4  # every principal of the area, and "send now", ticked
     assert "att rekommendera huvudmännen att anta handlingsplanen" in page
     response = client.post(
         reverse("followthrough:recommendation_create", args=[item.pk]),

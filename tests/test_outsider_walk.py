@@ -45,6 +45,7 @@ NOT_INTERNAL = {
         for name in ("body", "organization_list", "institution_list", "person_list", "meeting_list", "paper_list")
     },
     "api:institution": "principals are public",
+    "followthrough_public:record_by_link": "a signed dispatch link for one principal's decision (test_dispatch.py)",
 }
 
 # What the walk leaves aside entirely: Django's own admin (staff only, its own login) and the language switch.
@@ -200,10 +201,12 @@ class Hidden:
             "meetings:answer": pk([self.later, self.internal_meeting]),
             "meetings:pdf": pk(meetings),
             "meetings:pdf_version": [{"pk": self.meeting.pk, "number": 1}],
+            "meetings:extract": pk(items),
             # meetings (public)
             "meetings_public:meeting": [{"area": area, "pk": m.pk} for m in meetings],
             "meetings_public:version": [{"area": area, "pk": self.meeting.pk, "number": 1}],
             "meetings_public:pdf": [{"area": area, "pk": m.pk} for m in meetings],
+            "meetings_public:extract": [{"area": area, "pk": i.meeting_id, "item": i.pk} for i in items],
             "meetings_public:body_ical": [{"area": area, "body": w.secret.slug}],
             "meetings_public:body_ical_year": [
                 {"area": area, "body": w.secret.slug, "year": timezone.localdate().year}
@@ -292,6 +295,8 @@ CONTROL_404 = {
     "meetings_public:body_ical": "feeds carry only public meetings of public bodies, whoever asks",
     "meetings_public:body_ical_year": "feeds carry only public meetings of public bodies, whoever asks",
     "meetings_public:pdf": "the public PDF is of public meetings of public bodies only",
+    "meetings_public:extract": "the public extract is of public items of published public minutes only",
+    "meetings:extract": "only adjusted minutes have extracts; the walk's are not locked (test_dispatch.py)",
 }
 
 

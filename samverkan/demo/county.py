@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from samverkan.demo.followthrough import add_followthrough
 from samverkan.demo.meetings_year import build_meetings
+from samverkan.demo.participation import SIGNER_LOGINS, add_participation
 from samverkan.lib.visibility import Visibility
 from samverkan.search.index import reindex_all
 from samverkan.search.signals import paused
@@ -33,6 +34,7 @@ DEMO_LOGINS = [
     ("sekreterare", "Sekreterare i Chefsgrupp hälsa och välfärd (CGH)"),
     ("ledamot", "Ledamot i Kommun- och regionledningsforum (KRF) och i en intern beredningsgrupp"),
     ("kontakt", "Kontaktperson för Älvby kommun"),
+    *SIGNER_LOGINS,
 ]
 
 SEED = 20240917
@@ -299,7 +301,13 @@ def _build(today) -> Area:
     )
 
     def principal(name, slug, domain, kind):
-        p = _save(Principal(area=area, name=name, slug=slug, kind=kind, website=f"https://www.{domain}"))
+        # Every principal has a registry for dispatches except the association, so the warning shows in the demo.
+        registry = "" if kind == Principal.Kind.ASSOCIATION else f"registrator@{domain}"
+        p = _save(
+            Principal(
+                area=area, name=name, slug=slug, kind=kind, website=f"https://www.{domain}", registry_address=registry
+            )
+        )
         b.domains[p.pk] = domain
         return p
 
@@ -337,6 +345,7 @@ def _build(today) -> Area:
     # After the logins, so that a member with a login signs the minutes as that user.
     build_meetings(today, bodies, clerk=coordinator)
     add_followthrough(area, today)
+    add_participation(area, coordinator, _user)
     return area
 
 

@@ -138,21 +138,32 @@ def report_back_assignment(
 def create_recommendation(
     item: AgendaItem, user: "Changer", *, principals: Iterable[Principal], **fields: Any
 ) -> Recommendation:
-    """A recommendation to the given principals; each gets a pending decision to record."""
+    """A recommendation to the given principals; each gets a pending decision to record. With `dispatch=True`
+    (the staff form's "send") each reachable principal is also sent the recommendation by e-mail after commit
+    (followthrough/dispatch.py)."""
+    dispatch = bool(fields.pop("dispatch", False))
     fields.setdefault("matter", item.matter)
     recommendation = _save(Recommendation(item=item, **fields), user)
     for principal in principals:
         _save(PrincipalDecision(recommendation=recommendation, principal=principal), user)
+    if dispatch:
+        from samverkan.followthrough.dispatch import queue_dispatches  # dispatch imports the models, not actions
+
+        queue_dispatches(recommendation)
     return recommendation
 
 
 @transaction.atomic
 def record_principal_decision(
-    decision: PrincipalDecision, user: "Changer", reason: str = "", **fields: Any
+    decision: PrincipalDecision, user: "Changer", reason: str = "", *, by_link: bool = False, **fields: Any
 ) -> PrincipalDecision:
-    """Record (or correct) a principal's decision; the history row names who and why."""
+    """Record (or correct) a principal's decision; the history row names who and why. The first recording that
+    is not "pending" stamps `answered_at`; `by_link=True` marks that it came through the dispatch's link."""
     for name, value in fields.items():
         setattr(decision, name, value)
+    if decision.answered_at is None and decision.outcome != PrincipalDecision.Outcome.PENDING:
+        decision.answered_at = timezone.now()
+        decision.answered_by_link = by_link
     return _save(decision, user, reason)
 
 

@@ -65,6 +65,7 @@ class Summary:
 class Cell:
     outcome: str  # "" when the principal was not asked
     label: str
+    note: str = ""  # when the dispatch went out and the answer came ("Skickad 2026-12-03 · Svar 2026-12-05")
 
 
 @dataclass
@@ -76,12 +77,25 @@ class Row:
 
     def cells_html(self):
         """The row's cells as HTML, built here rather than in the template: a county board has 8,000 of them."""
-        return mark_safe("".join(_cell_html(cell.outcome, cell.label) for cell in self.cells))
+        return mark_safe("".join(_cell_html(cell.outcome, cell.label, cell.note) for cell in self.cells))
 
 
-@lru_cache(maxsize=64)
-def _cell_html(outcome, label):
-    return f'<td class="cell-{escape(outcome or "none")}">{escape(label)}</td>'
+@lru_cache(maxsize=256)
+def _cell_html(outcome, label, note=""):
+    extra = f'<br><span class="muted">{escape(note)}</span>' if note else ""
+    return f'<td class="cell-{escape(outcome or "none")}">{escape(label)}{extra}</td>'
+
+
+def dispatch_note(sent_at, answered_at, by_link) -> str:
+    """What a cell says of the dispatch and the answer: "Skickad 2026-12-03 · Svar 2026-12-05 via länken";
+    "Skickad" only when the e-mail went out. Empty when neither happened."""
+    parts = []
+    if sent_at:
+        parts.append(_("Skickad %(date)s") % {"date": timezone.localdate(sent_at).isoformat()})
+    if answered_at:
+        day = {"date": timezone.localdate(answered_at).isoformat()}
+        parts.append((_("Svar %(date)s via länken") if by_link else _("Svar %(date)s")) % day)
+    return " · ".join(parts)
 
 
 def filter_recommendations(recommendations, *, body=None, year=None, state=None, today=None):
@@ -108,9 +122,9 @@ def build_board(recommendations, principals, today=None):
     today = today or timezone.localdate()
     # One query for all outcomes: the recommendations' own query as a subquery, whatever their number.
     triples = PrincipalDecision.objects.filter(recommendation__in=recommendations.values("pk")).values_list(
-        "recommendation_id", "principal_id", "outcome"
+        "recommendation_id", "principal_id", "outcome", "dispatch__sent_at", "answered_at", "answered_by_link"
     )
-    outcomes = {(rec, principal): outcome for rec, principal, outcome in triples}
+    outcomes = {(rec, principal): (outcome, dispatch_note(*rest)) for rec, principal, outcome, *rest in triples}
     # Only the columns the board shows: items and bodies carry long texts that a 500-row board need not fetch.
     recommendations = (
         recommendations.select_related("item__meeting__body")
@@ -130,12 +144,13 @@ def build_board(recommendations, principals, today=None):
     for recommendation in recommendations:
         summary, cells = Summary(), []
         for principal in principals:
-            outcome = outcomes.get((recommendation.pk, principal.pk))
-            if outcome is None:
+            found = outcomes.get((recommendation.pk, principal.pk))
+            if found is None:
                 cells.append(Cell("", not_asked))
             else:
+                outcome, note = found
                 summary.add(outcome)
-                cells.append(Cell(outcome, labels[outcome]))
+                cells.append(Cell(outcome, labels[outcome], note))
         overdue = not summary.complete and recommendation.deadline < today
         rows.append(Row(recommendation, cells, summary, overdue))
     return rows

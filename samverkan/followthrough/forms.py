@@ -187,6 +187,13 @@ class RecommendationForm(StaffForm):
         help_text=_("Som standard alla huvudmän i området."),
     )
 
+    dispatch = forms.BooleanField(
+        label=_("Skicka rekommendationen med e-post till huvudmännen nu"),
+        help_text=_("Till varje huvudmans registratur och kontaktpersoner, med protokollsutdrag och svarslänk."),
+        required=False,
+        initial=True,
+    )
+
     class Meta:
         model = Recommendation
         fields = ["title", "text", "decided_on", "deadline", "matter"]
@@ -198,7 +205,7 @@ class RecommendationForm(StaffForm):
         self.instance.item = item
         self.offer("principals", principals_of(area))
         self.offer("matter", visible_matters(self.user).filter(area=area).select_related("body"))
-        self.order_fields(["title", "text", "principals", "decided_on", "deadline", "matter"])
+        self.order_fields(["title", "text", "principals", "decided_on", "deadline", "matter", "dispatch"])
 
 
 class RecommendationEditForm(StaffForm):

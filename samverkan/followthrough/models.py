@@ -243,6 +243,9 @@ class PrincipalDecision(models.Model):
     link = models.URLField(_("länk till beslutet"), max_length=500, blank=True)
     document = models.FileField(_("beslutsdokument"), upload_to=decision_document_path, max_length=300, blank=True)
     comment = models.TextField(_("kommentar"), blank=True)
+    # When the decision was first recorded, and whether through the dispatch's link (followthrough/dispatch.py).
+    answered_at = models.DateTimeField(_("besvarat"), null=True, blank=True)
+    answered_by_link = models.BooleanField(_("registrerat via länken i utskicket"), default=False)
     modified = models.DateTimeField(_("senast ändrat"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["modified"])
 
@@ -285,6 +288,36 @@ class PrincipalDecision(models.Model):
 
     def validate_constraints(self, exclude=None):
         pass
+
+
+class Dispatch(models.Model):
+    """The dispatch (expediering) of a recommendation to one principal: one e-mail to its registry address and
+    contacts (`addresses`, comma-separated) with the recommendation, the deadline, the protokollsutdrag and a
+    personal link to record the decision (followthrough/dispatch.py). Recorded in the transaction that sends the
+    recommendation, sent by the task worker after commit; `claimed_at` while a worker sends it, `sent_at` once it
+    went out, `error` why the last try failed. `nonce` makes the link this dispatch's own."""
+
+    decision = models.OneToOneField(
+        PrincipalDecision, on_delete=models.CASCADE, related_name="dispatch", verbose_name=_("huvudmannens beslut")
+    )
+    addresses = models.CharField(_("skickat till"), max_length=1000)
+    nonce = models.CharField(max_length=64, editable=False)
+    queued_at = models.DateTimeField(_("lagd i kön"))
+    claimed_at = models.DateTimeField(_("skickas"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+    error = models.CharField(_("fel"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["queued_at", "pk"]
+        verbose_name = _("utskick till huvudman")
+        verbose_name_plural = _("utskick till huvudmän")
+
+    def __str__(self):
+        return f"{self.decision} → {self.addresses}"
+
+    @property
+    def address_list(self) -> list[str]:
+        return [a for a in self.addresses.split(",") if a]
 
 
 class SentReminder(models.Model):

@@ -30,6 +30,7 @@ from samverkan.followthrough.access import (
     visible_recommendations,
 )
 from samverkan.followthrough.board import Summary
+from samverkan.followthrough.dispatch import unreachable
 from samverkan.followthrough.filters import AssignmentFilter
 from samverkan.followthrough.forms import (
     AssignmentForm,
@@ -42,13 +43,13 @@ from samverkan.followthrough.forms import (
     RecommendationReportForm,
     ReportBackForm,
 )
-from samverkan.followthrough.models import Assignment, PrincipalDecision, first_day_of
+from samverkan.followthrough.models import Assignment, Dispatch, PrincipalDecision, first_day_of
 from samverkan.followthrough.present import ASSIGNMENT_RELATED, present_assignments, shown_report_back
 from samverkan.lib.forms import form_page, form_status, nothing_changed
 from samverkan.lib.history import history_rows
 from samverkan.lib.text import search_term
 from samverkan.meetings.models import AgendaItem
-from samverkan.structure.access import editable_bodies, get_principal_for_user, visible_bodies
+from samverkan.structure.access import editable_bodies, get_principal_for_user, principals_of, visible_bodies
 from samverkan.structure.models import Principal
 from samverkan.structure.roles import scope_of
 
@@ -247,15 +248,7 @@ def recommendation_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         recommendation = actions.create_recommendation(item, request.user, **data)
-        messages.success(
-            request,
-            ngettext(
-                "Rekommendationen är skickad till %(n)s huvudman.",
-                "Rekommendationen är skickad till %(n)s huvudmän.",
-                len(data["principals"]),
-            )
-            % {"n": len(data["principals"])},
-        )
+        _report_dispatch(request, recommendation, len(data["principals"]), data.get("dispatch"))
         return redirect(url("recommendation", recommendation.pk))
     return render(
         request,
@@ -264,10 +257,76 @@ def recommendation_create(request, pk):
             "form": form,
             "title": _("Ny rekommendation till huvudmännen"),
             "intro": f"{item.number} {item.title}",
+            "warnings": _unreachable_warning(unreachable(principals_of(area).order_by("name"))),
             "cancel_url": url("item", item.pk),
         },
         status=form_status(request, form),
     )
+
+
+def _unreachable_warning(principals):
+    """The warning before sending that names the principals a dispatch cannot reach (or nothing)."""
+    if not principals:
+        return []
+    names = ", ".join(p.name for p in principals)
+    return [
+        _(
+            "Utskick kan inte göras till %(names)s: registratur och kontaktperson med e-postadress saknas. "
+            "Lägg till en registratur på huvudmannens sida, eller meddela dem på annat sätt."
+        )
+        % {"names": names}
+    ]
+
+
+def _report_dispatch(request, recommendation, addressed, dispatched):
+    """The message after saving: how many principals are addressed, how many get the e-mail, and who not."""
+    messages.success(
+        request,
+        ngettext(
+            "Rekommendationen är sparad för %(n)s huvudman.",
+            "Rekommendationen är sparad för %(n)s huvudmän.",
+            addressed,
+        )
+        % {"n": addressed},
+    )
+    if not dispatched:
+        return
+    queued = Dispatch.objects.filter(decision__recommendation=recommendation).count()
+    messages.success(
+        request,
+        ngettext(
+            "Utskick till %(n)s huvudman läggs i kön och skickas strax.",
+            "Utskick till %(n)s huvudmän läggs i kön och skickas strax.",
+            queued,
+        )
+        % {"n": queued},
+    )
+    missed = [d.principal for d in recommendation.decisions.filter(dispatch__isnull=True).select_related("principal")]
+    for warning in _unreachable_warning(missed):
+        messages.warning(request, warning)
+
+
+def _sees_contact_addresses(user, area_id):
+    """Contacts' e-mail addresses are shown on staff pages only to the area's coordinators (and administrators)."""
+    scope = scope_of(user)
+    return scope.is_admin or area_id in scope.coordinator_areas
+
+
+def _sent_to(decision, sees_addresses):
+    """Where the decision's dispatch went, as the page may name it: every address for a coordinator; the
+    registry address and a count of contacts for anyone else. None when nothing was dispatched."""
+    dispatch = getattr(decision, "dispatch", None)
+    if dispatch is None:
+        return None
+    addresses = dispatch.address_list
+    if sees_addresses:
+        return ", ".join(addresses)
+    registry = decision.principal.registry_address
+    shown = [a for a in addresses if registry and a.lower() == registry.lower()]
+    others = len(addresses) - len(shown)
+    if others:
+        shown.append(ngettext("%(n)s kontaktperson", "%(n)s kontaktpersoner", others) % {"n": others})
+    return ", ".join(shown)
 
 
 @login_required
@@ -276,9 +335,10 @@ def recommendation(request, pk):
     recommendation = get_recommendation_for_user(request.user, pk)
     body = recommendation.item.meeting.body
     follows = can_follow_up(request.user, body)
-    decisions = list(recommendation.decisions.select_related("principal__area"))
-    rows = [(d, can_record_decision(request.user, d)) for d in decisions]
-    if not follows and not any(may for _d, may in rows):
+    decisions = list(recommendation.decisions.select_related("principal__area", "dispatch"))
+    sees_addresses = _sees_contact_addresses(request.user, body.area_id)
+    rows = [(d, can_record_decision(request.user, d), _sent_to(d, sees_addresses)) for d in decisions]
+    if not follows and not any(may for _d, may, _sent in rows):
         raise PermissionDenied
     summary = Summary()
     for d in decisions:

@@ -176,8 +176,10 @@ def _page_counter():
     return mark_safe(" ".join(f"counter({p})" if n % 2 else _css_string(p) for n, p in enumerate(parts) if p))
 
 
-def pdf_context(snapshot, *, draft=False, public=False, version=None):
-    """The template context of a minutes PDF, computed from a snapshot alone."""
+def pdf_context(snapshot, *, draft=False, public=False, version=None, extract=False):
+    """The template context of a minutes PDF, computed from a snapshot alone. `extract=True` makes it a
+    protokollsutdrag (meetings/protocol_extract.py): the snapshot holds the one item, the attendance is summed up
+    by group in names, and the title says so."""
     header = snapshot["meeting"]
     numbering = header["body"]["numbering"]
     notes = header["kind"] == Meeting.Kind.NOTES
@@ -187,7 +189,8 @@ def pdf_context(snapshot, *, draft=False, public=False, version=None):
     adjusted = bool(header["locked_at"])
     paper = header.get("paper_adjustment")  # versions stored before paper adjustment existed have none
     return {
-        "kind_title": _("Minnesanteckningar") if notes else _("Protokoll"),
+        "kind_title": _("Protokollsutdrag") if extract else _("Minnesanteckningar") if notes else _("Protokoll"),
+        "extract": extract,
         "notes": notes,
         "draft": draft,
         "public": public,

@@ -26,3 +26,14 @@ urlpatterns = [
 from samverkan.meetings import pdf  # noqa: E402
 
 urlpatterns += [path("omrade/<slug:area>/moten/<int:pk>/protokoll.pdf", pdf.public_pdf, name="pdf")]
+
+# A protokollsutdrag of one public § of published minutes (meetings/protocol_extract.py).
+from samverkan.meetings import protocol_extract  # noqa: E402
+
+urlpatterns += [
+    path(
+        "omrade/<slug:area>/moten/<int:pk>/protokollsutdrag/<int:item>.pdf",
+        protocol_extract.public_extract,
+        name="extract",
+    )
+]

@@ -46,3 +46,8 @@ urlpatterns += [
     path("moten/<int:pk>/protokoll.pdf", pdf.staff_pdf, name="pdf"),
     path("moten/<int:pk>/protokoll/version/<int:number>.pdf", pdf.version_pdf, name="pdf_version"),
 ]
+
+# A protokollsutdrag of one § of adjusted minutes (meetings/protocol_extract.py).
+from samverkan.meetings import protocol_extract  # noqa: E402
+
+urlpatterns += [path("arende/<int:pk>/protokollsutdrag.pdf", protocol_extract.staff_extract, name="extract")]

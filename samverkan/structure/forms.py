@@ -27,7 +27,7 @@ class StaffForm(StaffFormMixin, OneMessageMixin, forms.ModelForm):
 class PrincipalForm(StaffForm):
     class Meta:
         model = Principal
-        fields = ["name", "slug", "kind", "website"]
+        fields = ["name", "slug", "kind", "website", "registry_address"]
 
     def __init__(self, *args, area, **kwargs):
         super().__init__(*args, **kwargs)

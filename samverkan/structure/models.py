@@ -50,6 +50,12 @@ class Principal(models.Model):
     slug = models.SlugField(_("kortnamn i adress"), max_length=80)
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.MUNICIPALITY)
     website = models.URLField(_("webbplats"), blank=True)
+    # Where dispatches of recommendations go (expediering, followthrough/dispatch.py), besides the contacts.
+    registry_address = models.EmailField(
+        _("registratur"),
+        blank=True,
+        help_text=_("Huvudmannens funktionsbrevlåda för inkommande handlingar, t.ex. registrator@kommun.se."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from samverkan.followthrough import reminders, tasks
+from samverkan.followthrough import dispatch, reminders, tasks
 from samverkan.meetings import invitation_mail, notices, notifications
 from samverkan.structure import logins
 
@@ -32,8 +32,10 @@ class Command(BaseCommand):
     def handle(self, *args, now=False, date=None, verbosity=1, **options):
         warnings = notices.queue_notice_warnings(date)  # queued for the worker once committed
         signers = notifications.queue_sign_reminders(date)  # 10 of the 14 days have passed
-        retried = notifications.requeue_failed() + logins.requeue_unsent(
-            timezone.now() - timedelta(minutes=settings.WORKER_RECLAIM_MINUTES)
+        retried = (
+            notifications.requeue_failed()
+            + dispatch.requeue_failed()
+            + logins.requeue_unsent(timezone.now() - timedelta(minutes=settings.WORKER_RECLAIM_MINUTES))
         )
         if now:
             for pk in [*warnings, *signers]:
