@@ -11,12 +11,44 @@ from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from pytest_django.plugin import blocking_manager_key
 
+from tests.db_template import cached_migrations
 from tests.world import World
 
 # The access helper's asserts explain themselves like a test's own.
 pytest.register_assert_rewrite("tests.access_helpers")
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's own set-up of the test database, started from a cached migrated copy when there is one
+    (tests/db_template.py)."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    # Kept databases and --nomigrations go pytest-django's way.
+    keepdb = django_db_keepdb and not django_db_createdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock(), cached_migrations(keepdb=keepdb or not django_db_use_migrations):
+        config = setup_databases(
+            verbosity, False, aliases=aliases, serialized_aliases=serialized_aliases, keepdb=keepdb
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=verbosity)
 
 
 @pytest.fixture(scope="session")
