@@ -1,9 +1,13 @@
 """Shared fixtures: fast hashing, the named actors of a small county (built once, rolled back per test), the demo
 county (built once per date), and a query counter."""
 
+import compileall
 import copy
 import inspect
+import os
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -13,6 +17,15 @@ from pytest_django.plugin import blocking_manager_key
 
 from tests.db_template import cached_migrations
 from tests.world import World
+
+# Bytecode caches: with PYTHONDONTWRITEBYTECODE set (as in this machine's environment) every run, and every child
+# process it starts (the upload sandbox, manage.py, the serve supervisor), compiled all of Samverkan and the test
+# modules from source again. The suite writes them like any Python run; the modules Django imported before this
+# file are compiled here (compileall skips those whose cache is current).
+if sys.dont_write_bytecode:
+    sys.dont_write_bytecode = False
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    compileall.compile_dir(Path(__file__).resolve().parent.parent / "samverkan", quiet=2)
 
 # The access helper's asserts explain themselves like a test's own.
 pytest.register_assert_rewrite("tests.access_helpers")
