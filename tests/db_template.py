@@ -4,7 +4,8 @@ The key is a hash of every installed app's migration files (ours and third-party
 and the database vendor. The first run migrates as usual and stores the result; later runs start from it:
 
 - PostgreSQL: a template database `samverkan_test_template_<key>`, from which the test database is created
-  (`CREATE DATABASE … TEMPLATE …`, Django's own TEST["TEMPLATE"]); templates of other keys are dropped.
+  (`CREATE DATABASE … TEMPLATE …`, Django's own TEST["TEMPLATE"]). Templates of other keys are left alone (a
+  run of another branch may be about to copy one); drop old ones by hand.
 - SQLite in memory: a file `<tempdir>/samverkan-test-db/<key>.sqlite3`, copied into the in-memory database
   with SQLite's backup API before `migrate` runs.
 
@@ -68,10 +69,9 @@ def cached_migrations(alias=DEFAULT_DB_ALIAS, *, keepdb=False):
 def _postgres_template(connection, key):
     template = TEMPLATE_PREFIX + key
     with connection._nodb_cursor() as cursor:
-        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [TEMPLATE_PREFIX + "%"])
-        existing = {name for (name,) in cursor.fetchall()}
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+        found = cursor.fetchone() is not None
     test = connection.settings_dict["TEST"]
-    found = template in existing
     if found:
         test["TEMPLATE"] = template
     try:
@@ -85,11 +85,6 @@ def _postgres_template(connection, key):
     connection.close()
     with connection._nodb_cursor() as cursor:
         quote = connection.ops.quote_name
-        for stale in existing:
-            try:
-                cursor.execute(f"DROP DATABASE IF EXISTS {quote(stale)}")
-            except DatabaseError:
-                pass  # in use by another run: left for the next one
         try:
             cursor.execute(f"CREATE DATABASE {quote(template)} TEMPLATE {quote(test_name)}")
         except DatabaseError:
