@@ -410,7 +410,10 @@ def meeting_step(request, pk):
         done = _("Anteckningarna är klara att publicera.")
     if step in (actions.AGENDA, actions.PUBLISH):
         actions.read_unread_documents(meeting)  # what is published is checked for personal identity numbers
-    return _act(request, meeting, lambda: actions.take_step(meeting, step, request.user), done)
+    renumbered: list[numbering.Renumbered] = []
+    response = _act(request, meeting, lambda: actions.take_step(meeting, step, request.user, renumbered), done)
+    tell_renumbered(request, renumbered)  # cancelling, planning again and fixing the numbers may move later ones
+    return response
 
 
 # Attendance ----------------------------------------------------------------------------------------------
