@@ -13,4 +13,4 @@ def floor(request):
     return HttpResponse("golv", content_type="text/plain; charset=utf-8")
 
 
-urlpatterns = [path(FLOOR_PATH, floor, name="bench_floor"), *urlpatterns]  # type: ignore[list-item]  # a mixed list
+urlpatterns = [path(FLOOR_PATH, floor, name="bench_floor"), *urlpatterns]
