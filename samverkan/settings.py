@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samverkan.lib.language.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF: a method the page does not take answers 405, not 403 (lib/methods.py).
+    "samverkan.lib.methods.MethodMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

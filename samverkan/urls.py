@@ -3,6 +3,8 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from samverkan.lib.language import choose_language
 from samverkan.structure import login_views
@@ -18,7 +20,7 @@ urlpatterns = [
     path("hantera/", include("samverkan.meetings.urls")),
     path("hantera/", include("samverkan.importer.urls")),
     path("hantera/", include("samverkan.followthrough.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", require_POST(set_language), name="set_language"),  # Django's, which takes any method
     path("admin/", admin.site.urls),
 ]
 

@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import DBTaskResult
 
 from tests.world import PASSWORD, World
@@ -137,13 +140,52 @@ def test_password_reset_mail_is_sent_by_the_worker_and_the_response_is_the_same_
     assert [m.to for m in mail.outbox] == [["member@test.example"]]
     assert mail.outbox[0].subject == "Nytt lösenord till Samverkan"
     link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
+    assert link.startswith("/konto/nytt-losenord/")
     form = client.get(link, follow=True)
+    assert form.redirect_chain[-1][0].endswith("/valj/")
     assert "Välj nytt lösenord" in form.content.decode()
     done = client.post(
         form.redirect_chain[-1][0], {"new_password1": "Helt-Nytt-2025!", "new_password2": "Helt-Nytt-2025!"}
     )
     assert done.status_code == 302
     assert get_user_model().objects.get(username="member").check_password("Helt-Nytt-2025!")
+
+
+def test_the_password_reset_pages_have_swedish_addresses():
+    assert reverse("password_reset") == "/konto/glomt-losenord/"
+    assert reverse("password_reset_done") == "/konto/glomt-losenord/skickat/"
+    assert reverse("password_reset_confirm", args=["MQ", "abc-123"]) == "/konto/nytt-losenord/MQ/abc-123/"
+    assert reverse("password_reset_complete") == "/konto/nytt-losenord/klart/"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/konto/password_reset/", "/konto/glomt-losenord/"),
+        ("/konto/losenord/aterstall/", "/konto/glomt-losenord/"),
+        ("/konto/password_reset/done/", "/konto/glomt-losenord/skickat/"),
+        ("/konto/reset/MQ/abc-123/", "/konto/nytt-losenord/MQ/abc-123/"),
+        ("/konto/reset/done/", "/konto/nytt-losenord/klart/"),
+        ("/konto/password_reset/?next=/hantera/", "/konto/glomt-losenord/?next=/hantera/"),
+    ],
+)
+def test_the_old_english_addresses_redirect_permanently(client, db, old, new):
+    response = client.get(old)
+    assert response.status_code == 301 and response["Location"] == new
+    assert client.get(new).status_code in (200, 302)  # the reset link with a bad token moves on to its page
+
+
+def test_a_link_mailed_before_the_move_still_sets_a_password(client, world):
+    uid, token = urlsafe_base64_encode(force_bytes(world.member.pk)), default_token_generator.make_token(world.member)
+    page = client.get(f"/konto/reset/{uid}/{token}/", follow=True)
+    assert [status for _, status in page.redirect_chain] == [301, 302]
+    assert "Välj nytt lösenord" in page.content.decode()
+    done = client.post(
+        page.redirect_chain[-1][0], {"new_password1": "Helt-Nytt-2025!", "new_password2": "Helt-Nytt-2025!"}
+    )
+    assert done.status_code == 302 and done["Location"] == "/konto/nytt-losenord/klart/"
+    world.member.refresh_from_db()
+    assert world.member.check_password("Helt-Nytt-2025!")
 
 
 def test_password_reset_with_a_bad_address_changes_nothing(client, world):

@@ -2,18 +2,21 @@
 
 import re
 from collections import deque
-from datetime import date, time
+from datetime import date, time, timedelta
 from html.parser import HTMLParser
 from io import BytesIO
 
 from django.urls import get_resolver, resolve, reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
+from samverkan.meetings import actions
 from samverkan.meetings.access import public_meetings
 from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
 from samverkan.structure.models import Body, Person
 from tests.followthrough_helpers import body_bytes
-from tests.meetings_helpers import make_item
+from tests.meetings_helpers import make_item, make_meeting
+from tests.minutes_helpers import adjusted_meeting, held_meeting, seat_group
 from tests.test_notices import APPEAL_LABELS
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -192,3 +195,64 @@ def test_every_published_minutes_pdf_reads_clean(client, demo):
         _assert_nothing_leaks(url, text, forbidden)
     for meeting in Meeting.objects.exclude(status=Meeting.Status.PUBLISHED).select_related("body__area"):
         assert client.get(reverse("meetings_public:pdf", args=[meeting.body.area.slug, meeting.pk])).status_code == 404
+
+
+def _crawl_texts(client, start):
+    """Crawl the public pages from `start` as an anonymous visitor: {url: text}, PDFs read as text."""
+    texts, queue = {}, deque(start)
+    while queue:
+        url = queue.popleft()
+        if url in texts or url.startswith(NOT_PUBLIC):
+            continue
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        if url.endswith(".pdf"):
+            texts[url] = _pdf_text(response)
+            continue
+        texts[url] = body_bytes(response).decode(errors="replace")
+        if response["Content-Type"].startswith(("text/html", "application/atom+xml")):
+            parser = Links()
+            parser.feed(texts[url])
+            queue.extend(h for h in parser.hrefs if h not in texts)
+    return texts
+
+
+def test_an_appealable_body_shows_the_appeal_period_on_its_published_minutes_only(client, world):
+    """The demo has no appealable body, so a small world gets one (a joint committee): its published minutes
+    show the appeal period on their page, version, PDF, the notice board and its feed; its adjusted but
+    unpublished minutes, its drafted minutes, its draft agenda and its unpublished import show none anywhere."""
+    seats = seat_group(world)
+    Body.objects.filter(pk=world.group.pk).update(kind="joint_committee", authority="decides", appealable=True)
+    published = actions.take_step(adjusted_meeting(world, seats, days_ago=9), actions.PUBLISH, world.secretary)
+    unpublished = adjusted_meeting(world, seats, days_ago=5)
+    drafted = held_meeting(world, seats, days_ago=2)
+    actions.set_signatories(
+        drafted, world.secretary, chair=seats.chair, secretary=seats.secretary, adjusters=[seats.adjuster]
+    )
+    actions.take_step(drafted, actions.DRAFTED, world.secretary)
+    planned = make_meeting(world.group, timezone.localdate() + timedelta(days=20))
+    make_item(planned, "9", "Utkast till beslut om överklagbar taxa")
+    imported = make_meeting(world.group, date(2019, 3, 12), status="drafted", imported=True)
+    make_item(imported, "1", "Importerat beslut", decision="att anta taxan")
+    drafts = [unpublished, drafted, planned, imported]
+    assert published.appeal_end and all(m.appeal_end is None for m in drafts)
+
+    area = world.area.slug
+    texts = _crawl_texts(client, ["/", reverse("meetings_public:notice_feed", args=[area])])
+    showing = {url for url, text in texts.items() if any(label in text for label in APPEAL_LABELS)}
+    own = {
+        published.get_absolute_url(),
+        reverse("meetings_public:version", args=[area, published.pk, 1]),
+        reverse("meetings_public:pdf", args=[area, published.pk]),
+        reverse("meetings_public:notice_board", args=[area]),
+        reverse("meetings_public:notice_feed", args=[area]),
+    }
+    assert own <= set(texts), own - set(texts)  # each of them was reached by a link
+    assert showing == own, showing ^ own
+    assert published.appeal_end.isoformat() in texts[published.get_absolute_url()]
+    for meeting in drafts:
+        for url in (meeting.get_absolute_url(), reverse("meetings_public:pdf", args=[area, meeting.pk])):
+            response = client.get(url)
+            text = _pdf_text(response) if response["Content-Type"] == "application/pdf" else response.content.decode()
+            assert response.status_code == 404 or not any(label in text for label in APPEAL_LABELS), url
+    assert imported.get_absolute_url() not in texts and planned.get_absolute_url() in texts

@@ -14,6 +14,7 @@ from samverkan.meetings import actions as meeting_actions
 from samverkan.meetings.models import AgendaItem, Meeting, MinutesVersion, PaperAdjustment
 from samverkan.meetings.tasks import read_document_text
 from samverkan.structure.models import Membership, Person
+from tests.followthrough_helpers import body_bytes
 from tests.importer_helpers import MADE_UP, confirm, last_record, review_data, upload
 from tests.meetings_helpers import make_meeting
 
@@ -206,7 +207,7 @@ def _public_pages(client, world):
         reverse("followthrough_public:principal", args=[world.area.slug, world.town.slug]),
         reverse("portal:body", args=[world.area.slug, world.group.slug]),
     ]
-    return "\n".join(client.get(url).content.decode() for url in pages)
+    return "\n".join(body_bytes(client.get(url)).decode() for url in pages)  # the board's CSV is streamed
 
 
 def test_an_imported_draft_is_nowhere_public_until_published(client, world, registered):

@@ -2,6 +2,7 @@
 notice board and its archive and feed, the warning when publishing is late, and the appeal period only where a
 body's decisions can be appealed. The dates are those of the issue: CGH's minutes of 2026-11-24."""
 
+import re
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
 from xml.etree import ElementTree
@@ -234,16 +235,61 @@ def notices_board_page_size():
 
 def test_the_board_has_its_own_atom_feed(client, world, seats):
     meeting = adjusted_meeting(world, seats)
-    actions.take_step(meeting, actions.PUBLISH, world.secretary)
+    meeting = actions.take_step(meeting, actions.PUBLISH, world.secretary)
     response = client.get(reverse("meetings_public:notice_feed", args=[world.area.slug]))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
     feed = ElementTree.fromstring(response.content)
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == 1
-    assert entries[0].find(f"{ATOM}id").text == f"notice-{meeting.pk}@samverkan"
+    assert entries[0].find(f"{ATOM}id").text == f"tag:127.0.0.1,{meeting.notice_date.isoformat()}:anslag/{meeting.pk}"
     assert entries[0].find(f"{ATOM}link").get("href").endswith(meeting.get_absolute_url())
     assert "Anslaget sattes upp" in entries[0].find(f"{ATOM}summary").text
     assert client.get(reverse("meetings_public:notice_feed", args=["finns-inte"])).status_code == 404
+
+
+# RFC 3986 3.1 scheme ":" and no white space; a tag URI (RFC 4151) names an authority and a date.
+URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
+TAG = re.compile(r"tag:[a-z0-9.-]+,\d{4}(-\d{2}(-\d{2})?)?:\S+")
+
+
+def atom_ids(client, url, **headers):
+    """The feed's own id and its entries' ids, each checked to be a URI (RFC 4287 4.2.6: atom:id is an IRI)."""
+    response = client.get(url, **headers)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
+    feed = ElementTree.fromstring(response.content)
+    ids = [feed.find(f"{ATOM}id").text] + [entry.find(f"{ATOM}id").text for entry in feed.findall(f"{ATOM}entry")]
+    bad = [value for value in ids if not value or not (URI.fullmatch(value) or TAG.fullmatch(value))]
+    assert not bad, f"Atom ids that are not URIs in {url}: {bad}"
+    return ids
+
+
+ATOM_FEEDS = ("meetings_public:notice_feed",)  # every Atom feed of the site, each per area
+
+
+def test_every_atom_feed_is_listed():
+    """A new Atom feed joins ATOM_FEEDS, so the id test below covers it."""
+    from tests.test_outsider_walk import _patterns
+
+    feeds = {name for name, route, _ in _patterns() if route.endswith(".atom") and not route.startswith("en/")}
+    assert feeds == set(ATOM_FEEDS)
+
+
+@pytest.mark.parametrize("name", ATOM_FEEDS)
+def test_atom_ids_are_uris_that_stay_when_the_entry_changes(client, world, seats, name):
+    meeting = adjusted_meeting(world, seats)
+    meeting = actions.take_step(meeting, actions.PUBLISH, world.secretary)
+    url = reverse(name, args=[world.area.slug])
+    before = atom_ids(client, url)
+    assert len(before) == 2 and all(TAG.fullmatch(value) for value in before)
+    # The entry's content changes: the body is renamed and the minutes corrected (a new version).
+    Body.objects.filter(pk=meeting.body_id).update(name="Omdöpt organ")
+    item = meeting.items.first()
+    actions.correct_minutes(item, world.secretary, minutes=item.minutes + " Rättat.", decision="", reason="Stavfel")
+    changed = client.get(url).content.decode()
+    assert "Omdöpt organ" in changed
+    assert atom_ids(client, url) == before
+    # Asked under another host name, the ids are still the same.
+    assert atom_ids(client, url, HTTP_HOST="localhost") == before
 
 
 # The warning when publishing is late ----------------------------------------------------------------------------

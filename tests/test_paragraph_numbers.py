@@ -353,3 +353,30 @@ def test_renumbering_a_sent_agenda_warns_the_secretary_and_the_meeting_page_keep
 
 def test_describe_folds_runs():
     assert numbering.describe([("5", "6"), ("6", "7"), ("9", "8")]) == "§ 5–6 är nu § 6–7, § 9 är nu § 8"
+
+
+def test_workflow_steps_that_renumber_say_so_like_the_item_save(client, world):
+    """Cancelling, planning again and sending for adjustment (which fixes the numbers) name what moved."""
+    forum = world.forum
+    agenda(forum, date(2027, 1, 20), 1, 5)
+    march = agenda(forum, date(2027, 3, 3), 6, 7)  # §§ 6–12
+    agenda(forum, date(2027, 5, 5), 13, 3)
+    client.force_login(world.coordinator)
+    step = reverse("meetings:step", args=[march.pk])
+
+    said = page_messages(client.post(step, {"step": actions.CANCEL}, follow=True))
+    assert said == ["Mötet är inställt.", "Omnumrerat på dagordningen för mötet 2027-05-05: § 13–15 är nu § 6–8."]
+    said = page_messages(client.post(step, {"step": actions.PLAN}, follow=True))
+    assert said == ["Mötet är planerat igen.", "Omnumrerat på dagordningen för mötet 2027-05-05: § 6–8 är nu § 13–15."]
+
+    sent_for_adjustment(agenda(forum, date(2026, 10, 20), 62, 8), world.secretary)
+    typed_badly = agenda(forum, date(2026, 11, 3), 78, 2, status="held", kind="notes")
+    december = agenda(forum, date(2026, 12, 29), 80, 1)
+    Meeting.objects.filter(pk=december.pk).update(invited_at=timezone.now())  # its agenda has gone out
+    response = client.post(reverse("meetings:step", args=[typed_badly.pk]), {"step": actions.DRAFTED}, follow=True)
+    assert page_messages(response) == [
+        "Anteckningarna är klara att publicera.",
+        "Omnumrerat på dagordningen för mötet 2026-11-03: § 78–79 är nu § 70–71.",
+        "Dagordningen för mötet 2026-12-29 har omnumrerats efter utskicket: § 80 är nu § 72. Ledamöterna har "
+        "kallelsen med de gamla numren; skicka en ny kallelse från mötets sida.",
+    ]

@@ -13,9 +13,9 @@ def send_password_reset(email: str, domain: str, use_https: bool, language: str)
     """Mail a password-reset link to every active login with `email`, or to none if there is no such login.
 
     Runs in the worker, so the request that asked for it does the same work whether the address is known or
-    not (the response time reveals nothing). The link is `http(s)://<domain>/konto/reset/<uid>/<token>/`, as
-    Django's PasswordResetForm makes it; the token is made here, signed with SECRET_KEY, valid for
-    PASSWORD_RESET_TIMEOUT and spent by the first password set with it.
+    not (the response time reveals nothing). The link is `http(s)://<domain>/konto/nytt-losenord/<uid>/<token>/`
+    (the `password_reset_confirm` pattern, as Django's PasswordResetForm makes it); the token is made here,
+    signed with SECRET_KEY, valid for PASSWORD_RESET_TIMEOUT and spent by the first password set with it.
     """
     form = PasswordResetForm(data={"email": email})
     if not form.is_valid():

@@ -144,6 +144,7 @@ def _recommendation(request, area, pk):
     )
 
 
+@require_safe
 def recommendation(request, area, pk):
     recommendation = _recommendation(request, area, pk)
     body = recommendation.item.meeting.body
@@ -175,6 +176,7 @@ def recommendation(request, area, pk):
     )
 
 
+@require_safe
 def decision_document(request, area, pk, decision):
     recommendation = _recommendation(request, area, pk)
     decision = get_object_or_404(PrincipalDecision, recommendation=recommendation, pk=decision)
@@ -234,6 +236,7 @@ def principal(request, area, principal):
     )
 
 
+@require_safe
 def matters(request, area):
     area = get_object_or_404(Area, slug=area)
     page = page_of(request, visible_matters(request.user).filter(area=area).select_related("area", "body"), LIST_PAGE)
@@ -244,6 +247,7 @@ def matters(request, area):
     )
 
 
+@require_safe
 def matter(request, area, year, serial):
     matter = get_object_or_404(
         visible_matters(request.user).select_related("area", "body"), area__slug=area, year=year, serial=serial
@@ -266,6 +270,7 @@ def matter(request, area, year, serial):
     )
 
 
+@require_safe
 def assignments(request, area):
     area = get_object_or_404(Area, slug=area)
     filters = AssignmentFilter(request.GET, bodies=visible_bodies(request.user).filter(area=area).order_by("name"))

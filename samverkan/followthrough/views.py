@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from samverkan.followthrough import actions
 from samverkan.followthrough.access import (
@@ -47,6 +47,7 @@ from samverkan.followthrough.models import Assignment, Dispatch, PrincipalDecisi
 from samverkan.followthrough.present import ASSIGNMENT_RELATED, present_assignments, shown_report_back
 from samverkan.lib.forms import form_page, form_status, nothing_changed
 from samverkan.lib.history import history_rows
+from samverkan.lib.methods import FORM
 from samverkan.lib.text import search_term
 from samverkan.meetings.models import AgendaItem
 from samverkan.structure.access import editable_bodies, get_principal_for_user, principals_of, visible_bodies
@@ -69,6 +70,7 @@ def _with_counts(recommendations):
 
 
 @login_required
+@require_safe
 def overview(request, area):
     """The area's follow-through at a glance: decisions to follow up, recommendations, late assignments."""
     area = get_kept_area_for_user(request.user, area)
@@ -109,6 +111,7 @@ def overview(request, area):
 
 
 @login_required
+@require_safe
 def item(request, pk):
     """One decision: its att-clauses, matter, and the assignments and recommendations made from it."""
     item = get_followed_item_for_user(request.user, pk)
@@ -167,6 +170,7 @@ def _clause(request, item):
 
 
 @login_required
+@require_http_methods(FORM)
 def assignment_create(request, pk):
     item = get_followed_item_for_user(request.user, pk)
     initial = {"description": _clause(request, item), "report_to": item.meeting.body, "matter": item.matter}
@@ -188,6 +192,7 @@ def _kept_assignment(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def assignment_edit(request, pk):
     assignment = _kept_assignment(request, pk)
     form = AssignmentStatusForm(request.POST or None, instance=assignment, user=request.user)
@@ -204,6 +209,7 @@ def assignment_edit(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def assignment_report(request, pk):
     """Report an assignment back: link it to the item of the meeting where it was reported."""
     assignment = _kept_assignment(request, pk)
@@ -232,6 +238,7 @@ def assignment_report(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def recommendation_create(request, pk):
     item = get_followed_item_for_user(request.user, pk)
     area = item.meeting.body.area
@@ -330,6 +337,7 @@ def _sent_to(decision, sees_addresses):
 
 
 @login_required
+@require_safe
 def recommendation(request, pk):
     """The recommending body's view: every principal's outcome, what to record, and the report-back."""
     recommendation = get_recommendation_for_user(request.user, pk)
@@ -361,6 +369,7 @@ def recommendation(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def recommendation_edit(request, pk):
     recommendation = get_recommendation_for_user(request.user, pk, change=True)
     form = RecommendationEditForm(request.POST or None, instance=recommendation, user=request.user)
@@ -377,6 +386,7 @@ def recommendation_edit(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def recommendation_report(request, pk):
     recommendation = get_recommendation_for_user(request.user, pk, change=True)
     body = recommendation.item.meeting.body
@@ -399,6 +409,7 @@ def recommendation_report(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def decision_record(request, pk):
     """A principal's contact (or a coordinator) records the principal's decision on a recommendation."""
     decision = get_principal_decision_for_user(request.user, pk, change=True)
@@ -430,6 +441,7 @@ def decision_record(request, pk):
 
 
 @login_required
+@require_safe
 def principal(request, pk):
     """What a principal has been asked to decide: the contact's (and coordinator's) list to work through."""
     principal = get_principal_for_user(request.user, pk)
@@ -469,6 +481,7 @@ def _assignment_page(request, assignments, title, area=None):
 
 
 @login_required
+@require_safe
 def assignments(request, area):
     area = get_kept_area_for_user(request.user, area)
     seen = visible_assignments(request.user).filter(item__meeting__body__area=area)
@@ -476,6 +489,7 @@ def assignments(request, area):
 
 
 @login_required
+@require_safe
 def my_assignments(request):
     """Assignments given to me, to the bodies I sit in or keep, and to the principals I am contact for."""
     scope = scope_of(request.user)
@@ -486,6 +500,7 @@ def my_assignments(request):
 
 
 @login_required
+@require_safe
 def matters(request, area):
     area = get_kept_area_for_user(request.user, area)
     rows = (
@@ -498,6 +513,7 @@ def matters(request, area):
 
 
 @login_required
+@require_http_methods(FORM)
 def matter_create(request, area):
     area = get_kept_area_for_user(request.user, area)
     today = timezone.localdate()
@@ -518,6 +534,7 @@ def matter_create(request, area):
 
 
 @login_required
+@require_http_methods(FORM)
 def matter_edit(request, pk):
     matter = get_matter_for_user(request.user, pk, change=True)
     form = MatterForm(request.POST or None, instance=matter, area=matter.area, user=request.user)

@@ -7,7 +7,7 @@ from django.db.models import Count, Min, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from samverkan.importer import actions
 from samverkan.importer.access import (
@@ -23,12 +23,14 @@ from samverkan.importer.plan import date_flags, prepare
 from samverkan.importer.proposals import preview as followthrough_preview
 from samverkan.importer.save import ImportRefused, find_earlier, save_import
 from samverkan.importer.upload import UploadError
+from samverkan.lib.methods import FORM
 from samverkan.minutes import MinutesError
 
 LIST_LIMIT = 100
 
 
 @login_required
+@require_http_methods(FORM)
 def body_imports(request, pk):
     """Upload minutes for a body; below, the body's imports."""
     body = get_import_body_for_user(request.user, pk)
@@ -92,6 +94,7 @@ def _preview(request, record, review=None, problem="", status=200):
 
 
 @login_required
+@require_safe
 def preview(request, pk):
     record = get_record_for_user(request.user, pk)
     if not record.is_pending:
@@ -150,6 +153,7 @@ def _batch_rows(batch):
 
 
 @login_required
+@require_http_methods(FORM)
 def batch(request, pk):
     batch = get_batch_for_user(request.user, pk)
     form = BatchForm(request.POST if request.method == "POST" else None, initial={"visibility": "public"})

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 PUBLIC_URLCONF = "samverkan.public_urls"
 ENGLISH_PREFIX = "/en"
@@ -77,6 +78,7 @@ class SwedishFirstLocaleMiddleware:
 
 
 @never_cache
+@require_safe
 def choose_language(request: HttpRequest) -> HttpResponse:
     """GET `?language=en&next=/omrade/x/`: redirect to the same page in that language.
 

@@ -317,10 +317,15 @@ def mark_invited(meeting: Meeting, user: "Changer") -> Meeting:
 
 
 @transaction.atomic
-def take_step(meeting: Meeting, step: str, user: "User | None") -> Meeting:
-    """Take one workflow step; a step that is not open now, or whose conditions are unmet, changes nothing.
-    AGENDA publishes a draft agenda (with its backgrounds and documents) before the invitation is sent; PUBLISH
-    of adjusted minutes sets the notice date (KL 8:12), from which the appeal period runs."""
+def take_step(
+    meeting: Meeting, step: str, user: "User | None", renumbered: list[numbering.Renumbered] | None = None
+) -> Meeting:
+    """Take one workflow step; a step that is not open now, or whose conditions are unmet, changes nothing
+    (ValidationError, Swedish). AGENDA publishes a draft agenda (with its backgrounds and documents) before the
+    invitation is sent; PUBLISH of adjusted minutes sets the notice date (KL 8:12), from which the appeal period
+    runs. CANCEL, PLAN and DRAFTED (which fixes the § numbers) may renumber provisional agendas: the changes are
+    appended to `renumbered` when a list is given, for the page to tell."""
+    changes: list[numbering.Renumbered] = []
     meeting = _locked_row(meeting)
     if step not in next_steps(meeting):
         raise ValidationError(
@@ -340,7 +345,7 @@ def take_step(meeting: Meeting, step: str, user: "User | None") -> Meeting:
     elif step == DRAFTED:
         if meeting.kind == Meeting.Kind.MINUTES:
             _check_ready_for_adjustment(meeting)
-        numbering.fix_numbers(meeting, user)  # the § numbers are fixed when the minutes go for adjustment
+        changes += numbering.fix_numbers(meeting, user)  # the § numbers are fixed when the minutes go for adjustment
         meeting.status = Status.DRAFTED
     elif step == REOPEN:
         reason = _("Tillbaka för ändring; justeringen gäller inte längre.")
@@ -368,9 +373,11 @@ def take_step(meeting: Meeting, step: str, user: "User | None") -> Meeting:
         meeting.status = Status.PLANNED
     _save(meeting, user, reason if step == REOPEN else _("Dagordningen publicerad") if step == AGENDA else "")
     if step == CANCEL:
-        numbering.settle_series(meeting, user)  # a cancelled meeting releases its provisional numbers
+        changes += numbering.settle_series(meeting, user)  # a cancelled meeting releases its provisional numbers
     elif step == PLAN:
-        numbering.settle_series(meeting, user, own=True)
+        changes += numbering.settle_series(meeting, user, own=True)
+    if renumbered is not None:
+        renumbered.extend(changes)
     if step == PUBLISH and not meeting.versions.exists():
         _store_version(meeting, user)
     if step == DRAFTED and meeting.kind == Meeting.Kind.MINUTES:

@@ -10,10 +10,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from samverkan.lib.forms import form_page, form_status
 from samverkan.lib.history import history_rows
+from samverkan.lib.methods import FORM
 from samverkan.meetings import actions
 from samverkan.meetings.access import get_document_for_user, get_meeting_for_user
 from samverkan.meetings.forms import DocumentCorrectionForm, DocumentEditForm, DocumentUploadForm
@@ -24,6 +25,7 @@ def _meeting_page(meeting):
 
 
 @login_required
+@require_http_methods(FORM)
 def document_create(request, pk):
     meeting = get_meeting_for_user(request.user, pk, change=True)
     form = DocumentUploadForm(request.POST or None, request.FILES or None, meeting=meeting, user=request.user)
@@ -55,6 +57,7 @@ def document_create(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def document_edit(request, pk):
     document = get_document_for_user(request.user, pk, change=True)
     form = DocumentEditForm(request.POST or None, instance=document, user=request.user)
@@ -71,6 +74,7 @@ def document_edit(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def document_correct(request, pk):
     """ "Rätta handlingen": a stricter visibility for a document of an item of locked minutes, with the reason;
     a new version of the minutes (actions.correct_document)."""
@@ -122,6 +126,7 @@ def _serve(document):
     return FileResponse(handle, as_attachment=True, filename=document.original_name, content_type=document.content_type)
 
 
+@require_safe
 def document_download(request, area, meeting, pk):
     """The public address of a document: anyone may open a public one; the rest are 404 unless one may read it."""
     document = get_document_for_user(request.user, pk)
@@ -131,6 +136,7 @@ def document_download(request, area, meeting, pk):
 
 
 @login_required
+@require_safe
 def document_file(request, pk):
     """The same file behind a login, for links in invitations: a member who is logged out gets to log in first."""
     return _serve(get_document_for_user(request.user, pk))

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from samverkan.lib.methods import FORM
 from samverkan.meetings import actions
 from samverkan.meetings.access import get_meeting_for_user
 from samverkan.meetings.answer_links import get_meeting_by_link
@@ -27,6 +28,7 @@ from samverkan.structure import logins
 
 
 @login_required
+@require_http_methods(FORM)
 def invitation_send(request, pk):
     """GET: who will get the invitation and who cannot be reached. POST: send it (the worker mails it)."""
     meeting = get_meeting_for_user(request.user, pk, change=True)
@@ -103,6 +105,7 @@ def invite_signatories(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def answer(request, pk):
     """The logged-in member's own answer to an invitation; nobody answers for anyone else (404 for anyone who
     is not called to the meeting, as if it did not exist)."""
@@ -111,6 +114,7 @@ def answer(request, pk):
 
 
 @never_cache
+@require_http_methods(FORM)
 def answer_by_link(request, token):
     """The same answer through the personal signed link of the invitation e-mail, without logging in
     (answer_links.py: one person, one meeting, until its last day; 404 for anything else). The agenda is not

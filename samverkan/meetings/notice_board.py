@@ -1,6 +1,9 @@
 """The public digital notice board (anslagstavla) of an area: notices of adjusted minutes that are up now, the
 archive of those taken down (paged) and an Atom feed. What a notice is and when it is up: notices.py."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,6 +22,20 @@ from samverkan.structure.models import Area, Body
 
 ARCHIVE_PAGE = 25
 FEED_SIZE = 50
+FEED_TAG_DATE = "2025"  # the year the feeds' tag URIs were minted; never change it, or every id changes
+
+
+def tag_uri(date: str, specific: str) -> str:
+    """A tag URI (RFC 4151) `tag:<SITE_URL's host>,<date>:<specific>` for an Atom id (RFC 4287 4.2.6: an IRI
+    that never changes). `date` is "YYYY" or "YYYY-MM-DD"; `specific` names the thing by its primary key, so
+    renaming a body or correcting minutes leaves the id as it was."""
+    return f"tag:{urlsplit(settings.SITE_URL).hostname or 'localhost'},{date}:{specific}"
+
+
+def notice_id(meeting: Meeting) -> str:
+    """The Atom id of a meeting's notice: dated by the notice date, which is set once (lock.py) when the
+    minutes are published, e.g. "tag:samverkan.example,2026-11-26:anslag/42"."""
+    return tag_uri(meeting.notice_date.isoformat() if meeting.notice_date else FEED_TAG_DATE, f"anslag/{meeting.pk}")
 
 
 def _board_meetings(area):
@@ -104,8 +121,11 @@ class NoticeFeed(Feed):
     def item_link(self, meeting: Meeting):
         return meeting.get_absolute_url()
 
+    def feed_guid(self, area):
+        return tag_uri(FEED_TAG_DATE, f"anslagstavla/{area.pk}")
+
     def item_guid(self, meeting: Meeting):
-        return f"notice-{meeting.pk}@samverkan"
+        return notice_id(meeting)
 
     item_guid_is_permalink = False
 

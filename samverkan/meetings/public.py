@@ -153,6 +153,7 @@ def _meeting_crumbs(meeting, *more):
     ]
 
 
+@require_safe
 def meeting(request, area, pk):
     """A meeting: its agenda until the minutes are published (once it is sent or published; a draft agenda only
     for those who read the body's internal records), then the minutes (attendance, minutes and decision per item,
@@ -176,6 +177,7 @@ def meeting(request, area, pk):
     return render(request, "meetings/public/meeting.html", context)
 
 
+@require_safe
 def version(request, area, pk, number):
     """A version of published minutes, as it was stored; hidden items show only their number."""
     meeting = get_object_or_404(

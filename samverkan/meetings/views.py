@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from samverkan.lib.forms import form_page, form_status, nothing_changed
 from samverkan.lib.history import history_rows
+from samverkan.lib.methods import FORM
 from samverkan.meetings import actions, numbering
 from samverkan.meetings.access import (
     get_attendance_for_user,
@@ -73,6 +74,7 @@ def body_meetings(meetings):
 
 
 @login_required
+@require_safe
 def meeting_list(request, pk):
     body = _planned_body(request, pk)
     return render(
@@ -83,6 +85,7 @@ def meeting_list(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def year_plan(request, pk):
     body = _planned_body(request, pk)
     form = YearPlanForm(request.POST or None, body=body, initial={"kind": Meeting.Kind.MINUTES})
@@ -150,6 +153,7 @@ def attendance_groups(meeting):
 
 
 @login_required
+@require_safe
 def meeting(request, pk):
     meeting = _planned_meeting(request, pk)
     groups = attendance_groups(meeting)
@@ -190,6 +194,7 @@ def meeting(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def meeting_edit(request, pk):
     meeting = _planned_meeting(request, pk)
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
@@ -205,6 +210,7 @@ def meeting_edit(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def day_create(request, pk):
     meeting = _planned_meeting(request, pk)
     form = MeetingDayForm(request.POST or None, meeting=meeting, user=request.user)
@@ -220,6 +226,7 @@ def day_create(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def day_edit(request, pk):
     day = get_day_for_user(request.user, pk, change=True)
     meeting = _planned_meeting(request, day.meeting_id)
@@ -299,6 +306,7 @@ def tell_renumbered(request, renumbered):
 
 
 @login_required
+@require_http_methods(FORM)
 def item_create(request, pk):
     meeting = _planned_meeting(request, pk)
     last = meeting.items.order_by("-position").values_list("position", flat=True).first()
@@ -323,6 +331,7 @@ def item_create(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def item_edit(request, pk):
     item = get_item_for_user(request.user, pk, change=True)
     meeting = _planned_meeting(request, item.meeting_id)
@@ -348,6 +357,7 @@ def item_edit(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def item_remove(request, pk):
     """Ask, then delete an agenda item (actions.remove_item): a page that names the item and a POST button."""
     item = get_item_for_user(request.user, pk, change=True)
@@ -410,7 +420,10 @@ def meeting_step(request, pk):
         done = _("Anteckningarna är klara att publicera.")
     if step in (actions.AGENDA, actions.PUBLISH):
         actions.read_unread_documents(meeting)  # what is published is checked for personal identity numbers
-    return _act(request, meeting, lambda: actions.take_step(meeting, step, request.user), done)
+    renumbered: list[numbering.Renumbered] = []
+    response = _act(request, meeting, lambda: actions.take_step(meeting, step, request.user, renumbered), done)
+    tell_renumbered(request, renumbered)  # cancelling, planning again and fixing the numbers may move later ones
+    return response
 
 
 # Attendance ----------------------------------------------------------------------------------------------
@@ -433,6 +446,7 @@ def _fetched(created):
 
 
 @login_required
+@require_http_methods(FORM)
 def attendance_create(request, pk):
     meeting = _planned_meeting(request, pk)
     form = AttendanceCreateForm(
@@ -450,6 +464,7 @@ def attendance_create(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def attendance_edit(request, pk):
     row = get_attendance_for_user(request.user, pk, change=True, queryset=Attendance.objects.select_related("person"))
     meeting = _planned_meeting(request, row.meeting_id)
@@ -483,6 +498,7 @@ def attendance_remove(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def item_minutes(request, pk):
     item = get_item_for_user(request.user, pk, change=True)
     meeting = _planned_meeting(request, item.meeting_id)
@@ -513,6 +529,7 @@ def item_file(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def signatories(request, pk):
     meeting = _planned_meeting(request, pk)
     initial = {
@@ -547,6 +564,7 @@ def _form(request, form, title, cancel_url):
 
 
 @login_required
+@require_http_methods(FORM)
 def paper_adjustment(request, pk):
     """ "Justerat på papper": the secretary records that the minutes were signed by hand (the day and who signed);
     the minutes are then locked and versioned exactly as after the last digital signature. Only for minutes that
@@ -571,6 +589,7 @@ def paper_adjustment(request, pk):
 
 
 @login_required
+@require_safe
 def to_sign(request):
     """Minutes waiting for the logged-in user's signature."""
     meetings = meetings_to_sign(request.user).with_first_day().select_related("body__area").order_by("first_day", "pk")
@@ -578,6 +597,7 @@ def to_sign(request):
 
 
 @login_required
+@require_http_methods(FORM)
 def sign(request, pk):
     """The chair or an adjuster reads the minutes and signs them ("Justera")."""
     meeting, mine, waiting, may_read = get_meeting_to_sign(request.user, pk)
@@ -607,6 +627,7 @@ def sign(request, pk):
 
 
 @login_required
+@require_safe
 def version(request, pk, number):
     meeting = _planned_meeting(request, pk)
     return render_version(
@@ -652,6 +673,7 @@ def render_version(request, meeting, number, *, back, url_of, crumbs=None):
 
 
 @login_required
+@require_http_methods(FORM)
 def item_correct(request, pk):
     """ "Rätta protokollet": new text for one item of locked minutes, with the reason; a new version."""
     item = get_item_for_user(request.user, pk, change=True)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from samverkan.meetings.public import body_calendar, feed_links, list_prefixes
 from samverkan.portal.structure_map import BOX_H, BOX_W, layout_map
@@ -20,15 +21,18 @@ from samverkan.structure.access import (
 from samverkan.structure.models import Area, Body, Membership, Principal
 
 
+@require_safe
 def home(request):
     areas = Area.objects.annotate(principal_count=Count("principals", distinct=True)).order_by("name")
     return render(request, "portal/home.html", {"areas": areas})
 
 
+@require_safe
 def accessibility(request):
     return render(request, "portal/accessibility.html")
 
 
+@require_safe
 def area(request, area):
     area = get_object_or_404(Area, slug=area)
     bodies = list(
@@ -62,6 +66,7 @@ def _current_seats(user, **filters):
     )
 
 
+@require_safe
 def body(request, area, body):
     seen = visible_bodies(request.user)
     body = get_object_or_404(
@@ -104,6 +109,7 @@ def _role_order(role):
     return list(Membership.Role.values).index(role)
 
 
+@require_safe
 def principal(request, area, principal):
     principal = get_object_or_404(Principal.objects.select_related("area"), area__slug=area, slug=principal)
     seats = sorted(
@@ -123,6 +129,7 @@ def principal(request, area, principal):
     )
 
 
+@require_safe
 def person(request, person):
     person = get_object_or_404(visible_people(request.user).select_related("employer__area"), slug=person)
     seats = (
@@ -137,6 +144,7 @@ def person(request, person):
     return render(request, "portal/person.html", {"person": person, "current": current, "earlier": earlier})
 
 
+@require_safe
 def structure_map(request, area):
     area = get_object_or_404(Area, slug=area)
     bodies = list(

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from samverkan.lib.text import search_term
 from samverkan.search.models import SearchEntry
@@ -30,6 +31,7 @@ def filters_from(params: dict[str, str]) -> Filters:
     )
 
 
+@require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     """Search everything the visitor may read; results, facets and paging by GET, so it works without JS."""
     query = search_term(request.GET.get("q"), limit=200)

@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from samverkan.lib.methods import FORM
 from samverkan.structure import logins
 from samverkan.structure.access import visible_people
 from samverkan.structure.forms import ChoosePasswordForm
@@ -75,6 +76,7 @@ def _spent(request):
     return render(request, "structure/login_invalid.html", status=404)
 
 
+@require_http_methods(FORM)
 def accept(request, token):
     """The invited person chooses a password; the login is made, linked to the person and logged in, and the
     link is spent. Any link that is not valid now answers the same 404 page, whatever the reason."""

@@ -8,9 +8,11 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from samverkan.lib.forms import form_page
 from samverkan.lib.history import history_rows
+from samverkan.lib.methods import FORM
 from samverkan.lib.text import search_term
 from samverkan.structure import actions, logins
 from samverkan.structure.access import (
@@ -36,6 +38,7 @@ def area_url(area):
 
 
 @login_required
+@require_safe
 def area(request, area):
     area = get_area_for_user(request.user, area, manage=True)
     query = search_term(request.GET.get("q"))
@@ -61,6 +64,7 @@ def area(request, area):
 
 
 @login_required
+@require_http_methods(FORM)
 def body_create(request, area):
     area = get_area_for_user(request.user, area, manage=True)
     form = BodyForm(request.POST or None, area=area, user=request.user)
@@ -76,6 +80,7 @@ def body_create(request, area):
 
 
 @login_required
+@require_safe
 def body(request, pk):
     related = Body.objects.select_related("area", "reports_to", "prepared_by", "host_principal")
     body = get_body_for_user(request.user, pk, change=True, queryset=related)
@@ -101,6 +106,7 @@ def body(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def body_edit(request, pk):
     body = get_body_for_user(request.user, pk, manage=True)
     form = BodyForm(request.POST or None, instance=body, area=body.area, user=request.user)
@@ -116,6 +122,7 @@ def body_edit(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def principal_create(request, area):
     area = get_area_for_user(request.user, area, manage=True)
     form = PrincipalForm(request.POST or None, area=area, user=request.user)
@@ -131,12 +138,14 @@ def principal_create(request, area):
 
 
 @login_required
+@require_safe
 def principal(request, pk):
     principal = get_principal_for_user(request.user, pk, change=True)
     return render(request, "structure/principal.html", {"principal": principal, "history": history_rows(principal)})
 
 
 @login_required
+@require_http_methods(FORM)
 def principal_edit(request, pk):
     principal = get_principal_for_user(request.user, pk, change=True)
     form = PrincipalForm(request.POST or None, instance=principal, area=principal.area, user=request.user)
@@ -152,6 +161,7 @@ def principal_edit(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def person_create(request, area):
     area = get_area_for_user(request.user, area)
     if not can_add_people(request.user, area):
@@ -170,6 +180,7 @@ def person_create(request, area):
 
 
 @login_required
+@require_safe
 def person(request, area, pk):
     area, person = get_person_for_user(request.user, area, pk, change=True)
     memberships = person.memberships.select_related("body", "principal").order_by("-end", "body__name")
@@ -190,6 +201,7 @@ def person(request, area, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def person_edit(request, area, pk):
     area, person = get_person_for_user(request.user, area, pk, change=True)
     form = PersonForm(request.POST or None, instance=person, area=area, user=request.user)
@@ -205,6 +217,7 @@ def person_edit(request, area, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def membership_create(request, pk):
     body = get_body_for_user(request.user, pk, change=True)
     form = MembershipForm(request.POST or None, body=body, user=request.user)
@@ -220,6 +233,7 @@ def membership_create(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def membership_edit(request, pk):
     membership = get_membership_for_user(request.user, pk, change=True)
     body = membership.body
@@ -237,6 +251,7 @@ def membership_edit(request, pk):
 
 
 @login_required
+@require_http_methods(FORM)
 def membership_end(request, pk):
     membership = get_membership_for_user(request.user, pk, change=True)
     body = membership.body

@@ -8,7 +8,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
+from samverkan.lib.methods import FORM
 from samverkan.meetings.access import meetings_to_sign
 from samverkan.meetings.models import Meeting
 from samverkan.meetings.notices import late_notices_for
@@ -22,6 +24,7 @@ OVERDUE_SHOWN = 50
 
 
 @login_required
+@require_safe
 def dashboard(request):
     """The start page after login: the areas and bodies the user keeps, charter problems, seats, principals they
     are contact for, minutes to sign, minutes overdue for adjustment and adjusted minutes whose notice is late
@@ -77,6 +80,7 @@ def _may_change(user, role):
 
 
 @login_required
+@require_http_methods(FORM)
 def roles(request, area):
     """An area's roles, and the form that grants one (POST). 404 for an unknown area, 403 for anyone who does
     not manage it; a wrong form answers 400 and grants nothing."""
@@ -96,6 +100,7 @@ def roles(request, area):
 
 
 @login_required
+@require_http_methods(FORM)
 def role_revoke(request, pk):
     """Revoke a role (POST) and go back to the area's roles. 404 for an unknown role, 403 for anyone who may
     not change it (only administrators revoke coordinators)."""
