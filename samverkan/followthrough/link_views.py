@@ -7,6 +7,8 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from samverkan.followthrough import actions
 from samverkan.followthrough.dispatch import dispatch_by_link
@@ -14,8 +16,11 @@ from samverkan.followthrough.forms import PrincipalDecisionForm
 from samverkan.followthrough.models import PrincipalDecision
 from samverkan.lib.forms import form_status
 from samverkan.lib.locks import locked
+from samverkan.lib.methods import FORM
 
 
+@never_cache  # a personal page behind a signed link: never kept by a cache
+@require_http_methods(FORM)
 def record_by_link(request, token):
     """GET: the recommendation and the form; POST: record the decision (not "pending") and thank."""
     dispatch = dispatch_by_link(token)

@@ -35,6 +35,9 @@ def allowed_methods(view: Callable[..., Any]) -> frozenset[str] | None:
             for name in names
             if hasattr(view_class, name) or (name == "head" and hasattr(view_class, "get"))
         )
+    operations = _ninja_operations(view)
+    if operations is not None:
+        return frozenset(method for operation in operations for method in operation.methods)
     function: Any = view
     for _ in range(20):  # a view has a few decorators, never this many
         if inspect.isfunction(function):
@@ -45,6 +48,16 @@ def allowed_methods(view: Callable[..., Any]) -> frozenset[str] | None:
         if function is None:
             break
     return None
+
+
+def _ninja_operations(view: Callable[..., Any]) -> list[Any] | None:
+    """The operations of a django-ninja path (the open data API), each with its `methods`, or None for any other
+    view: ninja's view is a closure over its PathView, which lists them."""
+    if not inspect.isfunction(view) or not view.__module__.startswith("ninja."):
+        return None
+    cells = dict(zip(view.__code__.co_freevars, view.__closure__ or (), strict=True))
+    path_view = cells["self"].cell_contents if "self" in cells else None
+    return getattr(path_view, "operations", None)
 
 
 class MethodMiddleware:

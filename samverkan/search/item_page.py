@@ -9,6 +9,7 @@ from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from samverkan.followthrough.access import visible_matters
 from samverkan.meetings.access import can_read_item, item_reader, listed_meetings, readable_documents
@@ -18,6 +19,7 @@ from samverkan.search.related import related_items
 from samverkan.structure.models import Body
 
 
+@require_safe
 def item_page(request: HttpRequest, area: str, meeting: int, pk: int) -> HttpResponse:
     """One item, its documents and related items; 404 for what the visitor may not read."""
     meetings = listed_meetings(request.user).annotate(first_day=Min("days__date")).select_related("body__area")
