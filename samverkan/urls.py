@@ -17,6 +17,7 @@ urlpatterns = [
     path("hantera/", include("samverkan.meetings.urls")),
     path("hantera/", include("samverkan.importer.urls")),
     path("hantera/", include("samverkan.followthrough.urls")),
+    path("hantera/", include("samverkan.agreements.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
