@@ -358,3 +358,25 @@ def test_the_register_pages_with_a_constant_number_of_queries(client, world, que
     staff = reverse("agreements:area", args=[world.area.slug])
     client.force_login(world.coordinator)
     queries.assert_constant(client, staff, lambda: grow(10, 200), at_most=12)
+
+
+# --- Demo -------------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_agreements_one_replacing_another_and_one_waiting_for_two_parties(client, demo):
+    from samverkan.demo.county import DEMO_AREA_SLUG
+
+    agreements = {a.title: a for a in Agreement.objects.filter(area__slug=DEMO_AREA_SLUG)}
+    old = agreements["Överenskommelse om samverkan mellan regionen och kommunerna (1999)"]
+    new = agreements["Överenskommelse om samverkan inom hälsa, vård och omsorg"]
+    waiting = agreements["Överenskommelse om barn och ungas hälsa"]
+    assert new.replaces == old
+    assert (old.status(), new.status(), waiting.status()) == (Status.REPLACED, Status.IN_FORCE, Status.FOR_ADOPTION)
+    pending = waiting.adoption.decisions.exclude(outcome="adopted")
+    assert pending.count() == 2
+    assert new.follow_ups.count() == 1 and new.next_follow_up > TODAY
+    page = client.get(new.get_absolute_url()).content.decode()
+    assert "Gäller" in page and old.title in page
+    assert new.title in client.get(old.get_absolute_url()).content.decode()  # the chain both ways
+    register = client.get(reverse("agreements_public:register", args=[DEMO_AREA_SLUG])).content.decode()
+    assert all(title in register for title in agreements)

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from samverkan.agreements.models import Agreement, AgreementVersion, FollowUp, add_months
 from samverkan.followthrough import actions as followthrough
 from samverkan.lib.forms import check_bound, save_record
-from samverkan.lib.history import attribute, save_with_history
+from samverkan.lib.history import save_with_history
 from samverkan.lib.locks import locked
 from samverkan.meetings.extract import original_name
 from samverkan.meetings.models import AgendaItem
+from samverkan.structure.models import Body
 
 if TYPE_CHECKING:  # only for mypy: ModelForm takes no type arguments at run time
     from django.forms import ModelForm
@@ -96,18 +97,26 @@ def next_follow_up_after(agreement: Agreement, held_on: date) -> date | None:
 
 
 @transaction.atomic
-def record_follow_up(agreement: Agreement, form: "ModelForm[FollowUp]", user: "Changer") -> FollowUp:
-    """Save a valid FollowUpForm for `agreement` and move its next follow-up date on (`next_follow_up_after`);
-    both history rows name the user."""
+def record_follow_up(
+    agreement: Agreement,
+    user: "Changer",
+    *,
+    held_on: date,
+    finding: str,
+    body: Body | None = None,
+    document: UploadedFile | None = None,
+) -> FollowUp:
+    """Record a follow-up of `agreement` (a document already checked by `forms.checked_document`) and move its
+    next follow-up date on (`next_follow_up_after`); both history rows name the user. Raises ValidationError
+    (nothing saved) for a date in the future or a body of another area."""
     agreement = locked(Agreement.objects.all()).get(pk=agreement.pk)
-    follow_up = attribute(form.save(commit=False), user)
-    follow_up.agreement = agreement
-    upload = form.cleaned_data.get("document")
-    if upload:
-        follow_up.original_name = _stored_name(upload)
-    follow_up.save()
-    moved = next_follow_up_after(agreement, follow_up.held_on)
+    follow_up = FollowUp(agreement=agreement, held_on=held_on, finding=finding, body=body)
+    if document:
+        follow_up.original_name = _stored_name(document)
+        follow_up.document = document
+    save_with_history(follow_up, user)
+    moved = next_follow_up_after(agreement, held_on)
     if moved != agreement.next_follow_up:
         agreement.next_follow_up = moved
-        save_with_history(agreement, user, _("Uppföljd %(day)s") % {"day": follow_up.held_on.isoformat()}, clean=False)
+        save_with_history(agreement, user, _("Uppföljd %(day)s") % {"day": held_on.isoformat()}, clean=False)
     return follow_up

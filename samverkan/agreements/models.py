@@ -113,7 +113,7 @@ class Agreement(models.Model):
         _("verksamhetsområde"), max_length=100, blank=True, help_text=_("T.ex. Hälso- och sjukvård, Socialtjänst.")
     )
     summary = models.TextField(_("sammanfattning"), blank=True)
-    parties = models.ManyToManyField(Principal, related_name="agreements", verbose_name=_("parter"))
+    parties = models.ManyToManyField(Principal, related_name="agreements", blank=True, verbose_name=_("parter"))
     owner = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("ägs av organ"))
     stage = models.CharField(
         _("skede"),

@@ -153,5 +153,5 @@ def follow_up_create(request, pk):
         url("agreement", agreement.pk),
         _("Uppföljningen är registrerad och nästa uppföljning flyttad."),
         lambda v: url("agreement", agreement.pk),
-        save=lambda f, reason: actions.record_follow_up(agreement, f, request.user),
+        save=lambda f, reason: actions.record_follow_up(agreement, request.user, **f.cleaned_data),
     )

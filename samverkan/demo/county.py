@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from samverkan.demo.agreements import add_agreements
 from samverkan.demo.followthrough import add_followthrough
 from samverkan.demo.meetings_year import build_meetings
 from samverkan.lib.visibility import Visibility
@@ -337,6 +338,7 @@ def _build(today) -> Area:
     # After the logins, so that a member with a login signs the minutes as that user.
     build_meetings(today, bodies, clerk=coordinator)
     add_followthrough(area, today)
+    add_agreements(area, today)
     return area
 
 
