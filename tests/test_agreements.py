@@ -277,6 +277,7 @@ def _reminder_pass(on_commit):
     call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection, as the real one does
 def test_reminders_go_out_through_the_worker_once_per_due_date(world, django_capture_on_commit_callbacks):
     agreement = make_agreement(world, follow_up_months=12, next_follow_up=TODAY + timedelta(days=2))
     make_agreement(world, "Långt borta", follow_up_months=12, next_follow_up=TODAY + timedelta(days=300))
