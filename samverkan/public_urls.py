@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("samverkan.portal.urls")),
     path("", include("samverkan.meetings.public_urls")),
     path("", include("samverkan.followthrough.public_urls")),
+    path("", include("samverkan.agreements.public_urls")),
     path("", include("samverkan.search.urls")),
 ]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "samverkan.structure",
     "samverkan.meetings",
     "samverkan.followthrough",
+    "samverkan.agreements",
     "samverkan.importer",
     "samverkan.search",
     "samverkan.portal",

@@ -75,6 +75,8 @@ UNLINKED = {
     "followthrough_public:decision_document",
     "meetings_public:body_ical_year",
     "meetings_public:answer_link",  # a personal signed link from an invitation e-mail (test_participation.py)
+    "agreements_public:version_file",  # the demo keeps no agreement files; served in test_agreements.py
+    "agreements_public:follow_up_file",
 }
 
 

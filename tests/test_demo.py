@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
+from samverkan.agreements.models import Agreement
 from samverkan.demo.county import DEMO_LOGINS, DEMO_PASSWORD, build_demo
 from samverkan.followthrough.models import Assignment, Matter, Recommendation
 from samverkan.lib.visibility import Visibility
@@ -50,7 +51,7 @@ def test_the_same_data_every_run(area):
     meetings = sorted(Meeting.objects.values_list("body__name", "days__date", "status", "locked_at"))
     items = sorted(AgendaItem.objects.values_list("meeting__body__name", "number", "title", "minutes", "decision"))
     attendance = sorted(Attendance.objects.values_list("meeting__days__date", "person__slug", "status", "note"))
-    for model in (Assignment, Recommendation, Matter):  # follow-through rows keep their items and areas
+    for model in (Agreement, Assignment, Recommendation, Matter):  # these rows keep their items, bodies and areas
         model.objects.all().delete()
     with correcting_minutes():  # the low-level way past the lock; no route of the app offers it
         Meeting.objects.all().delete()

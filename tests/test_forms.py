@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import samverkan
+from samverkan.agreements.models import Agreement
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
 from samverkan.lib.forms import StaffFormMixin, chooses_records
 from samverkan.meetings.lock import correcting_minutes
@@ -25,7 +26,7 @@ from tests.meetings_helpers import make_document, make_item, make_meeting
 from tests.minutes_helpers import adjusted_meeting, seat_group
 
 CANARIES = ["Hemliga gruppen", "Hedda Hemlig", "Forumets interna möte", "Hemligt möte", "Hemligt ärende"]
-CANARIES += ["Internt forumärende"]
+CANARIES += ["Internt forumärende", "Hemlig överenskommelse"]
 
 
 def _form_classes():
@@ -77,7 +78,10 @@ def secrets(world):
     document = make_document(meeting, "Underlag", item=item)
     assignment = assign(item, world.secretary, report_to=world.forum)
     recommendation = recommend(item, world.secretary)
+    Agreement.objects.create(area=world.area, owner=world.forum, title="Hemlig överenskommelse", visibility="internal")
+    agreement = Agreement.objects.create(area=world.area, owner=world.group, title="Gruppens rutin")
     return {
+        "agreement": agreement,
         "item": item,
         "meeting": meeting,
         "row": row,
@@ -89,6 +93,7 @@ def secrets(world):
 
 def _builders(world, s):
     """Form class -> a function building it for `user` with `data` (None for unbound)."""
+    from samverkan.agreements import forms as ag
     from samverkan.followthrough import forms as ft
     from samverkan.importer import forms as imp
     from samverkan.meetings import forms as mf
@@ -117,6 +122,9 @@ def _builders(world, s):
             data, instance=s["recommendation"], user=user
         ),
         ft.RecommendationReportForm: lambda user, data: ft.RecommendationReportForm(data, body=world.forum, user=user),
+        ag.AgreementForm: lambda user, data: ag.AgreementForm(data, area=world.area, user=user),
+        ag.AdoptionForm: lambda user, data: ag.AdoptionForm(data, agreement=s["agreement"], user=user),
+        ag.FollowUpForm: lambda user, data: ag.FollowUpForm(data, agreement=s["agreement"], user=user),
         imp.PersonRowForm: lambda user, data: imp.PersonRowForm(data, area=world.area, user=user),
         wf.RoleForm: lambda user, data: wf.RoleForm(data, area=world.area, may_grant_coordinator=True, user=user),
     }
@@ -167,6 +175,7 @@ def _canary_value(field, world, secrets):
         Person: world.insider.pk,
         Meeting: Meeting.objects.get(title="Forumets interna möte").pk,
         Matter: Matter.objects.get(title="Hemligt ärende").pk,
+        Agreement: Agreement.objects.get(title="Hemlig överenskommelse").pk,
         AgendaItem: AgendaItem.objects.get(title="Internt forumärende").pk,
     }.get(model)
     if isinstance(field, forms.ModelMultipleChoiceField) and hidden is not None:
@@ -340,6 +349,7 @@ def edited(world, secrets):
             "Rek B",
         ),
         ("followthrough:decision_record", [decision.pk], PrincipalDecision, decision.pk, "reference", "§ 1", "§ 2"),
+        ("agreements:edit", [s["agreement"].pk], Agreement, s["agreement"].pk, "title", "Rutin A", "Rutin B"),
     ], locked
 
 

@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from samverkan.agreements.models import Agreement, AgreementVersion, FollowUp
 from samverkan.followthrough import actions as followthrough
 from samverkan.importer.models import ImportBatch, ImportRecord
 from samverkan.meetings.models import Attendance, Invitation, Meeting, MinutesVersion, Signatory
@@ -145,6 +146,18 @@ class Hidden:
         )
         for decision in self.decisions:
             decision.document.save("beslut.pdf", ContentFile(sample_files.pdf("Beslut")))
+        # Agreements: an internal one of a public body and a public one of the internal body, each with a version
+        # and a follow-up with a document.
+        self.agreements, self.versions, self.follow_ups = [], [], []
+        for owner, visibility in ((forum, "internal"), (secret, "public")):
+            agreement = Agreement.objects.create(area=world.area, title="Hemlig ÖK", owner=owner, visibility=visibility)
+            version = AgreementVersion(agreement=agreement, number=1, dated=date(2026, 1, 1), original_name="ok.pdf")
+            version.file.save("ok.pdf", ContentFile(sample_files.pdf("ÖK")))
+            follow_up = FollowUp(agreement=agreement, held_on=date(2026, 1, 2), finding="Hemligt fynd")
+            follow_up.document.save("fu.pdf", ContentFile(sample_files.pdf("Uppföljning")))
+            self.agreements.append(agreement)
+            self.versions.append(version)
+            self.follow_ups.append(follow_up)
 
     def kwargs(self, name):
         """Each way to fill the pattern `name` with internal objects (a list of URL kwargs)."""
@@ -246,6 +259,19 @@ class Hidden:
             "api:meeting": pk(meetings),
             "api:agenda_item": pk([self.item, self.internal_item]),
             "api:paper": pk([self.matter]),
+            # agreements
+            "agreements:agreement": pk(self.agreements),
+            "agreements:edit": pk(self.agreements),
+            "agreements:send_for_adoption": pk(self.agreements),
+            "agreements:version_create": pk(self.agreements),
+            "agreements:follow_up_create": pk(self.agreements),
+            "agreements_public:agreement": [{"area": area, "pk": a.pk} for a in self.agreements],
+            "agreements_public:version_file": [
+                {"area": area, "pk": v.agreement_id, "version": v.pk} for v in self.versions
+            ],
+            "agreements_public:follow_up_file": [
+                {"area": area, "pk": f.agreement_id, "follow_up": f.pk} for f in self.follow_ups
+            ],
             # portal
             "portal:body": [{"area": area, "body": w.secret.slug}],
             "portal:person": [{"person": w.insider.slug}],

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from samverkan.demo.agreements import add_agreements
 from samverkan.demo.followthrough import add_followthrough
 from samverkan.demo.meetings_year import build_meetings
 from samverkan.demo.participation import SIGNER_LOGINS, add_participation
@@ -346,6 +347,7 @@ def _build(today) -> Area:
     build_meetings(today, bodies, clerk=coordinator)
     add_followthrough(area, today)
     add_participation(area, coordinator, _user)
+    add_agreements(area, today)
     return area
 
 

@@ -242,16 +242,21 @@ class PrincipalDecisionForm(StaffForm):
         self.fields["document"].help_text = _("PDF, DOCX eller ODT, högst 20 MB.")
 
     def clean_document(self):
-        document = self.cleaned_data.get("document")
-        if not document or not hasattr(document, "content_type"):
-            return document  # nothing new uploaded
-        if document.size > MAX_DOCUMENT_BYTES:
-            raise ValidationError(_("Filen är större än 20 MB."))
-        # The one upload reader: kind from the content, the name must agree, a bomb is refused while unpacking.
-        data = document.read(MAX_DOCUMENT_BYTES + 1)
-        document.seek(0)
-        try:
-            extract.examine(data, extract.original_name(document.name), DOCUMENT_KINDS, MAX_DOCUMENT_BYTES)
-        except extract.UnreadableFile as error:
-            raise ValidationError(str(error)) from None
-        return document
+        return checked_document(self.cleaned_data.get("document"))
+
+
+def checked_document(document):
+    """A form's uploaded file (PDF, DOCX or ODT, at most 20 MB) as given, or None / the stored file when nothing
+    new was uploaded. Raises ValidationError with the upload reader's Swedish message for anything else."""
+    if not document or not hasattr(document, "content_type"):
+        return document  # nothing new uploaded
+    if document.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(_("Filen är större än 20 MB."))
+    # The one upload reader: kind from the content, the name must agree, a bomb is refused while unpacking.
+    data = document.read(MAX_DOCUMENT_BYTES + 1)
+    document.seek(0)
+    try:
+        extract.examine(data, extract.original_name(document.name), DOCUMENT_KINDS, MAX_DOCUMENT_BYTES)
+    except extract.UnreadableFile as error:
+        raise ValidationError(str(error)) from None
+    return document

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,6 +25,10 @@ from samverkan.structure.models import Role
 
 log = logging.getLogger(__name__)
 Kind = SentReminder.Kind
+
+# Sent by `send_reminders` with `today` (a date or None) and `now` (send in this process rather than queue):
+# apps above follow-through (agreements) add their reminders here; each receiver returns the line to print.
+reminder_pass = Signal()
 
 
 def reminder_days():

@@ -44,6 +44,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(signers)} påminnelser om justering, {retried} e-postmeddelanden försöks igen.")
         if verbosity:
             self.stdout.write(f"{len(warnings)} varningar om försenade anslag.")
+        for _receiver, line in reminders.reminder_pass.send(sender=Command, today=date, now=now):
+            if verbosity and line:
+                self.stdout.write(line)
         if now:
             sent = reminders.run_reminder_pass(date, worker="send_reminders")
             if verbosity:

@@ -1,0 +1,157 @@
+"""Staff pages of the agreements register under /hantera/overenskommelser/: an area's agreements with those due
+for follow-up or review, an agreement's page, and the forms to register, change, send for adoption, add a version
+and record a follow-up."""
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.agreements import actions
+from samverkan.agreements.access import can_add_agreement, can_keep_agreement, get_agreement_for_user, kept_agreements
+from samverkan.agreements.forms import AdoptionForm, AgreementForm, FollowUpForm, VersionForm
+from samverkan.agreements.models import Agreement, Status
+from samverkan.agreements.present import agreement_page
+from samverkan.agreements.reminders import due_within
+from samverkan.followthrough.views import DEFAULT_ANSWER_DAYS
+from samverkan.lib.forms import form_page
+from samverkan.lib.history import history_rows
+from samverkan.lib.paging import page_of
+from samverkan.structure.access import get_area_for_user
+
+SHOWN = 50
+
+
+def url(name, *args):
+    return reverse(f"agreements:{name}", args=args)
+
+
+@login_required
+def area(request, area):
+    """The agreements of the area the user keeps, paged, and first those due for follow-up or review within
+    `SAMVERKAN_REMINDER_DAYS` or overdue (the coordinator's list). 403 for a user who keeps none of its bodies."""
+    area = get_area_for_user(request.user, area)
+    if not can_add_agreement(request.user, area):
+        raise PermissionDenied
+    today = timezone.localdate()
+    kept = kept_agreements(request.user, area).with_state(today).select_related("owner", "area")
+    soon = today + timedelta(days=due_within())
+    due = (
+        kept.filter(Q(next_follow_up__lte=soon) | Q(review_on__lte=soon))
+        .exclude(pk__in=Agreement.objects.with_status(Status.REPLACED, today).values("pk"))
+        .exclude(pk__in=Agreement.objects.with_status(Status.EXPIRED, today).values("pk"))
+        .order_by("next_follow_up", "review_on", "pk")[:SHOWN]
+    )
+    page = page_of(request, kept.order_by("title", "pk"), SHOWN)
+    return render(request, "agreements/area.html", {"area": area, "due": due, "page": page, "today": today})
+
+
+@login_required
+def create(request, area):
+    area = get_area_for_user(request.user, area)
+    if not can_add_agreement(request.user, area):
+        raise PermissionDenied
+    form = AgreementForm(request.POST or None, area=area, user=request.user)
+    return form_page(
+        request,
+        form,
+        _("Ny överenskommelse"),
+        url("area", area.slug),
+        _("Överenskommelsen är registrerad."),
+        lambda a: url("agreement", a.pk),
+        save=lambda f, reason: actions.create_agreement(f, request.user),
+    )
+
+
+@login_required
+def agreement(request, pk):
+    """An agreement as its keepers work on it: facts, status, parties' adoption, versions, follow-ups, history."""
+    agreement = get_agreement_for_user(request.user, pk)
+    return render(
+        request,
+        "agreements/agreement.html",
+        {
+            "agreement": agreement,
+            "status": agreement.status(),
+            "page": agreement_page(agreement, request.user),
+            "keeps": can_keep_agreement(request.user, agreement),
+            "versions": agreement.versions.all(),
+            "follow_ups": agreement.follow_ups.select_related("body"),
+            "history": history_rows(agreement),
+        },
+    )
+
+
+@login_required
+def edit(request, pk):
+    agreement = get_agreement_for_user(request.user, pk, change=True)
+    form = AgreementForm(request.POST or None, instance=agreement, area=agreement.area, user=request.user)
+    return form_page(
+        request,
+        form,
+        _("Ändra överenskommelsen"),
+        url("agreement", agreement.pk),
+        _("Ändringarna är sparade."),
+        lambda a: url("agreement", a.pk),
+        save=lambda f, reason: actions.update_agreement(agreement, f, request.user, reason),
+        history=history_rows(agreement),
+    )
+
+
+@login_required
+def send_for_adoption(request, pk):
+    """ "Skicka för antagande": a recommendation to every party, through follow-through."""
+    agreement = get_agreement_for_user(request.user, pk, change=True)
+    today = timezone.localdate()
+    form = AdoptionForm(
+        request.POST or None,
+        agreement=agreement,
+        user=request.user,
+        initial={"decided_on": today, "deadline": today + timedelta(days=DEFAULT_ANSWER_DAYS)},
+    )
+    return form_page(
+        request,
+        form,
+        _("Skicka för antagande"),
+        url("agreement", agreement.pk),
+        _("Överenskommelsen är skickad till parterna för antagande."),
+        lambda a: url("agreement", a.pk),
+        save=lambda f, reason: actions.send_for_adoption(
+            agreement, f.cleaned_data["item"], request.user, **f.recommendation_fields()
+        ),
+    )
+
+
+@login_required
+def version_create(request, pk):
+    agreement = get_agreement_for_user(request.user, pk, change=True)
+    form = VersionForm(request.POST or None, request.FILES or None, agreement=agreement, user=request.user)
+    return form_page(
+        request,
+        form,
+        _("Ny version"),
+        url("agreement", agreement.pk),
+        _("Versionen är sparad."),
+        lambda v: url("agreement", agreement.pk),
+        save=lambda f, reason: actions.add_version(agreement, request.user, **f.cleaned_data),
+    )
+
+
+@login_required
+def follow_up_create(request, pk):
+    agreement = get_agreement_for_user(request.user, pk, change=True)
+    form = FollowUpForm(request.POST or None, request.FILES or None, agreement=agreement, user=request.user)
+    return form_page(
+        request,
+        form,
+        _("Registrera uppföljning"),
+        url("agreement", agreement.pk),
+        _("Uppföljningen är registrerad och nästa uppföljning flyttad."),
+        lambda v: url("agreement", agreement.pk),
+        save=lambda f, reason: actions.record_follow_up(agreement, request.user, **f.cleaned_data),
+    )
