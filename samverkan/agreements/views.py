@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from samverkan.agreements import actions
 from samverkan.agreements.access import can_add_agreement, can_keep_agreement, get_agreement_for_user, kept_agreements
@@ -21,6 +22,7 @@ from samverkan.agreements.reminders import due_within
 from samverkan.followthrough.views import DEFAULT_ANSWER_DAYS
 from samverkan.lib.forms import form_page
 from samverkan.lib.history import history_rows
+from samverkan.lib.methods import FORM
 from samverkan.lib.paging import page_of
 from samverkan.structure.access import get_area_for_user
 
@@ -31,6 +33,7 @@ def url(name, *args):
     return reverse(f"agreements:{name}", args=args)
 
 
+@require_safe
 @login_required
 def area(request, area):
     """The agreements of the area the user keeps, paged, and first those due for follow-up or review within
@@ -51,6 +54,7 @@ def area(request, area):
     return render(request, "agreements/area.html", {"area": area, "due": due, "page": page, "today": today})
 
 
+@require_http_methods(FORM)
 @login_required
 def create(request, area):
     area = get_area_for_user(request.user, area)
@@ -68,6 +72,7 @@ def create(request, area):
     )
 
 
+@require_safe
 @login_required
 def agreement(request, pk):
     """An agreement as its keepers work on it: facts, status, parties' adoption, versions, follow-ups, history."""
@@ -87,6 +92,7 @@ def agreement(request, pk):
     )
 
 
+@require_http_methods(FORM)
 @login_required
 def edit(request, pk):
     agreement = get_agreement_for_user(request.user, pk, change=True)
@@ -103,6 +109,7 @@ def edit(request, pk):
     )
 
 
+@require_http_methods(FORM)
 @login_required
 def send_for_adoption(request, pk):
     """ "Skicka för antagande": a recommendation to every party, through follow-through."""
@@ -127,6 +134,7 @@ def send_for_adoption(request, pk):
     )
 
 
+@require_http_methods(FORM)
 @login_required
 def version_create(request, pk):
     agreement = get_agreement_for_user(request.user, pk, change=True)
@@ -142,6 +150,7 @@ def version_create(request, pk):
     )
 
 
+@require_http_methods(FORM)
 @login_required
 def follow_up_create(request, pk):
     agreement = get_agreement_for_user(request.user, pk, change=True)
