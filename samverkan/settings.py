@@ -149,8 +149,10 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
-# Seconds a browser or shared cache may keep a public page or feed for an anonymous visitor (lib/caching.py).
-PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=60)
+# Seconds a browser or shared cache may keep a public page or feed for an anonymous visitor without asking again
+# (lib/caching.py). 0: a cache may keep it but asks every time (the ETag answers 304 when nothing changed), so a
+# change is visible on the next request; a site behind a busy proxy may accept a few seconds of staleness.
+PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=0)
 LOCALE_PATHS = [BASE_DIR / "samverkan" / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True

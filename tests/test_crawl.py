@@ -75,6 +75,7 @@ UNLINKED = {
     "followthrough_public:decision_document",
     "meetings_public:body_ical_year",
     "meetings_public:answer_link",  # a personal signed link from an invitation e-mail (test_participation.py)
+    "followthrough_public:record_by_link",  # a principal's signed dispatch link (test_dispatch.py)
     "agreements_public:version_file",  # the demo keeps no agreement files; served in test_agreements.py
     "agreements_public:follow_up_file",
 }
@@ -131,6 +132,7 @@ def test_every_public_page_answers_and_leaks_nothing(client, demo):
     # The search box is a form, not a link: a few searches are crawled too (their results, not their facets).
     searches = [reverse("search:search") + "?q=" + q for q in ("beslut", "protokoll", "uppdrag", "kommun")]
     seen, queue, pdf_links, views = set(), deque(["/", *searches]), set(), set()
+    extract_links = set()
     while queue:
         url = queue.popleft()
         if url in seen or url.startswith(NOT_PUBLIC):
@@ -138,7 +140,10 @@ def test_every_public_page_answers_and_leaks_nothing(client, demo):
         seen.add(url)
         if url.endswith(".pdf"):
             views.add(resolve(url).view_name)
-            pdf_links.add(url)  # the published minutes: a sample is read below, all of them in the next test
+            if resolve(url).view_name == "meetings_public:extract":
+                extract_links.add(url)  # a protokollsutdrag: a sample is read below
+            else:
+                pdf_links.add(url)  # the published minutes: a sample is read below, all of them in the next test
             continue
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
@@ -182,6 +187,11 @@ def test_every_public_page_answers_and_leaks_nothing(client, demo):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         assert response["Content-Type"] == "application/pdf", url
+        _assert_nothing_leaks(url, _pdf_text(response), forbidden)
+    assert extract_links, "no protokollsutdrag was linked"
+    for url in sorted(extract_links)[:2]:
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf", url
         _assert_nothing_leaks(url, _pdf_text(response), forbidden)
 
 
@@ -248,6 +258,11 @@ def test_an_appealable_body_shows_the_appeal_period_on_its_published_minutes_onl
         reverse("meetings_public:pdf", args=[area, published.pk]),
         reverse("meetings_public:notice_board", args=[area]),
         reverse("meetings_public:notice_feed", args=[area]),
+    }
+    # The protokollsutdrag of each public § of the published minutes carries the appeal period too.
+    own |= {
+        reverse("meetings_public:extract", args=[area, published.pk, item.pk])
+        for item in published.items.filter(visibility="public")
     }
     assert own <= set(texts), own - set(texts)  # each of them was reached by a link
     assert showing == own, showing ^ own

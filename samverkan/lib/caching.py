@@ -4,9 +4,9 @@ user sees only by their own browser, and a page whose validator is unchanged ans
 `PublicCacheMiddleware` (innermost of the response's outer layers: after sessions and authentication) decides:
 
 - a GET or HEAD of a public address (`lib.language.is_public_path`) without a session cookie, answered 200 or 304
-  without setting a cookie: `Cache-Control: public, max-age=PUBLIC_MAX_AGE` (seconds, default 60), and no
-  `Vary: Cookie` (the page depends on no cookie: the language is in the address, and an anonymous visitor has
-  no session);
+  without setting a cookie: `Cache-Control: public, max-age=PUBLIC_MAX_AGE` (seconds; default 0, then with
+  `must-revalidate`), and no `Vary: Cookie` (the page depends on no cookie: the language is in the address,
+  and an anonymous visitor has no session);
 - anything else that does not say already: `Cache-Control: private` (a signed-in user's pages, staff pages,
   forms that set a CSRF cookie).
 
@@ -78,7 +78,12 @@ class PublicCacheMiddleware:
         if is_anonymous_public(request, response):
             _without_cookie_vary(response)
             if "Cache-Control" not in response.headers:
-                patch_cache_control(response, public=True, max_age=settings.PUBLIC_MAX_AGE)
+                patch_cache_control(
+                    response,
+                    public=True,
+                    max_age=settings.PUBLIC_MAX_AGE,
+                    must_revalidate=settings.PUBLIC_MAX_AGE == 0,
+                )
         elif "Cache-Control" not in response.headers:
             patch_cache_control(response, private=True)
         elif "public" in response.headers["Cache-Control"]:
