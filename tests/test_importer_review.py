@@ -1,6 +1,7 @@
 """The preview is a form: corrections, names matched or proposed, suggestions unticked, flagged dates confirmed,
 paper adjustment; and nothing of an import is public, on a board or reminded of until it is published."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -206,7 +207,14 @@ def _public_pages(client, world):
         reverse("followthrough_public:principal", args=[world.area.slug, world.town.slug]),
         reverse("portal:body", args=[world.area.slug, world.group.slug]),
     ]
-    return "\n".join(client.get(url).content.decode() for url in pages)
+    return "\n".join(_text(client.get(url)) for url in pages)
+
+
+def _text(response):
+    """A response's body, streamed (the board's CSV) or not."""
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
 
 
 def test_an_imported_draft_is_nowhere_public_until_published(client, world, registered):
@@ -300,3 +308,67 @@ def test_import_minutes_help_lists_every_option_the_readme_documents(capsys):
     shown = capsys.readouterr().out
     for option in documented:
         assert option in shown, option
+
+
+def test_a_date_far_from_the_dates_in_the_items_text_is_flagged(client, world, registered):
+    """No next meeting and no report-back day: the items' own dates tell which year the meeting was."""
+    text = TEXT.replace(
+        "att ge Nils Nykomling i uppdrag att ta fram en plan till mötet den 14 maj 2025.",
+        "att notera länsstyrelsens rapport av den 20 februari 2025.",
+    )
+    assert "14 maj" not in text
+    record = _upload(client, world, text.replace("den 12 mars 2025", "den 12 mars 2015"))
+    assert not record.parsed.get("next_meeting") and not record.parsed.get("assignments")
+    html = client.get(reverse("importer:preview", args=[record.pk])).content.decode()
+    assert "ligger långt från dokumentets övriga datum (2025-02-20)" in html
+    assert confirm(client, record, dates_confirmed="").status_code == 400
+    assert not Meeting.objects.exists()
+    right = _upload(client, world, text)
+    html = client.get(reverse("importer:preview", args=[right.pk])).content.decode()
+    assert "Kontrollera datumen" not in html
+    assert confirm(client, right, dates_confirmed="").status_code == 302
+
+
+HIDDEN = TEXT.replace("Nils Nykomling, Byn", "Hedda Hemlig, Byn").replace(
+    "Justerare: Karin Ek", "Justerare: Hedda Hemlig"
+)
+
+
+@pytest.mark.parametrize("actor", ["secretary", "coordinator"])
+def test_a_name_matching_only_someone_the_user_may_not_choose_is_unmatched(client, world, registered, actor):
+    """Hedda Hemlig sits only in an internal body the secretary may not see: the preview neither matches her nor
+    says anything about her; the name is new unless the secretary picks someone. The coordinator sees her."""
+    client.force_login(getattr(world, actor))
+    assert upload(client, world.group, "chefsgruppen.txt", HIDDEN.encode()).status_code == 302
+    record = last_record()
+    response = client.get(reverse("importer:preview", args=[record.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    if actor == "coordinator":
+        assert f'value="{world.insider.pk}" selected' in html
+        return
+    assert "Hedda Hemlig kan inte kopplas till någon registrerad person som du kan välja" in html
+    person_selects = re.findall(r'<select name="person-\d+-person".*?</select>', html, re.DOTALL)
+    assert person_selects and not any(f'value="{world.insider.pk}"' in select for select in person_selects)
+    assert "hedda-hemlig" not in html and "hedda.hemlig" not in html
+    row = html[html.index('<th scope="row">Hedda Hemlig') :].split("</tr>")[0]
+    assert "kan inte kopplas" in row and "finns" not in row and "Region Test" not in row
+    people_before = Person.objects.count()
+    response = confirm(client, record)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    meeting = Meeting.objects.get()
+    hedda = meeting.attendance.get(person__last_name="Hemlig").person
+    assert hedda != world.insider and not hedda.memberships.exists()
+    assert meeting.signatories.filter(role="adjuster", person=hedda).exists()
+    assert Person.objects.count() == people_before + 4  # Hedda (new), Karin Ek, Sara Skrivare and Per Lund
+
+
+def test_a_zip_never_matches_someone_the_user_may_not_choose(client, world, registered):
+    from samverkan.importer import actions
+    from samverkan.importer.save import ImportRefused, save_import
+
+    client.force_login(world.secretary)
+    upload(client, world.group, "chefsgruppen.txt", HIDDEN.encode())
+    with pytest.raises(ImportRefused, match="Hedda Hemlig"):
+        save_import(last_record(), world.secretary, actions.batch_choices(last_record().parsed, None, "public"))
+    assert not Meeting.objects.exists()

@@ -27,6 +27,7 @@ class NamedPerson:
     ambiguous: bool
     attendee: Attendee | None
     roles: list[str] = field(default_factory=list)
+    hidden: bool = False  # only someone the user may not choose has the name: shown as unmatched, with a message
 
 
 def named_people(plan: Plan) -> list[NamedPerson]:
@@ -34,12 +35,14 @@ def named_people(plan: Plan) -> list[NamedPerson]:
     rows: dict[tuple, NamedPerson] = {}
     for attendee in plan.attendees:
         rows[name_key(attendee.name)] = NamedPerson(
-            attendee.name, attendee.person, attendee.proposed, attendee.ambiguous, attendee
+            attendee.name, attendee.person, attendee.proposed, attendee.ambiguous, attendee, hidden=attendee.hidden
         )
     for signer in [*plan.signers, *([plan.secretary] if plan.secretary else [])]:
         row = rows.get(name_key(signer.name))
         if row is None:
-            row = rows[name_key(signer.name)] = NamedPerson(signer.name, signer.person, signer.proposed, False, None)
+            row = rows[name_key(signer.name)] = NamedPerson(
+                signer.name, signer.person, signer.proposed, False, None, hidden=signer.hidden
+            )
         row.roles.append(signer.role)
     return list(rows.values())
 

@@ -192,7 +192,7 @@ def save_minutes(
     """
     files = [] if files is None else files
     reason = (_("Importerat från %(name)s") % {"name": source.name})[:100]
-    directory = Directory(body)
+    directory = Directory(body, user)
     plan = prepare(parsed, directory)
     if choices.review is not None:
         parsed = apply_review(plan, parsed, choices.review)
@@ -249,10 +249,10 @@ _save = save_with_history
 
 def _check_unreviewed(plan, choices):
     """An import nobody reviewed (a ZIP, the command) may not take a name spelt differently for a registered
-    person, nor days that look wrong: raises ImportRefused, asking for the file's own preview."""
-    proposed = [a.name for a in plan.attendees if a.proposed] + [s.name for s in plan.signers if s.proposed]
-    if plan.secretary and plan.secretary.proposed:
-        proposed.append(plan.secretary.name)
+    person, nor a name only someone the user may not choose has (`NameMatch.hidden`), nor days that look wrong:
+    raises ImportRefused, asking for the file's own preview."""
+    named = [*plan.attendees, *plan.signers, *([plan.secretary] if plan.secretary else [])]
+    proposed = list(dict.fromkeys(n.name for n in named if n.proposed or n.hidden))
     if proposed:
         raise ImportRefused(
             _("Namn som liknar registrerade personer behöver granskas (%(names)s). Öppna filen och bekräfta.")

@@ -59,12 +59,12 @@ def body_imports(request, pk):
 
 def _review(request, record, data=None):
     """The preview's form for `record`, built from its parse for the user asking."""
-    plan = prepare(record.parsed, Directory(record.body))
+    plan = prepare(record.parsed, Directory(record.body, request.user))
     return ImportReview(data, user=request.user, plan=plan, parsed=record.parsed, area=record.body.area)
 
 
 def _preview(request, record, review=None, problem="", status=200):
-    directory = Directory(record.body)
+    directory = Directory(record.body, request.user)
     review = review or _review(request, record)
     plan, form = review.plan, review.main
     dates = form.days() if form.is_bound and form.is_valid() else plan.dates
