@@ -6,7 +6,7 @@ from datetime import date, time
 from typing import NamedTuple
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from samverkan.importer.matching import fold, name_key
 from samverkan.lib.personal_numbers import find_personal_numbers
@@ -410,7 +410,7 @@ def _hidden_warning(match, name, warnings):
         warnings.append(text)
 
 
-HIDDEN_NAME = _lazy(
+HIDDEN_NAME = gettext_lazy(
     "%(name)s kan inte kopplas till någon registrerad person som du kan välja. Namnet behandlas som okänt: välj "
     "en person i listan, skapa en ny person eller ta inte med namnet."
 )

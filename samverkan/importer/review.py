@@ -12,6 +12,7 @@ from datetime import date
 
 from samverkan.importer.matching import name_key
 from samverkan.importer.plan import Attendee, Plan, Signer
+from samverkan.meetings.actions import SignedCopy
 from samverkan.meetings.models import AgendaItem, Signatory
 
 MATCH, NEW, DROP = "match", "new", "drop"
@@ -78,10 +79,12 @@ class Review:
 
 @dataclass
 class PaperAdjustment:
-    """Minutes adjusted on paper: the day, who signed (names as text)."""
+    """Minutes adjusted on paper: the day, who signed (names as text), and the checked scan of the signed copy
+    (`meetings.forms.checked_upload`) or None."""
 
     adjusted_on: date
     signed_by: str
+    scan: SignedCopy | None = None
 
 
 def apply_review(plan: Plan, parsed: dict, review: Review) -> dict:

@@ -26,6 +26,7 @@ from samverkan.lib.locks import locked
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.actions import record_paper_adjustment
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay, Signatory
+from samverkan.meetings.models import PaperAdjustment as PaperAdjustmentRecord
 from samverkan.meetings.numbering import claim_numbers
 from samverkan.meetings.tasks import queue_text_extraction
 from samverkan.structure.models import Person
@@ -164,9 +165,12 @@ def save_import(record: ImportRecord, user, choices: Choices, *, update=False) -
                 _("Mötet kan inte uppdateras: annat i systemet hänvisar till ärenden som saknas i protokollet.")
             ) from error
         if choices.paper is not None:
+            paper = choices.paper
             record_paper_adjustment(
-                meeting, user, adjusted_on=choices.paper.adjusted_on, signed_by=choices.paper.signed_by
+                meeting, user, adjusted_on=paper.adjusted_on, signed_by=paper.signed_by, scan=paper.scan
             )
+            scan = PaperAdjustmentRecord.objects.filter(meeting=meeting).values_list("document__file", flat=True)
+            files += [name for name in scan if name]  # removed again if the import fails after this
         pending_file = record.file.name
         record.status = ImportRecord.Status.UPDATED if earlier else ImportRecord.Status.IMPORTED
         record.meeting = meeting

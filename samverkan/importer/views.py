@@ -57,10 +57,10 @@ def body_imports(request, pk):
     )
 
 
-def _review(request, record, data=None):
+def _review(request, record, data=None, files=None):
     """The preview's form for `record`, built from its parse for the user asking."""
     plan = prepare(record.parsed, Directory(record.body, request.user))
-    return ImportReview(data, user=request.user, plan=plan, parsed=record.parsed, area=record.body.area)
+    return ImportReview(data, files=files, user=request.user, plan=plan, parsed=record.parsed, area=record.body.area)
 
 
 def _preview(request, record, review=None, problem="", status=200):
@@ -103,7 +103,7 @@ def preview(request, pk):
 @require_POST
 def confirm(request, pk):
     record = get_record_for_user(request.user, pk, change=True, pending=True)
-    review = _review(request, record, request.POST)
+    review = _review(request, record, request.POST, request.FILES)
     if not review.is_valid():
         return _preview(request, record, review, status=400)
     try:
