@@ -85,7 +85,9 @@ def _preview(request, record, review=None, problem="", status=200):
     items = list(zip(plan.items, review.items, strict=True))
     context = {"record": record, "body": record.body, "plan": plan, "form": form, "earlier": earlier}
     context.update(problem=problem, followthrough=followthrough, review=review, people=people, items=items)
-    context.update(ticked=ticked, date_flags=form.date_flags() if form.is_bound and form.is_valid() else [])
+    # A posted form shows why its days look wrong even when it has other errors (the days are cleaned by then).
+    flags = form.date_flags() if form.is_bound and form.errors is not None else []
+    context.update(ticked=ticked, date_flags=flags)
     if not form.is_bound:
         context["date_flags"] = date_flags(plan.dates, plan.other_dates, timezone.localdate())
     return render(request, "importer/preview.html", context, status=status)

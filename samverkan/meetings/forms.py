@@ -431,7 +431,6 @@ class SignedCopyMixin:
 
     fields: dict
     cleaned_data: dict
-    field_order: list[str] | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -448,7 +447,7 @@ class SignedCopyMixin:
             required=False,  # internal when not given
             help_text=_("Exemplaret bär namnteckningar och är därför internt om du inte väljer annat."),
         )
-        self.order_fields(self.field_order)  # type: ignore[attr-defined]  # a mixin of forms.BaseForm
+        self.order_fields(getattr(self, "field_order", None))
 
     def clean_scan(self):
         upload = self.cleaned_data.get("scan")
