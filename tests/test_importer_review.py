@@ -1,6 +1,7 @@
 """The preview is a form: corrections, names matched or proposed, suggestions unticked, flagged dates confirmed,
 paper adjustment; and nothing of an import is public, on a board or reminded of until it is published."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -301,3 +302,147 @@ def test_import_minutes_help_lists_every_option_the_readme_documents(capsys):
     shown = capsys.readouterr().out
     for option in documented:
         assert option in shown, option
+
+
+def test_a_date_far_from_the_dates_in_the_items_text_is_flagged(client, world, registered):
+    """No next meeting and no report-back day: the items' own dates tell which year the meeting was."""
+    text = TEXT.replace(
+        "att ge Nils Nykomling i uppdrag att ta fram en plan till mötet den 14 maj 2025.",
+        "att notera länsstyrelsens rapport av den 20 februari 2025.",
+    )
+    assert "14 maj" not in text
+    record = _upload(client, world, text.replace("den 12 mars 2025", "den 12 mars 2015"))
+    assert not record.parsed.get("next_meeting") and not record.parsed.get("assignments")
+    html = client.get(reverse("importer:preview", args=[record.pk])).content.decode()
+    assert "ligger långt från dokumentets övriga datum (2025-02-20)" in html
+    assert confirm(client, record, dates_confirmed="").status_code == 400
+    assert not Meeting.objects.exists()
+    right = _upload(client, world, text)
+    html = client.get(reverse("importer:preview", args=[right.pk])).content.decode()
+    assert "Kontrollera datumen" not in html
+    assert confirm(client, right, dates_confirmed="").status_code == 302
+
+
+HIDDEN = TEXT.replace("Nils Nykomling, Byn", "Hedda Hemlig, Byn").replace(
+    "Justerare: Karin Ek", "Justerare: Hedda Hemlig"
+)
+
+
+@pytest.mark.parametrize("actor", ["secretary", "coordinator"])
+def test_a_name_matching_only_someone_the_user_may_not_choose_is_unmatched(client, world, registered, actor):
+    """Hedda Hemlig sits only in an internal body the secretary may not see: the preview neither matches her nor
+    says anything about her; the name is new unless the secretary picks someone. The coordinator sees her."""
+    client.force_login(getattr(world, actor))
+    assert upload(client, world.group, "chefsgruppen.txt", HIDDEN.encode()).status_code == 302
+    record = last_record()
+    response = client.get(reverse("importer:preview", args=[record.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    if actor == "coordinator":
+        assert f'value="{world.insider.pk}" selected' in html
+        return
+    assert "Hedda Hemlig kan inte kopplas till någon registrerad person som du kan välja" in html
+    person_selects = re.findall(r'<select name="person-\d+-person".*?</select>', html, re.DOTALL)
+    assert person_selects and not any(f'value="{world.insider.pk}"' in select for select in person_selects)
+    assert "hedda-hemlig" not in html and "hedda.hemlig" not in html
+    row = html[html.index('<th scope="row">Hedda Hemlig') :].split("</tr>")[0]
+    assert "kan inte kopplas" in row and "finns" not in row and "Region Test" not in row
+    people_before = Person.objects.count()
+    response = confirm(client, record)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    meeting = Meeting.objects.get()
+    hedda = meeting.attendance.get(person__last_name="Hemlig").person
+    assert hedda != world.insider and not hedda.memberships.exists()
+    assert meeting.signatories.filter(role="adjuster", person=hedda).exists()
+    assert Person.objects.count() == people_before + 4  # Hedda (new), Karin Ek, Sara Skrivare and Per Lund
+
+
+def test_a_zip_never_matches_someone_the_user_may_not_choose(client, world, registered):
+    from samverkan.importer import actions
+    from samverkan.importer.save import ImportRefused, save_import
+
+    client.force_login(world.secretary)
+    upload(client, world.group, "chefsgruppen.txt", HIDDEN.encode())
+    with pytest.raises(ImportRefused, match="Hedda Hemlig"):
+        save_import(last_record(), world.secretary, actions.batch_choices(last_record().parsed, None, "public"))
+    assert not Meeting.objects.exists()
+
+
+# The scan of the signed copy ------------------------------------------------------------------------------
+
+
+def _stored_files(settings):
+    root = settings.MEDIA_ROOT
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_the_signed_copy_is_stored_internal_and_linked_from_the_paper_adjustment_page(client, world, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from samverkan.meetings.models import Document
+    from tests import sample_files
+
+    day = timezone.localdate() - timedelta(days=3)
+    meeting = make_meeting(world.group, day, status="drafted")
+    client.force_login(world.secretary)
+    page = reverse("meetings:paper_adjustment", args=[meeting.pk])
+    form = client.get(page).content.decode()
+    assert 'enctype="multipart/form-data"' in form and 'value="internal" selected' in form
+    fields = {"adjusted_on": day.isoformat(), "signed_by": "Anna Berg", "confirm": "on"}
+
+    # Not what its name says, and an empty file: Swedish messages, nothing saved, nothing locked, no file kept.
+    for name, data, message in [
+        ("justerat.pdf", b"Inte en PDF alls", "Ladda upp en fil av något av dessa slag"),
+        ("justerat.pdf", b"%PDF-1.4 trasig", "är skadad och kunde inte läsas"),
+        ("justerat.exe", sample_files.exe(), "Filtypen stöds inte"),
+    ]:
+        response = client.post(page, {**fields, "scan": SimpleUploadedFile(name, data)})
+        assert response.status_code == 400, name
+        assert message in response.content.decode(), name
+        meeting.refresh_from_db()
+        assert not meeting.is_locked and not PaperAdjustment.objects.exists() and not Document.objects.exists()
+        assert _stored_files(settings) == []
+
+    response = client.post(page, {**fields, "scan": SimpleUploadedFile("justerat.pdf", sample_files.pdf("Justerat"))})
+    assert response.status_code == 302
+    paper = PaperAdjustment.objects.get(meeting=meeting)
+    scan = paper.document
+    assert scan.kind == Document.Kind.SIGNED_COPY and scan.visibility == "internal" and scan.item is None
+    assert scan.meeting == meeting and scan.original_name == "justerat.pdf"
+    staff = client.get(reverse("meetings:meeting", args=[meeting.pk])).content.decode()
+    link = reverse("meetings:document_file", args=[scan.pk])
+    assert f'href="{link}">Underskrivet exemplar</a>' in staff and f"Justerat på papper {day.isoformat()}" in staff
+    assert client.get(link).status_code == 200
+    client.logout()
+    public = reverse("meetings_public:document", args=[world.area.slug, meeting.pk, scan.pk])
+    assert client.get(public).status_code == 404
+
+
+def test_the_import_stores_the_signed_copy_with_the_visibility_chosen(client, world, registered, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from samverkan.meetings.models import Document
+    from tests import sample_files
+
+    record = _upload(client, world)
+    paper = {"paper": "on", "paper_date": "2025-03-14", "paper_signed_by": "Anna Berg, Hakan Eriksson"}
+    files_before = _stored_files(settings)
+    bad = SimpleUploadedFile("justerat.png", b"\x89PNG\r\n\x1a\n trasig")
+    response = confirm(client, record, **paper, scan=bad)
+    assert response.status_code == 400 and "Inget har sparats" in response.content.decode()
+    assert not Meeting.objects.exists() and not Document.objects.exists() and _stored_files(settings) == files_before
+    alone = confirm(client, record, scan=SimpleUploadedFile("justerat.png", sample_files.png()))
+    assert alone.status_code == 400 and "hör till en justering på papper" in alone.content.decode()
+
+    scan = SimpleUploadedFile("justerat.png", sample_files.png())
+    response = confirm(client, record, **paper, scan=scan, scan_visibility="public")
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    document = PaperAdjustment.objects.get(meeting=meeting).document
+    assert document.kind == Document.Kind.SIGNED_COPY and document.visibility == "public"
+    assert document.content_type == "image/png" and meeting.is_locked
+    _read_source(meeting)
+    meeting_actions.take_step(meeting, meeting_actions.PUBLISH, world.secretary)
+    client.logout()
+    public = client.get(reverse("meetings_public:meeting", args=[world.area.slug, meeting.pk])).content.decode()
+    assert "Justerat på papper 2025-03-14" in public and "Underskrivet exemplar, justerat 2025-03-14" in public

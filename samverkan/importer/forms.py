@@ -19,7 +19,7 @@ from samverkan.importer.review import (
 from samverkan.importer.save import Choices
 from samverkan.lib.forms import CleanForm, StaffFormMixin
 from samverkan.lib.visibility import Visibility
-from samverkan.meetings.forms import TIME
+from samverkan.meetings.forms import TIME, SignedCopyMixin
 from samverkan.meetings.models import AgendaItem, Meeting, Signatory
 from samverkan.structure.access import choosable_people
 from samverkan.structure.forms import DATE
@@ -143,10 +143,10 @@ class ItemRowForm(ImportForm):
         return data
 
 
-class ReviewForm(ConfirmForm):
+class ReviewForm(SignedCopyMixin, ConfirmForm):
     """The preview's own choices besides the rows: the day, time and kind (ConfirmForm), who signs (picked among
     the people the minutes name), confirming flagged dates, the suggestions to create (unticked unless ticked),
-    and a paper adjustment."""
+    and a paper adjustment with, optionally, the scan of the signed copy (`SignedCopyMixin`)."""
 
     chair = forms.TypedChoiceField(label=_("Ordförande"), coerce=int, required=False, empty_value=None)
     secretary = forms.TypedChoiceField(label=_("Sekreterare"), coerce=int, required=False, empty_value=None)
@@ -208,6 +208,10 @@ class ReviewForm(ConfirmForm):
                 self.add_error("paper_date", _("Protokollet kan inte ha justerats före mötet."))
             if not (data.get("paper_signed_by") or "").strip():
                 self.add_error("paper_signed_by", _("Ange vem eller vilka som justerade."))
+        elif data.get("scan"):
+            self.add_error(
+                "scan", _("Ett skannat exemplar hör till en justering på papper. Kryssa i den, eller ta bort filen.")
+            )
         return data
 
 
@@ -215,9 +219,9 @@ class ImportReview:
     """The whole preview form: ReviewForm, a PersonRowForm per person the minutes name and an ItemRowForm per item.
     Each row has its own prefix; how many rows there are comes from the parse, never from the post."""
 
-    def __init__(self, data, *, user, plan, parsed, area):
+    def __init__(self, data, *, user, plan, parsed, area, files=None):
         self.plan, self.rows = plan, named_people(plan)
-        self.main = ReviewForm(data, plan=plan, rows=self.rows, parsed=parsed)
+        self.main = ReviewForm(data, files, plan=plan, rows=self.rows, parsed=parsed)
         self.people = [
             PersonRowForm(
                 data,
@@ -325,5 +329,7 @@ class ImportReview:
         choices.review = self.review()
         data = self.main.cleaned_data
         if data.get("paper"):
-            choices.paper = PaperAdjustment(data["paper_date"], data["paper_signed_by"].strip())
+            choices.paper = PaperAdjustment(
+                data["paper_date"], data["paper_signed_by"].strip(), self.main.signed_copy()
+            )
         return choices

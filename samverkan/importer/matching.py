@@ -8,6 +8,7 @@ from typing import NamedTuple
 from django.db.models import Q
 from django.utils import timezone
 
+from samverkan.structure.access import choosable_people
 from samverkan.structure.models import Membership, Person, Principal
 
 DASHES = re.compile(r"[\u2010-\u2015\u2212]")
@@ -63,12 +64,18 @@ class NameMatch(NamedTuple):
     person: Person | None
     ambiguous: bool  # several people have the name; `person` is the likeliest of them
     proposed: bool = False  # found by `loose_key` only: the user confirms it before it is used
+    hidden: bool = False  # no one the user may choose has the name, but someone they may not choose has it
 
 
 class Directory:
-    """The area's people, their seats in the body and the area's principals, read once per import."""
+    """The area's people, their seats in the body and the area's principals, read once per import.
 
-    def __init__(self, body):
+    Given the importing `user`, only the people they may pick in a staff form (`structure.access.choosable_people`)
+    are matched: a name that only someone else has (a person seated only in a body hidden from the user) finds no
+    one and is marked `hidden`, so nothing of that person (their record, employer or seats) reaches the user or is
+    linked by their import. Without a user (the command run by the operator) everyone of the area is matched."""
+
+    def __init__(self, body, user=None):
         self.body = body
         people = (
             Person.objects.filter(Q(memberships__body__area_id=body.area_id) | Q(employer__area_id=body.area_id))
@@ -76,9 +83,14 @@ class Directory:
             .select_related("employer")
             .order_by("pk")
         )
+        choosable = None if user is None else set(choosable_people(user, body.area).values_list("pk", flat=True))
         self.by_name = defaultdict(list)
         self.by_loose = defaultdict(list)
+        self.hidden: set[tuple] = set()  # name_key and loose_key of the people the user may not choose
         for person in people:
+            if choosable is not None and person.pk not in choosable:
+                self.hidden |= {name_key(person.name), loose_key(person.name)}
+                continue
             self.by_name[name_key(person.name)].append(person)
             self.by_loose[loose_key(person.name)].append(person)
         today = timezone.localdate()
@@ -94,15 +106,18 @@ class Directory:
         return self.seats.get(person.pk) if person and person.pk else None
 
     def person(self, name: str, principal: Principal | None = None) -> NameMatch:
-        """`NameMatch(person or None, ambiguous, proposed)`: ambiguous when several people have that name and one
-        was chosen; proposed when no one has the name as written but someone has it spelt another way."""
+        """`NameMatch(person or None, ambiguous, proposed, hidden)`: ambiguous when several people have that name
+        and one was chosen; proposed when no one has the name as written but someone has it spelt another way;
+        hidden when no one is found but someone the user may not choose has the name (either way)."""
         found = self.by_name.get(name_key(name), [])
         proposed = False
         if not found:
             found = [p for p in self.by_loose.get(loose_key(name), []) if p.pk is not None]
             proposed = bool(found)
+        if not found:
+            return NameMatch(None, False, False, bool({name_key(name), loose_key(name)} & self.hidden))
         if len(found) < 2:
-            return NameMatch(found[0] if found else None, False, proposed)
+            return NameMatch(found[0], False, proposed)
         seated = [p for p in found if p.pk in self.seats] or found
         if principal is not None:
             seated = [p for p in seated if p.employer_id == principal.pk] or seated

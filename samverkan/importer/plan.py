@@ -6,10 +6,12 @@ from datetime import date, time
 from typing import NamedTuple
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from samverkan.importer.matching import fold, name_key
 from samverkan.lib.personal_numbers import find_personal_numbers
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, Signatory
+from samverkan.minutes.dates import find_dates
 from samverkan.structure.models import Membership
 
 KINDS = {"protokoll": Meeting.Kind.MINUTES, "anteckningar": Meeting.Kind.NOTES}
@@ -45,6 +47,7 @@ class Attendee:
     substitute_for: object
     note: str
     proposed: bool = False  # `person` was found by a looser spelling only: the user confirms it
+    hidden: bool = False  # only someone the user may not choose has the name (`NameMatch.hidden`): unmatched
 
     @property
     def group_label(self):
@@ -61,6 +64,7 @@ class Signer:
     name: str
     person: object
     proposed: bool = False  # `person` was found by a looser spelling only
+    hidden: bool = False  # only someone the user may not choose has the name: unmatched
 
     @property
     def role_label(self):
@@ -129,9 +133,16 @@ MAX_DAYS_FROM_OTHERS = 366
 
 
 def other_dates(parsed: dict) -> list[date]:
-    """The dates the parse names besides the meeting days: the next meeting and the report-back dates."""
+    """The dates the parse names besides the meeting days: the next meeting, the report-back dates, and every
+    date with a year written in the items' titles, text and decisions (`minutes.dates.find_dates`: "14 maj 2025",
+    "2025-05-14"; a date without a year says nothing about which year the meeting was)."""
     written = [parsed.get("next_meeting")]
     written += [a.get("due") for a in parsed.get("assignments") or [] if isinstance(a, dict)]
+    for item in parsed.get("items") or []:
+        if not isinstance(item, dict):
+            continue
+        texts = [item.get("title"), item.get("text"), *(item.get("decisions") or [])]
+        written += [found.iso for text in texts if isinstance(text, str) for found in find_dates(text)]
     return sorted({d for d in map(read_date, written) if d})
 
 
@@ -149,11 +160,16 @@ def date_flags(days: list[date], others: list[date], today: date) -> list[str]:
     if days and others and all(abs((d - days[0]).days) > MAX_DAYS_FROM_OTHERS for d in others):
         flags.append(
             _("Mötesdatumet %(day)s ligger långt från dokumentets övriga datum (%(others)s).")
-            % {"day": days[0].isoformat(), "others": ", ".join(d.isoformat() for d in others[:5])}
+            % {"day": days[0].isoformat(), "others": ", ".join(d.isoformat() for d in _nearest(others, days[0]))}
         )
     if days and days[-1] > today:
         flags.append(_("Mötesdatumet %(day)s har inte inträffat än.") % {"day": days[-1].isoformat()})
     return flags
+
+
+def _nearest(others: list[date], day: date, n: int = 5) -> list[date]:
+    """The `n` dates of `others` nearest to `day`, in date order."""
+    return sorted(sorted(others, key=lambda d: abs((d - day).days))[:n])
 
 
 def read_time(value: object) -> time | None:
@@ -315,7 +331,8 @@ def _attendance(plan, parsed, directory, warnings):
             continue
         written = entry.get("principal")
         principal = directory.principal(written)
-        person, ambiguous, proposed = directory.person(name, principal)
+        match = directory.person(name, principal)
+        person, ambiguous = match.person, match.ambiguous
         key = ("pk", person.pk) if person else name_key(name)
         if key in seen:
             warnings.append(_("%(name)s står två gånger i närvarolistan; den första tas med.") % {"name": name})
@@ -352,9 +369,11 @@ def _attendance(plan, parsed, directory, warnings):
                 role=roles.get(name_key(name), ""),
                 substitute_for=substitute_for,
                 note=note[:200],
-                proposed=proposed,
+                proposed=match.proposed,
+                hidden=match.hidden,
             )
         )
+        _hidden_warning(match, name, warnings)
     for written in unknown_principals:
         warnings.append(
             _("Huvudmannen ”%(name)s” finns inte i området; närvaron sparas utan huvudman.") % {"name": written}
@@ -379,7 +398,22 @@ def _signer(role, name, directory, warnings):
             warnings.append(_("”%(name)s” kunde inte läsas som ett namn och tas inte med.") % {"name": name[:100]})
         return None
     found = directory.person(name)
-    return Signer(role=role, name=name, person=found.person, proposed=found.proposed)
+    _hidden_warning(found, name, warnings)
+    return Signer(role=role, name=name, person=found.person, proposed=found.proposed, hidden=found.hidden)
+
+
+def _hidden_warning(match, name, warnings):
+    """Say once that a name is treated as unknown because only someone the user may not choose has it; the
+    message names nobody but the name as written."""
+    text = HIDDEN_NAME % {"name": name}
+    if match.hidden and text not in warnings:
+        warnings.append(text)
+
+
+HIDDEN_NAME = gettext_lazy(
+    "%(name)s kan inte kopplas till någon registrerad person som du kan välja. Namnet behandlas som okänt: välj "
+    "en person i listan, skapa en ny person eller ta inte med namnet."
+)
 
 
 def _signers(plan, parsed, directory, warnings):

@@ -12,6 +12,7 @@ from datetime import date
 
 from samverkan.importer.matching import name_key
 from samverkan.importer.plan import Attendee, Plan, Signer
+from samverkan.meetings.actions import SignedCopy
 from samverkan.meetings.models import AgendaItem, Signatory
 
 MATCH, NEW, DROP = "match", "new", "drop"
@@ -27,6 +28,7 @@ class NamedPerson:
     ambiguous: bool
     attendee: Attendee | None
     roles: list[str] = field(default_factory=list)
+    hidden: bool = False  # only someone the user may not choose has the name: shown as unmatched, with a message
 
 
 def named_people(plan: Plan) -> list[NamedPerson]:
@@ -34,12 +36,14 @@ def named_people(plan: Plan) -> list[NamedPerson]:
     rows: dict[tuple, NamedPerson] = {}
     for attendee in plan.attendees:
         rows[name_key(attendee.name)] = NamedPerson(
-            attendee.name, attendee.person, attendee.proposed, attendee.ambiguous, attendee
+            attendee.name, attendee.person, attendee.proposed, attendee.ambiguous, attendee, hidden=attendee.hidden
         )
     for signer in [*plan.signers, *([plan.secretary] if plan.secretary else [])]:
         row = rows.get(name_key(signer.name))
         if row is None:
-            row = rows[name_key(signer.name)] = NamedPerson(signer.name, signer.person, signer.proposed, False, None)
+            row = rows[name_key(signer.name)] = NamedPerson(
+                signer.name, signer.person, signer.proposed, False, None, hidden=signer.hidden
+            )
         row.roles.append(signer.role)
     return list(rows.values())
 
@@ -75,10 +79,12 @@ class Review:
 
 @dataclass
 class PaperAdjustment:
-    """Minutes adjusted on paper: the day, who signed (names as text)."""
+    """Minutes adjusted on paper: the day, who signed (names as text), and the checked scan of the signed copy
+    (`meetings.forms.checked_upload`) or None."""
 
     adjusted_on: date
     signed_by: str
+    scan: SignedCopy | None = None
 
 
 def apply_review(plan: Plan, parsed: dict, review: Review) -> dict:

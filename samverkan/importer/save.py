@@ -26,6 +26,7 @@ from samverkan.lib.locks import locked
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.actions import record_paper_adjustment
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay, Signatory
+from samverkan.meetings.models import PaperAdjustment as PaperAdjustmentRecord
 from samverkan.meetings.numbering import claim_numbers
 from samverkan.meetings.tasks import queue_text_extraction
 from samverkan.structure.models import Person
@@ -164,9 +165,12 @@ def save_import(record: ImportRecord, user, choices: Choices, *, update=False) -
                 _("Mötet kan inte uppdateras: annat i systemet hänvisar till ärenden som saknas i protokollet.")
             ) from error
         if choices.paper is not None:
+            paper = choices.paper
             record_paper_adjustment(
-                meeting, user, adjusted_on=choices.paper.adjusted_on, signed_by=choices.paper.signed_by
+                meeting, user, adjusted_on=paper.adjusted_on, signed_by=paper.signed_by, scan=paper.scan
             )
+            scan = PaperAdjustmentRecord.objects.filter(meeting=meeting).values_list("document__file", flat=True)
+            files += [name for name in scan if name]  # removed again if the import fails after this
         pending_file = record.file.name
         record.status = ImportRecord.Status.UPDATED if earlier else ImportRecord.Status.IMPORTED
         record.meeting = meeting
@@ -192,7 +196,7 @@ def save_minutes(
     """
     files = [] if files is None else files
     reason = (_("Importerat från %(name)s") % {"name": source.name})[:100]
-    directory = Directory(body)
+    directory = Directory(body, user)
     plan = prepare(parsed, directory)
     if choices.review is not None:
         parsed = apply_review(plan, parsed, choices.review)
@@ -249,10 +253,10 @@ _save = save_with_history
 
 def _check_unreviewed(plan, choices):
     """An import nobody reviewed (a ZIP, the command) may not take a name spelt differently for a registered
-    person, nor days that look wrong: raises ImportRefused, asking for the file's own preview."""
-    proposed = [a.name for a in plan.attendees if a.proposed] + [s.name for s in plan.signers if s.proposed]
-    if plan.secretary and plan.secretary.proposed:
-        proposed.append(plan.secretary.name)
+    person, nor a name only someone the user may not choose has (`NameMatch.hidden`), nor days that look wrong:
+    raises ImportRefused, asking for the file's own preview."""
+    named = [*plan.attendees, *plan.signers, *([plan.secretary] if plan.secretary else [])]
+    proposed = list(dict.fromkeys(n.name for n in named if n.proposed or n.hidden))
     if proposed:
         raise ImportRefused(
             _("Namn som liknar registrerade personer behöver granskas (%(names)s). Öppna filen och bekräfta.")

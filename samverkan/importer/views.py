@@ -59,14 +59,14 @@ def body_imports(request, pk):
     )
 
 
-def _review(request, record, data=None):
+def _review(request, record, data=None, files=None):
     """The preview's form for `record`, built from its parse for the user asking."""
-    plan = prepare(record.parsed, Directory(record.body))
-    return ImportReview(data, user=request.user, plan=plan, parsed=record.parsed, area=record.body.area)
+    plan = prepare(record.parsed, Directory(record.body, request.user))
+    return ImportReview(data, files=files, user=request.user, plan=plan, parsed=record.parsed, area=record.body.area)
 
 
 def _preview(request, record, review=None, problem="", status=200):
-    directory = Directory(record.body)
+    directory = Directory(record.body, request.user)
     review = review or _review(request, record)
     plan, form = review.plan, review.main
     dates = form.days() if form.is_bound and form.is_valid() else plan.dates
@@ -87,7 +87,9 @@ def _preview(request, record, review=None, problem="", status=200):
     items = list(zip(plan.items, review.items, strict=True))
     context = {"record": record, "body": record.body, "plan": plan, "form": form, "earlier": earlier}
     context.update(problem=problem, followthrough=followthrough, review=review, people=people, items=items)
-    context.update(ticked=ticked, date_flags=form.date_flags() if form.is_bound and form.is_valid() else [])
+    # A posted form shows why its days look wrong even when it has other errors (the days are cleaned by then).
+    flags = form.date_flags() if form.is_bound and form.errors is not None else []
+    context.update(ticked=ticked, date_flags=flags)
     if not form.is_bound:
         context["date_flags"] = date_flags(plan.dates, plan.other_dates, timezone.localdate())
     return render(request, "importer/preview.html", context, status=status)
@@ -106,7 +108,7 @@ def preview(request, pk):
 @require_POST
 def confirm(request, pk):
     record = get_record_for_user(request.user, pk, change=True, pending=True)
-    review = _review(request, record, request.POST)
+    review = _review(request, record, request.POST, request.FILES)
     if not review.is_valid():
         return _preview(request, record, review, status=400)
     try:

@@ -557,13 +557,27 @@ def sign_minutes(meeting: Meeting, user: "User") -> bool:
     return True
 
 
+class SignedCopy(NamedTuple):
+    """The scan of minutes signed on paper, already through the upload checks (`forms.checked_upload`): the bytes,
+    the uploaded file's name, its kind (`extract.examine`) and the visibility chosen for it."""
+
+    data: bytes
+    name: str
+    kind: Kind
+    visibility: str
+
+
 @transaction.atomic
-def record_paper_adjustment(meeting: Meeting, user: "User | None", *, adjusted_on: date, signed_by: str) -> Meeting:
+def record_paper_adjustment(
+    meeting: Meeting, user: "User | None", *, adjusted_on: date, signed_by: str, scan: SignedCopy | None = None
+) -> Meeting:
     """Minutes adjusted on paper: record the day and who signed (as text), then lock the minutes and store a
     version exactly as the last digital signature does (`sign_minutes`). Open for minutes (not notes) that are
     held or drafted and not locked; the day may not be before the meeting's first day nor in the future. Held
     minutes get their numbers fixed first, as sending them for adjustment would. The page and the PDF then say
-    "Justerat på papper". Raises ValidationError (Swedish) and changes nothing otherwise."""
+    "Justerat på papper". `scan`, the signed copy, is stored as a document of the meeting (kind SIGNED_COPY,
+    `add_document`, with the visibility it carries) and linked from the PaperAdjustment. Raises ValidationError
+    (Swedish) and changes nothing otherwise (a stored scan's file is removed again)."""
     meeting = _locked_row(meeting)
     if meeting.kind != Meeting.Kind.MINUTES or meeting.status not in (Meeting.Status.HELD, Meeting.Status.DRAFTED):
         raise ValidationError(_("Bara ett protokoll som är genomfört eller klart för justering kan justeras."))
@@ -577,15 +591,37 @@ def record_paper_adjustment(meeting: Meeting, user: "User | None", *, adjusted_o
     signed_by = " ".join((signed_by or "").split())[:300]
     if not signed_by:
         raise ValidationError(_("Ange vem eller vilka som justerade."))
-    if meeting.status == Meeting.Status.HELD:
-        numbering.fix_numbers(meeting, user)
-    record = PaperAdjustment(meeting=meeting, adjusted_on=adjusted_on, signed_by=signed_by, recorded_by=user)
-    record.full_clean()
-    record.save()
-    meeting.status, meeting.locked_at = Meeting.Status.ADJUSTED, timezone.now()
-    why = _("Justerat på papper %(date)s av %(names)s; protokollet är låst.")
-    _save(meeting, user, why % {"date": adjusted_on.isoformat(), "names": signed_by})
-    _store_version(meeting, user)
+    document = None
+    if scan is not None:
+        title = _("Underskrivet exemplar, justerat %(date)s") % {"date": adjusted_on.isoformat()}
+        document = add_document(
+            meeting,
+            data=scan.data,
+            name=scan.name,
+            kind=scan.kind,
+            title=title,
+            number="",
+            item=None,
+            visibility=scan.visibility,
+            user=user,
+            document_kind=Document.Kind.SIGNED_COPY,
+        )
+    try:
+        if meeting.status == Meeting.Status.HELD:
+            numbering.fix_numbers(meeting, user)
+        record = PaperAdjustment(
+            meeting=meeting, adjusted_on=adjusted_on, signed_by=signed_by, recorded_by=user, document=document
+        )
+        record.full_clean()
+        record.save()
+        meeting.status, meeting.locked_at = Meeting.Status.ADJUSTED, timezone.now()
+        why = _("Justerat på papper %(date)s av %(names)s; protokollet är låst.")
+        _save(meeting, user, why % {"date": adjusted_on.isoformat(), "names": signed_by})
+        _store_version(meeting, user)
+    except BaseException:
+        if document is not None:
+            default_storage.delete(document.file.name)
+        raise
     return meeting
 
 
@@ -696,10 +732,12 @@ def add_document(
     item: AgendaItem | None,
     visibility: str,
     user: "User | None",
+    document_kind: str = Document.Kind.ATTACHMENT,
 ) -> Document:
     """Store the file through the storage API and record the document; if the record fails, the file goes too.
 
-    `kind` is extract.examine's result for `data`. The file is stored outside the transaction (a storage
+    `kind` is extract.examine's result for `data`; `document_kind` the Document.Kind (a signed copy is stored by
+    `record_paper_adjustment`). The file is stored outside the transaction (a storage
     is no database); the record is saved in one. Its text is read by the worker once this commits
     (tasks.extract_text, in a limited child process), except for a document that is public the moment it is
     stored (a meeting whose agenda is out): its text is read now, in the same limited child process, so the
@@ -715,6 +753,7 @@ def add_document(
     document = Document(
         meeting=meeting,
         item=item,
+        kind=document_kind,
         title=title or PurePath(name).stem[:300] or name,
         number=number,
         original_name=name,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.lib.forms import CleanForm, RecordsField, StaffFormMixin, instance_values
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import possible_readers, readable_items_rule, visible_meetings
-from samverkan.meetings.actions import DOCUMENT_LOCKED, minutes_open_error
+from samverkan.meetings.actions import DOCUMENT_LOCKED, SignedCopy, minutes_open_error
 from samverkan.meetings.extract import UnreadableFile, accepted_kinds, examine, original_name
 from samverkan.meetings.models import AgendaItem, Attendance, Document, InvitationAnswer, Meeting, MeetingDay, Signatory
 from samverkan.meetings.numbering import clean_number, is_continuous, place_typed_number
@@ -300,24 +300,6 @@ class SignatoriesForm(StaffFormMixin, forms.Form):
         return data
 
 
-class PaperAdjustmentForm(CleanForm):
-    """Minutes adjusted on paper: the day and who signed, as written on the signed copy (KL 5:69 asks only that
-    the minutes are adjusted, not how). Saving locks the minutes (`actions.record_paper_adjustment`)."""
-
-    adjusted_on = forms.DateField(
-        label=_("Justerat den"), widget=DATE, help_text=_("Datumet på det justerade exemplaret.")
-    )
-    signed_by = forms.CharField(
-        label=_("Justerat av"),
-        max_length=300,
-        help_text=_("Ordföranden och justerarna som skrev under, t.ex. ”Anna Berg, Karl Lind”."),
-    )
-    confirm = forms.BooleanField(
-        label=_("Jag har det underskrivna protokollet och förstår att protokollet låses."),
-        help_text=_("Därefter kan det bara ändras genom en rättelse som sparas som en ny version."),
-    )
-
-
 class CorrectionForm(StaffFormMixin, forms.Form):
     """A correction of locked minutes: the item's new text and why; it becomes a new version. Carries the item's
     text as loaded, so two corrections at once do not overwrite each other."""
@@ -409,20 +391,103 @@ def megabytes(size):
     return f"{size / (1024 * 1024):.1f}".replace(".0", "").replace(".", ",")
 
 
+FILE_ERRORS = {
+    "required": _("Välj en fil att ladda upp."),
+    "empty": _("Filen är tom."),
+    "invalid": _("Det som skickades var ingen fil."),
+    "missing": _("Ingen fil kom fram. Försök igen."),
+}
+
+
+def file_help() -> str:
+    """The help text of every document upload: the kinds taken and the largest size."""
+    return gettext("%(kinds)s. Högst %(max)s MB.") % {"kinds": accepted_kinds(), "max": megabytes(max_bytes())}
+
+
+def checked_upload(upload) -> SignedCopy:
+    """An uploaded document through the one upload reader's checks (`extract.examine`: the kind from the content,
+    the name agreeing, the size at most `max_bytes()`, no bomb): `SignedCopy(data, name, kind, visibility="")`,
+    the visibility for the caller to fill in. Raises forms.ValidationError with a Swedish message; nothing is
+    stored."""
+    if upload.size > max_bytes():
+        raise forms.ValidationError(
+            gettext("Filen är för stor (%(size)s MB). Största tillåtna storlek är %(max)s MB.")
+            % {"size": megabytes(upload.size), "max": megabytes(max_bytes())}
+        )
+    data = b"".join(upload.chunks())
+    name = original_name(upload.name)
+    try:
+        kind = examine(data, name, max_bytes=max_bytes())
+    except UnreadableFile as error:
+        raise forms.ValidationError(str(error)) from None
+    return SignedCopy(data, name, kind, "")
+
+
+class SignedCopyMixin:
+    """For a form of minutes adjusted on paper: the optional scan of the signed copy (`scan`, through
+    `checked_upload`) and its visibility (`scan_visibility`: internal unless chosen otherwise, as it carries
+    signatures), added after the form's own fields and then put in `field_order`. `signed_copy()` of a valid form
+    is the checked scan with its visibility, or None."""
+
+    fields: dict
+    cleaned_data: dict
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scan"] = forms.FileField(
+            label=_("Skannat underskrivet exemplar"),
+            required=False,
+            error_messages=FILE_ERRORS,
+            help_text=gettext("Frivilligt. %(kinds)s") % {"kinds": file_help()},
+        )
+        self.fields["scan_visibility"] = forms.ChoiceField(
+            label=_("Synlighet för det skannade exemplaret"),
+            choices=Visibility.choices,
+            initial=Visibility.INTERNAL,
+            required=False,  # internal when not given
+            help_text=_("Exemplaret bär namnteckningar och är därför internt om du inte väljer annat."),
+        )
+        self.order_fields(getattr(self, "field_order", None))
+
+    def clean_scan(self):
+        upload = self.cleaned_data.get("scan")
+        self.checked_scan = checked_upload(upload) if upload else None
+        return upload
+
+    def signed_copy(self) -> SignedCopy | None:
+        scan = getattr(self, "checked_scan", None)
+        return (
+            scan._replace(visibility=self.cleaned_data.get("scan_visibility") or Visibility.INTERNAL) if scan else None
+        )
+
+
+class PaperAdjustmentForm(SignedCopyMixin, CleanForm):
+    """Minutes adjusted on paper: the day and who signed, as written on the signed copy (KL 5:69 asks only that
+    the minutes are adjusted, not how), and optionally its scan (`SignedCopyMixin`). Saving locks the minutes
+    (`actions.record_paper_adjustment`)."""
+
+    field_order = ["adjusted_on", "signed_by", "scan", "scan_visibility", "confirm"]
+
+    adjusted_on = forms.DateField(
+        label=_("Justerat den"), widget=DATE, help_text=_("Datumet på det justerade exemplaret.")
+    )
+    signed_by = forms.CharField(
+        label=_("Justerat av"),
+        max_length=300,
+        help_text=_("Ordföranden och justerarna som skrev under, t.ex. ”Anna Berg, Karl Lind”."),
+    )
+    confirm = forms.BooleanField(
+        label=_("Jag har det underskrivna protokollet och förstår att protokollet låses."),
+        help_text=_("Därefter kan det bara ändras genom en rättelse som sparas som en ny version."),
+    )
+
+
 class DocumentUploadForm(StaffFormMixin, forms.Form):
     """A new document: the file (its real type read from the content), title, number, item and visibility.
 
     A valid form carries `kind` (extract.Kind) and `data_bytes` for actions.add_document."""
 
-    file = forms.FileField(
-        label=_("Fil"),
-        error_messages={
-            "required": _("Välj en fil att ladda upp."),
-            "empty": _("Filen är tom."),
-            "invalid": _("Det som skickades var ingen fil."),
-            "missing": _("Ingen fil kom fram. Försök igen."),
-        },
-    )
+    file = forms.FileField(label=_("Fil"), error_messages=FILE_ERRORS)
     title = forms.CharField(
         label=_("Titel"),
         max_length=300,
@@ -452,24 +517,12 @@ class DocumentUploadForm(StaffFormMixin, forms.Form):
         self.meeting = meeting
         self.offer("item", meeting_items(self.user, meeting))
         self.fields["item"].label_from_instance = lambda item: f"{item.number} {item.title}"
-        self.fields["file"].help_text = gettext("%(kinds)s. Högst %(max)s MB.") % {
-            "kinds": accepted_kinds(),
-            "max": megabytes(max_bytes()),
-        }
+        self.fields["file"].help_text = file_help()
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > max_bytes():
-            raise forms.ValidationError(
-                gettext("Filen är för stor (%(size)s MB). Största tillåtna storlek är %(max)s MB.")
-                % {"size": megabytes(upload.size), "max": megabytes(max_bytes())}
-            )
-        data = b"".join(upload.chunks())
-        try:
-            self.kind = examine(data, original_name(upload.name), max_bytes=max_bytes())
-        except UnreadableFile as error:
-            raise forms.ValidationError(str(error)) from None
-        self.data_bytes = data
+        checked = checked_upload(upload)
+        self.kind, self.data_bytes = checked.kind, checked.data
         return upload
 
     def clean(self):

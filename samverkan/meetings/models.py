@@ -802,6 +802,7 @@ class Document(models.Model):
     class Kind(models.TextChoices):
         ATTACHMENT = "attachment", _("Handling")
         SOURCE = "source", _("Importerat originalprotokoll")
+        SIGNED_COPY = "signed_copy", _("Underskrivet exemplar")
 
     class TextState(models.TextChoices):
         """Whether the text for search was read out of the file: the worker does it (`tasks.extract_text`) in a
@@ -881,14 +882,25 @@ class Document(models.Model):
 
 class PaperAdjustment(models.Model):
     """Minutes adjusted on paper (signed by hand, KL 5:69 asks only that they are adjusted): the day and who
-    signed, as written. Recording one locks the minutes and stores a version exactly as the last digital signature
-    does (`actions.record_paper_adjustment`); old minutes imported with their paper adjustment keep its date."""
+    signed, as written, and optionally the scan of the signed copy (`document`, a Document of kind SIGNED_COPY of
+    the meeting, internal unless chosen otherwise, as it carries signatures). Recording one locks the minutes and
+    stores a version exactly as the last digital signature does (`actions.record_paper_adjustment`); old minutes
+    imported with their paper adjustment keep its date."""
 
     meeting = models.OneToOneField(
         Meeting, on_delete=models.CASCADE, related_name="paper_adjustment", verbose_name=_("möte")
     )
     adjusted_on = models.DateField(_("justerat den"))
     signed_by = models.CharField(_("justerat av"), max_length=300)
+    document = models.ForeignKey(
+        "Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("underskrivet exemplar"),
+        help_text=_("Den skannade kopian av det underskrivna protokollet, en handling till mötet."),
+    )
     recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

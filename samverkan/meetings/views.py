@@ -41,7 +41,7 @@ from samverkan.meetings.forms import (
     SignatoriesForm,
     YearPlanForm,
 )
-from samverkan.meetings.models import AgendaItem, Attendance, Meeting, Signatory
+from samverkan.meetings.models import AgendaItem, Attendance, Meeting, PaperAdjustment, Signatory
 from samverkan.meetings.numbering import propose_number
 from samverkan.meetings.snapshot import present_minutes, shown_content, with_notice
 from samverkan.structure import logins
@@ -167,6 +167,7 @@ def meeting(request, pk):
     stored = (
         present_minutes(shown_content(meeting), item_reader(request.user, meeting.body)) if meeting.is_locked else None
     )
+    paper = PaperAdjustment.objects.filter(meeting=meeting).select_related("document").first() if stored else None
     return render(
         request,
         "meetings/meeting.html",
@@ -184,6 +185,7 @@ def meeting(request, pk):
             "uninvited_signers": len(logins.to_invite(signers, login_states, invitable)),
             "versions": versions,
             "stored": stored,
+            "paper": paper,
             "steps": actions.next_steps(meeting),
             "closed": actions.minutes_open_error(meeting),
             "overdue": meeting.is_adjustment_overdue(),
@@ -550,12 +552,13 @@ def signatories(request, pk):
     return _form(request, form, _("Ordförande, sekreterare och justerare"), url("meeting", meeting.pk))
 
 
-def _form(request, form, title, cancel_url):
-    """A plain (not model) form on the one staff form page; 400 when it was posted and is wrong."""
+def _form(request, form, title, cancel_url, *, multipart=False):
+    """A plain (not model) form on the one staff form page (`multipart` when it takes a file); 400 when it was
+    posted and is wrong."""
     return render(
         request,
         "structure/form.html",
-        {"form": form, "title": title, "cancel_url": cancel_url, "reason_field": False},
+        {"form": form, "title": title, "cancel_url": cancel_url, "reason_field": False, "multipart": multipart},
         status=form_status(request, form),
     )
 
@@ -571,21 +574,27 @@ def paper_adjustment(request, pk):
     are held or ready for adjustment and not locked; otherwise the meeting page, with the reason."""
     meeting = _planned_meeting(request, pk)
     signers = [s.person for s in meeting.signatories.select_related("person").order_by("role", "pk")]
+    posted = request.method == "POST"
     form = PaperAdjustmentForm(
-        request.POST or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         initial={"adjusted_on": timezone.localdate(), "signed_by": ", ".join(str(p) for p in signers)},
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         data = form.cleaned_data
         try:
             actions.record_paper_adjustment(
-                meeting, request.user, adjusted_on=data["adjusted_on"], signed_by=data["signed_by"]
+                meeting,
+                request.user,
+                adjusted_on=data["adjusted_on"],
+                signed_by=data["signed_by"],
+                scan=form.signed_copy(),
             )
             messages.success(request, _("Justeringen på papper är registrerad och protokollet är låst."))
             return redirect(url("meeting", meeting.pk))
         except ValidationError as error:
             form.add_error(None, error)
-    return _form(request, form, _("Justerat på papper"), url("meeting", meeting.pk))
+    return _form(request, form, _("Justerat på papper"), url("meeting", meeting.pk), multipart=True)
 
 
 @login_required
