@@ -443,7 +443,7 @@ def test_a_document_link_without_a_document_is_404(client, world, followed):
 
 # The most queries each page may make (its count when the bound was set).
 STAFF_PAGE_QUERIES = {
-    "overview": 10,
+    "overview": 18,
     "assignments": 9,
     "matters": 6,
     "recommendation": 9,
