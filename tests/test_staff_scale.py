@@ -57,3 +57,20 @@ def test_the_overview_shows_one_year_of_decisions_a_page_at_a_time(client, world
     assert f"{today.year - 1}-05-01" in last_year and f"{today.year - 1}-05-01" not in this_year.split("<h2>")[1]
     for bad in ("1066", "abc", "-1", ""):
         assert client.get(url, {"ar": bad, "sida": bad, "rek": bad, "sena": bad}).status_code == 200
+
+
+def test_the_staff_meeting_list_shows_one_year_and_links_the_others(client, world):
+    today = timezone.localdate()
+    make_meeting(world.group, date(today.year - 2, 3, 4), title="Gammalt möte")
+    make_meeting(world.group, today, title="Årets möte")
+    make_meeting(world.group, title="Möte utan dag")
+    client.force_login(world.secretary)
+    url = reverse("meetings:list", args=[world.group.pk])
+    page = client.get(url).content.decode()
+    assert "Årets möte" in page and "Möte utan dag" in page and "Gammalt möte" not in page
+    assert f'href="?ar={today.year - 2}"' in page
+    old = client.get(url, {"ar": today.year - 2}).content.decode()
+    assert "Gammalt möte" in old and "Årets möte" not in old and "Möte utan dag" not in old
+    assert 'href="/hantera/moten/' in old
+    for bad in ("1066", "x", "", "-3"):
+        assert "Årets möte" in client.get(url, {"ar": bad, "sida": bad}).content.decode()
