@@ -43,7 +43,7 @@ from samverkan.followthrough.forms import (
     RecommendationReportForm,
     ReportBackForm,
 )
-from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation, first_day_of
+from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation, first_day_of
 from samverkan.followthrough.present import ASSIGNMENT_RELATED, present_assignments, shown_report_back
 from samverkan.lib.forms import form_page, form_status, nothing_changed
 from samverkan.lib.history import history_rows
@@ -55,7 +55,7 @@ from samverkan.structure.models import Principal
 from samverkan.structure.roles import scope_of
 
 DEFAULT_ANSWER_DAYS = 90
-SHOWN = 100
+STAFF_PAGE = 50  # rows a page in the staff lists of assignments and matters
 OVERVIEW_PAGE = 25  # rows of each list on the overview page
 
 
@@ -418,26 +418,27 @@ def principal(request, pk):
 
 
 def _assignment_page(request, assignments, title, area=None):
+    """A staff list of assignments, filtered (`AssignmentFilter`) and `STAFF_PAGE` a page by due date."""
     bodies = visible_bodies(request.user).order_by("name")
     filters = AssignmentFilter(request.GET, bodies=bodies.filter(area=area) if area else bodies.none())
-    assignments = filters.apply(assignments.with_due()).select_related(*ASSIGNMENT_RELATED).order_by("due", "pk")
+    page = page_of_rows(
+        request,
+        filters.apply(assignments.with_due()).order_by("due", "pk"),
+        STAFF_PAGE,
+        lambda pks: Assignment.objects.filter(pk__in=pks).with_due().select_related(*ASSIGNMENT_RELATED),
+    )
+    page.object_list = present_assignments(page.object_list, request.user)
     return render(
         request,
         "followthrough/assignments.html",
-        {
-            "title": title,
-            "area": area,
-            "filters": filters,
-            "assignments": present_assignments(assignments[:500], request.user),
-            "staff": True,
-        },
+        {"title": title, "area": area, "filters": filters, "assignments": page, "page": page, "staff": True},
     )
 
 
 @login_required
 def assignments(request, area):
     area = get_kept_area_for_user(request.user, area)
-    seen = visible_assignments(request.user).filter(item__meeting__body__area=area)
+    seen = in_area(visible_assignments(request.user), request.user, area)
     return _assignment_page(request, seen, _("Uppdrag i %(area)s") % {"area": area.name}, area)
 
 
@@ -453,14 +454,17 @@ def my_assignments(request):
 
 @login_required
 def matters(request, area):
+    """The area's matters, newest case number first, `STAFF_PAGE` a page with their item counts."""
     area = get_kept_area_for_user(request.user, area)
-    rows = (
-        visible_matters(request.user)
-        .filter(area=area)
+    page = page_of_rows(
+        request,
+        visible_matters(request.user).filter(area=area).order_by("-year", "-serial"),
+        STAFF_PAGE,
+        lambda pks: Matter.objects.filter(pk__in=pks)
         .select_related("area", "body")
-        .annotate(item_count=Count("items", distinct=True))
+        .annotate(item_count=Count("items", distinct=True)),
     )
-    return render(request, "followthrough/matters.html", {"area": area, "matters": rows[:500]})
+    return render(request, "followthrough/matters.html", {"area": area, "matters": page, "page": page})
 
 
 @login_required
