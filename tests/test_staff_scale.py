@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from samverkan.followthrough.access import in_area, visible_assignments, visible_recommendations
 from tests.access_helpers import ACTORS
+from tests.conftest import shared_fixture
 from tests.followthrough_helpers import assign, decision_item, recommend
 from tests.meetings_helpers import make_meeting
-from tests.conftest import shared_fixture
 
 
 @shared_fixture

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 

@@ -72,10 +72,11 @@ def _with_counts(recommendations):
 
 @login_required
 def overview(request, area):
-    """The area's follow-through at a glance, each list paged (`OVERVIEW_PAGE` a page): decisions to follow up of one
-    year (`?ar=`, default the latest with a meeting held; links to the others) (`?sida=`), recommendations (`?rek=`), late assignments (`?sena=`). Each list is sorted and counted on its
-    keys alone and only the page's rows are fetched with their counts (`page_of_rows`), so the queries and the
-    rows built are the same for a year of decisions or ten."""
+    """The area's follow-through at a glance, each list paged (`OVERVIEW_PAGE` a page): decisions to follow up of
+    one year (`?ar=`, default the latest with a meeting held; links to the others; paged by `?sida=`),
+    recommendations (`?rek=`), late assignments (`?sena=`). Each list is sorted and counted on its keys alone and
+    only the page's rows are fetched with their counts (`page_of_rows`), so the queries and the rows built are
+    the same for a year of decisions or ten."""
     area = get_kept_area_for_user(request.user, area)
     bodies = editable_bodies(request.user).filter(area=area)
     today = timezone.localdate()
@@ -96,12 +97,14 @@ def overview(request, area):
         request,
         decisions,
         OVERVIEW_PAGE,
-        lambda pks: AgendaItem.objects.filter(pk__in=pks)
-        .select_related("meeting__body", "matter__body")
-        .annotate(
-            first_day=first_day_of("meeting"),
-            assignment_count=Count("assignments", distinct=True),
-            recommendation_count=Count("recommendations", distinct=True),
+        lambda pks: (
+            AgendaItem.objects.filter(pk__in=pks)
+            .select_related("meeting__body", "matter__body")
+            .annotate(
+                first_day=first_day_of("meeting"),
+                assignment_count=Count("assignments", distinct=True),
+                recommendation_count=Count("recommendations", distinct=True),
+            )
         ),
     )
     recommendations = page_of_rows(
@@ -460,9 +463,11 @@ def matters(request, area):
         request,
         visible_matters(request.user).filter(area=area).order_by("-year", "-serial"),
         STAFF_PAGE,
-        lambda pks: Matter.objects.filter(pk__in=pks)
-        .select_related("area", "body")
-        .annotate(item_count=Count("items", distinct=True)),
+        lambda pks: (
+            Matter.objects.filter(pk__in=pks)
+            .select_related("area", "body")
+            .annotate(item_count=Count("items", distinct=True))
+        ),
     )
     return render(request, "followthrough/matters.html", {"area": area, "matters": page, "page": page})
 
