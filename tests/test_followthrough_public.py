@@ -316,7 +316,7 @@ def test_the_matter_timeline_keeps_its_queries_constant(client, world, matter, q
             decide(rec, world.village, "sent_back")
             assign(item, assignee_person=world.member_person)
 
-    queries.assert_constant(client, matter.get_absolute_url(), grow, at_most=10)
+    queries.assert_constant(client, matter.get_absolute_url(), grow, at_most=12)
 
 
 @shared_fixture

@@ -131,3 +131,25 @@ def test_a_signed_in_user_gets_private_pages(client, world):
     assert response["Cache-Control"] == "private"
     feed = client.get(reverse("meetings_public:area_ical", args=[world.area.slug]))
     assert feed["Cache-Control"] == "private"
+
+
+def test_a_feed_is_built_once_per_version(client, world):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    meeting = make_meeting(world.forum, timezone.localdate() + timedelta(days=5), place="Första rummet")
+    url = reverse("meetings_public:area_ical", args=[world.area.slug])
+    with CaptureQueriesContext(connection) as built:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as kept:
+        second = client.get(url)
+    assert second.content == first.content and "Första rummet" in first.content.decode()
+    assert len(kept) < len(built), "the second request built the feed again"
+    meeting.place = "Andra rummet"
+    meeting.save()
+    changed = client.get(url).content.decode()
+    assert "Andra rummet" in changed and "Första rummet" not in changed
+    english = client.get("/en" + url)
+    assert english.status_code == 200

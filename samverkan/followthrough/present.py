@@ -3,12 +3,11 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from samverkan.followthrough.access import visible_assignments, visible_recommendations
-from samverkan.followthrough.models import PrincipalDecision, first_day_of
+from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation, first_day_of
 from samverkan.meetings.access import (
     can_read_internal,
     can_read_item,
@@ -110,6 +109,14 @@ class Event:
     url: str = ""
 
 
+def _made_for(model, matter):
+    """Primary keys of the recommendations or assignments (`model`) made for `matter` directly or at an item
+    about it: one UNION of two index lookups (the rows' matter_id, the items' matter_id), where
+    `Q(matter=…) | Q(item__matter=…)` would join every row to its item before it could tell. One query."""
+    direct = model.objects.filter(matter=matter).order_by().values_list("pk", flat=True)
+    return list(direct.union(model.objects.filter(item__matter=matter).order_by().values_list("pk", flat=True)))
+
+
 def matter_timeline(matter, user):
     """Raised, prepared, treated, recommended, each principal's decision, reported back, closed — in date order,
     with only what the reader may see. A fixed number of queries."""
@@ -145,8 +152,7 @@ def matter_timeline(matter, user):
         )
     recommendations = list(
         visible_recommendations(user)
-        .filter(Q(matter=matter) | Q(item__matter=matter))
-        .distinct()
+        .filter(pk__in=_made_for(Recommendation, matter))
         .select_related("item__meeting__body__area", "reported_item__meeting__body__area")
         .annotate(reported_day=first_day_of("reported_item__meeting"))
     )
@@ -165,8 +171,7 @@ def matter_timeline(matter, user):
         events.append(Event(d.decided_on, label, detail, by_id[d.recommendation_id].get_absolute_url()))
     assignments = (
         visible_assignments(user)
-        .filter(Q(matter=matter) | Q(item__matter=matter))
-        .distinct()
+        .filter(pk__in=_made_for(Assignment, matter))
         .select_related(*ASSIGNMENT_RELATED)
         .annotate(given_day=first_day_of("item__meeting"), reported_day=first_day_of("reported_item__meeting"))
     )

@@ -1,6 +1,6 @@
 """Staff pages for follow-through: a decision's assignments and recommendations, matters, principal decisions."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +24,7 @@ from samverkan.followthrough.access import (
     get_matter_for_user,
     get_principal_decision_for_user,
     get_recommendation_for_user,
+    in_area,
     recordable_decisions,
     visible_assignments,
     visible_matters,
@@ -43,19 +44,21 @@ from samverkan.followthrough.forms import (
     RecommendationReportForm,
     ReportBackForm,
 )
-from samverkan.followthrough.models import Assignment, Dispatch, PrincipalDecision, first_day_of
+from samverkan.followthrough.models import Assignment, Dispatch, Matter, PrincipalDecision, Recommendation, first_day_of
 from samverkan.followthrough.present import ASSIGNMENT_RELATED, present_assignments, shown_report_back
 from samverkan.lib.forms import form_page, form_status, nothing_changed
 from samverkan.lib.history import history_rows
 from samverkan.lib.methods import FORM
+from samverkan.lib.paging import page_of_rows
 from samverkan.lib.text import search_term
-from samverkan.meetings.models import AgendaItem
+from samverkan.meetings.models import AgendaItem, MeetingDay
 from samverkan.structure.access import editable_bodies, get_principal_for_user, principals_of, visible_bodies
 from samverkan.structure.models import Principal
 from samverkan.structure.roles import scope_of
 
 DEFAULT_ANSWER_DAYS = 90
-SHOWN = 100
+STAFF_PAGE = 50  # rows a page in the staff lists of assignments and matters
+OVERVIEW_PAGE = 25  # rows of each list on the overview page
 
 
 def url(name, *args):
@@ -72,40 +75,66 @@ def _with_counts(recommendations):
 @login_required
 @require_safe
 def overview(request, area):
-    """The area's follow-through at a glance: decisions to follow up, recommendations, late assignments."""
+    """The area's follow-through at a glance, each list paged (`OVERVIEW_PAGE` a page): decisions to follow up of
+    one year (`?ar=`, default the latest with a meeting held; links to the others; paged by `?sida=`),
+    recommendations (`?rek=`), late assignments (`?sena=`). Each list is sorted and counted on its keys alone and
+    only the page's rows are fetched with their counts (`page_of_rows`), so the queries and the rows built are
+    the same for a year of decisions or ten."""
     area = get_kept_area_for_user(request.user, area)
     bodies = editable_bodies(request.user).filter(area=area)
+    today = timezone.localdate()
+    held = MeetingDay.objects.filter(meeting__body__in=bodies, date__lte=today)
+    years = [d.year for d in held.dates("date", "year", order="DESC")]
+    asked = request.GET.get("ar", "")
+    year = int(asked) if asked.isdigit() and int(asked) in years else (years[0] if years else today.year)
+    in_year = MeetingDay.objects.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31))
     decisions = (
-        AgendaItem.objects.filter(meeting__body__in=bodies)
+        AgendaItem.objects.filter(meeting__body__in=bodies, meeting__in=in_year.values("meeting_id"))
         .filter(Q(kind=AgendaItem.Kind.DECISION) | ~Q(decision=""))
         .exclude(outcome__in=[AgendaItem.Outcome.STRUCK, AgendaItem.Outcome.DEFERRED])
-        .select_related("meeting__body", "matter__body")
-        .annotate(
-            first_day=first_day_of("meeting"),
-            assignment_count=Count("assignments", distinct=True),
-            recommendation_count=Count("recommendations", distinct=True),
-        )
-        .filter(first_day__lte=timezone.localdate())
-        .order_by("-first_day", "-pk")[:SHOWN]
+        .annotate(first_day=first_day_of("meeting"))
+        .filter(first_day__gte=date(year, 1, 1), first_day__lte=min(today, date(year, 12, 31)))
+        .order_by("-first_day", "-pk")
     )
-    recommendations = _with_counts(
-        visible_recommendations(request.user).filter(item__meeting__body__area=area)
-    ).select_related("item__meeting__body")[:SHOWN]
-    overdue = (
-        visible_assignments(request.user)
-        .filter(item__meeting__body__area=area)
-        .overdue()
-        .select_related(*ASSIGNMENT_RELATED)
-        .order_by("due", "pk")[:SHOWN]
+    decisions_page = page_of_rows(
+        request,
+        decisions,
+        OVERVIEW_PAGE,
+        lambda pks: (
+            AgendaItem.objects.filter(pk__in=pks)
+            .select_related("meeting__body", "matter__body")
+            .annotate(
+                first_day=first_day_of("meeting"),
+                assignment_count=Count("assignments", distinct=True),
+                recommendation_count=Count("recommendations", distinct=True),
+            )
+        ),
     )
+    recommendations = page_of_rows(
+        request,
+        in_area(visible_recommendations(request.user), request.user, area).order_by("-decided_on", "-pk"),
+        OVERVIEW_PAGE,
+        lambda pks: _with_counts(Recommendation.objects.filter(pk__in=pks)).select_related("item__meeting__body"),
+        "rek",
+    )
+    overdue = page_of_rows(
+        request,
+        in_area(visible_assignments(request.user), request.user, area).overdue().order_by("due", "pk"),
+        OVERVIEW_PAGE,
+        lambda pks: Assignment.objects.filter(pk__in=pks).with_due().select_related(*ASSIGNMENT_RELATED),
+        "sena",
+    )
+    overdue.object_list = present_assignments(overdue.object_list, request.user)
     return render(
         request,
         "followthrough/overview.html",
         {
             "area": area,
-            "decisions": decisions,
+            "decisions": decisions_page,
+            "year": year,
+            "years": years,
             "recommendations": recommendations,
-            "overdue": present_assignments(overdue, request.user),
+            "overdue": overdue,
         },
     )
 
@@ -464,19 +493,20 @@ def principal(request, pk):
 
 
 def _assignment_page(request, assignments, title, area=None):
+    """A staff list of assignments, filtered (`AssignmentFilter`) and `STAFF_PAGE` a page by due date."""
     bodies = visible_bodies(request.user).order_by("name")
     filters = AssignmentFilter(request.GET, bodies=bodies.filter(area=area) if area else bodies.none())
-    assignments = filters.apply(assignments.with_due()).select_related(*ASSIGNMENT_RELATED).order_by("due", "pk")
+    page = page_of_rows(
+        request,
+        filters.apply(assignments.with_due()).order_by("due", "pk"),
+        STAFF_PAGE,
+        lambda pks: Assignment.objects.filter(pk__in=pks).with_due().select_related(*ASSIGNMENT_RELATED),
+    )
+    page.object_list = present_assignments(page.object_list, request.user)
     return render(
         request,
         "followthrough/assignments.html",
-        {
-            "title": title,
-            "area": area,
-            "filters": filters,
-            "assignments": present_assignments(assignments[:500], request.user),
-            "staff": True,
-        },
+        {"title": title, "area": area, "filters": filters, "assignments": page, "page": page, "staff": True},
     )
 
 
@@ -484,7 +514,7 @@ def _assignment_page(request, assignments, title, area=None):
 @require_safe
 def assignments(request, area):
     area = get_kept_area_for_user(request.user, area)
-    seen = visible_assignments(request.user).filter(item__meeting__body__area=area)
+    seen = in_area(visible_assignments(request.user), request.user, area)
     return _assignment_page(request, seen, _("Uppdrag i %(area)s") % {"area": area.name}, area)
 
 
@@ -502,14 +532,19 @@ def my_assignments(request):
 @login_required
 @require_safe
 def matters(request, area):
+    """The area's matters, newest case number first, `STAFF_PAGE` a page with their item counts."""
     area = get_kept_area_for_user(request.user, area)
-    rows = (
-        visible_matters(request.user)
-        .filter(area=area)
-        .select_related("area", "body")
-        .annotate(item_count=Count("items", distinct=True))
+    page = page_of_rows(
+        request,
+        visible_matters(request.user).filter(area=area).order_by("-year", "-serial"),
+        STAFF_PAGE,
+        lambda pks: (
+            Matter.objects.filter(pk__in=pks)
+            .select_related("area", "body")
+            .annotate(item_count=Count("items", distinct=True))
+        ),
     )
-    return render(request, "followthrough/matters.html", {"area": area, "matters": rows[:500]})
+    return render(request, "followthrough/matters.html", {"area": area, "matters": page, "page": page})
 
 
 @login_required

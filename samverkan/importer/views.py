@@ -24,15 +24,16 @@ from samverkan.importer.proposals import preview as followthrough_preview
 from samverkan.importer.save import ImportRefused, find_earlier, save_import
 from samverkan.importer.upload import UploadError
 from samverkan.lib.methods import FORM
+from samverkan.lib.paging import page_of
 from samverkan.minutes import MinutesError
 
-LIST_LIMIT = 100
+LIST_PAGE = 50  # imports a page on a body's import page
 
 
 @login_required
 @require_http_methods(FORM)
 def body_imports(request, pk):
-    """Upload minutes for a body; below, the body's imports."""
+    """Upload minutes for a body; below, the body's imports, newest first, `LIST_PAGE` a page."""
     body = get_import_body_for_user(request.user, pk)
     posted = request.method == "POST"
     form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
@@ -49,12 +50,13 @@ def body_imports(request, pk):
         visible_imports(request.user, body)
         .select_related("user", "batch")
         .annotate(meeting_day=Min("meeting__days__date"))
-        .order_by("-created_at", "-pk")[:LIST_LIMIT]
+        .order_by("-created_at", "-pk")
     )
+    page = page_of(request, records, LIST_PAGE)
     return render(
         request,
         "importer/body.html",
-        {"body": body, "form": form, "records": records},
+        {"body": body, "form": form, "records": page, "page": page},
         status=400 if posted else 200,
     )
 

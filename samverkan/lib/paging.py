@@ -1,7 +1,7 @@
 """One way to page a list: `page_of` gives Django's Page, `includes/pager.html` draws it (works without
 JavaScript: plain links with `?sida=N` and the page's other query parameters kept)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -24,4 +24,24 @@ def page_of(request: HttpRequest, items: Sequence[Any] | Any, per_page: int, par
     page.numbers = list(  # type: ignore[attr-defined]
         page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     )
+    return page
+
+
+def page_of_rows(
+    request: HttpRequest,
+    ordered: Any,
+    per_page: int,
+    fetch: Callable[[list[Any]], Iterable[Any]],
+    param: str = PAGE_PARAM,
+) -> Page[Any]:
+    """`page_of` for a list whose rows are costly (joins, counts, long columns): `ordered` (a queryset in the
+    list's order, filtered, with no joins it does not need) is paged by primary key alone, and `fetch(pks)`
+    (a queryset or iterable of those rows, with whatever the page shows) fills the page, kept in `ordered`'s
+    order. So the database sorts and counts narrow rows and builds the costly ones only for the page shown. Three
+    queries (count, the page's keys, the rows), whatever the list's length."""
+    page = page_of(request, ordered.values_list("pk", flat=True), per_page, param)
+    # An empty list still asks for its keys and rows ([-1]), so the count is three at every size.
+    pks = list(page.object_list if page.paginator.count else ordered.values_list("pk", flat=True)[:per_page])
+    by_pk = {row.pk: row for row in fetch(pks or [-1])}
+    page.object_list = [by_pk[pk] for pk in pks if pk in by_pk]
     return page

@@ -7,12 +7,15 @@ version from its snapshot. The public get the redacted PDF of published meetings
 import functools
 import hashlib
 import json
+import os
 import re
+import tempfile
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -32,7 +35,6 @@ from samverkan.meetings.snapshot import minutes_snapshot, redacted, shown_conten
 
 # The appeal period (laglighetsprövning) runs three weeks from the day the notice of adjustment is posted.
 APPEAL_PERIOD = timedelta(weeks=3)
-PUBLIC_CACHE_SECONDS = 24 * 3600
 TEMPLATES = ("meetings/pdf/minutes.html", "meetings/pdf/minutes.css")
 CLAUSE = re.compile(r"^\s*(?:[-–•*]\s*)?(att\b.*)$", re.IGNORECASE)
 
@@ -230,26 +232,55 @@ def render_pdf(snapshot, **options) -> bytes:
     import weasyprint  # imported here: loading Pango costs time that only PDF requests should pay
 
     html = render_to_string("meetings/pdf/minutes.html", pdf_context(snapshot, **options))
+    RENDERED["pdfs"] += 1
     return weasyprint.HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+
+
+# Bump when code that shapes the PDF changes (pdf_context, the attendance and item layout), so no stored PDF
+# outlives the code that made it; the templates are fingerprinted by their text.
+PDF_CODE_VERSION = 1
+RENDERED = {"pdfs": 0}  # how many PDFs WeasyPrint has rendered in this process (the store's tests read it)
 
 
 @functools.cache
 def _layout_fingerprint():
-    """Changes when the PDF templates change, so a cached PDF never outlives its layout."""
+    """Changes when the PDF templates change, so a stored PDF never outlives its layout."""
     sources = "".join(get_template(name).template.source for name in TEMPLATES)
     return hashlib.sha256(sources.encode()).hexdigest()[:16]
 
 
-def cached_pdf(snapshot, **options) -> bytes:
-    """render_pdf through the cache, keyed by everything the PDF is made from. Published minutes are read
-    often and change seldom, and rendering costs CPU that anonymous visitors should not be able to spend."""
-    made_from = [snapshot, options, get_language(), _layout_fingerprint(), PDF_VARIANT]
+def pdf_key(snapshot, **options) -> str:
+    """The store's key of a PDF: a SHA-256 (hex) of everything it is made from — the snapshot *as shown* (so a
+    redacted public snapshot and a staff one never share a key), the options (draft, public, version), the
+    language, the templates' fingerprint, `PDF_CODE_VERSION` and the PDF variant."""
+    made_from = [snapshot, options, get_language(), _layout_fingerprint(), PDF_CODE_VERSION, PDF_VARIANT]
     material = json.dumps(made_from, sort_keys=True, default=str)
-    key = "minutes-pdf:" + hashlib.sha256(material.encode()).hexdigest()
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = render_pdf(snapshot, **options)
-        cache.set(key, pdf, PUBLIC_CACHE_SECONDS)
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _store_path(key: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "minutes-pdf" / key[:2] / f"{key}.pdf"
+
+
+def stored_pdf(snapshot, **options) -> bytes:
+    """render_pdf once, then from the store: a file under `MEDIA_ROOT/minutes-pdf/` named by `pdf_key` (not
+    served by any URL; only these views read it). Only for what does not change under its key: locked minutes,
+    stored versions. A correction makes a new version, so a new snapshot and a new key; the public's redacted
+    snapshot has its own key, so a staff PDF is never served to the public. Written to a temporary file and
+    renamed, so a reader never sees half a PDF; a store that cannot be written still answers with the PDF."""
+    path = _store_path(pdf_key(snapshot, **options))
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    pdf = render_pdf(snapshot, **options)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as part:
+            part.write(pdf)
+        os.replace(part.name, path)
+    except OSError:
+        pass
     return pdf
 
 
@@ -289,7 +320,9 @@ def is_draft(meeting):
 def staff_pdf(request, pk):
     meeting = _full_reader_meeting(request, pk)
     snapshot = shown_content(meeting)
-    pdf = render_pdf(snapshot, draft=is_draft(meeting))
+    draft = is_draft(meeting)
+    # Locked minutes are what was stored, so their PDF is too; live drafts are rendered each time.
+    pdf = stored_pdf(snapshot, draft=draft) if meeting.is_locked else render_pdf(snapshot, draft=draft)
     return _pdf_response(pdf, _filename(meeting, snapshot), private=True)
 
 
@@ -299,7 +332,7 @@ def version_pdf(request, pk, number):
     meeting = _full_reader_meeting(request, pk)
     version = get_object_or_404(MinutesVersion, meeting=meeting, number=number)
     info = {"number": version.number, "created": timezone.localdate(version.created_at), "reason": version.reason}
-    pdf = render_pdf(with_notice(version.content, meeting), version=info)
+    pdf = stored_pdf(with_notice(version.content, meeting), version=info)
     return _pdf_response(pdf, _filename(meeting, version.content, f"-v{version.number}"), private=True)
 
 
@@ -320,5 +353,5 @@ def public_pdf(request, area, pk):
     if version and version.number > 1:
         reason = reason_reader(AnonymousUser(), meeting)(version)
         info = {"number": version.number, "created": timezone.localdate(version.created_at), "reason": reason}
-    pdf = cached_pdf(snapshot, public=True, version=info)
+    pdf = stored_pdf(snapshot, public=True, version=info)
     return _pdf_response(pdf, _filename(meeting, snapshot), private=False)

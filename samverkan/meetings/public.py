@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Min, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -36,6 +38,7 @@ MIN_YEAR, MAX_YEAR = 1900, 2200  # years a per-year feed may ask for; others are
 
 PAST_PAGE = 50  # past meetings a page of the archive shows
 BODY_PAST_SHOWN = 10  # past meetings a body's page shows before its archive links
+ICAL_CACHE_SECONDS = 6 * 3600  # a built feed is kept under its ETag this long at most (a new version has a new key)
 FEED_MONTHS_DAYS = 366  # the area and body feeds: meetings of the last 12 months and all coming ones
 
 
@@ -216,8 +219,16 @@ def _ical_response(request, meetings, name, filename, version):
     etag, modified = version
     if not_modified := conditional_answer(request, etag, modified):
         return not_modified
-    meetings = meetings.select_related("body__area").prefetch_related("days").order_by("pk")
-    response = HttpResponse(calendar_of(meetings, name, request.build_absolute_uri), content_type="text/calendar")
+    # The built feed is kept under its ETag (which changes with every meeting, day or body change and each day),
+    # its name, the site's address and the language: built once per version, not once per subscriber's poll.
+    made_from = (etag, name, request.build_absolute_uri("/"), request.path, get_language())
+    key = "ical:" + hashlib.sha256(repr(made_from).encode()).hexdigest()
+    feed = cache.get(key)
+    if feed is None:
+        meetings = meetings.select_related("body__area").prefetch_related("days").order_by("pk")
+        feed = calendar_of(meetings, name, request.build_absolute_uri)
+        cache.set(key, feed, ICAL_CACHE_SECONDS)
+    response = HttpResponse(feed, content_type="text/calendar")
     response["Content-Type"] = "text/calendar; charset=utf-8"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return with_validators(response, etag, modified)

@@ -1,10 +1,12 @@
 """Staff pages for meetings: a body's meetings, the year plan, a meeting with its days, agenda, attendance and
 minutes, the workflow steps, adjustment (signing), versions and corrections."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from samverkan.lib.forms import form_page, form_status, nothing_changed
 from samverkan.lib.history import history_rows
 from samverkan.lib.methods import FORM
+from samverkan.lib.paging import page_of_rows
 from samverkan.meetings import actions, numbering
 from samverkan.meetings.access import (
     get_attendance_for_user,
@@ -41,7 +44,7 @@ from samverkan.meetings.forms import (
     SignatoriesForm,
     YearPlanForm,
 )
-from samverkan.meetings.models import AgendaItem, Attendance, Meeting, PaperAdjustment, Signatory
+from samverkan.meetings.models import AgendaItem, Attendance, Meeting, MeetingDay, PaperAdjustment, Signatory
 from samverkan.meetings.numbering import propose_number
 from samverkan.meetings.snapshot import present_minutes, shown_content, with_notice
 from samverkan.structure import logins
@@ -73,14 +76,41 @@ def body_meetings(meetings):
     )
 
 
+STAFF_LIST_PAGE = 50  # meetings a page in the staff meeting list
+
+
 @login_required
 @require_safe
 def meeting_list(request, pk):
+    """A body's meetings of one year (`?ar=`, default this year; links to every year it met or plans to, and
+    meetings without a day yet under this year), in date order, `STAFF_LIST_PAGE` a page. The same queries however
+    many years the body has met: the gate's, the years, the page's count, keys and rows, and their days."""
     body = _planned_body(request, pk)
+    this_year = timezone.localdate().year
+    days = MeetingDay.objects.filter(meeting__body=body)
+    years = sorted({d.year for d in days.dates("date", "year")} | {this_year})
+    asked = request.GET.get("ar", "")
+    year = int(asked) if asked.isdigit() and int(asked) in years else this_year
+    of_year = Q(pk__in=days.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31)).values("meeting_id"))
+    if year == this_year:
+        of_year |= ~Exists(MeetingDay.objects.filter(meeting=OuterRef("pk")))
+    page = page_of_rows(
+        request,
+        Meeting.objects.filter(body=body).filter(of_year).with_first_day().order_by("first_day", "pk"),
+        STAFF_LIST_PAGE,
+        lambda pks: body_meetings(Meeting.objects.filter(pk__in=pks)),
+    )
     return render(
         request,
         "meetings/list.html",
-        {"body": body, "meetings": body_meetings(Meeting.objects.filter(body=body).select_related("body__area"))},
+        {
+            "body": body,
+            "meetings": page,
+            "page": page,
+            "year": year,
+            "years": years,
+            "meeting_prefix": reverse("meetings:meeting", args=[0]).removesuffix("0/"),
+        },
     )
 
 

@@ -6,7 +6,7 @@ from functools import reduce
 from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from samverkan.lib.visibility import Visibility
@@ -101,10 +101,13 @@ def visible_people(user: "Viewer") -> QuerySet[Person]:
     scope = scope_of(user)
     if scope.is_admin:
         return Person.objects.all()
-    rule = Q(memberships__body__in=visible_bodies(user))
+    # A correlated EXISTS on the membership's person index: a list narrowed to some people (`pk__in=…`) looks up
+    # only theirs, where an IN over every seated person made SQLite build that whole list first.
+    seated = Exists(Membership.objects.filter(person=OuterRef("pk"), body__in=visible_bodies(user)))
+    rule = Q(seated)
     if scope.coordinator_areas:
         rule |= Q(employer__area_id__in=scope.coordinator_areas)
-    return Person.objects.filter(pk__in=Person.objects.filter(rule).values("pk"))
+    return Person.objects.filter(rule)
 
 
 def choosable_people(user: "Viewer", area: Area) -> QuerySet[Person]:
