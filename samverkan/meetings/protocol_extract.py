@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from samverkan.meetings.access import get_item_for_user, public_meetings
 from samverkan.meetings.models import AgendaItem, Meeting
 from samverkan.meetings.numbering import paragraph_label
-from samverkan.meetings.pdf import _pdf_response, cached_pdf, render_pdf
+from samverkan.meetings.pdf import _pdf_response, stored_pdf
 from samverkan.meetings.snapshot import redacted, shown_content
 
 if TYPE_CHECKING:
@@ -49,10 +49,9 @@ def extract_snapshot(item: AgendaItem, reader: "Viewer") -> dict | None:
 
 
 def extract_pdf(snapshot: dict, *, public: bool = False) -> bytes:
-    """The PDF/A of an extract snapshot (`extract_snapshot`); the public ones through the PDF cache."""
-    if public:
-        return cached_pdf(snapshot, public=True, extract=True)
-    return render_pdf(snapshot, extract=True)
+    """The PDF/A of an extract snapshot (`extract_snapshot`), rendered once and then read from the PDF store
+    (`pdf.stored_pdf`: the key is the snapshot as shown, so a public and a staff extract never share one)."""
+    return stored_pdf(snapshot, public=public, extract=True)
 
 
 def extract_filename(snapshot: dict) -> str:
