@@ -72,8 +72,9 @@ class Directory:
 
     Given the importing `user`, only the people they may pick in a staff form (`structure.access.choosable_people`)
     are matched: a name that only someone else has (a person seated only in a body hidden from the user) finds no
-    one and is marked `hidden`, so nothing of that person (their record, employer or seats) reaches the user or is
-    linked by their import. Without a user (the command run by the operator) everyone of the area is matched."""
+    one, exactly like a name nobody has, so nothing of that person — not even that someone has the name — reaches
+    the user or is linked by their import. Without a user (the command run by the operator) everyone of the area
+    is matched. (`NameMatch.hidden` and what reads it stay for a later choice of saying more to those who may.)"""
 
     def __init__(self, body, user=None):
         self.body = body
@@ -86,11 +87,9 @@ class Directory:
         choosable = None if user is None else set(choosable_people(user, body.area).values_list("pk", flat=True))
         self.by_name = defaultdict(list)
         self.by_loose = defaultdict(list)
-        self.hidden: set[tuple] = set()  # name_key and loose_key of the people the user may not choose
         for person in people:
             if choosable is not None and person.pk not in choosable:
-                self.hidden |= {name_key(person.name), loose_key(person.name)}
-                continue
+                continue  # as if they did not exist: their existence is not the user's to know
             self.by_name[name_key(person.name)].append(person)
             self.by_loose[loose_key(person.name)].append(person)
         today = timezone.localdate()
@@ -107,15 +106,15 @@ class Directory:
 
     def person(self, name: str, principal: Principal | None = None) -> NameMatch:
         """`NameMatch(person or None, ambiguous, proposed, hidden)`: ambiguous when several people have that name
-        and one was chosen; proposed when no one has the name as written but someone has it spelt another way;
-        hidden when no one is found but someone the user may not choose has the name (either way)."""
+        and one was chosen; proposed when no one has the name as written but someone has it spelt another way; never
+        hidden (see the class)."""
         found = self.by_name.get(name_key(name), [])
         proposed = False
         if not found:
             found = [p for p in self.by_loose.get(loose_key(name), []) if p.pk is not None]
             proposed = bool(found)
         if not found:
-            return NameMatch(None, False, False, bool({name_key(name), loose_key(name)} & self.hidden))
+            return NameMatch(None, False, False)
         if len(found) < 2:
             return NameMatch(found[0], False, proposed)
         seated = [p for p in found if p.pk in self.seats] or found
