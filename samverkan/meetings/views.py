@@ -134,7 +134,7 @@ def year_plan(request, pk):
         )
         n = len(created)
         messages.success(request, ngettext("%(n)s möte är planerat.", "%(n)s möten är planerade.", n) % {"n": n})
-        return redirect(url("list", body.pk))
+        return redirect(url("list", body.pk) + f"?ar={data['year']}")  # the list shows one year: the planned one
     return render(
         request,
         "meetings/year_plan.html",
