@@ -258,6 +258,8 @@ def find_location(header: str) -> str | None:
         value = field_value(header, r"Tid")
     if value:
         value = re.sub(r"(?i)^för\s+(?:sammanträdet|mötet)\b\s*", "", value)
+        # "Tid och plats 09.00-12.00 Järvsöbaden": the time written first is not part of the place.
+        value = re.sub(r"(?i)^(?:kl\.?\s*|klockan\s*)?\d{1,2}[.:]\d\d\s*[-–]\s*\d{1,2}[.:]\d\d[\s,;]*", "", value)
     if not value:
         return place_after_time(header) or place_near_date(header)
     ranges = find_time_ranges(value)

@@ -41,6 +41,9 @@ def test_place_runs_on_or_stands_beside_the_date():
         "Salongen, Kommunhuset, Ekby"
     )
     assert find_location("Tid och plats för sammanträdet Beslutande Ada Prov") is None
+    # The time written first under "Tid och plats" is not part of the place.
+    assert find_location("Tid och plats 09.00-12.00 Sjöbadens konferens Paragrafer 12-19") == "Sjöbadens konferens"
+    assert find_location("Tid och plats: kl. 13:30–15:00, Lilla salen, Ekby") == "Lilla salen, Ekby"
 
 
 # Dates.
