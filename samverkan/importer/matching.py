@@ -64,7 +64,6 @@ class NameMatch(NamedTuple):
     person: Person | None
     ambiguous: bool  # several people have the name; `person` is the likeliest of them
     proposed: bool = False  # found by `loose_key` only: the user confirms it before it is used
-    hidden: bool = False  # no one the user may choose has the name, but someone they may not choose has it
 
 
 class Directory:
@@ -74,7 +73,7 @@ class Directory:
     are matched: a name that only someone else has (a person seated only in a body hidden from the user) finds no
     one, exactly like a name nobody has, so nothing of that person — not even that someone has the name — reaches
     the user or is linked by their import. Without a user (the command run by the operator) everyone of the area
-    is matched. (`NameMatch.hidden` and what reads it stay for a later choice of saying more to those who may.)"""
+    is matched."""
 
     def __init__(self, body, user=None):
         self.body = body
@@ -105,7 +104,7 @@ class Directory:
         return self.seats.get(person.pk) if person and person.pk else None
 
     def person(self, name: str, principal: Principal | None = None) -> NameMatch:
-        """`NameMatch(person or None, ambiguous, proposed, hidden)`: ambiguous when several people have that name
+        """`NameMatch(person or None, ambiguous, proposed)`: ambiguous when several people have that name
         and one was chosen; proposed when no one has the name as written but someone has it spelt another way; never
         hidden (see the class)."""
         found = self.by_name.get(name_key(name), [])

@@ -6,7 +6,6 @@ from datetime import date, time
 from typing import NamedTuple
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from samverkan.importer.matching import fold, name_key
 from samverkan.lib.personal_numbers import find_personal_numbers
@@ -47,7 +46,6 @@ class Attendee:
     substitute_for: object
     note: str
     proposed: bool = False  # `person` was found by a looser spelling only: the user confirms it
-    hidden: bool = False  # only someone the user may not choose has the name (`NameMatch.hidden`): unmatched
 
     @property
     def group_label(self):
@@ -64,7 +62,6 @@ class Signer:
     name: str
     person: object
     proposed: bool = False  # `person` was found by a looser spelling only
-    hidden: bool = False  # only someone the user may not choose has the name: unmatched
 
     @property
     def role_label(self):
@@ -370,10 +367,8 @@ def _attendance(plan, parsed, directory, warnings):
                 substitute_for=substitute_for,
                 note=note[:200],
                 proposed=match.proposed,
-                hidden=match.hidden,
             )
         )
-        _hidden_warning(match, name, warnings)
     for written in unknown_principals:
         warnings.append(
             _("Huvudmannen ”%(name)s” finns inte i området; närvaron sparas utan huvudman.") % {"name": written}
@@ -398,22 +393,7 @@ def _signer(role, name, directory, warnings):
             warnings.append(_("”%(name)s” kunde inte läsas som ett namn och tas inte med.") % {"name": name[:100]})
         return None
     found = directory.person(name)
-    _hidden_warning(found, name, warnings)
-    return Signer(role=role, name=name, person=found.person, proposed=found.proposed, hidden=found.hidden)
-
-
-def _hidden_warning(match, name, warnings):
-    """Say once that a name is treated as unknown because only someone the user may not choose has it; the
-    message names nobody but the name as written."""
-    text = HIDDEN_NAME % {"name": name}
-    if match.hidden and text not in warnings:
-        warnings.append(text)
-
-
-HIDDEN_NAME = gettext_lazy(
-    "%(name)s kan inte kopplas till någon registrerad person som du kan välja. Namnet behandlas som okänt: välj "
-    "en person i listan, skapa en ny person eller ta inte med namnet."
-)
+    return Signer(role=role, name=name, person=found.person, proposed=found.proposed)
 
 
 def _signers(plan, parsed, directory, warnings):

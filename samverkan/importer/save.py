@@ -253,10 +253,10 @@ _save = save_with_history
 
 def _check_unreviewed(plan, choices):
     """An import nobody reviewed (a ZIP, the command) may not take a name spelt differently for a registered
-    person, nor a name only someone the user may not choose has (`NameMatch.hidden`), nor days that look wrong:
+    person, nor days that look wrong:
     raises ImportRefused, asking for the file's own preview."""
     named = [*plan.attendees, *plan.signers, *([plan.secretary] if plan.secretary else [])]
-    proposed = list(dict.fromkeys(n.name for n in named if n.proposed or n.hidden))
+    proposed = list(dict.fromkeys(n.name for n in named if n.proposed))
     if proposed:
         raise ImportRefused(
             _("Namn som liknar registrerade personer behöver granskas (%(names)s). Öppna filen och bekräfta.")
