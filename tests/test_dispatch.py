@@ -21,6 +21,7 @@ from samverkan.meetings import actions as meeting_actions
 from samverkan.structure.models import Principal
 from tests.followthrough_helpers import recommend
 from tests.minutes_helpers import adjusted_meeting, seat_group
+from tests.worker_helpers import run_worker
 
 mailing = pytest.mark.django_db(transaction=True)
 _on_commit = None
@@ -30,10 +31,6 @@ _on_commit = None
 def _commit_callbacks(django_capture_on_commit_callbacks):
     global _on_commit
     _on_commit = django_capture_on_commit_callbacks
-
-
-def run_worker():
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
 
 
 def deliver(request):

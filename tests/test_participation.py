@@ -22,6 +22,7 @@ from samverkan.meetings.models import InvitationAnswer, Meeting, MeetingMail, Si
 from samverkan.structure import logins
 from samverkan.structure.models import LoginInvitation, Membership, Person
 from tests.meetings_helpers import make_meeting, sent
+from tests.worker_helpers import run_worker
 
 mailing = pytest.mark.django_db(transaction=True)
 _on_commit = None
@@ -32,10 +33,6 @@ PASSWORD = "Ett-långt-lösenord-42"
 def _commit_callbacks(django_capture_on_commit_callbacks):
     global _on_commit
     _on_commit = django_capture_on_commit_callbacks
-
-
-def run_worker():
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
 
 
 def deliver(request):

@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,14 +17,11 @@ from samverkan.followthrough.models import Dispatch, PrincipalDecision
 from samverkan.meetings.models import InvitationAnswer, Meeting
 from samverkan.structure.models import Membership, Person, Principal, Role
 from tests.meetings_helpers import make_item, make_meeting
+from tests.worker_helpers import run_worker
 from tests.world import PASSWORD, World
 
 pytestmark = pytest.mark.browser
 NEW_PASSWORD = "Ett-långt-lösenord-42"
-
-
-def run_worker():
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
 
 
 @pytest.fixture
