@@ -49,6 +49,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Rendered public pages kept for anonymous visitors, keyed by the content generation (portal/page_cache.py);
+    # outside PublicCacheMiddleware, whose `public` it relies on.
+    "samverkan.portal.page_cache.PageCacheMiddleware",
     # Outside the session (which says Vary: Cookie when read): public pages for anonymous visitors are cacheable.
     "samverkan.lib.caching.PublicCacheMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -109,7 +112,16 @@ SAMVERKAN_REMINDER_DAYS = env.int("SAMVERKAN_REMINDER_DAYS", default=7)
 # The address that links in e-mails start with.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Rendered public pages (portal/page_cache.py): per process by default, at most MAX_ENTRIES pages of at most
+    # PAGE_CACHE_MAX_BYTES each.
+    "pages": env.cache("PAGE_CACHE_URL", default="locmemcache://pages"),
+}
+CACHES["pages"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 500)
+# Seconds a rendered public page may be kept at most (0: no page cache); a change shows at once regardless.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_MAX_BYTES = env.int("PAGE_CACHE_MAX_BYTES", default=400_000)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

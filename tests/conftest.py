@@ -85,6 +85,9 @@ def _fast_and_quiet(settings, _media_root):
     # Every test client loads the middleware anew, and WhiteNoise would then list and stat every static file
     # (about 130, 30 ms a client); with autorefresh it looks a file up only when a /static/ address is asked for.
     settings.WHITENOISE_AUTOREFRESH = True
+    # The page cache's invalidation runs after commit, which a test's rolled-back transaction never reaches; its
+    # own tests (tests/test_page_cache.py) switch it on and run the commit callbacks.
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 # ---- Data built once, shared by consecutive tests --------------------------------------------------------------

@@ -1,0 +1,103 @@
+"""The cache of rendered public pages (portal/page_cache.py): a change shows on the next request, whatever made it,
+and nothing a signed-in user sees is kept or served from it. Runs on SQLite and PostgreSQL like every test; the
+page cache is off in other tests (conftest), so these switch it on and run the commit callbacks the rolled-back
+test transaction would otherwise never reach."""
+
+import pytest
+from django.core.cache import caches
+from django.urls import reverse
+
+from samverkan.portal.page_cache import PAGE_CACHE_ALIAS, current_generation
+from samverkan.structure.models import Body
+from tests.form_fields import form_data
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    caches[PAGE_CACHE_ALIAS].clear()
+    yield
+    caches[PAGE_CACHE_ALIAS].clear()
+
+
+def _body_url(world):
+    return reverse("portal:body", args=[world.area.slug, world.forum.slug])
+
+
+def test_a_public_page_is_served_from_the_cache_with_one_query(client, world, page_cache, queries):
+    url = _body_url(world)
+    first = client.get(url)
+    assert first.status_code == 200 and "X-Page-Cache" not in first.headers
+    second = client.get(url)
+    assert second.headers["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second.headers["Cache-Control"] == first.headers["Cache-Control"]
+    assert queries(client, url)[0] == 1  # the content generation
+    not_modified = client.get(url, HTTP_IF_NONE_MATCH=first.headers["ETag"])
+    assert not_modified.status_code == 304
+    english = client.get("/en" + url)
+    assert "X-Page-Cache" not in english.headers  # the language is part of the address, so of the key
+
+
+def test_a_change_through_the_staff_form_shows_on_the_next_request(
+    client, world, page_cache, django_capture_on_commit_callbacks
+):
+    url = _body_url(world)
+    client.get(url)
+    assert client.get(url).headers["X-Page-Cache"] == "hit"
+    staff = client.__class__()
+    staff.force_login(world.coordinator)
+    edit = reverse("structure:body_edit", args=[world.forum.pk])
+    data = form_data(staff.get(edit).content.decode())
+    data["name"] = ["Forumet med nytt namn"]
+    data["reason"] = ["Namnbyte"]
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = staff.post(edit, data)
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    again = client.get(url)
+    assert "X-Page-Cache" not in again.headers
+    assert "Forumet med nytt namn" in again.content.decode()
+
+
+def test_a_write_that_bypasses_model_signals_shows_on_the_next_request(
+    client, world, page_cache, django_capture_on_commit_callbacks
+):
+    url = _body_url(world)
+    client.get(url)
+    before = current_generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        Body.objects.filter(pk=world.forum.pk).update(name="Omdöpt utan signal")
+        Body.objects.filter(pk=world.forum.pk).update(abbreviation="OUS")
+    assert current_generation() == before + 1  # once per transaction
+    assert "Omdöpt utan signal" in client.get(url).content.decode()
+
+
+def test_a_signed_in_users_page_is_never_kept_nor_served_from_the_cache(client, world, page_cache):
+    url = reverse("portal:area", args=[world.area.slug])
+    staff = client.__class__()
+    staff.force_login(world.coordinator)
+    seen_by_staff = staff.get(url)
+    assert world.secret.name in seen_by_staff.content.decode()  # the internal body, for its coordinator
+    anonymous = client.get(url)
+    assert "X-Page-Cache" not in anonymous.headers
+    assert world.secret.name not in anonymous.content.decode()
+    assert client.get(url).headers["X-Page-Cache"] == "hit"
+    again = staff.get(url)
+    assert "X-Page-Cache" not in again.headers
+    assert world.secret.name in again.content.decode()
+    assert "private" in again.headers["Cache-Control"]
+
+
+def test_only_cookieless_public_gets_are_kept(client, world, page_cache):
+    url = _body_url(world)
+    client.cookies["csrftoken"] = "a" * 32
+    client.get(url)
+    client.cookies.clear()
+    assert "X-Page-Cache" not in client.get(url).headers  # the request with a cookie stored nothing
+    staff_url = reverse("structure:body", args=[world.forum.pk])
+    staff = client.__class__()
+    staff.force_login(world.coordinator)
+    staff.get(staff_url)
+    assert "X-Page-Cache" not in staff.get(staff_url).headers
+    assert client.get("/finns-inte/").status_code == 404
+    assert "X-Page-Cache" not in client.get("/finns-inte/").headers
