@@ -4,6 +4,8 @@ import csv
 import io
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given, settings
@@ -77,3 +79,19 @@ def test_the_streamed_exports_hold_what_the_whole_board_holds(client, world, mon
     assert one_year["Content-Disposition"] == f'attachment; filename="beslutsstatus-testlan-{year}.csv"'
     years = {row[2][:4] for row in csv.reader(io.StringIO(body_bytes(one_year).decode("utf-8-sig")))}
     assert years - {"Besl"} == {str(year)}
+
+
+def test_the_xlsx_export_sends_its_first_bytes_before_reading_a_row(client, world):
+    """The workbook is zipped as it is written (lib.exports.xlsx_chunks): the first chunk (the archive's small
+    parts) leaves before the board's queries run, so the first byte does not wait for the board."""
+    recommend(decision_item(world.forum, timezone.localdate(), number="1"), title="Rekommendation")
+    with CaptureQueriesContext(connection) as answering:
+        response = client.get(reverse("followthrough_public:board_xlsx", args=[world.area.slug]))
+    chunks = iter(response.streaming_content)
+    with CaptureQueriesContext(connection) as before_first:
+        first = next(chunks)
+    assert first.startswith(b"PK") and len(before_first) == 0
+    assert not [q for q in answering.captured_queries if "principaldecision" in q["sql"]]  # rows come later
+    rest = b"".join(chunks)
+    sheet = load_workbook(io.BytesIO(first + rest)).active
+    assert sheet["A1"].font.bold and sheet["A2"].value == "Rekommendation"

@@ -5,7 +5,6 @@ of (recommendation, principal, outcome) triples that is folded into the matrix i
 """
 
 import csv
-import io
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samverkan.followthrough.models import PrincipalDecision, Recommendation
-from samverkan.lib.exports import cell_value, sheet_title
+from samverkan.lib.exports import cell_value, xlsx_chunks
 
 Outcome = PrincipalDecision.Outcome
 
@@ -209,32 +208,15 @@ def as_csv(rows, principals):
     return b"".join(csv_chunks(rows, principals))
 
 
-def write_xlsx(rows, principals, title, out):
-    """Write the board as XLSX to `out` (a path or binary file) with openpyxl's write-only workbook, which keeps
-    rows in temporary files rather than in memory."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=sheet_title(title))
-    bold = Font(bold=True)
-    heading = []
-    for text in header(principals):
-        cell = WriteOnlyCell(sheet, value=cell_value(text))
-        cell.font = bold
-        heading.append(cell)
-    sheet.append(heading)
-    for values in flat_rows(rows):
-        sheet.append([cell_value(v) for v in values])
-    book.save(out)
+def xlsx_board_chunks(rows, principals, title):
+    """The board as XLSX bytes, streamed (`lib.exports.xlsx_chunks`): the first bytes go out before the first row
+    is built, and memory holds one chunk of rows whatever the board's size."""
+    return xlsx_chunks(title, header(principals), flat_rows(rows))
 
 
 def as_xlsx(rows, principals, title):
-    """The whole board as XLSX bytes (`write_xlsx` to memory)."""
-    out = io.BytesIO()
-    write_xlsx(rows, principals, title, out)
-    return out.getvalue()
+    """The whole board as XLSX bytes (`xlsx_board_chunks` joined)."""
+    return b"".join(xlsx_board_chunks(rows, principals, title))
 
 
 @dataclass

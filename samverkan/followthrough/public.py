@@ -1,7 +1,6 @@
 """The public side of follow-through: the decision status board and its exports, recommendations, each
 principal's decisions, matters with their timeline, and assignments. Works without JavaScript."""
 
-import tempfile
 import time
 from urllib.parse import urlencode
 
@@ -23,7 +22,7 @@ from samverkan.followthrough.board import (
     csv_chunks,
     filter_recommendations,
     iter_board,
-    write_xlsx,
+    xlsx_board_chunks,
     year_summaries,
 )
 from samverkan.followthrough.filters import AssignmentFilter, BoardFilter
@@ -34,6 +33,7 @@ from samverkan.followthrough.present import (
     present_assignments,
     shown_report_back,
 )
+from samverkan.lib.exports import XLSX_TYPE
 from samverkan.lib.paging import page_of
 from samverkan.structure.access import visible_bodies
 from samverkan.structure.models import Area, Principal
@@ -119,19 +119,12 @@ def board_csv(request, area):
 
 @require_safe
 def board_xlsx(request, area):
-    """The board as XLSX: written by openpyxl's write-only workbook to a temporary file, which is then streamed
-    (FileResponse) and removed when closed."""
+    """The board as XLSX, streamed as it is built (`board.xlsx_board_chunks`): first byte at once, memory flat."""
     area = get_object_or_404(Area, slug=area)
     principals, rows = _export_rows(request, area)
-    spool = tempfile.TemporaryFile()
-    write_xlsx(rows, principals, _("Beslutsstatus"), spool)
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=_export_name(request, area, "xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = StreamingHttpResponse(xlsx_board_chunks(rows, principals, _("Beslutsstatus")), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(request, area, "xlsx")}"'
+    return response
 
 
 def _recommendation(request, area, pk):
