@@ -5,7 +5,8 @@ published meeting, the principal with the most decisions, the person with the mo
 page kind the benchmark measures, each with the login it is asked as. `measure(pages)` requests each through the
 full Django stack (django.test.Client, the real middleware, DEBUG as the settings say), counts its SQL queries
 and bytes, and times it: p50/p95 in milliseconds, the first (cold) request, and for streamed responses the time
-to the first chunk.
+to the first chunk (p50 and p95). Those figures are of a page *rendered* (the page cache of `portal/page_cache.py`
+switched off); a public page or feed is then also timed served from that cache (`cached_p50_ms`/`cached_p95_ms`).
 """
 
 import statistics
@@ -16,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, Q
 from django.test import Client
+from django.test.utils import override_settings
 from django.urls import reverse
 
 from samverkan.followthrough.models import Recommendation
@@ -105,9 +107,13 @@ def bench_pages(area: Area, *, floor_url: str | None = None) -> list[Page]:
     return floor + public + staff
 
 
+CACHED_KINDS = {"public", "ical"}  # the page kinds the page cache may keep
+
+
 @dataclass
 class Measured:
-    """A page's figures: milliseconds (p50, p95, cold, first byte at p95), queries, bytes and the status code."""
+    """A page's figures: milliseconds (p50, p95 and cold, rendered; first byte at p50 and p95; served from the
+    page cache at p50 and p95, None for kinds it does not keep), queries, bytes and the status code."""
 
     name: str
     url: str
@@ -120,7 +126,10 @@ class Measured:
     p50_ms: float
     p95_ms: float
     cold_ms: float
+    first_byte_p50_ms: float
     first_byte_p95_ms: float
+    cached_p50_ms: float | None = None
+    cached_p95_ms: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -176,23 +185,39 @@ def count_queries(client: Client, url: str) -> tuple[int, int]:
     return status, len(counted)
 
 
+def _timed_runs(client: Client, url: str, runs: int, seconds: float) -> tuple[list[float], list[float]]:
+    """Up to `runs` requests within about `seconds` (at least 3): (milliseconds to the whole answer, to the first
+    chunk)."""
+    totals: list[float] = []
+    firsts: list[float] = []
+    deadline = time.perf_counter() + seconds
+    while len(totals) < runs and (len(totals) < 3 or time.perf_counter() < deadline):
+        _status, _size, total, first = _get(client, url)
+        totals.append(total * 1000)
+        firsts.append(first * 1000)
+    return totals, firsts
+
+
 def measure(pages: list[Page], *, runs: int = 20, seconds: float = 4.0, out=None) -> list[Measured]:
     """Request every page: once cold, once counting queries, then up to `runs` times within about `seconds`
-    (at least 3), and return the figures. Raises AssertionError naming a page that does not answer 200."""
+    (at least 3), all rendered (page cache off); a public page or feed then again from the page cache when the
+    settings switch it on. Returns the figures. Raises AssertionError naming a page that does not answer 200."""
+    from django.conf import settings
+
     clients = Clients(pages)
+    caching = getattr(settings, "PAGE_CACHE_SECONDS", 0) > 0
     results = []
     for page in pages:
         client = clients[page.login]
-        status, size, cold, _first = _get(client, page.url)
-        assert status == 200, f"{page.name} {page.url}: {status}"
-        _status, queries = count_queries(client, page.url)
-        totals: list[float] = []
-        firsts: list[float] = []
-        deadline = time.perf_counter() + seconds
-        while len(totals) < runs and (len(totals) < 3 or time.perf_counter() < deadline):
-            _status, _size, total, first = _get(client, page.url)
-            totals.append(total * 1000)
-            firsts.append(first * 1000)
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            status, size, cold, _first = _get(client, page.url)
+            assert status == 200, f"{page.name} {page.url}: {status}"
+            _status, queries = count_queries(client, page.url)
+            totals, firsts = _timed_runs(client, page.url, runs, seconds)
+        cached: list[float] = []
+        if caching and page.kind in CACHED_KINDS:
+            _get(client, page.url)  # fills the cache
+            cached, _firsts = _timed_runs(client, page.url, runs, seconds)
         result = Measured(
             name=page.name,
             url=page.url,
@@ -205,9 +230,16 @@ def measure(pages: list[Page], *, runs: int = 20, seconds: float = 4.0, out=None
             p50_ms=round(statistics.median(totals), 1),
             p95_ms=round(_percentile(totals, 95), 1),
             cold_ms=round(cold * 1000, 1),
+            first_byte_p50_ms=round(statistics.median(firsts), 1),
             first_byte_p95_ms=round(_percentile(firsts, 95), 1),
+            cached_p50_ms=round(statistics.median(cached), 1) if cached else None,
+            cached_p95_ms=round(_percentile(cached, 95), 1) if cached else None,
         )
         results.append(result)
         if out:
-            out(f"  {page.name:<32} p50 {result.p50_ms:>8.1f} ms  p95 {result.p95_ms:>8.1f} ms  {result.queries:>3} q")
+            hit = f"  cache p95 {result.cached_p95_ms:>6.1f} ms" if cached else ""
+            out(
+                f"  {page.name:<32} p50 {result.p50_ms:>8.1f} ms  p95 {result.p95_ms:>8.1f} ms  "
+                f"{result.queries:>3} q{hit}"
+            )
     return results
