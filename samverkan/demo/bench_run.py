@@ -207,7 +207,9 @@ def throughput(database_url: str, urls: dict[str, str], seconds: float, clients:
                 time.sleep(0.2)
         results = {}
         for name, url in urls.items():
-            _hammer(port, url, 1.0, 1)  # warm every worker's caches a little
+            # Warm every worker's caches (with the page cache, each process keeps its own pages): as many
+            # connections as the measurement, each finishing at least one request.
+            _hammer(port, url, 1.0, clients)
             results[name] = {"url": url, **_hammer(port, url, seconds, clients)}
             print(f"  {name:<32} {results[name]['rps']:>8.1f} anrop/s", flush=True)
         return results
