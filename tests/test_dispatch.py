@@ -184,17 +184,24 @@ def test_links_are_bound_to_their_dispatch_and_expire(client, world):
     assert client.get(reverse("followthrough_public:record_by_link", args=[link])).status_code == 404
 
 
-@mailing
-def test_a_failed_dispatch_is_not_called_sent_and_is_retried(client, world, settings):
+def recommend_while_mail_fails(world, settings, principals):
+    """A recommendation of the published § 1 dispatched to `principals` while no mail server answers (a closed
+    local port): every dispatch is left unsent with its error. The mail backend is the test outbox again after."""
     meeting = published_and_told(world)
     registry(world)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
     with _on_commit(execute=True):
-        recommendation = recommend(
-            meeting.items.get(number="1"), world.coordinator, principals=[world.region], dispatch=True
-        )
+        item = meeting.items.get(number="1")
+        recommendation = recommend(item, world.coordinator, principals=principals, dispatch=True)
     run_worker()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    return recommendation
+
+
+@mailing
+def test_a_failed_dispatch_is_not_called_sent_and_is_retried(client, world, settings):
+    recommendation = recommend_while_mail_fails(world, settings, [world.region])
     row = Dispatch.objects.get()
     assert row.sent_at is None and row.error
     client.force_login(world.coordinator)
@@ -202,7 +209,6 @@ def test_a_failed_dispatch_is_not_called_sent_and_is_retried(client, world, sett
     assert "Inte skickad" in page and "Skickad " not in page
     board = client.get(reverse("followthrough_public:board", args=[world.area.slug])).content.decode()
     assert "Skickad" not in board
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with _on_commit(execute=True):
         call_command("send_reminders", verbosity=0)
     run_worker()
@@ -292,16 +298,7 @@ def test_the_principal_form_takes_a_registry_address(client, world):
 
 @mailing
 def test_send_again_a_failed_or_unanswered_dispatch_after_a_confirmation(client, world, settings):
-    meeting = published_and_told(world)
-    registry(world)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
-    with _on_commit(execute=True):
-        recommendation = recommend(
-            meeting.items.get(number="1"), world.coordinator, principals=[world.region, world.town], dispatch=True
-        )
-    run_worker()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    recommendation = recommend_while_mail_fails(world, settings, [world.region, world.town])
     region = PrincipalDecision.objects.get(principal=world.region)
     town = PrincipalDecision.objects.get(principal=world.town)
     again = reverse("followthrough:dispatch_again", args=[region.pk])
@@ -351,14 +348,9 @@ def test_send_again_a_failed_or_unanswered_dispatch_after_a_confirmation(client,
 
 
 @mailing
-def test_sending_again_in_a_rolled_back_change_sends_nothing(world):
-    meeting = published_and_told(world)
-    registry(world)
-    with _on_commit(execute=True):
-        recommend(meeting.items.get(number="1"), world.coordinator, principals=[world.region], dispatch=True)
-    run_worker()
-    mail.outbox.clear()
-    Dispatch.objects.update(sent_at=None, claimed_at=None, error="refused")  # as a failed send leaves it
+def test_sending_again_in_a_rolled_back_change_sends_nothing(world, settings):
+    recommend_while_mail_fails(world, settings, [world.region])
+    Dispatch.objects.update(error="refused")
     decision = PrincipalDecision.objects.get()
     with pytest.raises(RuntimeError), transaction.atomic():
         actions.send_dispatch_again(decision, world.coordinator)
