@@ -14,6 +14,8 @@ urlpatterns = [
     path("sprak/", choose_language, name="choose_language"),
     path("", include("samverkan.opendata.urls")),
     path("konto/inbjudan/<str:token>/", login_views.accept, name="login_accept"),
+    path("konto/sso/", login_views.SsoStart.as_view(), name="sso_start"),
+    path("konto/sso/svar/", login_views.SsoCallback.as_view(), name="sso_callback"),
     path("konto/", include("samverkan.accounts.urls")),
     path("hantera/", include("samverkan.workspace.urls")),
     path("hantera/", include("samverkan.structure.urls")),

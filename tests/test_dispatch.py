@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from samverkan.followthrough import dispatch
+from samverkan.followthrough import actions, dispatch
 from samverkan.followthrough.models import Dispatch, PrincipalDecision
 from samverkan.meetings import actions as meeting_actions
 from samverkan.structure.models import Principal
@@ -184,17 +184,24 @@ def test_links_are_bound_to_their_dispatch_and_expire(client, world):
     assert client.get(reverse("followthrough_public:record_by_link", args=[link])).status_code == 404
 
 
-@mailing
-def test_a_failed_dispatch_is_not_called_sent_and_is_retried(client, world, settings):
+def recommend_while_mail_fails(world, settings, principals):
+    """A recommendation of the published § 1 dispatched to `principals` while no mail server answers (a closed
+    local port): every dispatch is left unsent with its error. The mail backend is the test outbox again after."""
     meeting = published_and_told(world)
     registry(world)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
     with _on_commit(execute=True):
-        recommendation = recommend(
-            meeting.items.get(number="1"), world.coordinator, principals=[world.region], dispatch=True
-        )
+        item = meeting.items.get(number="1")
+        recommendation = recommend(item, world.coordinator, principals=principals, dispatch=True)
     run_worker()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    return recommendation
+
+
+@mailing
+def test_a_failed_dispatch_is_not_called_sent_and_is_retried(client, world, settings):
+    recommendation = recommend_while_mail_fails(world, settings, [world.region])
     row = Dispatch.objects.get()
     assert row.sent_at is None and row.error
     client.force_login(world.coordinator)
@@ -202,7 +209,6 @@ def test_a_failed_dispatch_is_not_called_sent_and_is_retried(client, world, sett
     assert "Inte skickad" in page and "Skickad " not in page
     board = client.get(reverse("followthrough_public:board", args=[world.area.slug])).content.decode()
     assert "Skickad" not in board
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with _on_commit(execute=True):
         call_command("send_reminders", verbosity=0)
     run_worker()
@@ -288,3 +294,66 @@ def test_the_principal_form_takes_a_registry_address(client, world):
     assert bad.status_code == 400
     world.town.refresh_from_db()
     assert world.town.registry_address == ""
+
+
+@mailing
+def test_send_again_a_failed_or_unanswered_dispatch_after_a_confirmation(client, world, settings):
+    recommendation = recommend_while_mail_fails(world, settings, [world.region, world.town])
+    region = PrincipalDecision.objects.get(principal=world.region)
+    town = PrincipalDecision.objects.get(principal=world.town)
+    again = reverse("followthrough:dispatch_again", args=[region.pk])
+    client.force_login(world.coordinator)
+    page = client.get(reverse("followthrough:recommendation", args=[recommendation.pk])).content.decode()
+    assert again in page and reverse("followthrough:dispatch_again", args=[town.pk]) in page
+    confirm = client.get(again).content.decode()
+    assert "Skicka rekommendationen igen till Region Test?" in confirm and "Inte skickad" in confirm
+    assert not mail.outbox
+
+    # The POST records and queues for the worker after commit; the request itself mails nothing.
+    with _on_commit(execute=True):
+        assert client.post(again).status_code == 302
+    assert not mail.outbox
+    run_worker()
+    (message,) = mail.outbox
+    assert message.to == ["registrator@region.example"] and link_path(message)
+    row = Dispatch.objects.get(decision=region)
+    assert row.sent_at is not None and not row.error
+    latest = region.history.latest()
+    assert latest.history_change_reason == "Utskicket skickat igen till registrator@region.example"
+    assert latest.history_user_id == world.coordinator.pk
+
+    # Sent but not answered: offered again. Answered: refused, nothing sent.
+    assert "Skicka igen" in client.get(again).content.decode()
+    deliver(lambda: client.post(again))
+    assert len(mail.outbox) == 2
+    region.outcome, region.answered_at = "adopted", timezone.now()
+    region.save()
+    assert "kan inte skickas igen" in client.get(again).content.decode()
+    refused = deliver(lambda: client.post(again, follow=True))
+    assert "besvarat eller på väg" in refused.content.decode() and len(mail.outbox) == 2
+
+    # One on its way (claimed by a worker) is not sent twice.
+    Dispatch.objects.filter(decision=town).update(claimed_at=timezone.now())
+    deliver(lambda: client.post(reverse("followthrough:dispatch_again", args=[town.pk])))
+    assert len(mail.outbox) == 2
+
+    # The principal's contact and an outsider see the decision but do not follow the body up: 403, nothing sent.
+    Dispatch.objects.filter(decision=town).update(claimed_at=None, error="refused")
+    for actor in (world.contact, world.outsider):
+        client.force_login(actor)
+        url = reverse("followthrough:dispatch_again", args=[town.pk])
+        assert client.get(url).status_code == 403 and deliver(lambda url=url: client.post(url)).status_code == 403
+    assert len(mail.outbox) == 2
+    assert Dispatch.objects.get(decision=town).sent_at is None
+
+
+@mailing
+def test_sending_again_in_a_rolled_back_change_sends_nothing(world, settings):
+    recommend_while_mail_fails(world, settings, [world.region])
+    Dispatch.objects.update(error="refused")
+    decision = PrincipalDecision.objects.get()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        actions.send_dispatch_again(decision, world.coordinator)
+        raise RuntimeError
+    run_worker()
+    assert not mail.outbox and Dispatch.objects.get().error == "refused"

@@ -245,6 +245,7 @@ class Hidden:
             "followthrough:recommendation_edit": pk(self.recommendations),
             "followthrough:recommendation_report": pk(self.recommendations),
             "followthrough:decision_record": pk(self.decisions),
+            "followthrough:dispatch_again": pk(self.decisions),
             # follow-through (public)
             "followthrough_public:recommendation": [{"area": area, "pk": r.pk} for r in self.recommendations],
             "followthrough_public:decision_document": [

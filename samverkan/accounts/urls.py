@@ -2,8 +2,10 @@
 ones (`password_reset/`, `reset/<uidb64>/<token>/`, their `done/` pages) redirect there permanently, so a link
 in a mail sent before the change still works."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.utils.translation import gettext as _
 from django.views.generic import RedirectView
 
 from samverkan.accounts.forms import QueuedPasswordResetForm
@@ -17,6 +19,19 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     reset_url_token = "valj"
     http_method_names = FORM_METHODS
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page; when single sign-on is configured (`OIDC_RP_CLIENT_ID`) it also offers the button to
+    the identity provider (`sso_label`), which keeps `next`."""
+
+    http_method_names = FORM_METHODS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.OIDC_RP_CLIENT_ID:
+            context["sso_label"] = settings.OIDC_LABEL or _("Logga in med organisationens konto")
+        return context
 
 
 class MovedView(RedirectView):
@@ -35,7 +50,7 @@ def moved(name: str):
 
 # The worker sends the mail (forms.QueuedPasswordResetForm): no route looks users up in the request.
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(http_method_names=FORM_METHODS), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),  # POST only (and OPTIONS)
     path(
         "password_change/",

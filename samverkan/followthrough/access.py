@@ -217,6 +217,16 @@ def get_recommendation_for_user(user: "Viewer", pk: object, *, change: bool = Fa
     return recommendation
 
 
+def get_decision_to_follow_up(user: "Viewer", pk: object) -> PrincipalDecision:
+    """A principal's decision for the recommending body's follow-through staff (`can_follow_up`: its secretary, the
+    area's coordinators), e.g. to send its dispatch again. Http404 for anyone who may not see it, PermissionDenied
+    for anyone who sees it but does not follow the body up (a principal's contact). Two or three queries."""
+    decision = get_principal_decision_for_user(user, pk)
+    if not can_follow_up(user, decision.recommendation.item.meeting.body):
+        raise PermissionDenied
+    return decision
+
+
 def get_principal_decision_for_user(user: "Viewer", pk: object, *, change: bool = False) -> PrincipalDecision:
     """A principal's decision on a recommendation.
 

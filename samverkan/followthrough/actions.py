@@ -168,6 +168,30 @@ def record_principal_decision(
 
 
 @transaction.atomic
+def send_dispatch_again(decision: PrincipalDecision, user: "Changer") -> None:
+    """ "Skicka igen": send the decision's dispatch once more (dispatch.send_again: to the principal's addresses as
+    they are now, by the worker after commit), under the decision's row lock. Only for a pending decision whose
+    dispatch failed or went out unanswered (`dispatch.may_send_again`); anything else, or a principal that can no
+    longer be reached, raises ValidationError (Swedish) and changes nothing. The decision's history row names
+    who sent it again and where. The caller checks `access.can_follow_up`."""
+    from samverkan.followthrough.dispatch import may_send_again, send_again  # dispatch imports the models
+    from samverkan.followthrough.models import Dispatch
+
+    decision = locked(PrincipalDecision.objects.select_related("principal")).get(pk=decision.pk)
+    dispatch = locked(Dispatch.objects.all()).filter(decision_id=decision.pk).first()
+    if dispatch is None:
+        raise ValidationError(_("Rekommendationen har inte skickats till %(name)s.") % {"name": decision.principal})
+    dispatch.decision = decision
+    if not may_send_again(dispatch):
+        raise ValidationError(
+            _("Utskicket till %(name)s är besvarat eller på väg och skickas inte igen.") % {"name": decision.principal}
+        )
+    send_again(dispatch)
+    reason = _("Utskicket skickat igen till %(addresses)s") % {"addresses": ", ".join(dispatch.address_list)}
+    _save(decision, user, reason)
+
+
+@transaction.atomic
 def mark_recommendation_reported(
     recommendation: Recommendation, reported_item: AgendaItem | None, user: "Changer", reason: str = ""
 ) -> Recommendation:

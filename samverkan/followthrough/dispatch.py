@@ -8,7 +8,9 @@ A `Dispatch` row per principal is recorded in the transaction that creates the r
 task worker after commit (nothing is sent for a rolled-back change); the worker claims the row before sending
 (exactly once), gives the claim back with the error when the server refuses, and `requeue_failed` (run by
 `send_reminders`) queues it again. A principal with neither a registry address nor a contact with an address
-gets no row, so "Skickad" is written only where something was sent; the form names such principals first.
+gets no row, so "Skickad" is written only where something was sent; the form names such principals first. A
+dispatch that failed, or went out and is not answered, can be sent again by the follow-through staff ("Skicka
+igen", `actions.send_dispatch_again`): the same row, to the addresses as they are now, through the worker.
 
 The link carries `django.core.signing` of the dispatch's id, its nonce and the last day it works (the deadline
 plus `LINK_DAYS_AFTER_DEADLINE`), salted for this one purpose. It records one decision once: tampered, expired,
@@ -22,11 +24,13 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from samverkan.followthrough.models import Dispatch, PrincipalDecision, Recommendation
 from samverkan.lib.visibility import Visibility
@@ -201,6 +205,34 @@ def send_queued(pk: int) -> bool:
         raise
     Dispatch.objects.filter(pk=pk).update(sent_at=timezone.now(), error="")
     return True
+
+
+def may_send_again(dispatch: Dispatch) -> bool:
+    """Whether "Skicka igen" is offered for `dispatch`: its decision is still pending and the dispatch either
+    failed (unsent, not being sent, with an error) or went out and has not been answered. A dispatch still queued
+    or being sent is on its way and is not offered."""
+    if not dispatch.decision.is_pending:
+        return False
+    failed = dispatch.sent_at is None and dispatch.claimed_at is None and bool(dispatch.error)
+    return failed or dispatch.sent_at is not None
+
+
+def send_again(dispatch: Dispatch) -> Dispatch:
+    """Make `dispatch` (locked by the caller, `may_send_again`) unsent again, to the principal's registry address
+    and contacts as they are now, and queue it for the worker once the transaction commits. Its link stays the
+    same (the earlier mail's link records the same one decision). Raises ValidationError (Swedish) when the
+    principal can no longer be reached. One query besides the update."""
+    addresses = addresses_of(dispatch.decision.principal, contact_addresses([dispatch.decision.principal_id]))
+    if not addresses:
+        raise ValidationError(
+            _("%(name)s har ingen registratorsadress och ingen kontaktperson med e-postadress.")
+            % {"name": dispatch.decision.principal}
+        )
+    dispatch.addresses = ",".join(addresses)[:1000]
+    dispatch.queued_at, dispatch.claimed_at, dispatch.sent_at, dispatch.error = timezone.now(), None, None, ""
+    dispatch.save(update_fields=["addresses", "queued_at", "claimed_at", "sent_at", "error"])
+    _queue_after_commit([dispatch])
+    return dispatch
 
 
 def requeue_failed() -> int:

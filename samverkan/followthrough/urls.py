@@ -23,6 +23,7 @@ urlpatterns = [
         name="recommendation_report",
     ),
     path("uppfoljning/huvudmansbeslut/<int:pk>/", views.decision_record, name="decision_record"),
+    path("uppfoljning/huvudmansbeslut/<int:pk>/skicka-igen/", views.dispatch_again, name="dispatch_again"),
     path("uppfoljning/huvudman/<int:pk>/", views.principal, name="principal"),
     path("uppfoljning/mina-uppdrag/", views.my_assignments, name="my_assignments"),
 ]

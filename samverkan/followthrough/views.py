@@ -19,6 +19,7 @@ from samverkan.followthrough.access import (
     can_record_decision,
     can_record_for,
     get_assignment_for_user,
+    get_decision_to_follow_up,
     get_followed_item_for_user,
     get_kept_area_for_user,
     get_matter_for_user,
@@ -31,7 +32,7 @@ from samverkan.followthrough.access import (
     visible_recommendations,
 )
 from samverkan.followthrough.board import Summary
-from samverkan.followthrough.dispatch import unreachable
+from samverkan.followthrough.dispatch import may_send_again, unreachable
 from samverkan.followthrough.filters import AssignmentFilter
 from samverkan.followthrough.forms import (
     AssignmentForm,
@@ -374,8 +375,11 @@ def recommendation(request, pk):
     follows = can_follow_up(request.user, body)
     decisions = list(recommendation.decisions.select_related("principal__area", "dispatch"))
     sees_addresses = _sees_contact_addresses(request.user, body.area_id)
-    rows = [(d, can_record_decision(request.user, d), _sent_to(d, sees_addresses)) for d in decisions]
-    if not follows and not any(may for _d, may, _sent in rows):
+    rows = [
+        (d, can_record_decision(request.user, d), _sent_to(d, sees_addresses), follows and _resendable(d))
+        for d in decisions
+    ]
+    if not follows and not any(may for _d, may, _sent, _again in rows):
         raise PermissionDenied
     summary = Summary()
     for d in decisions:
@@ -393,6 +397,50 @@ def recommendation(request, pk):
             "report_form": RecommendationReportForm(body=body, user=request.user) if follows else None,
             "reported": shown_report_back(recommendation, request.user),
             "history": history_rows(recommendation),
+        },
+    )
+
+
+def _resendable(decision):
+    """Whether the decision's dispatch may be sent again ("Skicka igen"); no query when `dispatch` is selected."""
+    dispatch = getattr(decision, "dispatch", None)
+    if dispatch is None:
+        return False
+    dispatch.decision = decision
+    return may_send_again(dispatch)
+
+
+@login_required
+@require_http_methods(FORM)
+def dispatch_again(request, pk):
+    """ "Skicka igen": a page that names the principal, the addresses the dispatch will go to now and how the last
+    one fared, and a POST button that sends it again (actions.send_dispatch_again). For the recommending body's
+    follow-through staff: 404 for anyone who may not see the decision, 403 for anyone else who sees it. A dispatch
+    that is answered, on its way or missing is not offered (the page says so; a POST is refused with a message)."""
+    decision = get_decision_to_follow_up(request.user, pk)
+    back = url("recommendation", decision.recommendation_id)
+    if request.method == "POST":
+        try:
+            actions.send_dispatch_again(decision, request.user)
+        except ValidationError as error:
+            messages.error(request, nothing_changed(error.messages))
+        else:
+            messages.success(
+                request, _("Rekommendationen skickas igen till %(name)s.") % {"name": decision.principal.name}
+            )
+        return redirect(back)
+    dispatch = getattr(decision, "dispatch", None)  # one query; None when nothing was dispatched
+    offered = _resendable(decision)
+    sees_addresses = _sees_contact_addresses(request.user, decision.recommendation.item.meeting.body.area_id)
+    return render(
+        request,
+        "followthrough/dispatch_again.html",
+        {
+            "decision": decision,
+            "dispatch": dispatch,
+            "offered": offered,
+            "sent_to": _sent_to(decision, sees_addresses) if dispatch else None,
+            "back": back,
         },
     )
 

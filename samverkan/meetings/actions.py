@@ -142,9 +142,9 @@ def remove_day(day: MeetingDay, user: "Changer") -> None:
     check_minutes_open(meeting)
     if meeting.days.count() < 2:
         raise LastDay
+    notifications.queue_day_removed(meeting, day)  # a CANCEL for that day's event alone
     attribute(day, user)
     day.delete()
-    notifications.queue_change(meeting, cancelled=False)
 
 
 # The workflow --------------------------------------------------------------------------------------------

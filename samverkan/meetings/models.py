@@ -129,8 +129,11 @@ class Meeting(models.Model):
     agenda_published_at = models.DateTimeField(_("dagordningen publicerad"), null=True, blank=True, editable=False)
     # Made by the importer from old minutes: kept out of every public list until its minutes are published.
     imported = models.BooleanField(_("importerat"), default=False, editable=False)
+    # The SEQUENCE of the meeting's calendar events (RFC 5545 3.8.7.4): one more with each change mailed to the
+    # invitees (notifications.next_sequence), so a calendar takes each mail as newer than the one before.
+    ical_sequence = models.PositiveIntegerField(_("kalenderversion"), default=0, editable=False)
     modified = models.DateTimeField(_("senast ändrat"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["modified"])
+    history = HistoricalRecords(excluded_fields=["modified", "ical_sequence"])
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
@@ -631,6 +634,7 @@ class MeetingMail(models.Model):
         SIGN_REMINDER = "sign_reminder", _("Påminnelse om justering")
         CANCELLED = "cancelled", _("Mötet är inställt")
         CHANGED = "changed", _("Mötet är ändrat")
+        DAY_REMOVED = "day_removed", _("En mötesdag är struken")
         PUBLISHED = "published", _("Protokollet är publicerat")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="mails", verbose_name=_("möte"))
@@ -663,6 +667,10 @@ class MeetingMail(models.Model):
     claimed_at = models.DateTimeField(_("skickas"), null=True, blank=True)
     sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
     error = models.CharField(_("fel"), max_length=300, blank=True)
+    # A day struck from the meeting (kind DAY_REMOVED), as its calendar event was: the row itself is gone by the
+    # time the worker composes the METHOD:CANCEL (ical.removed_day_calendar). Keys: uid, summary, start, end
+    # (ISO 8601 in UTC, end may be null) and sequence.
+    removed_day = models.JSONField(_("struken mötesdag"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["queued_at", "pk"]

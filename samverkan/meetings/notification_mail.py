@@ -1,17 +1,20 @@
 """The e-mails of meetings/notifications.py, composed by the task worker from the MeetingMail row as things stand
 when it is sent: "Klart för justering" and its reminder (a link to the signing page, which needs a login), the
 cancellation and the change (an .ics, METHOD:CANCEL or METHOD:REQUEST with the same UIDs and a higher SEQUENCE),
-and the published minutes (a link to them). No item text is written into any of them."""
+a day struck from the meeting (METHOD:CANCEL for that day's UID alone), and the published minutes (a link to
+them). No item text is written into any of them."""
 
+from datetime import datetime
 from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from samverkan.meetings.answer_links import answer_token
-from samverkan.meetings.ical import invitation_calendar
+from samverkan.meetings.ical import invitation_calendar, removed_day_calendar
 from samverkan.meetings.models import MeetingMail
 
 
@@ -56,10 +59,24 @@ def change_message(mail):
     message = _message(mail, **extra)
     method = "CANCEL" if cancelled else "REQUEST"
     ics = invitation_calendar(meeting, absolute, settings.DEFAULT_FROM_EMAIL, mail.address, method=method)
+    _attach_calendar(message, ics, method, "installt.ics" if cancelled else "kallelse.ics")
+    return message
+
+
+def _attach_calendar(message, ics, method, filename):
     part = MIMEText(ics.decode(), "calendar", "utf-8")
     part.set_param("method", method)
-    part.add_header("Content-Disposition", "attachment", filename="installt.ics" if cancelled else "kallelse.ics")
+    part.add_header("Content-Disposition", "attachment", filename=filename)
     message.attach(part)
+
+
+def day_removed_message(mail):
+    """A day is struck from the meeting (.ics METHOD:CANCEL for that day's event alone), to an invitee, with the
+    days that remain."""
+    data = mail.removed_day
+    message = _message(mail, removed=timezone.localtime(datetime.fromisoformat(data["start"])))
+    ics = removed_day_calendar(data, settings.DEFAULT_FROM_EMAIL, mail.address)
+    _attach_calendar(message, ics, "CANCEL", "struken-dag.ics")
     return message
 
 
@@ -73,5 +90,6 @@ COMPOSERS = {
     MeetingMail.Kind.SIGN_REMINDER: signer_message,
     MeetingMail.Kind.CANCELLED: change_message,
     MeetingMail.Kind.CHANGED: change_message,
+    MeetingMail.Kind.DAY_REMOVED: day_removed_message,
     MeetingMail.Kind.PUBLISHED: published_message,
 }

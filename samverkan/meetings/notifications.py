@@ -11,11 +11,13 @@ composed in `notification_mail.py`."""
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from samverkan.lib.locks import locked
+from samverkan.meetings.ical import removed_day
 from samverkan.meetings.invitations import invitees
-from samverkan.meetings.models import ADJUSTMENT_DAYS, Meeting, MeetingMail, Signatory
+from samverkan.meetings.models import ADJUSTMENT_DAYS, Meeting, MeetingDay, MeetingMail, Signatory
 from samverkan.meetings.tasks import queue_after_commit
 from samverkan.structure.models import Membership
 
@@ -80,21 +82,53 @@ def queue_sign_reminders(today: date | None = None) -> list[int]:
     return queued
 
 
-def queue_change(meeting: Meeting, *, cancelled: bool) -> list[MeetingMail]:
-    """Tell every invitee with an address that the meeting is cancelled (`cancelled=True`: an .ics with
-    METHOD:CANCEL) or moved/retimed (METHOD:REQUEST, the same UIDs, a higher SEQUENCE). Only once an invitation
-    has gone out, and not for a meeting already held. Call inside the transaction that makes the change."""
-    if not meeting.invitations.exists() or (not cancelled and meeting.status not in _OPEN):
-        return []
-    kind = MeetingMail.Kind.CANCELLED if cancelled else MeetingMail.Kind.CHANGED
+def next_sequence(meeting: Meeting) -> int:
+    """Raise the meeting's calendar SEQUENCE (`Meeting.ical_sequence`) by one for a change about to be mailed
+    (RFC 5545 3.8.7.4: the organizer increments it with each significant revision it sends) and return it; also
+    set on `meeting`. Call under the meeting's row lock. Two queries, no history row."""
+    rows = Meeting.objects.filter(pk=meeting.pk)
+    rows.update(ical_sequence=F("ical_sequence") + 1)
+    meeting.ical_sequence = rows.values_list("ical_sequence", flat=True).get()
+    return meeting.ical_sequence
+
+
+def _to_invitees(meeting: Meeting, kind: str, **fields: object) -> list[MeetingMail]:
     now = timezone.now()
     mails = MeetingMail.objects.bulk_create(
-        MeetingMail(meeting=meeting, kind=kind, membership=m, address=m.person.email, queued_at=now)
+        MeetingMail(meeting=meeting, kind=kind, membership=m, address=m.person.email, queued_at=now, **fields)
         for m in invitees(meeting)
         if m.person.email
     )
     queue_after_commit(mails)
     return mails
+
+
+def _mailed_changes(meeting: Meeting, *, cancelled: bool = False) -> bool:
+    """Whether a change of `meeting` is mailed: once an invitation has gone out, and (but for a cancellation) while
+    the meeting is still to be held."""
+    return meeting.invitations.exists() and (cancelled or meeting.status in _OPEN)
+
+
+def queue_change(meeting: Meeting, *, cancelled: bool) -> list[MeetingMail]:
+    """Tell every invitee with an address that the meeting is cancelled (`cancelled=True`: an .ics with
+    METHOD:CANCEL) or moved/retimed (METHOD:REQUEST, the same UIDs), with the SEQUENCE one higher
+    (`next_sequence`). Only once an invitation has gone out, and not for a meeting already held. Call inside the
+    transaction that makes the change, under the meeting's row lock."""
+    if not _mailed_changes(meeting, cancelled=cancelled):
+        return []
+    next_sequence(meeting)
+    return _to_invitees(meeting, MeetingMail.Kind.CANCELLED if cancelled else MeetingMail.Kind.CHANGED)
+
+
+def queue_day_removed(meeting: Meeting, day: MeetingDay) -> list[MeetingMail]:
+    """Tell every invitee with an address that `day` is struck from the meeting: an .ics with METHOD:CANCEL for
+    that day's UID alone (the other days stay in their calendars), the SEQUENCE one higher. Call inside the
+    transaction that removes the day, under the meeting's row lock, before the day is deleted (its event is kept
+    on each MeetingMail as `removed_day`). The same conditions as `queue_change`."""
+    if not _mailed_changes(meeting):
+        return []
+    data = removed_day(meeting, day, next_sequence(meeting))
+    return _to_invitees(meeting, MeetingMail.Kind.DAY_REMOVED, removed_day=data)
 
 
 _OPEN = (Meeting.Status.PLANNED, Meeting.Status.INVITED)

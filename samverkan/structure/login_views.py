@@ -1,18 +1,22 @@
 """Pages of logins from the person register (structure/logins.py): invite a person (POST from a person list or
 page), switch a login off or on, and the invited person's page that chooses the password."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.generic import View
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from samverkan.lib.methods import FORM
-from samverkan.structure import logins
+from samverkan.structure import logins, sso
 from samverkan.structure.access import visible_people
 from samverkan.structure.forms import ChoosePasswordForm
 
@@ -101,3 +105,41 @@ def accept(request, token):
         {"form": form, "invitation": invitation, "username": logins.username_for(invitation.address)},
         status=400 if request.method == "POST" else 200,
     )
+
+
+class SsoStart(OIDCAuthenticationRequestView):
+    """`/konto/sso/`: sends the browser to the identity provider (authorization-code flow with state, nonce and
+    PKCE kept in the session). 404 when single sign-on is not configured."""
+
+    http_method_names = ["get", "head"]
+
+    def __init__(self, *args, **kwargs):
+        View.__init__(self, *args, **kwargs)  # the library's reads settings that exist only when SSO is on
+
+    def get(self, request):
+        if not sso.enabled():
+            raise Http404
+        self.OIDC_OP_AUTH_ENDPOINT = settings.OIDC_OP_AUTHORIZATION_ENDPOINT
+        self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
+        return super().get(request)
+
+
+class SsoCallback(OIDCAuthenticationCallbackView):
+    """`/konto/sso/svar/`: where the provider sends the browser back. Logs the matched person in
+    (`sso.PersonOIDCBackend`) and goes on to `next` or the dashboard; any refusal, an unknown or replayed state
+    or an error from the provider goes back to the login page with the one message `sso.REFUSED`. 404 when
+    single sign-on is not configured."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request):
+        if not sso.enabled():
+            raise Http404
+        try:
+            return super().get(request)
+        except SuspiciousOperation:  # a state this session never sent (replayed or forged)
+            return self.login_failure()
+
+    def login_failure(self):
+        messages.error(self.request, sso.REFUSED)
+        return redirect("login")
