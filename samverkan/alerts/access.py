@@ -7,6 +7,7 @@ A saved search is the /sok/ page's query and filters, normalised into one query 
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -42,7 +43,7 @@ class Target:
     filters: Filters = Filters()
 
 
-def public_bodies():  # type: ignore[no-untyped-def]  # a QuerySet[Body]
+def public_bodies() -> QuerySet[Body]:
     """The bodies anyone may see (`visible_bodies` of an anonymous visitor)."""
     return visible_bodies(None)
 

@@ -20,13 +20,15 @@ number of queries whatever the number of rows: four for a body or matter, two fo
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -120,7 +122,7 @@ def decisions_in(start: datetime, end: datetime) -> QuerySet[PrincipalDecision]:
     )
 
 
-def _limited(rows: QuerySet, heading: str, more_url: str, line) -> Section | None:  # type: ignore[type-arg, no-untyped-def]
+def _limited(rows: QuerySet[Any], heading: str, more_url: str, line: Callable[[Any], Line]) -> Section | None:
     found = list(rows[: SECTION_LIMIT + 1])
     if not found:
         return None
@@ -131,7 +133,9 @@ def _limited(rows: QuerySet, heading: str, more_url: str, line) -> Section | Non
 def _minutes_section(meetings: QuerySet[Meeting], more_url: str) -> Section | None:
     """Published minutes with their public items (two queries)."""
     found = list(
-        meetings.with_first_day().select_related("body__area").order_by("published_at", "pk")[: SECTION_LIMIT + 1]
+        meetings.annotate(first_day=Min("days__date"))
+        .select_related("body__area")
+        .order_by("published_at", "pk")[: SECTION_LIMIT + 1]
     )
     if not found:
         return None
@@ -280,7 +284,9 @@ def gather(target: Target, start: datetime, end: datetime) -> list[Section]:
     return [section for section in sections if section is not None]
 
 
-def compose(subscription: Subscription, target: Target, sections: list[Section], start: datetime, end: datetime):  # type: ignore[no-untyped-def]
+def compose(
+    subscription: Subscription, target: Target, sections: list[Section], start: datetime, end: datetime
+) -> EmailMessage:
     """The digest e-mail (an EmailMessage, text only) in the subscription's language: the sections, the links to
     manage and to end the subscription, and the List-Unsubscribe / List-Unsubscribe-Post headers (RFC 8058: a
     mail client ends it with one POST, without a login)."""
@@ -350,7 +356,9 @@ def claim_period(pk: int, now: datetime) -> tuple[Digest, Subscription, Target, 
     return digest, subscription, target, sections
 
 
-def deliver(digest: Digest, subscription: Subscription, target: Target, sections: list[Section], connection) -> bool:  # type: ignore[no-untyped-def]
+def deliver(
+    digest: Digest, subscription: Subscription, target: Target, sections: list[Section], connection: Any
+) -> bool:
     """Send a claimed digest; True when sent. A refusal gives the claim back with the error (`send_alerts`
     retries it) and is logged, not raised, so the rest of the batch goes on."""
     message = compose(subscription, target, sections, digest.period_start, digest.period_end)

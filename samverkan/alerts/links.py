@@ -43,10 +43,11 @@ def subscription_by_token(token: str, purpose: str) -> Subscription | None:
     """The subscription a CONFIRM or UNSUBSCRIBE token opens, or None (bad, expired or other purpose's token; gone;
     another nonce; a confirmation link of a confirmed subscription). One query at most."""
     max_age = settings.ALERT_CONFIRM_DAYS * 86400 if purpose == CONFIRM else None
-    data = _data(token, purpose, max_age)
-    if data is None or not isinstance(data.get("s"), int) or not isinstance(data.get("n"), str):
+    data = _data(token, purpose, max_age) or {}
+    pk, nonce = data.get("s"), data.get("n")
+    if not isinstance(pk, int) or not isinstance(nonce, str):
         return None
-    found = Subscription.objects.filter(pk=data["s"], nonce=data["n"]).first()
+    found = Subscription.objects.filter(pk=pk, nonce=nonce).first()
     if found is None or (purpose == CONFIRM) == (found.confirmed_at is not None):
         return None
     return found

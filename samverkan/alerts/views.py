@@ -2,7 +2,7 @@
 JavaScript), the page after it, and the pages behind the mails' signed links (confirm, end, manage). A link that
 does not work answers the site's 404 page with no hint why; those pages are never cached."""
 
-from axes.helpers import get_client_ip_address
+from axes.helpers import get_client_ip_address  # type: ignore[import-untyped]  # axes ships no types
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,7 +26,11 @@ MANAGE_PAGE = 25  # subscriptions a page of the manage page shows
 
 def _subscribe(request: HttpRequest, target: Target) -> HttpResponse:
     """GET: the form; POST: ask for the confirmation mail and go to the page that says it is on its way (the same
-    whether or not the address already watches this); 429 when this visitor sent too many forms."""
+    whether or not the address already watches this); 429 when this visitor sent too many forms.
+
+    The form carries no CSRF token (the subscribe views are `csrf_exempt`): there is no session to protect, a
+    forged post can do no more than the attacker's own post (the confirmation mail is the guard, and the rate
+    limits hold either way), and so the page sets no cookie and stays a cacheable public page."""
     form = SubscribeForm(request.POST if request.method == "POST" else None)
     status = form_status(request, form)
     if request.method == "POST" and form.is_valid():
@@ -50,24 +54,28 @@ def _subscribe(request: HttpRequest, target: Target) -> HttpResponse:
     )
 
 
+@csrf_exempt
 @require_http_methods(FORM)
 def subscribe_body(request: HttpRequest, pk: int) -> HttpResponse:
     """Subscribe to what a public body publishes (404 for an internal or unknown body)."""
     return _subscribe(request, access.get_body_target(pk))
 
 
+@csrf_exempt
 @require_http_methods(FORM)
 def subscribe_matter(request: HttpRequest, pk: int) -> HttpResponse:
     """Subscribe to a public matter (404 for an internal or unknown matter)."""
     return _subscribe(request, access.get_matter_target(pk))
 
 
+@csrf_exempt
 @require_http_methods(FORM)
 def subscribe_principal(request: HttpRequest, pk: int) -> HttpResponse:
     """Subscribe to a principal's decisions and the recommendations addressed to it."""
     return _subscribe(request, access.get_principal_target(pk))
 
 
+@csrf_exempt
 @require_http_methods(FORM)
 def subscribe_search(request: HttpRequest) -> HttpResponse:
     """Subscribe to a search: the /sok/ parameters in the address (404 for a query without words)."""

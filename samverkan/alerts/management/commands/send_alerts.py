@@ -1,6 +1,7 @@
 """`manage.py send_alerts`: the alerts' pass for cron (or `samverkan serve`'s loop): queue the digests due, retry
 refused ones, and forget expired unconfirmed subscriptions."""
 
+import logging
 import time as clock
 from datetime import datetime
 from functools import partial
@@ -11,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from samverkan.alerts import actions, digest, tasks
+
+log = logging.getLogger(__name__)
 
 
 def moment(value: str) -> datetime:
@@ -36,11 +39,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, now=False, at=None, every=None, verbosity=1, **options):
-        while True:
+        if not every:
             self.run_once(at or timezone.now(), now, verbosity)
-            if not every:
-                return
-            clock.sleep(max(60, every))
+            return
+        try:
+            while True:  # `samverkan serve`'s loop: a failed pass (the database away a moment) waits for the next
+                try:
+                    self.run_once(timezone.now(), now, verbosity)
+                except Exception:
+                    log.exception("The alerts' pass failed; the next one runs in %s s", every)
+                clock.sleep(max(60, every))
+        except KeyboardInterrupt:  # Ctrl-C in `samverkan serve` reaches every child
+            return
 
     def run_once(self, at, now, verbosity):
         expired, _attempts = actions.forget_old(at)
