@@ -49,7 +49,7 @@ NOT_INTERNAL = {
     "followthrough_public:record_by_link": "a signed dispatch link for one principal's decision (test_dispatch.py)",
     "alerts:subscribe_principal": "principals are public; anyone may watch their decisions",
     "alerts:subscribe_body": "only a public body may be watched: an internal one is 404 to everyone (test_alerts.py)",
-    "alerts:subscribe_matter": "only a public matter may be watched: an internal one is 404 to everyone (test_alerts.py)",
+    "alerts:subscribe_matter": "only a public matter may be watched: an internal one is 404 to all (test_alerts.py)",
     "alerts:confirm": "a signed alert link, not an object id (test_alerts.py)",
     "alerts:unsubscribe": "a signed alert link, not an object id (test_alerts.py)",
     "alerts:manage": "a signed alert link, not an object id (test_alerts.py)",

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -112,7 +113,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request,
             "alerts/confirmed.html",
-            {"subscription": subscription, "manage_url": links.link_url(subscription, links.MANAGE)},
+            {
+                "subscription": subscription,
+                "manage_url": reverse("alerts:manage", args=[links.token_for(subscription, links.MANAGE)]),
+            },
         )
     return render(request, "alerts/confirm.html", {"subscription": subscription})
 

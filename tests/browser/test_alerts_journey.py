@@ -12,8 +12,8 @@ from django.core import mail
 from samverkan.alerts.models import Subscription
 from samverkan.meetings.matters import Matter
 from tests.meetings_helpers import make_item, make_meeting, sent
-from tests.world import World
 from tests.worker_helpers import run_worker
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 

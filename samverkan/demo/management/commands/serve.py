@@ -2,7 +2,8 @@
 
 The embedded default (`make run`): gunicorn with a few workers and threads serves the site (static files through
 WhiteNoise), the django-tasks worker sends what is queued (invitations, reminders, password-reset mail, alerts)
-and the alerts' pass runs once an hour (`send_alerts --every 3600`), all children of this command. Ctrl-C (SIGINT) or SIGTERM stops both; if one of them dies, the other is stopped too.
+and the alerts' pass runs once an hour (`send_alerts --every 3600`), all children of this command. Ctrl-C
+(SIGINT) or SIGTERM stops all of them; if one of them dies, the others are stopped too.
 """
 
 import os
