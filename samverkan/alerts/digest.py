@@ -211,68 +211,31 @@ def gather(target: Target, start: datetime, end: datetime) -> list[Section]:
     """The sections of `target`'s digest for [start, end): only what was published then and is public; empty
     when nothing was. See the module's docstring for the query cost."""
     sections: list[Section | None] = []
-    recommendations = recommendations_in(start, end).select_related("item__meeting__body__area")
+    recommendations = (
+        recommendations_in(start, end).select_related("item__meeting__body__area").order_by("shown_at", "pk")
+    )
     decisions = decisions_in(start, end).select_related("principal", "recommendation__item__meeting__body__area")
+    decisions = decisions.order_by("shown_at", "pk")
     rec_heading, dec_heading = _("Rekommendationer till huvudmännen"), _("Huvudmännens beslut")
     if target.kind == Kind.BODY and target.body is not None:
         body = target.body
         sections.append(_minutes_section(published_meetings_in(start, end).filter(body=body), target.path))
-        sections.append(
-            _limited(
-                recommendations.filter(item__meeting__body=body).order_by("shown_at", "pk"),
-                rec_heading,
-                target.path,
-                _recommendation_line,
-            )
-        )
-        sections.append(
-            _limited(
-                decisions.filter(recommendation__item__meeting__body=body).order_by("shown_at", "pk"),
-                dec_heading,
-                target.path,
-                _decision_line,
-            )
-        )
+        recommendations = recommendations.filter(item__meeting__body=body)
+        decisions = decisions.filter(recommendation__item__meeting__body=body)
     elif target.kind == Kind.MATTER and target.matter is not None:
-        matter = target.matter
-        items = (
-            AgendaItem.objects.filter(
-                public_item_rule(""), matter=matter, meeting__in=published_meetings_in(start, end)
-            )
-            .select_related("meeting__body__area")
-            .order_by("meeting__published_at", "position", "pk")
+        items = AgendaItem.objects.filter(
+            public_item_rule(""), matter=target.matter, meeting__in=published_meetings_in(start, end)
         )
+        items = items.select_related("meeting__body__area").order_by("meeting__published_at", "position", "pk")
         sections.append(_limited(items, _("Beslut i ärendet"), target.path, _item_line))
-        sections.append(
-            _limited(
-                recommendations.filter(matter=matter).order_by("shown_at", "pk"),
-                rec_heading,
-                target.path,
-                _recommendation_line,
-            )
-        )
-        sections.append(
-            _limited(
-                decisions.filter(recommendation__matter=matter).order_by("shown_at", "pk"),
-                dec_heading,
-                target.path,
-                _decision_line,
-            )
-        )
+        recommendations = recommendations.filter(matter=target.matter)
+        decisions = decisions.filter(recommendation__matter=target.matter)
     elif target.kind == Kind.PRINCIPAL and target.principal is not None:
-        principal = target.principal
-        addressed = recommendations.filter(decisions__principal=principal).order_by("shown_at", "pk")
-        sections.append(_limited(addressed, _("Rekommendationer att besluta om"), target.path, _recommendation_line))
-        sections.append(
-            _limited(
-                decisions.filter(principal=principal).order_by("shown_at", "pk"),
-                dec_heading,
-                target.path,
-                _decision_line,
-            )
-        )
-    elif target.kind == Kind.SEARCH:
-        terms = parse(target.query)
+        rec_heading = _("Rekommendationer att besluta om")
+        recommendations = recommendations.filter(decisions__principal=target.principal)
+        decisions = decisions.filter(principal=target.principal)
+    else:
+        terms = parse(target.query) if target.kind == Kind.SEARCH else []
         if terms:
             hits = (
                 matching(visible_entries(None), terms)
@@ -281,6 +244,9 @@ def gather(target: Target, start: datetime, end: datetime) -> list[Section]:
                 .order_by("rank", "-date", "kind", "pk")
             )
             sections.append(_limited(hits, _("Nya sökträffar"), target.path, _hit_line))
+        return [section for section in sections if section is not None]
+    sections.append(_limited(recommendations, rec_heading, target.path, _recommendation_line))
+    sections.append(_limited(decisions, dec_heading, target.path, _decision_line))
     return [section for section in sections if section is not None]
 
 
