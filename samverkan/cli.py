@@ -18,6 +18,8 @@ USAGE = """Användning: samverkan KOMMANDO [ARGUMENT]
                        --pages ORD …, --json
   send-reminders       lägg dagens påminnelser om uppdrag och rekommendationer i kön (för cron);
                        --now skickar dem direkt. Varje påminnelse skickas bara en gång
+  send-alerts          lägg bevakningarnas sammanställningar som är klara i kön (för cron, t.ex. varje timme);
+                       --now skickar dem direkt, --every SEKUNDER kör om och om igen. Varje period skickas en gång
   reindex              bygg om sökindexet från alla poster (det följer annars varje ändring själv)
   worker               kör bakgrundsarbetaren som skickar det som ligger i kön och läser ut text ur
                        handlingar; tar först tillbaka det en avbruten arbetare lämnade påbörjat
@@ -81,6 +83,8 @@ def main(argv=None) -> int:
         return _django(["serve", *rest])
     if command == "send-reminders":
         return _django(["send_reminders", *rest])
+    if command == "send-alerts":
+        return _django(["send_alerts", *rest])
     if command == "reindex":
         return _django(["reindex", *rest])
     if command == "worker":

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("samverkan.followthrough.public_urls")),
     path("", include("samverkan.agreements.public_urls")),
     path("", include("samverkan.search.urls")),
+    path("", include("samverkan.alerts.urls")),
 ]

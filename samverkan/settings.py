@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "samverkan.agreements",
     "samverkan.importer",
     "samverkan.search",
+    "samverkan.alerts",
     "samverkan.portal",
     "samverkan.workspace",
     "samverkan.demo",
@@ -109,6 +110,13 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Reminders go out this many days before an assignment's due date or a recommendation's answer deadline.
 SAMVERKAN_REMINDER_DAYS = env.int("SAMVERKAN_REMINDER_DAYS", default=7)
+# Alerts (samverkan/alerts): an unconfirmed subscription (and its link) lasts this many days; one address gets at most
+# ALERT_ADDRESS_LIMIT confirmation mails a day, one visitor sends at most ALERT_VISITOR_LIMIT forms an hour; the
+# worker sends digests ALERT_BATCH subscriptions a task.
+ALERT_CONFIRM_DAYS = env.int("ALERT_CONFIRM_DAYS", default=3)
+ALERT_ADDRESS_LIMIT = env.int("ALERT_ADDRESS_LIMIT", default=3)
+ALERT_VISITOR_LIMIT = env.int("ALERT_VISITOR_LIMIT", default=10)
+ALERT_BATCH = env.int("ALERT_BATCH", default=100)
 # The address that links in e-mails start with.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

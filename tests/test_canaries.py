@@ -7,7 +7,8 @@ of the internal body; internal and confidential items of a published public meet
 decisions and corrections; internal and confidential documents (title, number, file name, the file's text); an
 internal matter; assignments, a recommendation and a principal's decision of those items; the reasons given for
 changes (history). Public surfaces: the portal crawled from / by its links, the iCal feeds, the public minutes
-PDFs, the decision board's CSV and XLSX exports, the documents. Outsiders: a secretary of another body, a
+PDFs, the decision board's CSV and XLSX exports, the documents, the alerts' digests (of the forum, of each
+principal's decisions and of searches for the canaries). Outsiders: a secretary of another body, a
 principal's contact, a plain member of another body, a login without any role, each crawling / and /hantera/;
 and a member of the body, who must not find the confidential ones (also on the signing page, once signed).
 
@@ -516,6 +517,40 @@ def _check_notifications(c, client, world, meeting):
     assert not c.find(message.subject + message.body), message.body
 
 
+def _check_alert_digests(c, world, meeting):
+    """The alerts' digests (composed as the worker composes them) of the forum, each principal's decisions and a
+    search for the canaries, over the whole time the records were made: a digest goes to anyone who asks, so no
+    canary whatever; the internal matter and body cannot even be watched."""
+    from django.http import Http404
+
+    from samverkan.alerts import access, digest
+    from samverkan.alerts.models import Subscription
+    from samverkan.meetings.matters import Matter
+
+    start, end = timezone.now() - timedelta(days=60), timezone.now() + timedelta(days=1)
+    targets = [
+        access.get_body_target(world.forum.pk),
+        *(access.get_principal_target(p.pk) for p in (world.region, world.town, world.village)),
+        *(access.search_target({"q": q}) for q in ["kanarie", *(f"kanarie{digit}" for digit in range(10))]),
+    ]
+    found = 0
+    for target in targets:
+        sections = digest.gather(target, start, end)
+        found += len(sections)
+        row = Subscription(email="a@example.se", address_key="k" * 64, kind=target.kind, nonce="n", language="sv")
+        message = digest.compose(row, target, sections, start, end)
+        leaked = [c.planted[w] for w in c.find(message.subject + message.body)]
+        assert not leaked, (target.label, leaked)
+    assert found, "the forum's published minutes must be in its digest"
+    for gate, pk in ((access.get_body_target, world.secret.pk), (access.get_matter_target, Matter.objects.get().pk)):
+        try:
+            gate(pk)
+        except Http404:
+            continue
+        raise AssertionError(f"{gate.__name__}({pk}) may be watched")
+    assert meeting.published_at is not None
+
+
 def _check_planted(c, meeting):
     """Every canary really is in the database (a form that silently dropped one would prove nothing)."""
     from django.apps import apps
@@ -542,6 +577,7 @@ def test_no_canary_reaches_the_public_or_an_outsider(client, world):
     _check_planted(c, meeting)
     _check_invitations(c)
     _check_notifications(c, client, world, meeting)
+    _check_alert_digests(c, world, meeting)
     choice_leaks = set()
 
     # Anonymous: the whole portal by its links (feeds, PDFs, exports and documents are linked from it).

@@ -78,6 +78,10 @@ UNLINKED = {
     "followthrough_public:record_by_link",  # a principal's signed dispatch link (test_dispatch.py)
     "agreements_public:version_file",  # the demo keeps no agreement files; served in test_agreements.py
     "agreements_public:follow_up_file",
+    "alerts:requested",  # where the subscribe form leads (test_alerts.py)
+    "alerts:confirm",  # the alerts' signed links, mailed (test_alerts.py)
+    "alerts:unsubscribe",
+    "alerts:manage",
 }
 
 

@@ -47,6 +47,12 @@ NOT_INTERNAL = {
     },
     "api:institution": "principals are public",
     "followthrough_public:record_by_link": "a signed dispatch link for one principal's decision (test_dispatch.py)",
+    "alerts:subscribe_principal": "principals are public; anyone may watch their decisions",
+    "alerts:subscribe_body": "only a public body may be watched: an internal one is 404 to everyone (test_alerts.py)",
+    "alerts:subscribe_matter": "only a public matter may be watched: an internal one is 404 to all (test_alerts.py)",
+    "alerts:confirm": "a signed alert link, not an object id (test_alerts.py)",
+    "alerts:unsubscribe": "a signed alert link, not an object id (test_alerts.py)",
+    "alerts:manage": "a signed alert link, not an object id (test_alerts.py)",
 }
 
 # What the walk leaves aside entirely: Django's own admin (staff only, its own login) and the language switch.

@@ -1,8 +1,9 @@
 """`samverkan serve`: migrate, load the demo county into an empty database, and run gunicorn and the worker.
 
 The embedded default (`make run`): gunicorn with a few workers and threads serves the site (static files through
-WhiteNoise) and the django-tasks worker sends what is queued (invitations, reminders, password-reset mail), both
-children of this command. Ctrl-C (SIGINT) or SIGTERM stops both; if one of them dies, the other is stopped too.
+WhiteNoise), the django-tasks worker sends what is queued (invitations, reminders, password-reset mail, alerts)
+and the alerts' pass runs once an hour (`send_alerts --every 3600`), all children of this command. Ctrl-C
+(SIGINT) or SIGTERM stops all of them; if one of them dies, the others are stopped too.
 """
 
 import os
@@ -68,6 +69,12 @@ def gunicorn_command(host: str, port: str, workers: int, threads: int) -> list[s
 def worker_command() -> list[str]:
     """The django-tasks database worker, as `samverkan worker` runs it."""
     return [sys.executable, "-m", "django", "db_worker", "--no-reload", "--interval=1"]
+
+
+def alerts_command() -> list[str]:
+    """The alerts' pass once an hour (`manage.py send_alerts --every 3600`): it queues the digests due, which the
+    worker sends; each period goes out once however often it runs. In production cron runs it instead."""
+    return [sys.executable, "-m", "django", "send_alerts", "--every=3600", "--verbosity=0"]
 
 
 def _wait_all(children: list[subprocess.Popen], seconds: float) -> None:
@@ -143,6 +150,7 @@ class Command(BaseCommand):
             "Avsluta med Ctrl-C.\n"
         )
         self.stdout.flush()
-        code = run_together([gunicorn_command(host, port, workers, threads), worker_command()], child_environment())
+        commands = [gunicorn_command(host, port, workers, threads), worker_command(), alerts_command()]
+        code = run_together(commands, child_environment())
         if code:
             sys.exit(code)
