@@ -515,3 +515,23 @@ def test_lists_and_results_make_a_constant_number_of_queries(client, world, quer
         (staff("survey", survey.pk), 14),
     ]:
         queries.assert_constant(client, url, lambda: grow_surveys(5, 500), at_most=at_most)
+
+
+# --- The demo ---------------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_closed_public_survey_one_question_over_the_minimum_one_under(client, demo):
+    survey = Survey.objects.get(title="Hur fungerar samverkan?")
+    assert survey.is_closed and survey.public_results and survey.sent_on < survey.closed_on
+    first, *_rest, optional = survey.questions.all()
+    measured = share(first, 4, 5, 60)
+    assert measured.respondents >= 60 and measured.share is not None and 0 < measured.share < 1
+    assert share(optional, 4, 5, survey.minimum_respondents).share is None
+    results = {r.question.pk: r for r in survey_results(survey)}
+    assert results[first.pk].shown and not results[optional.pk].shown
+    assert survey.recipients.filter(answered=True).count() == measured.respondents
+    assert not survey.recipients.exclude(token_hash=None).exists()
+    page = client.get(reverse("surveys_public:results", args=[survey.area.slug, survey.pk])).content.decode()
+    assert "Samverkan i länet fungerar bra" in page and "För få svar" in page
+    register = client.get(reverse("surveys_public:register", args=[survey.area.slug])).content.decode()
+    assert survey.title in register
