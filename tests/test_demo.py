@@ -10,13 +10,13 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from samverkan.agreements.models import Agreement
-from samverkan.surveys.models import Survey
 from samverkan.demo.county import DEMO_LOGINS, DEMO_PASSWORD, build_demo
 from samverkan.followthrough.models import Assignment, Matter, Recommendation
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, correcting_minutes
 from samverkan.structure.health import charter_problems
 from samverkan.structure.models import Area, Body, Membership, Person, Principal, Role
+from samverkan.surveys.models import Survey
 
 TODAY = date(2026, 3, 15)  # the day of the `demo_2026_03_15` fixture
 

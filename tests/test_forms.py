@@ -15,12 +15,12 @@ from django.utils import timezone
 
 import samverkan
 from samverkan.agreements.models import Agreement
-from samverkan.surveys.models import Survey
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
 from samverkan.lib.forms import StaffFormMixin, chooses_records
 from samverkan.meetings.lock import correcting_minutes
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay
 from samverkan.structure.models import Body, Membership, Person, Principal
+from samverkan.surveys.models import Survey
 from tests.followthrough_helpers import assign, decision_item, recommend
 from tests.form_fields import form_data
 from tests.meetings_helpers import make_document, make_item, make_meeting

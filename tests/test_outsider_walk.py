@@ -29,8 +29,8 @@ from samverkan.structure.models import Membership, Person, Role
 from samverkan.surveys.models import Survey
 from tests import sample_files
 from tests.conftest import shared_fixture
-from tests.survey_helpers import make_survey
 from tests.meetings_helpers import make_document, make_item, make_meeting
+from tests.survey_helpers import make_survey
 
 # Patterns whose parameters name public things (areas, principals), or no object at all: not walked.
 NOT_INTERNAL = {
