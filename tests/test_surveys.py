@@ -20,20 +20,19 @@ from tests.survey_helpers import answers_for, links_by_address, make_survey, sea
 from tests.worker_helpers import run_worker
 
 mailing = pytest.mark.django_db(transaction=True)
-_on_commit = None
 
 
-@pytest.fixture(autouse=True)
-def _commit_callbacks(django_capture_on_commit_callbacks):
-    global _on_commit
-    _on_commit = django_capture_on_commit_callbacks
+@pytest.fixture
+def deliver(django_capture_on_commit_callbacks):
+    """Run `request()`, then what it queued after commit, then the worker: returns what `request` returned."""
 
+    def run(request):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = request()
+        run_worker()
+        return result
 
-def deliver(request):
-    with _on_commit(execute=True):
-        result = request()
-    run_worker()
-    return result
+    return run
 
 
 def staff(name, *args):
@@ -82,7 +81,7 @@ def distinct_xmin(table, where=""):
 
 
 @mailing
-def test_build_send_answer_once_remind_close_and_read_the_results(client, world):
+def test_build_send_answer_once_remind_close_and_read_the_results(client, world, deliver):
     people = seat(world, 8)
     client.force_login(world.secretary)
     response = client.post(
@@ -182,7 +181,7 @@ def test_build_send_answer_once_remind_close_and_read_the_results(client, world)
 
 
 @mailing
-def test_a_failed_mail_keeps_no_claim_and_is_sent_by_the_next_reminder_run(world, settings):
+def test_a_failed_mail_keeps_no_claim_and_is_sent_by_the_next_reminder_run(world, settings, deliver):
     from django.core.management import call_command
 
     survey = make_survey(world)
@@ -191,9 +190,7 @@ def test_a_failed_mail_keeps_no_claim_and_is_sent_by_the_next_reminder_run(world
     deliver(lambda: actions.send_survey(survey, world.secretary, [world.forum], []))
     assert Recipient.objects.filter(invited_at=None, claimed_at=None).exclude(error="").count() == 2
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    with _on_commit(execute=True):
-        call_command("send_reminders", verbosity=0)
-    run_worker()
+    deliver(lambda: call_command("send_reminders", verbosity=0))
     assert len(mail.outbox) == 2 and not Recipient.objects.filter(invited_at=None).exists()
 
 

@@ -74,7 +74,7 @@ def add_survey(area: Area, today: date, user=None) -> Survey:
     for n, recipient in enumerate(answering):
         Recipient.objects.filter(pk=recipient.pk).update(token_hash=hashed(f"demo-{recipient.pk}"))
         recipient.token_hash = hashed(f"demo-{recipient.pk}")
-        answers = {
+        answers: dict[int, tuple[int | None, str]] = {
             scale.pk: (rng.choices([1, 2, 3, 4, 5], weights=[1, 2, 4, 8, 5])[0], ""),
             yes_no.pk: (rng.choices([1, 0], weights=[4, 1])[0], ""),
             choice.pk: (rng.choice([0, 1, 2]), ""),

@@ -4,6 +4,7 @@ row before sending (so a mail goes once), makes the link's secret and stores onl
 the claim back with the error and re-raises (as the other mails do); `requeue_failed` queues those again."""
 
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -61,8 +62,11 @@ def send_queued(pk: int, kind: str) -> bool:
         Recipient.objects.filter(pk=pk).update(claimed_at=None, error=str(error)[:300] or type(error).__name__)
         log.warning("Survey mail to recipient #%s not sent: %s", pk, error)
         raise
-    done = {"invited_at": timezone.now()} if kind == "invitation" else {"reminder_sent_on": F("reminded_on")}
-    Recipient.objects.filter(pk=pk).update(claimed_at=None, error="", **done)
+    sent = Recipient.objects.filter(pk=pk)
+    if kind == "invitation":
+        sent.update(claimed_at=None, error="", invited_at=timezone.now())
+    else:
+        sent.update(claimed_at=None, error="", reminder_sent_on=F("reminded_on"))
     return True
 
 
@@ -78,7 +82,7 @@ def requeue_failed() -> int:
         )
         for pk, invited in failed.values_list("pk", "invited_at"):
             kind = "invitation" if invited is None else "reminder"
-            transaction.on_commit(lambda pk=pk, kind=kind: send_survey_mail.enqueue(pk, kind))
+            transaction.on_commit(partial(send_survey_mail.enqueue, pk, kind))
             count += 1
     return count
 

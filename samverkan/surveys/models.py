@@ -177,7 +177,7 @@ class Recipient(models.Model):
     def name(self) -> str:
         if self.person_id:
             return str(self.person)
-        if self.user_id:
+        if self.user is not None:
             return self.user.get_full_name() or self.user.get_username()
         return self.address
 
