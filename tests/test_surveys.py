@@ -303,6 +303,8 @@ def test_a_wrong_answer_is_refused_in_swedish_and_saves_nothing(client, world, v
     assert "Inget har sparats" in response.content.decode()
     assert not Response.objects.exists() and not Recipient.objects.filter(answered=True).exists()
     assert client.post(url, answers_for(survey, 3, True, 1, "x" * 4001)).status_code == 400
+    refused = client.post(url, answers_for(survey, 3, True, 1, "Ring mig, 811228-9874"))
+    assert refused.status_code == 400 and "Skriv inga personnummer i svaret" in refused.content.decode()
     assert client.post(url, answers_for(survey, 3, True, 9)).status_code == 400
 
 

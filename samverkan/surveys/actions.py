@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 def _fresh(survey: Survey) -> Survey:
     """The survey's row, locked for the rest of the transaction (so two changes cannot cross)."""
-    return locked(Survey.objects.select_related("area", "owner")).get(pk=survey.pk)
+    return locked(Survey.objects.all()).get(pk=survey.pk)  # only this row: no join, so no other row is locked
 
 
 def _must_be_draft(survey: Survey) -> None:

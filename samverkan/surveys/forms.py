@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib.forms import CleanForm
+from samverkan.lib.personal_numbers import find_personal_numbers
 from samverkan.structure.forms import StaffForm
 from samverkan.surveys.access import audience_bodies, audience_principals, owner_bodies
 from samverkan.surveys.models import SCALE, Question, Survey
@@ -84,6 +85,15 @@ class AnswerForm(CleanForm):
         self.questions = list(questions)
         for question in self.questions:
             self.fields[f"q{question.pk}"] = _field(question)
+
+    def clean(self):
+        cleaned = super().clean()
+        for question in self.questions:
+            name = f"q{question.pk}"
+            if question.kind == Question.Kind.TEXT and find_personal_numbers(cleaned.get(name) or ""):
+                # Free text may be published; a personal identity number never is (GDPR, RULES.md).
+                self.add_error(name, _("Skriv inga personnummer i svaret."))
+        return cleaned
 
     def answers(self) -> dict[int, tuple[int | None, str]]:
         """The cleaned answers as `actions.record_response` takes them: question id -> (value, text)."""
