@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "samverkan.meetings",
     "samverkan.followthrough",
     "samverkan.agreements",
+    "samverkan.surveys",
     "samverkan.importer",
     "samverkan.search",
     "samverkan.alerts",

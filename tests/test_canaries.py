@@ -440,6 +440,46 @@ def _plant(client, world):
     return c, meeting
 
 
+def _plant_surveys(client, world, c):
+    """As the coordinator, through the staff forms: a survey of the internal body with public results, a survey
+    of the forum whose results are not public, and a public one of the forum whose free text is below its
+    minimum; each with canaries in its title, introduction, question, options, scale labels and a free-text
+    answer, sent, answered and closed. None of it may reach the public or an outsider."""
+    from samverkan.surveys import actions as survey_actions
+    from samverkan.surveys.links import hashed
+    from samverkan.surveys.models import Recipient, Survey
+
+    client.force_login(world.coordinator)
+    area = world.area.slug
+    cases = [(world.secret, True, "internal body's survey"), (world.forum, False, "unpublished survey")]
+    cases.append((world.forum, True, "free text below the minimum"))
+    for n, (owner, public, label) in enumerate(cases):
+        title = f"Enkät {n}" if n == 2 else c(f"{label} title")
+        fields = {"title": title, "introduction": c(f"{label} introduction"), "owner": owner.pk}
+        fields |= {"minimum_respondents": 2 if n < 2 else 5} | ({"public_results": "on"} if public else {})
+        submit(client, reverse("surveys:create", args=[area]), fields)
+        survey = Survey.objects.get(title=title)
+        questions = reverse("surveys:question_create", args=[survey.pk])
+        if n < 2:
+            scale = {"position": 1, "kind": "scale", "text": c(f"{label} question"), "low_label": c(f"{label} low")}
+            submit(client, questions, scale)
+            choice = {"position": 2, "kind": "choice", "text": "Val", "options": f"A\n{c(label + ' option')}"}
+            submit(client, questions, choice)
+        submit(client, questions, {"position": 3, "kind": "text", "text": "Fritt"})
+        submit(client, reverse("surveys:send", args=[survey.pk]), {"bodies": [owner.pk]})
+        text = survey.questions.get(kind="text")
+        for i, recipient in enumerate(Recipient.objects.filter(survey=survey)):
+            recipient.token_hash = hashed(f"{survey.pk}-{i}")
+            Recipient.objects.filter(pk=recipient.pk).update(token_hash=recipient.token_hash)
+            answers = {q.pk: (1, "") for q in survey.questions.exclude(kind="text")}
+            if i == 0:
+                answers[text.pk] = (None, c(f"{label} free-text answer"))
+            assert survey_actions.record_response(recipient, answers)
+        response = client.post(reverse("surveys:close", args=[survey.pk]))
+        assert response.status_code == 302 and Survey.objects.get(pk=survey.pk).is_closed
+    client.logout()
+
+
 def _check_invitations(c):
     """The invitation e-mails (composed as the worker composes them) go to the forum's members, who read its
     internal items but not its confidential ones: no confidential canary is in any of them."""
@@ -558,7 +598,7 @@ def _check_planted(c, meeting):
     texts = []
     for model in apps.get_models():
         fields = [f.attname for f in model._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField")]
-        if fields and model._meta.app_label in ("structure", "meetings", "followthrough"):
+        if fields and model._meta.app_label in ("structure", "meetings", "followthrough", "surveys"):
             for row in model.objects.values_list(*fields):
                 texts.append(" ".join(v for v in row if v))
     for model in apps.get_models():
@@ -574,6 +614,7 @@ def _check_planted(c, meeting):
 
 def test_no_canary_reaches_the_public_or_an_outsider(client, world):
     c, meeting = _plant(client, world)
+    _plant_surveys(client, world, c)
     _check_planted(c, meeting)
     _check_invitations(c)
     _check_notifications(c, client, world, meeting)
@@ -593,6 +634,7 @@ def test_no_canary_reaches_the_public_or_an_outsider(client, world):
         f"/omrade/{area}/organ/{world.forum.slug}/moten.ics",
         reverse("followthrough_public:board_csv", args=[area]),
         reverse("followthrough_public:board_xlsx", args=[area]),
+        reverse("surveys_public:register", args=[area]),
     ):
         assert url in seen, url
     public_document = Document.objects.get(meeting=meeting, visibility="public")

@@ -76,6 +76,7 @@ UNLINKED = {
     "meetings_public:body_ical_year",
     "meetings_public:answer_link",  # a personal signed link from an invitation e-mail (test_participation.py)
     "followthrough_public:record_by_link",  # a principal's signed dispatch link (test_dispatch.py)
+    "surveys_public:answer",  # a personal anonymous survey link from a survey e-mail (test_surveys.py)
     "agreements_public:version_file",  # the demo keeps no agreement files; served in test_agreements.py
     "agreements_public:follow_up_file",
     "alerts:requested",  # where the subscribe form leads (test_alerts.py)

@@ -16,6 +16,7 @@ from samverkan.lib.visibility import Visibility
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, correcting_minutes
 from samverkan.structure.health import charter_problems
 from samverkan.structure.models import Area, Body, Membership, Person, Principal, Role
+from samverkan.surveys.models import Survey
 
 TODAY = date(2026, 3, 15)  # the day of the `demo_2026_03_15` fixture
 
@@ -51,7 +52,13 @@ def test_the_same_data_every_run(area):
     meetings = sorted(Meeting.objects.values_list("body__name", "days__date", "status", "locked_at"))
     items = sorted(AgendaItem.objects.values_list("meeting__body__name", "number", "title", "minutes", "decision"))
     attendance = sorted(Attendance.objects.values_list("meeting__days__date", "person__slug", "status", "note"))
-    for model in (Agreement, Assignment, Recommendation, Matter):  # these rows keep their items, bodies and areas
+    for model in (
+        Agreement,
+        Survey,
+        Assignment,
+        Recommendation,
+        Matter,
+    ):  # these rows keep their items, bodies and areas
         model.objects.all().delete()
     with correcting_minutes():  # the low-level way past the lock; no route of the app offers it
         Meeting.objects.all().delete()

@@ -20,6 +20,7 @@ from samverkan.lib.forms import StaffFormMixin, chooses_records
 from samverkan.meetings.lock import correcting_minutes
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay
 from samverkan.structure.models import Body, Membership, Person, Principal
+from samverkan.surveys.models import Survey
 from tests.followthrough_helpers import assign, decision_item, recommend
 from tests.form_fields import form_data
 from tests.meetings_helpers import make_document, make_item, make_meeting
@@ -80,7 +81,9 @@ def secrets(world):
     recommendation = recommend(item, world.secretary)
     Agreement.objects.create(area=world.area, owner=world.forum, title="Hemlig överenskommelse", visibility="internal")
     agreement = Agreement.objects.create(area=world.area, owner=world.group, title="Gruppens rutin")
+    survey = Survey.objects.create(area=world.area, owner=world.group, title="Gruppens enkät")
     return {
+        "survey": survey,
         "agreement": agreement,
         "item": item,
         "meeting": meeting,
@@ -98,6 +101,7 @@ def _builders(world, s):
     from samverkan.importer import forms as imp
     from samverkan.meetings import forms as mf
     from samverkan.structure import forms as sf
+    from samverkan.surveys import forms as sv
     from samverkan.workspace import forms as wf
 
     meeting, item = s["meeting"], s["item"]
@@ -125,6 +129,8 @@ def _builders(world, s):
         ag.AgreementForm: lambda user, data: ag.AgreementForm(data, area=world.area, user=user),
         ag.AdoptionForm: lambda user, data: ag.AdoptionForm(data, agreement=s["agreement"], user=user),
         ag.FollowUpForm: lambda user, data: ag.FollowUpForm(data, agreement=s["agreement"], user=user),
+        sv.SurveyForm: lambda user, data: sv.SurveyForm(data, area=world.area, user=user),
+        sv.SendForm: lambda user, data: sv.SendForm(data, instance=s["survey"], user=user),
         imp.PersonRowForm: lambda user, data: imp.PersonRowForm(data, area=world.area, user=user),
         wf.RoleForm: lambda user, data: wf.RoleForm(data, area=world.area, may_grant_coordinator=True, user=user),
     }

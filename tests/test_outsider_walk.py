@@ -26,9 +26,11 @@ from samverkan.importer.models import ImportBatch, ImportRecord
 from samverkan.meetings.models import Attendance, Invitation, Meeting, MinutesVersion, Signatory
 from samverkan.meetings.snapshot import minutes_snapshot
 from samverkan.structure.models import Membership, Person, Role
+from samverkan.surveys.models import Survey
 from tests import sample_files
 from tests.conftest import shared_fixture
 from tests.meetings_helpers import make_document, make_item, make_meeting
+from tests.survey_helpers import make_survey
 
 # Patterns whose parameters name public things (areas, principals), or no object at all: not walked.
 NOT_INTERNAL = {
@@ -46,6 +48,7 @@ NOT_INTERNAL = {
         for name in ("body", "organization_list", "institution_list", "person_list", "meeting_list", "paper_list")
     },
     "api:institution": "principals are public",
+    "surveys_public:answer": "a signed anonymous survey link, not an object id (test_surveys.py)",
     "followthrough_public:record_by_link": "a signed dispatch link for one principal's decision (test_dispatch.py)",
     "alerts:subscribe_principal": "principals are public; anyone may watch their decisions",
     "alerts:subscribe_body": "only a public body may be watched: an internal one is 404 to everyone (test_alerts.py)",
@@ -164,6 +167,14 @@ class Hidden:
             self.agreements.append(agreement)
             self.versions.append(version)
             self.follow_ups.append(follow_up)
+        # Surveys: a closed one with public results of the internal body, and a draft of the forum, whose keepers
+        # (the forum has no secretary) are the coordinator and administrators only.
+        self.surveys = [
+            make_survey(world, owner=secret, title="Hemlig enkät", public=True),
+            make_survey(world, owner=forum, title="Forumets enkät"),
+        ]
+        Survey.objects.filter(pk=self.surveys[0].pk).update(state="closed", closed_on=date(2026, 2, 1))
+        self.survey_questions = [s.questions.get(kind="text") for s in self.surveys]
 
     def kwargs(self, name):
         """Each way to fill the pattern `name` with internal objects (a list of URL kwargs)."""
@@ -279,6 +290,19 @@ class Hidden:
             "agreements_public:follow_up_file": [
                 {"area": area, "pk": f.agreement_id, "follow_up": f.pk} for f in self.follow_ups
             ],
+            # surveys
+            **{
+                f"surveys:{n}": pk(self.surveys)
+                for n in ("survey", "edit", "question_create", "send", "remind", "close", "results")
+            },
+            **{
+                f"surveys:{n}": [{"pk": q.survey_id, "question": q.pk} for q in self.survey_questions]
+                for n in ("question_edit", "question_delete", "texts")
+            },
+            "surveys_public:results": [{"area": area, "pk": s.pk} for s in self.surveys],
+            "surveys_public:texts": [
+                {"area": area, "pk": q.survey_id, "question": q.pk} for q in self.survey_questions
+            ],
             # portal
             "portal:body": [{"area": area, "body": w.secret.slug}],
             "portal:person": [{"person": w.insider.slug}],
@@ -329,6 +353,8 @@ CONTROL_404 = {
     "meetings_public:body_ical_year": "feeds carry only public meetings of public bodies, whoever asks",
     "meetings_public:pdf": "the public PDF is of public meetings of public bodies only",
     "meetings_public:extract": "the public extract is of public items of published public minutes only",
+    "surveys_public:results": "public results only of closed surveys marked public of public bodies (test_surveys.py)",
+    "surveys_public:texts": "public results only of closed surveys marked public of public bodies (test_surveys.py)",
     "meetings:extract": "only adjusted minutes have extracts; the walk's are not locked (test_dispatch.py)",
 }
 

@@ -22,6 +22,7 @@ from samverkan.demo.agreements import add_agreements
 from samverkan.demo.followthrough import add_followthrough
 from samverkan.demo.meetings_year import build_meetings
 from samverkan.demo.participation import SIGNER_LOGINS, add_participation
+from samverkan.demo.surveys import add_survey
 from samverkan.lib.visibility import Visibility
 from samverkan.search.index import reindex_all
 from samverkan.search.signals import paused
@@ -348,6 +349,7 @@ def _build(today) -> Area:
     add_followthrough(area, today)
     add_participation(area, coordinator, _user)
     add_agreements(area, today)
+    add_survey(area, today)
     return area
 
 
