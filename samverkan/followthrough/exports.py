@@ -2,6 +2,7 @@
 decision status board's exports, which are the recommendations', are in public.py)."""
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest
@@ -67,7 +68,8 @@ def _export(request: HttpRequest, area_slug: str, fmt: str) -> HttpResponseBase:
     filters = AssignmentFilter(request.GET, bodies=visible_bodies(request.user).filter(area=area).order_by("name"))
     if filters.errors:
         return refused(request, filters)
-    rows = filters.apply(visible_assignments(request.user).filter(item__meeting__body__area=area).with_due())
+    assignments: Any = visible_assignments(request.user).filter(item__meeting__body__area=area)  # an AssignmentQuerySet
+    rows = filters.apply(assignments.with_due())
     ids = list(rows.order_by("due", "pk").values_list("pk", flat=True))
     name = export_name("uppdrag", area.slug, filters.value("organ"), filters.value("status"), filters.value("ar"))
     return export_response(Table(name, _("Uppdrag"), assignment_headings(), assignment_rows(request.user, ids)), fmt)

@@ -108,8 +108,8 @@ def write_xlsx(headings: Sequence[str], rows: Iterable[Sequence[object]], title:
     sheet = book.create_sheet(title=sheet_title(title))
     bold = Font(bold=True)
 
-    def heading(text: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=cell_value(text))
+    def heading(text: str) -> object:
+        cell = WriteOnlyCell(sheet, value=str(cell_value(text)))
         cell.font = bold
         return cell
 
@@ -120,7 +120,7 @@ def write_xlsx(headings: Sequence[str], rows: Iterable[Sequence[object]], title:
             written.number_format = DATETIME_FORMAT
             return written
         if isinstance(value, date):
-            written = WriteOnlyCell(sheet, value=value)
+            written = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # openpyxl writes dates too
             written.number_format = DATE_FORMAT
             return written
         return cell_value(value)

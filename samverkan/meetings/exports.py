@@ -43,7 +43,8 @@ class MeetingListFilter(CleanForm):
     def __init__(self, data: Any, *, bodies: Sequence[Body]) -> None:
         super().__init__(data)
         self.bodies = list(bodies)
-        self.fields["organ"].choices = [("", _("Alla organ"))] + [(b.slug, b.name) for b in self.bodies]
+        organ: Any = self.fields["organ"]  # a ChoiceField
+        organ.choices = [("", _("Alla organ"))] + [(b.slug, b.name) for b in self.bodies]
 
     def narrow(self, meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
         """`meetings` of the chosen body and with a day in the chosen year (call after `is_valid`). No query."""
@@ -210,7 +211,7 @@ def _export(request: HttpRequest, area_slug: str, kind: str, fmt: str) -> HttpRe
     """The area's meeting list as the export `kind` in `fmt`, or 400 naming the filter that did not fit.
     Queries: area, bodies, the meetings' ids, then one or two per chunk of meetings (`lib.exports.CHUNK`)."""
     area = get_object_or_404(Area, slug=area_slug)
-    bodies = visible_bodies(request.user).filter(area=area).order_by("name").only("pk", "name", "slug")
+    bodies = list(visible_bodies(request.user).filter(area=area).order_by("name").only("pk", "name", "slug"))
     filters = MeetingListFilter(request.GET, bodies=bodies)
     if not filters.is_valid():
         return refused(request, filters)

@@ -82,7 +82,7 @@ class MinutesFeed(Feed):
 
     feed_type = Atom1Feed
 
-    def get_object(self, request: HttpRequest, scope: FeedScope) -> FeedScope:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, scope: FeedScope) -> FeedScope:
         return scope
 
     def title(self, scope: FeedScope) -> str:
@@ -129,10 +129,10 @@ class MinutesFeed(Feed):
 
     item_guid_is_permalink = False
 
-    def item_pubdate(self, meeting: Meeting):  # type: ignore[no-untyped-def]
+    def item_pubdate(self, meeting: Meeting):
         return meeting.published_at
 
-    def item_updateddate(self, meeting: Meeting):  # type: ignore[no-untyped-def]
+    def item_updateddate(self, meeting: Meeting):
         return meeting.published_at
 
 
@@ -142,7 +142,7 @@ class DecisionsFeed(Feed):
 
     feed_type = Atom1Feed
 
-    def get_object(self, request: HttpRequest, scope: FeedScope) -> FeedScope:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, scope: FeedScope) -> FeedScope:
         return scope
 
     def title(self, scope: FeedScope) -> str:
@@ -182,10 +182,10 @@ class DecisionsFeed(Feed):
 
     item_guid_is_permalink = False
 
-    def item_pubdate(self, item: AgendaItem):  # type: ignore[no-untyped-def]
+    def item_pubdate(self, item: AgendaItem):
         return item.meeting.published_at
 
-    def item_updateddate(self, item: AgendaItem):  # type: ignore[no-untyped-def]
+    def item_updateddate(self, item: AgendaItem):
         return item.meeting.published_at
 
 
