@@ -367,3 +367,21 @@ def test_the_feeds_are_linked_beside_the_ical_feeds(client, world):
     decisions_url = reverse("meetings_public:body_decisions_feed", args=[area, world.group.slug])
     assert f'<link rel="alternate" type="application/atom+xml" href="{decisions_url}"' in body_page
     assert f'<a href="{decisions_url}"' in body_page
+
+
+def test_the_staff_assignment_export_holds_what_the_user_may_read(client, world):
+    meeting = published(world.forum, date(2024, 2, 1), items=[("Öppen", "public", "att"), ("Intern", "internal", "")])
+    public, internal = meeting.items.order_by("number")
+    Assignment.objects.create(item=public, assignee_body=world.group, report_to=world.forum, description="Öppet")
+    Assignment.objects.create(item=internal, assignee_body=world.group, report_to=world.forum, description="Internt")
+    address = reverse("followthrough:assignments_csv", args=[world.area.slug])
+    world.client_for(client, "coordinator")
+    assert {r[2] for r in rows_of(client.get(address))[1:]} == {"Öppet", "Internt"}
+    assert {r[2] for r in rows_of(client.get(address + "?organ=chefsgruppen"))[1:]} == {"Öppet", "Internt"}
+    page = client.get(reverse("followthrough:assignments", args=[world.area.slug]) + "?ar=2024").content.decode()
+    assert f'href="{address}?ar=2024"' in page
+    assert client.get(address + "?ar=x").status_code == 400
+    world.client_for(client, "outsider")
+    assert client.get(address).status_code == 403  # areas are public: the staff pages' gate answers 403
+    client.logout()
+    assert client.get(address).status_code == 302  # to the login page

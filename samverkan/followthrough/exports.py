@@ -61,24 +61,26 @@ def assignment_rows(user: object, ids: Sequence[int]) -> Iterator[list[object]]:
         ]
 
 
-def _export(request: HttpRequest, area_slug: str, fmt: str) -> HttpResponseBase:
-    """The assignment list as `fmt`: every page, the page's filters and order; 400 for a filter that does not
-    fit. Queries: area, bodies, the ids, three per chunk."""
-    area = get_object_or_404(Area, slug=area_slug)
-    filters = AssignmentFilter(request.GET, bodies=visible_bodies(request.user).filter(area=area).order_by("name"))
+def assignment_export(request: HttpRequest, assignments: Any, bodies: Any, area: Area, fmt: str) -> HttpResponseBase:
+    """`assignments` (an AssignmentQuerySet the asker may read) as `fmt`, narrowed by the list's filters
+    (`AssignmentFilter` over `bodies`), every page in the list's order; 400 naming a filter that does not fit.
+    Queries: the bodies, the ids, three per chunk."""
+    filters = AssignmentFilter(request.GET, bodies=bodies)
     if filters.errors:
         return refused(request, filters)
-    assignments: Any = visible_assignments(request.user).filter(item__meeting__body__area=area)  # an AssignmentQuerySet
-    rows = filters.apply(assignments.with_due())
-    ids = list(rows.order_by("due", "pk").values_list("pk", flat=True))
+    ids = list(filters.apply(assignments.with_due()).order_by("due", "pk").values_list("pk", flat=True))
     name = export_name("uppdrag", area.slug, filters.value("organ"), filters.value("status"), filters.value("ar"))
     return export_response(Table(name, _("Uppdrag"), assignment_headings(), assignment_rows(request.user, ids)), fmt)
 
 
 @require_safe
 def assignments_export(request: HttpRequest, area: str, fmt: str) -> HttpResponseBase:
-    """`/omrade/<area>/uppdrag.csv|.xlsx`: the public assignment list (`public.assignments`) as a spreadsheet."""
-    return _export(request, area, fmt)
+    """`/omrade/<area>/uppdrag.csv|.xlsx`: the public assignment list (`public.assignments`) as a spreadsheet,
+    with what the asker may read (`visible_assignments`)."""
+    found = get_object_or_404(Area, slug=area)
+    assignments = visible_assignments(request.user).filter(item__meeting__body__area=found)
+    bodies = visible_bodies(request.user).filter(area=found).order_by("name")
+    return assignment_export(request, assignments, bodies, found, fmt)
 
 
 def export_query(filters: AssignmentFilter) -> str:
