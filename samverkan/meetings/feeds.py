@@ -76,26 +76,35 @@ def _day(value: object) -> str:
     return value.isoformat() if value else ""  # type: ignore[attr-defined]  # a date or None
 
 
-class MinutesFeed(Feed):
-    """The latest `FEED_SIZE` published minutes of a `FeedScope`, newest first; each entry lists the public
-    items. Three queries (the meetings, their public items, none per entry)."""
+class ScopedFeed(Feed):
+    """An Atom feed of a `FeedScope` (given by the view): its page is the scope's page, its id a tag: of `kind`
+    and the scope, its entries' ids are tags too (not permalinks)."""
 
     feed_type = Atom1Feed
+    kind = ""  # the tag's word for what the feed carries
+    item_guid_is_permalink = False
 
     def get_object(self, request: HttpRequest, scope: FeedScope) -> FeedScope:
         return scope
+
+    def link(self, scope: FeedScope) -> str:
+        return scope.page()
+
+    def feed_guid(self, scope: FeedScope) -> str:
+        return tag_uri(FEED_TAG_DATE, f"{self.kind}/{scope.key}")
+
+
+class MinutesFeed(ScopedFeed):
+    """The latest `FEED_SIZE` published minutes of a `FeedScope`, newest first; each entry lists the public
+    items. Three queries (the meetings, their public items, none per entry)."""
+
+    kind = "protokoll"
 
     def title(self, scope: FeedScope) -> str:
         return _("Protokoll – %(name)s") % {"name": scope.name}
 
     def subtitle(self, scope: FeedScope) -> str:
         return _("Publicerade protokoll från %(name)s.") % {"name": scope.name}
-
-    def link(self, scope: FeedScope) -> str:
-        return scope.page()
-
-    def feed_guid(self, scope: FeedScope) -> str:
-        return tag_uri(FEED_TAG_DATE, f"protokoll/{scope.key}")
 
     def items(self, scope: FeedScope) -> list[Meeting]:
         public_items = AgendaItem.objects.filter(visibility=Visibility.PUBLIC).order_by("position", "pk")
@@ -127,8 +136,6 @@ class MinutesFeed(Feed):
     def item_guid(self, meeting: Meeting) -> str:
         return tag_uri(FEED_TAG_DATE, f"protokoll/{meeting.pk}")
 
-    item_guid_is_permalink = False
-
     def item_pubdate(self, meeting: Meeting):
         return meeting.published_at
 
@@ -136,26 +143,17 @@ class MinutesFeed(Feed):
         return meeting.published_at
 
 
-class DecisionsFeed(Feed):
+class DecisionsFeed(ScopedFeed):
     """The latest `FEED_SIZE` decisions (public items with an outcome or a decision) of a `FeedScope`'s
     published minutes. Two queries."""
 
-    feed_type = Atom1Feed
-
-    def get_object(self, request: HttpRequest, scope: FeedScope) -> FeedScope:
-        return scope
+    kind = "beslut"
 
     def title(self, scope: FeedScope) -> str:
         return _("Beslut – %(name)s") % {"name": scope.name}
 
     def subtitle(self, scope: FeedScope) -> str:
         return _("Beslut i publicerade protokoll från %(name)s.") % {"name": scope.name}
-
-    def link(self, scope: FeedScope) -> str:
-        return scope.page()
-
-    def feed_guid(self, scope: FeedScope) -> str:
-        return tag_uri(FEED_TAG_DATE, f"beslut/{scope.key}")
 
     def items(self, scope: FeedScope) -> list[AgendaItem]:
         return list(decided_items(scope)[:FEED_SIZE])
@@ -179,8 +177,6 @@ class DecisionsFeed(Feed):
 
     def item_guid(self, item: AgendaItem) -> str:
         return tag_uri(FEED_TAG_DATE, f"beslut/{item.pk}")
-
-    item_guid_is_permalink = False
 
     def item_pubdate(self, item: AgendaItem):
         return item.meeting.published_at
