@@ -161,7 +161,7 @@ def _text(response):
         cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c]
         return " ".join(cells + book.sheetnames), []
     if kind.startswith("text/csv"):
-        return " ".join(" ".join(row) for row in csv.reader(io.StringIO(body.decode("utf-8-sig")))), []
+        return " ".join(" ".join(row) for row in csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";")), []
     if kind.startswith(("text/", "application/json")):
         html = body.decode()
         choices = [(m.group(1), m.group(0)) for m in _SELECT.finditer(html)]
@@ -635,8 +635,19 @@ def test_no_canary_reaches_the_public_or_an_outsider(client, world):
         reverse("followthrough_public:board_csv", args=[area]),
         reverse("followthrough_public:board_xlsx", args=[area]),
         reverse("surveys_public:register", args=[area]),
+        reverse("meetings_public:minutes_feed", args=[area]),
+        reverse("meetings_public:decisions_feed", args=[area]),
+        reverse("meetings_public:body_minutes_feed", args=[area, world.forum.slug]),
+        reverse("meetings_public:body_decisions_feed", args=[area, world.forum.slug]),
     ):
         assert url in seen, url
+    # The list pages' exports, crawled with the filters of the page that links them.
+    for name in ("meetings", "attendance", "decisions"):
+        for fmt in ("csv", "xlsx"):
+            url = reverse(f"meetings_public:{name}_{fmt}", args=[area])
+            assert any(page.startswith(url + "?") for page in seen), url
+    for name in ("assignments_csv", "assignments_xlsx"):
+        assert any(page.startswith(reverse(f"followthrough_public:{name}", args=[area])) for page in seen), name
     public_document = Document.objects.get(meeting=meeting, visibility="public")
     assert client.get(public_document_url(public_document)).status_code == 404  # on a confidential item
 

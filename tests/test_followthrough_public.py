@@ -140,7 +140,7 @@ def test_the_exports_follow_the_filters_and_defuse_formulas(client, world, board
     evil = recommend(decision_item(world.group, title="X"), title='=HYPERLINK("http://evil")')
     response = client.get(reverse("followthrough_public:board_csv", args=[world.area.slug]) + "?organ=chefsgruppen")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(body_bytes(response).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(body_bytes(response).decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:5] == ["Rekommendation", "Organ", "Beslutsdatum", "Svar senast", "Sammanfattning"]
     assert rows[0][5:] == [p.name for p in Principal.objects.filter(area=world.area)]
     assert [r[0] for r in rows[1:]] == ["'" + evil.title]

@@ -263,7 +263,19 @@ def atom_ids(client, url, **headers):
     return ids
 
 
-ATOM_FEEDS = ("meetings_public:notice_feed",)  # every Atom feed of the site, each per area
+# Every Atom feed of the site: per area, or per body ("body" feeds take the area's and the body's slugs).
+ATOM_FEEDS = (
+    "meetings_public:notice_feed",
+    "meetings_public:minutes_feed",
+    "meetings_public:decisions_feed",
+    "meetings_public:body_minutes_feed",
+    "meetings_public:body_decisions_feed",
+)
+
+
+def feed_args(name, meeting):
+    area = meeting.body.area.slug
+    return [area, meeting.body.slug] if name.startswith("meetings_public:body_") else [area]
 
 
 def test_every_atom_feed_is_listed():
@@ -278,13 +290,14 @@ def test_every_atom_feed_is_listed():
 def test_atom_ids_are_uris_that_stay_when_the_entry_changes(client, world, seats, name):
     meeting = adjusted_meeting(world, seats)
     meeting = actions.take_step(meeting, actions.PUBLISH, world.secretary)
-    url = reverse(name, args=[world.area.slug])
+    url = reverse(name, args=feed_args(name, meeting))
     before = atom_ids(client, url)
     assert len(before) == 2 and all(TAG.fullmatch(value) for value in before)
     # The entry's content changes: the body is renamed and the minutes corrected (a new version).
     Body.objects.filter(pk=meeting.body_id).update(name="Omdöpt organ")
     item = meeting.items.first()
-    actions.correct_minutes(item, world.secretary, minutes=item.minutes + " Rättat.", decision="", reason="Stavfel")
+    kept = item.decision  # the decision stays, so the decisions feeds keep the entry
+    actions.correct_minutes(item, world.secretary, minutes=item.minutes + " Rättat.", decision=kept, reason="Stavfel")
     changed = client.get(url).content.decode()
     assert "Omdöpt organ" in changed
     assert atom_ids(client, url) == before

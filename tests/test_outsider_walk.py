@@ -238,6 +238,8 @@ class Hidden:
             "meetings_public:pdf": [{"area": area, "pk": m.pk} for m in meetings],
             "meetings_public:extract": [{"area": area, "pk": i.meeting_id, "item": i.pk} for i in items],
             "meetings_public:body_ical": [{"area": area, "body": w.secret.slug}],
+            "meetings_public:body_minutes_feed": [{"area": area, "body": w.secret.slug}],
+            "meetings_public:body_decisions_feed": [{"area": area, "body": w.secret.slug}],
             "meetings_public:body_ical_year": [
                 {"area": area, "body": w.secret.slug, "year": timezone.localdate().year}
             ],
@@ -351,6 +353,8 @@ CONTROL_404 = {
     },
     "meetings_public:body_ical": "feeds carry only public meetings of public bodies, whoever asks",
     "meetings_public:body_ical_year": "feeds carry only public meetings of public bodies, whoever asks",
+    "meetings_public:body_minutes_feed": "feeds carry only public meetings of public bodies, whoever asks",
+    "meetings_public:body_decisions_feed": "feeds carry only public meetings of public bodies, whoever asks",
     "meetings_public:pdf": "the public PDF is of public meetings of public bodies only",
     "meetings_public:extract": "the public extract is of public items of published public minutes only",
     "surveys_public:results": "public results only of closed surveys marked public of public bodies (test_surveys.py)",

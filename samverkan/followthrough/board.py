@@ -4,7 +4,6 @@ Built in a fixed number of queries whatever its size: the recommendations, the p
 of (recommendation, principal, outcome) triples that is folded into the matrix in Python.
 """
 
-import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samverkan.followthrough.models import PrincipalDecision, Recommendation
-from samverkan.lib.exports import cell_value, xlsx_chunks
+from samverkan.lib.exports import Table, csv_chunks, in_chunks, xlsx_chunks
 
 Outcome = PrincipalDecision.Outcome
 
@@ -162,11 +161,9 @@ def iter_board(recommendations, principals, today=None, chunk=None):
     """The same rows as `build_board`, in the same order, built `chunk` (default `EXPORT_CHUNK`) recommendations
     at a time (one query for the ids, then two per chunk), so an export of every year holds one chunk in memory,
     not the whole board."""
-    chunk = chunk or EXPORT_CHUNK
     ids = list(recommendations.order_by("-decided_on", "-pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), chunk):
-        part = Recommendation.objects.filter(pk__in=ids[start : start + chunk])
-        yield from build_board(part, principals, today)
+    fetch = lambda part: build_board(Recommendation.objects.filter(pk__in=part), principals, today)  # noqa: E731
+    return in_chunks(ids, fetch, chunk or EXPORT_CHUNK)
 
 
 def header(principals):
@@ -176,47 +173,27 @@ def header(principals):
 
 
 def flat_rows(rows):
+    """The board's rows as export rows: dates as dates (real dates in XLSX), outcomes in words."""
     for row in rows:
         r = row.recommendation
-        yield [
-            r.title,
-            r.item.meeting.body.name,
-            r.decided_on.isoformat(),
-            r.deadline.isoformat(),
-            str(row.summary),
-        ] + [cell.label for cell in row.cells]
+        yield [r.title, r.item.meeting.body.name, r.decided_on, r.deadline, str(row.summary)] + [
+            cell.label for cell in row.cells
+        ]
 
 
-class _Line:
-    """A file-like sink for csv.writer that hands back what one row wrote."""
-
-    def write(self, text):
-        return text
-
-
-def csv_chunks(rows, principals):
-    """The board as CSV in UTF-8 bytes, one chunk per row (the first with a BOM, so spreadsheet programs read
-    UTF-8): for a StreamingHttpResponse. Cells pass `lib.exports.cell_value` (no formula injection)."""
-    writer = csv.writer(_Line())
-    yield ("\ufeff" + writer.writerow(header(principals))).encode("utf-8")
-    for values in flat_rows(rows):
-        yield writer.writerow([cell_value(v) for v in values]).encode("utf-8")
+def board_table(rows, principals, name, title=None):
+    """The board as an export `lib.exports.Table` named `name` (file name without suffix)."""
+    return Table(name, title or _("Beslutsstatus"), header(principals), flat_rows(rows))
 
 
 def as_csv(rows, principals):
-    """The whole board as CSV bytes (`csv_chunks` joined)."""
-    return b"".join(csv_chunks(rows, principals))
-
-
-def xlsx_board_chunks(rows, principals, title):
-    """The board as XLSX bytes, streamed (`lib.exports.xlsx_chunks`): the first bytes go out before the first row
-    is built, and memory holds one chunk of rows whatever the board's size."""
-    return xlsx_chunks(title, header(principals), flat_rows(rows))
+    """The whole board as CSV bytes (`lib.exports.csv_chunks` joined)."""
+    return b"".join(csv_chunks(header(principals), flat_rows(rows)))
 
 
 def as_xlsx(rows, principals, title):
-    """The whole board as XLSX bytes (`xlsx_board_chunks` joined)."""
-    return b"".join(xlsx_board_chunks(rows, principals, title))
+    """The whole board as XLSX bytes (`lib.exports.xlsx_chunks` joined)."""
+    return b"".join(xlsx_chunks(title, header(principals), flat_rows(rows)))
 
 
 @dataclass

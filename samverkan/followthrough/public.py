@@ -4,7 +4,7 @@ principal's decisions, matters with their timeline, and assignments. Works witho
 import time
 from urllib.parse import urlencode
 
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +18,13 @@ from samverkan.followthrough.access import (
 )
 from samverkan.followthrough.board import (
     Summary,
+    board_table,
     build_board,
-    csv_chunks,
     filter_recommendations,
     iter_board,
-    xlsx_board_chunks,
     year_summaries,
 )
+from samverkan.followthrough.exports import export_query
 from samverkan.followthrough.filters import AssignmentFilter, BoardFilter
 from samverkan.followthrough.models import PrincipalDecision, Recommendation
 from samverkan.followthrough.present import (
@@ -33,7 +33,7 @@ from samverkan.followthrough.present import (
     present_assignments,
     shown_report_back,
 )
-from samverkan.lib.exports import XLSX_TYPE
+from samverkan.lib.exports import export_name, export_response, refused
 from samverkan.lib.paging import page_of
 from samverkan.structure.access import visible_bodies
 from samverkan.structure.models import Area, Principal
@@ -95,36 +95,28 @@ def board(request, area):
     return response
 
 
-def _export_rows(request, area):
-    """(principals, rows as an iterator): the filtered board, of one year with `?ar=`, else of every year."""
+def _board_export(request, area, fmt):
+    """The filtered board as `fmt`, of one year with `?ar=`, else of every year; a filter that does not fit is
+    refused (400) rather than ignored as on the page."""
+    area = get_object_or_404(Area, slug=area)
     filters, principals, recommendations = _board_input(request, area)
-    recommendations = filter_recommendations(recommendations, year=filters.value("ar"))
-    return principals, iter_board(recommendations, principals)
-
-
-def _export_name(request, area, suffix):
-    year = request.GET.get("ar", "")
-    return f"beslutsstatus-{area.slug}{'-' + year if year.isdigit() else ''}.{suffix}"
+    if filters.errors:
+        return refused(request, filters)
+    year = filters.value("ar")
+    rows = iter_board(filter_recommendations(recommendations, year=year), principals)
+    return export_response(board_table(rows, principals, export_name("beslutsstatus", area.slug, year)), fmt)
 
 
 @require_safe
 def board_csv(request, area):
     """The board as CSV, streamed a chunk of recommendations at a time (memory flat as rows grow)."""
-    area = get_object_or_404(Area, slug=area)
-    principals, rows = _export_rows(request, area)
-    response = StreamingHttpResponse(csv_chunks(rows, principals), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(request, area, "csv")}"'
-    return response
+    return _board_export(request, area, "csv")
 
 
 @require_safe
 def board_xlsx(request, area):
-    """The board as XLSX, streamed as it is built (`board.xlsx_board_chunks`): first byte at once, memory flat."""
-    area = get_object_or_404(Area, slug=area)
-    principals, rows = _export_rows(request, area)
-    response = StreamingHttpResponse(xlsx_board_chunks(rows, principals, _("Beslutsstatus")), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(request, area, "xlsx")}"'
-    return response
+    """The board as XLSX (`lib.exports.export_response`)."""
+    return _board_export(request, area, "xlsx")
 
 
 def _recommendation(request, area, pk):
@@ -280,6 +272,7 @@ def assignments(request, area):
             "area": area,
             "filters": filters,
             "assignments": present_assignments(page, request.user),
+            "export_query": export_query(filters),
             "page": page,
             "crumbs": _crumbs(area, (None, _("Uppdrag"))),
         },

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samverkan.followthrough import link_views, public
+from samverkan.followthrough import exports, link_views, public
 
 app_name = "followthrough_public"
 urlpatterns = [
@@ -17,5 +17,7 @@ urlpatterns = [
     path("omrade/<slug:area>/arenden/", public.matters, name="matters"),
     path("omrade/<slug:area>/arenden/<int:year>/<int:serial>/", public.matter, name="matter"),
     path("omrade/<slug:area>/uppdrag/", public.assignments, name="assignments"),
+    path("omrade/<slug:area>/uppdrag.csv", exports.assignments_export, {"fmt": "csv"}, name="assignments_csv"),
+    path("omrade/<slug:area>/uppdrag.xlsx", exports.assignments_export, {"fmt": "xlsx"}, name="assignments_xlsx"),
     path("rekommendation/svar/<str:token>/", link_views.record_by_link, name="record_by_link"),
 ]

@@ -6,6 +6,15 @@ app_name = "followthrough"
 urlpatterns = [
     path("uppfoljning/omrade/<slug:area>/", views.overview, name="overview"),
     path("uppfoljning/omrade/<slug:area>/uppdrag/", views.assignments, name="assignments"),
+    path(
+        "uppfoljning/omrade/<slug:area>/uppdrag.csv", views.assignments_export, {"fmt": "csv"}, name="assignments_csv"
+    ),
+    path(
+        "uppfoljning/omrade/<slug:area>/uppdrag.xlsx",
+        views.assignments_export,
+        {"fmt": "xlsx"},
+        name="assignments_xlsx",
+    ),
     path("uppfoljning/omrade/<slug:area>/arenden/", views.matters, name="matters"),
     path("uppfoljning/omrade/<slug:area>/arenden/nytt/", views.matter_create, name="matter_create"),
     path("uppfoljning/arenden/<int:pk>/andra/", views.matter_edit, name="matter_edit"),

@@ -33,6 +33,7 @@ from samverkan.followthrough.access import (
 )
 from samverkan.followthrough.board import Summary
 from samverkan.followthrough.dispatch import may_send_again, unreachable
+from samverkan.followthrough.exports import assignment_export, export_query
 from samverkan.followthrough.filters import AssignmentFilter
 from samverkan.followthrough.forms import (
     AssignmentForm,
@@ -554,7 +555,15 @@ def _assignment_page(request, assignments, title, area=None):
     return render(
         request,
         "followthrough/assignments.html",
-        {"title": title, "area": area, "filters": filters, "assignments": page, "page": page, "staff": True},
+        {
+            "title": title,
+            "area": area,
+            "filters": filters,
+            "assignments": page,
+            "page": page,
+            "staff": True,
+            "export_query": export_query(filters),
+        },
     )
 
 
@@ -564,6 +573,16 @@ def assignments(request, area):
     area = get_kept_area_for_user(request.user, area)
     seen = in_area(visible_assignments(request.user), request.user, area)
     return _assignment_page(request, seen, _("Uppdrag i %(area)s") % {"area": area.name}, area)
+
+
+@login_required
+@require_safe
+def assignments_export(request, area, fmt):
+    """The staff assignment list of an area as CSV/XLSX (`exports.assignment_export`): what the user may read,
+    with the list's filters; 404 for an area the user does not keep."""
+    area = get_kept_area_for_user(request.user, area)
+    seen = in_area(visible_assignments(request.user), request.user, area)
+    return assignment_export(request, seen, visible_bodies(request.user).filter(area=area).order_by("name"), area, fmt)
 
 
 @login_required

@@ -5,6 +5,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Min, QuerySet
@@ -95,6 +96,34 @@ def feed_links(request, path):
     return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
+def atom_links(area: Area, body: Body | None = None) -> list[tuple[str, str]]:
+    """(title, address) of the Atom feeds to link from an area's meeting list or a public body's page. No query."""
+    if body is not None:
+        args = [area.slug, body.slug]
+        names = ("meetings_public:body_minutes_feed", "meetings_public:body_decisions_feed")
+    else:
+        args = [area.slug]
+        names = ("meetings_public:minutes_feed", "meetings_public:decisions_feed")
+    name = body.name if body else area.name
+    return [
+        (_("Protokoll – %(name)s") % {"name": name}, reverse(names[0], args=args)),
+        (_("Beslut – %(name)s") % {"name": name}, reverse(names[1], args=args)),
+    ]
+
+
+def export_links(area: Area) -> list[tuple[str, str, str]]:
+    """(label, CSV address, XLSX address) of the meeting list's exports (meetings/exports.py). No query."""
+    names = [("meetings", _("Möten")), ("attendance", _("Närvaro")), ("decisions", _("Beslut"))]
+    return [
+        (
+            label,
+            reverse(f"meetings_public:{n}_csv", args=[area.slug]),
+            reverse(f"meetings_public:{n}_xlsx", args=[area.slug]),
+        )
+        for n, label in names
+    ]
+
+
 def list_prefixes(area: Area) -> dict[str, str]:
     """Address prefixes for a meeting list's rows, so a row builds its links without a `reverse` each:
     `meeting_prefix` + pk + "/" is a meeting's page, `body_prefix` + slug + "/" a body's."""
@@ -132,6 +161,9 @@ def area_calendar(request, area):
             "page": page_of(request, past_meetings(meetings, year), PAST_PAGE),
             "feed": feed_links(request, f"/omrade/{area.slug}/moten.ics"),
             "year_feed": reverse("meetings_public:area_ical_year", args=[area.slug, year]),
+            "atom": atom_links(area),
+            "exports": export_links(area),
+            "export_query": urlencode({"ar": year, **({"organ": body.slug} if body else {})}),
             "crumbs": [(area.get_absolute_url(), area.name), (None, _("Möten"))],
             **list_prefixes(area),
         },

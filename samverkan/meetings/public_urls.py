@@ -37,3 +37,20 @@ urlpatterns += [
         name="extract",
     )
 ]
+
+# The meeting list's exports (meetings/exports.py) and the Atom feeds of minutes and decisions (meetings/feeds.py).
+from samverkan.meetings import exports, feeds  # noqa: E402
+
+for _fmt in ("csv", "xlsx"):
+    urlpatterns += [
+        path(f"omrade/<slug:area>/moten.{_fmt}", exports.meetings_export, {"fmt": _fmt}, name=f"meetings_{_fmt}"),
+        path(f"omrade/<slug:area>/narvaro.{_fmt}", exports.attendance_export, {"fmt": _fmt}, name=f"attendance_{_fmt}"),
+        path(f"omrade/<slug:area>/beslut.{_fmt}", exports.decisions_export, {"fmt": _fmt}, name=f"decisions_{_fmt}"),
+    ]
+
+urlpatterns += [
+    path("omrade/<slug:area>/protokoll.atom", feeds.area_minutes_feed, name="minutes_feed"),
+    path("omrade/<slug:area>/beslut.atom", feeds.area_decisions_feed, name="decisions_feed"),
+    path("omrade/<slug:area>/organ/<slug:body>/protokoll.atom", feeds.body_minutes_feed, name="body_minutes_feed"),
+    path("omrade/<slug:area>/organ/<slug:body>/beslut.atom", feeds.body_decisions_feed, name="body_decisions_feed"),
+]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from samverkan.meetings.public import body_calendar, feed_links, list_prefixes
+from samverkan.meetings.public import atom_links, body_calendar, feed_links, list_prefixes
 from samverkan.portal.structure_map import BOX_H, BOX_W, layout_map
 from samverkan.structure.access import (
     can_edit_memberships,
@@ -100,6 +100,7 @@ def body(request, area, body):
             "years": years,
             **list_prefixes(body.area),
             "feed": feed_links(request, reverse("meetings_public:body_ical", args=[body.area.slug, body.slug])),
+            "atom": atom_links(body.area, body) if body.is_public else [],
             "crumbs": [(body.area.get_absolute_url(), body.area.name), (None, body.name)],
         },
     )
