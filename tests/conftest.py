@@ -343,13 +343,12 @@ class QueryCount:
         assert response.status_code == 200, (url, response.status_code)
         return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
 
-    def assert_constant(self, client, url, grow, *, at_most=None):
+    def assert_constant(self, client, url, grow, *, at_most):
         """The page's query count must not change when `grow()` adds more data to it, and must not exceed
-        `at_most` (when given), so a page that goes from 5 to 12 queries for all sizes fails too. Returns the
-        count; the failure message lists the SQL."""
+        `at_most` (required: a page that goes from 5 to 12 queries for all sizes fails too). Returns the count;
+        the failure message lists the SQL."""
         before, sql = self(client, url)
-        if at_most is not None:
-            assert before <= at_most, f"{url}: {before} queries, at most {at_most} allowed:\n" + "\n".join(sql)
+        assert before <= at_most, f"{url}: {before} queries, at most {at_most} allowed:\n" + "\n".join(sql)
         grow()
         after, sql = self(client, url)
         assert before == after, f"{url}: {before} queries before, {after} after growing:\n" + "\n".join(sql)
