@@ -27,6 +27,7 @@ from samverkan.followthrough.models import PrincipalDecision
 from samverkan.meetings.access import listed_meetings, public_documents, readable_items_rule
 from samverkan.meetings.models import AgendaItem
 from samverkan.opendata import oparl
+from samverkan.opendata.schemas import AgreementOut, AssignmentOut, PrincipalDecisionOut, RecommendationOut
 from samverkan.structure.access import visible_bodies, visible_memberships, visible_people
 from samverkan.structure.models import Area, Principal
 
@@ -69,6 +70,22 @@ class OParlList(Schema):
     data: list[OParlObject]
     pagination: Pagination
     links: Links
+
+
+class RecommendationList(OParlList):
+    data: list[RecommendationOut]  # type: ignore[assignment]  # narrower than OParlList's, as pydantic allows
+
+
+class PrincipalDecisionList(OParlList):
+    data: list[PrincipalDecisionOut]  # type: ignore[assignment]  # as above
+
+
+class AssignmentList(OParlList):
+    data: list[AssignmentOut]  # type: ignore[assignment]  # as above
+
+
+class AgreementList(OParlList):
+    data: list[AgreementOut]  # type: ignore[assignment]  # as above
 
 
 class Problem(Schema):
@@ -363,7 +380,12 @@ def _recommendation_seen(rows: list[Any]) -> oparl.Seen:
     return oparl.Seen(papers=_seen_papers(r.matter_id or r.item.matter_id for r in rows))
 
 
-@api.get("/body/{pk}/recommendation", response={200: OParlList, **ERRORS}, url_name="recommendation_list")
+@api.get(
+    "/body/{pk}/recommendation",
+    response={200: RecommendationList, **ERRORS},
+    exclude_none=True,
+    url_name="recommendation_list",
+)
 def recommendation_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
     """The area's public recommendations to the principals, latest decided first."""
     rows = _recommendations().filter(item__meeting__body__area=_area(pk))
@@ -377,7 +399,9 @@ def recommendation_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]
     )
 
 
-@api.get("/recommendation/{pk}", response={200: OParlObject, **ERRORS}, url_name="recommendation")
+@api.get(
+    "/recommendation/{pk}", response={200: RecommendationOut, **ERRORS}, exclude_none=True, url_name="recommendation"
+)
 def recommendation(request: HttpRequest, pk: Id) -> dict[str, Any]:
     record = _one(_recommendations(), pk)
     return oparl.kept(oparl.recommendation(request, record, _recommendation_seen([record])))
@@ -391,7 +415,12 @@ def _decisions() -> QuerySet[Any]:
     )
 
 
-@api.get("/body/{pk}/principaldecision", response={200: OParlList, **ERRORS}, url_name="principal_decision_list")
+@api.get(
+    "/body/{pk}/principaldecision",
+    response={200: PrincipalDecisionList, **ERRORS},
+    exclude_none=True,
+    url_name="principal_decision_list",
+)
 def principal_decision_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
     """Each principal's decision on the area's public recommendations (the decision status board as a list)."""
     rows = _decisions().filter(recommendation__item__meeting__body__area=_area(pk))
@@ -400,7 +429,12 @@ def principal_decision_list(request: HttpRequest, pk: Id, filters: Query[ListFil
     )
 
 
-@api.get("/principaldecision/{pk}", response={200: OParlObject, **ERRORS}, url_name="principal_decision")
+@api.get(
+    "/principaldecision/{pk}",
+    response={200: PrincipalDecisionOut, **ERRORS},
+    exclude_none=True,
+    url_name="principal_decision",
+)
 def principal_decision(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return oparl.kept(oparl.principal_decision(request, _one(_decisions(), pk)))
 
@@ -425,7 +459,9 @@ def _assignment_seen(rows: list[Any]) -> oparl.Seen:
     )
 
 
-@api.get("/body/{pk}/assignment", response={200: OParlList, **ERRORS}, url_name="assignment_list")
+@api.get(
+    "/body/{pk}/assignment", response={200: AssignmentList, **ERRORS}, exclude_none=True, url_name="assignment_list"
+)
 def assignment_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
     """The area's public assignments, by due day."""
     rows = _assignments().filter(item__meeting__body__area=_area(pk))
@@ -439,7 +475,7 @@ def assignment_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) ->
     )
 
 
-@api.get("/assignment/{pk}", response={200: OParlObject, **ERRORS}, url_name="assignment")
+@api.get("/assignment/{pk}", response={200: AssignmentOut, **ERRORS}, exclude_none=True, url_name="assignment")
 def assignment(request: HttpRequest, pk: Id) -> dict[str, Any]:
     record = _one(_assignments(), pk)
     return oparl.kept(oparl.assignment(request, record, _assignment_seen([record])))
@@ -477,7 +513,7 @@ def _agreement_page(rows: list[Any]) -> AgreementPage:
     return AgreementPage(seen, set(adopted.values_list("recommendation_id", "principal_id")))
 
 
-@api.get("/body/{pk}/agreement", response={200: OParlList, **ERRORS}, url_name="agreement_list")
+@api.get("/body/{pk}/agreement", response={200: AgreementList, **ERRORS}, exclude_none=True, url_name="agreement_list")
 def agreement_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
     """The area's public agreements (the public register), by title; versions embedded as Files."""
     rows = _agreements().filter(area=_area(pk))
@@ -491,7 +527,7 @@ def agreement_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> 
     )
 
 
-@api.get("/agreement/{pk}", response={200: OParlObject, **ERRORS}, url_name="agreement")
+@api.get("/agreement/{pk}", response={200: AgreementOut, **ERRORS}, exclude_none=True, url_name="agreement")
 def agreement(request: HttpRequest, pk: Id) -> dict[str, Any]:
     record = _one(_agreements(), pk)
     page = _agreement_page([record])
