@@ -300,7 +300,49 @@ def paper(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return oparl.kept(oparl.paper(request, _one(_papers(), pk)))
 
 
-# --- Memberships and files ----------------------------------------------------------------------------------
+# --- Memberships, files, follow-through and agreements: a list per area and one object, the same way for each ----
+
+
+def _serve(
+    kind: str,
+    name: str,
+    description: str,
+    rows: Callable[[], QuerySet[Any]],
+    in_area: str,
+    order: tuple[str, ...],
+    build: Callable[[HttpRequest, Any, Any], dict[str, Any]],
+    *,
+    prepare: Callable[[list[Any]], Any] = lambda rows: None,
+    schemas: tuple[type[BaseModel], type[BaseModel]] = (OParlObject, OParlList),
+    build_one: Callable[[HttpRequest, Any, Any], dict[str, Any]] | None = None,
+) -> None:
+    """Register `/body/{pk}/<kind>` (the area's list, URL name `<name>_list`) and `/<kind>/{pk}` (one object, URL
+    name `<name>`). `rows()` is the public queryset (from the app's access rules), `in_area` its path to the area;
+    `build(request, record, prepare(page_rows))` makes each object (`build_one` instead on the object's own
+    address); `schemas` are the object's and the list's response schemas. The list pages in a fixed number of
+    queries when `prepare` does; absent properties are left out."""
+    one_schema, list_schema = schemas
+
+    def listing(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
+        found = rows().filter(**{in_area: _area(pk)})
+        return _page(request, found, filters, lambda r, p: build(request, r, p), order, prepare=prepare)
+
+    def single(request: HttpRequest, pk: Id) -> dict[str, Any]:
+        record = _one(rows(), pk)
+        return oparl.kept((build_one or build)(request, record, prepare([record])))
+
+    for path, view, schema, url_name in (
+        (f"/body/{{pk}}/{kind}", listing, list_schema, f"{name}_list"),
+        (f"/{kind}/{{pk}}", single, one_schema, name),
+    ):
+        api.get(
+            path,
+            response={200: schema, **ERRORS},
+            url_name=url_name,
+            operation_id=url_name,
+            description=description,
+            exclude_none=True,
+        )(view)
 
 
 def _ids(values: Iterable[int | None]) -> list[int]:
@@ -312,185 +354,99 @@ def _seen_people(ids: Iterable[int | None]) -> frozenset[int]:
     return frozenset(visible_people(None).filter(pk__in=_ids(ids)).values_list("pk", flat=True))
 
 
-def _memberships() -> QuerySet[Any]:
-    return oparl.with_history_times(visible_memberships(None))
-
-
-def _membership_seen(rows: list[Any]) -> oparl.Seen:
-    return oparl.Seen(people=_seen_people(m.substitute_for_id for m in rows))
-
-
-@api.get("/body/{pk}/membership", response={200: OParlList, **ERRORS}, url_name="membership_list")
-def membership_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
-    """Seats (now and before) in the area's public bodies."""
-    seats = _memberships().filter(body__area=_area(pk))
-    return _page(
-        request,
-        seats,
-        filters,
-        lambda m, seen: oparl.membership(request, m, seen),
-        ("body_id", "person__last_name", "person__first_name", "pk"),
-        prepare=_membership_seen,
-    )
-
-
-@api.get("/membership/{pk}", response={200: OParlObject, **ERRORS}, url_name="membership")
-def membership(request: HttpRequest, pk: Id) -> dict[str, Any]:
-    record = _one(_memberships(), pk)
-    return oparl.kept(oparl.membership(request, record, _membership_seen([record])))
-
-
-def _files() -> QuerySet[Any]:
-    return oparl.with_history_times(public_documents().select_related("meeting__body__area")).defer("text")
-
-
-@api.get("/body/{pk}/file", response={200: OParlList, **ERRORS}, url_name="file_list")
-def file_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
-    """The public documents of the area's meetings, newest first; each one's text is on its own address."""
-    files = _files().filter(meeting__body__area=_area(pk))
-    return _page(request, files, filters, lambda d: oparl.document_file(request, d), ("-uploaded_at", "-pk"))
-
-
-@api.get("/file/{pk}", response={200: OParlObject, **ERRORS}, url_name="file")
-def file(request: HttpRequest, pk: Id) -> dict[str, Any]:
-    record = _one(oparl.with_history_times(public_documents().select_related("meeting__body__area")), pk)
-    return oparl.kept(oparl.document_file(request, record, with_text=True))
-
-
-# --- Follow-through: recommendations, principals' decisions, assignments --------------------------------------
-
-
 def _seen_papers(ids: Iterable[int | None]) -> frozenset[int]:
     return frozenset(visible_matters(None).filter(pk__in=_ids(ids)).values_list("pk", flat=True))
 
 
+_serve(
+    "membership",
+    "membership",
+    "Uppdrag (platser) i områdets offentliga organ, nu och tidigare.",
+    lambda: oparl.with_history_times(visible_memberships(None)),
+    "body__area",
+    ("body_id", "person__last_name", "person__first_name", "pk"),
+    oparl.membership,
+    prepare=lambda rows: oparl.Seen(people=_seen_people(m.substitute_for_id for m in rows)),
+)
+
+
+def _files() -> QuerySet[Any]:
+    return oparl.with_history_times(public_documents().select_related("meeting__body__area"))
+
+
+_serve(
+    "file",
+    "file",
+    "Offentliga handlingar till områdets möten, nyast först; texten bara på handlingens egen adress.",
+    lambda: _files().defer("text"),  # the text only on the File's own address (one query more there)
+    "meeting__body__area",
+    ("-uploaded_at", "-pk"),
+    lambda request, d, _: oparl.document_file(request, d),
+    build_one=lambda request, d, _: oparl.document_file(request, d, with_text=True),
+)
+
+
 def _recommendations() -> QuerySet[Any]:
+    decisions = PrincipalDecision.objects.only("pk", "recommendation_id").order_by("principal__name", "pk")
     return oparl.with_history_times(
         public_recommendations()
         .select_related("item__meeting__body__area")
-        .prefetch_related(Prefetch("decisions", _decision_ids()))
+        .prefetch_related(Prefetch("decisions", decisions))
     )
 
 
-def _decision_ids() -> QuerySet[Any]:
-    return PrincipalDecision.objects.only("pk", "recommendation_id").order_by("principal__name", "pk")
-
-
-def _recommendation_seen(rows: list[Any]) -> oparl.Seen:
-    return oparl.Seen(papers=_seen_papers(r.matter_id or r.item.matter_id for r in rows))
-
-
-@api.get(
-    "/body/{pk}/recommendation",
-    response={200: RecommendationList, **ERRORS},
-    exclude_none=True,
-    url_name="recommendation_list",
+_serve(
+    "recommendation",
+    "recommendation",
+    "Offentliga rekommendationer till huvudmännen, senast beslutade först.",
+    _recommendations,
+    "item__meeting__body__area",
+    ("-decided_on", "-pk"),
+    oparl.recommendation,
+    prepare=lambda rows: oparl.Seen(papers=_seen_papers(r.matter_id or r.item.matter_id for r in rows)),
+    schemas=(RecommendationOut, RecommendationList),
 )
-def recommendation_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
-    """The area's public recommendations to the principals, latest decided first."""
-    rows = _recommendations().filter(item__meeting__body__area=_area(pk))
-    return _page(
-        request,
-        rows,
-        filters,
-        lambda r, seen: oparl.recommendation(request, r, seen),
-        ("-decided_on", "-pk"),
-        prepare=_recommendation_seen,
-    )
-
-
-@api.get(
-    "/recommendation/{pk}", response={200: RecommendationOut, **ERRORS}, exclude_none=True, url_name="recommendation"
-)
-def recommendation(request: HttpRequest, pk: Id) -> dict[str, Any]:
-    record = _one(_recommendations(), pk)
-    return oparl.kept(oparl.recommendation(request, record, _recommendation_seen([record])))
-
-
-def _decisions() -> QuerySet[Any]:
-    return oparl.with_history_times(
+_serve(
+    "principaldecision",
+    "principal_decision",
+    "Varje huvudmans beslut om de offentliga rekommendationerna (beslutsstatus som lista).",
+    lambda: oparl.with_history_times(
         PrincipalDecision.objects.filter(recommendation__in=public_recommendations()).select_related(
             "recommendation__item__meeting__body__area"
         )
-    )
-
-
-@api.get(
-    "/body/{pk}/principaldecision",
-    response={200: PrincipalDecisionList, **ERRORS},
-    exclude_none=True,
-    url_name="principal_decision_list",
+    ),
+    "recommendation__item__meeting__body__area",
+    ("-recommendation__decided_on", "pk"),
+    lambda request, d, _: oparl.principal_decision(request, d),
+    schemas=(PrincipalDecisionOut, PrincipalDecisionList),
 )
-def principal_decision_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
-    """Each principal's decision on the area's public recommendations (the decision status board as a list)."""
-    rows = _decisions().filter(recommendation__item__meeting__body__area=_area(pk))
-    return _page(
-        request, rows, filters, lambda d: oparl.principal_decision(request, d), ("-recommendation__decided_on", "pk")
-    )
-
-
-@api.get(
-    "/principaldecision/{pk}",
-    response={200: PrincipalDecisionOut, **ERRORS},
-    exclude_none=True,
-    url_name="principal_decision",
-)
-def principal_decision(request: HttpRequest, pk: Id) -> dict[str, Any]:
-    return oparl.kept(oparl.principal_decision(request, _one(_decisions(), pk)))
-
-
-def _assignments() -> QuerySet[Any]:
-    return oparl.with_history_times(public_assignments().with_due().select_related("item__meeting__body__area"))
 
 
 def _assignment_seen(rows: list[Any]) -> oparl.Seen:
     """What the page's assignments may link to: four queries whatever the page holds."""
     bodies = _ids([a.assignee_body_id for a in rows] + [a.report_to_id for a in rows])
-    reported = _ids(a.reported_item_id for a in rows)
+    reported = AgendaItem.objects.filter(
+        readable_items_rule(None), meeting__in=listed_meetings(None), pk__in=_ids(a.reported_item_id for a in rows)
+    )
     return oparl.Seen(
         bodies=frozenset(visible_bodies(None).filter(pk__in=bodies).values_list("pk", flat=True)),
         people=_seen_people(a.assignee_person_id for a in rows),
         papers=_seen_papers(a.matter_id or a.item.matter_id for a in rows),
-        items=frozenset(
-            AgendaItem.objects.filter(
-                readable_items_rule(None), meeting__in=listed_meetings(None), pk__in=reported
-            ).values_list("pk", flat=True)
-        ),
+        items=frozenset(reported.values_list("pk", flat=True)),
     )
 
 
-@api.get(
-    "/body/{pk}/assignment", response={200: AssignmentList, **ERRORS}, exclude_none=True, url_name="assignment_list"
+_serve(
+    "assignment",
+    "assignment",
+    "Offentliga uppdrag, efter när de ska vara klara.",
+    lambda: oparl.with_history_times(public_assignments().with_due().select_related("item__meeting__body__area")),
+    "item__meeting__body__area",
+    ("due", "pk"),
+    oparl.assignment,
+    prepare=_assignment_seen,
+    schemas=(AssignmentOut, AssignmentList),
 )
-def assignment_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
-    """The area's public assignments, by due day."""
-    rows = _assignments().filter(item__meeting__body__area=_area(pk))
-    return _page(
-        request,
-        rows,
-        filters,
-        lambda a, seen: oparl.assignment(request, a, seen),
-        ("due", "pk"),
-        prepare=_assignment_seen,
-    )
-
-
-@api.get("/assignment/{pk}", response={200: AssignmentOut, **ERRORS}, exclude_none=True, url_name="assignment")
-def assignment(request: HttpRequest, pk: Id) -> dict[str, Any]:
-    record = _one(_assignments(), pk)
-    return oparl.kept(oparl.assignment(request, record, _assignment_seen([record])))
-
-
-# --- Agreements -----------------------------------------------------------------------------------------------
-
-
-def _agreements() -> QuerySet[Any]:
-    return oparl.with_history_times(
-        visible_agreements(None)
-        .with_state()
-        .select_related("area")
-        .prefetch_related(Prefetch("parties", Principal.objects.order_by("name", "pk")), "versions")
-    )
 
 
 class AgreementPage(NamedTuple):
@@ -513,22 +469,19 @@ def _agreement_page(rows: list[Any]) -> AgreementPage:
     return AgreementPage(seen, set(adopted.values_list("recommendation_id", "principal_id")))
 
 
-@api.get("/body/{pk}/agreement", response={200: AgreementList, **ERRORS}, exclude_none=True, url_name="agreement_list")
-def agreement_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
-    """The area's public agreements (the public register), by title; versions embedded as Files."""
-    rows = _agreements().filter(area=_area(pk))
-    return _page(
-        request,
-        rows,
-        filters,
-        lambda a, page: oparl.agreement(request, a, page.adopted, page.seen),
-        ("title", "pk"),
-        prepare=_agreement_page,
-    )
-
-
-@api.get("/agreement/{pk}", response={200: AgreementOut, **ERRORS}, exclude_none=True, url_name="agreement")
-def agreement(request: HttpRequest, pk: Id) -> dict[str, Any]:
-    record = _one(_agreements(), pk)
-    page = _agreement_page([record])
-    return oparl.kept(oparl.agreement(request, record, page.adopted, page.seen))
+_serve(
+    "agreement",
+    "agreement",
+    "Områdets offentliga överenskommelser (registret), efter rubrik; versionerna som filer (File).",
+    lambda: oparl.with_history_times(
+        visible_agreements(None)
+        .with_state()
+        .select_related("area")
+        .prefetch_related(Prefetch("parties", Principal.objects.order_by("name", "pk")), "versions")
+    ),
+    "area",
+    ("title", "pk"),
+    lambda request, a, page: oparl.agreement(request, a, page.adopted, page.seen),
+    prepare=_agreement_page,
+    schemas=(AgreementOut, AgreementList),
+)
