@@ -399,6 +399,9 @@ def test_the_index_follows_agreements_parties_owners_and_deletes(world, agreemen
     assert found(None, "lingonby tranbär")[0]
     public.parties.remove(world.town)
     assert not found(None, "lingonby tranbär")[0]
+    assert found(None, "region tranbärsavtalet", kind="agreement")[0]
+    world.region.agreements.clear()  # from the principal's side
+    assert not found(None, "region tranbärsavtalet", kind="agreement")[0]
     assert not found(None, "kanarieavtalintern")[0]
     internal.visibility = "public"
     internal.save()

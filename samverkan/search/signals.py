@@ -119,13 +119,17 @@ def _version(instance: AgreementVersion, **kwargs: Any) -> None:
     refresh(Kind.AGREEMENT, [instance.agreement_id])
 
 
-def _parties(instance: Any, pk_set: set[int] | None, reverse: bool, **kwargs: Any) -> None:
-    """An agreement's parties changed (or, from the principal's side, its agreements)."""
-    if reverse:
-        refresh(Kind.AGREEMENT, Agreement.objects.filter(parties=instance.pk).values_list("pk", flat=True))
-        refresh(Kind.AGREEMENT, pk_set or [])
-    else:
-        refresh(Kind.AGREEMENT, [instance.pk])
+def _parties(instance: Any, action: str, pk_set: set[int] | None, reverse: bool, **kwargs: Any) -> None:
+    """An agreement's parties changed, or from the principal's side its agreements: refresh them once the link
+    rows are written. A principal's `agreements.clear()` names no agreements afterwards, so they are noted before."""
+    if not reverse:
+        if action.startswith("post_"):
+            refresh(Kind.AGREEMENT, [instance.pk])
+        return
+    if action == "pre_clear":
+        instance._search_cleared = list(Agreement.objects.filter(parties=instance.pk).values_list("pk", flat=True))
+    elif action.startswith("post_"):
+        refresh(Kind.AGREEMENT, [*(pk_set or []), *getattr(instance, "_search_cleared", [])])
 
 
 def _version_text_read(agreement_id: int, **kwargs: Any) -> None:
