@@ -44,6 +44,12 @@ NOT_INTERNAL = {
     **{
         f"api:{name}": "areas are public; the open data API's lists hold only public objects (test_opendata.py)"
         for name in ("body", "organization_list", "institution_list", "person_list", "meeting_list", "paper_list")
+        + ("membership_list", "file_list", "recommendation_list", "principal_decision_list", "assignment_list")
+        + ("agreement_list",)
+    },
+    **{
+        f"api:{name}": "hidden ones answer 404 to anyone (test_opendata.py: test_hidden_follow_through_agreements…)"
+        for name in ("membership", "file", "recommendation", "principal_decision", "assignment", "agreement")
     },
     "api:institution": "principals are public",
     "followthrough_public:record_by_link": "a signed dispatch link for one principal's decision (test_dispatch.py)",
