@@ -30,6 +30,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from samverkan.agreements.models import Agreement
+from samverkan.agreements.tasks import read_version_text
 from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting
 from samverkan.meetings.tasks import read_document_text
@@ -170,6 +172,9 @@ def _text(response):
     return body.decode("utf-8", "replace"), []  # a document of another kind: its bytes as they are
 
 
+_API_LINK = re.compile(r"https?://testserver(/api/[^\"#\s]*)")
+
+
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -208,6 +213,8 @@ def crawl(client, starts, canaries, who, choice_leaks, only=None):
             parser = _Links()
             parser.feed(text)
             queue.extend(h for h in parser.hrefs if h not in seen)
+        elif response.get("Content-Type", "").startswith("application/json"):  # the open data API's links
+            queue.extend(h for h in _API_LINK.findall(text) if h not in seen)
     assert not leaks, (who, leaks)
     return seen
 
@@ -436,6 +443,7 @@ def _plant(client, world):
         reverse("followthrough:assignment_edit", args=[assignment.pk]),
         {"description": c("internal item assignment, edited"), reason: c("assignment change reason")},
     )
+    _plant_agreements(client, world, c)
     client.logout()
     return c, meeting
 
@@ -478,6 +486,39 @@ def _plant_surveys(client, world, c):
         response = client.post(reverse("surveys:close", args=[survey.pk]))
         assert response.status_code == 302 and Survey.objects.get(pk=survey.pk).is_closed
     client.logout()
+def _plant_agreements(client, world, c):
+    """An internal agreement and a public one kept by the internal body, each with a version whose file name,
+    note and text (read as the worker reads it) are canaries, and a follow-up."""
+    today = timezone.localdate()
+    for owner, visibility, label in (
+        (world.forum, "internal", "internal agreement"),
+        (world.secret, "public", "agreement of internal body"),
+    ):
+        fields = {
+            "title": c(f"{label} title"),
+            "kind": "contract",
+            "field_of_work": c(f"{label} field of work"),
+            "summary": c(f"{label} summary"),
+            "parties": [world.region.pk, world.town.pk],
+            "owner": owner.pk,
+            "visibility": visibility,
+        }
+        submit(client, reverse("agreements:create", args=[world.area.slug]), fields)
+        agreement = Agreement.objects.latest("pk")
+        name = f"{c(label + ' version file name')}.pdf"
+        upload = SimpleUploadedFile(name, sample_files.pdf(f"Avtal {c(label + ' version text')}"), "application/pdf")
+        submit(
+            client,
+            reverse("agreements:version_create", args=[agreement.pk]),
+            {"dated": today.isoformat(), "note": c(f"{label} version note")},
+            {"file": upload},
+        )
+        assert read_version_text(agreement.versions.get().pk)  # what the worker does, in a limited child process
+        submit(
+            client,
+            reverse("agreements:follow_up_create", args=[agreement.pk]),
+            {"held_on": today.isoformat(), "finding": c(f"{label} follow-up finding")},
+        )
 
 
 def _check_invitations(c):
@@ -598,7 +639,7 @@ def _check_planted(c, meeting):
     texts = []
     for model in apps.get_models():
         fields = [f.attname for f in model._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField")]
-        if fields and model._meta.app_label in ("structure", "meetings", "followthrough", "surveys"):
+        if fields and model._meta.app_label in ("structure", "meetings", "followthrough", "agreements", "surveys"):
             for row in model.objects.values_list(*fields):
                 texts.append(" ".join(v for v in row if v))
     for model in apps.get_models():
@@ -625,7 +666,7 @@ def test_no_canary_reaches_the_public_or_an_outsider(client, world):
     # The search page for every canary: prefixes ("kanarie", "kanarie0" …), so the query the page repeats is no
     # canary itself; the crawl follows the result pages and facets.
     searches = ["/sok/?q=kanarie", *(f"/sok/?q=kanarie{digit}" for digit in range(10))]
-    seen = crawl(client, ["/", *searches], c, "anonymous", choice_leaks)
+    seen = crawl(client, ["/", "/api/", *searches], c, "anonymous", choice_leaks)
     area = world.area.slug
     for url in (
         meeting.get_absolute_url(),
@@ -639,6 +680,9 @@ def test_no_canary_reaches_the_public_or_an_outsider(client, world):
         reverse("meetings_public:decisions_feed", args=[area]),
         reverse("meetings_public:body_minutes_feed", args=[area, world.forum.slug]),
         reverse("meetings_public:body_decisions_feed", args=[area, world.forum.slug]),
+        f"/api/body/{world.area.pk}/agreement",
+        f"/api/body/{world.area.pk}/file",
+        f"/api/body/{world.area.pk}/recommendation",
     ):
         assert url in seen, url
     # The list pages' exports, crawled with the filters of the page that links them.

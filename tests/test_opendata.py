@@ -10,30 +10,71 @@ from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from samverkan.agreements import actions as agreements
+from samverkan.agreements.models import Agreement
+from samverkan.followthrough.models import Assignment, Recommendation
 from samverkan.meetings import actions
+from samverkan.meetings.access import can_read_document, listed_meetings, public_documents
 from samverkan.meetings.matters import Matter
+from samverkan.meetings.models import Document
 from samverkan.structure.models import Body, Membership, Person
+from tests import sample_files
 from tests.conftest import shared_fixture
-from tests.meetings_helpers import make_item, make_meeting, sent
+from tests.followthrough_helpers import assign, decide, decision_item, recommend
+from tests.meetings_helpers import make_document, make_item, make_meeting, sent
 from tests.minutes_helpers import adjusted_meeting, seat_group
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "oparl-1.1-schema"
 if not SCHEMAS.is_dir():  # a worktree beside main: ../shared from the main checkout
     SCHEMAS = Path("/work/shared/oparl-1.1-schema")
-CANARIES = ["kanariebody", "kanarieperson", "kanariemeeting", "kanarieintern", "kanariesekretess", "kanariematter"]
+CANARIES = [
+    "kanariebody",
+    "kanarieperson",
+    "kanariemeeting",
+    "kanarieintern",
+    "kanariesekretess",
+    "kanariematter",
+    "kanarieuppdrag",
+    "kanarierekommendation",
+    "kanariedokument",
+    "kanarieavtal",
+    "kanarieagare",
+]
+OWN_TYPES = {"Recommendation", "PrincipalDecision", "Assignment", "Agreement"}
 
 
 def schema(kind):
     return json.loads((SCHEMAS / f"{kind}.json").read_text())
 
 
+# Our own types (docs/OPARL.md): what every OParl object has, with our type URL.
+OWN = {
+    "type": "object",
+    "required": ["id", "type"],
+    "properties": {
+        "id": {"type": "string", "pattern": "^https?://[^/]+/api/"},
+        "type": {"type": "string", "pattern": "^https?://.+/oparl/schema/1\\.0/[A-Za-z]+$"},
+        "created": {"type": "string", "format": "date-time"},
+        "modified": {"type": "string", "format": "date-time"},
+    },
+}
+
+
 def validate(obj):
     kind = obj["type"].rsplit("/", 1)[1]
-    jsonschema.validate(obj, schema(kind))
+    if kind in OWN_TYPES:
+        assert not obj["type"].startswith("https://schema.oparl.org/")
+        jsonschema.validate(obj, OWN)
+    else:
+        jsonschema.validate(obj, schema(kind))
     for item in obj.get("agendaItem", []):
-        jsonschema.validate(item, schema("AgendaItem"))
+        if isinstance(item, dict):
+            jsonschema.validate(item, schema("AgendaItem"))
+    for file in obj.get("file", []):  # an agreement's versions
+        jsonschema.validate(file, schema("File"))
 
 
 def path(url):
@@ -61,7 +102,43 @@ def records(world):
     make_item(agenda, "3", "Hemligt kanariesekretess", visibility="confidential")
     Matter.objects.create(area=world.area, year=2026, serial=1, title="Öppet ärende om vård", body=world.forum)
     Matter.objects.create(area=world.area, year=2026, serial=2, title="kanariematter", visibility="internal")
-    return {"published": meeting, "agenda": agenda, "internal": internal_meeting}
+    return {"published": meeting, "agenda": agenda, "internal": internal_meeting, **_followed(world, agenda)}
+
+
+def _followed(world, agenda):
+    """Documents, follow-through and agreements, each public and hidden: a public document on a public item, an
+    internal one and one on an internal item; a public recommendation with a decision and an assignment to an
+    internal body, and both again at an internal item; a public agreement sent for adoption at the public item
+    with a version, an internal agreement and a public one kept by an internal body."""
+    public_item, internal_item = agenda.items.order_by("position")[:2]
+    shown = make_document(agenda, "Underlag om vård", item=public_item)
+    make_document(agenda, "kanariedokument internt", visibility="internal")
+    make_document(agenda, "Bilaga kanariedokument", item=internal_item)
+    item = decision_item(world.forum, title="Handlingsplan för vård")
+    recommendation = recommend(item, principals=[world.region, world.town])
+    decide(recommendation, world.town, comment="Antogs utan ändring.")
+    task = assign(item, assignee_body=world.secret, description="Ta fram en plan.")
+    hidden = decision_item(world.forum, number="2", title="Internt", meeting=item.meeting, visibility="internal")
+    recommend(hidden, title="kanarierekommendation", text="kanarierekommendation")
+    assign(hidden, description="kanarieuppdrag")
+    agreement = Agreement.objects.create(area=world.area, title="Överenskommelse om vård", owner=world.forum)
+    agreement.parties.set([world.region, world.town])
+    agreement = agreements.send_for_adoption(
+        agreement,
+        item,
+        None,
+        title="Antagande",
+        text="Anta.",
+        decided_on=item.meeting.days.first().date,
+        deadline=date(2030, 1, 1),
+    )
+    decide(agreement.adoption, world.region)
+    agreements.add_version(
+        agreement, None, file=SimpleUploadedFile("avtal.pdf", sample_files.pdf("Avtal")), dated=date(2026, 1, 2)
+    )
+    Agreement.objects.create(area=world.area, title="kanarieavtal", owner=world.forum, visibility="internal")
+    Agreement.objects.create(area=world.area, title="kanarieagare", owner=world.secret)
+    return {"document": shown, "recommendation": recommendation, "assignment": task, "agreement": agreement}
 
 
 def walk(client, start="/api/"):
@@ -143,7 +220,7 @@ def test_a_page_past_the_end_is_refused_and_links_page_through(client, world, re
         "error": "Sidan 7 finns inte; listan har 1 sidor."
     }
     listing = client.get(f"/api/body/{world.area.pk}/meeting").json()
-    assert listing["pagination"]["totalElements"] == len(listing["data"]) == 2
+    assert listing["pagination"]["totalElements"] == len(listing["data"]) == 3
     assert "next" not in listing["links"] and listing["links"]["first"].endswith("page=1")
 
 
@@ -155,20 +232,192 @@ def test_modified_since_narrows_a_list(client, world, records):
     assert client.get(url, {"modified_since": "2020-01-01"}).status_code == 200  # a date alone is midnight
 
 
-@pytest.mark.parametrize("kind", ["meeting", "organization", "institution", "person", "paper"])
+KINDS = [
+    "meeting",
+    "organization",
+    "institution",
+    "person",
+    "paper",
+    "membership",
+    "file",
+    "recommendation",
+    "principaldecision",
+    "assignment",
+    "agreement",
+]
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_each_list_page_makes_a_constant_number_of_queries(client, world, records, queries, kind):
     def grow():
         for n in range(5):
             body = Body.objects.create(area=world.area, name=f"Nytt organ {n}", slug=f"nytt-{n}", kind=world.forum.kind)
             person = Person.objects.create(first_name="Ny", last_name=f"Person {n}", slug=f"ny-person-{n}")
-            Membership.objects.create(person=person, body=body, role="member", principal=world.town)
+            Membership.objects.create(
+                person=person, body=body, role="substitute", principal=world.town, substitute_for=world.insider
+            )
             meeting = make_meeting(body, date(2025, 1, 1 + n), **sent())
-            make_item(meeting, "1", "Ärende")
-            Matter.objects.create(area=world.area, year=2025, serial=10 + n, title=f"Ärende {n}", body=body)
+            item = make_item(meeting, "1", "Ärende")
+            make_document(meeting, f"Bilaga {n}", item=item)
+            matter = Matter.objects.create(area=world.area, year=2025, serial=10 + n, title=f"Ärende {n}", body=body)
+            decided = decision_item(body, matter=matter)
+            recommendation = recommend(decided, principals=[world.region, world.town], matter=matter)
+            decide(recommendation, world.region)
+            assign(decided, assignee_person=person, reported_item=item, matter=matter)
+            agreement = Agreement.objects.create(
+                area=world.area, title=f"Avtal {n}", owner=body, replaces=records["agreement"]
+            )
+            agreement.parties.set([world.region, world.town])
+            agreements.send_for_adoption(
+                agreement,
+                decided,
+                None,
+                title="Antagande",
+                text="Anta.",
+                decided_on=date(2026, 1, 1),
+                deadline=date(2030, 1, 1),
+            )
+            agreements.add_version(
+                agreement, None, file=SimpleUploadedFile("a.pdf", sample_files.pdf("A")), dated=date(2026, 1, 2)
+            )
 
-    queries.assert_constant(client, f"/api/body/{world.area.pk}/{kind}", grow, at_most=6)
+    queries.assert_constant(client, f"/api/body/{world.area.pk}/{kind}", grow, at_most=8)
+    assert len(client.get(f"/api/body/{world.area.pk}/{kind}").json()["data"]) >= 5 or kind == "institution"
+
+
+def test_public_documents_are_those_the_public_may_open(world, records):
+    documents = Document.objects.select_related("item", "meeting__body")
+    public = set(public_documents().values_list("pk", flat=True))
+    listed = set(listed_meetings(None).values_list("pk", flat=True))
+    assert len(documents) == 3 and len(public) == 1
+    for document in documents:
+        readable = document.meeting_id in listed and can_read_document(None, document, document.meeting.body)
+        assert (document.pk in public) == readable, document.title
+
+
+def test_follow_through_and_agreements_link_only_what_is_public(client, world, records):
+    recommendation = client.get(f"/api/recommendation/{records['recommendation'].pk}").json()
+    assert recommendation["type"].endswith("/oparl/schema/1.0/Recommendation")
+    assert len(recommendation["principalDecision"]) == 2
+    decisions = [client.get(path(url)).json() for url in recommendation["principalDecision"]]
+    assert sorted(d["outcome"] for d in decisions) == ["adopted", "pending"]
+    assert {d["organization"].rsplit("/", 1)[1] for d in decisions} == {str(world.region.pk), str(world.town.pk)}
+    task = client.get(f"/api/assignment/{records['assignment'].pk}").json()
+    assert "assignee" not in task  # given to an internal body: not named
+    assert task["reportTo"].endswith(f"/api/organization/{world.forum.pk}") and task["dueDate"]
+    agreement = client.get(f"/api/agreement/{records['agreement'].pk}").json()
+    assert [(p["name"], p["adopted"]) for p in agreement["party"]] == [("Region Test", True), ("Stadby kommun", False)]
+    assert agreement["status"] == "for_adoption" and agreement["recommendation"].endswith(
+        f"/api/recommendation/{records['agreement'].adoption_id}"
+    )
+    (version,) = agreement["file"]
+    assert version["fileName"] == "avtal.pdf" and version["mimeType"] == "application/pdf"
+    assert client.get(path(version["downloadUrl"])).status_code == 200
+    document = client.get(f"/api/file/{records['document'].pk}").json()
+    assert document["agendaItem"] and client.get(path(document["accessUrl"])).status_code == 200
+
+
+def test_hidden_follow_through_agreements_and_documents_answer_404(client, world, records):
+    hidden = [
+        f"/api/recommendation/{Recommendation.objects.get(title='kanarierekommendation').pk}",
+        f"/api/assignment/{Assignment.objects.get(description='kanarieuppdrag').pk}",
+        f"/api/agreement/{Agreement.objects.get(title='kanarieavtal').pk}",
+        f"/api/agreement/{Agreement.objects.get(title='kanarieagare').pk}",
+        f"/api/membership/{Membership.objects.filter(body=world.secret).first().pk}",
+        f"/api/membership/{Membership.objects.filter(body=world.secret).first().pk}",
+    ]
+    hidden += [f"/api/file/{d.pk}" for d in Document.objects.exclude(pk=records["document"].pk)]
+    for url in hidden:
+        response = client.get(url)
+        assert response.status_code == 404, url
+    assert client.get("/api/membership/99999999999999999999").status_code == 400
 
 
 def test_the_openapi_description_is_served(client):
     description = client.get("/api/openapi.json").json()
     assert description["openapi"].startswith("3.") and "/api/body/{pk}/meeting" in description["paths"]
+
+
+# --- Fuzzing from the API's own description (schemathesis) ---------------------------------------------------
+
+FUZZ_EXAMPLES = 5  # per operation: a few seconds for the whole API
+
+
+def _oparl_lists(ctx, response, case):
+    """Beyond the API's own schema: a list answers OParl's shape and each of its objects validates against
+    ../shared/oparl-1.1-schema (our own types against `OWN`); nothing hidden leaks."""
+    if response.status_code != 200:
+        return None
+    body = response.json()
+    text = json.dumps(body, ensure_ascii=False).lower()
+    assert not [w for w in CANARIES if w in text], case.formatted_path
+    if "data" in body:
+        assert set(body) == {"data", "pagination", "links"}
+        jsonschema.validate(body["pagination"], PAGINATION)
+        for obj in body["data"]:
+            validate(obj)
+    elif "type" in body:
+        validate(body)
+    return None
+
+
+PAGINATION = {
+    "type": "object",
+    "required": ["currentPage", "elementsPerPage", "totalElements", "totalPages"],
+    "properties": {k: {"type": "integer", "minimum": 0} for k in ("totalElements", "totalPages")},
+}
+
+
+@pytest.fixture
+def wsgi_app(settings):
+    """Django's own WSGI application inside the test's transaction: like the test client, a request does not
+    close the connection at its start and end (`close_old_connections`), which would end the transaction."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    settings.ALLOWED_HOSTS = ["*"]
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield WSGIHandler()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_the_api_fuzzed_from_its_own_description_never_fails_and_matches_it(world, records, wsgi_app):
+    """Every operation of /api/openapi.json with generated paths and parameters (ids of real and missing
+    objects, pages, dates): no 5xx, every answer as described (status, content type, schema), OParl lists valid."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.checks import load_all_checks
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    load_all_checks()
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", wsgi_app)
+    checks = [schemathesis.checks.not_a_server_error, status_code_conformance, content_type_conformance]
+    checks += [response_schema_conformance, _oparl_lists]
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 20
+    statuses: dict[int, int] = {}
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=FUZZ_EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        def run(case):
+            response = case.call()
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            case.validate_response(response, checks=checks)
+
+        run()
+    assert 200 in statuses and not [s for s in statuses if s >= 500], statuses

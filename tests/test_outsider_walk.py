@@ -46,6 +46,12 @@ NOT_INTERNAL = {
     **{
         f"api:{name}": "areas are public; the open data API's lists hold only public objects (test_opendata.py)"
         for name in ("body", "organization_list", "institution_list", "person_list", "meeting_list", "paper_list")
+        + ("membership_list", "file_list", "recommendation_list", "principal_decision_list", "assignment_list")
+        + ("agreement_list",)
+    },
+    **{
+        f"api:{name}": "hidden ones answer 404 to anyone (test_opendata.py: test_hidden_follow_through_agreements…)"
+        for name in ("membership", "file", "recommendation", "principal_decision", "assignment", "agreement")
     },
     "api:institution": "principals are public",
     "surveys_public:answer": "a signed anonymous survey link, not an object id (test_surveys.py)",

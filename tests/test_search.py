@@ -327,3 +327,108 @@ def test_the_search_page_makes_a_constant_number_of_queries(client, world, corpu
     queries.assert_constant(client, url, grow, at_most=8)
     client.force_login(world.member)
     queries.assert_constant(client, url + "&sida=2", grow, at_most=14)
+
+
+# --- Agreements --------------------------------------------------------------------------------------------------
+
+
+@shared_fixture
+def agreements_corpus(world):
+    """Agreements with the word "tranbär": a public one (with parties and a version whose file's text was read as
+    the worker reads it), an internal one and a public one kept by the internal body."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from samverkan.agreements import actions as agreement_actions
+    from samverkan.agreements.models import Agreement
+    from samverkan.agreements.tasks import read_version_text
+    from tests import sample_files
+
+    public = Agreement.objects.create(
+        area=world.area,
+        title="Tranbärsavtalet",
+        kind="contract",
+        field_of_work="Hälso- och sjukvård",
+        owner=world.forum,
+    )
+    public.parties.set([world.region, world.town])
+    version = agreement_actions.add_version(
+        public,
+        None,
+        file=SimpleUploadedFile("avtal.pdf", sample_files.pdf("Om pelargoner i hemmet")),
+        dated=date(2026, 1, 2),
+        note="Första",
+    )
+    assert read_version_text(version.pk)
+    internal = Agreement.objects.create(
+        area=world.area, title="Tranbär kanarieavtalintern", owner=world.forum, visibility="internal"
+    )
+    by_secret = Agreement.objects.create(area=world.area, title="Tranbär kanarieavtalorgan", owner=world.secret)
+    return public, internal, by_secret
+
+
+@pytest.mark.parametrize("actor", [a for a in ACTORS if a != "reader"])  # the corpus's named reader is not here
+def test_each_actor_finds_the_agreements_the_register_shows_them(world, agreements_corpus, actor):
+    from samverkan.agreements.access import visible_agreements
+
+    user = fresh(world, actor)
+    results = search(user, "tranbär", Filters(), 1)
+    got = {e.object_id for e in _entries(results) if e.kind == "agreement"}
+    assert got == set(visible_agreements(user).filter(title__icontains="tranbär").values_list("pk", flat=True))
+    assert results.total == len(got) and len(got) >= 1
+    assert [(v.value, v.label, v.count) for v in results.facets["kind"]] == [
+        ("agreement", "Överenskommelser", len(got))
+    ]
+
+
+def test_an_agreement_is_found_by_kind_parties_field_and_the_text_of_its_versions(world, agreements_corpus):
+    public = agreements_corpus[0]
+    for query in ("pelargonerna", "avtal stadby", "hälso tranbär", "Region Test tranbärsavtalet"):
+        hits, results = found(None, query, kind="agreement")
+        assert hits == {("agreement", "Tranbärsavtalet")}, query
+    (hit,) = results.page
+    assert hit.url == public.get_absolute_url() and hit.kind_label == "Överenskommelser"
+    assert "Avtal · Ledningsforum" == hit.context
+
+
+def test_the_index_follows_agreements_parties_owners_and_deletes(world, agreements_corpus):
+    from samverkan.agreements.tasks import read_version_text
+
+    public, internal, by_secret = agreements_corpus
+    world.town.name = "Lingonby kommun"
+    world.town.save()
+    assert found(None, "lingonby tranbär")[0]
+    public.parties.remove(world.town)
+    assert not found(None, "lingonby tranbär")[0]
+    assert found(None, "region tranbärsavtalet", kind="agreement")[0]
+    world.region.agreements.clear()  # from the principal's side
+    assert not found(None, "region tranbärsavtalet", kind="agreement")[0]
+    assert not found(None, "kanarieavtalintern")[0]
+    internal.visibility = "public"
+    internal.save()
+    assert found(None, "kanarieavtalintern")[0]
+    world.forum.visibility = "internal"
+    world.forum.save()
+    assert not found(None, "kanarieavtalintern")[0] and not found(None, "pelargon")[0]
+    assert found(fresh(world, "member"), "pelargon")[0]
+    public.delete()
+    assert not found(fresh(world, "admin"), "pelargon")[0]
+    assert not read_version_text(123456)  # a version that is gone: nothing to read, nothing fails
+
+
+def test_a_new_versions_text_is_read_by_the_worker_after_commit(
+    world, agreements_corpus, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from samverkan.agreements import actions as agreement_actions
+    from samverkan.agreements.tasks import read_version_text
+    from tests import sample_files
+
+    public = agreements_corpus[0]
+    upload = SimpleUploadedFile("v2.docx", sample_files.docx("Reviderad om blåbärsriset"))
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        agreement_actions.add_version(public, None, file=upload, dated=date(2026, 2, 1))
+    assert len(queued) == 1 and not found(None, "blåbärsris")[0]  # queued, not read in the request
+    # The worker's run (it closes the connection, so on PostgreSQL it needs a transactional test): the task it runs.
+    read_version_text(public.versions.get(number=2).pk)
+    assert found(None, "blåbärsriset")[0] == {("agreement", "Tranbärsavtalet")}

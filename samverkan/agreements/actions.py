@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from samverkan.agreements import tasks
 from samverkan.agreements.models import Agreement, AgreementVersion, FollowUp, add_months
 from samverkan.followthrough import actions as followthrough
 from samverkan.lib.forms import check_bound, save_record
@@ -73,14 +74,17 @@ def _stored_name(upload: UploadedFile) -> str:
 def add_version(
     agreement: Agreement, user: "Changer", *, file: UploadedFile, dated: date, note: str = ""
 ) -> AgreementVersion:
-    """A new version with the next number; the file was checked by the form (`forms.checked_document`)."""
+    """A new version with the next number; the file was checked by the form (`forms.checked_document`). Its text
+    is read for search by the worker once the transaction commits (`tasks.extract_version_text`)."""
     locked(Agreement.objects.all()).filter(pk=agreement.pk).first()  # two versions at once cannot share a number
     last = agreement.versions.aggregate(last=Max("number"))["last"] or 0
     version = AgreementVersion(
         agreement=agreement, number=last + 1, dated=dated, note=note, original_name=_stored_name(file)
     )
     version.file.save(f"v{last + 1}.{version.original_name.rsplit('.', 1)[-1].lower()}", file, save=False)
-    return save_with_history(version, user)
+    saved = save_with_history(version, user)
+    tasks.queue_version_text(saved)  # its text, for search, is read by the worker after commit
+    return saved
 
 
 def next_follow_up_after(agreement: Agreement, held_on: date) -> date | None:

@@ -266,8 +266,10 @@ class AgreementVersion(models.Model):
     note = models.CharField(_("vad som ändrats"), max_length=300, blank=True)
     file = models.FileField(_("dokument"), upload_to=version_path, max_length=300)
     original_name = models.CharField(_("filnamn"), max_length=255, editable=False)
+    # Read by the worker for search (`tasks.read_version_text`), as a meeting document's text is.
+    text = models.TextField(_("text"), blank=True, editable=False)
     created_at = models.DateTimeField(_("tillagd"), default=timezone.now, editable=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["text"])
 
     class Meta:
         ordering = ["agreement", "-number"]

@@ -71,7 +71,7 @@ def in_area(visible: QuerySet[Listed], user: "Viewer", area: Area) -> QuerySet[L
     return visible.filter(of_area)
 
 
-def public_assignments() -> QuerySet[Assignment]:
+def public_assignments() -> AssignmentQuerySet:
     """Assignments given at a public item (`public_item_rule`)."""
     return Assignment.objects.filter(public_item_rule())
 

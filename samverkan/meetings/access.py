@@ -275,6 +275,18 @@ def can_read_document(user: "Viewer", document: Document, body: Body) -> bool:
     return may_read(user, document_visibility(document), body, named=lambda: _named_on_document(user, document))
 
 
+def public_documents() -> QuerySet[Document]:
+    """Documents anyone may open, the queryset twin of `can_read_document(None, …)` on a listed meeting
+    (`document_visibility` public): a public document, on no item or a public item, of a public meeting of a
+    public body whose agenda is public and that is listed (`listed_meetings`). No query of its own."""
+    return Document.objects.filter(
+        Q(item__isnull=True) | Q(item__visibility=Visibility.PUBLIC),
+        agenda_public_rule("meeting__"),
+        visibility=Visibility.PUBLIC,
+        meeting__in=listed_meetings(None).filter(visibility=Visibility.PUBLIC),
+    )
+
+
 def meeting_documents(meeting: Meeting) -> QuerySet[Document]:
     """Every document of the meeting in agenda order, with what document_visibility needs; one query."""
     return meeting.documents.select_related("item", "meeting").order_by("item__position", "item_id", "number", "pk")

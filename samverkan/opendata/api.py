@@ -6,24 +6,29 @@ narrowed by `modified_since` (ISO 8601); each list page makes a fixed number of 
 `/api/openapi.json`. The mapping is docs/OPARL.md.
 """
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from pydantic import BaseModel, ConfigDict, Field
 
-from samverkan.followthrough.access import visible_matters
-from samverkan.meetings.access import listed_meetings
+from samverkan.agreements.access import visible_agreements
+from samverkan.agreements.models import ADOPTED
+from samverkan.followthrough.access import public_assignments, public_recommendations, visible_matters
+from samverkan.followthrough.models import PrincipalDecision
+from samverkan.meetings.access import listed_meetings, public_documents, readable_items_rule
 from samverkan.meetings.models import AgendaItem
 from samverkan.opendata import oparl
-from samverkan.structure.access import visible_bodies, visible_people
+from samverkan.opendata.schemas import AgreementOut, AssignmentOut, PrincipalDecisionOut, RecommendationOut
+from samverkan.structure.access import visible_bodies, visible_memberships, visible_people
 from samverkan.structure.models import Area, Principal
 
 PER_PAGE = 100
@@ -67,10 +72,30 @@ class OParlList(Schema):
     links: Links
 
 
+class RecommendationList(OParlList):
+    data: list[RecommendationOut]  # type: ignore[assignment]  # narrower than OParlList's, as pydantic allows
+
+
+class PrincipalDecisionList(OParlList):
+    data: list[PrincipalDecisionOut]  # type: ignore[assignment]  # as above
+
+
+class AssignmentList(OParlList):
+    data: list[AssignmentOut]  # type: ignore[assignment]  # as above
+
+
+class AgreementList(OParlList):
+    data: list[AgreementOut]  # type: ignore[assignment]  # as above
+
+
 class Problem(Schema):
     """Why a request was refused, in Swedish."""
 
     error: str
+
+
+# An object's number in an address: a whole number the databases can hold (a larger one answers 400, never 500).
+Id = Annotated[int, Path(ge=1, le=2**63 - 1, description="Objektets nummer.")]
 
 
 class ListFilter(Schema):
@@ -81,7 +106,10 @@ class ListFilter(Schema):
 @api.exception_handler(ValidationError)
 def bad_parameter(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     names = sorted({str(e.get("loc", ["", "?"])[-1]) for e in exc.errors})
-    message = "Ogiltig parameter: %s. Sidnummer är heltal från 1, modified_since ett datum och en tid enligt ISO 8601."
+    message = (
+        "Ogiltig parameter: %s. Nummer och sidnummer är heltal från 1, modified_since ett datum och en tid enligt"
+        " ISO 8601."
+    )
     return api.create_response(request, {"error": message % ", ".join(names)}, status=400)
 
 
@@ -96,9 +124,17 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _page(
-    request: HttpRequest, queryset: QuerySet[Any], filters: ListFilter, build: Any, order: tuple[str, ...]
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    filters: ListFilter,
+    build: Any,
+    order: tuple[str, ...],
+    *,
+    prepare: Callable[[list[Any]], Any] | None = None,
 ) -> dict[str, Any]:
-    """One OParl list page of `queryset` (annotated with history times), each object made by `build`."""
+    """One OParl list page of `queryset` (annotated with history times), each object made by `build(record)`, or
+    by `build(record, prepared)` when `prepare(rows)` is given: what the page's objects may link to, read once for
+    the whole page in a fixed number of queries."""
     if filters.modified_since is not None:
         since = filters.modified_since
         if timezone.is_naive(since):
@@ -119,8 +155,14 @@ def _page(
         links["prev"] = link(page.previous_page_number())
     if page.has_next():
         links["next"] = link(page.next_page_number())
+    rows = list(page.object_list)
+    if prepare is not None:
+        prepared = prepare(rows)
+        data = [oparl.kept(build(record, prepared)) for record in rows]
+    else:
+        data = [oparl.kept(build(record)) for record in rows]
     return {
-        "data": [oparl.kept(build(record)) for record in page.object_list],
+        "data": data,
         "pagination": {
             "totalElements": paginator.count,
             "elementsPerPage": PER_PAGE,
@@ -160,7 +202,7 @@ def body_list(request: HttpRequest, filters: Query[ListFilter]) -> dict[str, Any
 
 
 @api.get("/body/{pk}", response={200: OParlObject, **ERRORS}, url_name="body", summary="Område (Body)")
-def body(request: HttpRequest, pk: int) -> dict[str, Any]:
+def body(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return oparl.kept(oparl.body(request, _one(oparl.with_history_times(Area.objects.all()), pk)))
 
 
@@ -169,33 +211,33 @@ def _bodies() -> QuerySet[Any]:
 
 
 @api.get("/body/{pk}/organization", response={200: OParlList, **ERRORS}, url_name="organization_list")
-def organization_list(request: HttpRequest, pk: int, filters: Query[ListFilter]) -> dict[str, Any]:
+def organization_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
     """The area's public bodies (Gremium); its principals are at `/body/{pk}/institution`."""
     bodies = _bodies().filter(area=_area(pk))
     return _page(request, bodies, filters, lambda b: oparl.organization(request, b), ("name", "pk"))
 
 
 @api.get("/organization/{pk}", response={200: OParlObject, **ERRORS}, url_name="organization")
-def organization(request: HttpRequest, pk: int) -> dict[str, Any]:
+def organization(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return oparl.kept(oparl.organization(request, _one(_bodies(), pk)))
 
 
 @api.get("/body/{pk}/institution", response={200: OParlList, **ERRORS}, url_name="institution_list")
-def institution_list(request: HttpRequest, pk: int, filters: Query[ListFilter]) -> dict[str, Any]:
+def institution_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
     """The area's principals as Organizations of type Institution."""
     principals = oparl.with_history_times(Principal.objects.filter(area=_area(pk)).select_related("area"))
     return _page(request, principals, filters, lambda p: oparl.institution(request, p), ("name", "pk"))
 
 
 @api.get("/institution/{pk}", response={200: OParlObject, **ERRORS}, url_name="institution")
-def institution(request: HttpRequest, pk: int) -> dict[str, Any]:
+def institution(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return oparl.kept(
         oparl.institution(request, _one(oparl.with_history_times(Principal.objects.select_related("area")), pk))
     )
 
 
 @api.get("/body/{pk}/person", response={200: OParlList, **ERRORS}, url_name="person_list")
-def person_list(request: HttpRequest, pk: int, filters: Query[ListFilter]) -> dict[str, Any]:
+def person_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
     """People seated (now or before) in a public body of the area."""
     area = _area(pk)
     people = oparl.with_history_times(
@@ -207,7 +249,7 @@ def person_list(request: HttpRequest, pk: int, filters: Query[ListFilter]) -> di
 
 
 @api.get("/person/{pk}", response={200: OParlObject, **ERRORS}, url_name="person")
-def person(request: HttpRequest, pk: int) -> dict[str, Any]:
+def person(request: HttpRequest, pk: Id) -> dict[str, Any]:
     record = _one(oparl.with_history_times(visible_people(None).select_related("employer")), pk)
     return oparl.kept(oparl.person(request, record, record.employer.area_id if record.employer else None))
 
@@ -217,20 +259,20 @@ def _meetings() -> QuerySet[Any]:
 
 
 @api.get("/body/{pk}/meeting", response={200: OParlList, **ERRORS}, url_name="meeting_list")
-def meeting_list(request: HttpRequest, pk: int, filters: Query[ListFilter]) -> dict[str, Any]:
+def meeting_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
     """The area's public meetings, newest first; each meeting's items are on its own address."""
     meetings = _meetings().filter(body__area=_area(pk))
     return _page(request, meetings, filters, lambda m: oparl.meeting(request, m), ("-first_day", "-pk"))
 
 
 @api.get("/meeting/{pk}", response={200: OParlObject, **ERRORS}, url_name="meeting")
-def meeting(request: HttpRequest, pk: int) -> dict[str, Any]:
+def meeting(request: HttpRequest, pk: Id) -> dict[str, Any]:
     record = _one(_meetings(), pk)
     return oparl.kept(oparl.meeting(request, record, oparl.agenda_items(request, record)))
 
 
 @api.get("/agendaitem/{pk}", response={200: OParlObject, **ERRORS}, url_name="agenda_item")
-def agenda_item(request: HttpRequest, pk: int) -> dict[str, Any]:
+def agenda_item(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """One item as its meeting lists it (number, order and `public: false` only, if the public may not read it)."""
     item = AgendaItem.objects.filter(pk=pk).values("meeting_id").first()
     if item is None:
@@ -248,11 +290,198 @@ def _papers() -> QuerySet[Any]:
 
 
 @api.get("/body/{pk}/paper", response={200: OParlList, **ERRORS}, url_name="paper_list")
-def paper_list(request: HttpRequest, pk: int, filters: Query[ListFilter]) -> dict[str, Any]:
+def paper_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
     papers = _papers().filter(area=_area(pk))
     return _page(request, papers, filters, lambda p: oparl.paper(request, p), ("-year", "-serial", "pk"))
 
 
 @api.get("/paper/{pk}", response={200: OParlObject, **ERRORS}, url_name="paper")
-def paper(request: HttpRequest, pk: int) -> dict[str, Any]:
+def paper(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return oparl.kept(oparl.paper(request, _one(_papers(), pk)))
+
+
+# --- Memberships, files, follow-through and agreements: a list per area and one object, the same way for each ----
+
+
+def _serve(
+    kind: str,
+    name: str,
+    description: str,
+    rows: Callable[[], QuerySet[Any]],
+    in_area: str,
+    order: tuple[str, ...],
+    build: Callable[[HttpRequest, Any, Any], dict[str, Any]],
+    *,
+    prepare: Callable[[list[Any]], Any] = lambda rows: None,
+    schemas: tuple[type[BaseModel], type[BaseModel]] = (OParlObject, OParlList),
+    build_one: Callable[[HttpRequest, Any, Any], dict[str, Any]] | None = None,
+) -> None:
+    """Register `/body/{pk}/<kind>` (the area's list, URL name `<name>_list`) and `/<kind>/{pk}` (one object, URL
+    name `<name>`). `rows()` is the public queryset (from the app's access rules), `in_area` its path to the area;
+    `build(request, record, prepare(page_rows))` makes each object (`build_one` instead on the object's own
+    address); `schemas` are the object's and the list's response schemas. The list pages in a fixed number of
+    queries when `prepare` does; absent properties are left out."""
+    one_schema, list_schema = schemas
+
+    def listing(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
+        found = rows().filter(**{in_area: _area(pk)})
+        return _page(request, found, filters, lambda r, p: build(request, r, p), order, prepare=prepare)
+
+    def single(request: HttpRequest, pk: Id) -> dict[str, Any]:
+        record = _one(rows(), pk)
+        return oparl.kept((build_one or build)(request, record, prepare([record])))
+
+    for path, view, schema, url_name in (
+        (f"/body/{{pk}}/{kind}", listing, list_schema, f"{name}_list"),
+        (f"/{kind}/{{pk}}", single, one_schema, name),
+    ):
+        api.get(
+            path,
+            response={200: schema, **ERRORS},
+            url_name=url_name,
+            operation_id=url_name,
+            description=description,
+            exclude_none=True,
+        )(view)
+
+
+def _ids(values: Iterable[int | None]) -> list[int]:
+    """The ids among `values`, [-1] when none, so a page's query count does not depend on its content."""
+    return sorted({v for v in values if v is not None}) or [-1]
+
+
+def _seen_people(ids: Iterable[int | None]) -> frozenset[int]:
+    return frozenset(visible_people(None).filter(pk__in=_ids(ids)).values_list("pk", flat=True))
+
+
+def _seen_papers(ids: Iterable[int | None]) -> frozenset[int]:
+    return frozenset(visible_matters(None).filter(pk__in=_ids(ids)).values_list("pk", flat=True))
+
+
+_serve(
+    "membership",
+    "membership",
+    "Uppdrag (platser) i områdets offentliga organ, nu och tidigare.",
+    lambda: oparl.with_history_times(visible_memberships(None)),
+    "body__area",
+    ("body_id", "person__last_name", "person__first_name", "pk"),
+    oparl.membership,
+    prepare=lambda rows: oparl.Seen(people=_seen_people(m.substitute_for_id for m in rows)),
+)
+
+
+def _files() -> QuerySet[Any]:
+    return oparl.with_history_times(public_documents().select_related("meeting__body__area"))
+
+
+_serve(
+    "file",
+    "file",
+    "Offentliga handlingar till områdets möten, nyast först; texten bara på handlingens egen adress.",
+    lambda: _files().defer("text"),  # the text only on the File's own address (one query more there)
+    "meeting__body__area",
+    ("-uploaded_at", "-pk"),
+    lambda request, d, _: oparl.document_file(request, d),
+    build_one=lambda request, d, _: oparl.document_file(request, d, with_text=True),
+)
+
+
+def _recommendations() -> QuerySet[Any]:
+    decisions = PrincipalDecision.objects.only("pk", "recommendation_id").order_by("principal__name", "pk")
+    return oparl.with_history_times(
+        public_recommendations()
+        .select_related("item__meeting__body__area")
+        .prefetch_related(Prefetch("decisions", decisions))
+    )
+
+
+_serve(
+    "recommendation",
+    "recommendation",
+    "Offentliga rekommendationer till huvudmännen, senast beslutade först.",
+    _recommendations,
+    "item__meeting__body__area",
+    ("-decided_on", "-pk"),
+    oparl.recommendation,
+    prepare=lambda rows: oparl.Seen(papers=_seen_papers(r.matter_id or r.item.matter_id for r in rows)),
+    schemas=(RecommendationOut, RecommendationList),
+)
+_serve(
+    "principaldecision",
+    "principal_decision",
+    "Varje huvudmans beslut om de offentliga rekommendationerna (beslutsstatus som lista).",
+    lambda: oparl.with_history_times(
+        PrincipalDecision.objects.filter(recommendation__in=public_recommendations()).select_related(
+            "recommendation__item__meeting__body__area"
+        )
+    ),
+    "recommendation__item__meeting__body__area",
+    ("-recommendation__decided_on", "pk"),
+    lambda request, d, _: oparl.principal_decision(request, d),
+    schemas=(PrincipalDecisionOut, PrincipalDecisionList),
+)
+
+
+def _assignment_seen(rows: list[Any]) -> oparl.Seen:
+    """What the page's assignments may link to: four queries whatever the page holds."""
+    bodies = _ids([a.assignee_body_id for a in rows] + [a.report_to_id for a in rows])
+    reported = AgendaItem.objects.filter(
+        readable_items_rule(None), meeting__in=listed_meetings(None), pk__in=_ids(a.reported_item_id for a in rows)
+    )
+    return oparl.Seen(
+        bodies=frozenset(visible_bodies(None).filter(pk__in=bodies).values_list("pk", flat=True)),
+        people=_seen_people(a.assignee_person_id for a in rows),
+        papers=_seen_papers(a.matter_id or a.item.matter_id for a in rows),
+        items=frozenset(reported.values_list("pk", flat=True)),
+    )
+
+
+_serve(
+    "assignment",
+    "assignment",
+    "Offentliga uppdrag, efter när de ska vara klara.",
+    lambda: oparl.with_history_times(public_assignments().with_due().select_related("item__meeting__body__area")),
+    "item__meeting__body__area",
+    ("due", "pk"),
+    oparl.assignment,
+    prepare=_assignment_seen,
+    schemas=(AssignmentOut, AssignmentList),
+)
+
+
+class AgreementPage(NamedTuple):
+    """What a page of agreements links to (`seen`) and which parties adopted (recommendation id, principal id)."""
+
+    seen: oparl.Seen
+    adopted: set[tuple[int, int]]
+
+
+def _agreement_page(rows: list[Any]) -> AgreementPage:
+    """Three queries whatever the page holds: public adoption recommendations, public predecessors, adoptions."""
+    adoptions = _ids(a.adoption_id for a in rows)
+    seen = oparl.Seen(
+        recommendations=frozenset(public_recommendations().filter(pk__in=adoptions).values_list("pk", flat=True)),
+        agreements=frozenset(
+            visible_agreements(None).filter(pk__in=_ids(a.replaces_id for a in rows)).values_list("pk", flat=True)
+        ),
+    )
+    adopted = PrincipalDecision.objects.filter(recommendation_id__in=adoptions, outcome=ADOPTED)
+    return AgreementPage(seen, set(adopted.values_list("recommendation_id", "principal_id")))
+
+
+_serve(
+    "agreement",
+    "agreement",
+    "Områdets offentliga överenskommelser (registret), efter rubrik; versionerna som filer (File).",
+    lambda: oparl.with_history_times(
+        visible_agreements(None)
+        .with_state()
+        .select_related("area")
+        .prefetch_related(Prefetch("parties", Principal.objects.order_by("name", "pk")), "versions")
+    ),
+    "area",
+    ("title", "pk"),
+    lambda request, a, page: oparl.agreement(request, a, page.adopted, page.seen),
+    prepare=_agreement_page,
+    schemas=(AgreementOut, AgreementList),
+)

@@ -6,17 +6,22 @@ gives only its number, order and `public: false`, as on the portal. `created`/`m
 table's first and last row (`with_history_times`), one subquery each, so a list page has a fixed number of queries.
 """
 
-from datetime import datetime
-from typing import Any
+import mimetypes
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.db.models import Min, Model, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
+from samverkan.agreements.models import Agreement, AgreementVersion
+from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation
 from samverkan.meetings.access import can_read_item
-from samverkan.meetings.models import Meeting
+from samverkan.meetings.models import Document, Meeting
 from samverkan.meetings.numbering import paragraph_label
-from samverkan.structure.models import Area, Body, Person, Principal
+from samverkan.structure.models import Area, Body, Membership, Person, Principal
 
 OPARL = "https://schema.oparl.org/1.1/"
 # OParl's meetingState for our statuses (docs/OPARL.md).
@@ -98,6 +103,13 @@ def body(request: HttpRequest, area: Area) -> dict[str, Any]:
         "meeting": url(request, "meeting_list", area.pk),
         "paper": url(request, "paper_list", area.pk),
         "legislativeTerm": [],
+        "samverkan:institution": url(request, "institution_list", area.pk),
+        "samverkan:membership": url(request, "membership_list", area.pk),
+        "samverkan:file": url(request, "file_list", area.pk),
+        "samverkan:recommendation": url(request, "recommendation_list", area.pk),
+        "samverkan:principalDecision": url(request, "principal_decision_list", area.pk),
+        "samverkan:assignment": url(request, "assignment_list", area.pk),
+        "samverkan:agreement": url(request, "agreement_list", area.pk),
     }
 
 
@@ -228,4 +240,201 @@ def paper(request: HttpRequest, record: Any) -> dict[str, Any]:
         "date": record.raised_on.isoformat() if record.raised_on else None,
         "paperType": "Ärende",
         "underDirectionOf": [url(request, "organization", record.body_id)] if public_body else [],
+    }
+
+
+class Seen(NamedTuple):
+    """Ids of what the public may see among a page's references (each set filled by one query per page)."""
+
+    bodies: frozenset[int] = frozenset()
+    people: frozenset[int] = frozenset()
+    papers: frozenset[int] = frozenset()
+    items: frozenset[int] = frozenset()
+    recommendations: frozenset[int] = frozenset()
+    agreements: frozenset[int] = frozenset()
+
+
+# --- Membership and File ------------------------------------------------------------------------------------
+
+
+def membership(request: HttpRequest, record: Membership, seen: Seen) -> dict[str, Any]:
+    """A seat in a public body as an OParl Membership. The person it substitutes for is linked only when the public
+    may see them (`seen.people`). No query."""
+    substitute_for = record.substitute_for_id if record.substitute_for_id in seen.people else None
+    return {
+        **_common(request, record, "Membership", "membership"),
+        "person": url(request, "person", record.person_id),
+        "organization": url(request, "organization", record.body_id),
+        "role": record.get_role_display(),
+        "votingRight": record.role in Membership.SEATED_ROLES,
+        "startDate": _date(record.start),
+        "endDate": _date(record.end),
+        "onBehalfOf": url(request, "institution", record.principal_id) if record.principal_id else None,
+        "samverkan:substituteFor": url(request, "person", substitute_for) if substitute_for else None,
+    }
+
+
+def _date(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def document_file(request: HttpRequest, record: Document, *, with_text: bool = False) -> dict[str, Any]:
+    """A document the public may open (`meetings.access.public_documents`) as an OParl File; `meeting__body__area`
+    loaded. Its extracted text only on its own address (`with_text`), so a list page stays small."""
+    meeting = record.meeting
+    download = request.build_absolute_uri(
+        reverse("meetings_public:document", args=[meeting.body.area.slug, meeting.pk, record.pk])
+    )
+    return {
+        **_common(request, record, "File", "file"),
+        "name": record.title,
+        "fileName": record.original_name,
+        "mimeType": record.content_type or None,
+        "size": record.size,
+        "date": _date(timezone.localdate(record.uploaded_at)) if record.uploaded_at else None,
+        "text": (record.text or None) if with_text else None,
+        "accessUrl": download,
+        "downloadUrl": download,
+        "meeting": [url(request, "meeting", record.meeting_id)],
+        "agendaItem": [url(request, "agenda_item", record.item_id)] if record.item_id else [],
+        "samverkan:sha256": record.sha256 or None,
+    }
+
+
+def version_file(request: HttpRequest, record: AgreementVersion, agreement: Agreement) -> dict[str, Any]:
+    """A version of a public agreement as an OParl File, embedded in the agreement (its `id` is the agreement's
+    address with `#version-<n>`); `agreement.area` loaded. No query."""
+    download = request.build_absolute_uri(
+        reverse("agreements_public:version_file", args=[agreement.area.slug, agreement.pk, record.pk])
+    )
+    name = record.original_name or record.file.name.rsplit("/", 1)[-1]
+    return {
+        "id": f"{url(request, 'agreement', agreement.pk)}#version-{record.number}",
+        "type": OPARL + "File",
+        "name": f"{agreement.title}, version {record.number}",
+        "fileName": name,
+        "mimeType": mimetypes.guess_type(name)[0],
+        "date": _date(record.dated),
+        "accessUrl": download,
+        "downloadUrl": download,
+        "samverkan:version": record.number,
+        "samverkan:note": record.note or None,
+    }
+
+
+# --- Our own types: follow-through and agreements (docs/OPARL.md, "What OParl lacks") ------------------------
+
+
+def own_type(kind: str) -> str:
+    """The type URL of one of our own object types (not OParl's): `<SITE_URL>/oparl/schema/1.0/<kind>`."""
+    return f"{settings.SITE_URL}/oparl/schema/1.0/{kind}"
+
+
+def _own(request: HttpRequest, record: Model, kind: str, name: str) -> dict[str, Any]:
+    return {**_common(request, record, kind, name), "type": own_type(kind)}
+
+
+def recommendation(request: HttpRequest, record: Recommendation, seen: Seen) -> dict[str, Any]:
+    """A public recommendation (`followthrough.access.public_recommendations`); `decisions` prefetched, its matter
+    linked when public (`seen.papers`). No query."""
+    matter = record.matter_id or record.item.matter_id
+    matter = matter if matter in seen.papers else None
+    return {
+        **_own(request, record, "Recommendation", "recommendation"),
+        "name": record.title,
+        "text": record.text,
+        "decidedOn": _date(record.decided_on),
+        "deadline": _date(record.deadline),
+        "agendaItem": url(request, "agenda_item", record.item_id),
+        "paper": url(request, "paper", matter) if matter else None,
+        "principalDecision": [url(request, "principal_decision", d.pk) for d in record.decisions.all()],
+    }
+
+
+def principal_decision(request: HttpRequest, record: PrincipalDecision) -> dict[str, Any]:
+    """A principal's decision on a public recommendation; `recommendation__item__meeting__body__area` loaded."""
+    document = None
+    if record.document:
+        area = record.recommendation.item.meeting.body.area
+        document = request.build_absolute_uri(
+            reverse("followthrough_public:decision_document", args=[area.slug, record.recommendation_id, record.pk])
+        )
+    return {
+        **_own(request, record, "PrincipalDecision", "principal_decision"),
+        "recommendation": url(request, "recommendation", record.recommendation_id),
+        "organization": url(request, "institution", record.principal_id),
+        "outcome": record.outcome,
+        "outcomeLabel": record.get_outcome_display(),
+        "decidingBody": record.deciding_body or None,
+        "decidedOn": _date(record.decided_on),
+        "reference": record.reference or None,
+        "link": record.link or None,
+        "comment": record.comment or None,
+        "downloadUrl": document,
+    }
+
+
+def assignment(request: HttpRequest, record: Assignment, seen: Seen) -> dict[str, Any]:
+    """A public assignment (`followthrough.access.public_assignments`, annotated `due`). An assignee, a body it
+    reports to, a matter or the item it was reported at is linked only when the public may see it (`seen`)."""
+    assignee = None
+    if record.assignee_principal_id:
+        assignee = url(request, "institution", record.assignee_principal_id)
+    elif record.assignee_body_id in seen.bodies:
+        assignee = url(request, "organization", record.assignee_body_id)
+    elif record.assignee_person_id in seen.people:
+        assignee = url(request, "person", record.assignee_person_id)
+    matter = record.matter_id or record.item.matter_id
+    due = getattr(record, "due", None)
+    return {
+        **_own(request, record, "Assignment", "assignment"),
+        "description": record.description,
+        "agendaItem": url(request, "agenda_item", record.item_id),
+        "paper": url(request, "paper", matter) if matter in seen.papers else None,
+        "assignee": assignee,
+        "reportTo": url(request, "organization", record.report_to_id) if record.report_to_id in seen.bodies else None,
+        "dueDate": _date(due),
+        "status": record.status,
+        "statusLabel": record.get_status_display(),
+        "reportedAt": url(request, "agenda_item", record.reported_item_id)
+        if record.reported_item_id in seen.items
+        else None,
+    }
+
+
+def agreement(request: HttpRequest, record: Agreement, adopted: set[tuple[int, int]], seen: Seen) -> dict[str, Any]:
+    """A public agreement (`agreements.access.visible_agreements(None)`, annotated `with_state`; `area`, `parties`
+    and `versions` loaded). `adopted` holds (recommendation id, principal id) of adopting decisions; each party says
+    whether it has adopted, as the public page does; the adoption recommendation (and through it each party's
+    decision) and the agreement it replaces are linked when public (`seen`). No query."""
+    parties = [
+        {
+            "organization": url(request, "institution", p.pk),
+            "name": p.name,
+            "adopted": (record.adoption_id, p.pk) in adopted,
+        }
+        for p in record.parties.all()
+    ]
+    status = record.status()
+    return {
+        **_own(request, record, "Agreement", "agreement"),
+        "body": url(request, "body", record.area_id),
+        "name": record.title,
+        "kind": record.kind,
+        "kindLabel": record.get_kind_display(),
+        "fieldOfWork": record.field_of_work or None,
+        "summary": record.summary or None,
+        "organization": url(request, "organization", record.owner_id),
+        "party": parties,
+        "status": str(status.value),
+        "statusLabel": str(status.label),
+        "validFrom": _date(record.valid_from),
+        "validTo": _date(record.valid_to),
+        "reviewOn": _date(record.review_on),
+        "nextFollowUp": _date(record.next_follow_up),
+        "recommendation": url(request, "recommendation", record.adoption_id)
+        if record.adoption_id in seen.recommendations
+        else None,
+        "replaces": url(request, "agreement", record.replaces_id) if record.replaces_id in seen.agreements else None,
+        "file": [version_file(request, v, record) for v in record.versions.all()],
     }

@@ -16,7 +16,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Min, Prefetch, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
+from samverkan.agreements.models import Agreement, AgreementVersion
 from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.models import AgendaItem, Document, Meeting, unlisted_rule
@@ -332,6 +334,37 @@ def build_decisions(pks: Iterable[int] | None) -> Iterator[Built]:
         )
 
 
+def build_agreements(pks: Iterable[int] | None) -> Iterator[Built]:
+    """An agreement as its public register shows it: title, kind, field of work, summary, parties, and each
+    version's note, file name and text. It is as closed as the stricter of itself and its owner body
+    (`agreements.access.visible_agreements`): its own level on the entry, the owner's as the container, the owner
+    as the body whose readers count. Dated by its validity's start, else its registration."""
+    versions = Prefetch("versions", AgreementVersion.objects.order_by("-number"))
+    agreements = Agreement.objects.select_related("area", "owner").prefetch_related("parties", versions)
+    for agreement in agreements if pks is None else agreements.filter(pk__in=pks):
+        day = agreement.valid_from or timezone.localdate(agreement.created_at)
+        parties = ", ".join(p.name for p in agreement.parties.all())
+        text = [agreement.get_kind_display(), agreement.field_of_work, agreement.summary, parties]
+        for version in agreement.versions.all():
+            text += [version.note, version.original_name, version.text]
+        yield Built(
+            _entry(
+                Kind.AGREEMENT,
+                agreement.pk,
+                agreement.title,
+                text,
+                agreement.get_absolute_url(),
+                context=f"{agreement.get_kind_display()} · {agreement.owner.name}",
+                area_id=agreement.area_id,
+                body_id=agreement.owner_id,
+                year=day.year,
+                date=day,
+                visibility=agreement.visibility,
+                container=Visibility.stricter(agreement.owner.visibility),
+            )
+        )
+
+
 BUILDERS: dict[str, Callable[[Iterable[int] | None], Iterator[Built]]] = {
     Kind.BODY: build_bodies,
     Kind.PERSON: build_people,
@@ -342,6 +375,7 @@ BUILDERS: dict[str, Callable[[Iterable[int] | None], Iterator[Built]]] = {
     Kind.ASSIGNMENT: build_assignments,
     Kind.RECOMMENDATION: build_recommendations,
     Kind.DECISION: build_decisions,
+    Kind.AGREEMENT: build_agreements,
 }
 
 

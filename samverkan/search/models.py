@@ -15,7 +15,7 @@ from samverkan.structure.models import Area, Body, Person, Principal
 class SearchEntry(models.Model):
     """One searchable thing: a body, a person, a principal, a meeting, an agenda item (with its decision and,
     once the minutes are published, its minutes), a document's text, an assignment, a recommendation or a
-    principal's decision.
+    principal's decision, an agreement (its title, kind, field of work, summary, parties and versions' text).
 
     Who finds it is decided by the same READERS table as the record's own pages (`structure.access`): the entry
     holds the record's level (`visibility`: for a document or a follow-through record the stricter of it and its
@@ -33,6 +33,7 @@ class SearchEntry(models.Model):
         ASSIGNMENT = "assignment", _("Uppdrag")
         RECOMMENDATION = "recommendation", _("Rekommendationer")
         DECISION = "decision", _("Huvudmännens beslut")
+        AGREEMENT = "agreement", _("Överenskommelser")
 
     kind = models.CharField(_("slag"), max_length=20, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField(_("post"))

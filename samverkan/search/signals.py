@@ -1,6 +1,7 @@
 """The index follows every change: receivers on save, delete and named readers of every indexed model refresh the
 entries concerned in the same transaction (`index.refresh`). `QuerySet.update()` sends no signal; the one such
-change that matters, a document's text read by the worker, sends `meetings.tasks.text_read`.
+changes that matter, a document's or an agreement version's text read by the worker, send
+`meetings.tasks.text_read` and `agreements.tasks.version_text_read`.
 
 `paused()` turns the receivers off for bulk building (the demo), which then calls `index.reindex_all()`.
 """
@@ -12,6 +13,8 @@ from typing import Any
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from samverkan.agreements.models import Agreement, AgreementVersion
+from samverkan.agreements.tasks import version_text_read
 from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation
 from samverkan.meetings.models import AgendaItem, Document, Meeting, MeetingDay
 from samverkan.meetings.tasks import text_read
@@ -66,6 +69,7 @@ def refresh_items(item_ids: list[int]) -> None:
 
 def _body(instance: Body, **kwargs: Any) -> None:
     refresh(Kind.BODY, [instance.pk])
+    refresh(Kind.AGREEMENT, Agreement.objects.filter(owner_id=instance.pk).values_list("pk", flat=True))
     refresh_meetings(list(Meeting.objects.filter(body_id=instance.pk).values_list("pk", flat=True)))
     refresh(Kind.PERSON, Membership.objects.filter(body_id=instance.pk).values_list("person_id", flat=True))
 
@@ -104,6 +108,32 @@ def _membership(instance: Membership, **kwargs: Any) -> None:
 
 def _principal(instance: Principal, **kwargs: Any) -> None:
     refresh(Kind.PRINCIPAL, [instance.pk])
+    refresh(Kind.AGREEMENT, Agreement.objects.filter(parties=instance.pk).values_list("pk", flat=True))
+
+
+def _agreement(instance: Agreement, **kwargs: Any) -> None:
+    refresh(Kind.AGREEMENT, [instance.pk])
+
+
+def _version(instance: AgreementVersion, **kwargs: Any) -> None:
+    refresh(Kind.AGREEMENT, [instance.agreement_id])
+
+
+def _parties(instance: Any, action: str, pk_set: set[int] | None, reverse: bool, **kwargs: Any) -> None:
+    """An agreement's parties changed, or from the principal's side its agreements: refresh them once the link
+    rows are written. A principal's `agreements.clear()` names no agreements afterwards, so they are noted before."""
+    if not reverse:
+        if action.startswith("post_"):
+            refresh(Kind.AGREEMENT, [instance.pk])
+        return
+    if action == "pre_clear":
+        instance._search_cleared = list(Agreement.objects.filter(parties=instance.pk).values_list("pk", flat=True))
+    elif action.startswith("post_"):
+        refresh(Kind.AGREEMENT, [*(pk_set or []), *getattr(instance, "_search_cleared", [])])
+
+
+def _version_text_read(agreement_id: int, **kwargs: Any) -> None:
+    refresh(Kind.AGREEMENT, [agreement_id])
 
 
 def _assignment(instance: Assignment, **kwargs: Any) -> None:
@@ -135,6 +165,8 @@ RECEIVERS: list[tuple[type, Any]] = [
     (Assignment, _assignment),
     (Recommendation, _recommendation),
     (PrincipalDecision, _decision),
+    (Agreement, _agreement),
+    (AgreementVersion, _version),
 ]
 
 
@@ -159,6 +191,7 @@ def connect() -> None:
     for through, receiver in [
         (AgendaItem.readers.through, _item_readers),
         (Document.readers.through, _document_readers),
+        (Agreement.parties.through, _parties),
     ]:
         guarded = _guarded(receiver)
         _connected.append(guarded)
@@ -166,3 +199,6 @@ def connect() -> None:
     guarded = _guarded(_text_read)
     _connected.append(guarded)
     text_read.connect(guarded, dispatch_uid="search-text-read")
+    guarded = _guarded(_version_text_read)
+    _connected.append(guarded)
+    version_text_read.connect(guarded, dispatch_uid="search-version-text-read")

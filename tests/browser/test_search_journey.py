@@ -60,3 +60,43 @@ def test_a_visitor_searches_narrows_and_opens_a_result(page, live_world):
     related = page.get_by_role("region", name="Relaterat")
     assert "samma ärende" in related.inner_text() and "kanarieintern" not in page.inner_text("main")
     open_item(page, related, "§ 4 Uppföljning av hemsjukvården")
+
+
+def test_a_visitor_finds_an_agreement_by_its_versions_text_and_narrows_to_agreements(page, live_world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from samverkan.agreements.actions import add_version
+    from samverkan.agreements.models import Agreement
+    from samverkan.agreements.tasks import read_version_text
+    from tests import sample_files
+
+    w = live_world
+    agreement = Agreement.objects.create(area=w.area, title="Överenskommelse om hjälpmedel", owner=w.forum)
+    agreement.parties.set([w.region, w.town])
+    text = sample_files.pdf("Rollatorer och rullstolar lånas ut")
+    version = add_version(agreement, None, file=SimpleUploadedFile("v1.pdf", text), dated=date(2026, 1, 1))
+    assert read_version_text(version.pk)  # what the worker does after the version is saved
+    Agreement.objects.create(area=w.area, title="Rollatorer kanarieavtal", owner=w.forum, visibility="internal")
+    make_item(make_meeting(w.forum, date(2025, 5, 5), **sent()), "1", "Rollatorer i hemtjänsten")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(w.area.get_absolute_url())
+    search = page.get_by_role("search").first
+    search.get_by_label("Sök").fill("rollatorerna")
+    search.get_by_label("Sök").press("Enter")
+    page.wait_for_page()
+    main = page.inner_text("main")
+    assert "2 träffar" in main and "kanarieavtal" not in main
+    fits(page)
+
+    page.get_by_role("complementary", name="Avgränsa").get_by_role("link", name="Överenskommelser (1)").click()
+    page.wait_for_page()
+    main = page.inner_text("main")
+    assert "1 träff" in main and "Rollatorer i hemtjänsten" not in main
+    assert "<mark>" not in main and page.locator("mark", has_text="Rollatorer").count() == 1
+    fits(page)
+
+    page.get_by_role("main").get_by_role("link", name="Överenskommelse om hjälpmedel").click()
+    page.wait_for_page()
+    assert page.get_by_role("heading", level=1).inner_text() == "Överenskommelse om hjälpmedel"
+    fits(page)
