@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("samverkan.meetings.public_urls")),
     path("", include("samverkan.followthrough.public_urls")),
     path("", include("samverkan.agreements.public_urls")),
+    path("", include("samverkan.followup.public_urls")),
     path("", include("samverkan.search.urls")),
 ]

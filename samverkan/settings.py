@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "samverkan.meetings",
     "samverkan.followthrough",
     "samverkan.agreements",
+    "samverkan.followup",
     "samverkan.importer",
     "samverkan.search",
     "samverkan.portal",
