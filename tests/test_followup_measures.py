@@ -109,7 +109,12 @@ def counted(world):
 
     full = {"charter": "Uppdrag.", "mandate": "Mandat.", "reporting_route": "Till forum."}
     Body.objects.create(
-        area=w.area, name="Gammal", slug="gammal", dissolved=date(2024, 6, 30), rules_next_review=date(2030, 1, 1), **full
+        area=w.area,
+        name="Gammal",
+        slug="gammal",
+        dissolved=date(2024, 6, 30),
+        rules_next_review=date(2030, 1, 1),
+        **full,
     )
     Body.objects.create(
         area=w.area, name="Ny", slug="ny", established=date(2025, 3, 1), rules_next_review=date(2025, 6, 30), **full

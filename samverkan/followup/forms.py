@@ -40,6 +40,7 @@ class GoalForm(StaffForm):
             "measure_body",
             "visibility",
         ]
+        localized_fields = ["reference_value", "target_value"]  # "62,5" as Swedish is written
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),
             "reference_date": DATE,
@@ -78,6 +79,7 @@ class MeasurementForm(StaffForm):
         model = Measurement
         fields = ["measured_on", "value", "note"]
         widgets = {"measured_on": DATE}
+        localized_fields = ["value"]  # "80,5" as Swedish is written
 
     def __init__(self, *args, goal, **kwargs):
         super().__init__(*args, **kwargs)
