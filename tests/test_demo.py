@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from samverkan.agreements.models import Agreement
+from samverkan.followup.models import Goal
 from samverkan.demo.county import DEMO_LOGINS, DEMO_PASSWORD, build_demo
 from samverkan.followthrough.models import Assignment, Matter, Recommendation
 from samverkan.lib.visibility import Visibility
@@ -51,7 +52,7 @@ def test_the_same_data_every_run(area):
     meetings = sorted(Meeting.objects.values_list("body__name", "days__date", "status", "locked_at"))
     items = sorted(AgendaItem.objects.values_list("meeting__body__name", "number", "title", "minutes", "decision"))
     attendance = sorted(Attendance.objects.values_list("meeting__days__date", "person__slug", "status", "note"))
-    for model in (Agreement, Assignment, Recommendation, Matter):  # these rows keep their items, bodies and areas
+    for model in (Goal, Agreement, Assignment, Recommendation, Matter):  # these rows keep their items, bodies and areas
         model.objects.all().delete()
     with correcting_minutes():  # the low-level way past the lock; no route of the app offers it
         Meeting.objects.all().delete()

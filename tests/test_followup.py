@@ -272,3 +272,28 @@ def test_a_wrong_year_or_page_is_never_an_error(client, world):
         assert f"Uppföljning {TODAY.year}" in response.content.decode()
     goal = Goal.objects.get()
     assert client.get(public_goal_url(goal) + "?ar=zz").status_code == 200
+
+
+# --- Demo ------------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_effect_and_project_goals_with_a_year_of_computed_readings(client, demo):
+    from samverkan.demo.county import DEMO_AREA_SLUG
+
+    goals = {g.code: g for g in Goal.objects.filter(area__slug=DEMO_AREA_SLUG)}
+    assert sorted(goals) == ["E1", "E2", "E3", "E4", "E5", "P1", "P2", "P3", "P4", "P5"]
+    assert goals["E3"] in goals["P1"].traces_to.all() and goals["P1"] in goals["E3"].traced_from.all()
+    computed = [g for g in goals.values() if g.source == Source.COMPUTED]
+    assert len(computed) == 6
+    readings = {g.code: list(g.measurements.values_list("measured_on", flat=True)) for g in computed}
+    for code, days in readings.items():  # a year of month ends, where there was anything to count yet
+        assert len(days) >= 5 and max(days) - min(days) >= timedelta(days=120), code
+    assert sum(len(days) == 13 for days in readings.values()) >= 2  # charters and agreements: every month
+    area = reverse("followup_public:area", args=[DEMO_AREA_SLUG])
+    page = client.get(area).content.decode()
+    for code in ("E1", "E5", "P4"):
+        assert f">{code}</a>" in page
+    assert ">P5</a>" not in page  # internal
+    assert client.get(public_goal_url(goals["P5"])).status_code == 404
+    shown = client.get(public_goal_url(goals["E2"])).content.decode()
+    assert 'role="img"' in shown and "Beräknat" in shown
