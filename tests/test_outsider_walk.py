@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from samverkan.agreements.models import Agreement, AgreementVersion, FollowUp
+from samverkan.followup.models import Goal, Measurement
 from samverkan.followthrough import actions as followthrough
 from samverkan.importer.models import ImportBatch, ImportRecord
 from samverkan.meetings.models import Attendance, Invitation, Meeting, MinutesVersion, Signatory
@@ -158,6 +159,18 @@ class Hidden:
             self.agreements.append(agreement)
             self.versions.append(version)
             self.follow_ups.append(follow_up)
+        # Goals: an internal one of a public body, a public one of the internal body, a public one of an internal
+        # agreement; each with a measurement.
+        self.goals = [
+            Goal.objects.create(area=world.area, code=code, text="Hemligt mål", target_value=1, **owner)
+            for code, owner in (
+                ("G1", {"owner_body": forum, "visibility": "internal"}),
+                ("G2", {"owner_body": secret}),
+                ("G3", {"owner_agreement": self.agreements[0]}),
+            )
+        ]
+        for goal in self.goals:
+            Measurement.objects.create(goal=goal, measured_on=date(2026, 1, 3), value=1)
 
     def kwargs(self, name):
         """Each way to fill the pattern `name` with internal objects (a list of URL kwargs)."""
@@ -272,6 +285,12 @@ class Hidden:
             "agreements_public:follow_up_file": [
                 {"area": area, "pk": f.agreement_id, "follow_up": f.pk} for f in self.follow_ups
             ],
+            # goals
+            "followup:goal": pk(self.goals),
+            "followup:edit": pk(self.goals),
+            "followup:measurement_create": pk(self.goals),
+            "followup:record": pk(self.goals),
+            "followup_public:goal": [{"area": area, "pk": g.pk} for g in self.goals],
             # portal
             "portal:body": [{"area": area, "body": w.secret.slug}],
             "portal:person": [{"person": w.insider.slug}],
