@@ -57,7 +57,7 @@ class Goal(models.Model):
     reference_date = models.DateField(_("referensvärdet gäller"), null=True, blank=True)
     comparison = models.CharField(_("jämförelse"), max_length=2, choices=Comparison.choices, default=">=")
     target_value = models.DecimalField(_("målvärde"), **VALUE)
-    unit = models.CharField(_("enhet"), max_length=20, blank=True, help_text=_("T.ex. % eller dagar."))
+    unit = models.CharField(_("enhet"), max_length=20, blank=True, help_text=_("T.ex. dagar, st eller procenttecknet."))
     owner_body = models.ForeignKey(
         Body, on_delete=models.PROTECT, null=True, blank=True, related_name="goals", verbose_name=_("ägs av organ")
     )
