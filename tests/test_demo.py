@@ -10,9 +10,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from samverkan.agreements.models import Agreement
-from samverkan.followup.models import Goal
 from samverkan.demo.county import DEMO_LOGINS, DEMO_PASSWORD, build_demo
 from samverkan.followthrough.models import Assignment, Matter, Recommendation
+from samverkan.followup.models import Goal
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, correcting_minutes
 from samverkan.structure.health import charter_problems

@@ -16,8 +16,8 @@ from django.utils import timezone
 import samverkan
 from samverkan.agreements.models import Agreement
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
-from samverkan.lib.forms import StaffFormMixin, chooses_records
 from samverkan.followup.models import Goal
+from samverkan.lib.forms import StaffFormMixin, chooses_records
 from samverkan.meetings.lock import correcting_minutes
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay
 from samverkan.structure.models import Body, Membership, Person, Principal

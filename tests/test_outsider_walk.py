@@ -21,8 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from samverkan.agreements.models import Agreement, AgreementVersion, FollowUp
-from samverkan.followup.models import Goal, Measurement
 from samverkan.followthrough import actions as followthrough
+from samverkan.followup.models import Goal, Measurement
 from samverkan.importer.models import ImportBatch, ImportRecord
 from samverkan.meetings.models import Attendance, Invitation, Meeting, MinutesVersion, Signatory
 from samverkan.meetings.snapshot import minutes_snapshot

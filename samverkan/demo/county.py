@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from samverkan.demo.agreements import add_agreements
-from samverkan.demo.goals import add_goals
 from samverkan.demo.followthrough import add_followthrough
+from samverkan.demo.goals import add_goals
 from samverkan.demo.meetings_year import build_meetings
 from samverkan.demo.participation import SIGNER_LOGINS, add_participation
 from samverkan.lib.visibility import Visibility

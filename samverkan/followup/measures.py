@@ -107,7 +107,7 @@ class Measure:
 
     key: str
     label: Any
-    unit: str
+    unit: Any  # a str or a lazy translation
     by: By
     compute: Callable[["Measure", Area, list[int], bool, date], Result]
 

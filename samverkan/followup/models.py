@@ -18,8 +18,6 @@ from samverkan.agreements.models import Agreement
 from samverkan.lib.visibility import Visibility
 from samverkan.structure.models import OPEN_OR_INTERNAL, Area, Body, Principal
 
-VALUE = {"max_digits": 12, "decimal_places": 2}
-
 
 class Source(models.TextChoices):
     """Where a goal's measurements come from (and where one measurement came from)."""
@@ -53,10 +51,10 @@ class Goal(models.Model):
     code = models.CharField(_("kod"), max_length=20, help_text=_("T.ex. E1 eller P3."))
     text = models.TextField(_("målet"))
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.EFFECT)
-    reference_value = models.DecimalField(_("referensvärde"), null=True, blank=True, **VALUE)
+    reference_value = models.DecimalField(_("referensvärde"), null=True, blank=True, max_digits=12, decimal_places=2)
     reference_date = models.DateField(_("referensvärdet gäller"), null=True, blank=True)
     comparison = models.CharField(_("jämförelse"), max_length=2, choices=Comparison.choices, default=">=")
-    target_value = models.DecimalField(_("målvärde"), **VALUE)
+    target_value = models.DecimalField(_("målvärde"), max_digits=12, decimal_places=2)
     unit = models.CharField(_("enhet"), max_length=20, blank=True, help_text=_("T.ex. dagar, st eller procenttecknet."))
     owner_body = models.ForeignKey(
         Body, on_delete=models.PROTECT, null=True, blank=True, related_name="goals", verbose_name=_("ägs av organ")
@@ -169,7 +167,7 @@ class Measurement(models.Model):
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("mål"))
     measured_on = models.DateField(_("datum"))
-    value = models.DecimalField(_("värde"), **VALUE)
+    value = models.DecimalField(_("värde"), max_digits=12, decimal_places=2)
     source = models.CharField(_("källa"), max_length=20, choices=Source.choices, default=Source.ENTERED)
     note = models.CharField(_("kommentar"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("registrerat"), default=timezone.now, editable=False)

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from samverkan.followup.chart import Chart, chart_of
-from samverkan.followup.models import VALUE, Goal, Measurement
+from samverkan.followup.models import Goal, Measurement
 
 TREND_YEARS = 5  # the years a measure's trend shows: the year asked for and the four before it
 FIRST_YEAR = 2000
@@ -44,7 +44,7 @@ def with_latest(goals: QuerySet[Goal], year: int) -> QuerySet[Goal]:
     """Annotate each goal's latest measurement of `year`: `latest_value`, `latest_on`. Subqueries, no query."""
     latest = Measurement.objects.filter(goal_id=OuterRef("pk"), measured_on__year=year).order_by("-measured_on", "-pk")
     return goals.annotate(
-        latest_value=Subquery(latest.values("value")[:1], output_field=DecimalField(**VALUE)),
+        latest_value=Subquery(latest.values("value")[:1], output_field=DecimalField(max_digits=12, decimal_places=2)),
         latest_on=Subquery(latest.values("measured_on")[:1]),
     )
 
