@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("samverkan.followthrough.public_urls")),
     path("", include("samverkan.agreements.public_urls")),
     path("", include("samverkan.surveys.public_urls")),
+    path("", include("samverkan.followup.public_urls")),
     path("", include("samverkan.search.urls")),
     path("", include("samverkan.alerts.urls")),
 ]

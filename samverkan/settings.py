@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "samverkan.followthrough",
     "samverkan.agreements",
     "samverkan.surveys",
+    "samverkan.followup",
     "samverkan.importer",
     "samverkan.search",
     "samverkan.alerts",

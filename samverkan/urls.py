@@ -24,6 +24,7 @@ urlpatterns = [
     path("hantera/", include("samverkan.followthrough.urls")),
     path("hantera/", include("samverkan.agreements.urls")),
     path("hantera/", include("samverkan.surveys.urls")),
+    path("hantera/", include("samverkan.followup.urls")),
     path("i18n/setlang/", require_POST(set_language), name="set_language"),  # Django's, which takes any method
     path("admin/", admin.site.urls),
 ]

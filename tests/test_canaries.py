@@ -33,6 +33,7 @@ from pypdf import PdfReader
 from samverkan.agreements.models import Agreement
 from samverkan.agreements.tasks import read_version_text
 from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation
+from samverkan.followup.models import Goal
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting
 from samverkan.meetings.tasks import read_document_text
 from samverkan.structure.models import Membership, Person
@@ -486,6 +487,8 @@ def _plant_surveys(client, world, c):
         response = client.post(reverse("surveys:close", args=[survey.pk]))
         assert response.status_code == 302 and Survey.objects.get(pk=survey.pk).is_closed
     client.logout()
+
+
 def _plant_agreements(client, world, c):
     """An internal agreement and a public one kept by the internal body, each with a version whose file name,
     note and text (read as the worker reads it) are canaries, and a follow-up."""
@@ -639,7 +642,8 @@ def _check_planted(c, meeting):
     texts = []
     for model in apps.get_models():
         fields = [f.attname for f in model._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField")]
-        if fields and model._meta.app_label in ("structure", "meetings", "followthrough", "agreements", "surveys"):
+        labels = ("structure", "meetings", "followthrough", "agreements", "surveys", "followup")
+        if fields and model._meta.app_label in labels:
             for row in model.objects.values_list(*fields):
                 texts.append(" ".join(v for v in row if v))
     for model in apps.get_models():
@@ -653,9 +657,47 @@ def _check_planted(c, meeting):
     assert Recommendation.objects.count() == 1 and Attendance.objects.exclude(note="").exists()
 
 
+def _plant_goals(client, world, c):
+    """An internal goal of the internal body, with a typed measurement, and a public goal tracing to it, made
+    through the staff forms by the coordinator."""
+    client.force_login(world.coordinator)
+    goal_fields = {"kind": "effect", "comparison": ">=", "target_value": "75", "unit": "%", "source": "entered"}
+    create = reverse("followup:create", args=[world.area.slug])
+    submit(
+        client,
+        create,
+        {
+            **goal_fields,
+            "code": c("internal goal code"),
+            "text": c("internal goal text"),
+            "owner_body": world.secret.pk,
+            "visibility": "internal",
+        },
+    )
+    hidden = Goal.objects.get(area=world.area)
+    submit(
+        client,
+        reverse("followup:measurement_create", args=[hidden.pk]),
+        {"measured_on": timezone.localdate().isoformat(), "value": "61", "note": c("internal goal measurement note")},
+    )
+    submit(
+        client,
+        create,
+        {
+            **goal_fields,
+            "code": "E1",
+            "text": "Ett offentligt mål",
+            "project": "Nära vård",
+            "traces_to": [hidden.pk],
+        },
+    )
+    client.logout()
+
+
 def test_no_canary_reaches_the_public_or_an_outsider(client, world):
     c, meeting = _plant(client, world)
     _plant_surveys(client, world, c)
+    _plant_goals(client, world, c)
     _check_planted(c, meeting)
     _check_invitations(c)
     _check_notifications(c, client, world, meeting)
@@ -683,6 +725,8 @@ def test_no_canary_reaches_the_public_or_an_outsider(client, world):
         f"/api/body/{world.area.pk}/agreement",
         f"/api/body/{world.area.pk}/file",
         f"/api/body/{world.area.pk}/recommendation",
+        reverse("followup_public:area", args=[area]),
+        Goal.objects.get(code="E1").get_absolute_url(),
     ):
         assert url in seen, url
     # The list pages' exports, crawled with the filters of the page that links them.

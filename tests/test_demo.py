@@ -12,6 +12,7 @@ from django.urls import reverse
 from samverkan.agreements.models import Agreement
 from samverkan.demo.county import DEMO_LOGINS, DEMO_PASSWORD, build_demo
 from samverkan.followthrough.models import Assignment, Matter, Recommendation
+from samverkan.followup.models import Goal
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, correcting_minutes
 from samverkan.structure.health import charter_problems
@@ -53,6 +54,7 @@ def test_the_same_data_every_run(area):
     items = sorted(AgendaItem.objects.values_list("meeting__body__name", "number", "title", "minutes", "decision"))
     attendance = sorted(Attendance.objects.values_list("meeting__days__date", "person__slug", "status", "note"))
     for model in (
+        Goal,
         Agreement,
         Survey,
         Assignment,

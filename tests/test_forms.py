@@ -16,6 +16,7 @@ from django.utils import timezone
 import samverkan
 from samverkan.agreements.models import Agreement
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
+from samverkan.followup.models import Goal
 from samverkan.lib.forms import StaffFormMixin, chooses_records
 from samverkan.meetings.lock import correcting_minutes
 from samverkan.meetings.models import AgendaItem, Attendance, Document, Meeting, MeetingDay
@@ -27,7 +28,7 @@ from tests.meetings_helpers import make_document, make_item, make_meeting
 from tests.minutes_helpers import adjusted_meeting, seat_group
 
 CANARIES = ["Hemliga gruppen", "Hedda Hemlig", "Forumets interna möte", "Hemligt möte", "Hemligt ärende"]
-CANARIES += ["Internt forumärende", "Hemlig överenskommelse"]
+CANARIES += ["Internt forumärende", "Hemlig överenskommelse", "Hemligt mål"]
 
 
 def _form_classes():
@@ -82,8 +83,18 @@ def secrets(world):
     Agreement.objects.create(area=world.area, owner=world.forum, title="Hemlig överenskommelse", visibility="internal")
     agreement = Agreement.objects.create(area=world.area, owner=world.group, title="Gruppens rutin")
     survey = Survey.objects.create(area=world.area, owner=world.group, title="Gruppens enkät")
+    Goal.objects.create(
+        area=world.area,
+        code="Hemligt mål",
+        text="Hemligt mål",
+        target_value=1,
+        owner_body=world.forum,
+        visibility="internal",
+    )
+    goal = Goal.objects.create(area=world.area, code="P1", text="Gruppens mål", target_value=1, owner_body=world.group)
     return {
         "survey": survey,
+        "goal": goal,
         "agreement": agreement,
         "item": item,
         "meeting": meeting,
@@ -98,6 +109,7 @@ def _builders(world, s):
     """Form class -> a function building it for `user` with `data` (None for unbound)."""
     from samverkan.agreements import forms as ag
     from samverkan.followthrough import forms as ft
+    from samverkan.followup import forms as fu
     from samverkan.importer import forms as imp
     from samverkan.meetings import forms as mf
     from samverkan.structure import forms as sf
@@ -131,6 +143,8 @@ def _builders(world, s):
         ag.FollowUpForm: lambda user, data: ag.FollowUpForm(data, agreement=s["agreement"], user=user),
         sv.SurveyForm: lambda user, data: sv.SurveyForm(data, area=world.area, user=user),
         sv.SendForm: lambda user, data: sv.SendForm(data, instance=s["survey"], user=user),
+        fu.GoalForm: lambda user, data: fu.GoalForm(data, area=world.area, user=user),
+        fu.MeasurementForm: lambda user, data: fu.MeasurementForm(data, goal=s["goal"], user=user),
         imp.PersonRowForm: lambda user, data: imp.PersonRowForm(data, area=world.area, user=user),
         wf.RoleForm: lambda user, data: wf.RoleForm(data, area=world.area, may_grant_coordinator=True, user=user),
     }

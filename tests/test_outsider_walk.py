@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from samverkan.agreements.models import Agreement, AgreementVersion, FollowUp
 from samverkan.followthrough import actions as followthrough
+from samverkan.followup.models import Goal, Measurement
 from samverkan.importer.models import ImportBatch, ImportRecord
 from samverkan.meetings.models import Attendance, Invitation, Meeting, MinutesVersion, Signatory
 from samverkan.meetings.snapshot import minutes_snapshot
@@ -181,6 +182,18 @@ class Hidden:
         ]
         Survey.objects.filter(pk=self.surveys[0].pk).update(state="closed", closed_on=date(2026, 2, 1))
         self.survey_questions = [s.questions.get(kind="text") for s in self.surveys]
+        # Goals: an internal one of a public body, a public one of the internal body, a public one of an internal
+        # agreement; each with a measurement.
+        self.goals = [
+            Goal.objects.create(area=world.area, code=code, text="Hemligt mål", target_value=1, **owner)
+            for code, owner in (
+                ("G1", {"owner_body": forum, "visibility": "internal"}),
+                ("G2", {"owner_body": secret}),
+                ("G3", {"owner_agreement": self.agreements[0]}),
+            )
+        ]
+        for goal in self.goals:
+            Measurement.objects.create(goal=goal, measured_on=date(2026, 1, 3), value=1)
 
     def kwargs(self, name):
         """Each way to fill the pattern `name` with internal objects (a list of URL kwargs)."""
@@ -311,6 +324,12 @@ class Hidden:
             "surveys_public:texts": [
                 {"area": area, "pk": q.survey_id, "question": q.pk} for q in self.survey_questions
             ],
+            # goals
+            "followup:goal": pk(self.goals),
+            "followup:edit": pk(self.goals),
+            "followup:measurement_create": pk(self.goals),
+            "followup:record": pk(self.goals),
+            "followup_public:goal": [{"area": area, "pk": g.pk} for g in self.goals],
             # portal
             "portal:body": [{"area": area, "body": w.secret.slug}],
             "portal:person": [{"person": w.insider.slug}],

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from samverkan.demo.agreements import add_agreements
 from samverkan.demo.followthrough import add_followthrough
+from samverkan.demo.goals import add_goals
 from samverkan.demo.meetings_year import build_meetings
 from samverkan.demo.participation import SIGNER_LOGINS, add_participation
 from samverkan.demo.surveys import add_survey
@@ -350,6 +351,7 @@ def _build(today) -> Area:
     add_participation(area, coordinator, _user)
     add_agreements(area, today)
     add_survey(area, today)
+    add_goals(area, today)
     return area
 
 
