@@ -127,6 +127,43 @@ def test_reading_a_goal_without_data_says_so_and_saves_nothing(client, world):
     assert not goal.measurements.exists()
 
 
+def test_a_goal_measured_through_a_survey_question_records_its_share_and_never_below_the_minimum(client, world):
+    """Issue 15: "share answering 4–5, of at least N respondents"; below N no share is published; a public goal
+    reads only a survey whose results are public."""
+    from tests.survey_helpers import make_survey
+    from tests.test_surveys import answered_directly, closed, opened
+
+    survey = make_survey(world, public=True, minimum=1)
+    question = survey.questions.get(kind="scale")
+    client.force_login(world.coordinator)
+    data = goal_form(code="E1", owner_body=world.forum.pk, source="survey", measure="", survey_question=question.pk)
+    response = client.post(reverse("followup:create", args=[world.area.slug]), data)
+    assert "Ange ett svar mellan 1 och 5." in response.content.decode() and not Goal.objects.exists()
+    data |= {"survey_low": "4", "survey_high": "5", "survey_minimum": "4"}
+    assert client.post(reverse("followup:create", args=[world.area.slug]), data).status_code == 302
+    goal = Goal.objects.get(code="E1")
+    assert goal.survey_question == question and goal.source == Source.SURVEY
+
+    opened(survey)
+    answered_directly(survey, [(5, 1, 1, ""), (4, 1, 1, ""), (2, 0, 1, "")])
+    record = reverse("followup:record", args=[goal.pk])
+    refused = client.post(record, follow=True).content.decode()
+    assert "offentliga resultat" in refused and not goal.measurements.exists()  # still open: not public yet
+    closed(survey)
+    assert "inget underlag" in client.post(record, follow=True).content.decode()  # 3 respondents, minimum 4
+    assert not goal.measurements.exists()
+
+    opened(survey)
+    answered_directly(survey, [(1, 0, 1, "")])
+    closed(survey)
+    client.post(record)
+    reading = goal.measurements.get()
+    assert (reading.value, reading.source) == (Decimal("50.0"), Source.SURVEY)  # 2 of 4 answered 4–5
+    assert "4 svarande" in reading.note
+    page = client.get(public_goal_url(goal)).content.decode()
+    assert "50" in page and "4 svarande" in page
+
+
 @pytest.mark.parametrize(
     ("values", "message"),
     [
@@ -283,6 +320,8 @@ def test_the_demo_has_effect_and_project_goals_with_a_year_of_computed_readings(
     goals = {g.code: g for g in Goal.objects.filter(area__slug=DEMO_AREA_SLUG)}
     assert sorted(goals) == ["E1", "E2", "E3", "E4", "E5", "P1", "P2", "P3", "P4", "P5"]
     assert goals["E3"] in goals["P1"].traces_to.all() and goals["P1"] in goals["E3"].traced_from.all()
+    e1 = goals["E1"].measurements.get(source=Source.SURVEY)  # the demo survey's share answering 4–5
+    assert e1.measured_on == timezone.localdate() and "svarande" in e1.note
     computed = [g for g in goals.values() if g.source == Source.COMPUTED]
     assert len(computed) == 6
     readings = {g.code: list(g.measurements.values_list("measured_on", flat=True)) for g in computed}

@@ -1,15 +1,18 @@
 """Goals for the demo county, of the kind Västerbotten's directive sets: effect goals E1–E5 and project goals
 P1–P5 traced to them, most measured by the process measures computed from the county's own work, with a year of
-monthly readings, and a few entered by hand (E1 waits for a survey). P5 is internal. Deterministic for a day."""
+monthly readings, and a few entered by hand (E1 is read from the demo survey). P5 is internal. Deterministic
+for a day."""
 
 from datetime import date, timedelta
 from decimal import Decimal
 
 from samverkan.agreements.models import Agreement
+from samverkan.demo.surveys import DEMO_SURVEY_TITLE
 from samverkan.followup import sources
 from samverkan.followup.models import Goal, Measurement, Source
 from samverkan.lib.visibility import Visibility
 from samverkan.structure.models import Area, Body
+from samverkan.surveys.models import Question
 
 COMPUTED = Source.COMPUTED
 
@@ -46,6 +49,15 @@ def add_goals(area: Area, today: date) -> list[Goal]:
         )
 
     effect, project = Goal.Kind.EFFECT, Goal.Kind.PROJECT
+    survey_question = Question.objects.filter(
+        survey__area=area, survey__title=DEMO_SURVEY_TITLE, kind=Question.Kind.SCALE, position=1
+    ).first()
+    from_survey = (
+        {"source": Source.SURVEY, "survey_question": survey_question, "survey_low": 4, "survey_high": 5}
+        | {"survey_minimum": 60}
+        if survey_question
+        else {}
+    )
     e1 = goal(
         "E1",
         "Minst 75 % av 60 intervjuade personer i strukturen upplever kontinuiteten i samverkan som tillfredsställande.",
@@ -54,6 +66,7 @@ def add_goals(area: Area, today: date) -> list[Goal]:
         "%",
         reference_value=Decimal(58),
         reference_date=date(today.year - 1, 3, 31),
+        **from_survey,
     )
     e2 = goal(
         "E2",
@@ -158,5 +171,11 @@ def add_goals(area: Area, today: date) -> list[Goal]:
     for g, readings in typed.items():
         for days_ago, value in readings:
             rows.append(Measurement(goal=g, measured_on=today - timedelta(days=days_ago), value=Decimal(value)))
+    if e1.source == Source.SURVEY:  # the closed demo survey's share answering 4–5, of at least 60 respondents
+        reading = sources.read(e1, today)
+        if reading.value is not None:
+            rows.append(
+                Measurement(goal=e1, measured_on=today, value=reading.value, source=e1.source, note=reading.note)
+            )
     Measurement.objects.bulk_create(rows)
     return goals

@@ -13,6 +13,7 @@ from samverkan.surveys.links import hashed
 from samverkan.surveys.models import Question, Recipient, Survey
 
 ANSWERING = 0.85  # the share of recipients who answer
+DEMO_SURVEY_TITLE = "Hur fungerar samverkan?"
 FEW = 4  # respondents of the optional question, below the minimum
 
 TEXTS = [
@@ -30,7 +31,7 @@ def add_survey(area: Area, today: date, user=None) -> Survey:
     survey = Survey.objects.create(
         area=area,
         owner=owner,
-        title="Hur fungerar samverkan?",
+        title=DEMO_SURVEY_TITLE,
         introduction="Årlig uppföljning av samverkansstrukturen enligt överenskommelsen. Det tar fem minuter.",
         public_results=True,
         minimum_respondents=5,

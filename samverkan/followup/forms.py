@@ -11,6 +11,8 @@ from samverkan.followup.models import Goal, Measurement, Source
 from samverkan.followup.sources import READERS
 from samverkan.structure.access import principals_of, visible_bodies
 from samverkan.structure.forms import DATE, StaffForm
+from samverkan.surveys.access import kept_surveys
+from samverkan.surveys.models import Question
 
 
 class GoalForm(StaffForm):
@@ -38,6 +40,10 @@ class GoalForm(StaffForm):
             "measure",
             "measure_principal",
             "measure_body",
+            "survey_question",
+            "survey_low",
+            "survey_high",
+            "survey_minimum",
             "visibility",
         ]
         localized_fields = ["reference_value", "target_value"]  # "62,5" as Swedish is written
@@ -55,6 +61,10 @@ class GoalForm(StaffForm):
         self.offer("measure_body", bodies)
         self.offer("owner_agreement", visible_agreements(self.user).filter(area=area).order_by("title", "pk"))
         self.offer("measure_principal", principals_of(area).order_by("name"))
+        surveys = kept_surveys(self.user).filter(area=area)
+        questions = Question.objects.filter(survey__in=surveys, kind=Question.Kind.SCALE).select_related("survey")
+        self.offer("survey_question", questions.order_by("survey__title", "position", "pk"))
+        self.fields["survey_question"].label_from_instance = lambda q: f"{q.survey.title}: {q.text}"
         others = visible_goals(self.user).filter(area=area)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)

@@ -1,11 +1,12 @@
 """Goals of the collaboration (effect, project and result goals) with targets, and their measurements over time.
 
 A goal belongs to an area and is owned by a body, an agreement or a named project. Its measurements are entered
-by staff, computed from the work (`measures.py`, recorded by `actions.record_computed`) or, once the surveys app
-is wired in, taken from a survey question (`sources.py`).
+by staff, computed from the work (`measures.py`, recorded by `actions.record_computed`) or taken from a
+survey question (`sources.py`).
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -80,9 +81,16 @@ class Goal(models.Model):
     measure_body = models.ForeignKey(
         Body, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("för organ")
     )
-    # A survey source (wired after the surveys app is merged, see sources.py): the question, the answers that
-    # count (low–high on its scale) and the fewest respondents for a share to be published.
-    survey_question_id = models.PositiveIntegerField(_("enkätfråga"), null=True, blank=True)
+    # A survey source (sources.py): a scale question, the answers that count (low–high on its 1–5 scale) and the
+    # fewest respondents for a share to be published.
+    survey_question = models.ForeignKey(
+        "surveys.Question",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="goals",
+        verbose_name=_("enkätfråga"),
+    )
     survey_low = models.PositiveSmallIntegerField(_("svar från"), null=True, blank=True)
     survey_high = models.PositiveSmallIntegerField(_("svar till"), null=True, blank=True)
     survey_minimum = models.PositiveIntegerField(_("minsta antal svarande"), null=True, blank=True)
@@ -124,6 +132,23 @@ class Goal(models.Model):
             return value <= self.target_value
         return value == self.target_value
 
+    def _survey_errors(self) -> dict[str, Any]:
+        """What is missing or wrong in a survey source: a scale question of a survey of this area, a range within
+        1–5 and a minimum of at least one respondent."""
+        errors: dict[str, Any] = {}
+        question = self.survey_question
+        if question is None:
+            errors["survey_question"] = _("Välj vilken enkätfråga målet mäts genom.")
+        elif question.kind != "scale" or (self.area_id and question.survey.area_id != self.area_id):
+            errors["survey_question"] = _("Välj en fråga med skala 1–5 i en enkät i samma samverkansområde.")
+        for field in ("survey_low", "survey_high"):
+            value = getattr(self, field)
+            if value is None or not 1 <= value <= 5:
+                errors[field] = _("Ange ett svar mellan 1 och 5.")
+        if not self.survey_minimum:
+            errors["survey_minimum"] = _("Ange minsta antal svarande (minst 1).")
+        return errors
+
     def clean(self):
         from samverkan.followup.measures import MEASURES  # measures reads the work's models; models stay light
 
@@ -148,6 +173,10 @@ class Goal(models.Model):
                 errors["measure_body"] = _("Måttet räknas inte per organ.")
         if self.survey_low and self.survey_high and self.survey_low > self.survey_high:
             errors["survey_high"] = _("Svaret till kan inte vara lägre än svaret från.")
+        if self.source == Source.SURVEY:
+            errors |= self._survey_errors()
+        elif self.survey_question_id:
+            errors["survey_question"] = _("En enkätfråga anges bara när målet mäts genom en enkät.")
         if errors:
             raise ValidationError(errors)
 

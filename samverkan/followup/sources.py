@@ -4,18 +4,10 @@
 `measures.MEASURES[goal.measure]` for the year of `day`, from the public records when the goal is public (so a
 public goal never shows a figure built from internal records) and from every record otherwise.
 
-SURVEY is wired when the surveys app is merged, with one entry in READERS, e.g.::
-
-    def _survey(goal, day):
-        from samverkan.surveys.results import share  # the surveys app sits below followup in the layers
-        question = Question.objects.get(pk=goal.survey_question_id)
-        respondents, value = share(question, goal.survey_low, goal.survey_high, goal.survey_minimum or 0)
-        return Reading(value, _("%(n)s svarande") % {"n": respondents})
-
-    READERS[Source.SURVEY] = _survey
-
-(and `survey_question_id` may then become a ForeignKey to the question). A reading whose value is None (too
-few respondents) records nothing.
+SURVEY reads `surveys.results.share` for the goal's scale question: the share, in per cent, of the respondents
+answering `survey_low`–`survey_high`, and nothing below `survey_minimum` respondents (no share is published from
+fewer). A public goal only reads a survey whose results are public (`surveys.access.public_surveys`: closed, marked
+public, of a public body), so a public figure is never built from answers the public may not read.
 """
 
 from collections.abc import Callable
@@ -52,12 +44,32 @@ def _computed(goal: Goal, day: date) -> Reading:
     return Reading(value, note)
 
 
-READERS: dict[str, Callable[[Goal, date], Reading]] = {Source.COMPUTED: _computed}
+def _survey(goal: Goal, day: date) -> Reading:
+    from samverkan.surveys.access import public_surveys
+    from samverkan.surveys.results import share
+
+    question = goal.survey_question
+    if question is None or goal.survey_low is None or goal.survey_high is None or not goal.survey_minimum:
+        raise ValidationError(_("Målet saknar enkätfråga, svarsintervall eller minsta antal svarande."))
+    if public_goals().filter(pk=goal.pk).exists() and not public_surveys().filter(pk=question.survey_id).exists():
+        raise ValidationError(_("Ett offentligt mål kan bara mätas genom en stängd enkät med offentliga resultat."))
+    respondents, fraction = share(question, goal.survey_low, goal.survey_high, goal.survey_minimum)
+    note = _("%(n)s svarande, andel som svarat %(low)s–%(high)s") % {
+        "n": respondents,
+        "low": goal.survey_low,
+        "high": goal.survey_high,
+    }
+    if fraction is None:
+        return Reading(None, note)
+    return Reading((Decimal(fraction) * 100).quantize(Decimal("0.1")), note)
+
+
+READERS: dict[str, Callable[[Goal, date], Reading]] = {Source.COMPUTED: _computed, Source.SURVEY: _survey}
 
 
 def read(goal: Goal, day: date) -> Reading:
     """The goal's value on `day` from its source. Raises ValidationError (Swedish) when the source has no reader
-    (entered by hand, or a survey not wired yet). Queries: the measure's (one or two) and one for the scope."""
+    (entered by hand). Queries: the measure's (one or two) and one for the scope."""
     reader = READERS.get(goal.source)
     if reader is None:
         raise ValidationError(_("Målets värden hämtas inte automatiskt; mata in mätningen."))

@@ -49,7 +49,7 @@ from samverkan.portal.models import ContentGeneration
 
 PAGE_CACHE_ALIAS = "pages"
 # The apps whose tables hold what public pages, feeds, the API and search show.
-WATCHED_APPS = ("structure", "meetings", "followthrough", "agreements", "search", "surveys")
+WATCHED_APPS = ("structure", "meetings", "followthrough", "agreements", "search", "surveys", "followup")
 _WATCHED_PREFIXES = tuple(f"{label}_" for label in WATCHED_APPS)
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', re.IGNORECASE)
 _CACHEABLE_VARY = {"", "accept-encoding"}
