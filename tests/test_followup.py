@@ -300,6 +300,17 @@ def test_the_follow_up_pages_make_a_constant_number_of_queries(client, world, qu
     )
 
 
+def test_the_pages_name_each_measure_its_unit_and_its_breakdown(client, world):
+    goal = make_goal(world, source=Source.COMPUTED, measure="adjusted_in_time", unit="%")
+    make_meeting(world.forum, TODAY - timedelta(days=30), status="published")
+    page = client.get(reverse("followup_public:area", args=[world.area.slug])).content.decode()
+    assert "<h3>Protokoll justerade inom 14 dagar</h3>" in page
+    assert 'aria-label="Närvaro per huvudman"' in page and "<h3></h3>" not in page
+    assert '<th scope="col">Huvudman</th>' in page and '<th scope="col">Organ</th>' in page
+    shown = client.get(public_goal_url(goal)).content.decode()
+    assert "Beräknat: Protokoll justerade inom 14 dagar" in shown
+
+
 def test_a_wrong_year_or_page_is_never_an_error(client, world):
     make_goal(world)
     area = reverse("followup_public:area", args=[world.area.slug])

@@ -110,6 +110,9 @@ class Measure:
     unit: Any  # a str or a lazy translation
     by: By
     compute: Callable[["Measure", Area, list[int], bool, date], Result]
+    # A template reads a measure's label, unit and key; without this it would call the measure (which needs its
+    # arguments) and print nothing.
+    do_not_call_in_templates = True
 
     def __call__(self, area: Area, years: list[int], *, public: bool, today: date | None = None) -> Result:
         return self.compute(self, area, sorted(set(years)), public, today or timezone.localdate())
