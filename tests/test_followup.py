@@ -164,6 +164,20 @@ def test_a_goal_measured_through_a_survey_question_records_its_share_and_never_b
     assert "50" in page and "4 svarande" in page
 
 
+def test_a_survey_share_is_rounded_half_up_like_the_measures(client, world):
+    from tests.survey_helpers import make_survey
+    from tests.test_surveys import answered_directly, closed, opened
+
+    survey = opened(make_survey(world, public=True, minimum=1))
+    goal = make_goal(world, source=Source.SURVEY, survey_question=survey.questions.get(kind="scale"))
+    Goal.objects.filter(pk=goal.pk).update(survey_low=5, survey_high=5, survey_minimum=1)
+    answered_directly(survey, [(5, 1, 1, "")] + [(1, 1, 1, "")] * 15)
+    closed(survey)
+    client.force_login(world.coordinator)
+    client.post(reverse("followup:record", args=[goal.pk]))
+    assert goal.measurements.get().value == Decimal("6.3")  # 1 of 16 is 6.25 %, half up
+
+
 @pytest.mark.parametrize(
     ("values", "message"),
     [

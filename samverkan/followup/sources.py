@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.followup.access import public_goals
 from samverkan.followup.measures import MEASURES
+from samverkan.followup.measures import share as per_cent
 from samverkan.followup.models import Goal, Source
 
 
@@ -61,7 +62,9 @@ def _survey(goal: Goal, day: date) -> Reading:
     }
     if fraction is None:
         return Reading(None, note)
-    return Reading((Decimal(fraction) * 100).quantize(Decimal("0.1")), note)
+    # Rounded as every measure is (one decimal, half up) from the exact count, not from the binary float:
+    # 51 of 80 is 63.8 %, not 63.7 %.
+    return Reading(per_cent(round(fraction * respondents), respondents), note)
 
 
 READERS: dict[str, Callable[[Goal, date], Reading]] = {Source.COMPUTED: _computed, Source.SURVEY: _survey}
