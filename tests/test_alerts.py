@@ -182,6 +182,12 @@ def test_the_form_tells_nothing_about_the_address_and_limits_mail_to_it(client, 
     assert "@" not in stored and "example" not in stored
 
 
+def test_the_form_says_after_how_many_days_an_unconfirmed_request_is_deleted(client, world, settings):
+    settings.ALERT_CONFIRM_DAYS = 4
+    page = client.get(reverse("alerts:subscribe_body", args=[world.forum.pk])).content.decode()
+    assert "raderas anmälan efter 4 dagar" in page
+
+
 def test_bad_input_changes_nothing_and_what_is_not_public_answers_404(client, world):
     url = reverse("alerts:subscribe_body", args=[world.forum.pk])
     for bad in ({"email": "inte-en-adress", "frequency": "daily"}, {"email": "a@example.se", "frequency": "ofta"}, {}):

@@ -50,7 +50,13 @@ def _subscribe(request: HttpRequest, target: Target) -> HttpResponse:
     return render(
         request,
         "alerts/subscribe.html",
-        {"form": form, "target": target, "what": access.kind_label(target), "crumbs": [(None, _("Bevaka"))]},
+        {
+            "form": form,
+            "target": target,
+            "what": access.kind_label(target),
+            "days": settings.ALERT_CONFIRM_DAYS,
+            "crumbs": [(None, _("Bevaka"))],
+        },
         status=status,
     )
 
