@@ -325,6 +325,15 @@ def test_the_pages_name_each_measure_its_unit_and_its_breakdown(client, world):
     assert "Beräknat: Protokoll justerade inom 14 dagar" in shown
 
 
+def test_a_public_goal_measured_for_an_internal_body_does_not_name_it_to_outsiders(client, world):
+    goal = make_goal(world, source=Source.COMPUTED, measure="adjusted_in_time", measure_body=world.secret)
+    shown = client.get(public_goal_url(goal)).content.decode()
+    assert "Beräknat: Protokoll justerade inom 14 dagar" in shown and world.secret.name not in shown
+    client.force_login(world.coordinator)
+    assert world.secret.name in client.get(public_goal_url(goal)).content.decode()
+    assert world.secret.name in client.get(reverse("followup:goal", args=[goal.pk])).content.decode()
+
+
 def test_a_wrong_year_or_page_is_never_an_error(client, world):
     make_goal(world)
     area = reverse("followup_public:area", args=[world.area.slug])
