@@ -178,6 +178,20 @@ def test_a_survey_share_is_rounded_half_up_like_the_measures(client, world):
     assert goal.measurements.get().value == Decimal("6.3")  # 1 of 16 is 6.25 %, half up
 
 
+def test_a_survey_goal_never_reads_a_share_the_survey_itself_withholds(client, world):
+    from tests.survey_helpers import make_survey
+    from tests.test_surveys import answered_directly, closed, opened
+
+    survey = opened(make_survey(world, public=True, minimum=5))
+    goal = make_goal(world, source=Source.SURVEY, survey_question=survey.questions.get(kind="scale"))
+    Goal.objects.filter(pk=goal.pk).update(survey_low=4, survey_high=5, survey_minimum=1)
+    answered_directly(survey, [(5, 1, 1, "")] + [(1, 1, 1, "")] * 3)  # 4 respondents, below the survey's 5
+    closed(survey)
+    client.force_login(world.coordinator)
+    assert "inget underlag" in client.post(reverse("followup:record", args=[goal.pk]), follow=True).content.decode()
+    assert not goal.measurements.exists()
+
+
 @pytest.mark.parametrize(
     ("values", "message"),
     [

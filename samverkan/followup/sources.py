@@ -54,7 +54,9 @@ def _survey(goal: Goal, day: date) -> Reading:
         raise ValidationError(_("Målet saknar enkätfråga, svarsintervall eller minsta antal svarande."))
     if public_goals().filter(pk=goal.pk).exists() and not public_surveys().filter(pk=question.survey_id).exists():
         raise ValidationError(_("Ett offentligt mål kan bara mätas genom en stängd enkät med offentliga resultat."))
-    respondents, fraction = share(question, goal.survey_low, goal.survey_high, goal.survey_minimum)
+    # Never publish from fewer respondents than the survey itself shows results for (its anonymity promise).
+    minimum = max(goal.survey_minimum, question.survey.minimum_respondents)
+    respondents, fraction = share(question, goal.survey_low, goal.survey_high, minimum)
     note = _("%(n)s svarande, andel som svarat %(low)s–%(high)s") % {
         "n": respondents,
         "low": goal.survey_low,
