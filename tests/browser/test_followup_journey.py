@@ -57,4 +57,7 @@ def test_a_goal_shows_its_measurement_and_chart(page, static_page, live_world):
         assert "68,5 %" in row.inner_text() and "Nej" in row.inner_text()
         fits, width = _fits(visitor)
         assert fits, f"the goal page is {width} px wide at 390 px"
+        visitor.goto(reverse("followup_public:area", args=[w.area.slug]))
+        fits, width = _fits(visitor)
+        assert fits, f"the follow-up page is {width} px wide at 390 px"
     page.axe.check(page)
