@@ -308,6 +308,33 @@ def test_a_wrong_answer_is_refused_in_swedish_and_saves_nothing(client, world, v
     assert client.post(url, answers_for(survey, 3, True, 9)).status_code == 400
 
 
+def test_an_empty_answer_is_refused_and_keeps_the_link(client, world):
+    """Sending nothing would use up the link and count as a respondent who said nothing."""
+    survey = opened(make_survey(world))
+    Recipient.objects.create(survey=survey, address="a@test.example", token_hash=hashed("tom"))
+    url = reverse("surveys_public:answer", args=[token_for(survey.pk, "tom")])
+    empty = {f"q{q.pk}": "" for q in survey.questions.all()}
+    response = client.post(url, empty)
+    assert response.status_code == 400 and "Besvara minst en fråga" in response.content.decode()
+    assert not Response.objects.exists() and not Recipient.objects.filter(answered=True).exists()
+    assert client.get(url).status_code == 200  # the link still works
+
+
+def test_the_minimum_of_respondents_is_at_least_one_and_only_rises_once_sent(client, world):
+    """Lowering the minimum after answers came in would publish what was withheld to keep respondents anonymous."""
+    survey = make_survey(world, minimum=5)
+    client.force_login(world.secretary)
+    fields = {"title": survey.title, "introduction": "", "owner": survey.owner_id, "public_results": "on"}
+    response = client.post(staff("edit", survey.pk), fields | {"minimum_respondents": "0"})
+    assert response.status_code == 400 and "minst 1" in response.content.decode()
+    actions.send_survey(survey, world.secretary, [world.forum], [])
+    response = client.post(staff("edit", survey.pk), fields | {"minimum_respondents": "2"})
+    assert response.status_code == 400 and "bara höjas" in response.content.decode()
+    assert Survey.objects.get(pk=survey.pk).minimum_respondents == 5
+    assert client.post(staff("edit", survey.pk), fields | {"minimum_respondents": "8"}).status_code == 302
+    assert Survey.objects.get(pk=survey.pk).minimum_respondents == 8
+
+
 # --- Results ----------------------------------------------------------------------------------------------
 
 

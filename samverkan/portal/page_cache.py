@@ -36,7 +36,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import OperationalError, ProgrammingError, connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -62,9 +62,15 @@ def current_generation() -> int:
 
 
 def bump_generation() -> None:
-    """Add one to the content generation, so no page rendered before is served from the cache again."""
-    if not ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1):
-        ContentGeneration.objects.get_or_create(pk=1, defaults={"value": 1})
+    """Add one to the content generation, so no page rendered before is served from the cache again. Does nothing
+    while the table does not exist yet (writes made by `migrate` before portal's own migration ran: no page can
+    have been cached then). Runs after commit or in autocommit, so a failed statement aborts no transaction."""
+    try:
+        if not ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1):
+            ContentGeneration.objects.get_or_create(pk=1, defaults={"value": 1})
+    except (OperationalError, ProgrammingError):
+        if ContentGeneration._meta.db_table in connection.introspection.table_names():
+            raise
 
 
 def _note_write(connection: BaseDatabaseWrapper) -> None:

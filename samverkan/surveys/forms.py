@@ -23,8 +23,21 @@ class SurveyForm(StaffForm):
         super().__init__(*args, **kwargs)
         self.instance.area = area
         self.offer("owner", owner_bodies(self.user, area))
-        self.fields["minimum_respondents"].min_value = 1
         self.fields["minimum_respondents"].widget.attrs["min"] = 1
+
+    def clean_minimum_respondents(self):
+        """At least one; once the survey is sent, only raised: lowering it would publish answers that were withheld
+        as too few to keep the respondents anonymous."""
+        value = self.cleaned_data.get("minimum_respondents")
+        if value is None or value < 1:
+            raise forms.ValidationError(_("Ange minsta antal svarande (minst 1)."))
+        stored = Survey.objects.filter(pk=self.instance.pk).values_list("state", "minimum_respondents").first()
+        if stored and stored[0] != Survey.State.DRAFT and value < stored[1]:
+            raise forms.ValidationError(
+                _("När enkäten är skickad kan minsta antal svarande bara höjas, inte sänkas (nu %(n)s).")
+                % {"n": stored[1]}
+            )
+        return value
 
 
 class QuestionForm(StaffForm):
@@ -93,6 +106,9 @@ class AnswerForm(CleanForm):
             if question.kind == Question.Kind.TEXT and find_personal_numbers(cleaned.get(name) or ""):
                 # Free text may be published; a personal identity number never is (GDPR, RULES.md).
                 self.add_error(name, _("Skriv inga personnummer i svaret."))
+        if not self.errors and not any(v is not None or t for v, t in self.answers().values()):
+            # An empty response would use up the link and count as a respondent without saying anything.
+            raise forms.ValidationError(_("Besvara minst en fråga innan du skickar."))
         return cleaned
 
     def answers(self) -> dict[int, tuple[int | None, str]]:
