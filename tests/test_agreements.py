@@ -2,6 +2,7 @@
 follow-through, the public register filters and pages in a constant number of queries, internal agreements stay
 hidden, follow-ups move the next date, and reminders go out once per due date."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -13,9 +14,11 @@ from django.utils import timezone
 
 from samverkan.agreements import actions, reminders
 from samverkan.agreements.models import Agreement, AgreementReminder, AgreementVersion, FollowUp, Status, add_months
-from samverkan.followthrough.models import Recommendation
+from samverkan.followthrough.models import Dispatch, PrincipalDecision, Recommendation
+from samverkan.structure.models import Principal
 from tests import sample_files
 from tests.followthrough_helpers import decide, decision_item
+from tests.worker_helpers import run_worker
 
 TODAY = timezone.localdate()
 
@@ -167,6 +170,46 @@ def test_a_coordinator_registers_an_agreement_and_sends_it_for_adoption(client, 
     agreement.refresh_from_db()
     assert agreement.adoption.item == item
     assert agreement.adoption.decisions.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sending_for_adoption_dispatches_and_a_party_adopts_through_its_link(client, world):
+    """ "Skicka för antagande" with the box checked mails each party a personal link (registry address and
+    contacts); the region's registrar records the adoption through it without an account; the agreement shows it."""
+    Principal.objects.filter(pk=world.region.pk).update(registry_address="registrator@region.example")
+    agreement = make_agreement(world)
+    client.force_login(world.coordinator)
+    response = client.post(
+        reverse("agreements:send_for_adoption", args=[agreement.pk]),
+        {
+            "item": decision_item(world.forum).pk,
+            "title": "Antagande",
+            "text": "Parterna rekommenderas att anta överenskommelsen.",
+            "decided_on": TODAY.isoformat(),
+            "deadline": (TODAY + timedelta(days=90)).isoformat(),
+            "dispatch": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert "Utskick till 2 huvudmän läggs i kön och skickas strax." in [str(m) for m in response.wsgi_request._messages]
+    agreement.refresh_from_db()
+    mail.outbox.clear()
+    run_worker()
+    by_to = {tuple(m.to): m for m in mail.outbox}
+    assert set(by_to) == {("registrator@region.example",), ("contact@test.example",)}
+    assert Dispatch.objects.filter(sent_at__isnull=False).count() == 2
+    found = re.search(r"https?://[^/\s]+(/rekommendation/svar/\S+)", by_to[("registrator@region.example",)].body)
+    assert found, by_to[("registrator@region.example",)].body
+
+    client.logout()
+    answer = {"outcome": "adopted", "deciding_body": "Regionfullmäktige", "decided_on": TODAY.isoformat()}
+    done = client.post(found.group(1), {**answer, "reference": "RF § 12"})
+    assert done.status_code == 200 and "Beslutet är registrerat" in done.content.decode()
+    decision = PrincipalDecision.objects.get(recommendation=agreement.adoption_id, principal=world.region)
+    assert decision.answered_by_link and decision.outcome == "adopted"
+    page = client.get(agreement.get_absolute_url()).content.decode()
+    assert "RF § 12" in page and TODAY.isoformat() in page and "Registrerat via länken i utskicket" in page
+    assert status_both_ways(agreement) != Status.IN_FORCE  # the town has not adopted yet
 
 
 @pytest.mark.parametrize(

@@ -51,8 +51,9 @@ def update_agreement(
 def send_for_adoption(agreement: Agreement, item: AgendaItem, user: "Changer", **fields: Any) -> Agreement:
     """ "Skicka för antagande": a recommendation decided at `item` to every party (one pending PrincipalDecision
     each), linked as the agreement's adoption. `fields` are the Recommendation's title, text, decided_on and
-    deadline. Raises ValidationError (nothing saved) when it was sent already, has no parties, or the item is of
-    another area."""
+    deadline, and `dispatch=True` to send each reachable party the recommendation with its personal link after
+    commit (followthrough/dispatch.py; the party's adoption recorded through the link shows here). Raises
+    ValidationError (nothing saved) when it was sent already, has no parties, or the item is of another area."""
     agreement = locked(Agreement.objects.all()).get(pk=agreement.pk)
     if agreement.adoption_id:
         raise ValidationError(_("Överenskommelsen är redan skickad för antagande."))

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.agreements.access import owner_bodies, visible_agreements
 from samverkan.agreements.models import Agreement, AgreementVersion, FollowUp, Status
-from samverkan.followthrough.forms import ItemChoiceField, checked_document, items_of
+from samverkan.followthrough.forms import ItemChoiceField, checked_document, dispatch_field, items_of
 from samverkan.followthrough.models import Recommendation
 from samverkan.lib.forms import CleanForm
 from samverkan.meetings.models import AgendaItem
@@ -55,13 +55,15 @@ class AgreementForm(StaffForm):
 
 class AdoptionForm(StaffForm):
     """ "Skicka för antagande": the recommendation to the parties, decided at an item of the area the user may
-    read; every party is addressed (`actions.send_for_adoption`)."""
+    read; every party is addressed and, with "dispatch" checked (the default), sent it by e-mail with a personal
+    link to record its adoption (`actions.send_for_adoption`, followthrough/dispatch.py)."""
 
     item = ItemChoiceField(
         queryset=AgendaItem.objects.none(),
         label=_("Beslutat vid ärende"),
         help_text=_("Det ärende där organet beslutade att rekommendera parterna att anta överenskommelsen."),
     )
+    dispatch = dispatch_field()
 
     class Meta:
         model = Recommendation
@@ -71,7 +73,7 @@ class AdoptionForm(StaffForm):
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
         self.offer("item", items_of(self.user, visible_bodies(self.user).filter(area_id=agreement.area_id)))
-        self.order_fields(["item", "title", "text", "decided_on", "deadline"])
+        self.order_fields(["item", "title", "text", "decided_on", "deadline", "dispatch"])
         self.initial.setdefault("title", _("Antagande av %(title)s") % {"title": agreement.title})
         self.initial.setdefault("text", _("Parterna rekommenderas att anta %(title)s.") % {"title": agreement.title})
 
@@ -81,8 +83,8 @@ class AdoptionForm(StaffForm):
         return item
 
     def recommendation_fields(self):
-        """The valid form's Recommendation fields, for `actions.send_for_adoption`."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        """The valid form's Recommendation fields and `dispatch`, for `actions.send_for_adoption`."""
+        return {name: self.cleaned_data[name] for name in [*self.Meta.fields, "dispatch"]}
 
 
 class VersionForm(StaffForm):

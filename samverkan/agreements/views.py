@@ -19,7 +19,7 @@ from samverkan.agreements.forms import AdoptionForm, AgreementForm, FollowUpForm
 from samverkan.agreements.models import Agreement, Status
 from samverkan.agreements.present import agreement_page
 from samverkan.agreements.reminders import due_within
-from samverkan.followthrough.views import DEFAULT_ANSWER_DAYS
+from samverkan.followthrough.views import DEFAULT_ANSWER_DAYS, report_dispatch
 from samverkan.lib.forms import form_page
 from samverkan.lib.history import history_rows
 from samverkan.lib.methods import FORM
@@ -112,7 +112,8 @@ def edit(request, pk):
 @require_http_methods(FORM)
 @login_required
 def send_for_adoption(request, pk):
-    """ "Skicka för antagande": a recommendation to every party, through follow-through."""
+    """ "Skicka för antagande": a recommendation to every party, through follow-through, and (the box checked)
+    its dispatch by e-mail; the messages say how many parties get it and name those it cannot reach."""
     agreement = get_agreement_for_user(request.user, pk, change=True)
     today = timezone.localdate()
     form = AdoptionForm(
@@ -121,6 +122,13 @@ def send_for_adoption(request, pk):
         user=request.user,
         initial={"decided_on": today, "deadline": today + timedelta(days=DEFAULT_ANSWER_DAYS)},
     )
+
+    def send(f, reason):
+        sent = actions.send_for_adoption(agreement, f.cleaned_data["item"], request.user, **f.recommendation_fields())
+        if f.cleaned_data["dispatch"]:
+            report_dispatch(request, sent.adoption)
+        return sent
+
     return form_page(
         request,
         form,
@@ -128,9 +136,7 @@ def send_for_adoption(request, pk):
         url("agreement", agreement.pk),
         _("Överenskommelsen är skickad till parterna för antagande."),
         lambda a: url("agreement", a.pk),
-        save=lambda f, reason: actions.send_for_adoption(
-            agreement, f.cleaned_data["item"], request.user, **f.recommendation_fields()
-        ),
+        save=send,
     )
 
 

@@ -179,6 +179,17 @@ class AssignmentStatusForm(_AssignmentErrors, StaffForm):
         self.offer("report_back_meeting", meetings).label_from_instance = meeting_label
 
 
+def dispatch_field() -> forms.BooleanField:
+    """The "send it by e-mail now" box of a form that makes a recommendation (checked by default): when checked,
+    the recommendation is dispatched to each principal (`actions.create_recommendation(dispatch=True)`)."""
+    return forms.BooleanField(
+        label=_("Skicka rekommendationen med e-post till huvudmännen nu"),
+        help_text=_("Till varje huvudmans registratur och kontaktpersoner, med protokollsutdrag och svarslänk."),
+        required=False,
+        initial=True,
+    )
+
+
 class RecommendationForm(StaffForm):
     principals = RecordsField(
         queryset=Principal.objects.none(),
@@ -187,12 +198,7 @@ class RecommendationForm(StaffForm):
         help_text=_("Som standard alla huvudmän i området."),
     )
 
-    dispatch = forms.BooleanField(
-        label=_("Skicka rekommendationen med e-post till huvudmännen nu"),
-        help_text=_("Till varje huvudmans registratur och kontaktpersoner, med protokollsutdrag och svarslänk."),
-        required=False,
-        initial=True,
-    )
+    dispatch = dispatch_field()
 
     class Meta:
         model = Recommendation

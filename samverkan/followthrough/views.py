@@ -327,8 +327,13 @@ def _report_dispatch(request, recommendation, addressed, dispatched):
         )
         % {"n": addressed},
     )
-    if not dispatched:
-        return
+    if dispatched:
+        report_dispatch(request, recommendation)
+
+
+def report_dispatch(request, recommendation):
+    """The messages after a recommendation was sent with dispatch: how many principals get the e-mail, and a
+    warning naming those it cannot reach. Two queries."""
     queued = Dispatch.objects.filter(decision__recommendation=recommendation).count()
     messages.success(
         request,

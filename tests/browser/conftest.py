@@ -144,8 +144,8 @@ class Axe:
         assert not problems, f"axe-core on {page.url}:\n{json.dumps(problems, indent=1, ensure_ascii=False)}"
 
 
-@pytest.fixture
-def page(browser, live_server):
+def _checked_page(browser, live_server):
+    """A page with JavaScript and axe-core (`page.axe`) in a browser context of its own (no cookies shared)."""
     context = browser.new_context(base_url=live_server.url, locale="sv-SE")
     context.add_init_script(Axe.source)
     page = _waiting(context.new_page())
@@ -155,6 +155,18 @@ def page(browser, live_server):
     page.axe = axe
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    yield from _checked_page(browser, live_server)
+
+
+@pytest.fixture
+def stranger_page(browser, live_server):
+    """A second page with JavaScript, in its own context: someone without a login (e.g. a registrar following
+    the link in a mail) while `page` stays logged in."""
+    yield from _checked_page(browser, live_server)
 
 
 @pytest.fixture
