@@ -16,6 +16,7 @@ from samverkan.followthrough.access import visible_assignments, visible_recommen
 from samverkan.followthrough.models import Assignment, Recommendation
 from samverkan.meetings.access import can_read_document, can_read_item, listed_meetings, readable_items_rule
 from samverkan.meetings.models import AgendaItem, Document
+from samverkan.portal.page_cache import bump_generation
 from samverkan.search.models import SearchEntry
 from samverkan.search.query import Filters, search, snippet
 from samverkan.search.text import Term, fold, parse, stems
@@ -428,7 +429,8 @@ def test_a_new_versions_text_is_read_by_the_worker_after_commit(
     upload = SimpleUploadedFile("v2.docx", sample_files.docx("Reviderad om blåbärsriset"))
     with django_capture_on_commit_callbacks(execute=True) as queued:
         agreement_actions.add_version(public, None, file=upload, dated=date(2026, 2, 1))
-    assert len(queued) == 1 and not found(None, "blåbärsris")[0]  # queued, not read in the request
+    tasks = [c for c in queued if c is not bump_generation]  # the page cache's own bump comes after every commit
+    assert len(tasks) == 1 and not found(None, "blåbärsris")[0]  # queued, not read in the request
     # The worker's run (it closes the connection, so on PostgreSQL it needs a transactional test): the task it runs.
     read_version_text(public.versions.get(number=2).pk)
     assert found(None, "blåbärsriset")[0] == {("agreement", "Tranbärsavtalet")}
