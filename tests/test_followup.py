@@ -2,6 +2,7 @@
 on demand and by the worker, the chart and its table agreeing, and the pages' constant query counts."""
 
 import io
+import itertools
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -374,8 +375,13 @@ def test_the_demo_has_effect_and_project_goals_with_a_year_of_computed_readings(
     computed = [g for g in goals.values() if g.source == Source.COMPUTED]
     assert len(computed) == 6
     readings = {g.code: list(g.measurements.values_list("measured_on", flat=True)) for g in computed}
-    for code, days in readings.items():  # a year of month ends, where there was anything to count yet
-        assert len(days) >= 5 and max(days) - min(days) >= timedelta(days=120), code
+    today = timezone.localdate()
+    for code, days in readings.items():  # month ends without a gap, where there was anything to count yet, and today
+        month_ends = sorted(d for d in days if d != today)
+        assert today in days and len(month_ends) >= 4, code
+        for earlier, later in itertools.pairwise(month_ends):
+            assert (later + timedelta(days=1)).day == 1 and (earlier + timedelta(days=1)).day == 1, code
+            assert (later.year * 12 + later.month) - (earlier.year * 12 + earlier.month) == 1, code
     assert sum(len(days) == 13 for days in readings.values()) >= 2  # charters and agreements: every month
     area = reverse("followup_public:area", args=[DEMO_AREA_SLUG])
     page = client.get(area).content.decode()
