@@ -74,3 +74,20 @@ def test_the_staff_meeting_list_shows_one_year_and_links_the_others(client, worl
     assert 'href="/hantera/moten/' in old
     for bad in ("1066", "x", "", "-3"):
         assert "Årets möte" in client.get(url, {"ar": bad, "sida": bad}).content.decode()
+
+
+def test_the_overview_links_every_year_from_the_first_meeting_held(client, world):
+    """The years come from the first and latest day held (one aggregate), so a year between them without a meeting
+    is linked too and lists nothing; a year before the first is not linked."""
+    today = timezone.localdate()
+    decision_item(world.forum, date(today.year - 7, 3, 2), title="Beslut för länge sedan")
+    decision_item(world.forum, today, title="Årets beslut")
+    client.force_login(world.coordinator)
+    url = reverse("followthrough:overview", args=[world.area.slug])
+    page = client.get(url).content.decode()
+    for year in range(today.year - 7, today.year + 1):
+        assert f'href="?ar={year}"' in page, year
+    assert f'href="?ar={today.year - 8}"' not in page
+    assert "Beslut för länge sedan" in client.get(url, {"ar": today.year - 7}).content.decode()
+    empty = client.get(url, {"ar": today.year - 6}).content.decode()
+    assert "Inga beslut att följa upp." in empty and 'aria-current="page">' + str(today.year - 6) in empty
