@@ -116,6 +116,7 @@ def overview(request, area):
                 recommendation_count=Count("recommendations", distinct=True),
             )
         ),
+        keys_once=True,  # a year's decisions, sorted by their meeting's first day
     )
     recommendations = page_of_rows(
         request,
@@ -130,6 +131,7 @@ def overview(request, area):
         OVERVIEW_PAGE,
         lambda pks: Assignment.objects.filter(pk__in=pks).with_due().select_related(*ASSIGNMENT_RELATED),
         "sena",
+        keys_once=True,  # sorted by the computed due date
     )
     overdue.object_list = present_assignments(overdue.object_list, request.user)
     return render(
@@ -560,6 +562,7 @@ def _assignment_page(request, assignments, title, area=None):
         filters.apply(assignments.with_due()).order_by("due", "pk"),
         STAFF_PAGE,
         lambda pks: Assignment.objects.filter(pk__in=pks).with_due().select_related(*ASSIGNMENT_RELATED),
+        keys_once=True,  # sorted by the computed due date: the database reads every row for any page
     )
     page.object_list = present_assignments(page.object_list, request.user)
     return render(
