@@ -144,6 +144,8 @@ def overview(request, area):
             "years": years,
             "recommendations": recommendations,
             "overdue": overdue,
+            "item_prefix": url("item", 0).removesuffix("0/"),
+            "recommendation_prefix": url("recommendation", 0).removesuffix("0/"),
         },
     )
 
