@@ -1,6 +1,7 @@
 """Staff pages that grow with history (issue 11): paged, windowed by year, and the shortcut for those who keep
 an area gives exactly what the visibility rules give."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -74,3 +75,39 @@ def test_the_staff_meeting_list_shows_one_year_and_links_the_others(client, worl
     assert 'href="/hantera/moten/' in old
     for bad in ("1066", "x", "", "-3"):
         assert "Årets möte" in client.get(url, {"ar": bad, "sida": bad}).content.decode()
+
+
+def test_the_overview_links_every_year_from_the_first_meeting_held(client, world):
+    """The years come from the first and latest day held (one aggregate), so a year between them without a meeting
+    is linked too and lists nothing; a year before the first is not linked."""
+    today = timezone.localdate()
+    decision_item(world.forum, date(today.year - 7, 3, 2), title="Beslut för länge sedan")
+    decision_item(world.forum, today, title="Årets beslut")
+    client.force_login(world.coordinator)
+    url = reverse("followthrough:overview", args=[world.area.slug])
+    page = client.get(url).content.decode()
+    for year in range(today.year - 7, today.year + 1):
+        assert f'href="?ar={year}"' in page, year
+    assert f'href="?ar={today.year - 8}"' not in page
+    assert "Beslut för länge sedan" in client.get(url, {"ar": today.year - 7}).content.decode()
+    empty = client.get(url, {"ar": today.year - 6}).content.decode()
+    assert "Inga beslut att följa upp." in empty and 'aria-current="page">' + str(today.year - 6) in empty
+
+
+def test_the_staff_assignment_list_pages_in_due_order_with_its_keys_read_once(client, world):
+    """The list sorted by the computed due date reads its keys once (`page_of_rows(keys_once=True)`): two pages
+    hold every assignment once, in due order, and a page number past the end shows the last page."""
+    item = decision_item(world.forum)
+    made = [assign(item, due_in=n % 7 * 10 - n) for n in range(55)]
+    made.sort(key=lambda a: (a.due_date, a.pk))
+    client.force_login(world.coordinator)
+    url = reverse("followthrough:assignments", args=[world.area.slug])
+
+    def shown(page):
+        html = client.get(url, {"sida": page}).content.decode()
+        return [int(pk) for pk in re.findall(r'href="/hantera/uppfoljning/uppdrag/(\d+)/andra/"', html)]
+
+    first, second = shown(1), shown(2)
+    assert len(first) == 50
+    assert first + second == [a.pk for a in made]
+    assert shown(999) == second

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -78,15 +78,20 @@ def _with_counts(recommendations):
 @require_safe
 def overview(request, area):
     """The area's follow-through at a glance, each list paged (`OVERVIEW_PAGE` a page): decisions to follow up of
-    one year (`?ar=`, default the latest with a meeting held; links to the others; paged by `?sida=`),
-    recommendations (`?rek=`), late assignments (`?sena=`). Each list is sorted and counted on its keys alone and
-    only the page's rows are fetched with their counts (`page_of_rows`), so the queries and the rows built are
-    the same for a year of decisions or ten."""
+    one year (`?ar=`, default the latest with a meeting held; links to every year from the first held; paged by
+    `?sida=`), recommendations (`?rek=`), late assignments (`?sena=`). Each list is sorted and counted on its keys
+    alone and only the page's rows are fetched with their counts (`page_of_rows`), so the queries and the rows
+    built are the same for a year of decisions or ten."""
     area = get_kept_area_for_user(request.user, area)
     bodies = editable_bodies(request.user).filter(area=area)
     today = timezone.localdate()
-    held = MeetingDay.objects.filter(meeting__body__in=bodies, date__lte=today)
-    years = [d.year for d in held.dates("date", "year", order="DESC")]
+    # Every year from the first meeting held to the latest (a year between without one lists nothing): the first
+    # and last day come from one aggregate, where `dates("date", "year")` truncated every day of the area's
+    # history in Python on SQLite (20–35 ms at county scale).
+    held = MeetingDay.objects.filter(meeting__body__in=bodies, date__lte=today).aggregate(
+        first=Min("date"), last=Max("date")
+    )
+    years = list(range(held["last"].year, held["first"].year - 1, -1)) if held["first"] else []
     asked = request.GET.get("ar", "")
     year = int(asked) if asked.isdigit() and int(asked) in years else (years[0] if years else today.year)
     in_year = MeetingDay.objects.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31))
@@ -111,6 +116,7 @@ def overview(request, area):
                 recommendation_count=Count("recommendations", distinct=True),
             )
         ),
+        keys_once=True,  # a year's decisions, sorted by their meeting's first day
     )
     recommendations = page_of_rows(
         request,
@@ -125,6 +131,7 @@ def overview(request, area):
         OVERVIEW_PAGE,
         lambda pks: Assignment.objects.filter(pk__in=pks).with_due().select_related(*ASSIGNMENT_RELATED),
         "sena",
+        keys_once=True,  # sorted by the computed due date
     )
     overdue.object_list = present_assignments(overdue.object_list, request.user)
     return render(
@@ -137,6 +144,8 @@ def overview(request, area):
             "years": years,
             "recommendations": recommendations,
             "overdue": overdue,
+            "item_prefix": url("item", 0).removesuffix("0/"),
+            "recommendation_prefix": url("recommendation", 0).removesuffix("0/"),
         },
     )
 
@@ -555,6 +564,7 @@ def _assignment_page(request, assignments, title, area=None):
         filters.apply(assignments.with_due()).order_by("due", "pk"),
         STAFF_PAGE,
         lambda pks: Assignment.objects.filter(pk__in=pks).with_due().select_related(*ASSIGNMENT_RELATED),
+        keys_once=True,  # sorted by the computed due date: the database reads every row for any page
     )
     page.object_list = present_assignments(page.object_list, request.user)
     return render(

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -312,7 +312,9 @@ def get_meeting_for_user(
     `queryset` narrows, annotates or prefetches (default `Meeting.objects.select_related("body__area")`).
     Raises Http404 / PermissionDenied as above. One query, plus the user's scope once per request."""
     queryset = Meeting.objects.select_related("body__area") if queryset is None else queryset
-    meeting: Meeting = get_object_or_404(queryset.filter(pk__in=visible_meetings(user).values("pk")), pk=pk)
+    # EXISTS on the one row asked for: `pk__in=visible_meetings(...)` built the list of every visible meeting.
+    visible = Exists(visible_meetings(user).filter(pk=OuterRef("pk")))
+    meeting: Meeting = get_object_or_404(queryset.filter(visible), pk=pk)
     if change and not can_plan_meetings(user, meeting.body):
         raise PermissionDenied
     return meeting
@@ -330,7 +332,9 @@ def _get_part(
     answers whether a reader who may not plan may read this record, else 404."""
     queryset = model.objects.all() if queryset is None else queryset
     record: Part = get_object_or_404(
-        queryset.filter(meeting__in=visible_meetings(user).values("pk")).select_related("meeting__body__area"),
+        queryset.filter(Exists(visible_meetings(user).filter(pk=OuterRef("meeting_id")))).select_related(
+            "meeting__body__area"
+        ),
         pk=pk,
     )
     body = record.meeting.body

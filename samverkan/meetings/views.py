@@ -155,9 +155,8 @@ def deferred_candidates(meeting):
             .order_by("-first_day")
             .values("pk")[:1]
         )
-    taken_up = AgendaItem.objects.filter(meeting__body_id=meeting.body_id, continues__isnull=False).values(
-        "continues_id"
-    )
+    # Per candidate through the `continues` index, not a list of every continued item of the body's history.
+    taken_up = Exists(AgendaItem.objects.filter(continues=OuterRef("pk"), meeting__body_id=meeting.body_id))
     return (
         (
             AgendaItem.objects.filter(outcome=AgendaItem.Outcome.DEFERRED, meeting__body_id=meeting.body_id).filter(
@@ -165,7 +164,7 @@ def deferred_candidates(meeting):
             )
             | AgendaItem.objects.filter(deferred_to=meeting)
         )
-        .exclude(pk__in=taken_up)
+        .exclude(taken_up)
         .exclude(meeting=meeting)
         .select_related("meeting")
         .order_by("position", "pk")
