@@ -35,7 +35,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from samverkan.demo.county import FIRST_NAMES, LAST_NAMES
-from samverkan.demo.meetings_year import NEWS, OFFICIALS_TOPICS, OTHER_BUSINESS, POLITICAL_TOPICS, _format
+from samverkan.demo.meetings_year import (
+    NEWS,
+    OFFICIALS_TOPICS,
+    OTHER_BUSINESS,
+    POLITICAL_TOPICS,
+    _format,
+    seat_attendance,
+)
 from samverkan.demo.scales import DEFAULT_SEED, SCALES, Scale  # noqa: F401 (the names callers know)
 from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation
 from samverkan.lib.visibility import Visibility
@@ -595,23 +602,9 @@ class AreaBuilder:
             absent = {m.person_id for m in seats if m.role == R.MEMBER and rng.random() < 0.08}
             meeting_rows = []
             for m in seats:
-                row = Attendance(meeting=meeting, person=m.person, principal=m.principal, party=m.party)
-                if m.role in (R.CHAIR, R.VICE_CHAIR, R.MEMBER):
-                    row.group = Attendance.Group.VOTING
-                    row.role = {R.CHAIR: "ordförande", R.VICE_CHAIR: "vice ordförande"}.get(m.role, "")
-                    if m.person_id in absent:
-                        row.status = Attendance.Status.ABSENT_NOTICE
-                elif m.role == R.SUBSTITUTE:
-                    if m.substitute_for_id in absent:
-                        row.group, row.substitute_for = Attendance.Group.VOTING, m.substitute_for
-                    elif rng.random() < 0.5:
-                        row.group = Attendance.Group.SUBSTITUTE
-                    else:
-                        continue
-                else:
-                    row.group = Attendance.Group.OTHER
-                    row.role = m.get_role_display().lower()
-                meeting_rows.append(row)
+                row = seat_attendance(meeting, m, absent, m.substitute_for_id in absent, rng)
+                if row is not None:
+                    meeting_rows.append(row)
             rows += meeting_rows
             adjuster = next(m for m in seats if m.role == R.VICE_CHAIR)
             held_plans.append((meeting, plan_days, meeting_rows, chair, adjuster))
