@@ -409,6 +409,30 @@ def test_a_digest_costs_the_same_queries_whatever_was_published(world):
     assert counted(search) <= 8
 
 
+def test_a_batch_gathers_each_target_and_period_once_and_costs_the_same_for_each_target_kind(world):
+    meeting = published_minutes(world)
+    recommendation = followed_up(world, meeting)
+    matter = Matter.objects.create(area=world.area, year=2026, serial=1, title="Hemsjukvård")
+    meeting.items.filter(number="1").update(matter=matter)
+    Recommendation.objects.filter(pk=recommendation.pk).update(matter=matter)
+    targets = [get_body_target(world.forum.pk), get_matter_target(matter.pk), get_principal_target(world.town.pk)]
+    emails = iter(range(100))
+
+    def batch(target, size):
+        rows = [subscription(world, target, email=f"{next(emails)}@example.se") for _n in range(size)]
+        with CaptureQueriesContext(connection) as ctx:
+            assert digest.send_batch([row.pk for row in rows], NOW) == size
+        return len(ctx.captured_queries)
+
+    for target in targets:
+        one, three = batch(target, 1), batch(target, 3)
+        # Each further subscription costs its own rows (savepoint, lock, target, covered_until, digest, release,
+        # sent), not a gathering.
+        assert three - one == 2 * 7, (target.kind, one, three)
+        assert one <= 14, (target.kind, one)
+    assert len(mail.outbox) == 12
+
+
 def test_the_manage_page_changes_and_ends_one_address_s_subscriptions(client, world, queries):
     body = subscription(world, get_body_target(world.forum.pk))
     search = subscription(world, search_target({"q": "hemsjukvård"}))

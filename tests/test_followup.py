@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from samverkan.followup import sources
 from samverkan.followup.chart import chart_of
 from samverkan.followup.models import Goal, Measurement, Source
 from samverkan.meetings.models import Attendance
@@ -256,6 +257,17 @@ def test_the_worker_records_every_computed_goal_once_a_day(world, django_capture
     reading = goal.measurements.get()
     # forum complete with current rules; the group and the other public body not (public goal: public bodies)
     assert reading.source == Source.COMPUTED and reading.value == Decimal("50.0")
+
+
+def test_a_reading_whose_scope_the_caller_knows_costs_only_its_measure(world, django_assert_num_queries):
+    public = make_goal(world, source=Source.COMPUTED, measure="charters")
+    internal = make_goal(world, "P9", source=Source.COMPUTED, measure="charters", visibility="internal")
+    for goal, is_public in ((public, True), (internal, False)):
+        with django_assert_num_queries(2):  # the scope, then the measure
+            asked = sources.read(goal, TODAY)
+        with django_assert_num_queries(1):  # the demo's year of readings reads the scope once for all goals
+            assert sources.read(goal, TODAY, public=is_public) == asked
+    assert sources.read(public, TODAY) != sources.read(internal, TODAY)  # internal bodies count for internal goals
 
 
 # --- Chart and table -------------------------------------------------------------------------------------------

@@ -188,6 +188,21 @@ def test_hidden_records_answer_404(client, world, records):
         assert response.json() == {"error": "Finns inte, eller är inte offentligt."}
 
 
+def test_unknown_addresses_and_refused_methods_under_api_answer_json_in_swedish(client, world):
+    for url in ("/api/finns-inte", f"/api/body/{world.area.pk}/okand", "/api/body/", "/api/a/b/c"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response["Content-Type"].startswith("application/json"), url
+        assert response.json() == {"error": "Finns inte, eller är inte offentligt."}, url
+    for method, url in (("put", "/api/body"), ("post", f"/api/body/{world.area.pk}/meeting"), ("delete", "/api/")):
+        response = getattr(client, method)(url)
+        assert response.status_code == 405, url
+        assert response["Allow"] == "GET" and response["Content-Type"].startswith("application/json"), url
+        assert response.json() == {"error": f"Metoden {method.upper()} tas inte emot här; API:t tar bara emot GET."}
+    elsewhere = client.get("/finns-inte/")  # the portal's own 404 stays a page
+    assert elsewhere.status_code == 404 and elsewhere["Content-Type"].startswith("text/html")
+
+
 def test_items_the_public_may_not_read_give_only_number_and_order(client, world, records):
     for meeting in (records["agenda"], records["published"]):
         items = client.get(f"/api/meeting/{meeting.pk}").json()["agendaItem"]

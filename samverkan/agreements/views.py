@@ -20,7 +20,7 @@ from samverkan.agreements.models import Agreement, Status
 from samverkan.agreements.present import agreement_page
 from samverkan.agreements.reminders import due_within
 from samverkan.followthrough.views import DEFAULT_ANSWER_DAYS, report_dispatch
-from samverkan.lib.forms import form_page
+from samverkan.lib.forms import create_page, edit_page, form_page
 from samverkan.lib.history import history_rows
 from samverkan.lib.methods import FORM
 from samverkan.lib.paging import page_of
@@ -60,15 +60,15 @@ def create(request, area):
     area = get_area_for_user(request.user, area)
     if not can_add_agreement(request.user, area):
         raise PermissionDenied
-    form = AgreementForm(request.POST or None, area=area, user=request.user)
-    return form_page(
+    return create_page(
         request,
-        form,
+        AgreementForm,
+        area,
         _("Ny överenskommelse"),
         url("area", area.slug),
         _("Överenskommelsen är registrerad."),
         lambda a: url("agreement", a.pk),
-        save=lambda f, reason: actions.create_agreement(f, request.user),
+        actions.create_agreement,
     )
 
 
@@ -96,16 +96,13 @@ def agreement(request, pk):
 @login_required
 def edit(request, pk):
     agreement = get_agreement_for_user(request.user, pk, change=True)
-    form = AgreementForm(request.POST or None, instance=agreement, area=agreement.area, user=request.user)
-    return form_page(
+    return edit_page(
         request,
-        form,
+        AgreementForm,
+        agreement,
         _("Ändra överenskommelsen"),
-        url("agreement", agreement.pk),
-        _("Ändringarna är sparade."),
         lambda a: url("agreement", a.pk),
-        save=lambda f, reason: actions.update_agreement(agreement, f, request.user, reason),
-        history=history_rows(agreement),
+        actions.update_agreement,
     )
 
 

@@ -16,7 +16,8 @@ minutes are published (the later of the two); a principal's decision once record
 recommendation is public; search hits among those. Only what the public may read (`public_meetings`,
 `public_item_rule`, `public_recommendations`, the search's rule for an anonymous visitor); drafts never.
 Each section is cut at `SECTION_LIMIT` rows with a link to the page that has them all. A digest costs a constant
-number of queries whatever the number of rows: four for a body or matter, two for a principal, one for a search.
+number of queries whatever the number of rows: four for a body or matter, two for a principal, one for a search;
+within one batch, subscriptions of the same target and period share one gathering.
 """
 
 import logging
@@ -294,10 +295,18 @@ def due_subscriptions(now: datetime) -> list[int]:
     return sorted(due)
 
 
-def claim_period(pk: int, now: datetime) -> tuple[Digest, Subscription, Target, list[Section]] | None:
+Gathered = dict[tuple[str, datetime, datetime], list[Section]]
+
+
+def claim_period(
+    pk: int, now: datetime, gathered: Gathered | None = None
+) -> tuple[Digest, Subscription, Target, list[Section]] | None:
     """Gather subscription `pk`'s digest for [covered_until, start of its current period) and move
     `covered_until` on, in one transaction under the row lock; a Digest row (claimed) when something was
-    published, else None (also when the subscription is gone, unconfirmed or already gathered)."""
+    published, else None (also when the subscription is gone, unconfirmed or already gathered). `gathered` keeps
+    the sections by target and period across one batch, so subscriptions of the same target and period cost
+    the gathering once."""
+    gathered = {} if gathered is None else gathered
     with transaction.atomic():
         subscription = locked(Subscription.objects.filter(pk=pk, confirmed_at__isnull=False)).first()
         if subscription is None or subscription.covered_until is None:
@@ -307,7 +316,12 @@ def claim_period(pk: int, now: datetime) -> tuple[Digest, Subscription, Target, 
             return None
         start = max(subscription.covered_until, end - LONGEST_SPAN)
         target = target_of(subscription)
-        sections = gather(target, start, end) if target is not None else []
+        sections: list[Section] = []
+        if target is not None:
+            key = (target.key, start, end)
+            if key not in gathered:
+                gathered[key] = gather(target, start, end)
+            sections = gathered[key]
         Subscription.objects.filter(pk=pk).update(covered_until=end)
         if not sections:
             return None
@@ -340,13 +354,15 @@ def deliver(
 
 
 def send_batch(pks: list[int], now: datetime | None = None) -> int:
-    """Make and send the digests of subscriptions `pks` over one mail connection; returns how many were sent."""
+    """Make and send the digests of subscriptions `pks` over one mail connection; returns how many were sent.
+    Subscriptions of the same target and period share one gathering (`claim_period`)."""
     now = now or timezone.now()
     sent = 0
+    gathered: Gathered = {}
     connection = get_connection()  # opened by the first send, so a refusal is one digest's error, not the batch's
     try:
         for pk in pks:
-            claimed = claim_period(pk, now)
+            claimed = claim_period(pk, now, gathered)
             if claimed is not None:
                 sent += deliver(*claimed, connection=connection)
     finally:

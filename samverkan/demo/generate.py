@@ -15,9 +15,10 @@ year, one chair per term, ordered dates, adjusted minutes signed and locked with
 locking), so every page renders; tests/test_generate.py checks rows with `full_clean()` and that the stored
 versions equal what `snapshot.minutes_snapshot` reads. Each area is one transaction.
 
-A version's content is built here in the shape of `snapshot.minutes_snapshot` at the moment the last signature
-locked the minutes (status "adjusted", no notice yet; notes lock when published), rather than by reading every
-meeting back, which would cost a dozen queries per meeting.
+A version's content is built from the rows in hand by the snapshot's own shape functions (`snapshot.shape`,
+`meeting_header`, `attendance_row`, `item_row`, `signatory_row`) as `snapshot.minutes_snapshot` reads it at the
+moment the last signature locked the minutes (status "adjusted", no notice yet; notes lock when published),
+rather than by reading every meeting back, which would cost a dozen queries per meeting.
 """
 
 import hashlib
@@ -34,10 +35,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from samverkan.demo.county import FIRST_NAMES, LAST_NAMES
-from samverkan.demo.meetings_year import NEWS, OFFICIALS_TOPICS, OTHER_BUSINESS, POLITICAL_TOPICS, _format
+from samverkan.demo.meetings_year import (
+    NEWS,
+    OFFICIALS_TOPICS,
+    OTHER_BUSINESS,
+    POLITICAL_TOPICS,
+    _format,
+    seat_attendance,
+)
 from samverkan.demo.scales import DEFAULT_SEED, SCALES, Scale  # noqa: F401 (the names callers know)
 from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation
 from samverkan.lib.visibility import Visibility
+from samverkan.meetings import snapshot
 from samverkan.meetings.matters import Matter
 from samverkan.meetings.models import (
     AgendaItem,
@@ -49,7 +58,6 @@ from samverkan.meetings.models import (
     MinutesVersion,
     Signatory,
 )
-from samverkan.meetings.snapshot import SCHEMA, _iso
 from samverkan.structure.models import Area, Body, Membership, Person, Principal, Role
 
 BATCH = 2000
@@ -594,23 +602,9 @@ class AreaBuilder:
             absent = {m.person_id for m in seats if m.role == R.MEMBER and rng.random() < 0.08}
             meeting_rows = []
             for m in seats:
-                row = Attendance(meeting=meeting, person=m.person, principal=m.principal, party=m.party)
-                if m.role in (R.CHAIR, R.VICE_CHAIR, R.MEMBER):
-                    row.group = Attendance.Group.VOTING
-                    row.role = {R.CHAIR: "ordförande", R.VICE_CHAIR: "vice ordförande"}.get(m.role, "")
-                    if m.person_id in absent:
-                        row.status = Attendance.Status.ABSENT_NOTICE
-                elif m.role == R.SUBSTITUTE:
-                    if m.substitute_for_id in absent:
-                        row.group, row.substitute_for = Attendance.Group.VOTING, m.substitute_for
-                    elif rng.random() < 0.5:
-                        row.group = Attendance.Group.SUBSTITUTE
-                    else:
-                        continue
-                else:
-                    row.group = Attendance.Group.OTHER
-                    row.role = m.get_role_display().lower()
-                meeting_rows.append(row)
+                row = seat_attendance(meeting, m, absent, m.substitute_for_id in absent, rng)
+                if row is not None:
+                    meeting_rows.append(row)
             rows += meeting_rows
             adjuster = next(m for m in seats if m.role == R.VICE_CHAIR)
             held_plans.append((meeting, plan_days, meeting_rows, chair, adjuster))
@@ -640,7 +634,8 @@ class AreaBuilder:
         self.counts.add(MinutesVersion, versions)
 
     def _content(self, body, meeting, days, rows, chair, adjuster):
-        """What `snapshot.minutes_snapshot(meeting)` reads at the moment the minutes are locked."""
+        """What `snapshot.minutes_snapshot(meeting)` reads at the moment the minutes are locked, made by its own
+        shape functions from the rows in hand (no query)."""
         notes = meeting.kind == Meeting.Kind.NOTES
         group_order = {g: n for n, g in enumerate(sorted(Attendance.Group.values))}
         rows = sorted(rows, key=lambda r: (group_order[r.group], r.person.last_name, r.person.first_name))
@@ -650,71 +645,24 @@ class AreaBuilder:
             if notes
             else [(Signatory.Role.CHAIR, chair.person, 2, 10, 0), (Signatory.Role.ADJUSTER, adjuster.person, 3, 14, 20)]
         )
-        return {
-            "schema": SCHEMA,
-            "meeting": {
-                "id": meeting.pk,
-                "kind": meeting.kind,
-                "status": Meeting.Status.PUBLISHED if notes else Meeting.Status.ADJUSTED,
-                "title": meeting.title,
-                "place": meeting.place,
-                "visibility": meeting.visibility,
-                "body": {
-                    "name": body.name,
-                    "abbreviation": body.abbreviation,
-                    "numbering": body.numbering,
-                    "visibility": body.visibility,
-                },
-                "appealable": body.appealable,
-                "area": self.area.name,
-                "days": [
-                    {"date": _iso(d.date), "start": _iso(d.start), "end": _iso(d.end)}
-                    for d in sorted(days, key=lambda d: (d.date, d.start))
-                ],
-                "chair": meeting.chair.name if meeting.chair else "",
-                "secretary": meeting.secretary.name if meeting.secretary else "",
-                "locked_at": _iso(meeting.locked_at),
-                "paper_adjustment": None,
-                "notice_date": None,
-                "published_at": _iso(meeting.published_at) if notes else None,
-            },
-            "attendance": [
-                {
-                    "name": r.person.name,
-                    "group": r.group,
-                    "status": r.status,
-                    "principal": r.principal.name if r.principal else "",
-                    "party": r.party,
-                    "role": r.role,
-                    "substitute_for": r.substitute_for.name if r.substitute_for else "",
-                    "days": [],
-                    "not_during": [],
-                    "note": r.note,
-                }
-                for r in rows
-            ],
-            "items": [
-                {
-                    "id": i.pk,
-                    "number": i.number,
-                    "title": i.title,
-                    "kind": i.kind,
-                    "visibility": i.visibility,
-                    "outcome": i.outcome,
-                    "presenters": i.presenters,
-                    "minutes": i.minutes,
-                    "decision": i.decision,
-                    "case_number": i.matter.case_number if i.matter else "",
-                    "case_visibility": i.matter.visibility if i.matter else "",
-                    "deferred_to": None,
-                }
-                for i in items
-            ],
-            "signatories": [
-                {"role": role, "name": person.name, "signed_at": _iso(_aware(days[-1].date + timedelta(days=d), h, mi))}
+        header = snapshot.meeting_header(
+            meeting, body, self.area.name, sorted(days, key=lambda d: (d.date, d.start)), paper=None
+        )
+        # As locking left them: adjusted (notes are locked when published), no notice yet.
+        header |= {
+            "status": Meeting.Status.PUBLISHED if notes else Meeting.Status.ADJUSTED,
+            "notice_date": None,
+            "published_at": header["published_at"] if notes else None,
+        }
+        return snapshot.shape(
+            header,
+            [snapshot.attendance_row(r, [], []) for r in rows],
+            [snapshot.item_row(i) for i in items],
+            [
+                snapshot.signatory_row(role, person, _aware(days[-1].date + timedelta(days=d), h, mi))
                 for role, person, d, h, mi in signers
             ],
-        }
+        )
 
     # -- follow-through -------------------------------------------------------------------------------------
 

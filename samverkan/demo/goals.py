@@ -9,6 +9,7 @@ from decimal import Decimal
 from samverkan.agreements.models import Agreement
 from samverkan.demo.surveys import DEMO_SURVEY_TITLE
 from samverkan.followup import sources
+from samverkan.followup.access import public_goals
 from samverkan.followup.models import Goal, Measurement, Source
 from samverkan.lib.visibility import Visibility
 from samverkan.structure.models import Area, Body
@@ -28,7 +29,8 @@ def _month_ends(today: date, months: int = 12) -> list[date]:
 
 def add_goals(area: Area, today: date) -> list[Goal]:
     """Add E1–E5 and P1–P5 to `area` with a year of readings (computed goals: each month's end and today;
-    entered goals: a few typed values). Returns the goals. One bulk insert of the readings."""
+    entered goals: a few typed values). Returns the goals. One bulk insert of the readings; each reading costs its
+    measure's queries (the goals' scope is read once)."""
     bodies = {b.abbreviation: b for b in Body.objects.filter(area=area).exclude(abbreviation="")}
     forum, officials = bodies.get("KRF"), bodies.get("CGH")
     if forum is None or officials is None:
@@ -157,12 +159,13 @@ def add_goals(area: Area, today: date) -> list[Goal]:
         low.traces_to.add(high)
 
     goals = [e1, e2, e3, e4, e5, p1, p2, p3, p4, p5]
+    public = set(public_goals().filter(pk__in=[g.pk for g in goals]).values_list("pk", flat=True))
     rows = []
     for g in goals:
         if g.source != COMPUTED:
             continue
         for day in _month_ends(today):
-            reading = sources.read(g, day)
+            reading = sources.read(g, day, public=g.pk in public)
             if reading.value is not None:
                 rows.append(
                     Measurement(goal=g, measured_on=day, value=reading.value, source=COMPUTED, note=reading.note)
@@ -172,7 +175,7 @@ def add_goals(area: Area, today: date) -> list[Goal]:
         for days_ago, value in readings:
             rows.append(Measurement(goal=g, measured_on=today - timedelta(days=days_ago), value=Decimal(value)))
     if e1.source == Source.SURVEY:  # the closed demo survey's share answering 4–5, of at least 60 respondents
-        reading = sources.read(e1, today)
+        reading = sources.read(e1, today, public=e1.pk in public)
         if reading.value is not None:
             rows.append(
                 Measurement(goal=e1, measured_on=today, value=reading.value, source=e1.source, note=reading.note)

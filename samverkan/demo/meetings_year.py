@@ -546,6 +546,30 @@ def held_absent(held):
     return absent
 
 
+def seat_attendance(meeting, seat, absent, serves, rng):
+    """The Attendance row (unsaved) of `seat` (a Membership) at held `meeting`: voting for the chair, vice chair
+    and members (absent with notice when in `absent`, a set of person ids), voting in a member's place for a
+    substitute who `serves`, else half the substitutes as substitutes (one draw of `rng`) and None for the rest,
+    who stay away and are not listed; anyone else in the other group with their role. Also the data generator's."""
+    row = Attendance(meeting=meeting, person=seat.person, principal=seat.principal, party=seat.party)
+    if seat.role in (R.CHAIR, R.VICE_CHAIR, R.MEMBER):
+        row.group = Attendance.Group.VOTING
+        row.role = {R.CHAIR: "ordförande", R.VICE_CHAIR: "vice ordförande"}.get(seat.role, "")
+        if seat.person_id in absent:
+            row.status = Attendance.Status.ABSENT_NOTICE
+    elif seat.role == R.SUBSTITUTE:
+        if serves:
+            row.group, row.substitute_for = Attendance.Group.VOTING, seat.substitute_for
+        elif rng.random() < 0.5:
+            row.group = Attendance.Group.SUBSTITUTE
+        else:
+            return None
+    else:
+        row.group = Attendance.Group.OTHER
+        row.role = seat.get_role_display().lower()
+    return row
+
+
 def _create_attendance(planned, rng):
     rows, not_during, only_days = [], [], []
     for held in planned:
@@ -555,23 +579,9 @@ def _create_attendance(planned, rng):
         serving = {m.person_id for m in _seated(held, R.SUBSTITUTE) if m.substitute_for_id in absent}
         adjuster = _adjuster(held)
         for m in held.seats:
-            row = Attendance(meeting=held.meeting, person=m.person, principal=m.principal, party=m.party)
-            if m.role in (R.CHAIR, R.VICE_CHAIR, R.MEMBER):
-                row.group = Attendance.Group.VOTING
-                row.role = {R.CHAIR: "ordförande", R.VICE_CHAIR: "vice ordförande"}.get(m.role, "")
-                if m.person_id in absent:
-                    row.status = Attendance.Status.ABSENT_NOTICE
-            elif m.role == R.SUBSTITUTE:
-                if m.person_id in serving:
-                    row.group, row.substitute_for = Attendance.Group.VOTING, m.substitute_for
-                elif rng.random() < 0.5:
-                    row.group = Attendance.Group.SUBSTITUTE
-                else:
-                    continue  # substitutes who are not called in often stay away; they are not listed
-            else:
-                row.group = Attendance.Group.OTHER
-                row.role = m.get_role_display().lower()
-            held.rows.append(row)
+            row = seat_attendance(held.meeting, m, absent, m.person_id in serving, rng)
+            if row is not None:
+                held.rows.append(row)
         # Partial presence and the odd absence without notice, on plain members who do not adjust.
         plain = [
             r

@@ -16,7 +16,6 @@ The link carries `django.core.signing` of the dispatch's id, its nonce and the l
 plus `LINK_DAYS_AFTER_DEADLINE`), salted for this one purpose. It records one decision once: tampered, expired,
 for another dispatch, or already used — the same 404 page with no hint which."""
 
-import logging
 import secrets
 from datetime import date, timedelta
 from functools import partial
@@ -29,17 +28,17 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.followthrough.models import Dispatch, PrincipalDecision, Recommendation
+from samverkan.lib.mail_queue import send_claimed
 from samverkan.lib.visibility import Visibility
 from samverkan.structure.models import Principal, Role
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-log = logging.getLogger(__name__)
 SALT = "samverkan.followthrough.dispatch"
 # How long after the answer deadline the link still records a decision (a late decision is still a decision).
 LINK_DAYS_AFTER_DEADLINE = 90
@@ -189,22 +188,9 @@ def compose(dispatch: Dispatch) -> EmailMessage:
 
 def send_queued(pk: int) -> bool:
     """Send Dispatch `pk` unless it was sent or is being sent; True when sent. Claims the row first (committed),
-    gives the claim back with the error when sending fails and re-raises (as the meetings' mails do)."""
-    claimed = Dispatch.objects.filter(pk=pk, sent_at=None, claimed_at=None).update(claimed_at=timezone.now())
-    if not claimed:
-        return False
-    dispatch = Dispatch.objects.select_related(
-        "decision__recommendation__item__meeting__body__area", "decision__principal"
-    ).get(pk=pk)
-    try:
-        with translation.override(settings.LANGUAGE_CODE):
-            compose(dispatch).send()
-    except Exception as error:
-        Dispatch.objects.filter(pk=pk).update(claimed_at=None, error=str(error)[:300] or type(error).__name__)
-        log.warning("Dispatch #%s not sent: %s", pk, error)
-        raise
-    Dispatch.objects.filter(pk=pk).update(sent_at=timezone.now(), error="")
-    return True
+    gives the claim back with the error when sending fails and re-raises (`lib.mail_queue.send_claimed`)."""
+    rows = Dispatch.objects.select_related("decision__recommendation__item__meeting__body__area", "decision__principal")
+    return send_claimed(rows, pk, lambda dispatch: compose(dispatch).send())
 
 
 def may_send_again(dispatch: Dispatch) -> bool:

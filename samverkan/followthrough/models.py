@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from samverkan.lib.mail_queue import QueuedMail
 from samverkan.meetings.matters import Matter  # the model lives with the meetings; see meetings/matters.py
 from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
 from samverkan.structure.models import Body, Person, Principal
@@ -290,7 +291,7 @@ class PrincipalDecision(models.Model):
         pass
 
 
-class Dispatch(models.Model):
+class Dispatch(QueuedMail):
     """The dispatch (expediering) of a recommendation to one principal: one e-mail to its registry address and
     contacts (`addresses`, comma-separated) with the recommendation, the deadline, the protokollsutdrag and a
     personal link to record the decision (followthrough/dispatch.py). Recorded in the transaction that sends the
@@ -302,10 +303,6 @@ class Dispatch(models.Model):
     )
     addresses = models.CharField(_("skickat till"), max_length=1000)
     nonce = models.CharField(max_length=64, editable=False)
-    queued_at = models.DateTimeField(_("lagd i kön"))
-    claimed_at = models.DateTimeField(_("skickas"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
-    error = models.CharField(_("fel"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["queued_at", "pk"]

@@ -31,9 +31,14 @@ class Reading(NamedTuple):
     note: str
 
 
-def _computed(goal: Goal, day: date) -> Reading:
+def _is_public(goal: Goal, public: bool | None) -> bool:
+    """Whether `goal` is public (`public_goals`): `public` when the caller knows, else one query."""
+    return public_goals().filter(pk=goal.pk).exists() if public is None else public
+
+
+def _computed(goal: Goal, day: date, public: bool | None) -> Reading:
     measure = MEASURES[goal.measure]
-    public = public_goals().filter(pk=goal.pk).exists()
+    public = _is_public(goal, public)
     result = measure(goal.area, [day.year], public=public, today=day)
     group = goal.measure_principal_id or goal.measure_body_id
     value = result.value(day.year, group)
@@ -45,14 +50,14 @@ def _computed(goal: Goal, day: date) -> Reading:
     return Reading(value, note)
 
 
-def _survey(goal: Goal, day: date) -> Reading:
+def _survey(goal: Goal, day: date, public: bool | None) -> Reading:
     from samverkan.surveys.access import public_surveys
     from samverkan.surveys.results import share
 
     question = goal.survey_question
     if question is None or goal.survey_low is None or goal.survey_high is None or not goal.survey_minimum:
         raise ValidationError(_("Målet saknar enkätfråga, svarsintervall eller minsta antal svarande."))
-    if public_goals().filter(pk=goal.pk).exists() and not public_surveys().filter(pk=question.survey_id).exists():
+    if _is_public(goal, public) and not public_surveys().filter(pk=question.survey_id).exists():
         raise ValidationError(_("Ett offentligt mål kan bara mätas genom en stängd enkät med offentliga resultat."))
     # Never publish from fewer respondents than the survey itself shows results for (its anonymity promise).
     minimum = max(goal.survey_minimum, question.survey.minimum_respondents)
@@ -69,13 +74,14 @@ def _survey(goal: Goal, day: date) -> Reading:
     return Reading(per_cent(round(fraction * respondents), respondents), note)
 
 
-READERS: dict[str, Callable[[Goal, date], Reading]] = {Source.COMPUTED: _computed, Source.SURVEY: _survey}
+READERS: dict[str, Callable[[Goal, date, bool | None], Reading]] = {Source.COMPUTED: _computed, Source.SURVEY: _survey}
 
 
-def read(goal: Goal, day: date) -> Reading:
+def read(goal: Goal, day: date, *, public: bool | None = None) -> Reading:
     """The goal's value on `day` from its source. Raises ValidationError (Swedish) when the source has no reader
-    (entered by hand). Queries: the measure's (one or two) and one for the scope."""
+    (entered by hand). Queries: the measure's (one or two) and one for the scope, unless `public` (whether the
+    goal is among `public_goals`) is given, as by a caller reading many days."""
     reader = READERS.get(goal.source)
     if reader is None:
         raise ValidationError(_("Målets värden hämtas inte automatiskt; mata in mätningen."))
-    return reader(goal, day)
+    return reader(goal, day, public)

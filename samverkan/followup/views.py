@@ -16,7 +16,7 @@ from samverkan.followup.access import get_goal_for_user
 from samverkan.followup.forms import GoalForm, MeasurementForm
 from samverkan.followup.present import goal_year
 from samverkan.followup.sources import READERS
-from samverkan.lib.forms import form_page, nothing_changed
+from samverkan.lib.forms import create_page, edit_page, form_page, nothing_changed
 from samverkan.lib.history import history_rows
 from samverkan.lib.methods import FORM
 from samverkan.lib.paging import page_of
@@ -42,15 +42,15 @@ def area(request, area):
 @login_required
 def create(request, area):
     area = get_area_for_user(request.user, area, manage=True)
-    form = GoalForm(request.POST or None, area=area, user=request.user)
-    return form_page(
+    return create_page(
         request,
-        form,
+        GoalForm,
+        area,
         _("Nytt mål"),
         url("area", area.slug),
         _("Målet är sparat."),
         lambda g: url("goal", g.pk),
-        save=lambda f, reason: actions.create_goal(f, request.user),
+        actions.create_goal,
     )
 
 
@@ -77,17 +77,7 @@ def goal(request, pk):
 @login_required
 def edit(request, pk):
     goal = get_goal_for_user(request.user, pk, change=True)
-    form = GoalForm(request.POST or None, instance=goal, area=goal.area, user=request.user)
-    return form_page(
-        request,
-        form,
-        _("Ändra målet"),
-        url("goal", goal.pk),
-        _("Ändringarna är sparade."),
-        lambda g: url("goal", g.pk),
-        save=lambda f, reason: actions.update_goal(goal, f, request.user, reason),
-        history=history_rows(goal),
-    )
+    return edit_page(request, GoalForm, goal, _("Ändra målet"), lambda g: url("goal", g.pk), actions.update_goal)
 
 
 @require_http_methods(FORM)

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.history import HistoryRow, attribute
+from samverkan.lib.history import HistoryRow, attribute, history_rows
 from samverkan.lib.text import search_term, without_control
 
 if TYPE_CHECKING:  # only for mypy: ModelForm takes no type arguments at run time
@@ -84,6 +84,58 @@ def form_page(
             "history": history,
         },
         status=form_status(request, form),
+    )
+
+
+def create_page(
+    request: HttpRequest,
+    form_class: Callable[..., "ModelForm[M]"],
+    area: models.Model,
+    title: "StrOrPromise",
+    cancel_url: str,
+    saved_message: "StrOrPromise",
+    record_url: Callable[[M], str],
+    create: Callable[["ModelForm[M]", Any], M],
+) -> HttpResponse:
+    """The staff page that registers a new record of `area`: `form_class(data, area=area, user=user)` shown, or
+    saved by `create(form, user)` (an app action) and redirected to `record_url(record)`. `form_page` answers
+    (200, 400 or 409); the caller has checked that the user may add to the area."""
+    form = form_class(request.POST or None, area=area, user=request.user)
+    return form_page(
+        request,
+        form,
+        title,
+        cancel_url,
+        saved_message,
+        record_url,
+        save=lambda f, reason: create(f, request.user),
+    )
+
+
+def edit_page(
+    request: HttpRequest,
+    form_class: Callable[..., "ModelForm[M]"],
+    record: M,
+    title: "StrOrPromise",
+    record_url: Callable[[M], str],
+    update: Callable[[M, "ModelForm[M]", Any, str], M],
+) -> HttpResponse:
+    """The staff page that changes `record` (one with an `area`, fetched through its gate for change):
+    `form_class(data, instance=record, area=record.area, user=user)` shown with the record's history, or saved
+    by `update(record, form, user, reason)` (an app action) with "Ändringarna är sparade." and redirected to
+    `record_url(record)`, which is also where "Avbryt" leads. `form_page` answers (200, 400 or 409); three
+    queries for the history beside the form's own."""
+    area = record.area  # type: ignore[attr-defined]  # every record these pages edit belongs to an area
+    form = form_class(request.POST or None, instance=record, area=area, user=request.user)
+    return form_page(
+        request,
+        form,
+        title,
+        record_url(record),
+        gettext("Ändringarna är sparade."),
+        record_url,
+        save=lambda f, reason: update(record, f, request.user, reason),
+        history=history_rows(record),
     )
 
 

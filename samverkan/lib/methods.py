@@ -4,7 +4,8 @@ Every view says its methods with Django's decorators (`require_safe` for pages, 
 actions, `require_http_methods(FORM)` for form pages) or, for a class-based view, `http_method_names`.
 `MethodMiddleware` reads that and answers 405 with an `Allow` header to any other method, before
 CsrfViewMiddleware (which would answer 403 to a PUT without a token), the login redirect or a gate (404) run.
-`tests/test_methods.py` walks every URL pattern, so a view without a declaration fails there.
+`tests/test_methods.py` walks every URL pattern, so a view without a declaration fails there. A view may
+answer the 405 itself in its own format (the open data API's JSON) by carrying `refuse_method`.
 """
 
 import functools
@@ -62,7 +63,9 @@ def _ninja_operations(view: Callable[..., Any]) -> list[Any] | None:
 
 class MethodMiddleware:
     """Answers 405 (a short Swedish page, `Allow:` the view's methods) to a method the resolved view does not
-    take; a view that does not say is left to itself. Sits before CsrfViewMiddleware in MIDDLEWARE."""
+    take; a view that does not say is left to itself. A view with a `refuse_method(request, allowed)` attribute
+    makes the answer's body itself (the API's JSON error); the status and `Allow` are still set here. Sits before
+    CsrfViewMiddleware in MIDDLEWARE."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -77,6 +80,12 @@ class MethodMiddleware:
         allowed = allowed_methods(view)
         if allowed is None or request.method in allowed:
             return None
-        response = render(request, "405.html", {"allowed": sorted(allowed)}, status=405)
+        refuse = getattr(view, "refuse_method", None)
+        response: HttpResponse
+        if refuse is not None:
+            response = refuse(request, sorted(allowed))
+        else:
+            response = render(request, "405.html", {"allowed": sorted(allowed)}, status=405)
+        response.status_code = 405
         response["Allow"] = ", ".join(sorted(allowed))
         return response

@@ -3,15 +3,15 @@ substitute when a member is away, and the warning that adjusted minutes are not 
 Composed and sent by the task worker (meetings/tasks.py), never inside the transaction that recorded them, one
 MeetingMail row per e-mail."""
 
-import logging
 from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from samverkan.lib.mail_queue import send_claimed
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings import notification_mail
 from samverkan.meetings.access import document_visibility
@@ -19,8 +19,6 @@ from samverkan.meetings.answer_links import answer_token
 from samverkan.meetings.ical import invitation_calendar
 from samverkan.meetings.invitations import agenda_for_members
 from samverkan.meetings.models import MeetingMail
-
-log = logging.getLogger(__name__)
 
 
 def absolute(path):
@@ -133,19 +131,9 @@ def send_queued(pk):
 
     The row is claimed (committed) before the e-mail goes out, as the reminders do. If sending fails the claim
     is given back and the error kept on the row, and the exception goes on to the task (which is then marked
-    failed), so the mail shows as not sent and a later try sends it. A few queries, then SMTP."""
-    claimed = MeetingMail.objects.filter(pk=pk, sent_at=None, claimed_at=None).update(claimed_at=timezone.now())
-    if not claimed:
-        return False
-    mail = MeetingMail.objects.select_related(
+    failed), so the mail shows as not sent and a later try sends it (`lib.mail_queue.send_claimed`). A few
+    queries, then SMTP."""
+    rows = MeetingMail.objects.select_related(
         "meeting__body__area", "invitation", "answer__person", "membership__person", "person"
-    ).get(pk=pk)
-    try:
-        with translation.override(settings.LANGUAGE_CODE):
-            COMPOSERS[mail.kind](mail).send()
-    except Exception as error:
-        MeetingMail.objects.filter(pk=pk).update(claimed_at=None, error=str(error)[:300] or type(error).__name__)
-        log.warning("Meeting mail #%s to %s not sent: %s", pk, mail.address, error)
-        raise
-    MeetingMail.objects.filter(pk=pk).update(sent_at=timezone.now(), error="")
-    return True
+    )
+    return send_claimed(rows, pk, lambda mail: COMPOSERS[mail.kind](mail).send())

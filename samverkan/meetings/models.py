@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samverkan.lib.mail_queue import QueuedMail
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings import lock, numbering
 from samverkan.meetings.lock import correcting_minutes, locked_error  # noqa: F401 (the names callers know)
@@ -619,7 +620,7 @@ class InvitationAnswer(models.Model):
         return f"{self.person} – {self.get_answer_display()}"
 
 
-class MeetingMail(models.Model):
+class MeetingMail(QueuedMail):
     """One e-mail about a meeting (an invitation to one invitee, or word to a substitute), recorded in the change
     that causes it and sent by the task worker after that change is committed (invitation_mail.send_queued).
 
@@ -663,10 +664,6 @@ class MeetingMail(models.Model):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("person")
     )
     address = models.EmailField(_("e-postadress"))
-    queued_at = models.DateTimeField(_("lagd i kön"))
-    claimed_at = models.DateTimeField(_("skickas"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
-    error = models.CharField(_("fel"), max_length=300, blank=True)
     # A day struck from the meeting (kind DAY_REMOVED), as its calendar event was: the row itself is gone by the
     # time the worker composes the METHOD:CANCEL (ical.removed_day_calendar). Keys: uid, summary, start, end
     # (ISO 8601 in UTC, end may be null) and sequence.

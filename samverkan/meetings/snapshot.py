@@ -47,7 +47,8 @@ def minutes_snapshot(meeting) -> dict:
     """Everything the minutes say, read in a fixed number of queries however many items and people.
 
     Shape (schema 1): {"schema", "meeting": {header}, "attendance": [rows], "items": [items],
-    "signatories": [rows]}; dates and times are ISO strings, choices their stored values.
+    "signatories": [rows]}; dates and times are ISO strings, choices their stored values. Built by `shape` and
+    its row functions, which the data generator (demo/generate.py) calls too.
     """
     meeting = Meeting.objects.select_related("body__area", "chair", "secretary").get(pk=meeting.pk)
     body = meeting.body
@@ -55,70 +56,92 @@ def minutes_snapshot(meeting) -> dict:
     attendance = meeting.attendance.select_related("person", "principal", "substitute_for").prefetch_related(
         "days", Prefetch("not_during", queryset=AgendaItem.objects.order_by("position", "pk"))
     )
-    return {
-        "schema": SCHEMA,
-        "meeting": {
-            "id": meeting.pk,
-            "kind": meeting.kind,
-            "status": meeting.status,
-            "title": meeting.title,
-            "place": meeting.place,
-            "visibility": meeting.visibility,
-            "body": {
-                "name": body.name,
-                "abbreviation": body.abbreviation,
-                "numbering": body.numbering,
-                "visibility": body.visibility,
-            },
-            "appealable": body.appealable,
-            "area": body.area.name,
-            "days": [
-                {"date": _iso(day.date), "start": _iso(day.start), "end": _iso(day.end)} for day in meeting.days.all()
-            ],
-            "chair": _name(meeting.chair),
-            "secretary": _name(meeting.secretary),
-            "locked_at": _iso(meeting.locked_at),
-            "paper_adjustment": _paper(meeting),
-            "notice_date": _iso(meeting.notice_date),
-            "published_at": _iso(meeting.published_at),
-        },
-        "attendance": [
-            {
-                "name": row.person.name,
-                "group": row.group,
-                "status": row.status,
-                "principal": row.principal.name if row.principal else "",
-                "party": row.party,
-                "role": row.role,
-                "substitute_for": _name(row.substitute_for),
-                "days": [_iso(day.date) for day in row.days.all()],
-                "not_during": [item.number for item in row.not_during.all()],
-                "note": row.note,
-            }
+    return shape(
+        meeting_header(meeting, body, body.area.name, meeting.days.all(), _paper(meeting)),
+        [
+            attendance_row(row, [day.date for day in row.days.all()], [item.number for item in row.not_during.all()])
             for row in attendance
         ],
-        "items": [
-            {
-                "id": item.pk,
-                "number": item.number,
-                "title": item.title,
-                "kind": item.kind,
-                "visibility": item.visibility,
-                "outcome": item.outcome,
-                "presenters": item.presenters,
-                "minutes": item.minutes,
-                "decision": item.decision,
-                "case_number": item.matter.case_number if item.matter else "",
-                "case_visibility": item.matter.visibility if item.matter else "",
-                "deferred_to": _first_day(item.deferred_to),
-            }
-            for item in items
-        ],
-        "signatories": [
-            {"role": s.role, "name": s.person.name, "signed_at": _iso(s.signed_at)}
+        [item_row(item) for item in items],
+        [
+            signatory_row(s.role, s.person, s.signed_at)
             for s in meeting.signatories.select_related("person").order_by(*Signatory.SIGNING_ORDER)
         ],
+    )
+
+
+def shape(header: dict, attendance: list[dict], items: list[dict], signatories: list[dict]) -> dict:
+    """A minutes snapshot (schema `SCHEMA`) from its parts, each made by the functions below. No query."""
+    return {"schema": SCHEMA, "meeting": header, "attendance": attendance, "items": items, "signatories": signatories}
+
+
+def meeting_header(meeting, body, area_name: str, days, paper: dict | None) -> dict:
+    """A snapshot's "meeting": `meeting` as it stands (chair and secretary loaded), its `body`, the area's name,
+    its MeetingDay rows in order and the paper adjustment (`_paper`). No query."""
+    return {
+        "id": meeting.pk,
+        "kind": meeting.kind,
+        "status": meeting.status,
+        "title": meeting.title,
+        "place": meeting.place,
+        "visibility": meeting.visibility,
+        "body": {
+            "name": body.name,
+            "abbreviation": body.abbreviation,
+            "numbering": body.numbering,
+            "visibility": body.visibility,
+        },
+        "appealable": body.appealable,
+        "area": area_name,
+        "days": [{"date": _iso(day.date), "start": _iso(day.start), "end": _iso(day.end)} for day in days],
+        "chair": _name(meeting.chair),
+        "secretary": _name(meeting.secretary),
+        "locked_at": _iso(meeting.locked_at),
+        "paper_adjustment": paper,
+        "notice_date": _iso(meeting.notice_date),
+        "published_at": _iso(meeting.published_at),
     }
+
+
+def attendance_row(row: Attendance, days: list[date], not_during: list[str]) -> dict:
+    """One attendance row of a snapshot: `row` with person, principal and substitute_for loaded, the days it is
+    limited to and the numbers of the items it was away for. No query."""
+    return {
+        "name": row.person.name,
+        "group": row.group,
+        "status": row.status,
+        "principal": row.principal.name if row.principal else "",
+        "party": row.party,
+        "role": row.role,
+        "substitute_for": _name(row.substitute_for),
+        "days": [_iso(day) for day in days],
+        "not_during": not_during,
+        "note": row.note,
+    }
+
+
+def item_row(item: AgendaItem) -> dict:
+    """One item of a snapshot: `item` with its matter loaded and, when it was deferred, the meeting it went to with
+    that meeting's days (no query for an item never deferred)."""
+    return {
+        "id": item.pk,
+        "number": item.number,
+        "title": item.title,
+        "kind": item.kind,
+        "visibility": item.visibility,
+        "outcome": item.outcome,
+        "presenters": item.presenters,
+        "minutes": item.minutes,
+        "decision": item.decision,
+        "case_number": item.matter.case_number if item.matter else "",
+        "case_visibility": item.matter.visibility if item.matter else "",
+        "deferred_to": _first_day(item.deferred_to),
+    }
+
+
+def signatory_row(role: str, person, signed_at: datetime | None) -> dict:
+    """One signatory of a snapshot: the role's stored value, the person and when they signed (None: not yet)."""
+    return {"role": role, "name": person.name, "signed_at": _iso(signed_at)}
 
 
 def _paper(meeting):

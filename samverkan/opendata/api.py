@@ -113,9 +113,21 @@ def bad_parameter(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"error": message % ", ".join(names)}, status=400)
 
 
+NOT_FOUND = "Finns inte, eller är inte offentligt."
+
+
 @api.exception_handler(Http404)
-def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"error": "Finns inte, eller är inte offentligt."}, status=404)
+def not_found(request: HttpRequest, exc: Http404 | None = None) -> HttpResponse:
+    """404 with the Swedish `error`: an unknown or non-public object, and (through the site's 404 handler,
+    `portal.views.page_not_found`) an address under /api/ that the API does not have."""
+    return api.create_response(request, {"error": NOT_FOUND}, status=404)
+
+
+def method_refused(request: HttpRequest, allowed: list[str]) -> HttpResponse:
+    """The body of the 405 a method the API does not take gets (`lib.methods.MethodMiddleware` sets the status
+    and `Allow`): the Swedish `error`, naming the methods it takes."""
+    message = f"Metoden {request.method} tas inte emot här; API:t tar bara emot {', '.join(allowed)}."
+    return api.create_response(request, {"error": message}, status=405)
 
 
 @api.exception_handler(HttpError)

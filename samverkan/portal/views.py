@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from samverkan.meetings.public import atom_links, body_calendar, feed_links, list_prefixes
+from samverkan.opendata.api import not_found as api_not_found
 from samverkan.portal.structure_map import BOX_H, BOX_W, layout_map
 from samverkan.structure.access import (
     can_edit_memberships,
@@ -185,6 +186,9 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    """The 404 page; under the open data API's address (/api/…) the API's JSON error instead."""
+    if request.path.startswith(reverse("api:system")):
+        return api_not_found(request)
     return _error(request, 404)
 
 

@@ -8,7 +8,6 @@ no other signed value of the site opens it). It is valid only while the invitati
 unexpired (`LOGIN_INVITATION_DAYS`, 5) and the person still has no login and the same address; every other case —
 tampered, expired, used, superseded — answers the same 404 page, with no hint which."""
 
-import logging
 import secrets
 from datetime import timedelta
 from functools import partial
@@ -23,11 +22,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.lib.history import save_with_history
 from samverkan.lib.locks import locked
+from samverkan.lib.mail_queue import send_claimed
 from samverkan.structure.models import LoginInvitation, Membership, Person
 from samverkan.structure.roles import scope_of
 
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from samverkan.lib.history import Changer
     from samverkan.structure.roles import Viewer
 
-log = logging.getLogger(__name__)
 SALT = "samverkan.structure.logins.invitation"
 
 
@@ -257,33 +256,23 @@ def login_states(people: "Iterable[Person]") -> dict[int, LoginState]:
 def send_queued(pk: int) -> bool:
     """Send the e-mail of LoginInvitation `pk` unless it was sent or is being sent; True when sent. Claims the row
     first (committed), gives the claim back with the error when sending fails and re-raises (as the meetings'
-    e-mails do, `meetings.invitation_mail.send_queued`). An invitation already spent or superseded is not sent."""
-    claimed = LoginInvitation.objects.filter(pk=pk, sent_at=None, claimed_at=None, used_at=None).update(
-        claimed_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    invitation = LoginInvitation.objects.select_related("person", "created_by").get(pk=pk)
-    context = {
-        "person": invitation.person,
-        "username": username_for(invitation.address),
-        "url": settings.SITE_URL + reverse("login_accept", args=[token_for(invitation)]),
-        "expires": timezone.localtime(invitation.expires_at),
-        "site": settings.SITE_NAME,
-    }
-    try:
-        with translation.override(settings.LANGUAGE_CODE):
-            EmailMessage(
-                subject=" ".join(render_to_string("structure/email/login_invitation_subject.txt", context).split()),
-                body=render_to_string("structure/email/login_invitation.txt", context),
-                to=[invitation.address],
-            ).send()
-    except Exception as error:
-        LoginInvitation.objects.filter(pk=pk).update(claimed_at=None, error=str(error)[:300] or type(error).__name__)
-        log.warning("Login invitation #%s not sent: %s", pk, error)
-        raise
-    LoginInvitation.objects.filter(pk=pk).update(sent_at=timezone.now(), error="")
-    return True
+    e-mails do, `lib.mail_queue.send_claimed`). An invitation already spent or superseded is not sent."""
+
+    def send(invitation: LoginInvitation) -> None:
+        context = {
+            "person": invitation.person,
+            "username": username_for(invitation.address),
+            "url": settings.SITE_URL + reverse("login_accept", args=[token_for(invitation)]),
+            "expires": timezone.localtime(invitation.expires_at),
+            "site": settings.SITE_NAME,
+        }
+        EmailMessage(
+            subject=" ".join(render_to_string("structure/email/login_invitation_subject.txt", context).split()),
+            body=render_to_string("structure/email/login_invitation.txt", context),
+            to=[invitation.address],
+        ).send()
+
+    return send_claimed(LoginInvitation.objects.select_related("person", "created_by"), pk, send, used_at=None)
 
 
 def requeue_unsent(older_than: "datetime") -> int:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samverkan.lib.mail_queue import QueuedMail
 from samverkan.lib.visibility import Visibility
 
 # A body or a meeting is public or internal; only items and documents can be confidential.
@@ -456,7 +457,7 @@ class Role(models.Model):
                 setattr(self, field, None)
 
 
-class LoginInvitation(models.Model):
+class LoginInvitation(QueuedMail):
     """An invitation for a registered person to get a login (structure/logins.py): an e-mail with a one-time link,
     valid until `expires_at`, to choose a password. Recorded in the request and mailed by the task worker after
     commit (`queued_at`, `claimed_at`, `sent_at`, `error` as on a meeting's e-mails). The link is spent by its
@@ -477,10 +478,6 @@ class LoginInvitation(models.Model):
         verbose_name=_("inbjuden av"),
     )
     expires_at = models.DateTimeField(_("gäller till"))
-    queued_at = models.DateTimeField(_("lagd i kön"))
-    claimed_at = models.DateTimeField(_("skickas"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
-    error = models.CharField(_("fel"), max_length=300, blank=True)
     used_at = models.DateTimeField(_("använd"), null=True, blank=True)
 
     class Meta:

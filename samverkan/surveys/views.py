@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from samverkan.lib.forms import form_page, nothing_changed
+from samverkan.lib.forms import create_page, edit_page, form_page, nothing_changed
 from samverkan.lib.history import history_rows
 from samverkan.lib.methods import FORM
 from samverkan.lib.paging import page_of
@@ -48,15 +48,15 @@ def create(request, area):
     area = get_area_for_user(request.user, area)
     if not can_add_survey(request.user, area):
         raise PermissionDenied
-    form = SurveyForm(request.POST or None, area=area, user=request.user)
-    return form_page(
+    return create_page(
         request,
-        form,
+        SurveyForm,
+        area,
         _("Ny enkät"),
         url("area", area.slug),
         _("Enkäten är skapad. Lägg till frågorna."),
         lambda s: url("survey", s.pk),
-        save=lambda f, reason: actions.create_survey(f, request.user),
+        actions.create_survey,
     )
 
 
@@ -89,16 +89,8 @@ def survey(request, pk):
 @login_required
 def edit(request, pk):
     survey = get_survey_for_user(request.user, pk)
-    form = SurveyForm(request.POST or None, instance=survey, area=survey.area, user=request.user)
-    return form_page(
-        request,
-        form,
-        _("Ändra enkäten"),
-        url("survey", survey.pk),
-        _("Ändringarna är sparade."),
-        lambda s: url("survey", s.pk),
-        save=lambda f, reason: actions.update_survey(survey, f, request.user, reason),
-        history=history_rows(survey),
+    return edit_page(
+        request, SurveyForm, survey, _("Ändra enkäten"), lambda s: url("survey", s.pk), actions.update_survey
     )
 
 
