@@ -8,7 +8,7 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from samverkan.lib.caching import conditional_answer, with_validators
 from samverkan.lib.paging import page_of
 from samverkan.lib.visibility import Visibility
+from samverkan.lib.years import YearOf
 from samverkan.meetings.access import (
     can_read_internal,
     can_read_item,
@@ -53,12 +54,7 @@ class MeetingCalendar(NamedTuple):
 
 
 def _dated(meetings):
-    return (
-        meetings.annotate(first_day=Min("days__date"), last_day=Max("days__date"))
-        .filter(first_day__isnull=False)
-        .select_related("body__area")
-        .prefetch_related("days")
-    )
+    return meetings.filter(first_day__isnull=False).select_related("body__area").prefetch_related("days")
 
 
 def coming_meetings(meetings: QuerySet[Meeting]) -> list[Meeting]:
@@ -71,15 +67,18 @@ def past_meetings(meetings: QuerySet[Meeting], year: int | None = None) -> Query
     """Meetings of `meetings` whose last day is past, latest first; with `year`, only those with a day in that
     year (the WHERE on the days' date uses `MeetingDay`'s date index). A queryset to page."""
     if year is not None:
-        meetings = meetings.filter(days__date__gte=date(year, 1, 1), days__date__lte=date(year, 12, 31))
+        days = MeetingDay.objects.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31))
+        meetings = meetings.filter(pk__in=days.values("meeting_id"))
     today = timezone.localdate()
     return _dated(meetings).filter(last_day__lt=today).order_by("-first_day", "-pk")
 
 
 def meeting_years(meetings: QuerySet[Meeting]) -> list[int]:
-    """The years (latest first) in which `meetings` have a day. One query."""
-    days = MeetingDay.objects.filter(meeting__in=meetings.values("pk"))
-    return [d.year for d in days.dates("date", "year", order="DESC")]
+    """The years (latest first) in which `meetings` have a day: the years of their stored first and last days
+    (`Meeting.first_day`/`last_day`; a meeting's days never leave a whole year between them). One query."""
+    spans = meetings.filter(first_day__isnull=False).order_by()
+    spans = spans.annotate(first=YearOf("first_day"), last=YearOf("last_day")).values_list("first", "last").distinct()
+    return sorted({year for span in spans for year in span}, reverse=True)
 
 
 def chosen_year(value: str | None, years: Sequence[int]) -> int:
