@@ -242,7 +242,7 @@ def refresh_decision_counts(recommendation_ids) -> None:
         )
 
 
-class PrincipalDecisionQuerySet(models.QuerySet):
+class PrincipalDecisionQuerySet(models.QuerySet["PrincipalDecision"]):
     """PrincipalDecision's QuerySet: bulk writes keep their recommendations' counts too."""
 
     def update(self, **fields):

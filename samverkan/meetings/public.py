@@ -76,9 +76,9 @@ def past_meetings(meetings: QuerySet[Meeting], year: int | None = None) -> Query
 def meeting_years(meetings: QuerySet[Meeting]) -> list[int]:
     """The years (latest first) in which `meetings` have a day: the years of their stored first and last days
     (`Meeting.first_day`/`last_day`; a meeting's days never leave a whole year between them). One query."""
-    spans = meetings.filter(first_day__isnull=False).order_by()
-    spans = spans.annotate(first=YearOf("first_day"), last=YearOf("last_day")).values_list("first", "last").distinct()
-    return sorted({year for span in spans for year in span}, reverse=True)
+    dated = meetings.filter(first_day__isnull=False).order_by()
+    spans = dated.annotate(first=YearOf("first_day"), last=YearOf("last_day")).values_list("first", "last")
+    return sorted({year for span in spans.distinct() for year in span}, reverse=True)
 
 
 def chosen_year(value: str | None, years: Sequence[int]) -> int:
