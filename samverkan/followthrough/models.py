@@ -210,8 +210,9 @@ class Recommendation(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
             # The counts are the decisions' to write (refresh_decision_counts), never a stale instance's.
+            skipped = {*self.COUNT_FIELDS, *self.get_deferred_fields()}  # deferred: as Django's own save() leaves them
             kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.COUNT_FIELDS
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.attname not in skipped
             ]
         super().save(*args, **kwargs)
 

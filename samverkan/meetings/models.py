@@ -258,8 +258,9 @@ class Meeting(models.Model):
         self.check_not_locked()
         if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
             # The days' dates are the days' to write (refresh_meeting_dates): never from a possibly stale instance.
+            skipped = {*self.DATE_FIELDS, *self.get_deferred_fields()}  # deferred: as Django's own save() leaves them
             kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.DATE_FIELDS
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.attname not in skipped
             ]
         super().save(*args, **kwargs)
 
