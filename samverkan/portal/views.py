@@ -118,6 +118,9 @@ def principal(request, area, principal):
         key=lambda m: (m.body.name, _role_order(m.role), m.person.last_name),
     )
     by_body = [(key, list(group)) for key, group in groupby(seats, key=lambda m: m.body)]
+    roles = dict(Membership.Role.choices)
+    for m in seats:  # a few hundred rows: a dict lookup, not get_role_display's work per row
+        m.role_label = roles.get(m.role, m.role)
     return render(
         request,
         "portal/principal.html",
@@ -125,6 +128,8 @@ def principal(request, area, principal):
             "principal": principal,
             "area": principal.area,
             "by_body": by_body,
+            # A person's page is this + slug + "/": one reverse for the page, not one per row.
+            "person_prefix": reverse("portal:person", args=["x"])[:-2],
             "crumbs": [(principal.area.get_absolute_url(), principal.area.name), (None, principal.name)],
         },
     )
