@@ -145,6 +145,11 @@ def person(request, person):
         .order_by("-end", "body__name")
     )
     today = timezone.localdate()
+    roles, urls = dict(Membership.Role.choices), {}
+    seats = list(seats)
+    for m in seats:  # a long-serving person has a few hundred seats: no get_role_display or reverse per row
+        m.role_label = roles.get(m.role, m.role)
+        m.body_url = urls.get(m.body_id) or urls.setdefault(m.body_id, m.body.get_absolute_url())
     current = [m for m in seats if m.is_current(today)]
     earlier = [m for m in seats if not m.is_current(today)]
     return render(request, "portal/person.html", {"person": person, "current": current, "earlier": earlier})
