@@ -44,6 +44,12 @@ def test_generated_rows_are_valid_and_versions_are_what_the_snapshot_reads(db, c
                 row.full_clean()
     principals = Principal.objects.count()
     assert all(r.decisions.count() == principals for r in Recommendation.objects.all())
+    # The stored dates and counts the lists read (issue 11) are right after the generator's bulk inserts.
+    for r in Recommendation.objects.all():
+        assert (r.decisions_asked, r.decisions_pending) == (principals, r.decisions.filter(outcome="pending").count())
+    for meeting in Meeting.objects.all():
+        days = sorted(meeting.days.values_list("date", flat=True))
+        assert (meeting.first_day, meeting.last_day) == (days[0], days[-1]), meeting.pk
     for meeting in Meeting.objects.filter(locked_at__isnull=False):
         if meeting.kind == Meeting.Kind.MINUTES:
             signed = meeting.signatories.filter(signed_at__isnull=False)

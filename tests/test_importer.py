@@ -71,6 +71,7 @@ def test_each_document_imports_through_the_web(client, world, path):
     real_dates = [d for d in expected["dates"] if not d.startswith("XXXX")]
     days = [d.isoformat() for d in meeting.days.values_list("date", flat=True)]
     assert days == (real_dates or ["2020-01-15"])
+    assert (meeting.first_day.isoformat(), meeting.last_day.isoformat()) == (days[0], days[-1])  # stored, issue 11
     items = list(meeting.items.order_by("position"))
     assert len(items) == len(expected["items"])
     for item, parsed in zip(items, expected["items"], strict=True):

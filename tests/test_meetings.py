@@ -219,3 +219,43 @@ def test_a_day_can_be_removed_but_not_the_last(client, world):
     assert "Ett möte måste ha minst en dag" in response.content.decode()
     assert list(meeting.days.all()) == [second]
     assert first.history.filter(history_type="-").get().history_user == world.secretary
+
+
+def _stored_dates(meeting):
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    return meeting.first_day, meeting.last_day
+
+
+def test_a_meetings_stored_first_and_last_day_follow_its_days_through_every_writer(client, world):
+    """`Meeting.first_day`/`last_day` are stored (issue 11: lists sort and window by them): the staff pages, the
+    year plan, bulk inserts and updates, a removed day and a meeting's own save with a stale instance all keep
+    them equal to the days' dates."""
+    client.force_login(world.secretary)
+    plan = reverse("meetings:year_plan", args=[world.group.pk])
+    data = {"year": "2031", "dates": "2031-02-10\n2031-03-10", "start": "09:00", "place": "Sal", "kind": "minutes"}
+    assert client.post(plan, {**data, "visibility": "public"}).status_code == 302
+    planned = Meeting.objects.filter(body=world.group, plan_year=2031).order_by("first_day")
+    assert [(m.first_day, m.last_day) for m in planned] == [
+        (date(2031, 2, 10), date(2031, 2, 10)), (date(2031, 3, 10), date(2031, 3, 10)),
+    ]  # fmt: skip
+    meeting = make_meeting(world.group, date(2026, 3, 1))
+    stale = Meeting.objects.get(pk=meeting.pk)
+    assert _stored_dates(meeting) == (date(2026, 3, 1), date(2026, 3, 1))
+    add = reverse("meetings:day_create", args=[meeting.pk])
+    assert client.post(add, {"date": "2026-03-02", "start": "09:00"}).status_code == 302
+    assert _stored_dates(meeting) == (date(2026, 3, 1), date(2026, 3, 2))
+    day = meeting.days.get(date=date(2026, 3, 1))
+    edit = reverse("meetings:day_edit", args=[day.pk])
+    assert client.post(edit, {"date": "2026-02-27", "start": "10:00"}).status_code == 302
+    assert _stored_dates(meeting) == (date(2026, 2, 27), date(2026, 3, 2))
+    stale.place = "Annan sal"
+    stale.save()  # an instance loaded before the days changed writes its own fields, never the days' dates
+    assert _stored_dates(meeting) == (date(2026, 2, 27), date(2026, 3, 2))
+    assert client.post(reverse("meetings:day_remove", args=[day.pk])).status_code == 302
+    assert _stored_dates(meeting) == (date(2026, 3, 2), date(2026, 3, 2))
+    MeetingDay.objects.bulk_create([MeetingDay(meeting=meeting, date=date(2026, 3, 5), start=time(9))])
+    assert _stored_dates(meeting) == (date(2026, 3, 2), date(2026, 3, 5))
+    MeetingDay.objects.filter(meeting=meeting, date=date(2026, 3, 2)).update(date=date(2026, 3, 3))
+    assert _stored_dates(meeting) == (date(2026, 3, 3), date(2026, 3, 5))
+    MeetingDay.objects.filter(meeting=meeting).delete()
+    assert _stored_dates(meeting) == (None, None)

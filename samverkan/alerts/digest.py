@@ -29,7 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -133,11 +133,7 @@ def _limited(rows: QuerySet[Any], heading: str, more_url: str, line: Callable[[A
 
 def _minutes_section(meetings: QuerySet[Meeting], more_url: str) -> Section | None:
     """Published minutes with their public items (two queries)."""
-    found = list(
-        meetings.annotate(first_day=Min("days__date"))
-        .select_related("body__area")
-        .order_by("published_at", "pk")[: SECTION_LIMIT + 1]
-    )
+    found = list(meetings.select_related("body__area").order_by("published_at", "pk")[: SECTION_LIMIT + 1])
     if not found:
         return None
     shown = found[:SECTION_LIMIT]

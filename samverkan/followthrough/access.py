@@ -42,19 +42,36 @@ def public_recommendations() -> QuerySet[Recommendation]:
     return Recommendation.objects.filter(public_item_rule())
 
 
-def visible_recommendations(user: "Viewer") -> QuerySet[Recommendation]:
-    """Public recommendations; staff and members as they may read the item and its decisions (published minutes,
-    or drafts for those who read the body's internal records); a contact those addressed to them."""
+def recommendation_rule(user: "Viewer", prefix: str = "") -> Q | None:
+    """Q for the recommendations `user` may see, reached through `prefix` ("" on Recommendation,
+    "recommendation__" on a PrincipalDecision); None for an administrator, who sees them all. The rule of
+    `visible_recommendations`; builds no query of its own."""
     scope = scope_of(user)
     if scope.is_admin:
-        return Recommendation.objects.all()
-    rule = readable_items_rule(user, "item__") & decisions_readable_rule(user, "item__")
+        return None
+    rule = readable_items_rule(user, f"{prefix}item__") & decisions_readable_rule(user, f"{prefix}item__")
     if scope.contact_principals:
         addressed = PrincipalDecision.objects.filter(principal_id__in=scope.contact_principals).exclude(
             unlisted_rule("recommendation__item__meeting__")
         )
-        rule |= Q(pk__in=addressed.values("recommendation_id"))
-    return Recommendation.objects.filter(rule)
+        rule |= Q(**{f"{prefix}pk__in": addressed.values("recommendation_id")})
+    return rule
+
+
+def visible_recommendations(user: "Viewer") -> QuerySet[Recommendation]:
+    """Public recommendations; staff and members as they may read the item and its decisions (published minutes,
+    or drafts for those who read the body's internal records); a contact those addressed to them."""
+    rule = recommendation_rule(user)
+    return Recommendation.objects.all() if rule is None else Recommendation.objects.filter(rule)
+
+
+def visible_decisions_of(user: "Viewer", principal: Principal) -> QuerySet[PrincipalDecision]:
+    """The principal's decisions on the recommendations `user` may see (`recommendation_rule`), the rule applied
+    to the joined rows rather than as an IN over every visible recommendation, so the database starts from the
+    principal's own rows. A queryset; no query until read."""
+    decisions = PrincipalDecision.objects.filter(principal=principal)
+    rule = recommendation_rule(user, "recommendation__")
+    return decisions if rule is None else decisions.filter(rule)
 
 
 Listed = TypeVar("Listed", Recommendation, Assignment)

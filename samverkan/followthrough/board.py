@@ -7,8 +7,6 @@ of (recommendation, principal, outcome) triples that is folded into the matrix i
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -17,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from samverkan.followthrough.models import PrincipalDecision, Recommendation
 from samverkan.lib.exports import Table, csv_chunks, in_chunks, xlsx_chunks
+from samverkan.lib.years import YearOf
 
 Outcome = PrincipalDecision.Outcome
 
@@ -103,13 +102,13 @@ def filter_recommendations(recommendations, *, body=None, year=None, state=None,
         recommendations = recommendations.filter(item__meeting__body=body)
     if year is not None:
         recommendations = recommendations.filter(decided_on__year=year)
-    pending = PrincipalDecision.objects.filter(recommendation=OuterRef("pk"), outcome=Outcome.PENDING)
+    # The stored count of pending decisions (Recommendation.decisions_pending) says it without a subquery per row.
     if state == "pending":
-        recommendations = recommendations.filter(Exists(pending))
+        recommendations = recommendations.filter(decisions_pending__gt=0)
     elif state == "overdue":
-        recommendations = recommendations.filter(Exists(pending), deadline__lt=today)
+        recommendations = recommendations.filter(decisions_pending__gt=0, deadline__lt=today)
     elif state == "decided":
-        recommendations = recommendations.filter(~Exists(pending))
+        recommendations = recommendations.filter(decisions_pending=0)
     elif state == "reported":
         recommendations = recommendations.filter(reported_item__isnull=False)
     return recommendations
@@ -196,6 +195,17 @@ def as_xlsx(rows, principals, title):
     return b"".join(xlsx_chunks(title, header(principals), flat_rows(rows)))
 
 
+def listed_years(recommendations):
+    """(pk, year, asked, pending) of every recommendation of `recommendations` (a queryset), latest first: the
+    narrow rows the board's year figures and one year's page are both read from. One query (no join to the
+    decisions, no date converted in Python)."""
+    return list(
+        recommendations.annotate(y=YearOf("decided_on"))
+        .order_by("-decided_on", "-pk")
+        .values_list("pk", "y", *Recommendation.COUNT_FIELDS)
+    )
+
+
 @dataclass
 class YearSummary:
     """One year of the board in figures: recommendations decided that year, principals' decisions asked for
@@ -207,17 +217,15 @@ class YearSummary:
     decided: int = 0
 
 
-def year_summaries(recommendations):
-    """`YearSummary` per year of `recommendations` (a queryset), latest first. One grouped query (the
-    recommendations joined to their decisions) whatever the number of years or rows."""
-    rows = (
-        recommendations.annotate(y=ExtractYear("decided_on"))
-        .values("y")
-        .annotate(
-            n=Count("pk", distinct=True),
-            asked=Count("decisions"),
-            pending=Count("decisions", filter=Q(decisions__outcome=Outcome.PENDING)),
-        )
-        .order_by("-y")
-    )
-    return [YearSummary(r["y"], r["n"], r["asked"], r["asked"] - r["pending"]) for r in rows]
+def summed_by_year(rows):
+    """`YearSummary` per year, latest first, of (year, asked, pending) rows (`listed_years` without the pk): a
+    recommendation's year and its stored counts (`Recommendation.decisions_asked`/`decisions_pending`). No query."""
+    years: dict[int, YearSummary] = {}
+    for year, asked, pending in rows:
+        summary = years.get(year)
+        if summary is None:
+            summary = years[year] = YearSummary(year, 0)
+        summary.recommendations += 1
+        summary.asked += asked
+        summary.decided += asked - pending
+    return [years[y] for y in sorted(years, reverse=True)]

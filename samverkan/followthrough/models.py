@@ -2,8 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,16 +13,17 @@ from simple_history.models import HistoricalRecords
 
 from samverkan.lib.mail_queue import QueuedMail
 from samverkan.meetings.matters import Matter  # the model lives with the meetings; see meetings/matters.py
-from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
+from samverkan.meetings.models import AgendaItem, Meeting
 from samverkan.structure.models import Body, Person, Principal
 
 
 def first_day_of(meeting_field):
-    """A subquery for the first day of the meeting that `meeting_field` points at."""
-    return Subquery(
-        MeetingDay.objects.filter(meeting_id=OuterRef(meeting_field)).order_by("date").values("date")[:1],
-        output_field=models.DateField(),
-    )
+    """An expression for the first day of the meeting that `meeting_field` points at ("report_back_meeting",
+    "item__meeting_id", or "pk" on Meeting itself): its stored `Meeting.first_day`, a join rather than a subquery
+    per row."""
+    if meeting_field == "pk":
+        return F("first_day")
+    return F(f"{meeting_field.removesuffix('_id')}__first_day")
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -183,7 +185,15 @@ class Recommendation(models.Model):
         verbose_name=_("utfallet återrapporterat vid ärende"),
     )
     created_at = models.DateTimeField(_("skapad"), default=timezone.now, editable=False)
-    history = HistoricalRecords()
+    # How many principals are asked and how many of them have not decided: the board's figures per year read
+    # these instead of counting every PrincipalDecision on each request (issue 11). Written only by
+    # `refresh_decision_counts`, which every write of decisions runs (PrincipalDecision's save and delete signals,
+    # its QuerySet's update and bulk_create); a recommendation's own save() never writes them.
+    decisions_asked = models.PositiveIntegerField(_("tillfrågade huvudmän"), default=0, editable=False)
+    decisions_pending = models.PositiveIntegerField(_("beslut som väntar"), default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["decisions_asked", "decisions_pending"])
+
+    COUNT_FIELDS = ("decisions_asked", "decisions_pending")
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
@@ -198,6 +208,15 @@ class Recommendation(models.Model):
     def get_absolute_url(self):
         return reverse("followthrough_public:recommendation", args=[self.item.meeting.body.area.slug, self.pk])
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            # The counts are the decisions' to write (refresh_decision_counts), never a stale instance's.
+            skipped = {*self.COUNT_FIELDS, *self.get_deferred_fields()}  # deferred: as Django's own save() leaves them
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.attname not in skipped
+            ]
+        super().save(*args, **kwargs)
+
     def clean(self):
         errors = {}
         if self.decided_on and self.deadline and self.deadline < self.decided_on:
@@ -209,6 +228,36 @@ class Recommendation(models.Model):
             errors["reported_item"] = _("Ärendet måste höra till samma samverkansområde.")
         if errors:
             raise ValidationError(errors)
+
+
+def refresh_decision_counts(recommendation_ids) -> None:
+    """Store `Recommendation.decisions_asked`/`decisions_pending` of the recommendations with these ids (an
+    iterable of ints) from their PrincipalDecision rows as they are now. One UPDATE per 500 recommendations."""
+    rows = PrincipalDecision.objects.filter(recommendation_id=OuterRef("pk")).order_by().values("recommendation_id")
+    counted = Count("pk")
+    pending = Count("pk", filter=Q(outcome=PrincipalDecision.Outcome.PENDING))
+    ids = sorted(set(recommendation_ids))
+    for start in range(0, len(ids), 500):
+        Recommendation.objects.filter(pk__in=ids[start : start + 500]).update(
+            decisions_asked=Coalesce(Subquery(rows.annotate(n=counted).values("n")), 0),
+            decisions_pending=Coalesce(Subquery(rows.annotate(n=pending).values("n")), 0),
+        )
+
+
+class PrincipalDecisionQuerySet(models.QuerySet["PrincipalDecision"]):
+    """PrincipalDecision's QuerySet: bulk writes keep their recommendations' counts too."""
+
+    def update(self, **fields):
+        recommendations = list(self.order_by().values_list("recommendation_id", flat=True).distinct())
+        changed = super().update(**fields)
+        moved_to = fields.get("recommendation_id", getattr(fields.get("recommendation"), "pk", None))
+        refresh_decision_counts(recommendations + ([moved_to] if moved_to else []))
+        return changed
+
+    def bulk_create(self, objs, *args, **kwargs):
+        made = super().bulk_create(objs, *args, **kwargs)
+        refresh_decision_counts({d.recommendation_id for d in made})
+        return made
 
 
 def decision_document_path(decision, filename):
@@ -249,6 +298,7 @@ class PrincipalDecision(models.Model):
     answered_by_link = models.BooleanField(_("registrerat via länken i utskicket"), default=False)
     modified = models.DateTimeField(_("senast ändrat"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["modified"])
+    objects = PrincipalDecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["principal__kind", "principal__name"]
@@ -355,3 +405,20 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.assignment_id or self.decision_id}"
+
+
+def _decision_changed(sender, instance, **kwargs):
+    """post_save/post_delete of a PrincipalDecision: store its recommendation's counts, on the recommendation it
+    holds too."""
+    if kwargs.get("raw"):
+        return
+    refresh_decision_counts([instance.recommendation_id])
+    held = PrincipalDecision._meta.get_field("recommendation").get_cached_value(instance, default=None)
+    if held is not None:
+        stored = Recommendation.objects.filter(pk=held.pk).values(*Recommendation.COUNT_FIELDS).first() or {}
+        held.decisions_asked = stored.get("decisions_asked", 0)
+        held.decisions_pending = stored.get("decisions_pending", 0)
+
+
+post_save.connect(_decision_changed, sender=PrincipalDecision, dispatch_uid="principal_decision_counts_saved")
+post_delete.connect(_decision_changed, sender=PrincipalDecision, dispatch_uid="principal_decision_counts_deleted")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from samverkan.followthrough.access import (
     visible_assignments,
+    visible_decisions_of,
     visible_matters,
     visible_recommendations,
 )
@@ -22,11 +23,12 @@ from samverkan.followthrough.board import (
     build_board,
     filter_recommendations,
     iter_board,
-    year_summaries,
+    listed_years,
+    summed_by_year,
 )
 from samverkan.followthrough.exports import export_query
 from samverkan.followthrough.filters import AssignmentFilter, BoardFilter
-from samverkan.followthrough.models import PrincipalDecision, Recommendation
+from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation
 from samverkan.followthrough.present import (
     ASSIGNMENT_RELATED,
     matter_timeline,
@@ -43,6 +45,11 @@ LIST_PAGE = 50  # matters or assignments a page of the public lists shows
 
 def _crumbs(area, *rest):
     return [(area.get_absolute_url(), area.name), *rest]
+
+
+def _recommendation_prefix(area):
+    """A recommendation's page is this + pk + "/": one reverse for a list, not one per row."""
+    return reverse("followthrough_public:recommendation", args=[area.slug, 1])[:-2]
 
 
 BOARD_PAGE = 100  # recommendations a page of one year's board shows
@@ -69,11 +76,13 @@ def board(request, area):
     area = get_object_or_404(Area, slug=area)
     started = time.perf_counter()
     filters, principals, recommendations = _board_input(request, area)
-    years = year_summaries(recommendations)
+    # One query of narrow rows for every year (the visibility rule is evaluated once): each year's figures from
+    # the stored counts, and the chosen year's keys in the board's order, paged here.
+    listed = listed_years(recommendations)
+    years = summed_by_year(row[1:] for row in listed)
     this_year = timezone.localdate().year
     year = filters.value("ar") or next((y.year for y in years if y.year <= this_year), this_year)
-    ordered = filter_recommendations(recommendations, year=year).order_by("-decided_on", "-pk")
-    page = page_of(request, ordered.values_list("pk", flat=True), BOARD_PAGE)
+    page = page_of(request, [pk for pk, y, *_counts in listed if y == year], BOARD_PAGE)
     rows = build_board(Recommendation.objects.filter(pk__in=list(page)), principals) if len(page) else []
     response = render(
         request,
@@ -88,6 +97,7 @@ def board(request, area):
             "years": years,
             "year_query": urlencode({k: v for k, v in filters.cleaned_data.items() if v and k != "ar"}),
             "legend": PrincipalDecision.Outcome.choices,
+            "recommendation_prefix": _recommendation_prefix(area),
             "crumbs": _crumbs(area, (None, _("Beslutsstatus"))),
         },
     )
@@ -192,26 +202,31 @@ PRINCIPAL_COLUMNS = (
 def principal(request, area, principal):
     """What a principal has been asked to decide: the pending decisions (`?vantar=N`) and the decided ones
     (`?sida=N`), latest recommendation first, each list paged by `PRINCIPAL_PAGE`, only the columns shown.
-    Five queries whatever the history's size."""
+    Three queries whatever the history's size: the principal, every visible decision's key and outcome (both
+    lists are counted and paged from these narrow rows), and the two pages' rows."""
     principal = get_object_or_404(Principal.objects.select_related("area"), area__slug=area, slug=principal)
-    decisions = (
-        PrincipalDecision.objects.filter(principal=principal, recommendation__in=visible_recommendations(request.user))
-        .select_related("recommendation__item__meeting__body")
-        .only(*PRINCIPAL_COLUMNS)
-        .order_by("-recommendation__decided_on", "-pk")
-    )
-    pending = page_of(request, decisions.filter(outcome=PrincipalDecision.Outcome.PENDING), PRINCIPAL_PAGE, "vantar")
-    decided = page_of(request, decisions.exclude(outcome=PrincipalDecision.Outcome.PENDING), PRINCIPAL_PAGE)
+    keys = visible_decisions_of(request.user, principal).order_by("-recommendation__decided_on", "-pk")
+    pending_keys, decided_keys = [], []
+    for pk, outcome in keys.values_list("pk", "outcome"):
+        (pending_keys if outcome == PrincipalDecision.Outcome.PENDING else decided_keys).append(pk)
+    pending = page_of(request, pending_keys, PRINCIPAL_PAGE, "vantar")
+    decided = page_of(request, decided_keys, PRINCIPAL_PAGE)
+    shown = [*pending.object_list, *decided.object_list]
+    rows = PrincipalDecision.objects.filter(pk__in=shown or [-1]).select_related("recommendation__item__meeting__body")
+    by_pk = {d.pk: d for d in rows.only(*PRINCIPAL_COLUMNS)}
+    pending.object_list = [by_pk[pk] for pk in pending.object_list if pk in by_pk]
+    decided.object_list = [by_pk[pk] for pk in decided.object_list if pk in by_pk]
     return render(
         request,
         "followthrough/public/principal.html",
         {
             "principal": principal,
             "area": principal.area,
-            "asked": pending.paginator.count + decided.paginator.count,
+            "asked": len(pending_keys) + len(decided_keys),
             "pending": pending,
             "decided": decided,
             "today": timezone.localdate(),
+            "recommendation_prefix": _recommendation_prefix(principal.area),
             "crumbs": _crumbs(
                 principal.area,
                 (principal.get_absolute_url(), principal.name),
@@ -259,12 +274,15 @@ def matter(request, area, year, serial):
 def assignments(request, area):
     area = get_object_or_404(Area, slug=area)
     filters = AssignmentFilter(request.GET, bodies=visible_bodies(request.user).filter(area=area).order_by("name"))
+    listed = filters.apply(visible_assignments(request.user).filter(item__meeting__body__area=area).with_due())
+    # The keys alone, in order (one visit of the visibility rule), counted and paged here; only the page's rows
+    # are fetched with their joins.
+    page = page_of(request, list(listed.order_by("due", "pk").values_list("pk", flat=True)), LIST_PAGE)
     rows = (
-        filters.apply(visible_assignments(request.user).filter(item__meeting__body__area=area).with_due())
-        .select_related(*ASSIGNMENT_RELATED)
-        .order_by("due", "pk")
+        Assignment.objects.filter(pk__in=list(page.object_list) or [-1]).with_due().select_related(*ASSIGNMENT_RELATED)
     )
-    page = page_of(request, rows, LIST_PAGE)
+    by_pk = {a.pk: a for a in rows}
+    page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
     return render(
         request,
         "followthrough/public/assignments.html",

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.db.models import Max, Min, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -63,13 +63,12 @@ class MeetingListFilter(CleanForm):
 
 def _ordered_ids(meetings: QuerySet[Meeting]) -> list[int]:
     """The meetings' ids, earliest first day first. One query."""
-    return list(meetings.annotate(first_day=Min("days__date")).order_by("first_day", "pk").values_list("pk", flat=True))
+    return list(meetings.order_by("first_day", "pk").values_list("pk", flat=True))
 
 
 def _fetch_meetings(ids: Sequence[int]) -> list[Meeting]:
     """One chunk of meetings with body and area, first and last day, in `ids`' order. One query."""
     found = Meeting.objects.filter(pk__in=ids).select_related("body__area")
-    found = found.annotate(first_day=Min("days__date"), last_day=Max("days__date"))
     by_pk = {m.pk: m for m in found}
     return [by_pk[pk] for pk in ids if pk in by_pk]
 

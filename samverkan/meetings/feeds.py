@@ -8,7 +8,7 @@ those only public items; the latest `FEED_SIZE` entries."""
 from typing import NamedTuple
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -67,7 +67,7 @@ def decided_items(scope: FeedScope) -> QuerySet[AgendaItem]:
     ).exclude(Q(outcome="") & Q(decision=""))
     return (
         items.select_related("meeting__body__area")
-        .annotate(first_day=Min("meeting__days__date"))
+        .annotate(first_day=F("meeting__first_day"))
         .order_by("-meeting__published_at", "-meeting_id", "position", "pk")
     )
 
@@ -111,7 +111,6 @@ class MinutesFeed(ScopedFeed):
         meetings = (
             published_in(scope)
             .select_related("body__area")
-            .annotate(first_day=Min("days__date"))
             .prefetch_related(Prefetch("items", queryset=public_items.only("meeting", "number", "title")))
             .order_by("-published_at", "-pk")
         )

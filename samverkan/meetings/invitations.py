@@ -5,7 +5,6 @@ the e-mails in invitation_mail.py, the pages in invitation_views.py."""
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import Max, Min
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,12 +31,9 @@ class Span(NamedTuple):
 
 
 def meeting_span(meeting: Meeting) -> Span:
-    """The meeting's first and last day (None, None without days): the `first_day`/`last_day` annotations when
-    present, else one query."""
-    if hasattr(meeting, "first_day") and hasattr(meeting, "last_day"):
-        return Span(meeting.first_day, meeting.last_day)
-    span = meeting.days.aggregate(first=Min("date"), last=Max("date"))
-    return Span(span["first"], span["last"])
+    """The meeting's first and last day (None, None without days), as stored on the meeting
+    (`Meeting.first_day`/`last_day`, kept from its days). No query."""
+    return Span(meeting.first_day, meeting.last_day)
 
 
 def is_over(meeting: Meeting, last: date | None) -> bool:

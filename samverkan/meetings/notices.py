@@ -11,7 +11,7 @@ period only for bodies whose decisions can be appealed (`structure.Body.appealab
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from samverkan.lib.locks import locked
@@ -25,7 +25,6 @@ def notices(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     notice shows loaded (body, area, host principal, `first_day`). A queryset; one query when read."""
     return (
         meetings.filter(kind=Meeting.Kind.MINUTES, status=Meeting.Status.PUBLISHED, notice_date__isnull=False)
-        .annotate(first_day=Min("days__date"))
         .select_related("body__area", "body__host_principal")
         .order_by("-notice_date", "-pk")
     )

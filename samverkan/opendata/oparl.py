@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import Min, Model, OuterRef, QuerySet, Subquery
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -157,9 +157,7 @@ def person(request: HttpRequest, record: Person, area_id: int | None) -> dict[st
 
 def meeting_queryset(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     """What `meeting` needs, in a fixed number of queries: the body, the first day, the days."""
-    return with_history_times(
-        meetings.select_related("body__area").annotate(first_day=Min("days__date")).prefetch_related("days")
-    )
+    return with_history_times(meetings.select_related("body__area").prefetch_related("days"))
 
 
 def meeting(request: HttpRequest, record: Meeting, items: list[dict[str, Any]] | None = None) -> dict[str, Any]:

@@ -119,6 +119,9 @@ def principal(request, area, principal):
         key=lambda m: (m.body.name, _role_order(m.role), m.person.last_name),
     )
     by_body = [(key, list(group)) for key, group in groupby(seats, key=lambda m: m.body)]
+    roles = dict(Membership.Role.choices)
+    for m in seats:  # a few hundred rows: a dict lookup, not get_role_display's work per row
+        m.role_label = roles.get(m.role, m.role)
     return render(
         request,
         "portal/principal.html",
@@ -126,6 +129,8 @@ def principal(request, area, principal):
             "principal": principal,
             "area": principal.area,
             "by_body": by_body,
+            # A person's page is this + slug + "/": one reverse for the page, not one per row.
+            "person_prefix": reverse("portal:person", args=["x"])[:-2],
             "crumbs": [(principal.area.get_absolute_url(), principal.area.name), (None, principal.name)],
         },
     )
@@ -141,6 +146,11 @@ def person(request, person):
         .order_by("-end", "body__name")
     )
     today = timezone.localdate()
+    roles, urls = dict(Membership.Role.choices), {}
+    seats = list(seats)
+    for m in seats:  # a long-serving person has a few hundred seats: no get_role_display or reverse per row
+        m.role_label = roles.get(m.role, m.role)
+        m.body_url = urls.get(m.body_id) or urls.setdefault(m.body_id, m.body.get_absolute_url())
     current = [m for m in seats if m.is_current(today)]
     earlier = [m for m in seats if not m.is_current(today)]
     return render(request, "portal/person.html", {"person": person, "current": current, "earlier": earlier})

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Min, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -85,7 +85,7 @@ def _meeting_label(meeting: Meeting) -> str:
 
 
 def _meetings() -> QuerySet[Meeting]:
-    return Meeting.objects.select_related("body__area").annotate(first_day=Min("days__date"))
+    return Meeting.objects.select_related("body__area")
 
 
 def _item_url(item: AgendaItem) -> str:

@@ -5,7 +5,6 @@ Search results for items and assignments link here.
 Whoever may not read the item in full (`meetings.access.can_read_item`, and for published minutes the stricter of
 then and now, `snapshot.present_minutes`) gets 404, as for the meeting itself (`listed_meetings`)."""
 
-from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from samverkan.structure.models import Body
 @require_safe
 def item_page(request: HttpRequest, area: str, meeting: int, pk: int) -> HttpResponse:
     """One item, its documents and related items; 404 for what the visitor may not read."""
-    meetings = listed_meetings(request.user).annotate(first_day=Min("days__date")).select_related("body__area")
+    meetings = listed_meetings(request.user).select_related("body__area")
     shown_meeting = get_object_or_404(meetings, pk=meeting, body__area__slug=area)
     body = shown_meeting.body
     item = get_object_or_404(AgendaItem, pk=pk, meeting=shown_meeting)

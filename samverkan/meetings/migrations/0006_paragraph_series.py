@@ -17,8 +17,8 @@ def fix_existing_numbers(apps, schema_editor):
     AgendaItem = apps.get_model("meetings", "AgendaItem")
     meetings = (
         Meeting.objects.filter(body__numbering="continuous")
-        .annotate(first_day=Min("days__date"))
-        .order_by("first_day", "pk")
+        .annotate(day_one=Min("days__date"))  # not "first_day": a field of the model since 0016
+        .order_by("day_one", "pk")
     )
     seen = set()
     for meeting in meetings:
@@ -30,7 +30,7 @@ def fix_existing_numbers(apps, schema_editor):
             if number != item.number and number in used:
                 number = item.number
             changes = {"number": number}
-            key = (meeting.body_id, meeting.first_day.year if meeting.first_day else None, number)
+            key = (meeting.body_id, meeting.day_one.year if meeting.day_one else None, number)
             if meeting.status in SENT and key[1] is not None and number.isdigit() and key not in seen:
                 seen.add(key)
                 changes.update(series_body_id=key[0], series_year=key[1])
