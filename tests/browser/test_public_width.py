@@ -1,6 +1,7 @@
 """Every public page kind fits a 390 px phone (WCAG 2.1 1.4.10 Reflow): a wide table scrolls in its own region,
-the page itself never scrolls sideways. The main public pages, with long place names
-and titles. (The structure map's table and some staff tables are still wider; see the closing note of stop 19.)"""
+the page itself never scrolls sideways. The main public pages with long place names and titles, and every public
+page linked from the area's start page. Every table in the templates (staff pages too) sits in a `table-scroll`
+region with a name and a tab stop."""
 
 from datetime import timedelta
 
@@ -47,3 +48,36 @@ def test_every_public_page_kind_fits_a_phone(static_page, live_world):
         page.goto(url)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{url} is {width} px wide at 390 px"
+
+
+SKIP_PARTS = ("/api/", "/konto/", "/hantera/", "/admin/", "/en/", "/sprak/", "/static/", "/media/")
+SKIP_ENDINGS = (".pdf", ".ics", ".csv", ".xlsx", ".xml", ".json", "/atom/", "/flode/")
+
+
+def test_every_public_page_reached_from_the_area_fits_a_phone(static_page, live_world):
+    """Not a fixed list: every public page linked within two steps of the area's start page, so a new page
+    or table that overflows is caught where it first appears (at most 80 pages)."""
+    page = static_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    queue, seen, checked = [(live_world.area.get_absolute_url(), 0)], set(), []
+    while queue and len(checked) < 80:
+        url, depth = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = page.goto(url)
+        if response is None or response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{url} is {width} px wide at 390 px"
+        checked.append(url)
+        if depth < 2:
+            for href in page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))"):
+                path = href.split("#", 1)[0]
+                if not path.startswith("/") or path.startswith("//"):
+                    continue
+                if any(part in path for part in SKIP_PARTS) or path.split("?", 1)[0].endswith(SKIP_ENDINGS):
+                    continue
+                queue.append((path, depth + 1))
+    assert len(checked) >= 15, checked
+    print(f"{len(checked)} public pages fit 390 px")
