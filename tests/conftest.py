@@ -72,6 +72,11 @@ def django_db_setup(
             teardown_databases(config, verbosity=verbosity)
 
 
+# What `flush`'s post_migrate signal would write back row for row at once (every model's content type and
+# permissions): kept instead of deleted and made again. No test makes rows of its own in them.
+KEPT_TABLES = frozenset({"django_content_type", "auth_permission"})
+
+
 def _flush_by_delete(operations):
     """Empties the tables after a test that commits for real (`transactional_db`, `live_server`) with one DELETE per
     table instead of PostgreSQL's single TRUNCATE of every table: TRUNCATE gives each of the ~150 tables and their
@@ -86,7 +91,8 @@ def _flush_by_delete(operations):
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
         if reset_sequences or allow_cascade:
             return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-        return [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+        delete = style.SQL_KEYWORD("DELETE FROM")
+        return [f"{delete} {style.SQL_FIELD(self.quote_name(table))};" for table in tables if table not in KEPT_TABLES]
 
     sql_flush.deletes = True
     operations.sql_flush = sql_flush
