@@ -23,8 +23,10 @@ from tests.followthrough_helpers import decide, recommend
 from tests.meetings_helpers import make_item, make_meeting
 from tests.worker_helpers import run_worker
 
-# The worker closes the database connection when it is done, so tests that run it commit for real.
+# The worker closes the database connection when it is done, so tests that run it commit for real. The tests
+# that run no worker and need no commit (SAVEPOINT) share the world and are rolled back.
 pytestmark = pytest.mark.django_db(transaction=True)
+SAVEPOINT = pytest.mark.django_db
 _on_commit = None
 
 # Wednesday 18 March 2026, 07:00 in Stockholm: the daily period before it is the 17th, the weekly one 9–15 March.
@@ -182,6 +184,7 @@ def test_the_form_tells_nothing_about_the_address_and_limits_mail_to_it(client, 
     assert "@" not in stored and "example" not in stored
 
 
+@SAVEPOINT
 def test_the_form_says_after_how_many_days_an_unconfirmed_request_is_deleted(client, world, settings):
     settings.ALERT_CONFIRM_DAYS = 4
     page = client.get(reverse("alerts:subscribe_body", args=[world.forum.pk])).content.decode()
@@ -224,6 +227,7 @@ def test_a_target_made_internal_after_the_form_gets_no_subscription(client, worl
 # ---- Links -------------------------------------------------------------------------------------------------
 
 
+@SAVEPOINT
 def test_links_are_single_purpose_and_a_bad_one_is_the_plain_404(client, world, settings):
     target = get_body_target(world.forum.pk)
     confirmed = subscription(world, target)
@@ -387,6 +391,7 @@ def test_a_killed_worker_s_claim_is_given_back_later(world, settings):
     assert len(mail.outbox) == 1
 
 
+@SAVEPOINT
 def test_a_digest_costs_the_same_queries_whatever_was_published(world):
     target = get_body_target(world.forum.pk)
     rows = [subscription(world, target, email=f"{n}@example.se") for n in range(2)]
@@ -433,6 +438,7 @@ def test_a_batch_gathers_each_target_and_period_once_and_costs_the_same_for_each
     assert len(mail.outbox) == 12
 
 
+@SAVEPOINT
 def test_the_manage_page_changes_and_ends_one_address_s_subscriptions(client, world, queries):
     body = subscription(world, get_body_target(world.forum.pk))
     search = subscription(world, search_target({"q": "hemsjukvård"}))
@@ -460,6 +466,7 @@ def test_the_manage_page_changes_and_ends_one_address_s_subscriptions(client, wo
     assert "Du har inga bevakningar" in client.get(url).content.decode()
 
 
+@SAVEPOINT
 def test_subscribe_buttons_on_the_public_pages(client, world):
     matter = Matter.objects.create(area=world.area, year=2026, serial=2, title="Hemsjukvård")
     pages = {
