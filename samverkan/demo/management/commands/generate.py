@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from samverkan.demo.generate import DEFAULT_SEED, SCALES, NotEmpty, Scale, generate
 
@@ -27,6 +28,12 @@ class Command(BaseCommand):
             counts = generate(chosen, seed=seed, out=out)
         except NotEmpty as error:
             raise CommandError(str(error)) from error
+        if connection.vendor == "postgresql":
+            # Planner statistics for the rows just made, as PostgreSQL advises after a bulk load ("Populating a
+            # Database": run ANALYZE afterwards). Without them every estimate is one row and the first pages
+            # measured after generating choose nested loops over the whole nation (the board: 329 ms, 143 after).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         seconds = time.perf_counter() - started
         if verbosity:
             self.stdout.write(self.style.SUCCESS(f"Genererat ({scale}, frö {seed}) på {seconds:.1f} s:"))
