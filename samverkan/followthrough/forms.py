@@ -123,12 +123,7 @@ class AssignmentForm(_AssignmentErrors, StaffForm):
             kind = {Body: "body", Person: "person", Principal: "principal"}[type(current)]
             self.initial["assignee"] = f"{kind}:{current.pk}"
         self.offer("report_to", visible_bodies(self.user).filter(area=area).order_by("name"))
-        coming = (
-            visible_meetings(self.user)
-            .with_first_day()
-            .filter(body__area=area)
-            .exclude(status=Meeting.Status.CANCELLED)
-        )
+        coming = visible_meetings(self.user).filter(body__area=area).exclude(status=Meeting.Status.CANCELLED)
         self.offer("report_back_meeting", coming.select_related("body").order_by("first_day", "pk"))
         self.fields["report_back_meeting"].label_from_instance = lambda m: f"{m.body.name} {meeting_label(m)}"
         self.fields["report_back_meeting"].help_text = _("Lämna tomt om ett datum räcker.")
@@ -174,7 +169,7 @@ class AssignmentStatusForm(_AssignmentErrors, StaffForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         body = self.instance.report_to
-        meetings = visible_meetings(self.user).with_first_day().filter(body=body)
+        meetings = visible_meetings(self.user).filter(body=body)
         meetings = meetings.exclude(status=Meeting.Status.CANCELLED).order_by("first_day", "pk")
         self.offer("report_back_meeting", meetings).label_from_instance = meeting_label
 

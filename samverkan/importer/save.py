@@ -107,7 +107,7 @@ def find_earlier(body, sha256, dates) -> Earlier | None:
         )
     if meeting_id is None:
         return None
-    meeting = Meeting.objects.with_first_day().get(pk=meeting_id)
+    meeting = Meeting.objects.all().get(pk=meeting_id)
     return Earlier(
         meeting=meeting,
         same_file=source is not None,

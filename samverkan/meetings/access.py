@@ -418,7 +418,7 @@ def get_meeting_to_sign(user: "Viewer", pk: object) -> MeetingToSign:
     it is not (signed, taken back, locked), they reach it only as anyone else would (`get_meeting_for_user`).
     Anyone else gets Http404 when they may not see it and PermissionDenied when they may. Two queries, three
     for a signer who no longer signs."""
-    meeting: Meeting | None = Meeting.objects.with_first_day().select_related("body__area").filter(pk=pk).first()
+    meeting: Meeting | None = Meeting.objects.all().select_related("body__area").filter(pk=pk).first()
     mine: list[Signatory] = []
     if meeting is not None and user is not None and user.is_authenticated:
         mine = list(meeting.signatories.filter(person__user_id=user.pk))

@@ -139,7 +139,7 @@ class MeetingDayForm(MinutesForm):
 def later_meetings(user, meeting):
     """The body's meetings after `meeting` that `user` may see (`visible_meetings`), by first day: where an item
     may be deferred to."""
-    later = visible_meetings(user).with_first_day().filter(body_id=meeting.body_id).exclude(pk=meeting.pk)
+    later = visible_meetings(user).filter(body_id=meeting.body_id).exclude(pk=meeting.pk)
     if getattr(meeting, "first_day", None) is not None:
         later = later.filter(first_day__gt=meeting.first_day)
     return later.order_by("first_day", "pk")

@@ -52,17 +52,13 @@ class MeetingQuerySet(models.QuerySet):
         lock.check_meeting_update(self, fields)
         return super().update(**fields)
 
-    def with_first_day(self):
-        """The meetings as they are: `first_day` (and `last_day`) are stored on Meeting now (kept from its days by
-        `refresh_meeting_dates`); kept so callers that asked for the annotation read the same."""
-        return self
-
     def adjustment_overdue(self, today=None):
         """Minutes (not notes) still unlocked 14 days after the meeting's first day; derived, never stored."""
         today = today or timezone.localdate()
         return (
-            self.with_first_day()
-            .filter(kind=Meeting.Kind.MINUTES, locked_at__isnull=True, first_day__lt=today - timedelta(ADJUSTMENT_DAYS))
+            self.filter(
+                kind=Meeting.Kind.MINUTES, locked_at__isnull=True, first_day__lt=today - timedelta(ADJUSTMENT_DAYS)
+            )
             .exclude(status=Meeting.Status.CANCELLED)
             .exclude(imported=True)
         )

@@ -55,7 +55,6 @@ def late_notices_for(bodies) -> QuerySet[Meeting]:
     return (
         Meeting.objects.notice_overdue()
         .filter(body__in=bodies)
-        .with_first_day()
         .select_related("body__area")
         .order_by("locked_at", "pk")
     )

@@ -51,7 +51,7 @@ def queue_sign_reminders(today: date | None = None) -> list[int]:
     sends nothing). Each meeting in its own transaction under its row lock. Returns the MeetingMail ids queued."""
     today = today or timezone.localdate()
     due = (
-        Meeting.objects.with_first_day()
+        Meeting.objects.all()
         .filter(
             kind=Meeting.Kind.MINUTES,
             status=Meeting.Status.DRAFTED,

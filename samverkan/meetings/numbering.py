@@ -97,7 +97,7 @@ def _series(body_id, year):
     from samverkan.meetings.models import AgendaItem, Meeting
 
     return list(
-        Meeting.objects.with_first_day()
+        Meeting.objects.all()
         .filter(body_id=body_id, first_day__year=year)
         .exclude(status=Meeting.Status.CANCELLED)
         .order_by("first_day", "pk")
@@ -112,7 +112,7 @@ def series_start(body_id: int, year: int) -> int:
     but the meeting after it starts the series where it would have). One query."""
     from samverkan.meetings.models import AgendaItem, Meeting
 
-    meetings = Meeting.objects.with_first_day().filter(body_id=body_id, first_day__year=year)
+    meetings = Meeting.objects.all().filter(body_id=body_id, first_day__year=year)
     numbers = AgendaItem.objects.filter(meeting__in=meetings.values("pk")).values_list("number", flat=True)
     return min((_leading(n) for n in numbers if _leading(n) > 0), default=1)
 
@@ -128,7 +128,7 @@ def propose_number(meeting):
     if is_continuous(meeting.body):
         year, first = meeting_year(meeting), _first_day(meeting)
         meetings = (
-            Meeting.objects.with_first_day()
+            Meeting.objects.all()
             .filter(body_id=meeting.body_id, first_day__year=year)
             .exclude(status=Meeting.Status.CANCELLED)
         )

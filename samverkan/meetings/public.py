@@ -226,7 +226,7 @@ def meeting(request, area, pk):
     for those who read the body's internal records), then the minutes (attendance, minutes and decision per item,
     the adjustment record, earlier versions). An imported meeting is not here until its minutes are published."""
     meeting = get_object_or_404(
-        listed_meetings(request.user).with_first_day().select_related("body__area"), pk=pk, body__area__slug=area
+        listed_meetings(request.user).select_related("body__area"), pk=pk, body__area__slug=area
     )
     body = meeting.body
     context = {"meeting": meeting, "body": body, "area": body.area}
@@ -248,7 +248,7 @@ def meeting(request, area, pk):
 def version(request, area, pk, number):
     """A version of published minutes, as it was stored; hidden items show only their number."""
     meeting = get_object_or_404(
-        published_meetings(request.user).with_first_day().select_related("body__area"), pk=pk, body__area__slug=area
+        published_meetings(request.user).select_related("body__area"), pk=pk, body__area__slug=area
     )
     crumbs = _meeting_crumbs(
         meeting,

@@ -62,17 +62,14 @@ def _planned_body(request, pk):
 
 def _planned_meeting(request, pk):
     """The meeting the user plans, with its first day, body, chair and secretary (404 / 403 as the gate says)."""
-    queryset = Meeting.objects.with_first_day().select_related("body__area", "chair", "secretary")
+    queryset = Meeting.objects.all().select_related("body__area", "chair", "secretary")
     return get_meeting_for_user(request.user, pk, change=True, queryset=queryset)
 
 
 def body_meetings(meetings):
     """A body's meetings with their first day and item count, ordered by date; days are prefetched."""
     return (
-        meetings.with_first_day()
-        .annotate(item_count=Count("items", distinct=True))
-        .prefetch_related("days")
-        .order_by("first_day", "pk")
+        meetings.annotate(item_count=Count("items", distinct=True)).prefetch_related("days").order_by("first_day", "pk")
     )
 
 
@@ -96,7 +93,7 @@ def meeting_list(request, pk):
         of_year |= ~Exists(MeetingDay.objects.filter(meeting=OuterRef("pk")))
     page = page_of_rows(
         request,
-        Meeting.objects.filter(body=body).filter(of_year).with_first_day().order_by("first_day", "pk"),
+        Meeting.objects.filter(body=body).filter(of_year).order_by("first_day", "pk"),
         STAFF_LIST_PAGE,
         lambda pks: body_meetings(Meeting.objects.filter(pk__in=pks)),
     )
@@ -149,7 +146,7 @@ def deferred_candidates(meeting):
         earlier = Meeting.objects.none()
     else:
         earlier = (
-            Meeting.objects.with_first_day()
+            Meeting.objects.all()
             .filter(body_id=meeting.body_id, first_day__lt=meeting.first_day)
             .exclude(status=Meeting.Status.CANCELLED)
             .order_by("-first_day")
@@ -320,7 +317,7 @@ def tell_renumbered(request, renumbered):
     per_meeting = {}
     for change in renumbered:
         per_meeting.setdefault(change.item.meeting_id, []).append((change.old, change.new))
-    meetings = Meeting.objects.with_first_day().filter(pk__in=per_meeting).order_by("first_day", "pk")
+    meetings = Meeting.objects.all().filter(pk__in=per_meeting).order_by("first_day", "pk")
     for other in meetings:
         text = {"date": other.first_day.isoformat(), "changes": numbering.describe(per_meeting[other.pk])}
         if other.invited_at or other.agenda_published_at:
@@ -630,7 +627,7 @@ def paper_adjustment(request, pk):
 @require_safe
 def to_sign(request):
     """Minutes waiting for the logged-in user's signature."""
-    meetings = meetings_to_sign(request.user).with_first_day().select_related("body__area").order_by("first_day", "pk")
+    meetings = meetings_to_sign(request.user).select_related("body__area").order_by("first_day", "pk")
     return render(request, "meetings/to_sign.html", {"meetings": meetings})
 
 

@@ -39,7 +39,7 @@ def dashboard(request):
         else []
     )
     contact_for = Principal.objects.filter(pk__in=scope.contact_principals).select_related("area")
-    to_sign = meetings_to_sign(request.user).with_first_day().select_related("body__area").order_by("first_day", "pk")
+    to_sign = meetings_to_sign(request.user).select_related("body__area").order_by("first_day", "pk")
     overdue = (
         Meeting.objects.adjustment_overdue()
         .filter(body__in=editable_bodies(request.user))

@@ -68,7 +68,7 @@ def invitations_to_answer(context):
         return {"rows": []}
     seats = list(person.memberships.filter(role__in=INVITED_ROLES))
     meetings = (
-        Meeting.objects.with_first_day()
+        Meeting.objects.all()
         .filter(
             Exists(Invitation.objects.filter(meeting=OuterRef("pk"))),
             body_id__in={seat.body_id for seat in seats},
