@@ -3,12 +3,15 @@ canary words that must not leak through results, snippets, facets or counts, the
 the search page's queries. Runs on SQLite (FTS5) and PostgreSQL (tsvector/GIN) alike: the same expectations on
 both, so the same query finds the same things on both."""
 
+import re
 from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +22,8 @@ from samverkan.meetings.models import AgendaItem, Document
 from samverkan.portal.page_cache import bump_generation
 from samverkan.search.models import SearchEntry
 from samverkan.search.query import Filters, search, snippet
-from samverkan.search.text import Term, fold, parse, stems
+from samverkan.search.related import rarest
+from samverkan.search.text import Term, fold, parse, stem, stems
 from samverkan.structure.access import visible_bodies, visible_people
 from samverkan.structure.models import Membership, Person
 from tests.conftest import shared_fixture
@@ -328,6 +332,18 @@ def test_the_search_page_makes_a_constant_number_of_queries(client, world, corpu
     queries.assert_constant(client, url, grow, at_most=8)
     client.force_login(world.member)
     queries.assert_constant(client, url + "&sida=2", grow, at_most=14)
+
+
+def test_matching_never_joins_the_index_to_itself(client, world, corpus):
+    """A full-text match is a condition on each row, never `id IN (SELECT id FROM search_searchentry …)`: on
+    PostgreSQL with wrong row counts the planner ran that self-join as a nested loop over every pair of rows."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("search:search") + "?q=protokoll+beslut").status_code == 200
+        rarest([Term((stem(word),)) for word in ("protokoll", "beslut", "budget", "skola", "vatten", "avfall")], 2)
+    matching = [query["sql"] for query in captured.captured_queries if "search_" in query["sql"]]
+    assert matching
+    for sql in matching:
+        assert len(re.findall(r'FROM\s+"?search_searchentry"?\s', sql)) <= 1, sql
 
 
 # --- Agreements --------------------------------------------------------------------------------------------------

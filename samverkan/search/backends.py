@@ -7,6 +7,8 @@ PostgreSQL's ts_rank), so the order of equally good matches may too.
 from typing import NamedTuple
 
 from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 
 from samverkan.search.text import Term
 
@@ -40,12 +42,17 @@ STEMS = "to_tsvector('simple'::regconfig, search_searchentry.stems)"
 WORDS = "to_tsvector('simple'::regconfig, search_searchentry.words)"
 
 
-def matching_ids(terms: list[Term], *, any_term: bool = False) -> Sql:
-    """SQL selecting the ids of the entries that match every term (any term with `any_term`)."""
+def matches(terms: list[Term], *, any_term: bool = False) -> Q:
+    """A filter on `SearchEntry` rows: those that match every term (any term with `any_term`).
+
+    On SQLite the ids the FTS5 table finds; on PostgreSQL a condition on the row's own tsvectors, never a
+    self-join (`id IN (SELECT id FROM search_searchentry WHERE …)`): with wrong statistics (a table analysed
+    while nearly empty) the planner ran that as a nested loop computing `to_tsvector` for every pair of rows,
+    minutes for a few thousand entries.
+    """
     if connection.vendor == "sqlite":
-        return Sql(
-            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [_fts5_expression(terms, any_term=any_term)]
-        )
+        expression = _fts5_expression(terms, any_term=any_term)
+        return Q(pk__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression]))
     conditions, params = [], []
     for term in terms:
         condition = f"{STEMS} @@ to_tsquery('simple'::regconfig, %s)"
@@ -55,7 +62,7 @@ def matching_ids(terms: list[Term], *, any_term: bool = False) -> Sql:
             params.append(_tsquery((term.prefix,), prefix=True))
         conditions.append(condition)
     joined = (" OR " if any_term else " AND ").join(conditions)
-    return Sql(f"SELECT search_searchentry.id FROM search_searchentry WHERE {joined}", params)
+    return Q(RawSQL(f"({joined})", params, output_field=BooleanField()))
 
 
 def rank(terms: list[Term], *, any_term: bool = False) -> Sql:

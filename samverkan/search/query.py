@@ -128,9 +128,8 @@ def visible_entries(user: "Viewer") -> QuerySet[SearchEntry]:
 
 def matching(entries: QuerySet[SearchEntry], terms: list[Term], *, any_term: bool = False) -> QuerySet[SearchEntry]:
     """`entries` that match the terms, annotated `rank` (lower is better). No query of its own."""
-    ids = backends.matching_ids(terms, any_term=any_term)
     ranked = backends.rank(terms, any_term=any_term)
-    return entries.filter(pk__in=RawSQL(ids.sql, ids.params)).annotate(rank=RawSQL(ranked.sql, ranked.params))
+    return entries.filter(backends.matches(terms, any_term=any_term)).annotate(rank=RawSQL(ranked.sql, ranked.params))
 
 
 def search(user: "Viewer", query: str, filters: Filters | None = None, page: int | str | None = 1) -> Results:

@@ -9,8 +9,7 @@ confidential records (a count over everything would be a side channel, however f
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Count
 
 from samverkan.lib.visibility import Visibility
 from samverkan.search import backends
@@ -65,8 +64,7 @@ def rarest(terms: list[Term], n: int = RARE_WORDS) -> list[Term]:
     public = SearchEntry.objects.filter(kind=Kind.ITEM, visibility=Visibility.PUBLIC, container=Visibility.PUBLIC)
     counts: dict[str, Count] = {}
     for index, term in enumerate(terms):
-        ids = backends.matching_ids([term])
-        counts[f"t{index}"] = Count("pk", filter=Q(pk__in=RawSQL(ids.sql, ids.params)))
+        counts[f"t{index}"] = Count("pk", filter=backends.matches([term]))
     found = public.aggregate(**counts)
     order = sorted(range(len(terms)), key=lambda i: (found[f"t{i}"] or 0, i))
     return [terms[i] for i in order[:n]]
