@@ -189,7 +189,15 @@ def test_hidden_records_answer_404(client, world, records):
 
 
 def test_unknown_addresses_and_refused_methods_under_api_answer_json_in_swedish(client, world):
-    for url in ("/api/finns-inte", f"/api/body/{world.area.pk}/okand", "/api/body/", "/api/a/b/c"):
+    for url in (
+        "/api/finns-inte",
+        f"/api/body/{world.area.pk}/okand",
+        "/api/body/",
+        "/api/a/b/c",
+        "/api/body/abc",  # an object's number is a whole number: anything else is an address the API lacks
+        "/api/meeting/-1/",
+        "/api/body/1.5/meeting",
+    ):
         response = client.get(url)
         assert response.status_code == 404, url
         assert response["Content-Type"].startswith("application/json"), url

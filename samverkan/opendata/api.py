@@ -213,7 +213,7 @@ def body_list(request: HttpRequest, filters: Query[ListFilter]) -> dict[str, Any
     return _page(request, areas, filters, lambda a: oparl.body(request, a), ("name", "pk"))
 
 
-@api.get("/body/{pk}", response={200: OParlObject, **ERRORS}, url_name="body", summary="Område (Body)")
+@api.get("/body/{int:pk}", response={200: OParlObject, **ERRORS}, url_name="body", summary="Område (Body)")
 def body(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return oparl.kept(oparl.body(request, _one(oparl.with_history_times(Area.objects.all()), pk)))
 
@@ -222,33 +222,33 @@ def _bodies() -> QuerySet[Any]:
     return oparl.with_history_times(visible_bodies(None).select_related("area", "reports_to"))
 
 
-@api.get("/body/{pk}/organization", response={200: OParlList, **ERRORS}, url_name="organization_list")
+@api.get("/body/{int:pk}/organization", response={200: OParlList, **ERRORS}, url_name="organization_list")
 def organization_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
-    """The area's public bodies (Gremium); its principals are at `/body/{pk}/institution`."""
+    """The area's public bodies (Gremium); its principals are at `/body/{int:pk}/institution`."""
     bodies = _bodies().filter(area=_area(pk))
     return _page(request, bodies, filters, lambda b: oparl.organization(request, b), ("name", "pk"))
 
 
-@api.get("/organization/{pk}", response={200: OParlObject, **ERRORS}, url_name="organization")
+@api.get("/organization/{int:pk}", response={200: OParlObject, **ERRORS}, url_name="organization")
 def organization(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return oparl.kept(oparl.organization(request, _one(_bodies(), pk)))
 
 
-@api.get("/body/{pk}/institution", response={200: OParlList, **ERRORS}, url_name="institution_list")
+@api.get("/body/{int:pk}/institution", response={200: OParlList, **ERRORS}, url_name="institution_list")
 def institution_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
     """The area's principals as Organizations of type Institution."""
     principals = oparl.with_history_times(Principal.objects.filter(area=_area(pk)).select_related("area"))
     return _page(request, principals, filters, lambda p: oparl.institution(request, p), ("name", "pk"))
 
 
-@api.get("/institution/{pk}", response={200: OParlObject, **ERRORS}, url_name="institution")
+@api.get("/institution/{int:pk}", response={200: OParlObject, **ERRORS}, url_name="institution")
 def institution(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return oparl.kept(
         oparl.institution(request, _one(oparl.with_history_times(Principal.objects.select_related("area")), pk))
     )
 
 
-@api.get("/body/{pk}/person", response={200: OParlList, **ERRORS}, url_name="person_list")
+@api.get("/body/{int:pk}/person", response={200: OParlList, **ERRORS}, url_name="person_list")
 def person_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
     """People seated (now or before) in a public body of the area."""
     area = _area(pk)
@@ -260,7 +260,7 @@ def person_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dic
     )
 
 
-@api.get("/person/{pk}", response={200: OParlObject, **ERRORS}, url_name="person")
+@api.get("/person/{int:pk}", response={200: OParlObject, **ERRORS}, url_name="person")
 def person(request: HttpRequest, pk: Id) -> dict[str, Any]:
     record = _one(oparl.with_history_times(visible_people(None).select_related("employer")), pk)
     return oparl.kept(oparl.person(request, record, record.employer.area_id if record.employer else None))
@@ -270,20 +270,20 @@ def _meetings() -> QuerySet[Any]:
     return oparl.meeting_queryset(listed_meetings(None))
 
 
-@api.get("/body/{pk}/meeting", response={200: OParlList, **ERRORS}, url_name="meeting_list")
+@api.get("/body/{int:pk}/meeting", response={200: OParlList, **ERRORS}, url_name="meeting_list")
 def meeting_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
     """The area's public meetings, newest first; each meeting's items are on its own address."""
     meetings = _meetings().filter(body__area=_area(pk))
     return _page(request, meetings, filters, lambda m: oparl.meeting(request, m), ("-first_day", "-pk"))
 
 
-@api.get("/meeting/{pk}", response={200: OParlObject, **ERRORS}, url_name="meeting")
+@api.get("/meeting/{int:pk}", response={200: OParlObject, **ERRORS}, url_name="meeting")
 def meeting(request: HttpRequest, pk: Id) -> dict[str, Any]:
     record = _one(_meetings(), pk)
     return oparl.kept(oparl.meeting(request, record, oparl.agenda_items(request, record)))
 
 
-@api.get("/agendaitem/{pk}", response={200: OParlObject, **ERRORS}, url_name="agenda_item")
+@api.get("/agendaitem/{int:pk}", response={200: OParlObject, **ERRORS}, url_name="agenda_item")
 def agenda_item(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """One item as its meeting lists it (number, order and `public: false` only, if the public may not read it)."""
     item = AgendaItem.objects.filter(pk=pk).values("meeting_id").first()
@@ -301,13 +301,13 @@ def _papers() -> QuerySet[Any]:
     return oparl.with_history_times(visible_matters(None).select_related("area", "body"))
 
 
-@api.get("/body/{pk}/paper", response={200: OParlList, **ERRORS}, url_name="paper_list")
+@api.get("/body/{int:pk}/paper", response={200: OParlList, **ERRORS}, url_name="paper_list")
 def paper_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
     papers = _papers().filter(area=_area(pk))
     return _page(request, papers, filters, lambda p: oparl.paper(request, p), ("-year", "-serial", "pk"))
 
 
-@api.get("/paper/{pk}", response={200: OParlObject, **ERRORS}, url_name="paper")
+@api.get("/paper/{int:pk}", response={200: OParlObject, **ERRORS}, url_name="paper")
 def paper(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return oparl.kept(oparl.paper(request, _one(_papers(), pk)))
 
@@ -328,7 +328,7 @@ def _serve(
     schemas: tuple[type[BaseModel], type[BaseModel]] = (OParlObject, OParlList),
     build_one: Callable[[HttpRequest, Any, Any], dict[str, Any]] | None = None,
 ) -> None:
-    """Register `/body/{pk}/<kind>` (the area's list, URL name `<name>_list`) and `/<kind>/{pk}` (one object, URL
+    """Register `/body/{int:pk}/<kind>` (the area's list, URL name `<name>_list`) and `/<kind>/{int:pk}` (one object, URL
     name `<name>`). `rows()` is the public queryset (from the app's access rules), `in_area` its path to the area;
     `build(request, record, prepare(page_rows))` makes each object (`build_one` instead on the object's own
     address); `schemas` are the object's and the list's response schemas. The list pages in a fixed number of
@@ -344,8 +344,8 @@ def _serve(
         return oparl.kept((build_one or build)(request, record, prepare([record])))
 
     for path, view, schema, url_name in (
-        (f"/body/{{pk}}/{kind}", listing, list_schema, f"{name}_list"),
-        (f"/{kind}/{{pk}}", single, one_schema, name),
+        (f"/body/{{int:pk}}/{kind}", listing, list_schema, f"{name}_list"),
+        (f"/{kind}/{{int:pk}}", single, one_schema, name),
     ):
         api.get(
             path,
