@@ -16,7 +16,7 @@ from samverkan.meetings.models import Signatory
 from samverkan.structure import sso
 from samverkan.structure.models import Membership, Person
 from tests.meetings_helpers import make_meeting
-from tests.oidc_helpers import running_provider, sign_in_at_provider
+from tests.oidc_helpers import Provider, running_provider, sign_in_at_provider
 
 ANNA = "anna.sso@byn.example"
 CALLBACK = "http://testserver/konto/sso/svar/"
@@ -71,6 +71,22 @@ def test_off_unless_configured(client, world):
     # A password login walks past the backend when SSO is off.
     answer = client.post(reverse("login"), {"username": "member", "password": "test-password-123"})
     assert answer.status_code == 302 and logged_in_as(client).pk == world.member.pk
+
+
+@pytest.mark.parametrize(
+    "missing",
+    ["OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT", "OIDC_OP_USER_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT"],
+)
+def test_a_half_configured_provider_offers_no_button_that_leads_to_a_404(client, world, missing):
+    """A client id without one of the provider's endpoints is not single sign-on: the login page shows no button
+    (it would lead to the 404 of `/konto/sso/`)."""
+    half = {**Provider("http://127.0.0.1:9").settings(), missing: ""}
+    with override_settings(**half):
+        page = client.get(reverse("login")).text
+        assert reverse("sso_start") not in page and half["OIDC_LABEL"] not in page
+        assert client.get(reverse("sso_start")).status_code == 404
+    with override_settings(**Provider("http://127.0.0.1:9").settings()):
+        assert reverse("sso_start") in client.get(reverse("login")).text
 
 
 def test_first_sign_in_creates_the_login_linked_to_the_person_and_the_next_reuses_it(client, world, sso_on):

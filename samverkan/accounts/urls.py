@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import RedirectView
 
 from samverkan.accounts.forms import QueuedPasswordResetForm
+from samverkan.lib.sso_config import sso_configured
 
 FORM_METHODS = ["get", "head", "post"]  # Django's form views would take PUT as a POST
 PAGE_METHODS = ["get", "head"]
@@ -22,14 +23,14 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login page; when single sign-on is configured (`OIDC_RP_CLIENT_ID`) it also offers the button to
+    """Django's login page; when single sign-on is configured (`lib.sso_config`) it also offers the button to
     the identity provider (`sso_label`), which keeps `next`."""
 
     http_method_names = FORM_METHODS
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if settings.OIDC_RP_CLIENT_ID:
+        if sso_configured():
             context["sso_label"] = settings.OIDC_LABEL or _("Logga in med organisationens konto")
         return context
 

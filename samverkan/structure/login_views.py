@@ -16,6 +16,7 @@ from django.views.generic import View
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from samverkan.lib.methods import FORM
+from samverkan.lib.sso_config import sso_configured
 from samverkan.structure import logins, sso
 from samverkan.structure.access import visible_people
 from samverkan.structure.forms import ChoosePasswordForm
@@ -117,7 +118,7 @@ class SsoStart(OIDCAuthenticationRequestView):
         View.__init__(self, *args, **kwargs)  # the library's reads settings that exist only when SSO is on
 
     def get(self, request):
-        if not sso.enabled():
+        if not sso_configured():
             raise Http404
         self.OIDC_OP_AUTH_ENDPOINT = settings.OIDC_OP_AUTHORIZATION_ENDPOINT
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
@@ -133,7 +134,7 @@ class SsoCallback(OIDCAuthenticationCallbackView):
     http_method_names = ["get", "head"]
 
     def get(self, request):
-        if not sso.enabled():
+        if not sso_configured():
             raise Http404
         try:
             return super().get(request)

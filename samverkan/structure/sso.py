@@ -33,6 +33,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from samverkan.lib.history import save_with_history
 from samverkan.lib.locks import locked
+from samverkan.lib.sso_config import sso_configured
 from samverkan.structure.logins import invite_problem, username_for
 from samverkan.structure.models import Membership, Person
 
@@ -47,17 +48,6 @@ REFUSED = gettext_lazy(
     "inloggning här, eller så avbröts inloggningen. Logga in med lösenord, eller be samordnaren i ditt område "
     "om en inbjudan."
 )
-
-
-def enabled() -> bool:
-    """Whether single sign-on is configured: a client id and the provider's four endpoints."""
-    return bool(
-        getattr(settings, "OIDC_RP_CLIENT_ID", "")
-        and settings.OIDC_OP_AUTHORIZATION_ENDPOINT
-        and settings.OIDC_OP_TOKEN_ENDPOINT
-        and settings.OIDC_OP_USER_ENDPOINT
-        and (settings.OIDC_OP_JWKS_ENDPOINT or not settings.OIDC_RP_SIGN_ALGO.startswith(("RS", "ES")))
-    )
 
 
 class Refused(Exception):
@@ -122,13 +112,13 @@ class PersonOIDCBackend(OIDCAuthenticationBackend):
     this client, or a refusal. Never raises to the request."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if enabled():
+        if sso_configured():
             super().__init__(*args, **kwargs)
         self.UserModel = get_user_model()
 
     def authenticate(self, request: Any, **kwargs: Any) -> "User | None":
         """The code flow's last step (the callback passes `nonce`); None for every other call."""
-        if not enabled() or request is None or "nonce" not in kwargs:
+        if not sso_configured() or request is None or "nonce" not in kwargs:
             return None
         try:
             user: User | None = super().authenticate(request, **kwargs)
