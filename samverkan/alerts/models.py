@@ -46,12 +46,14 @@ class Subscription(models.Model):
     email = models.EmailField(_("e-postadress"), max_length=254)
     address_key = models.CharField(max_length=64, editable=False, db_index=True)
     kind = models.CharField(_("slag"), max_length=20, choices=Kind.choices)
-    target = models.CharField(_("bevakar"), max_length=600)
+    # Text, not a bounded column: a search of 200 Swedish letters is 1,200 characters URL-encoded (å = %C3%A5);
+    # the query itself is bounded (`access.search_target`), so these are too.
+    target = models.TextField(_("bevakar"))
     label = models.CharField(_("namn"), max_length=400, blank=True)
     body = models.ForeignKey(Body, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     principal = models.ForeignKey(Principal, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    search = models.CharField(_("sökning"), max_length=500, blank=True)
+    search = models.TextField(_("sökning"), blank=True)
     frequency = models.CharField(_("hur ofta"), max_length=10, choices=Frequency.choices)
     language = models.CharField(_("språk"), max_length=8, default="sv")
     nonce = models.CharField(max_length=64, editable=False)

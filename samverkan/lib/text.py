@@ -4,9 +4,11 @@ import re
 
 
 def search_term(value: str | None, limit: int = 100) -> str:
-    """A search string safe for every database: no NUL or other control characters, trimmed, bounded."""
+    """A search string safe for every database: no NUL or other control characters, trimmed, at most `limit`
+    characters. Idempotent: trimmed again after the cut, so a cleaned term cleans to itself (a saved search's
+    key is made again from its stored query)."""
     cleaned = "".join(ch for ch in (value or "")[: limit * 2] if ch.isprintable())
-    return cleaned.strip()[:limit]
+    return cleaned.strip()[:limit].strip()
 
 
 # C0 and C1 control characters (and DEL). Tab, line feed and carriage return are what multi-line text may keep.
