@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from samverkan.demo.management.commands.serve import ensure_secret_key_file, gunicorn_command, worker_command
+from samverkan.demo.management.commands.serve import (
+    child_environment,
+    ensure_secret_key_file,
+    gunicorn_command,
+    worker_command,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 # Runs serve.run_together over two children that write their pid and sleep (or the first exits at once).
@@ -84,3 +89,20 @@ def test_the_embedded_key_file_is_private_and_is_the_secret_key(tmp_path, monkey
         text=True,
     )
     assert printed.stdout.strip() == key
+
+
+def test_the_embedded_server_writes_mail_to_files_unless_a_mail_server_is_set(tmp_path, monkeypatch):
+    """`samverkan serve`'s children write each mail to var/mail/ (the demo queues hundreds), unless EMAIL_URL
+    names a mail server."""
+    monkeypatch.delenv("EMAIL_URL", raising=False)
+    read = "from django.conf import settings; print(settings.EMAIL_BACKEND, settings.EMAIL_FILE_PATH)"
+
+    def settings_of(env):
+        out = subprocess.run([sys.executable, "-c", read], cwd=ROOT, env=env, capture_output=True, text=True)
+        return out.stdout.split()
+
+    backend, path = settings_of(child_environment(tmp_path / "mail"))
+    assert backend == "django.core.mail.backends.filebased.EmailBackend" and path == str(tmp_path / "mail")
+    monkeypatch.setenv("EMAIL_URL", "smtp://mail.example:25")
+    env = child_environment(tmp_path / "mail")
+    assert env["EMAIL_URL"] == "smtp://mail.example:25"

@@ -40,12 +40,17 @@ def ensure_secret_key_file(path: Path) -> None:
         file.write(secrets.token_urlsafe(50) + "\n")
 
 
-def child_environment() -> dict[str, str]:
-    """The environment for gunicorn and the worker: this process's, importing the same Samverkan code."""
+def child_environment(mail_dir: Path | None = None) -> dict[str, str]:
+    """The environment for gunicorn and the worker: this process's, importing the same Samverkan code. Unless
+    `EMAIL_URL` is set, the mail they send is written to `mail_dir`, one file per message (Django's file
+    backend), not printed among the server's log lines, which the demo's many invitations and surveys drowned."""
     root = str(Path(samverkan.__file__).resolve().parent.parent)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH", "")]))
     env.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
+    if mail_dir is not None and not env.get("EMAIL_URL"):
+        # django-environ reads the path after "filemail://" without its first slash: one more keeps it absolute.
+        env["EMAIL_URL"] = "filemail:///" + str(mail_dir.resolve())
     return env
 
 
@@ -145,12 +150,16 @@ class Command(BaseCommand):
         self.stdout.write(f"Demoinloggningar (lösenord för alla: {DEMO_PASSWORD}):")
         for username, description in DEMO_LOGINS:
             self.stdout.write(f"  {username:<14} {description}")
-        self.stdout.write(
-            f"\ngunicorn: {workers} processer × {threads} trådar; bakgrundsarbetaren skickar e-post. "
-            "Avsluta med Ctrl-C.\n"
-        )
+        mail_dir = settings.VAR_DIR / "mail"
+        env = child_environment(mail_dir)
+        if env["EMAIL_URL"].startswith("filemail:"):
+            mail_dir.mkdir(exist_ok=True)
+            sent = f"bakgrundsarbetaren skriver e-posten till {mail_dir}/, en fil per meddelande"
+        else:
+            sent = "bakgrundsarbetaren skickar e-posten (EMAIL_URL)"
+        self.stdout.write(f"\ngunicorn: {workers} processer × {threads} trådar; {sent}. Avsluta med Ctrl-C.\n")
         self.stdout.flush()
         commands = [gunicorn_command(host, port, workers, threads), worker_command(), alerts_command()]
-        code = run_together(commands, child_environment())
+        code = run_together(commands, env)
         if code:
             sys.exit(code)
