@@ -1,15 +1,23 @@
 """Nation scale on PostgreSQL (issue 11): the visibility rules are bounded by the area's own rows (no IN over
-every visible meeting of the nation)."""
+every visible meeting of the nation), and an assignment's effective due date is stored, kept in step with its
+due date and report-back meeting, so its lists sort by a stored column."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
+from samverkan.followthrough.models import Assignment
 from samverkan.meetings.access import readable_items_rule, visible_meetings
-from samverkan.meetings.models import AgendaItem, Meeting
+from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
 from samverkan.structure.access import may_read, visible_bodies
 from tests.access_helpers import ACTORS
+from tests.followthrough_helpers import assign, decision_item
 from tests.meetings_helpers import make_meeting
 
 
@@ -36,3 +44,79 @@ def test_visible_meetings_are_those_of_visible_bodies_the_user_may_read(world, a
     for meeting in Meeting.objects.select_related("body"):
         readable = may_read(user, meeting.visibility, meeting.body)
         assert (meeting.pk in shown) == (meeting.body_id in bodies and readable), (actor, meeting)
+
+
+def _stored_matches_computed():
+    first_day = Meeting.objects.filter(pk=OuterRef("report_back_meeting_id")).values("first_day")[:1]
+    rows = Assignment.objects.annotate(computed=Coalesce("due_date", Subquery(first_day))).values_list(
+        "due", "computed"
+    )
+    return all(due == computed for due, computed in rows)
+
+
+def test_the_stored_due_date_follows_the_due_date_and_the_report_back_meeting(world):
+    item = decision_item(world.forum)
+    today = timezone.localdate()
+    meeting = make_meeting(world.forum, today + timedelta(days=12))
+    dated = assign(item, due_in=40)
+    by_meeting = assign(item, due_date=None, report_back_meeting=meeting)
+    assert dated.due == dated.due_date and by_meeting.due == today + timedelta(days=12)
+
+    day = meeting.days.get()  # the meeting moves: its first day, then the assignment's due date follow
+    day.date = today + timedelta(days=20)
+    day.save()
+    assert Assignment.objects.get(pk=by_meeting.pk).due == today + timedelta(days=20)
+    MeetingDay.objects.filter(meeting=meeting).update(date=today + timedelta(days=25))
+    assert Assignment.objects.get(pk=by_meeting.pk).due == today + timedelta(days=25)
+
+    Assignment.objects.filter(pk=by_meeting.pk).update(due_date=today + timedelta(days=3))  # a date of its own
+    assert Assignment.objects.get(pk=by_meeting.pk).due == today + timedelta(days=3)
+    day.date = today + timedelta(days=30)
+    day.save()  # the meeting no longer decides
+    assert Assignment.objects.get(pk=by_meeting.pk).due == today + timedelta(days=3)
+
+    by_meeting.refresh_from_db()
+    by_meeting.due_date = None
+    by_meeting.save(update_fields=["due_date"])
+    assert Assignment.objects.get(pk=by_meeting.pk).due == today + timedelta(days=30)
+
+    made = Assignment.objects.bulk_create([Assignment(**_copy(by_meeting)), Assignment(**_copy(dated))])
+    assert [a.due for a in made] == [today + timedelta(days=30), dated.due_date]
+    assert _stored_matches_computed()
+
+    meeting.delete()  # SET_NULL on the assignment: no date is left
+    assert Assignment.objects.get(pk=by_meeting.pk).due is None
+    assert Assignment.objects.get(pk=dated.pk).due == dated.due_date
+    assert _stored_matches_computed()
+
+
+def _copy(assignment):
+    fields = ("item_id", "assignee_body_id", "description", "due_date", "report_back_meeting_id", "report_to_id")
+    return {f: getattr(assignment, f) for f in fields}
+
+
+def test_the_public_assignment_list_sorts_by_the_stored_due_date(client, world):
+    item = decision_item(world.forum)
+    today = timezone.localdate()
+    meeting = make_meeting(world.forum, today + timedelta(days=15))
+    made = [assign(item, due_in=n, description=f"Uppdrag nummer {n}.") for n in (40, 5, 20)]
+    made.append(assign(item, due_date=None, report_back_meeting=meeting, description="Uppdrag vid mötet."))
+    url = reverse("followthrough_public:assignments", args=[world.area.slug])
+    with connection.execute_wrapper(_capture := _Capture()):
+        body = client.get(url).content.decode()
+    by_due = sorted(made, key=lambda a: (a.due, a.pk))  # due 25 and 10 days ago, in 10 days, the meeting in 15
+    assert by_due[-1].description == "Uppdrag vid mötet."
+    positions = [body.index(a.description) for a in by_due]
+    assert positions == sorted(positions)
+    keys = [sql for sql in _capture.sql if 'ORDER BY "followthrough_assignment"."due" ASC' in sql]
+    # The keys come ordered by the stored column: no COALESCE over a join to every report-back meeting.
+    assert len(keys) == 1 and "COALESCE" not in keys[0].upper(), _capture.sql
+
+
+class _Capture:
+    def __init__(self):
+        self.sql = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.sql.append(sql)
+        return execute(sql, params, many, context)
