@@ -3,7 +3,7 @@ every visible meeting of the nation), and an assignment's effective due date is 
 due date and report-back meeting, so its lists sort by a stored column."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -15,10 +15,11 @@ from django.utils import timezone
 from samverkan.followthrough.models import Assignment
 from samverkan.meetings.access import readable_items_rule, visible_meetings
 from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
+from samverkan.meetings.views import deferred_candidates
 from samverkan.structure.access import may_read, visible_bodies
 from tests.access_helpers import ACTORS
 from tests.followthrough_helpers import assign, decision_item
-from tests.meetings_helpers import make_meeting
+from tests.meetings_helpers import make_item, make_meeting
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -120,3 +121,20 @@ class _Capture:
     def __call__(self, execute, sql, params, many, context):
         self.sql.append(sql)
         return execute(sql, params, many, context)
+
+
+def test_deferred_candidates_are_two_index_lookups_and_keep_what_they_found(world):
+    earlier = make_meeting(world.forum, date(2026, 1, 10))
+    cancelled = make_meeting(world.forum, date(2026, 1, 20), status="cancelled")
+    meeting = make_meeting(world.forum, date(2026, 2, 1))
+    older = make_meeting(world.forum, date(2025, 12, 1))
+    kept = make_item(earlier, "1", "Bordlagt förra mötet", outcome="deferred")
+    make_item(cancelled, "1", "Bordlagt vid inställt möte", outcome="deferred")
+    make_item(older, "1", "Bordlagt för länge sedan", outcome="deferred")
+    sent = make_item(older, "2", "Bordlagt till detta möte", outcome="deferred", deferred_to=meeting)
+    make_item(make_meeting(world.group, date(2026, 1, 15)), "1", "Annat organ", outcome="deferred")
+    found = deferred_candidates(meeting)
+    assert {i.pk for i in found} == {kept.pk, sent.pk}
+    # The previous meeting is a scalar subquery: an IN (SELECT …) inside the OR made PostgreSQL scan every item.
+    assert "IN (SELECT" not in str(found.query), str(found.query)
+    assert {i.pk for i in deferred_candidates(make_meeting(world.forum))} == set()  # no day: only deferred_to
