@@ -17,6 +17,8 @@ from samverkan.meetings.access import readable_items_rule, visible_meetings
 from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
 from samverkan.meetings.views import deferred_candidates
 from samverkan.structure.access import may_read, visible_bodies
+from samverkan.structure.models import Body
+from samverkan.workspace.views import BODIES_PAGE
 from tests.access_helpers import ACTORS
 from tests.followthrough_helpers import assign, decision_item
 from tests.meetings_helpers import make_item, make_meeting
@@ -138,3 +140,27 @@ def test_deferred_candidates_are_two_index_lookups_and_keep_what_they_found(worl
     # The previous meeting is a scalar subquery: an IN (SELECT …) inside the OR made PostgreSQL scan every item.
     assert "IN (SELECT" not in str(found.query), str(found.query)
     assert {i.pk for i in deferred_candidates(make_meeting(world.forum))} == set()  # no day: only deferred_to
+
+
+def test_the_start_page_lists_the_bodies_a_page_at_a_time(client, world, queries):
+    client.force_login(world.admin)
+    url = reverse("dashboard")
+    # Complete charters, so the new bodies are not listed again among the charter problems.
+    full = {"charter": "Uppdrag.", "mandate": "Mandat.", "reporting_route": "Till forum."}
+    full["rules_next_review"] = date(2099, 1, 1)
+
+    def grow():
+        Body.objects.bulk_create(
+            Body(area=world.other_area, name=f"Organ {n:03}", slug=f"organ-{n:03}", **full)
+            for n in range(BODIES_PAGE + 5)
+        )
+
+    queries.assert_constant(client, url, grow, at_most=14)
+    first = client.get(url).content.decode()
+    shown = [n for n in range(BODIES_PAGE + 5) if f">Organ {n:03}<" in first]
+    total = Body.objects.count()
+    assert len(re.findall(r'href="/hantera/organ/\d+/"', first)) <= BODIES_PAGE + 10  # not every body of the nation
+    assert "?organ=2" in first
+    rest = client.get(url + "?organ=2").content.decode()
+    later = [n for n in range(BODIES_PAGE + 5) if f">Organ {n:03}<" in rest]
+    assert shown and later and not set(shown) & set(later) and total > BODIES_PAGE
