@@ -207,7 +207,7 @@ def get_matter_for_user(user: "Viewer", pk: object, *, change: bool = False) -> 
 def get_assignment_for_user(
     user: "Viewer", pk: object, *, change: bool = False, queryset: AssignmentQuerySet | None = None
 ) -> Assignment:
-    """The assignment `pk` (annotated `with_due`, `queryset` to prefetch more).
+    """The assignment `pk` (its stored `due` with it; `queryset` to prefetch more).
 
     Those who follow up the deciding body or the body it reports to may change it; anyone else who may see
     it (`visible_assignments`) gets it for reading, or PermissionDenied with `change=True`; everyone else
@@ -216,7 +216,7 @@ def get_assignment_for_user(
     queryset = (
         Assignment.objects.select_related("item__meeting__body__area", "report_to") if queryset is None else queryset
     )
-    assignment: Assignment = get_object_or_404(queryset.with_due(), pk=pk)
+    assignment: Assignment = get_object_or_404(queryset, pk=pk)
     if can_follow_up(user, assignment.item.meeting.body) or can_follow_up(user, assignment.report_to):
         return assignment
     seen = visible_assignments(user).filter(pk=assignment.pk).exists()

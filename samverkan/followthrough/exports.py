@@ -41,7 +41,6 @@ def assignment_rows(user: object, ids: Sequence[int]) -> Iterator[list[object]]:
     def fetch(part: Sequence[int]) -> list[Assignment]:
         found = (
             Assignment.objects.filter(pk__in=part)
-            .with_due()
             .select_related(*ASSIGNMENT_RELATED)
             .annotate(given_day=first_day_of("item__meeting"), reported_day=first_day_of("reported_item__meeting"))
         )
@@ -68,7 +67,7 @@ def assignment_export(request: HttpRequest, assignments: Any, bodies: Any, area:
     filters = AssignmentFilter(request.GET, bodies=bodies)
     if filters.errors:
         return refused(request, filters)
-    ids = list(filters.apply(assignments.with_due()).order_by("due", "pk").values_list("pk", flat=True))
+    ids = list(filters.apply(assignments).order_by("due", "pk").values_list("pk", flat=True))
     name = export_name("uppdrag", area.slug, filters.value("organ"), filters.value("status"), filters.value("ar"))
     return export_response(Table(name, _("Uppdrag"), assignment_headings(), assignment_rows(request.user, ids)), fmt)
 

@@ -1,10 +1,12 @@
 """Follow-through: matters and their timeline, assignments, recommendations and each principal's decision."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from samverkan.lib.mail_queue import QueuedMail
 from samverkan.meetings.matters import Matter  # the model lives with the meetings; see meetings/matters.py
-from samverkan.meetings.models import AgendaItem, Meeting
+from samverkan.meetings.models import AgendaItem, Meeting, meeting_dates_changed
 from samverkan.structure.models import Body, Person, Principal
 
 
@@ -26,14 +28,48 @@ def first_day_of(meeting_field):
     return F(f"{meeting_field.removesuffix('_id')}__first_day")
 
 
+def due_expression():
+    """The effective due date of an Assignment row as an expression: its `due_date`, else its report-back
+    meeting's stored first day (a subquery by primary key), else NULL. What `Assignment.due` stores."""
+    first_day = Meeting.objects.filter(pk=OuterRef("report_back_meeting_id")).values("first_day")[:1]
+    return Coalesce("due_date", Subquery(first_day))
+
+
+# The fields `Assignment.due` is computed from: a save or update of one of them stores it again.
+DUE_SOURCES = {"due_date", "report_back_meeting", "report_back_meeting_id"}
+
+
+def refresh_assignment_dues(rule: Q) -> int:
+    """Store `Assignment.due` (`due_expression`) of the assignments matching `rule` (a Q on Assignment) from their
+    due date and report-back meeting as they are now. One UPDATE; returns the rows updated."""
+    return models.QuerySet(Assignment).filter(rule).update(due=due_expression())
+
+
 class AssignmentQuerySet(models.QuerySet):
-    def with_due(self) -> "AssignmentQuerySet":
-        """Annotate `due`: the due date, or else the first day of the report-back meeting."""
-        return self.annotate(due=Coalesce("due_date", first_day_of("report_back_meeting")))
+    """Assignment's QuerySet: bulk writes keep the stored `due` too (`refresh_assignment_dues`)."""
 
     def overdue(self, today=None):
+        """Open assignments whose stored `due` is before `today` (default today). No query until read."""
         today = today or timezone.localdate()
-        return self.with_due().filter(status=Assignment.Status.OPEN, due__lt=today)
+        return self.filter(status=Assignment.Status.OPEN, due__lt=today)
+
+    def update(self, **fields):
+        if not DUE_SOURCES & set(fields):
+            return super().update(**fields)
+        ids = list(self.order_by().values_list("pk", flat=True))
+        changed = super().update(**fields)
+        refresh_assignment_dues(Q(pk__in=ids))
+        return changed
+
+    update.alters_data = True  # type: ignore[attr-defined]  # as Django marks QuerySet.update
+
+    def bulk_create(self, objs, *args: Any, **kwargs: Any):
+        objs = list(objs)
+        meetings = {o.report_back_meeting_id for o in objs if o.due_date is None and o.report_back_meeting_id}
+        first_days = dict(Meeting.objects.filter(pk__in=meetings).values_list("pk", "first_day")) if meetings else {}
+        for o in objs:
+            o.due = o.due_date or first_days.get(o.report_back_meeting_id)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Assignment(models.Model):
@@ -88,13 +124,19 @@ class Assignment(models.Model):
         verbose_name=_("återrapporterat vid ärende"),
     )
     created_at = models.DateTimeField(_("skapat"), default=timezone.now, editable=False)
-    history = HistoricalRecords()
+    # The effective due date (`due_expression`): `due_date`, else the report-back meeting's first day, else None;
+    # stored so lists sort and page by an index instead of computing it for every row (issue 11). Written by save(),
+    # the QuerySet's bulk_create and update, and `refresh_assignment_dues` when a meeting's stored dates change
+    # (meetings' `meeting_dates_changed`) or the meeting is deleted.
+    due = models.DateField(_("förfallodag"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["due"])
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
         verbose_name = _("uppdrag")
         verbose_name_plural = _("uppdrag")
+        indexes = [models.Index(fields=["due", "id"], name="assignment_due")]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -113,16 +155,28 @@ class Assignment(models.Model):
     def assignee(self):
         return self.assignee_body or self.assignee_person or self.assignee_principal
 
-    def due_day(self):
-        """The date by which it is due (the due date, or the report-back meeting's first day)."""
-        if hasattr(self, "due"):
-            return self.due
-        if self.due_date:
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, storing `due` from `due_date` and the report-back meeting (one query more when only the meeting
+        gives it); an `update_fields` naming a source of `due` writes `due` too."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or DUE_SOURCES & set(update_fields):
+            self.due = self._effective_due()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "due"}
+        super().save(*args, **kwargs)
+
+    def _effective_due(self):
+        if self.due_date or not self.report_back_meeting_id:
             return self.due_date
-        if self.report_back_meeting_id:
-            first = self.report_back_meeting.days.order_by("date").first()
-            return first.date if first else None
-        return None
+        # The stored first day as it is now, never from a possibly stale cached meeting.
+        return Meeting.objects.filter(pk=self.report_back_meeting_id).values_list("first_day", flat=True).first()
+
+    def due_day(self):
+        """The date by which it is due (the due date, or the report-back meeting's first day): the stored `due`
+        of a saved assignment; an unsaved one computes it (one query at most)."""
+        if self.pk is not None:
+            return self.due
+        return self._effective_due()
 
     def is_overdue(self, today=None):
         due = self.due_day()
@@ -422,3 +476,19 @@ def _decision_changed(sender, instance, **kwargs):
 
 post_save.connect(_decision_changed, sender=PrincipalDecision, dispatch_uid="principal_decision_counts_saved")
 post_delete.connect(_decision_changed, sender=PrincipalDecision, dispatch_uid="principal_decision_counts_deleted")
+
+
+def _meeting_dates_changed(sender, meeting_ids, **kwargs):
+    """meetings' `meeting_dates_changed`: the assignments reported back at those meetings without a due date of
+    their own take the meetings' new first day. One UPDATE."""
+    refresh_assignment_dues(Q(report_back_meeting_id__in=meeting_ids, due_date__isnull=True))
+
+
+def _meeting_deleted(sender, instance, **kwargs):
+    """pre_delete of a Meeting: its assignments lose their report-back meeting (SET_NULL, an UPDATE that bypasses
+    save() and the QuerySet), so those without a due date of their own have none left. One UPDATE."""
+    models.QuerySet(Assignment).filter(report_back_meeting=instance, due_date__isnull=True).update(due=None)
+
+
+meeting_dates_changed.connect(_meeting_dates_changed, dispatch_uid="assignment_due_from_meeting_dates")
+pre_delete.connect(_meeting_deleted, sender=Meeting, dispatch_uid="assignment_due_meeting_deleted")

@@ -36,7 +36,7 @@ from samverkan.followthrough.present import (
     shown_report_back,
 )
 from samverkan.lib.exports import export_name, export_response, refused
-from samverkan.lib.paging import page_of
+from samverkan.lib.paging import page_of, page_of_rows
 from samverkan.structure.access import visible_bodies
 from samverkan.structure.models import Area, Principal
 
@@ -274,15 +274,17 @@ def matter(request, area, year, serial):
 def assignments(request, area):
     area = get_object_or_404(Area, slug=area)
     filters = AssignmentFilter(request.GET, bodies=visible_bodies(request.user).filter(area=area).order_by("name"))
-    listed = filters.apply(visible_assignments(request.user).filter(item__meeting__body__area=area).with_due())
-    # The keys alone, in order (one visit of the visibility rule), counted and paged here; only the page's rows
-    # are fetched with their joins.
-    page = page_of(request, list(listed.order_by("due", "pk").values_list("pk", flat=True)), LIST_PAGE)
-    rows = (
-        Assignment.objects.filter(pk__in=list(page.object_list) or [-1]).with_due().select_related(*ASSIGNMENT_RELATED)
+    listed = filters.apply(visible_assignments(request.user).filter(item__meeting__body__area=area))
+    # The keys alone, in the order of the stored due date (`Assignment.due`, no join to the report-back meeting),
+    # in one query (one visit of the visibility rule), counted and paged here; only the page's rows are fetched
+    # with their joins.
+    page = page_of_rows(
+        request,
+        listed.order_by("due", "pk"),
+        LIST_PAGE,
+        lambda pks: Assignment.objects.filter(pk__in=pks).select_related(*ASSIGNMENT_RELATED),
+        keys_once=True,
     )
-    by_pk = {a.pk: a for a in rows}
-    page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
     return render(
         request,
         "followthrough/public/assignments.html",

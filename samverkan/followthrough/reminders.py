@@ -40,10 +40,8 @@ def due_reminders(today=None):
     today = today or timezone.localdate()
     soon = today + timedelta(days=reminder_days())
     # Nothing from imported minutes is reminded of until they are published (`meetings.models.unlisted_rule`).
-    open_ = (
-        Assignment.objects.with_due()
-        .filter(status=Assignment.Status.OPEN, due__isnull=False)
-        .exclude(unlisted_rule("item__meeting__"))
+    open_ = Assignment.objects.filter(status=Assignment.Status.OPEN, due__isnull=False).exclude(
+        unlisted_rule("item__meeting__")
     )
     pending = PrincipalDecision.objects.filter(outcome=PrincipalDecision.Outcome.PENDING).exclude(
         unlisted_rule("recommendation__item__meeting__")
@@ -93,8 +91,7 @@ def _message(kind: str, pk: int) -> Reminder | None:
     """The `Reminder` for one reminder, or None when the object no longer needs one."""
     if kind in (Kind.ASSIGNMENT_DUE, Kind.ASSIGNMENT_OVERDUE):
         assignment = (
-            Assignment.objects.with_due()
-            .select_related("item__meeting__body__area", "report_to", "assignee_person__user")
+            Assignment.objects.select_related("item__meeting__body__area", "report_to", "assignee_person__user")
             .filter(pk=pk, status=Assignment.Status.OPEN)
             .first()
         )

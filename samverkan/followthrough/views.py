@@ -129,9 +129,9 @@ def overview(request, area):
         request,
         in_area(visible_assignments(request.user), request.user, area).overdue().order_by("due", "pk"),
         OVERVIEW_PAGE,
-        lambda pks: Assignment.objects.filter(pk__in=pks).with_due().select_related(*ASSIGNMENT_RELATED),
+        lambda pks: Assignment.objects.filter(pk__in=pks).select_related(*ASSIGNMENT_RELATED),
         "sena",
-        keys_once=True,  # sorted by the computed due date
+        keys_once=True,  # the open assignments past their due date: few, read in one query
     )
     overdue.object_list = present_assignments(overdue.object_list, request.user)
     return render(
@@ -156,7 +156,7 @@ def item(request, pk):
     """One decision: its att-clauses, matter, and the assignments and recommendations made from it."""
     item = get_followed_item_for_user(request.user, pk)
     area = item.meeting.body.area
-    assignments = item.assignments.with_due().select_related(*ASSIGNMENT_RELATED)
+    assignments = item.assignments.select_related(*ASSIGNMENT_RELATED)
     return render(
         request,
         "followthrough/item.html",
@@ -561,10 +561,10 @@ def _assignment_page(request, assignments, title, area=None):
     filters = AssignmentFilter(request.GET, bodies=bodies.filter(area=area) if area else bodies.none())
     page = page_of_rows(
         request,
-        filters.apply(assignments.with_due()).order_by("due", "pk"),
+        filters.apply(assignments).order_by("due", "pk"),
         STAFF_PAGE,
-        lambda pks: Assignment.objects.filter(pk__in=pks).with_due().select_related(*ASSIGNMENT_RELATED),
-        keys_once=True,  # sorted by the computed due date: the database reads every row for any page
+        lambda pks: Assignment.objects.filter(pk__in=pks).select_related(*ASSIGNMENT_RELATED),
+        keys_once=True,  # every key in one query, ordered by the stored due date (`Assignment.due`)
     )
     page.object_list = present_assignments(page.object_list, request.user)
     return render(

@@ -166,7 +166,6 @@ def _assignments_on_time(measure: Measure, area: Area, years: list[int], public:
     rows = (
         assignments.filter(item__meeting__body__area=area)
         .exclude(status=Assignment.Status.CANCELLED)
-        .with_due()
         .annotate(year=ExtractYear("due"), reported_on=first_day_of("reported_item__meeting_id"))
         .filter(year__in=years, due__lte=today)
         .values("year", "item__meeting__body_id", "item__meeting__body__name")

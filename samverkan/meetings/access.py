@@ -25,7 +25,6 @@ from samverkan.structure.access import (
     level_rule,
     may_read,
     readable_rule,
-    visible_bodies,
     visible_people,
 )
 from samverkan.structure.models import Body, Person
@@ -41,10 +40,20 @@ Part = TypeVar("Part", AgendaItem, MeetingDay, Attendance, Document)
 def visible_meetings(user: "Viewer") -> QuerySet[Meeting]:
     """Public meetings of bodies the user may see; internal meetings for the body's members and staff
     (`structure.access.READERS`)."""
-    meetings = Meeting.objects.filter(body__in=visible_bodies(user))
     if scope_of(user).is_admin:
-        return meetings
-    return meetings.filter(readable_rule(user, body="body__"))
+        return Meeting.objects.all()
+    return Meeting.objects.filter(meeting_visible_rule(user))
+
+
+def meeting_visible_rule(user: "Viewer", prefix: str = "") -> Q:
+    """Q for the meetings `user` may see (`visible_meetings`), reached through `prefix` ("" on Meeting, "meeting__"
+    on an agenda item, "item__meeting__" on an assignment …): the meeting's and its body's visibility by
+    `structure.access.READERS`, checked on the joined rows. No IN over every visible body or meeting of the nation,
+    so a list narrowed to one area or body weighs only its own rows. Builds no query of its own."""
+    body = f"{prefix}body__"
+    return readable_rule(user, field=f"{body}visibility", body=body) & readable_rule(
+        user, field=f"{prefix}visibility", body=body
+    )
 
 
 def listed_meetings(user: "Viewer") -> QuerySet[Meeting]:
@@ -120,7 +129,11 @@ def readable_items_rule(user: "Viewer", prefix: str = "") -> Q:
     drafts = level_rule(user, Visibility.INTERNAL, body=f"{prefix}meeting__body__")
     published = agenda_public_rule(f"{prefix}meeting__")
     rule &= published | drafts if drafts is not None else published
-    return rule & Q(**{f"{prefix}meeting__in": visible_meetings(user).values("pk")})
+    if scope_of(user).is_admin:
+        return rule
+    # The meeting's own rule on the joined rows, not `meeting__in=visible_meetings(…)`: that IN listed every
+    # visible meeting of the nation before the area narrowed it (issue 11).
+    return rule & meeting_visible_rule(user, f"{prefix}meeting__")
 
 
 def decisions_readable_rule(user: "Viewer", prefix: str = "") -> Q:

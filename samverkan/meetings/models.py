@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Max, Min, OuterRef, Q, Subquery
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -323,10 +324,17 @@ class PartOfMinutes:
         return deleted
 
 
+# Sent by `refresh_meeting_dates` with `meeting_ids` (a sorted list of ints) once their stored dates are written, so
+# what is stored from a meeting's first day elsewhere (followthrough's `Assignment.due`) follows without this app
+# knowing of it.
+meeting_dates_changed = Signal()
+
+
 def refresh_meeting_dates(meeting_ids) -> None:
     """Store `Meeting.first_day`/`last_day` of the meetings with these ids (an iterable of ints) from their days
     as they are now; a meeting without days gets None. One UPDATE per 500 meetings (bulk inserts of a whole
-    generated county stay within the databases' parameter limits)."""
+    generated county stay within the databases' parameter limits), then `meeting_dates_changed` (its receivers'
+    queries beside)."""
     days = MeetingDay.objects.filter(meeting_id=OuterRef("pk")).order_by().values("meeting_id")
     ids = sorted(set(meeting_ids))
     for start in range(0, len(ids), 500):
@@ -334,6 +342,8 @@ def refresh_meeting_dates(meeting_ids) -> None:
             first_day=Subquery(days.annotate(d=Min("date")).values("d")),
             last_day=Subquery(days.annotate(d=Max("date")).values("d")),
         )
+    if ids:
+        meeting_dates_changed.send(sender=Meeting, meeting_ids=ids)
 
 
 class MeetingDayQuerySet(PartOfMinutesQuerySet):

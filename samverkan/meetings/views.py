@@ -6,7 +6,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -141,10 +141,13 @@ def year_plan(request, pk):
 
 
 def deferred_candidates(meeting):
-    """Items deferred at the body's previous meeting (or deferred to this one) not yet taken up again."""
-    if meeting.first_day is None:
-        earlier = Meeting.objects.none()
-    else:
+    """Items deferred at the body's previous meeting (or deferred to this one) not yet taken up again.
+
+    Both branches are conditions on the item's own indexed columns: the previous meeting is one scalar subquery
+    (`meeting_id = (SELECT … LIMIT 1)`), so the database ORs two index lookups. An IN over that subquery, or a
+    condition on the joined meeting's body, made PostgreSQL scan every agenda item of the nation (issue 11)."""
+    candidates = Q(deferred_to=meeting)
+    if meeting.first_day is not None:
         earlier = (
             Meeting.objects.all()
             .filter(body_id=meeting.body_id, first_day__lt=meeting.first_day)
@@ -152,15 +155,11 @@ def deferred_candidates(meeting):
             .order_by("-first_day")
             .values("pk")[:1]
         )
+        candidates |= Q(outcome=AgendaItem.Outcome.DEFERRED, meeting_id=Subquery(earlier))
     # Per candidate through the `continues` index, not a list of every continued item of the body's history.
     taken_up = Exists(AgendaItem.objects.filter(continues=OuterRef("pk"), meeting__body_id=meeting.body_id))
     return (
-        (
-            AgendaItem.objects.filter(outcome=AgendaItem.Outcome.DEFERRED, meeting__body_id=meeting.body_id).filter(
-                meeting_id__in=earlier
-            )
-            | AgendaItem.objects.filter(deferred_to=meeting)
-        )
+        AgendaItem.objects.filter(candidates)
         .exclude(taken_up)
         .exclude(meeting=meeting)
         .select_related("meeting")

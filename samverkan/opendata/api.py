@@ -452,7 +452,7 @@ _serve(
     "assignment",
     "assignment",
     "Offentliga uppdrag, efter när de ska vara klara.",
-    lambda: oparl.with_history_times(public_assignments().with_due().select_related("item__meeting__body__area")),
+    lambda: oparl.with_history_times(public_assignments().select_related("item__meeting__body__area")),
     "item__meeting__body__area",
     ("due", "pk"),
     oparl.assignment,

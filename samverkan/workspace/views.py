@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from samverkan.lib.methods import FORM
+from samverkan.lib.paging import page_of
 from samverkan.meetings.access import meetings_to_sign
 from samverkan.meetings.models import Meeting
 from samverkan.meetings.notices import late_notices_for
@@ -21,6 +22,7 @@ from samverkan.structure.roles import grant_role, revoke_role, scope_of
 from samverkan.workspace.forms import RoleForm
 
 OVERDUE_SHOWN = 50
+BODIES_PAGE = 50  # bodies the start page lists at a time (`?organ=N`): an administrator keeps every body of the nation
 
 
 @login_required
@@ -28,10 +30,16 @@ OVERDUE_SHOWN = 50
 def dashboard(request):
     """The start page after login: the areas and bodies the user keeps, charter problems, seats, principals they
     are contact for, minutes to sign, minutes overdue for adjustment and adjusted minutes whose notice is late
-    (not published within two days, KL 8:12) (the first 50 of each)."""
+    (not published within two days, KL 8:12) (the first 50 of each). The bodies are paged, `BODIES_PAGE` at a time
+    (`?organ=N`), so the page's size and queries stay the same for one area or the whole nation."""
     scope = scope_of(request.user)
     areas = list(managed_areas(request.user))
-    bodies = editable_bodies(request.user).select_related("area").order_by("area__name", "name")
+    bodies = page_of(
+        request,
+        editable_bodies(request.user).select_related("area").order_by("area__name", "name", "pk"),
+        BODIES_PAGE,
+        "organ",
+    )
     problems = charter_problems(areas, timezone.localdate()) if areas else []
     member_of = (
         request.user.person.memberships.current().select_related("body__area")
