@@ -166,8 +166,8 @@ def _grow(world, n):
 
 # The most queries each page may make, per actor (its count when the bound was set).
 CALENDAR_QUERIES = {
-    # the calendar: + its bodies, years and the archive page's count; the body: + its archive's years
-    "area": {"anonymous": 8, "member": 12, "coordinator": 12},
+    # the calendar: + its bodies, years and both lists' counts (coming and archive); the body: + its archive's years
+    "area": {"anonymous": 9, "member": 13, "coordinator": 13},
     "body": {"anonymous": 10, "member": 14, "coordinator": 14},
     "meeting": {"anonymous": 4, "member": 8, "coordinator": 8},
     # + the feed's version (ETag): the meetings' and the bodies' latest changes

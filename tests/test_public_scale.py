@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from samverkan.meetings.public import PAST_PAGE
+from samverkan.meetings.public import COMING_PAGE, PAST_PAGE
 from tests.meetings_helpers import make_meeting
 
 
@@ -103,6 +103,20 @@ def test_a_large_year_pages_with_plain_links(client, world):
     for meeting in meetings[:3]:  # the oldest are last
         assert meeting.get_absolute_url() in second and meeting.get_absolute_url() not in first
     assert 'rel="prev"' in second
+
+
+def test_coming_meetings_page_too_and_every_one_is_reachable(client, world, queries):
+    today = timezone.localdate()
+    coming = [make_meeting(world.forum, today + timedelta(days=1 + n)) for n in range(COMING_PAGE + 2)]
+    calendar = reverse("meetings_public:area", args=[world.area.slug])
+    first = client.get(calendar).content.decode()
+    shown = [m for m in coming if f'href="{m.get_absolute_url()}"' in first]
+    assert shown == coming[:COMING_PAGE]  # soonest first
+    assert 'href="?kommande=2" rel="next"' in first and 'aria-label="Sidor med kommande möten"' in first
+    second = client.get(calendar, {"kommande": 2}).content.decode()
+    assert all(f'href="{m.get_absolute_url()}"' in second for m in coming[COMING_PAGE:])
+    assert coming[0].get_absolute_url() not in second and 'rel="prev"' in second
+    queries.assert_constant(client, calendar, lambda: make_meeting(world.group, today + timedelta(days=3)), at_most=9)
 
 
 def test_english_is_at_its_own_address_and_public_pages_set_no_cookie(client, world):

@@ -41,6 +41,7 @@ from samverkan.structure.models import Area, Body
 MIN_YEAR, MAX_YEAR = 1900, 2200  # years a per-year feed may ask for; others are 404
 
 PAST_PAGE = 50  # past meetings a page of the archive shows
+COMING_PAGE = 40  # coming meetings a page of an area's calendar shows (`?kommande=`); a county plans ~300 ahead
 BODY_PAST_SHOWN = 10  # past meetings a body's page shows before its archive links
 ICAL_CACHE_SECONDS = 6 * 3600  # a built feed is kept under its ETag this long at most (a new version has a new key)
 FEED_MONTHS_DAYS = 366  # the area and body feeds: meetings of the last 12 months and all coming ones
@@ -59,10 +60,15 @@ def _dated(meetings):
     return meetings.filter(first_day__isnull=False).select_related("body__area").prefetch_related("days")
 
 
-def coming_meetings(meetings: QuerySet[Meeting]) -> list[Meeting]:
-    """Meetings of `meetings` with a day today or later, soonest first. Two queries (meetings, days)."""
+def upcoming(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Meetings of `meetings` with a day today or later, soonest first, days prefetched. A queryset to page."""
     today = timezone.localdate()
-    return list(_dated(meetings).filter(last_day__gte=today).order_by("first_day", "pk"))
+    return _dated(meetings).filter(last_day__gte=today).order_by("first_day", "pk")
+
+
+def coming_meetings(meetings: QuerySet[Meeting]) -> list[Meeting]:
+    """`upcoming(meetings)` as a list. Two queries (meetings, days)."""
+    return list(upcoming(meetings))
 
 
 def past_meetings(meetings: QuerySet[Meeting], year: int | None = None) -> QuerySet[Meeting]:
@@ -161,9 +167,10 @@ def with_rows(meetings, *, show_body: bool, meeting_prefix: str, body_prefix: st
 
 @require_safe
 def area_calendar(request, area):
-    """The area's meetings: all coming ones, and the archive of past ones by year (`?ar=`, default the latest
-    year), optionally of one body (`?organ=<slug>`), `PAST_PAGE` a page (`?sida=`). Every public meeting is
-    reachable: no list is cut at a fixed number. The same number of queries whatever the history's size."""
+    """The area's meetings: the coming ones, `COMING_PAGE` a page (`?kommande=`), and the archive of past ones by
+    year (`?ar=`, default the latest year), `PAST_PAGE` a page (`?sida=`), optionally of one body
+    (`?organ=<slug>`). Every public meeting is reachable: no list is cut at a fixed number. The same number of
+    queries whatever the history's size."""
     area = get_object_or_404(Area, slug=area)
     bodies = list(visible_bodies(request.user).filter(area=area).order_by("name").only("pk", "name", "slug"))
     meetings = listed_meetings(request.user).filter(body__area=area)
@@ -176,6 +183,9 @@ def area_calendar(request, area):
     prefixes = list_prefixes(area)
     page = page_of(request, past_meetings(meetings, year), PAST_PAGE)
     with_rows(page, show_body=True, **prefixes)
+    # Coming meetings are paged too: an area plans months ahead for every body (about 300 meetings in a county).
+    coming = page_of(request, upcoming(meetings), COMING_PAGE, param="kommande")
+    with_rows(coming, show_body=True, **prefixes)
     return render(
         request,
         "meetings/public/area.html",
@@ -183,7 +193,7 @@ def area_calendar(request, area):
             "area": area,
             "bodies": bodies,
             "body": body,
-            "coming": with_rows(coming_meetings(meetings), show_body=True, **prefixes),
+            "coming": coming,
             "years": years,
             "year": year,
             "year_keep": keep,
