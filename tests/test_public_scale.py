@@ -88,6 +88,10 @@ def test_the_archive_reaches_a_meeting_eleven_years_old_by_year_and_body(client,
     assert link in body_html
     html = client.get(calendar, {"ar": today.year - 11, "organ": world.forum.slug}).content.decode()
     assert old.get_absolute_url() in html and other.get_absolute_url() not in html
+    # A year of coming meetings only is not in the archive's years (its archive would be empty).
+    make_meeting(world.forum, date(today.year + 2, 5, 5), title="Möte om två år")
+    html = client.get(calendar).content.decode()
+    assert "Möte om två år" in html and f'href="?ar={today.year + 2}#arkiv"' not in html
     # A bad year or body falls back to the defaults, never an error.
     assert client.get(calendar, {"ar": "x", "organ": "finns-inte", "sida": "999"}).status_code == 200
 

@@ -82,9 +82,10 @@ def past_meetings(meetings: QuerySet[Meeting], year: int | None = None) -> Query
 
 
 def meeting_years(meetings: QuerySet[Meeting]) -> list[int]:
-    """The years (latest first) in which `meetings` have a day: the years of their stored first and last days
-    (`Meeting.first_day`/`last_day`; a meeting's days never leave a whole year between them). One query."""
-    dated = meetings.filter(first_day__isnull=False).order_by()
+    """The archive's years (latest first): those in which a meeting of `meetings` that has ended had a day, from
+    its stored first and last days (`Meeting.first_day`/`last_day`; a meeting's days never leave a whole year
+    between them). A year of coming meetings only is not listed: its archive would be empty. One query."""
+    dated = meetings.filter(first_day__isnull=False, last_day__lt=timezone.localdate()).order_by()
     spans = dated.annotate(first=YearOf("first_day"), last=YearOf("last_day")).values_list("first", "last")
     return sorted({year for span in spans.distinct() for year in span}, reverse=True)
 
