@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.followthrough.models import Dispatch, PrincipalDecision, Recommendation
-from samverkan.lib.mail_queue import send_claimed
+from samverkan.lib.mail_queue import requeue_refused, send_claimed
 from samverkan.lib.visibility import Visibility
 from samverkan.structure.models import Principal, Role
 
@@ -223,7 +223,4 @@ def send_again(dispatch: Dispatch) -> Dispatch:
 
 def requeue_failed() -> int:
     """Queue again every dispatch a mail server refused (unsent, unclaimed, with an error). Returns how many."""
-    with transaction.atomic():
-        failed = list(Dispatch.objects.filter(sent_at=None, claimed_at=None).exclude(error=""))
-        _queue_after_commit(failed)
-    return len(failed)
+    return requeue_refused(Dispatch, _queue_after_commit)

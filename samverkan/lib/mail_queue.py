@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -51,3 +51,13 @@ def send_claimed(rows: "models.QuerySet[Q]", pk: int, send: Callable[[Q], Any], 
         raise
     queue.filter(pk=pk).update(sent_at=timezone.now(), error="")
     return True
+
+
+def requeue_refused(model: type[Q], queue_after_commit: Callable[[list[Q]], Any]) -> int:
+    """Queue again every row of `model` that a mail server refused: unsent, unclaimed, with an error (the daily
+    retry of `send_reminders`). `queue_after_commit(rows)` enqueues the rows' tasks after the transaction commits.
+    Returns how many. One query, then `queue_after_commit`'s."""
+    with transaction.atomic():
+        refused = list(model._default_manager.filter(sent_at=None, claimed_at=None).exclude(error=""))
+        queue_after_commit(refused)
+    return len(refused)

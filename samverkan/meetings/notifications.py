@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from samverkan.lib.locks import locked
+from samverkan.lib.mail_queue import requeue_refused
 from samverkan.meetings.ical import removed_day
 from samverkan.meetings.invitations import invitees
 from samverkan.meetings.models import ADJUSTMENT_DAYS, Meeting, MeetingDay, MeetingMail, Signatory
@@ -167,7 +168,4 @@ def queue_published(meeting: Meeting) -> list[MeetingMail]:
 def requeue_failed() -> int:
     """Queue again every meeting e-mail that a mail server refused (unsent, unclaimed, with an error): the daily
     retry of `send_reminders`. Returns how many."""
-    with transaction.atomic():
-        failed = list(MeetingMail.objects.filter(sent_at=None, claimed_at=None).exclude(error=""))
-        queue_after_commit(failed)
-    return len(failed)
+    return requeue_refused(MeetingMail, queue_after_commit)
