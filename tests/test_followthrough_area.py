@@ -26,7 +26,7 @@ ITEMS = AgendaItem._meta.db_table
 
 def computed(row):
     """The area of the row's item's meeting's body, read from the database as it is now."""
-    return AgendaItem.objects.filter(pk=row.item_id).values_list("meeting__body__area_id", flat=True).get()
+    return type(row).objects.filter(pk=row.pk).values_list("item__meeting__body__area_id", flat=True).get()
 
 
 def stored(row):
@@ -142,3 +142,27 @@ def test_the_public_lists_filter_on_the_stored_area(client, world):
         assert any('"followthrough_assignment"."area_id" = ' in s for s in listing) or any(
             '"followthrough_recommendation"."area_id" = ' in s for s in listing
         ), listing
+
+
+def test_an_update_of_the_item_stores_the_area(world):
+    here, there = decision_item(world.forum), decision_item(world.other_body)
+    rows = [assign(here), recommend(here)]
+    for row in rows:
+        type(row).objects.filter(pk=row.pk).update(item=there)
+    assert {stored(r) for r in rows} == {world.other_area.pk}
+    Assignment.objects.filter(pk=rows[0].pk).update(item_id=here.pk, description="tillbaka")
+    assert_in_step(*rows)
+
+
+def test_an_item_loaded_without_its_meeting_moves_its_rows_too(world):
+    item = decision_item(world.forum)
+    row = assign(item)
+    partial = AgendaItem.objects.only("pk", "title").get(pk=item.pk)
+    partial.meeting = make_meeting(world.other_body, timezone.localdate(), status="published")
+    partial.save()
+    assert stored(row) == world.other_area.pk
+    # A save naming other fields leaves the rows alone (nothing of theirs changed).
+    with CaptureQueriesContext(connection) as captured:
+        partial.title = "Annan rubrik"
+        partial.save(update_fields=["title"])
+    assert not [q for q in captured.captured_queries if q["sql"].startswith('UPDATE "followthrough_')]

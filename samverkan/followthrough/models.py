@@ -55,6 +55,10 @@ def refresh_followthrough_areas(rule: Q) -> int:
     )
 
 
+# The fields a stored `area` is computed from on the row itself: an update of one stores it again.
+ITEM_FIELDS = {"item", "item_id"}
+
+
 def _fill_areas(objs) -> None:
     """Set the `area_id` of unsaved Assignment/Recommendation instances that have none from their items (one
     query per 500 items; none when every area is set), for bulk_create."""
@@ -99,7 +103,7 @@ class StoresArea(models.Model):
     def _store_area(self, kwargs: dict) -> None:
         """Set `area_id` before a save when the item is new or changed; widen `update_fields` to it."""
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and not {"item", "item_id"} & set(update_fields):
+        if update_fields is not None and not ITEM_FIELDS & set(update_fields):
             return
         if self.area_id is not None and self.item_id == getattr(self, "_area_item_id", None):
             return
@@ -133,11 +137,14 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(status=Assignment.Status.OPEN, due__lt=today)
 
     def update(self, **fields):
-        if not DUE_SOURCES & set(fields):
+        if not (DUE_SOURCES | ITEM_FIELDS) & set(fields):
             return super().update(**fields)
         ids = list(self.order_by().values_list("pk", flat=True))
         changed = super().update(**fields)
-        refresh_assignment_dues(Q(pk__in=ids))
+        if DUE_SOURCES & set(fields):
+            refresh_assignment_dues(Q(pk__in=ids))
+        if ITEM_FIELDS & set(fields):
+            models.QuerySet(Assignment).filter(pk__in=ids).update(area_id=area_of_item())
         return changed
 
     update.alters_data = True  # type: ignore[attr-defined]  # as Django marks QuerySet.update
@@ -296,7 +303,17 @@ class Assignment(StoresArea):
 
 
 class RecommendationQuerySet(models.QuerySet["Recommendation"]):
-    """Recommendation's QuerySet: bulk_create stores each row's `area` (`StoresArea`)."""
+    """Recommendation's QuerySet: bulk_create and an update of the item store each row's `area` (`StoresArea`)."""
+
+    def update(self, **fields):
+        if not ITEM_FIELDS & set(fields):
+            return super().update(**fields)
+        ids = list(self.order_by().values_list("pk", flat=True))
+        changed = super().update(**fields)
+        models.QuerySet(Recommendation).filter(pk__in=ids).update(area_id=area_of_item())
+        return changed
+
+    update.alters_data = True  # type: ignore[attr-defined]  # as Django marks QuerySet.update
 
     def bulk_create(self, objs, *args: Any, **kwargs: Any):
         objs = list(objs)
@@ -608,13 +625,16 @@ def _note_area_source(sender, instance, **kwargs):
     instance._area_source = instance.__dict__.get(field)
 
 
-def _moved(sender, instance, created, raw=False, **kwargs):
+def _moved(sender, instance, created, raw=False, update_fields=None, **kwargs):
     """post_save of an item, meeting or body: when it moved (another meeting, body or area than it was loaded
-    with), the assignments and recommendations it reaches take their area again (`refresh_followthrough_areas`)."""
+    with, or one it was loaded without: `only()`), the assignments and recommendations it reaches take their area
+    again (`refresh_followthrough_areas`)."""
     field, path = AREA_SOURCES[sender]
     now, before = instance.__dict__.get(field), getattr(instance, "_area_source", None)
     instance._area_source = now
-    if created or raw or before is None or now is None or now == before:
+    if created or raw or now is None or now == before:
+        return
+    if update_fields is not None and not {field, field.removesuffix("_id")} & set(update_fields):
         return
     refresh_followthrough_areas(Q(**{path: instance.pk}))
 
