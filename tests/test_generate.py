@@ -80,6 +80,9 @@ def _check_generated_rows(printed):
     # The stored dates and counts the lists read (issue 11) are right after the generator's bulk inserts.
     for r in Recommendation.objects.all():
         assert (r.decisions_asked, r.decisions_pending) == (principals, r.decisions.filter(outcome="pending").count())
+    for model in (Assignment, Recommendation):
+        rows = model.objects.values_list("area_id", "item__meeting__body__area_id")
+        assert rows and all(stored == computed for stored, computed in rows), model
     for meeting in Meeting.objects.all():
         days = sorted(meeting.days.values_list("date", flat=True))
         assert (meeting.first_day, meeting.last_day) == (days[0], days[-1]), meeting.pk

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from samverkan.lib.mail_queue import QueuedMail
 from samverkan.meetings.matters import Matter  # the model lives with the meetings; see meetings/matters.py
 from samverkan.meetings.models import AgendaItem, Meeting, meeting_dates_changed
-from samverkan.structure.models import Body, Person, Principal
+from samverkan.structure.models import Area, Body, Person, Principal
 
 
 def first_day_of(meeting_field):
@@ -39,6 +39,89 @@ def due_expression():
 DUE_SOURCES = {"due_date", "report_back_meeting", "report_back_meeting_id"}
 
 
+def area_of_item():
+    """An expression for the deciding area of an Assignment or Recommendation row: the area of its item's
+    meeting's body (a subquery by the item's primary key). What their stored `area` holds."""
+    return Subquery(AgendaItem.objects.filter(pk=OuterRef("item_id")).values("meeting__body__area_id")[:1])
+
+
+def refresh_followthrough_areas(rule: Q) -> int:
+    """Store the `area` (`area_of_item`) of the assignments and recommendations matching `rule` (a Q valid on
+    both, e.g. `Q(item__meeting_id=3)`) from their items as they are now, for when an item moved to another
+    meeting, a meeting to another body or a body to another area. One UPDATE per model; returns the rows
+    updated."""
+    return sum(
+        models.QuerySet(model).filter(rule).update(area_id=area_of_item()) for model in (Assignment, Recommendation)
+    )
+
+
+# The fields a stored `area` is computed from on the row itself: an update of one stores it again.
+ITEM_FIELDS = {"item", "item_id"}
+
+
+def _fill_areas(objs) -> None:
+    """Set the `area_id` of unsaved Assignment/Recommendation instances that have none from their items (one
+    query per 500 items; none when every area is set), for bulk_create."""
+    missing = sorted({o.item_id for o in objs if o.area_id is None and o.item_id})
+    areas = {}
+    for start in range(0, len(missing), 500):
+        areas.update(
+            AgendaItem.objects.filter(pk__in=missing[start : start + 500]).values_list("pk", "meeting__body__area_id")
+        )
+    for o in objs:
+        if o.area_id is None:
+            o.area_id = areas.get(o.item_id)
+            o._area_item_id = o.item_id
+
+
+class StoresArea(models.Model):
+    """The stored deciding area of an Assignment or Recommendation (issue 11): the area of its item's meeting's
+    body, so an area's lists read only the area's rows (an index beginning with it) instead of walking every
+    agenda item of the nation. Written by save() when the item is new or changed (from the item held in memory
+    when its meeting and body are, else one query), by the QuerySets' bulk_create, and by
+    `refresh_followthrough_areas` when an item moves to another meeting, a meeting to another body or a body to
+    another area (the `_moved` signal receivers below)."""
+
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # the lists' indexes begin with it
+        verbose_name=_("samverkansområde"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._area_item_id = instance.__dict__.get("item_id")
+        return instance
+
+    def _store_area(self, kwargs: dict) -> None:
+        """Set `area_id` before a save when the item is new or changed; widen `update_fields` to it."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not ITEM_FIELDS & set(update_fields):
+            return
+        if self.area_id is not None and self.item_id == getattr(self, "_area_item_id", None):
+            return
+        self.area_id = self._computed_area_id()
+        self._area_item_id = self.item_id
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "area"}
+
+    def _computed_area_id(self):
+        item = self._meta.get_field("item").get_cached_value(self, default=None)
+        meeting = item and AgendaItem._meta.get_field("meeting").get_cached_value(item, default=None)
+        body = meeting and Meeting._meta.get_field("body").get_cached_value(meeting, default=None)
+        if item is not None and item.pk == self.item_id and meeting is not None and body is not None:
+            if meeting.pk == item.meeting_id and body.pk == meeting.body_id:
+                return body.area_id
+        return AgendaItem.objects.filter(pk=self.item_id).values_list("meeting__body__area_id", flat=True).first()
+
+
 def refresh_assignment_dues(rule: Q) -> int:
     """Store `Assignment.due` (`due_expression`) of the assignments matching `rule` (a Q on Assignment) from their
     due date and report-back meeting as they are now. One UPDATE; returns the rows updated."""
@@ -54,11 +137,14 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(status=Assignment.Status.OPEN, due__lt=today)
 
     def update(self, **fields):
-        if not DUE_SOURCES & set(fields):
+        if not (DUE_SOURCES | ITEM_FIELDS) & set(fields):
             return super().update(**fields)
         ids = list(self.order_by().values_list("pk", flat=True))
         changed = super().update(**fields)
-        refresh_assignment_dues(Q(pk__in=ids))
+        if DUE_SOURCES & set(fields):
+            refresh_assignment_dues(Q(pk__in=ids))
+        if ITEM_FIELDS & set(fields):
+            models.QuerySet(Assignment).filter(pk__in=ids).update(area_id=area_of_item())
         return changed
 
     update.alters_data = True  # type: ignore[attr-defined]  # as Django marks QuerySet.update
@@ -69,10 +155,11 @@ class AssignmentQuerySet(models.QuerySet):
         first_days = dict(Meeting.objects.filter(pk__in=meetings).values_list("pk", "first_day")) if meetings else {}
         for o in objs:
             o.due = o.due_date or first_days.get(o.report_back_meeting_id)
+        _fill_areas(objs)
         return super().bulk_create(objs, *args, **kwargs)
 
 
-class Assignment(models.Model):
+class Assignment(StoresArea):
     """An assignment (uppdrag) given at an item to a body, a person or a principal, to be reported back."""
 
     class Status(models.TextChoices):
@@ -129,14 +216,18 @@ class Assignment(models.Model):
     # the QuerySet's bulk_create and update, and `refresh_assignment_dues` when a meeting's stored dates change
     # (meetings' `meeting_dates_changed`) or the meeting is deleted.
     due = models.DateField(_("förfallodag"), null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["due"])
+    history = HistoricalRecords(excluded_fields=["due", "area"])
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
         verbose_name = _("uppdrag")
         verbose_name_plural = _("uppdrag")
-        indexes = [models.Index(fields=["due", "id"], name="assignment_due")]
+        # An area's lists (staff, public, the overview's overdue ones) are read in the order of `due`.
+        indexes = [
+            models.Index(fields=["due", "id"], name="assignment_due"),
+            models.Index(fields=["area", "due", "id"], name="assignment_area_due"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -157,7 +248,9 @@ class Assignment(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Save, storing `due` from `due_date` and the report-back meeting (one query more when only the meeting
-        gives it); an `update_fields` naming a source of `due` writes `due` too."""
+        gives it); an `update_fields` naming a source of `due` writes `due` too. The stored `area` as
+        `StoresArea` says."""
+        self._store_area(kwargs)
         update_fields = kwargs.get("update_fields")
         if update_fields is None or DUE_SOURCES & set(update_fields):
             self.due = self._effective_due()
@@ -209,7 +302,26 @@ class Assignment(models.Model):
             raise ValidationError(errors)
 
 
-class Recommendation(models.Model):
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
+    """Recommendation's QuerySet: bulk_create and an update of the item store each row's `area` (`StoresArea`)."""
+
+    def update(self, **fields):
+        if not ITEM_FIELDS & set(fields):
+            return super().update(**fields)
+        ids = list(self.order_by().values_list("pk", flat=True))
+        changed = super().update(**fields)
+        models.QuerySet(Recommendation).filter(pk__in=ids).update(area_id=area_of_item())
+        return changed
+
+    update.alters_data = True  # type: ignore[attr-defined]  # as Django marks QuerySet.update
+
+    def bulk_create(self, objs, *args: Any, **kwargs: Any):
+        objs = list(objs)
+        _fill_areas(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class Recommendation(StoresArea):
     """A recommendation to the principals (rekommendation till huvudmännen), decided at an item.
 
     The principals addressed are the ones with a PrincipalDecision row; each row starts as pending.
@@ -245,7 +357,8 @@ class Recommendation(models.Model):
     # its QuerySet's update and bulk_create); a recommendation's own save() never writes them.
     decisions_asked = models.PositiveIntegerField(_("tillfrågade huvudmän"), default=0, editable=False)
     decisions_pending = models.PositiveIntegerField(_("beslut som väntar"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["decisions_asked", "decisions_pending"])
+    history = HistoricalRecords(excluded_fields=["decisions_asked", "decisions_pending", "area"])
+    objects = RecommendationQuerySet.as_manager()
 
     COUNT_FIELDS = ("decisions_asked", "decisions_pending")
 
@@ -253,8 +366,11 @@ class Recommendation(models.Model):
         ordering = ["-decided_on", "-pk"]
         verbose_name = _("rekommendation")
         verbose_name_plural = _("rekommendationer")
-        # The board is read one year at a time, latest first (followthrough/public.py).
-        indexes = [models.Index(fields=["decided_on", "id"], name="recommendation_decided")]
+        # The board is read one year at a time, latest first (followthrough/public.py); an area's lists by area.
+        indexes = [
+            models.Index(fields=["decided_on", "id"], name="recommendation_decided"),
+            models.Index(fields=["area", "decided_on", "id"], name="recommendation_area_decided"),
+        ]
 
     def __str__(self):
         return self.title
@@ -263,6 +379,8 @@ class Recommendation(models.Model):
         return reverse("followthrough_public:recommendation", args=[self.item.meeting.body.area.slug, self.pk])
 
     def save(self, *args, **kwargs):
+        """Save, never writing the decision counts from this instance; the stored `area` as `StoresArea` says."""
+        self._store_area(kwargs)
         if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
             # The counts are the decisions' to write (refresh_decision_counts), never a stale instance's.
             skipped = {*self.COUNT_FIELDS, *self.get_deferred_fields()}  # deferred: as Django's own save() leaves them
@@ -489,6 +607,41 @@ def _meeting_deleted(sender, instance, **kwargs):
     save() and the QuerySet), so those without a due date of their own have none left. One UPDATE."""
     models.QuerySet(Assignment).filter(report_back_meeting=instance, due_date__isnull=True).update(due=None)
 
+
+# Where an Assignment's or Recommendation's stored area comes from: an item's meeting, a meeting's body, a body's
+# area. Each can change (the admin offers all three), so each instance notes the value it was loaded or created
+# with (post_init, no query) and a save that changed it stores the areas of the rows it reaches again (one
+# UPDATE per model; no query when nothing moved).
+AREA_SOURCES = {
+    AgendaItem: ("meeting_id", "item_id"),
+    Meeting: ("body_id", "item__meeting_id"),
+    Body: ("area_id", "item__meeting__body_id"),
+}
+
+
+def _note_area_source(sender, instance, **kwargs):
+    """post_init of an item, meeting or body: the value its followed rows' area comes from, as loaded."""
+    field = AREA_SOURCES[sender][0]
+    instance._area_source = instance.__dict__.get(field)
+
+
+def _moved(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    """post_save of an item, meeting or body: when it moved (another meeting, body or area than it was loaded
+    with, or one it was loaded without: `only()`), the assignments and recommendations it reaches take their area
+    again (`refresh_followthrough_areas`)."""
+    field, path = AREA_SOURCES[sender]
+    now, before = instance.__dict__.get(field), getattr(instance, "_area_source", None)
+    instance._area_source = now
+    if created or raw or now is None or now == before:
+        return
+    if update_fields is not None and not {field, field.removesuffix("_id")} & set(update_fields):
+        return
+    refresh_followthrough_areas(Q(**{path: instance.pk}))
+
+
+for _source in AREA_SOURCES:
+    post_init.connect(_note_area_source, sender=_source, dispatch_uid=f"followthrough_area_source_{_source.__name__}")
+    post_save.connect(_moved, sender=_source, dispatch_uid=f"followthrough_area_moved_{_source.__name__}")
 
 meeting_dates_changed.connect(_meeting_dates_changed, dispatch_uid="assignment_due_from_meeting_dates")
 pre_delete.connect(_meeting_deleted, sender=Meeting, dispatch_uid="assignment_due_meeting_deleted")

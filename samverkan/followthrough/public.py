@@ -60,7 +60,7 @@ def _board_input(request, area):
     bodies = visible_bodies(request.user).filter(area=area).order_by("name")
     filters = BoardFilter(request.GET, bodies=bodies)
     recommendations = filter_recommendations(
-        visible_recommendations(request.user).filter(item__meeting__body__area=area),
+        visible_recommendations(request.user).filter(area=area),
         body=filters.chosen_body(filters.bodies),
         state=filters.value("status"),
     )
@@ -274,7 +274,7 @@ def matter(request, area, year, serial):
 def assignments(request, area):
     area = get_object_or_404(Area, slug=area)
     filters = AssignmentFilter(request.GET, bodies=visible_bodies(request.user).filter(area=area).order_by("name"))
-    listed = filters.apply(visible_assignments(request.user).filter(item__meeting__body__area=area))
+    listed = filters.apply(visible_assignments(request.user).filter(area=area))
     # The keys alone, in the order of the stored due date (`Assignment.due`, no join to the report-back meeting),
     # in one query (one visit of the visibility rule), counted and paged here; only the page's rows are fetched
     # with their joins.

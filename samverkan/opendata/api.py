@@ -328,8 +328,8 @@ def _serve(
     schemas: tuple[type[BaseModel], type[BaseModel]] = (OParlObject, OParlList),
     build_one: Callable[[HttpRequest, Any, Any], dict[str, Any]] | None = None,
 ) -> None:
-    """Register `/body/{int:pk}/<kind>` (the area's list, URL name `<name>_list`) and `/<kind>/{int:pk}` (one object, URL
-    name `<name>`). `rows()` is the public queryset (from the app's access rules), `in_area` its path to the area;
+    """Register `/body/{int:pk}/<kind>` (the area's list, URL name `<name>_list`) and `/<kind>/{int:pk}` (one object,
+    URL name `<name>`). `rows()` is the public queryset (from the app's access rules), `in_area` its path to the area;
     `build(request, record, prepare(page_rows))` makes each object (`build_one` instead on the object's own
     address); `schemas` are the object's and the list's response schemas. The list pages in a fixed number of
     queries when `prepare` does; absent properties are left out."""
@@ -412,7 +412,7 @@ _serve(
     "recommendation",
     "Offentliga rekommendationer till huvudmännen, senast beslutade först.",
     _recommendations,
-    "item__meeting__body__area",
+    "area",
     ("-decided_on", "-pk"),
     oparl.recommendation,
     prepare=lambda rows: oparl.Seen(papers=_seen_papers(r.matter_id or r.item.matter_id for r in rows)),
@@ -427,7 +427,7 @@ _serve(
             "recommendation__item__meeting__body__area"
         )
     ),
-    "recommendation__item__meeting__body__area",
+    "recommendation__area",
     ("-recommendation__decided_on", "pk"),
     lambda request, d, _: oparl.principal_decision(request, d),
     schemas=(PrincipalDecisionOut, PrincipalDecisionList),
@@ -453,7 +453,7 @@ _serve(
     "assignment",
     "Offentliga uppdrag, efter när de ska vara klara.",
     lambda: oparl.with_history_times(public_assignments().select_related("item__meeting__body__area")),
-    "item__meeting__body__area",
+    "area",
     ("due", "pk"),
     oparl.assignment,
     prepare=_assignment_seen,

@@ -1,0 +1,168 @@
+"""The stored deciding area of assignments and recommendations (issue 11): equal to the area of the item's meeting's
+body after every way of creating or moving them, and what the area lists read instead of a path through the
+agenda items."""
+
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from samverkan.followthrough.access import (
+    in_area,
+    public_assignments,
+    visible_assignments,
+    visible_recommendations,
+)
+from samverkan.followthrough.models import Assignment, Recommendation
+from samverkan.meetings.models import AgendaItem
+from samverkan.structure.models import Body
+from tests.followthrough_helpers import assign, decision_item, recommend
+from tests.meetings_helpers import make_item, make_meeting
+
+ITEMS = AgendaItem._meta.db_table
+
+
+def computed(row):
+    """The area of the row's item's meeting's body, read from the database as it is now."""
+    return type(row).objects.filter(pk=row.pk).values_list("item__meeting__body__area_id", flat=True).get()
+
+
+def stored(row):
+    return type(row).objects.filter(pk=row.pk).values_list("area_id", flat=True).get()
+
+
+def assert_in_step(*rows):
+    for row in rows:
+        assert stored(row) == computed(row), row
+
+
+def test_created_rows_store_their_items_area(world):
+    here = decision_item(world.forum)
+    there = decision_item(world.other_body)
+    rows = [assign(here), recommend(here), recommend(there, principals=[])]
+    assert [stored(r) for r in rows] == [world.area.pk, world.area.pk, world.other_area.pk]
+    # An instance whose item was fetched without its meeting and body asks the database once.
+    bare = AgendaItem.objects.get(pk=there.pk)
+    with CaptureQueriesContext(connection) as captured:
+        made = Assignment.objects.create(
+            item=bare, assignee_body=world.other_body, report_to=world.other_body, description="x", due_date=None
+        )
+    assert stored(made) == world.other_area.pk
+    assert any(ITEMS in q["sql"] and "INSERT" not in q["sql"] for q in captured.captured_queries)
+
+
+def test_bulk_create_stores_the_area(world):
+    here, there = decision_item(world.forum), decision_item(world.other_body)
+    day = timezone.localdate()
+    made = Assignment.objects.bulk_create(
+        Assignment(item=i, assignee_body=i.meeting.body, report_to=i.meeting.body, description="x", due_date=day)
+        for i in (here, there)
+    )
+    recs = Recommendation.objects.bulk_create(
+        Recommendation(item=i, title="r", text="t", decided_on=day, deadline=day) for i in (here, there)
+    )
+    assert [stored(r) for r in made + recs] == [world.area.pk, world.other_area.pk] * 2
+
+
+def test_moving_an_item_a_meeting_or_a_body_keeps_the_area_in_step(world):
+    item = decision_item(world.forum)
+    rows = [assign(item), recommend(item)]
+    # An item moved to a meeting of another area.
+    elsewhere = make_meeting(world.other_body, timezone.localdate() - timedelta(days=5), status="published")
+    item = AgendaItem.objects.get(pk=item.pk)
+    item.meeting = elsewhere
+    item.save()
+    assert {stored(r) for r in rows} == {world.other_area.pk}
+    assert_in_step(*rows)
+    # That meeting moved to a body of the first area.
+    elsewhere.body = world.group
+    elsewhere.save()
+    assert {stored(r) for r in rows} == {world.area.pk}
+    # That body moved to the other area (the admin offers each of these).
+    group = Body.objects.get(pk=world.group.pk)
+    group.area = world.other_area
+    group.save()
+    assert {stored(r) for r in rows} == {world.other_area.pk}
+    assert_in_step(*rows)
+
+
+def test_saving_without_a_move_writes_no_area(world):
+    item = decision_item(world.forum)
+    assign(item)
+    item = AgendaItem.objects.get(pk=item.pk)
+    with CaptureQueriesContext(connection) as captured:
+        item.title = "Ny rubrik"
+        item.save()
+        world.forum.save()
+    assert not [q for q in captured.captured_queries if q["sql"].startswith('UPDATE "followthrough_')]
+
+
+def test_an_assignment_given_another_item_takes_its_area(world):
+    assignment = assign(decision_item(world.forum))
+    assignment = Assignment.objects.get(pk=assignment.pk)
+    assignment.item = decision_item(world.other_body)
+    assignment.save(update_fields=["item"])
+    assert stored(assignment) == world.other_area.pk
+    recommendation = Recommendation.objects.get(pk=recommend(decision_item(world.forum, number="2")).pk)
+    recommendation.item_id = make_item(
+        make_meeting(world.other_body, timezone.localdate(), status="published"), "1", "Annan"
+    ).pk
+    recommendation.save()
+    assert stored(recommendation) == world.other_area.pk
+
+
+def test_the_area_lists_read_the_stored_area_not_the_items(world):
+    """The staff lists of an area's keepers reach no agenda item at all; the public lists filter on the stored
+    area (the visibility rule still reads each row's item)."""
+    staff = [
+        in_area(visible_assignments(world.coordinator), world.coordinator, world.area),
+        in_area(visible_recommendations(world.coordinator), world.coordinator, world.area),
+    ]
+    for listed in staff:
+        sql = str(listed.order_by("pk").query)
+        assert ITEMS not in sql and f'"{listed.model._meta.db_table}"."area_id" = ' in sql.replace("`", '"'), sql
+    for listed in (
+        in_area(visible_assignments(world.member), world.member, world.area),
+        public_assignments().filter(area=world.area),
+    ):
+        sql = str(listed.query)
+        assert '"followthrough_assignment"."area_id" = ' in sql and '"structure_body"."area_id"' not in sql, sql
+
+
+def test_the_public_lists_filter_on_the_stored_area(client, world):
+    item = decision_item(world.forum)
+    assign(item)
+    recommend(item)
+    for name in ("assignments", "board"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(f"followthrough_public:{name}", args=[world.area.slug])).status_code == 200
+        listing = [q["sql"] for q in captured.captured_queries]
+        assert any('"followthrough_assignment"."area_id" = ' in s for s in listing) or any(
+            '"followthrough_recommendation"."area_id" = ' in s for s in listing
+        ), listing
+
+
+def test_an_update_of_the_item_stores_the_area(world):
+    here, there = decision_item(world.forum), decision_item(world.other_body)
+    rows = [assign(here), recommend(here)]
+    for row in rows:
+        type(row).objects.filter(pk=row.pk).update(item=there)
+    assert {stored(r) for r in rows} == {world.other_area.pk}
+    Assignment.objects.filter(pk=rows[0].pk).update(item_id=here.pk, description="tillbaka")
+    assert_in_step(*rows)
+
+
+def test_an_item_loaded_without_its_meeting_moves_its_rows_too(world):
+    item = decision_item(world.forum)
+    row = assign(item)
+    partial = AgendaItem.objects.only("pk", "title").get(pk=item.pk)
+    partial.meeting = make_meeting(world.other_body, timezone.localdate(), status="published")
+    partial.save()
+    assert stored(row) == world.other_area.pk
+    # A save naming other fields leaves the rows alone (nothing of theirs changed).
+    with CaptureQueriesContext(connection) as captured:
+        partial.title = "Annan rubrik"
+        partial.save(update_fields=["title"])
+    assert not [q for q in captured.captured_queries if q["sql"].startswith('UPDATE "followthrough_')]
