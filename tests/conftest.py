@@ -58,6 +58,8 @@ def django_db_setup(
         _disable_migrations()
     # Kept databases and --nomigrations go pytest-django's way.
     keepdb = django_db_keepdb and not django_db_createdb
+    if connection.vendor == "postgresql":
+        _no_wait_for_commits(connection)
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
     verbosity = request.config.option.verbose
     with django_db_blocker.unblock(), cached_migrations(keepdb=keepdb or not django_db_use_migrations):
@@ -70,6 +72,20 @@ def django_db_setup(
     if not django_db_keepdb:
         with django_db_blocker.unblock():
             teardown_databases(config, verbosity=verbosity)
+
+
+def _no_wait_for_commits(connection):
+    """Every connection to the PostgreSQL test database (this one, the live server's, the worker's after it closed
+    its own) commits without waiting for the WAL to reach the disk (`synchronous_commit = off`, sent at connection
+    start-up, so no query is added to any count). A test that commits for real (`transactional_db`, the worker,
+    the browser journeys) committed once per row it saved, each waiting for a flush to disk; a committed row is
+    still seen by every other connection at once, only a crash of the server could lose the last ones, and the
+    test database is dropped after the run anyway."""
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    setting = "-c synchronous_commit=off"
+    if setting not in options.get("options", ""):
+        options["options"] = f"{options.get('options', '')} {setting}".strip()
+    connection.close()  # a connection opened before (e.g. by the migrations cache) starts again with it
 
 
 # What `flush`'s post_migrate signal would write back row for row at once (every model's content type and
