@@ -1,11 +1,18 @@
-"""The test database starts from a cached migrated copy (tests/db_template.py): it must be what `migrate` makes."""
+"""The test database starts from a cached migrated copy (tests/db_template.py): it must be what `migrate` makes; how
+conftest.py connects to it and cleans it up after a test that commits."""
 
 import threading
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connection, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models.signals import post_migrate
 
+from samverkan.structure.models import Area
+from tests.conftest import _post_migrate_unless_kept
 from tests.db_template import migrations_key
 
 
@@ -42,3 +49,29 @@ def test_postgres_test_connections_do_not_wait_for_commits_to_reach_the_disk(db)
     thread.start()
     thread.join()
     assert seen == ["off"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_flush_after_a_committing_test_keeps_content_types_and_permissions_and_sends_no_post_migrate():
+    """tests/conftest.py `_flush_by_delete`: the flush that cleans up after a test that commits (as pytest-django
+    calls it) deletes the test's rows but keeps every content type and permission as they were, without the
+    post_migrate that would make them again; a post_migrate after another flush still goes out."""
+    sent = []
+
+    def receiver(**kwargs):
+        sent.append(kwargs["app_config"].label)
+
+    post_migrate.connect(receiver, weak=False, dispatch_uid="test-flush-receiver")
+    try:
+        content_types = sorted(ContentType.objects.values_list("pk", "app_label", "model"))
+        permissions = sorted(Permission.objects.values_list("pk", "codename"))
+        Area.objects.create(name="Raderat län", slug="raderat")
+        call_command("flush", verbosity=0, interactive=False, reset_sequences=False, allow_cascade=False)
+        assert not Area.objects.exists()
+        assert sorted(ContentType.objects.values_list("pk", "app_label", "model")) == content_types
+        assert sorted(Permission.objects.values_list("pk", "codename")) == permissions
+        assert sent == []
+        _post_migrate_unless_kept(0, False, "default")
+        assert "structure" in sent
+    finally:
+        post_migrate.disconnect(dispatch_uid="test-flush-receiver")
