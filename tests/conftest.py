@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.core.management.commands import flush
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from pytest_django.plugin import blocking_manager_key
 
@@ -58,18 +60,33 @@ def django_db_setup(
         _disable_migrations()
     # Kept databases and --nomigrations go pytest-django's way.
     keepdb = django_db_keepdb and not django_db_createdb
+    if connection.vendor == "postgresql":
+        _no_wait_for_commits(connection)
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
     verbosity = request.config.option.verbose
     with django_db_blocker.unblock(), cached_migrations(keepdb=keepdb or not django_db_use_migrations):
         config = setup_databases(
             verbosity, False, aliases=aliases, serialized_aliases=serialized_aliases, keepdb=keepdb
         )
-    if connection.vendor == "postgresql":
-        _flush_by_delete(type(connection.ops))
+    _flush_by_delete(type(connection.ops))
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
             teardown_databases(config, verbosity=verbosity)
+
+
+def _no_wait_for_commits(connection):
+    """Every connection to the PostgreSQL test database (this one, the live server's, the worker's after it closed
+    its own) commits without waiting for the WAL to reach the disk (`synchronous_commit = off`, sent at connection
+    start-up, so no query is added to any count). A test that commits for real (`transactional_db`, the worker,
+    the browser journeys) committed once per row it saved, each waiting for a flush to disk; a committed row is
+    still seen by every other connection at once, only a crash of the server could lose the last ones, and the
+    test database is dropped after the run anyway."""
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    setting = "-c synchronous_commit=off"
+    if setting not in options.get("options", ""):
+        options["options"] = f"{options.get('options', '')} {setting}".strip()
+    connection.close()  # a connection opened before (e.g. by the migrations cache) starts again with it
 
 
 # What `flush`'s post_migrate signal would write back row for row at once (every model's content type and
@@ -79,23 +96,40 @@ KEPT_TABLES = frozenset({"django_content_type", "auth_permission"})
 
 def _flush_by_delete(operations):
     """Empties the tables after a test that commits for real (`transactional_db`, `live_server`) with one DELETE per
-    table instead of PostgreSQL's single TRUNCATE of every table: TRUNCATE gives each of the ~150 tables and their
-    indexes new files, which took 3-15 s a test on this machine; deleting the few rows a test made takes well under
-    one. Django's foreign keys are DEFERRABLE INITIALLY DEFERRED, and `flush` runs the statements in one
-    transaction, so the order of the tables does not matter. A flush that resets sequences or cascades (neither is
-    asked for by pytest-django's tests) keeps Django's TRUNCATE."""
-    truncate = operations.sql_flush
-    if getattr(truncate, "deletes", False):
+    table but KEPT_TABLES, on both databases, and skips the post_migrate signal that would only find those rows
+    there (`_post_migrate_unless_kept`).
+
+    On PostgreSQL this replaces Django's single TRUNCATE of every table: TRUNCATE gives each of the ~150 tables and
+    their indexes new files, which took 3-15 s a test on this machine; deleting the few rows a test made takes well
+    under one. On SQLite Django deletes too, but every table, and post_migrate then made every content type and
+    permission again (about 40 ms a test, most of the clean-up). Django's foreign keys are DEFERRABLE INITIALLY
+    DEFERRED, and `flush` runs the statements in one transaction, so the order of the tables does not matter. A
+    flush that resets sequences or cascades (neither is asked for by pytest-django's tests) keeps Django's own
+    statements and its post_migrate."""
+    own = operations.sql_flush
+    if getattr(own, "deletes", False):
         return
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        if reset_sequences or allow_cascade:
-            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        self.kept_tables = not (reset_sequences or allow_cascade)
+        if not self.kept_tables:
+            return own(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
         delete = style.SQL_KEYWORD("DELETE FROM")
         return [f"{delete} {style.SQL_FIELD(self.quote_name(table))};" for table in tables if table not in KEPT_TABLES]
 
     sql_flush.deletes = True
     operations.sql_flush = sql_flush
+    flush.emit_post_migrate_signal = _post_migrate_unless_kept
+
+
+def _post_migrate_unless_kept(verbosity, interactive, db, **kwargs):
+    """`flush`'s post_migrate, skipped when its flush kept KEPT_TABLES: its only receivers (contenttypes' and auth's)
+    would make the rows that are still there."""
+    operations = connections[db].ops
+    if getattr(operations, "kept_tables", False):
+        operations.kept_tables = False
+        return
+    emit_post_migrate_signal(verbosity, interactive, db, **kwargs)
 
 
 @pytest.fixture(scope="session")

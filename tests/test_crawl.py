@@ -17,6 +17,7 @@ from samverkan.structure.models import Body, Person
 from tests.followthrough_helpers import body_bytes
 from tests.meetings_helpers import make_item, make_meeting
 from tests.minutes_helpers import adjusted_meeting, held_meeting, seat_group
+from tests.test_csp import assert_policy, inline_code
 from tests.test_notices import APPEAL_LABELS
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -26,11 +27,15 @@ NOT_PUBLIC = ("/konto/", "/hantera/", "/admin/", "/i18n/", "/static/", "/media/"
 
 
 class Links(HTMLParser):
+    """The site's own links of a page (`hrefs`) and the inline code its Content-Security-Policy would block
+    (`inline`, test_csp.inline_code)."""
+
     def __init__(self):
         super().__init__()
-        self.hrefs = []
+        self.hrefs, self.inline = [], []
 
     def handle_starttag(self, tag, attrs):
+        self.inline += inline_code(tag, attrs)
         href = dict(attrs).get("href")
         if href and href.startswith(SELF):
             href = href[len(SELF) - 1 :]  # the feeds' links are absolute
@@ -127,6 +132,8 @@ def _published_pdf_urls():
 
 
 def test_every_public_page_answers_and_leaks_nothing(client, demo):
+    """Every public page of the demo, reached by its links as an anonymous visitor: answers 200, may be cached,
+    carries the Content-Security-Policy and (HTML) no inline code it would block, and leaks nothing internal."""
     internal, forbidden = _forbidden()
     draft_texts, drafts = _drafts()
     forbidden += draft_texts
@@ -153,6 +160,7 @@ def test_every_public_page_answers_and_leaks_nothing(client, demo):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         _assert_cacheable(url, response)
+        assert_policy(url, response)
         views.add(resolve(url.split("?")[0]).view_name)
         if not response["Content-Type"].startswith(("text/", "application/atom+xml")):
             continue  # a spreadsheet export: its content is checked in the follow-through tests
@@ -160,6 +168,8 @@ def test_every_public_page_answers_and_leaks_nothing(client, demo):
         _assert_nothing_leaks(url, html, forbidden)
         parser = Links()
         parser.feed(html)
+        if response["Content-Type"].startswith("text/html"):
+            assert not parser.inline, (url, parser.inline)
         from_search = url.startswith(reverse("search:search"))
         queue.extend(h for h in parser.hrefs if h not in seen and not (from_search and h.startswith("/sok/")))
     # Every kind of public page was reached (and so checked cookie-free and cacheable), but the downloads of
@@ -192,11 +202,13 @@ def test_every_public_page_answers_and_leaks_nothing(client, demo):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         assert response["Content-Type"] == "application/pdf", url
+        assert_policy(url, response)
         _assert_nothing_leaks(url, _pdf_text(response), forbidden)
     assert extract_links, "no protokollsutdrag was linked"
     for url in sorted(extract_links)[:2]:
         response = client.get(url)
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf", url
+        assert_policy(url, response)
         _assert_nothing_leaks(url, _pdf_text(response), forbidden)
 
 
@@ -207,6 +219,7 @@ def test_every_published_minutes_pdf_reads_clean(client, demo):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         assert response["Content-Type"] == "application/pdf", url
+        assert_policy(url, response)
         text = _pdf_text(response)
         assert len(text) > 100, (url, text)
         _assert_nothing_leaks(url, text, forbidden)

@@ -1,8 +1,18 @@
-"""The test database starts from a cached migrated copy (tests/db_template.py): it must be what `migrate` makes."""
+"""The test database starts from a cached migrated copy (tests/db_template.py): it must be what `migrate` makes; how
+conftest.py connects to it and cleans it up after a test that commits."""
 
-from django.db import connection
+import threading
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models.signals import post_migrate
 
+from samverkan.structure.models import Area
+from tests.conftest import _post_migrate_unless_kept
 from tests.db_template import migrations_key
 
 
@@ -16,3 +26,52 @@ def test_the_test_database_has_every_migration_and_every_table(db):
 def test_the_key_follows_the_migrations_and_the_database():
     assert migrations_key("sqlite") == migrations_key("sqlite") != migrations_key("postgresql")
     assert len(migrations_key("sqlite")) == 16
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_postgres_test_connections_do_not_wait_for_commits_to_reach_the_disk(db):
+    """tests/conftest.py: this connection and one opened in another thread (as the live server's and the worker's
+    are) commit with synchronous_commit off."""
+    seen = []
+
+    def in_thread():
+        try:
+            with connections["default"].cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                seen.append(cursor.fetchone()[0])
+        finally:
+            connections.close_all()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "off"
+    thread = threading.Thread(target=in_thread)
+    thread.start()
+    thread.join()
+    assert seen == ["off"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_flush_after_a_committing_test_keeps_content_types_and_permissions_and_sends_no_post_migrate():
+    """tests/conftest.py `_flush_by_delete`: the flush that cleans up after a test that commits (as pytest-django
+    calls it) deletes the test's rows but keeps every content type and permission as they were, without the
+    post_migrate that would make them again; a post_migrate after another flush still goes out."""
+    sent = []
+
+    def receiver(**kwargs):
+        sent.append(kwargs["app_config"].label)
+
+    post_migrate.connect(receiver, weak=False, dispatch_uid="test-flush-receiver")
+    try:
+        content_types = sorted(ContentType.objects.values_list("pk", "app_label", "model"))
+        permissions = sorted(Permission.objects.values_list("pk", "codename"))
+        Area.objects.create(name="Raderat län", slug="raderat")
+        call_command("flush", verbosity=0, interactive=False, reset_sequences=False, allow_cascade=False)
+        assert not Area.objects.exists()
+        assert sorted(ContentType.objects.values_list("pk", "app_label", "model")) == content_types
+        assert sorted(Permission.objects.values_list("pk", "codename")) == permissions
+        assert sent == []
+        _post_migrate_unless_kept(0, False, "default")
+        assert "structure" in sent
+    finally:
+        post_migrate.disconnect(dispatch_uid="test-flush-receiver")
