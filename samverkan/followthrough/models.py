@@ -63,7 +63,7 @@ def _fill_areas(objs) -> None:
     """Set the `area_id` of unsaved Assignment/Recommendation instances that have none from their items (one
     query per 500 items; none when every area is set), for bulk_create."""
     missing = sorted({o.item_id for o in objs if o.area_id is None and o.item_id})
-    areas = {}
+    areas: dict[int, int] = {}
     for start in range(0, len(missing), 500):
         areas.update(
             AgendaItem.objects.filter(pk__in=missing[start : start + 500]).values_list("pk", "meeting__body__area_id")
@@ -90,6 +90,8 @@ class StoresArea(models.Model):
         db_index=False,  # the lists' indexes begin with it
         verbose_name=_("samverkansområde"),
     )
+
+    item_id: int  # the concrete models' item (Assignment.item, Recommendation.item)
 
     class Meta:
         abstract = True
