@@ -89,7 +89,7 @@ def test_local_groups_and_kinds_of_body(area):
 
 @pytest.mark.django_db
 def test_charter_health_has_something_to_show(area):
-    problems = charter_problems([area], TODAY)
+    problems = charter_problems([area], TODAY).rows
     gaps = [p.body.name for p in problems if p.gaps]
     overdue = [p.body.name for p in problems if p.rules_overdue]
     assert 2 <= len(gaps) <= 3

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from samverkan.lib.history import HISTORY_REASON_LENGTH, save_with_history
+from samverkan.structure.health import charter_problems
 from samverkan.structure.models import Body, Membership, Person, Principal
 
 
@@ -175,6 +176,27 @@ def test_charter_health_overview(client, world):
     assert "Hemliga gruppen" in html  # coordinators see internal bodies too
 
 
+def test_charter_problems_are_found_by_the_database_first_fifty_and_counted(world):
+    """A blank part (whitespace only, as `str.strip` sees it), a missing or overdue review date; a dissolved body
+    is not listed; the list is cut at the limit and counted in full."""
+    today = date(2026, 6, 1)
+    complete = {"charter": "Uppdrag", "mandate": "Mandat", "reporting_route": "Till KRF"}
+    Body.objects.filter(area=world.area).update(rules_next_review=date(2027, 1, 1), **complete)
+    assert charter_problems([world.area], today) == ([], 0)
+    Body.objects.filter(pk=world.forum.pk).update(mandate=" \n\t ")
+    Body.objects.filter(pk=world.group.pk).update(rules_next_review=date(2026, 5, 31))
+    Body.objects.filter(pk=world.secret.pk).update(charter="", dissolved=date(2026, 1, 1))
+    rows, count = charter_problems([world.area], today)
+    assert count == 2 and {(r.body, tuple(r.gaps), r.rules_overdue) for r in rows} == {
+        (world.forum, ("mandat",), False),
+        (world.group, (), True),
+    }
+    for n in range(3):
+        Body.objects.create(area=world.area, name=f"Ny {n}", slug=f"ny-{n}", rules_next_review=None, **complete)
+    rows, count = charter_problems([world.area], today, limit=3)
+    assert count == 5 and len(rows) == 3 and all(r.body.area_id == world.area.pk for r in rows)
+
+
 def test_person_contact_details_only_for_coordinators(client, world):
     world.client_for(client, "coordinator")
     url = reverse("structure:person", args=[world.area.slug, world.member_person.pk])
@@ -199,7 +221,8 @@ def test_staff_lists_have_a_constant_number_of_queries(client, world, queries):
             world.forum.save()
 
     for url, at_most in (
-        (reverse("dashboard"), 11),  # + adjusted minutes whose notice is late
+        # + adjusted minutes whose notice is late, the count of the bodies' page and of the charter problems
+        (reverse("dashboard"), 13),
         (reverse("structure:area", args=[world.area.slug]), 11),  # + logins and login invitations of the people
         (reverse("structure:body", args=[world.forum.pk]), 11),
     ):

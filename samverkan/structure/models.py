@@ -223,10 +223,12 @@ class Body(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    # The parts of a charter a body must have (field, label); `structure.health` finds the bodies missing one.
+    CHARTER_FIELDS = [("charter", _("uppdrag")), ("mandate", _("mandat")), ("reporting_route", _("rapporteringsväg"))]
+
     def charter_gaps(self):
         """The parts of the charter that are missing, as Swedish labels."""
-        fields = [("charter", _("uppdrag")), ("mandate", _("mandat")), ("reporting_route", _("rapporteringsväg"))]
-        return [label for name, label in fields if not getattr(self, name).strip()]
+        return [label for name, label in self.CHARTER_FIELDS if not getattr(self, name).strip()]
 
     def rules_overdue(self, today=None):
         today = today or timezone.localdate()

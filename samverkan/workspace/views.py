@@ -40,7 +40,7 @@ def dashboard(request):
         BODIES_PAGE,
         "organ",
     )
-    problems = charter_problems(areas, timezone.localdate()) if areas else []
+    problems = charter_problems(areas, timezone.localdate(), OVERDUE_SHOWN) if areas else None
     member_of = (
         request.user.person.memberships.current().select_related("body__area")
         if hasattr(request.user, "person")
