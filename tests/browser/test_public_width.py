@@ -42,6 +42,7 @@ def test_every_public_page_kind_fits_a_phone(static_page, live_world):
         reverse("followup_public:area", args=[area]),
         reverse("surveys_public:register", args=[area]),
         "/sok/?q=hemsjukv%C3%A5rd",
+        "/sok/?q=" + "%C3%A5" * 300,  # one word of 200 letters (the query's limit) that finds nothing
     ]
     start += [w.forum.get_absolute_url(), Meeting.objects.filter(body=w.forum).first().get_absolute_url()]
     for url in start:
