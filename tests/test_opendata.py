@@ -240,7 +240,7 @@ def test_bad_parameters_answer_400_in_swedish(client, world, records, query, nam
 
 def test_a_page_past_the_end_is_refused_and_links_page_through(client, world, records):
     assert client.get(f"/api/body/{world.area.pk}/meeting?page=7").json() == {
-        "error": "Sidan 7 finns inte; listan har 1 sidor."
+        "error": "Sidan 7 finns inte; listan har 1 sida."
     }
     listing = client.get(f"/api/body/{world.area.pk}/meeting").json()
     assert listing["pagination"]["totalElements"] == len(listing["data"]) == 3

@@ -106,3 +106,11 @@ def test_the_embedded_server_writes_mail_to_files_unless_a_mail_server_is_set(tm
     monkeypatch.setenv("EMAIL_URL", "smtp://mail.example:25")
     env = child_environment(tmp_path / "mail")
     assert env["EMAIL_URL"] == "smtp://mail.example:25"
+
+
+def test_the_mails_links_point_at_the_served_port_unless_site_url_is_set(monkeypatch):
+    """`samverkan serve 8130` mailed links to :8000, the default SITE_URL."""
+    monkeypatch.delenv("SITE_URL", raising=False)
+    assert child_environment(None, "http://127.0.0.1:8130/")["SITE_URL"] == "http://127.0.0.1:8130"
+    monkeypatch.setenv("SITE_URL", "https://samverkan.example.se")
+    assert child_environment(None, "http://127.0.0.1:8130/")["SITE_URL"] == "https://samverkan.example.se"

@@ -154,7 +154,8 @@ def _page(
         queryset = queryset.filter(api_modified__gte=since)
     paginator = Paginator(queryset.order_by(*order), PER_PAGE)
     if filters.page > paginator.num_pages:
-        raise HttpError(400, f"Sidan {filters.page} finns inte; listan har {paginator.num_pages} sidor.")
+        pages = "1 sida" if paginator.num_pages == 1 else f"{paginator.num_pages} sidor"
+        raise HttpError(400, f"Sidan {filters.page} finns inte; listan har {pages}.")
     page = paginator.page(filters.page)
     base = request.build_absolute_uri(request.path)
     extra = {"modified_since": filters.modified_since.isoformat()} if filters.modified_since else {}

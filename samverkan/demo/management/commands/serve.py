@@ -40,10 +40,11 @@ def ensure_secret_key_file(path: Path) -> None:
         file.write(secrets.token_urlsafe(50) + "\n")
 
 
-def child_environment(mail_dir: Path | None = None) -> dict[str, str]:
+def child_environment(mail_dir: Path | None = None, address: str | None = None) -> dict[str, str]:
     """The environment for gunicorn and the worker: this process's, importing the same Samverkan code. Unless
     `EMAIL_URL` is set, the mail they send is written to `mail_dir`, one file per message (Django's file
-    backend), not printed among the server's log lines, which the demo's many invitations and surveys drowned."""
+    backend), not printed among the server's log lines, which the demo's many invitations and surveys drowned.
+    Unless `SITE_URL` is set, the links in those mails point at `address` (the served address, port included)."""
     root = str(Path(samverkan.__file__).resolve().parent.parent)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH", "")]))
@@ -51,6 +52,8 @@ def child_environment(mail_dir: Path | None = None) -> dict[str, str]:
     if mail_dir is not None and not env.get("EMAIL_URL"):
         # django-environ reads the path after "filemail://" without its first slash: one more keeps it absolute.
         env["EMAIL_URL"] = "filemail:///" + str(mail_dir.resolve())
+    if address is not None and not env.get("SITE_URL"):
+        env["SITE_URL"] = address.rstrip("/")
     return env
 
 
@@ -151,7 +154,7 @@ class Command(BaseCommand):
         for username, description in DEMO_LOGINS:
             self.stdout.write(f"  {username:<14} {description}")
         mail_dir = settings.VAR_DIR / "mail"
-        env = child_environment(mail_dir)
+        env = child_environment(mail_dir, address)
         if env["EMAIL_URL"].startswith("filemail:"):
             mail_dir.mkdir(exist_ok=True)
             sent = f"bakgrundsarbetaren skriver e-posten till {mail_dir}/, en fil per meddelande"
