@@ -39,10 +39,14 @@ def due_expression():
 DUE_SOURCES = {"due_date", "report_back_meeting", "report_back_meeting_id"}
 
 
+# From an agenda item to the deciding area its assignments and recommendations store.
+ITEM_AREA = "meeting__body__area_id"
+
+
 def area_of_item():
     """An expression for the deciding area of an Assignment or Recommendation row: the area of its item's
     meeting's body (a subquery by the item's primary key). What their stored `area` holds."""
-    return Subquery(AgendaItem.objects.filter(pk=OuterRef("item_id")).values("meeting__body__area_id")[:1])
+    return Subquery(AgendaItem.objects.filter(pk=OuterRef("item_id")).values(ITEM_AREA)[:1])
 
 
 def refresh_followthrough_areas(rule: Q) -> int:
@@ -65,9 +69,7 @@ def _fill_areas(objs) -> None:
     missing = sorted({o.item_id for o in objs if o.area_id is None and o.item_id})
     areas: dict[int, int] = {}
     for start in range(0, len(missing), 500):
-        areas.update(
-            AgendaItem.objects.filter(pk__in=missing[start : start + 500]).values_list("pk", "meeting__body__area_id")
-        )
+        areas.update(AgendaItem.objects.filter(pk__in=missing[start : start + 500]).values_list("pk", ITEM_AREA))
     for o in objs:
         if o.area_id is None:
             o.area_id = areas.get(o.item_id)
@@ -121,7 +123,7 @@ class StoresArea(models.Model):
         if item is not None and item.pk == self.item_id and meeting is not None and body is not None:
             if meeting.pk == item.meeting_id and body.pk == meeting.body_id:
                 return body.area_id
-        return AgendaItem.objects.filter(pk=self.item_id).values_list("meeting__body__area_id", flat=True).first()
+        return AgendaItem.objects.filter(pk=self.item_id).values_list(ITEM_AREA, flat=True).first()
 
 
 def refresh_assignment_dues(rule: Q) -> int:
@@ -130,26 +132,48 @@ def refresh_assignment_dues(rule: Q) -> int:
     return models.QuerySet(Assignment).filter(rule).update(due=due_expression())
 
 
-class AssignmentQuerySet(models.QuerySet):
+class StoresAreaQuerySet(models.QuerySet):
+    """The QuerySet of a model with a stored `area` (`StoresArea`): `update` and `bulk_create` keep the stored
+    columns in step. A subclass with more stored columns names their sources (`stored_sources`) and refreshes
+    them (`refresh_stored`)."""
+
+    stored_sources = ITEM_FIELDS
+
+    def refresh_stored(self, ids: list[int], fields: set[str]) -> None:
+        """Store again what the updated `fields` of the rows `ids` feed. One UPDATE per stored column."""
+        if ITEM_FIELDS & fields:
+            models.QuerySet(self.model).filter(pk__in=ids).update(area_id=area_of_item())
+
+    def update(self, **fields):
+        if not self.stored_sources & set(fields):
+            return super().update(**fields)
+        ids = list(self.order_by().values_list("pk", flat=True))
+        changed = super().update(**fields)
+        self.refresh_stored(ids, set(fields))
+        return changed
+
+    update.alters_data = True  # type: ignore[attr-defined]  # as Django marks QuerySet.update
+
+    def bulk_create(self, objs, *args: Any, **kwargs: Any):
+        objs = list(objs)
+        _fill_areas(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class AssignmentQuerySet(StoresAreaQuerySet):
     """Assignment's QuerySet: bulk writes keep the stored `due` too (`refresh_assignment_dues`)."""
+
+    stored_sources = ITEM_FIELDS | DUE_SOURCES
 
     def overdue(self, today=None):
         """Open assignments whose stored `due` is before `today` (default today). No query until read."""
         today = today or timezone.localdate()
         return self.filter(status=Assignment.Status.OPEN, due__lt=today)
 
-    def update(self, **fields):
-        if not (DUE_SOURCES | ITEM_FIELDS) & set(fields):
-            return super().update(**fields)
-        ids = list(self.order_by().values_list("pk", flat=True))
-        changed = super().update(**fields)
-        if DUE_SOURCES & set(fields):
+    def refresh_stored(self, ids: list[int], fields: set[str]) -> None:
+        if DUE_SOURCES & fields:
             refresh_assignment_dues(Q(pk__in=ids))
-        if ITEM_FIELDS & set(fields):
-            models.QuerySet(Assignment).filter(pk__in=ids).update(area_id=area_of_item())
-        return changed
-
-    update.alters_data = True  # type: ignore[attr-defined]  # as Django marks QuerySet.update
+        super().refresh_stored(ids, fields)
 
     def bulk_create(self, objs, *args: Any, **kwargs: Any):
         objs = list(objs)
@@ -157,7 +181,6 @@ class AssignmentQuerySet(models.QuerySet):
         first_days = dict(Meeting.objects.filter(pk__in=meetings).values_list("pk", "first_day")) if meetings else {}
         for o in objs:
             o.due = o.due_date or first_days.get(o.report_back_meeting_id)
-        _fill_areas(objs)
         return super().bulk_create(objs, *args, **kwargs)
 
 
@@ -304,25 +327,6 @@ class Assignment(StoresArea):
             raise ValidationError(errors)
 
 
-class RecommendationQuerySet(models.QuerySet["Recommendation"]):
-    """Recommendation's QuerySet: bulk_create and an update of the item store each row's `area` (`StoresArea`)."""
-
-    def update(self, **fields):
-        if not ITEM_FIELDS & set(fields):
-            return super().update(**fields)
-        ids = list(self.order_by().values_list("pk", flat=True))
-        changed = super().update(**fields)
-        models.QuerySet(Recommendation).filter(pk__in=ids).update(area_id=area_of_item())
-        return changed
-
-    update.alters_data = True  # type: ignore[attr-defined]  # as Django marks QuerySet.update
-
-    def bulk_create(self, objs, *args: Any, **kwargs: Any):
-        objs = list(objs)
-        _fill_areas(objs)
-        return super().bulk_create(objs, *args, **kwargs)
-
-
 class Recommendation(StoresArea):
     """A recommendation to the principals (rekommendation till huvudmännen), decided at an item.
 
@@ -360,7 +364,7 @@ class Recommendation(StoresArea):
     decisions_asked = models.PositiveIntegerField(_("tillfrågade huvudmän"), default=0, editable=False)
     decisions_pending = models.PositiveIntegerField(_("beslut som väntar"), default=0, editable=False)
     history = HistoricalRecords(excluded_fields=["decisions_asked", "decisions_pending", "area"])
-    objects = RecommendationQuerySet.as_manager()
+    objects = StoresAreaQuerySet.as_manager()  # bulk_create and an update of the item store each row's `area`
 
     COUNT_FIELDS = ("decisions_asked", "decisions_pending")
 
