@@ -61,9 +61,7 @@ def bench_pages(area: Area, *, floor_url: str | None = None) -> list[Page]:
         .order_by("-n", "pk")
         .first()
     )
-    recommendation = (
-        Recommendation.objects.filter(item__meeting__body__area=area).order_by("-decided_on", "-pk").first()
-    )
+    recommendation = Recommendation.objects.filter(area=area).order_by("-decided_on", "-pk").first()
     matter = recommendation.matter if recommendation else None
     assert body and meeting and version and principal and person and recommendation and matter, "not generated data"
     public = [

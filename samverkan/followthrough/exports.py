@@ -77,7 +77,7 @@ def assignments_export(request: HttpRequest, area: str, fmt: str) -> HttpRespons
     """`/omrade/<area>/uppdrag.csv|.xlsx`: the public assignment list (`public.assignments`) as a spreadsheet,
     with what the asker may read (`visible_assignments`)."""
     found = get_object_or_404(Area, slug=area)
-    assignments = visible_assignments(request.user).filter(item__meeting__body__area=found)
+    assignments = visible_assignments(request.user).filter(area=found)
     bodies = visible_bodies(request.user).filter(area=found).order_by("name")
     return assignment_export(request, assignments, bodies, found, fmt)
 

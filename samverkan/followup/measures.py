@@ -164,7 +164,7 @@ def _attendance(measure: Measure, area: Area, years: list[int], public: bool, to
 def _assignments_on_time(measure: Measure, area: Area, years: list[int], public: bool, today: date) -> Result:
     assignments = Assignment.objects.filter(public_item_rule()) if public else Assignment.objects.all()
     rows = (
-        assignments.filter(item__meeting__body__area=area)
+        assignments.filter(area=area)
         .exclude(status=Assignment.Status.CANCELLED)
         .annotate(year=ExtractYear("due"), reported_on=first_day_of("reported_item__meeting_id"))
         .filter(year__in=years, due__lte=today)
@@ -206,7 +206,7 @@ def _decision_days(measure: Measure, area: Area, years: list[int], public: bool,
     answers = PrincipalDecision.objects.filter(recommendation_id=OuterRef("pk"))
     last = answers.filter(decided_on__isnull=False).order_by("-decided_on").values("decided_on")[:1]
     rows = (
-        recommendations.filter(item__meeting__body__area=area, decided_on__lte=today)
+        recommendations.filter(area=area, decided_on__lte=today)
         .annotate(
             last=Subquery(last, output_field=DateField()),
             pending=Exists(answers.filter(outcome=PrincipalDecision.Outcome.PENDING)),
