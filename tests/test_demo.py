@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -229,3 +230,20 @@ def test_the_same_data_every_run_and_a_command_that_leaves_another_area_alone_an
     assert "finns redan" in out.getvalue()
     assert (Area.objects.count(), Body.objects.count(), Person.objects.count(), Membership.objects.count()) == counts
     assert get_user_model().objects.count() == len(DEMO_LOGINS)
+
+
+def test_stored_area_and_public_flag_match_the_items(area):
+    """Every assignment and recommendation the demo made (through the actions, as a county's year would) stores the
+    area and public flag its item gives now (followthrough.models.StoresArea)."""
+    from samverkan.followthrough.models import Assignment, Recommendation
+    from samverkan.meetings.access import decisions_readable_rule, readable_items_rule
+
+    shown = readable_items_rule(None, "item__") & decisions_readable_rule(None, "item__")
+    for model in (Assignment, Recommendation):
+        rows = model.objects.all()
+        assert rows.exists()
+        assert set(rows.filter(public=True).values_list("pk", flat=True)) == set(
+            rows.filter(shown).values_list("pk", flat=True)
+        )
+        assert not rows.exclude(area_id=F("item__meeting__body__area_id")).exists()
+        assert rows.filter(public=True).exists()

@@ -171,3 +171,135 @@ def test_an_item_loaded_without_its_meeting_moves_its_rows_too(world):
         partial.title = "Annan rubrik"
         partial.save(update_fields=["title"])
     assert not [q for q in captured.captured_queries if q["sql"].startswith('UPDATE "followthrough_')]
+
+
+# -- the stored public flag (`StoresArea.public`) ------------------------------------------------------------------
+
+
+def stored_public(row):
+    return type(row).objects.filter(pk=row.pk).values_list("public", flat=True).get()
+
+
+def computed_public(row):
+    """The visitor's rule (`readable_items_rule(None)` and `decisions_readable_rule(None)` on the row's item), read
+    from the database as it is now: not the stored flag and not `public_item_rule`, so a drift of either shows."""
+    from samverkan.meetings.access import decisions_readable_rule, readable_items_rule
+
+    rule = readable_items_rule(None, "item__") & decisions_readable_rule(None, "item__")
+    return type(row).objects.filter(rule, pk=row.pk).exists()
+
+
+def assert_public_in_step(*rows):
+    for row in rows:
+        assert stored_public(row) == computed_public(row), row
+
+
+def test_created_rows_store_whether_the_public_sees_them(world):
+    shown = decision_item(world.forum)
+    internal_item = decision_item(world.forum, number="2", visibility="internal")
+    secret_body = decision_item(world.secret)
+    held = decision_item(world.forum, number="3", meeting_fields={"status": "held"})
+    rows = [assign(i) for i in (shown, internal_item, secret_body, held)]
+    rows += [recommend(i, principals=[]) for i in (shown, internal_item, held)]
+    assert [stored_public(r) for r in rows] == [True, False, False, False, True, False, False]
+    assert_public_in_step(*rows)
+    day = timezone.localdate()
+    made = Assignment.objects.bulk_create(
+        Assignment(item=i, assignee_body=world.forum, report_to=world.forum, description="x", due_date=day, public=True)
+        for i in (shown, internal_item)
+    )
+    assert [stored_public(r) for r in made] == [True, False]  # never taken as given
+
+
+def test_every_change_of_what_the_public_sees_stores_the_flag_again(world):
+    from samverkan.meetings import actions as meeting_actions
+
+    item = decision_item(world.forum, meeting_fields={"status": "held"})
+    meeting = item.meeting
+    rows = [assign(item), recommend(item, principals=[])]
+    assert {stored_public(r) for r in rows} == {False}
+    # The minutes published through the meetings' action (locked row, the action's own save).
+    meeting = type(meeting).objects.get(pk=meeting.pk)
+    meeting.status = "adjusted"  # signed: what the signing action leaves
+    meeting.save(update_fields=["status"])
+    meeting_actions.take_step(meeting, meeting_actions.PUBLISH, world.secretary)
+    assert {stored_public(r) for r in rows} == {True}
+    # The item made internal, and public again.
+    for visibility, expected in (("internal", False), ("public", True)):
+        loaded = AgendaItem.objects.get(pk=item.pk)
+        loaded.visibility = visibility
+        loaded.save(update_fields=["visibility"])
+        assert {stored_public(r) for r in rows} == {expected}
+    # The meeting made internal; the body made internal; each restored.
+    meeting = type(meeting).objects.get(pk=meeting.pk)
+    meeting.visibility = "internal"
+    meeting.save()
+    assert {stored_public(r) for r in rows} == {False}
+    meeting.visibility = "public"
+    meeting.save()
+    body = Body.objects.get(pk=world.forum.pk)
+    body.visibility = "internal"
+    body.save()
+    assert {stored_public(r) for r in rows} == {False}
+    body.visibility = "public"
+    body.save()
+    assert {stored_public(r) for r in rows} == {True}
+    # The item moved to an internal body's meeting; the assignment given another item (update and save).
+    loaded = AgendaItem.objects.get(pk=item.pk)
+    loaded.meeting = make_meeting(world.secret, timezone.localdate(), status="published")
+    loaded.save()
+    assert {stored_public(r) for r in rows} == {False}
+    Assignment.objects.filter(pk=rows[0].pk).update(item=decision_item(world.forum, number="9"))
+    assert stored_public(rows[0]) is True
+    assert_public_in_step(*rows)
+
+
+def test_a_visitors_lists_read_the_stored_flag_and_no_agenda_item(client, world):
+    """A visitor's assignments and recommendations of an area are the rows whose stored flag is set: no join to
+    the agenda items, meetings or bodies, and the same rows as the rule on the items."""
+    from django.contrib.auth.models import AnonymousUser
+
+    items = [decision_item(world.forum), decision_item(world.forum, number="2", visibility="internal")]
+    rows = [assign(i) for i in items] + [recommend(i, principals=[]) for i in items]
+    visitor = AnonymousUser()
+    for listed in (
+        in_area(visible_assignments(visitor), visitor, world.area),
+        in_area(visible_recommendations(visitor), visitor, world.area),
+    ):
+        sql = str(listed.query)
+        assert ITEMS not in sql and '."public"' in sql, sql
+        assert {r.pk for r in listed} == {r.pk for r in rows if type(r) is listed.model and computed_public(r)}
+    response = client.get(reverse("followthrough_public:assignments", args=[world.area.slug]))
+    assert response.status_code == 200
+    assert rows[0].description.encode() in response.content
+
+
+def test_a_queryset_update_of_an_item_meeting_or_body_stores_the_flag_again(world):
+    """QuerySet.update and bulk_update send no post_save; `lib.watched` tells follow-through all the same. An update
+    of fields nothing copies costs no query more."""
+    from samverkan.meetings.models import Meeting
+
+    item = decision_item(world.forum, meeting_fields={"status": "held"})
+    rows = [assign(item), recommend(item, principals=[])]
+    Meeting.objects.filter(pk=item.meeting_id).update(status="published")
+    assert {stored_public(r) for r in rows} == {True}
+    AgendaItem.objects.filter(pk=item.pk).update(visibility="internal")
+    assert {stored_public(r) for r in rows} == {False}
+    loaded = AgendaItem.objects.get(pk=item.pk)
+    loaded.visibility = "public"
+    AgendaItem.objects.bulk_update([loaded], ["visibility"])
+    assert {stored_public(r) for r in rows} == {True}
+    Body.objects.filter(pk=world.forum.pk).update(visibility="internal")
+    assert {stored_public(r) for r in rows} == {False}
+    Body.objects.filter(pk=world.forum.pk).update(area=world.other_area, visibility="public")
+    assert {stored(r) for r in rows} == {world.other_area.pk}
+    assert_in_step(*rows)
+    assert_public_in_step(*rows)
+    with CaptureQueriesContext(connection) as captured:
+        Meeting.objects.filter(pk=item.meeting_id).update(place="Annan lokal")
+    keys_or_copies = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "followthrough_" in q["sql"] or q["sql"].startswith('SELECT "meetings_meeting"."id" AS "pk"')
+    ]
+    assert not keys_or_copies

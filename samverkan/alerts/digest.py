@@ -39,8 +39,8 @@ from django.utils.translation import gettext as _
 from samverkan.alerts import links
 from samverkan.alerts.access import Target, kind_label, target_of
 from samverkan.alerts.models import Digest, Subscription
-from samverkan.followthrough.access import public_item_rule, public_recommendations
-from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation
+from samverkan.followthrough.access import public_recommendations
+from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation, public_item_rule
 from samverkan.lib.locks import locked
 from samverkan.meetings.access import public_meetings
 from samverkan.meetings.models import AgendaItem, Document, Meeting

@@ -719,8 +719,7 @@ class AreaBuilder:
             if recommend:
                 recommendations.append(
                     Recommendation(
-                        item=item,
-                        area=self.area,  # stored as given: bulk_create then looks up no item (StoresArea)
+                        item=item,  # area and public: bulk_create stores them from the item (StoresArea)
                         matter=matter,
                         title=f"Rekommendation: {item.title}",
                         text=item.decision or item.title,
@@ -737,7 +736,6 @@ class AreaBuilder:
                 assignments.append(
                     Assignment(
                         item=item,
-                        area=self.area,
                         matter=matter,
                         assignee_body=body if which < 0.5 else None,
                         assignee_principal=rng.choice(self.principals) if 0.5 <= which < 0.8 else None,

@@ -11,10 +11,16 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from samverkan.followthrough.models import Assignment, AssignmentQuerySet, Matter, PrincipalDecision, Recommendation
+from samverkan.followthrough.models import (
+    Assignment,
+    AssignmentQuerySet,
+    Matter,
+    PrincipalDecision,
+    Recommendation,
+)
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import can_plan_meetings, decisions_readable_rule, readable_items_rule
-from samverkan.meetings.models import AgendaItem, Meeting, unlisted_rule
+from samverkan.meetings.models import AgendaItem, unlisted_rule
 from samverkan.structure.access import can_manage_area, get_area_for_user, readable_rule
 from samverkan.structure.models import Area, Body, Principal
 from samverkan.structure.roles import scope_of
@@ -23,23 +29,9 @@ if TYPE_CHECKING:
     from samverkan.structure.roles import Viewer
 
 
-def public_item_rule(prefix: str = "item__") -> Q:
-    """Q for a public item of a public meeting of a public body whose minutes are published (what was decided
-    is public from then), reached through `prefix`; never of imported minutes before they are published
-    (`meetings.models.unlisted_rule`)."""
-    return Q(
-        **{
-            f"{prefix}visibility": Visibility.PUBLIC,
-            f"{prefix}meeting__visibility": Visibility.PUBLIC,
-            f"{prefix}meeting__body__visibility": Visibility.PUBLIC,
-            f"{prefix}meeting__status": Meeting.Status.PUBLISHED,
-        }
-    ) & ~unlisted_rule(f"{prefix}meeting__")
-
-
 def public_recommendations() -> QuerySet[Recommendation]:
-    """Recommendations made at a public item (`public_item_rule`)."""
-    return Recommendation.objects.filter(public_item_rule())
+    """Recommendations made at a public item (`public_item_rule`): their stored `public` flag, no join."""
+    return Recommendation.objects.filter(public=True)
 
 
 def recommendation_rule(user: "Viewer", prefix: str = "") -> Q | None:
@@ -49,6 +41,9 @@ def recommendation_rule(user: "Viewer", prefix: str = "") -> Q | None:
     scope = scope_of(user)
     if scope.is_admin:
         return None
+    if user is None or not user.is_authenticated:
+        # A visitor's rule, stored on each row (`StoresArea.public`).
+        return Q(**{f"{prefix}public": True})
     rule = readable_items_rule(user, f"{prefix}item__") & decisions_readable_rule(user, f"{prefix}item__")
     if scope.contact_principals:
         addressed = PrincipalDecision.objects.filter(principal_id__in=scope.contact_principals).exclude(
@@ -92,8 +87,8 @@ def in_area(visible: QuerySet[Listed], user: "Viewer", area: Area) -> QuerySet[L
 
 
 def public_assignments() -> AssignmentQuerySet:
-    """Assignments given at a public item (`public_item_rule`)."""
-    return Assignment.objects.filter(public_item_rule())
+    """Assignments given at a public item (`public_item_rule`): their stored `public` flag, no join."""
+    return Assignment.objects.filter(public=True)
 
 
 def visible_assignments(user: "Viewer") -> QuerySet[Assignment]:
@@ -102,6 +97,8 @@ def visible_assignments(user: "Viewer") -> QuerySet[Assignment]:
     scope = scope_of(user)
     if scope.is_admin:
         return Assignment.objects.all()
+    if user is None or not user.is_authenticated:
+        return public_assignments()  # a visitor's rule, stored on each row (`StoresArea.public`)
     rule = readable_items_rule(user, "item__") & decisions_readable_rule(user, "item__")
     if scope.contact_principals:
         rule |= Q(assignee_principal_id__in=scope.contact_principals)

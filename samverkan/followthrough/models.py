@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 from django.urls import reverse
@@ -14,8 +14,10 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from samverkan.lib.mail_queue import QueuedMail
+from samverkan.lib.visibility import Visibility
+from samverkan.lib.watched import rows_updated, watch_updates
 from samverkan.meetings.matters import Matter  # the model lives with the meetings; see meetings/matters.py
-from samverkan.meetings.models import AgendaItem, Meeting, meeting_dates_changed
+from samverkan.meetings.models import AgendaItem, Meeting, meeting_dates_changed, unlisted_rule
 from samverkan.structure.models import Area, Body, Person, Principal
 
 
@@ -43,46 +45,80 @@ DUE_SOURCES = {"due_date", "report_back_meeting", "report_back_meeting_id"}
 ITEM_AREA = "meeting__body__area_id"
 
 
+def public_item_rule(prefix: str = "item__") -> Q:
+    """Q for a public item of a public meeting of a public body whose minutes are published (what was decided
+    there is public from then: RULES.md, offentlighetsprincipen, TF 2 kap.), reached through `prefix` ("" on
+    AgendaItem); never of imported minutes before they are published (`meetings.models.unlisted_rule`). For a
+    visitor it is the same rule as `meetings.access.readable_items_rule(None) & decisions_readable_rule(None)`
+    (a test holds the two together); what `StoresArea.public` stores. No query."""
+    return Q(
+        **{
+            f"{prefix}visibility": Visibility.PUBLIC,
+            f"{prefix}meeting__visibility": Visibility.PUBLIC,
+            f"{prefix}meeting__body__visibility": Visibility.PUBLIC,
+            f"{prefix}meeting__status": Meeting.Status.PUBLISHED,
+        }
+    ) & ~unlisted_rule(f"{prefix}meeting__")
+
+
 def area_of_item():
     """An expression for the deciding area of an Assignment or Recommendation row: the area of its item's
     meeting's body (a subquery by the item's primary key). What their stored `area` holds."""
     return Subquery(AgendaItem.objects.filter(pk=OuterRef("item_id")).values(ITEM_AREA)[:1])
 
 
-def refresh_followthrough_areas(rule: Q) -> int:
-    """Store the `area` (`area_of_item`) of the assignments and recommendations matching `rule` (a Q valid on
-    both, e.g. `Q(item__meeting_id=3)`) from their items as they are now, for when an item moved to another
-    meeting, a meeting to another body or a body to another area. One UPDATE per model; returns the rows
-    updated."""
+def public_of_item(item: str = "item_id"):
+    """A boolean expression: whether the item `item` points at (a field of the row, or "pk" on AgendaItem) is
+    public by `public_item_rule` (an EXISTS by primary key). What the stored `public` holds."""
+    return Exists(AgendaItem.objects.filter(public_item_rule(""), pk=OuterRef(item)))
+
+
+def refresh_from_items(rule: Q) -> int:
+    """Store the `area` (`area_of_item`) and `public` (`public_of_item`) of the assignments and recommendations
+    matching `rule` (a Q valid on both, e.g. `Q(item__meeting_id=3)`) from their items as they are now: for when an
+    item moved to another meeting, a meeting to another body or a body to another area, or an item, meeting or body
+    changed what the public may see. One UPDATE per model; returns the rows updated."""
     return sum(
-        models.QuerySet(model).filter(rule).update(area_id=area_of_item()) for model in (Assignment, Recommendation)
+        models.QuerySet(model).filter(rule).update(area_id=area_of_item(), public=public_of_item())
+        for model in (Assignment, Recommendation)
     )
 
 
-# The fields a stored `area` is computed from on the row itself: an update of one stores it again.
+# The fields the stored `area` and `public` are computed from on the row itself: an update of one stores them again.
 ITEM_FIELDS = {"item", "item_id"}
 
 
-def _fill_areas(objs) -> None:
-    """Set the `area_id` of unsaved Assignment/Recommendation instances that have none from their items (one
-    query per 500 items; none when every area is set), for bulk_create."""
-    missing = sorted({o.item_id for o in objs if o.area_id is None and o.item_id})
-    areas: dict[int, int] = {}
-    for start in range(0, len(missing), 500):
-        areas.update(AgendaItem.objects.filter(pk__in=missing[start : start + 500]).values_list("pk", ITEM_AREA))
+def _fill_from_items(objs) -> None:
+    """Set `area_id` (where none is given) and `public` of unsaved Assignment/Recommendation instances from their
+    items, for bulk_create: one query per 500 items. `public` is always looked up, never taken as given."""
+    wanted = sorted({o.item_id for o in objs if o.item_id})
+    found: dict[int, tuple[int, bool]] = {}
+    for start in range(0, len(wanted), 500):
+        rows = (
+            AgendaItem.objects.filter(pk__in=wanted[start : start + 500])
+            .annotate(shown=public_of_item("pk"))
+            .values_list("pk", ITEM_AREA, "shown")
+        )
+        found.update((pk, (area, shown)) for pk, area, shown in rows)
     for o in objs:
+        area, shown = found.get(o.item_id, (None, False))
         if o.area_id is None:
-            o.area_id = areas.get(o.item_id)
-            o._area_item_id = o.item_id
+            o.area_id = area
+        o.public = bool(shown)
+        o._area_item_id = o.item_id
 
 
 class StoresArea(models.Model):
-    """The stored deciding area of an Assignment or Recommendation (issue 11): the area of its item's meeting's
-    body, so an area's lists read only the area's rows (an index beginning with it) instead of walking every
-    agenda item of the nation. Written by save() when the item is new or changed (from the item held in memory
-    when its meeting and body are, else one query), by the QuerySets' bulk_create, and by
-    `refresh_followthrough_areas` when an item moves to another meeting, a meeting to another body or a body to
-    another area (the `_moved` signal receivers below)."""
+    """The stored deciding area and public flag of an Assignment or Recommendation (issue 11).
+
+    `area` is the area of its item's meeting's body, so an area's lists read only the area's rows (an index
+    beginning with it) instead of walking every agenda item of the nation. `public` is `public_item_rule` on its
+    item, so a visitor's lists read the public rows of an area from the same index instead of checking item,
+    meeting and body of each row. Both are written by save() when the item is new or changed, by the QuerySets'
+    bulk_create and update, and by `refresh_from_items` when an item, meeting or body changes what they come from
+    (moved, or another visibility or status: the `_item_source_changed` signal receivers below). A stale `public`
+    would show or hide rows wrongly, so every way the portal changes those fields passes a receiver; SQL written
+    by hand past the ORM must call `refresh_from_items` itself."""
 
     area = models.ForeignKey(
         Area,
@@ -92,6 +128,7 @@ class StoresArea(models.Model):
         db_index=False,  # the lists' indexes begin with it
         verbose_name=_("samverkansområde"),
     )
+    public = models.BooleanField(_("offentligt"), default=False, editable=False)
 
     item_id: int  # the concrete models' item (Assignment.item, Recommendation.item)
 
@@ -105,25 +142,25 @@ class StoresArea(models.Model):
         return instance
 
     def _store_area(self, kwargs: dict) -> None:
-        """Set `area_id` before a save when the item is new or changed; widen `update_fields` to it."""
+        """Set `area_id` and `public` before a save when the item is new or changed (one query); widen
+        `update_fields` to them."""
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and not ITEM_FIELDS & set(update_fields):
             return
         if self.area_id is not None and self.item_id == getattr(self, "_area_item_id", None):
             return
-        self.area_id = self._computed_area_id()
+        found = (
+            AgendaItem.objects.filter(pk=self.item_id)
+            .annotate(shown=public_of_item("pk"))
+            .values_list(ITEM_AREA, "shown")
+            .first()
+        )
+        if found is None:  # no such item: the save fails on the item's foreign key, as it would without this
+            return
+        self.area_id, self.public = found[0], bool(found[1])
         self._area_item_id = self.item_id
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "area"}
-
-    def _computed_area_id(self):
-        item = self._meta.get_field("item").get_cached_value(self, default=None)
-        meeting = item and AgendaItem._meta.get_field("meeting").get_cached_value(item, default=None)
-        body = meeting and Meeting._meta.get_field("body").get_cached_value(meeting, default=None)
-        if item is not None and item.pk == self.item_id and meeting is not None and body is not None:
-            if meeting.pk == item.meeting_id and body.pk == meeting.body_id:
-                return body.area_id
-        return AgendaItem.objects.filter(pk=self.item_id).values_list(ITEM_AREA, flat=True).first()
+            kwargs["update_fields"] = {*update_fields, "area", "public"}
 
 
 def refresh_assignment_dues(rule: Q) -> int:
@@ -133,16 +170,16 @@ def refresh_assignment_dues(rule: Q) -> int:
 
 
 class StoresAreaQuerySet(models.QuerySet):
-    """The QuerySet of a model with a stored `area` (`StoresArea`): `update` and `bulk_create` keep the stored
-    columns in step. A subclass with more stored columns names their sources (`stored_sources`) and refreshes
+    """The QuerySet of a model with a stored `area` and `public` (`StoresArea`): `update` and `bulk_create` keep
+    the stored columns in step. A subclass with more stored columns names their sources (`stored_sources`) and refreshes
     them (`refresh_stored`)."""
 
     stored_sources = ITEM_FIELDS
 
     def refresh_stored(self, ids: list[int], fields: set[str]) -> None:
-        """Store again what the updated `fields` of the rows `ids` feed. One UPDATE per stored column."""
+        """Store again what the updated `fields` of the rows `ids` feed. One UPDATE per stored source."""
         if ITEM_FIELDS & fields:
-            models.QuerySet(self.model).filter(pk__in=ids).update(area_id=area_of_item())
+            models.QuerySet(self.model).filter(pk__in=ids).update(area_id=area_of_item(), public=public_of_item())
 
     def update(self, **fields):
         if not self.stored_sources & set(fields):
@@ -156,7 +193,7 @@ class StoresAreaQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args: Any, **kwargs: Any):
         objs = list(objs)
-        _fill_areas(objs)
+        _fill_from_items(objs)
         return super().bulk_create(objs, *args, **kwargs)
 
 
@@ -241,7 +278,7 @@ class Assignment(StoresArea):
     # the QuerySet's bulk_create and update, and `refresh_assignment_dues` when a meeting's stored dates change
     # (meetings' `meeting_dates_changed`) or the meeting is deleted.
     due = models.DateField(_("förfallodag"), null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["due", "area"])
+    history = HistoricalRecords(excluded_fields=["due", "area", "public"])
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
@@ -252,6 +289,7 @@ class Assignment(StoresArea):
         indexes = [
             models.Index(fields=["due", "id"], name="assignment_due"),
             models.Index(fields=["area", "due", "id"], name="assignment_area_due"),
+            models.Index(fields=["area", "public", "due", "id"], name="assignment_area_public_due"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -363,8 +401,8 @@ class Recommendation(StoresArea):
     # its QuerySet's update and bulk_create); a recommendation's own save() never writes them.
     decisions_asked = models.PositiveIntegerField(_("tillfrågade huvudmän"), default=0, editable=False)
     decisions_pending = models.PositiveIntegerField(_("beslut som väntar"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["decisions_asked", "decisions_pending", "area"])
-    objects = StoresAreaQuerySet.as_manager()  # bulk_create and an update of the item store each row's `area`
+    history = HistoricalRecords(excluded_fields=["decisions_asked", "decisions_pending", "area", "public"])
+    objects = StoresAreaQuerySet.as_manager()  # bulk_create and an update of the item store `area` and `public`
 
     COUNT_FIELDS = ("decisions_asked", "decisions_pending")
 
@@ -376,6 +414,7 @@ class Recommendation(StoresArea):
         indexes = [
             models.Index(fields=["decided_on", "id"], name="recommendation_decided"),
             models.Index(fields=["area", "decided_on", "id"], name="recommendation_area_decided"),
+            models.Index(fields=["area", "public", "decided_on", "id"], name="recommendation_area_public"),
         ]
 
     def __str__(self):
@@ -614,40 +653,59 @@ def _meeting_deleted(sender, instance, **kwargs):
     models.QuerySet(Assignment).filter(report_back_meeting=instance, due_date__isnull=True).update(due=None)
 
 
-# Where an Assignment's or Recommendation's stored area comes from: an item's meeting, a meeting's body, a body's
-# area. Each can change (the admin offers all three), so each instance notes the value it was loaded or created
-# with (post_init, no query) and a save that changed it stores the areas of the rows it reaches again (one
-# UPDATE per model; no query when nothing moved).
-AREA_SOURCES = {
-    AgendaItem: ("meeting_id", "item_id"),
-    Meeting: ("body_id", "item__meeting_id"),
-    Body: ("area_id", "item__meeting__body_id"),
+# Where an Assignment's or Recommendation's stored `area` and `public` come from: an item's meeting and visibility,
+# a meeting's body, visibility and publication, a body's area and visibility (the fields `public_item_rule` and
+# ITEM_AREA read). Each can change, so each instance notes the values it was loaded or created with (post_init, no
+# query) and a save that changed one stores the rows it reaches again (one UPDATE per model; no query when nothing
+# changed). The path leads from an Assignment/Recommendation to the instance.
+ITEM_SOURCES: dict[type[models.Model], tuple[tuple[str, ...], str]] = {
+    AgendaItem: (("meeting_id", "visibility"), "item_id"),
+    Meeting: (
+        ("body_id", "visibility", "status", "imported", "invited_at", "agenda_published_at"),
+        "item__meeting_id",
+    ),
+    Body: (("area_id", "visibility"), "item__meeting__body_id"),
 }
 
 
-def _note_area_source(sender, instance, **kwargs):
-    """post_init of an item, meeting or body: the value its followed rows' area comes from, as loaded."""
-    field = AREA_SOURCES[sender][0]
-    instance._area_source = instance.__dict__.get(field)
+def _note_item_source(sender, instance, **kwargs):
+    """post_init of an item, meeting or body: the values its followed rows' area and public flag come from, as
+    loaded (a field not loaded: None)."""
+    fields = ITEM_SOURCES[sender][0]
+    instance._item_source = tuple(instance.__dict__.get(f) for f in fields)
 
 
-def _moved(sender, instance, created, raw=False, update_fields=None, **kwargs):
-    """post_save of an item, meeting or body: when it moved (another meeting, body or area than it was loaded
-    with, or one it was loaded without: `only()`), the assignments and recommendations it reaches take their area
-    again (`refresh_followthrough_areas`)."""
-    field, path = AREA_SOURCES[sender]
-    now, before = instance.__dict__.get(field), getattr(instance, "_area_source", None)
-    instance._area_source = now
-    if created or raw or now is None or now == before:
+def _item_source_changed(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    """post_save of an item, meeting or body: when one of its `ITEM_SOURCES` fields differs from what it was
+    loaded with (or was not loaded: `only()`), the assignments and recommendations it reaches store their area and
+    public flag again (`refresh_from_items`). A new item, meeting or body has none yet."""
+    fields, path = ITEM_SOURCES[sender]
+    now = tuple(instance.__dict__.get(f) for f in fields)
+    before = getattr(instance, "_item_source", None)
+    instance._item_source = now
+    if created or raw or now == before:
         return
-    if update_fields is not None and not {field, field.removesuffix("_id")} & set(update_fields):
+    if update_fields is not None and not {n for f in fields for n in (f, f.removesuffix("_id"))} & set(update_fields):
         return
-    refresh_followthrough_areas(Q(**{path: instance.pk}))
+    refresh_from_items(Q(**{path: instance.pk}))
 
 
-for _source in AREA_SOURCES:
-    post_init.connect(_note_area_source, sender=_source, dispatch_uid=f"followthrough_area_source_{_source.__name__}")
-    post_save.connect(_moved, sender=_source, dispatch_uid=f"followthrough_area_moved_{_source.__name__}")
+def _sources_updated(sender, pks, fields, **kwargs):
+    """`lib.watched.rows_updated` of items, meetings or bodies: a QuerySet update set one of their `ITEM_SOURCES`
+    fields (no post_save is sent), so the assignments and recommendations they reach store area and public flag
+    again. One UPDATE per model per 500 rows."""
+    path = ITEM_SOURCES[sender][1]
+    for start in range(0, len(pks), 500):
+        refresh_from_items(Q(**{f"{path}__in": pks[start : start + 500]}))
+
+
+for _source in ITEM_SOURCES:
+    watch_updates(_source, {n for f in ITEM_SOURCES[_source][0] for n in (f, f.removesuffix("_id"))})
+    rows_updated.connect(_sources_updated, sender=_source, dispatch_uid=f"followthrough_sources_{_source.__name__}")
+    post_init.connect(_note_item_source, sender=_source, dispatch_uid=f"followthrough_item_source_{_source.__name__}")
+    post_save.connect(
+        _item_source_changed, sender=_source, dispatch_uid=f"followthrough_item_source_saved_{_source.__name__}"
+    )
 
 meeting_dates_changed.connect(_meeting_dates_changed, dispatch_uid="assignment_due_from_meeting_dates")
 pre_delete.connect(_meeting_deleted, sender=Meeting, dispatch_uid="assignment_due_meeting_deleted")

@@ -50,7 +50,6 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.agreements.access import public_agreements
 from samverkan.agreements.models import Agreement, Status
-from samverkan.followthrough.access import public_item_rule
 from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation, first_day_of
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import public_meetings
@@ -162,7 +161,7 @@ def _attendance(measure: Measure, area: Area, years: list[int], public: bool, to
 
 
 def _assignments_on_time(measure: Measure, area: Area, years: list[int], public: bool, today: date) -> Result:
-    assignments = Assignment.objects.filter(public_item_rule()) if public else Assignment.objects.all()
+    assignments = Assignment.objects.filter(public=True) if public else Assignment.objects.all()
     rows = (
         assignments.filter(area=area)
         .exclude(status=Assignment.Status.CANCELLED)
@@ -202,7 +201,7 @@ def _median(rows: QuerySet[Any], keys: list[str]) -> dict[tuple[Any, ...], tuple
 
 
 def _decision_days(measure: Measure, area: Area, years: list[int], public: bool, today: date) -> Result:
-    recommendations = Recommendation.objects.filter(public_item_rule()) if public else Recommendation.objects.all()
+    recommendations = Recommendation.objects.filter(public=True) if public else Recommendation.objects.all()
     answers = PrincipalDecision.objects.filter(recommendation_id=OuterRef("pk"))
     last = answers.filter(decided_on__isnull=False).order_by("-decided_on").values("decided_on")[:1]
     rows = (

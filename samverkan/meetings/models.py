@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from samverkan.lib.mail_queue import QueuedMail
 from samverkan.lib.visibility import Visibility
+from samverkan.lib.watched import WatchedUpdateQuerySet
 from samverkan.meetings import lock, numbering
 from samverkan.meetings.lock import correcting_minutes, locked_error  # noqa: F401 (the names callers know)
 from samverkan.meetings.matters import Matter
@@ -47,7 +48,7 @@ def unlisted_rule(prefix: str = "") -> Q:
     return Q(**{f"{prefix}imported": True}) & ~Q(**{f"{prefix}status": "published"})
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(WatchedUpdateQuerySet):
     def update(self, **fields):
         # A bulk update passes by save(); it may not change what locked minutes say either.
         lock.check_meeting_update(self, fields)
@@ -267,7 +268,7 @@ class Meeting(models.Model):
         return super().delete(*args, **kwargs)
 
 
-class PartOfMinutesQuerySet(models.QuerySet):
+class PartOfMinutesQuerySet(WatchedUpdateQuerySet):
     def update(self, **fields):
         # A bulk update passes by save(); rows of locked minutes are refused here too.
         lock.check_part_update(self, fields)

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from samverkan.lib.mail_queue import QueuedMail
 from samverkan.lib.visibility import Visibility
+from samverkan.lib.watched import WatchedUpdateQuerySet
 
 # A body or a meeting is public or internal; only items and documents can be confidential.
 OPEN_OR_INTERNAL = Visibility.choices_up_to(Visibility.INTERNAL)
@@ -73,6 +74,10 @@ class Principal(models.Model):
 
     def get_absolute_url(self):
         return reverse("portal:principal", args=[self.area.slug, self.slug])
+
+
+class BodyQuerySet(WatchedUpdateQuerySet["Body"]):
+    """Body's QuerySet: follow-through stores copies of `area` and `visibility` (`lib.watched`)."""
 
 
 class Body(models.Model):
@@ -167,6 +172,7 @@ class Body(models.Model):
     dissolved = models.DateField(_("upphört"), null=True, blank=True)
     visibility = models.CharField(_("synlighet"), max_length=20, choices=OPEN_OR_INTERNAL, default=Visibility.PUBLIC)
     history = HistoricalRecords()
+    objects = BodyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
