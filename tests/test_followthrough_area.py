@@ -132,17 +132,20 @@ def test_the_area_lists_read_the_stored_area_not_the_items(world):
 
 
 def test_the_public_lists_filter_on_the_stored_area(client, world):
-    """Each public list of an area, and the assignments' export, filters its rows on their stored area."""
+    """Each public list of an area, the assignments' export and a principal's decisions filter their rows on the
+    stored area."""
     item = decision_item(world.forum)
     assign(item)
     recommend(item)
-    for name, table in (
-        ("assignments", "followthrough_assignment"),
-        ("assignments_csv", "followthrough_assignment"),
-        ("board", "followthrough_recommendation"),
+    principal = world.area.principals.order_by("pk").first()
+    for name, table, args in (
+        ("assignments", "followthrough_assignment", [world.area.slug]),
+        ("assignments_csv", "followthrough_assignment", [world.area.slug]),
+        ("board", "followthrough_recommendation", [world.area.slug]),
+        ("principal", "followthrough_recommendation", [world.area.slug, principal.slug]),
     ):
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(reverse(f"followthrough_public:{name}", args=[world.area.slug]))
+            response = client.get(reverse(f"followthrough_public:{name}", args=args))
             assert response.status_code == 200
             b"".join(response.streaming_content) if response.streaming else response.content
         listing = [q["sql"].replace("`", '"') for q in captured.captured_queries]
