@@ -306,3 +306,17 @@ def test_a_queryset_update_of_an_item_meeting_or_body_stores_the_flag_again(worl
         if "followthrough_" in q["sql"] or q["sql"].startswith('SELECT "meetings_meeting"."id" AS "pk"')
     ]
     assert not keys_or_copies
+
+
+def test_a_list_of_assignments_reads_the_areas_apart_from_its_rows(client, world):
+    """The rows of an assignment list come without the five joins to the areas (PostgreSQL's planner spent more on
+    them than on the rows, issue 11); the areas come in one query of their own, and the links still name them."""
+    item = decision_item(world.forum)
+    assign(item, assignee_principal=world.town, assignee_body=None)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("followthrough_public:assignments", args=[world.area.slug]))
+    assert response.status_code == 200
+    rows = [q["sql"] for q in captured.captured_queries if 'FROM "followthrough_assignment"' in q["sql"]]
+    assert rows and not [sql for sql in rows if "structure_area" in sql], rows
+    assert world.town.get_absolute_url().encode() in response.content
+    assert world.forum.get_absolute_url().encode() in response.content

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from samverkan.followthrough.access import visible_assignments
 from samverkan.followthrough.filters import AssignmentFilter
 from samverkan.followthrough.models import Assignment, first_day_of
-from samverkan.followthrough.present import ASSIGNMENT_RELATED, present_assignments
+from samverkan.followthrough.present import ASSIGNMENT_LIST_RELATED, present_assignments
 from samverkan.lib.exports import Table, export_name, export_response, in_chunks, refused
 from samverkan.structure.access import visible_bodies
 from samverkan.structure.models import Area
@@ -41,7 +41,7 @@ def assignment_rows(user: object, ids: Sequence[int]) -> Iterator[list[object]]:
     def fetch(part: Sequence[int]) -> list[Assignment]:
         found = (
             Assignment.objects.filter(pk__in=part)
-            .select_related(*ASSIGNMENT_RELATED)
+            .select_related(*ASSIGNMENT_LIST_RELATED)
             .annotate(given_day=first_day_of("item__meeting"), reported_day=first_day_of("reported_item__meeting"))
         )
         by_pk = {a.pk: a for a in found}

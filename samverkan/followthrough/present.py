@@ -18,6 +18,7 @@ from samverkan.meetings.access import (
 from samverkan.meetings.models import AgendaItem
 from samverkan.meetings.numbering import is_continuous, paragraph_label
 from samverkan.structure.access import visible_bodies, visible_people
+from samverkan.structure.models import Area
 
 
 @dataclass
@@ -38,10 +39,12 @@ def _body(body, seen):
 
 def present_assignments(assignments, user):
     """Attach `.shown_assignee` and `.shown_report_to` to each assignment, hiding what the reader may not see.
+    The assignments come with ASSIGNMENT_LIST_RELATED (or more); their bodies and principals get their areas here.
 
-    Two queries whatever the number of assignments: visible bodies and visible people among them.
+    Three queries whatever the number of assignments: the areas, visible bodies and visible people among them.
     """
     assignments = list(assignments)
+    _set_areas(assignments)
     body_ids = {a.assignee_body_id for a in assignments} | {a.report_to_id for a in assignments}
     body_ids |= {a.reported_item.meeting.body_id for a in assignments if a.reported_item_id}
     person_ids = {a.assignee_person_id for a in assignments} - {None}
@@ -99,6 +102,34 @@ ASSIGNMENT_RELATED = [
     "matter__area",
     "matter__body",
 ]
+
+# What a list of assignments fetches with its rows (`present_assignments` then sets the areas): each join costs
+# PostgreSQL's planner more than the whole page's rows, so the areas (one small query for the page) and what a list
+# does not show (the report-back meeting, the matter) are left out. Single assignments use ASSIGNMENT_RELATED.
+ASSIGNMENT_LIST_RELATED = [
+    "item__meeting__body",
+    "assignee_body",
+    "assignee_person",
+    "assignee_principal",
+    "report_to",
+    "reported_item__meeting__body",
+]
+
+
+def _set_areas(assignments) -> None:
+    """Give every body and principal the assignments hold (fetched with ASSIGNMENT_LIST_RELATED) its area, from
+    one query of the areas they name (one for an empty list too)."""
+    held = []
+    for a in assignments:
+        held += [a.item.meeting.body, a.assignee_body, a.assignee_principal, a.report_to]
+        if a.reported_item_id:
+            held.append(a.reported_item.meeting.body)
+    held = [h for h in held if h is not None]
+    # [-1] keeps the query for an empty list, so a list's query count is the same at every size.
+    areas = {a.pk: a for a in Area.objects.filter(pk__in=list({h.area_id for h in held}) or [-1])}
+    for h in held:
+        if h.area_id in areas:
+            h.area = areas[h.area_id]
 
 
 @dataclass
@@ -172,7 +203,7 @@ def matter_timeline(matter, user):
     assignments = (
         visible_assignments(user)
         .filter(pk__in=_made_for(Assignment, matter))
-        .select_related(*ASSIGNMENT_RELATED)
+        .select_related(*ASSIGNMENT_LIST_RELATED)
         .annotate(given_day=first_day_of("item__meeting"), reported_day=first_day_of("reported_item__meeting"))
     )
     for a in present_assignments(assignments, user):

@@ -30,7 +30,7 @@ from samverkan.followthrough.exports import export_query
 from samverkan.followthrough.filters import AssignmentFilter, BoardFilter
 from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation
 from samverkan.followthrough.present import (
-    ASSIGNMENT_RELATED,
+    ASSIGNMENT_LIST_RELATED,
     matter_timeline,
     present_assignments,
     shown_report_back,
@@ -282,7 +282,7 @@ def assignments(request, area):
         request,
         listed.order_by("due", "pk"),
         LIST_PAGE,
-        lambda pks: Assignment.objects.filter(pk__in=pks).select_related(*ASSIGNMENT_RELATED),
+        lambda pks: Assignment.objects.filter(pk__in=pks).select_related(*ASSIGNMENT_LIST_RELATED),
         keys_once=True,
     )
     return render(

@@ -47,7 +47,12 @@ from samverkan.followthrough.forms import (
     ReportBackForm,
 )
 from samverkan.followthrough.models import Assignment, Dispatch, Matter, PrincipalDecision, Recommendation, first_day_of
-from samverkan.followthrough.present import ASSIGNMENT_RELATED, present_assignments, shown_report_back
+from samverkan.followthrough.present import (
+    ASSIGNMENT_LIST_RELATED,
+    ASSIGNMENT_RELATED,
+    present_assignments,
+    shown_report_back,
+)
 from samverkan.lib.forms import form_page, form_status, nothing_changed
 from samverkan.lib.history import history_rows
 from samverkan.lib.methods import FORM
@@ -129,7 +134,7 @@ def overview(request, area):
         request,
         in_area(visible_assignments(request.user), request.user, area).overdue().order_by("due", "pk"),
         OVERVIEW_PAGE,
-        lambda pks: Assignment.objects.filter(pk__in=pks).select_related(*ASSIGNMENT_RELATED),
+        lambda pks: Assignment.objects.filter(pk__in=pks).select_related(*ASSIGNMENT_LIST_RELATED),
         "sena",
         keys_once=True,  # the open assignments past their due date: few, read in one query
     )
@@ -563,7 +568,7 @@ def _assignment_page(request, assignments, title, area=None):
         request,
         filters.apply(assignments).order_by("due", "pk"),
         STAFF_PAGE,
-        lambda pks: Assignment.objects.filter(pk__in=pks).select_related(*ASSIGNMENT_RELATED),
+        lambda pks: Assignment.objects.filter(pk__in=pks).select_related(*ASSIGNMENT_LIST_RELATED),
         keys_once=True,  # every key in one query, ordered by the stored due date (`Assignment.due`)
     )
     page.object_list = present_assignments(page.object_list, request.user)
