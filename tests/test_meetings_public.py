@@ -197,3 +197,32 @@ def test_calendar_pages_have_a_constant_number_of_queries(client, world, queries
 
     world.client_for(client, actor)
     queries.assert_constant(client, urls[page], grow, at_most=CALENDAR_QUERIES[page][actor])
+
+
+def test_a_years_archive_lists_each_meeting_with_a_day_in_it_narrowed_by_the_stored_span(client, world):
+    """A meeting over the new year is in the archive of both years and of no other; the year's list narrows the
+    meetings by their stored first and last day before it checks their days (issue 11)."""
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    this_year = timezone.localdate().year
+    over = make_meeting(world.forum, date(this_year - 3, 12, 31), date(this_year - 2, 1, 1), title="Över nyår")
+    before = make_meeting(world.forum, date(this_year - 4, 6, 1), title="Fyra år sedan")
+    url = reverse("meetings_public:area", args=[world.area.slug])
+    for year, shown, hidden in (
+        (this_year - 3, [over], [before]),
+        (this_year - 2, [over], [before]),
+        (this_year - 4, [before], [over]),
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(f"{url}?ar={year}").content.decode()
+        for m in shown:
+            assert m.title in html, (year, m.title)
+        for m in hidden:
+            assert m.title not in html, (year, m.title)
+        archive = [
+            q["sql"] for q in captured.captured_queries if "meetings_meetingday" in q["sql"] and "COUNT" in q["sql"]
+        ]
+        assert any('"first_day" <=' in sql and '"last_day" >=' in sql for sql in archive), archive
