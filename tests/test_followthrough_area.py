@@ -320,3 +320,18 @@ def test_a_list_of_assignments_reads_the_areas_apart_from_its_rows(client, world
     assert rows and not [sql for sql in rows if "structure_area" in sql], rows
     assert world.town.get_absolute_url().encode() in response.content
     assert world.forum.get_absolute_url().encode() in response.content
+
+
+def test_the_overview_reads_the_meetings_stored_days_not_every_meeting_day(client, world):
+    """The overview's years and a year's decisions come from the meetings' stored first and last days (issue 11);
+    no query reads the meeting days of the area's whole history."""
+    item = decision_item(world.forum, day=timezone.localdate() - timedelta(days=400))
+    client.force_login(world.coordinator)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("followthrough:overview", args=[world.area.slug]))
+    assert response.status_code == 200
+    assert not [q["sql"] for q in captured.captured_queries if "meetings_meetingday" in q["sql"]]
+    year = item.meeting.first_day.year
+    assert f"?ar={year}".encode() in response.content or str(year).encode() in response.content
+    response = client.get(reverse("followthrough:overview", args=[world.area.slug]) + f"?ar={year}")
+    assert item.title.encode() in response.content

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, Value
+from django.db.models.functions import Least
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -58,7 +59,7 @@ from samverkan.lib.history import history_rows
 from samverkan.lib.methods import FORM
 from samverkan.lib.paging import page_of_rows
 from samverkan.lib.text import search_term
-from samverkan.meetings.models import AgendaItem, MeetingDay
+from samverkan.meetings.models import AgendaItem, Meeting
 from samverkan.structure.access import editable_bodies, get_principal_for_user, principals_of, visible_bodies
 from samverkan.structure.models import Principal
 from samverkan.structure.roles import scope_of
@@ -90,18 +91,18 @@ def overview(request, area):
     area = get_kept_area_for_user(request.user, area)
     bodies = editable_bodies(request.user).filter(area=area)
     today = timezone.localdate()
-    # Every year from the first meeting held to the latest (a year between without one lists nothing): the first
-    # and last day come from one aggregate, where `dates("date", "year")` truncated every day of the area's
-    # history in Python on SQLite (20–35 ms at county scale).
-    held = MeetingDay.objects.filter(meeting__body__in=bodies, date__lte=today).aggregate(
-        first=Min("date"), last=Max("date")
+    # Every year from the first meeting held to the latest (a year between without one lists nothing): one
+    # aggregate over the meetings' stored first and last days (`Meeting.first_day`/`last_day`, by the (body,
+    # first_day) index), not over every meeting day of the area's history (17 ms on PostgreSQL, issue 11).
+    held = Meeting.objects.filter(body__in=bodies, first_day__lte=today).aggregate(
+        first=Min("first_day"), last=Max(Least("last_day", Value(today)))
     )
     years = list(range(held["last"].year, held["first"].year - 1, -1)) if held["first"] else []
     asked = request.GET.get("ar", "")
     year = int(asked) if asked.isdigit() and int(asked) in years else (years[0] if years else today.year)
-    in_year = MeetingDay.objects.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31))
+    # The year's decisions are those of meetings whose first day falls in it (a first day is a day of the meeting).
     decisions = (
-        AgendaItem.objects.filter(meeting__body__in=bodies, meeting__in=in_year.values("meeting_id"))
+        AgendaItem.objects.filter(meeting__body__in=bodies)
         .filter(Q(kind=AgendaItem.Kind.DECISION) | ~Q(decision=""))
         .exclude(outcome__in=[AgendaItem.Outcome.STRUCK, AgendaItem.Outcome.DEFERRED])
         .annotate(first_day=first_day_of("meeting"))
