@@ -335,3 +335,19 @@ def test_the_overview_reads_the_meetings_stored_days_not_every_meeting_day(clien
     assert f"?ar={year}".encode() in response.content or str(year).encode() in response.content
     response = client.get(reverse("followthrough:overview", args=[world.area.slug]) + f"?ar={year}")
     assert item.title.encode() in response.content
+
+
+def test_the_start_pages_warnings_can_read_their_partial_indexes(world):
+    """`adjustment_overdue` and `notice_overdue` match the partial indexes of the few unlocked or adjusted minutes
+    (meetings 0017), so the database need not scan every locked meeting of the nation (issue 11). PostgreSQL is
+    told not to scan the table, so the plan shows whether the index can answer the query at all."""
+    from samverkan.meetings.models import Meeting
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        for listed, index in (
+            (Meeting.objects.adjustment_overdue(), "meeting_unlocked_first_day"),
+            (Meeting.objects.notice_overdue(), "meeting_adjusted_locked"),
+        ):
+            assert index in listed.order_by().explain(), index
