@@ -332,7 +332,6 @@ def test_the_overview_reads_the_meetings_stored_days_not_every_meeting_day(clien
     assert response.status_code == 200
     assert not [q["sql"] for q in captured.captured_queries if "meetings_meetingday" in q["sql"]]
     year = item.meeting.first_day.year
-    assert f"?ar={year}".encode() in response.content or str(year).encode() in response.content
     response = client.get(reverse("followthrough:overview", args=[world.area.slug]) + f"?ar={year}")
     assert item.title.encode() in response.content
 

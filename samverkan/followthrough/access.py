@@ -11,13 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from samverkan.followthrough.models import (
-    Assignment,
-    AssignmentQuerySet,
-    Matter,
-    PrincipalDecision,
-    Recommendation,
-)
+from samverkan.followthrough.models import Assignment, AssignmentQuerySet, Matter, PrincipalDecision, Recommendation
 from samverkan.lib.visibility import Visibility
 from samverkan.meetings.access import can_plan_meetings, decisions_readable_rule, readable_items_rule
 from samverkan.meetings.models import AgendaItem, unlisted_rule

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from samverkan.lib.mail_queue import QueuedMail
 from samverkan.lib.visibility import Visibility
-from samverkan.lib.watched import rows_updated, watch_updates
+from samverkan.lib.watched import WatchedUpdateQuerySet, rows_updated, watch_updates
 from samverkan.meetings.matters import Matter  # the model lives with the meetings; see meetings/matters.py
 from samverkan.meetings.models import AgendaItem, Meeting, meeting_dates_changed, unlisted_rule
 from samverkan.structure.models import Area, Body, Person, Principal
@@ -88,10 +88,10 @@ def refresh_from_items(rule: Q) -> int:
 ITEM_FIELDS = {"item", "item_id"}
 
 
-def _fill_from_items(objs) -> None:
-    """Set `area_id` (where none is given) and `public` of unsaved Assignment/Recommendation instances from their
-    items, for bulk_create: one query per 500 items. `public` is always looked up, never taken as given."""
-    wanted = sorted({o.item_id for o in objs if o.item_id})
+def _from_items(item_ids) -> dict[int, tuple[int, bool]]:
+    """(area id, public) by agenda item id, for the items `item_ids` (ints) as they are now (`ITEM_AREA`,
+    `public_of_item`): one query per 500 items."""
+    wanted = sorted(set(item_ids))
     found: dict[int, tuple[int, bool]] = {}
     for start in range(0, len(wanted), 500):
         rows = (
@@ -99,13 +99,20 @@ def _fill_from_items(objs) -> None:
             .annotate(shown=public_of_item("pk"))
             .values_list("pk", ITEM_AREA, "shown")
         )
-        found.update((pk, (area, shown)) for pk, area, shown in rows)
+        found.update((pk, (area, bool(shown))) for pk, area, shown in rows)
+    return found
+
+
+def _fill_from_items(objs) -> None:
+    """Set `area_id` (where none is given) and `public` of unsaved Assignment/Recommendation instances from their
+    items, for bulk_create (`_from_items`). `public` is always looked up, never taken as given."""
+    found = _from_items(o.item_id for o in objs if o.item_id)
     for o in objs:
         area, shown = found.get(o.item_id, (None, False))
         if o.area_id is None:
             o.area_id = area
-        o.public = bool(shown)
-        o._area_item_id = o.item_id
+        o.public = shown
+        o._stored_item_id = o.item_id
 
 
 class StoresArea(models.Model):
@@ -138,7 +145,7 @@ class StoresArea(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._area_item_id = instance.__dict__.get("item_id")
+        instance._stored_item_id = instance.__dict__.get("item_id")
         return instance
 
     def _store_area(self, kwargs: dict) -> None:
@@ -147,18 +154,13 @@ class StoresArea(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and not ITEM_FIELDS & set(update_fields):
             return
-        if self.area_id is not None and self.item_id == getattr(self, "_area_item_id", None):
+        if self.area_id is not None and self.item_id == getattr(self, "_stored_item_id", None):
             return
-        found = (
-            AgendaItem.objects.filter(pk=self.item_id)
-            .annotate(shown=public_of_item("pk"))
-            .values_list(ITEM_AREA, "shown")
-            .first()
-        )
+        found = _from_items([self.item_id]).get(self.item_id)
         if found is None:  # no such item: the save fails on the item's foreign key, as it would without this
             return
-        self.area_id, self.public = found[0], bool(found[1])
-        self._area_item_id = self.item_id
+        self.area_id, self.public = found
+        self._stored_item_id = self.item_id
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "area", "public"}
 
@@ -169,27 +171,21 @@ def refresh_assignment_dues(rule: Q) -> int:
     return models.QuerySet(Assignment).filter(rule).update(due=due_expression())
 
 
-class StoresAreaQuerySet(models.QuerySet):
-    """The QuerySet of a model with a stored `area` and `public` (`StoresArea`): `update` and `bulk_create` keep
-    the stored columns in step. A subclass with more stored columns names their sources (`stored_sources`) and refreshes
-    them (`refresh_stored`)."""
+class StoresAreaQuerySet(WatchedUpdateQuerySet):
+    """The QuerySet of a model with a stored `area` and `public` (`StoresArea`): `update` (`lib.watched`, which
+    reads the keys before an update of a source and calls `rows_changed` after it) and `bulk_create` keep the
+    stored columns in step. A subclass with more stored columns names their sources (`stored_sources`) and
+    extends `rows_changed`."""
 
     stored_sources = ITEM_FIELDS
 
-    def refresh_stored(self, ids: list[int], fields: set[str]) -> None:
-        """Store again what the updated `fields` of the rows `ids` feed. One UPDATE per stored source."""
+    def watched_fields(self) -> set[str]:
+        return self.stored_sources
+
+    def rows_changed(self, pks: list[Any], fields: set[str]) -> None:
+        """Store again what the updated `fields` of the rows `pks` feed. One UPDATE per stored source."""
         if ITEM_FIELDS & fields:
-            models.QuerySet(self.model).filter(pk__in=ids).update(area_id=area_of_item(), public=public_of_item())
-
-    def update(self, **fields):
-        if not self.stored_sources & set(fields):
-            return super().update(**fields)
-        ids = list(self.order_by().values_list("pk", flat=True))
-        changed = super().update(**fields)
-        self.refresh_stored(ids, set(fields))
-        return changed
-
-    update.alters_data = True  # type: ignore[attr-defined]  # as Django marks QuerySet.update
+            models.QuerySet(self.model).filter(pk__in=pks).update(area_id=area_of_item(), public=public_of_item())
 
     def bulk_create(self, objs, *args: Any, **kwargs: Any):
         objs = list(objs)
@@ -207,10 +203,10 @@ class AssignmentQuerySet(StoresAreaQuerySet):
         today = today or timezone.localdate()
         return self.filter(status=Assignment.Status.OPEN, due__lt=today)
 
-    def refresh_stored(self, ids: list[int], fields: set[str]) -> None:
+    def rows_changed(self, pks: list[Any], fields: set[str]) -> None:
         if DUE_SOURCES & fields:
-            refresh_assignment_dues(Q(pk__in=ids))
-        super().refresh_stored(ids, fields)
+            refresh_assignment_dues(Q(pk__in=pks))
+        super().rows_changed(pks, fields)
 
     def bulk_create(self, objs, *args: Any, **kwargs: Any):
         objs = list(objs)

@@ -162,7 +162,7 @@ def item(request, pk):
     """One decision: its att-clauses, matter, and the assignments and recommendations made from it."""
     item = get_followed_item_for_user(request.user, pk)
     area = item.meeting.body.area
-    assignments = item.assignments.select_related(*ASSIGNMENT_RELATED)
+    assignments = item.assignments.select_related(*ASSIGNMENT_LIST_RELATED)
     return render(
         request,
         "followthrough/item.html",

@@ -30,16 +30,26 @@ M = TypeVar("M", bound=models.Model)
 
 
 class WatchedUpdateQuerySet(models.QuerySet[M]):
-    """A QuerySet whose `update()` sends `rows_updated` for the watched fields it sets (see the module)."""
+    """A QuerySet whose `update()` tells what it changed of the watched fields (see the module). By default the
+    fields `watch_updates` named for the model are watched and `rows_updated` is sent; a subclass that keeps stored
+    columns of its own rows (follow-through's `StoresAreaQuerySet`) overrides `watched_fields` and `rows_changed`."""
+
+    def watched_fields(self) -> set[str]:
+        """The field names (as `update()` takes them) whose update `rows_changed` must hear of."""
+        return _watched.get(self.model, set())
+
+    def rows_changed(self, pks: list[Any], fields: set[str]) -> None:
+        """After an update that set the watched `fields` of the rows `pks` (never empty): send `rows_updated`."""
+        rows_updated.send(sender=self.model, pks=pks, fields=fields)
 
     def update(self, **fields: Any) -> int:
-        watched = _watched.get(self.model, set()) & set(fields)
+        watched = self.watched_fields() & set(fields)
         if not watched:
             return super().update(**fields)
         pks = list(self.order_by().values_list("pk", flat=True))
         changed = super().update(**fields)
         if pks:
-            rows_updated.send(sender=self.model, pks=pks, fields=watched)
+            self.rows_changed(pks, watched)
         return changed
 
     update.alters_data = True  # type: ignore[attr-defined]  # as Django marks QuerySet.update
