@@ -93,7 +93,12 @@ TEMPLATES = [
 
 # SQLite in WAL mode under var/ is the embedded default; DATABASE_URL selects PostgreSQL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'samverkan.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# Django's backends with work done just before commit (samverkan/lib/db: the search index).
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.sqlite3": "samverkan.lib.db.sqlite3",
+    "django.db.backends.postgresql": "samverkan.lib.db.postgresql",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+if DATABASES["default"]["ENGINE"] == "samverkan.lib.db.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",

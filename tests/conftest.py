@@ -18,6 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from pytest_django.plugin import blocking_manager_key
 
+from samverkan.lib.db import run_deferred
 from tests.db_template import cached_migrations
 from tests.world import World
 
@@ -208,6 +209,9 @@ class SharedData:
         try:
             with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
                 cls.value = _build(name)
+            # The build's search entries are made here, at the outer level, so no test's rollback takes them
+            # (they would be made again by every test that reads the index).
+            run_deferred()
             mail.outbox = []
             gc.freeze()
         except BaseException:
@@ -400,6 +404,9 @@ class QueryCount:
     """Counts the SQL queries of one request; says which ones on failure."""
 
     def __call__(self, client, url):
+        # Work a committed transaction would have done before the request (the search index's entries of what
+        # the test made) is not the page's.
+        run_deferred()
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)

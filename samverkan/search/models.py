@@ -8,8 +8,21 @@ The full-text part lives outside Django's models: on SQLite an FTS5 table `searc
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.db import run_deferred
 from samverkan.lib.visibility import Visibility
 from samverkan.structure.models import Area, Body, Person, Principal
+
+# The name under which changed records are noted for the index (`signals.py`, `samverkan.lib.db.defer`).
+INDEX_WORK = "search-index"
+
+
+class EntryManager(models.Manager["SearchEntry"]):
+    """Every query of the index first rebuilds the entries of what this transaction changed
+    (`samverkan.lib.db.run_deferred`; no query when nothing is noted), so a reader sees its own changes."""
+
+    def get_queryset(self) -> models.QuerySet["SearchEntry"]:
+        run_deferred(INDEX_WORK, using=self.db)
+        return super().get_queryset()
 
 
 class SearchEntry(models.Model):
@@ -52,6 +65,8 @@ class SearchEntry(models.Model):
     url = models.CharField(_("adress"), max_length=400)
     stems = models.TextField(_("ordstammar"), blank=True)
     words = models.TextField(_("ord"), blank=True)
+
+    objects = EntryManager()
 
     class Meta:
         verbose_name = _("sökpost")

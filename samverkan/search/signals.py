@@ -1,13 +1,16 @@
-"""The index follows every change: receivers on save, delete and named readers of every indexed model refresh the
-entries concerned in the same transaction (`index.refresh`). `QuerySet.update()` sends no signal; the one such
-changes that matter, a document's or an agreement version's text read by the worker, send
-`meetings.tasks.text_read` and `agreements.tasks.version_text_read`.
+"""The index follows every change: receivers on save, delete and named readers of every indexed model note the
+records concerned, and the entries are rebuilt once, in the same transaction, just before it commits
+(`samverkan.lib.db.defer`; at once outside a transaction). A reader of the index (`SearchEntry.objects`) first
+rebuilds what its own transaction noted (`flush`). Saving a meeting and its forty items in one transaction rebuilds
+each entry once, not once per save. `QuerySet.update()` sends no signal; the one such changes that matter, a
+document's or an agreement version's text read by the worker, send `meetings.tasks.text_read` and
+`agreements.tasks.version_text_read`.
 
 `paused()` turns the receivers off for bulk building (the demo), which then calls `index.reindex_all()`.
 """
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -16,10 +19,11 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from samverkan.agreements.models import Agreement, AgreementVersion
 from samverkan.agreements.tasks import version_text_read
 from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation
+from samverkan.lib.db import defer, run_deferred
 from samverkan.meetings.models import AgendaItem, Document, Meeting, MeetingDay
 from samverkan.meetings.tasks import text_read
 from samverkan.search.index import refresh
-from samverkan.search.models import SearchEntry
+from samverkan.search.models import INDEX_WORK, SearchEntry
 from samverkan.structure.models import Body, Membership, Person, Principal
 
 Kind = SearchEntry.Kind
@@ -41,82 +45,102 @@ def _active() -> bool:
     return not getattr(_state, "paused", False)
 
 
-def refresh_meetings(meeting_ids: list[int]) -> None:
-    """A meeting and everything whose levels, dates or text come from it."""
-    refresh(Kind.MEETING, meeting_ids)
-    items = list(AgendaItem.objects.filter(meeting_id__in=meeting_ids).values_list("pk", flat=True))
-    refresh(Kind.ITEM, items)
-    refresh(Kind.DOCUMENT, Document.objects.filter(meeting_id__in=meeting_ids).values_list("pk", flat=True))
-    _refresh_decided_at(items)
+# What a note names: a record of an indexed kind (`Kind`), or one whose entries reach further (MEETING, ITEM,
+# BODY, PRINCIPAL, RECOMMENDATION: the records whose levels, dates or text come from it).
+Note = tuple[str, int]
 
 
-def _refresh_decided_at(item_ids: list[int]) -> None:
-    refresh(Kind.ASSIGNMENT, Assignment.objects.filter(item_id__in=item_ids).values_list("pk", flat=True))
-    recommendations = list(Recommendation.objects.filter(item_id__in=item_ids).values_list("pk", flat=True))
-    refresh(Kind.RECOMMENDATION, recommendations)
-    refresh(
-        Kind.DECISION,
-        PrincipalDecision.objects.filter(recommendation_id__in=recommendations).values_list("pk", flat=True),
-    )
+def _note(kind: str, pks: Iterable[int | None]) -> None:
+    defer(INDEX_WORK, _rebuild, [(kind, pk) for pk in pks if pk is not None])
 
 
-def refresh_items(item_ids: list[int]) -> None:
-    """Items and what hangs on them (documents, assignments, recommendations, principals' decisions)."""
-    refresh(Kind.ITEM, item_ids)
-    refresh(Kind.DOCUMENT, Document.objects.filter(item_id__in=item_ids).values_list("pk", flat=True))
-    _refresh_decided_at(item_ids)
+def flush() -> None:
+    """Rebuild now the entries this transaction's changes noted (a reader of the index calls this first)."""
+    run_deferred(INDEX_WORK)
+
+
+def _rebuild(notes: set[Note]) -> None:
+    """The entries of every noted record and of those whose entries come from it: a fixed number of queries per
+    kind, whatever the number of records."""
+    ids: dict[str, set[int]] = {}
+    for kind, pk in notes:
+        ids.setdefault(kind, set()).add(pk)
+    kinds = ids.get
+    bodies = kinds(Kind.BODY, set())
+    if bodies:
+        _add(ids, Kind.AGREEMENT, Agreement.objects.filter(owner_id__in=bodies).values_list("pk", flat=True))
+        _add(ids, Kind.MEETING, Meeting.objects.filter(body_id__in=bodies).values_list("pk", flat=True))
+        _add(ids, Kind.PERSON, Membership.objects.filter(body_id__in=bodies).values_list("person_id", flat=True))
+    principals = kinds(Kind.PRINCIPAL, set())
+    if principals:
+        _add(ids, Kind.AGREEMENT, Agreement.objects.filter(parties__in=principals).values_list("pk", flat=True))
+    meetings = kinds(Kind.MEETING, set())
+    if meetings:
+        _add(ids, Kind.ITEM, AgendaItem.objects.filter(meeting_id__in=meetings).values_list("pk", flat=True))
+        _add(ids, Kind.DOCUMENT, Document.objects.filter(meeting_id__in=meetings).values_list("pk", flat=True))
+    items = kinds(Kind.ITEM, set())
+    if items:
+        _add(ids, Kind.DOCUMENT, Document.objects.filter(item_id__in=items).values_list("pk", flat=True))
+        _add(ids, Kind.ASSIGNMENT, Assignment.objects.filter(item_id__in=items).values_list("pk", flat=True))
+        _add(ids, Kind.RECOMMENDATION, Recommendation.objects.filter(item_id__in=items).values_list("pk", flat=True))
+    recommendations = kinds(Kind.RECOMMENDATION, set())
+    if recommendations:
+        decisions = PrincipalDecision.objects.filter(recommendation_id__in=recommendations)
+        _add(ids, Kind.DECISION, decisions.values_list("pk", flat=True))
+    for kind, pks in ids.items():
+        refresh(kind, pks)
+
+
+def _add(ids: dict[str, set[int]], kind: str, pks: Iterable[int]) -> None:
+    ids.setdefault(kind, set()).update(pks)
 
 
 def _body(instance: Body, **kwargs: Any) -> None:
-    refresh(Kind.BODY, [instance.pk])
-    refresh(Kind.AGREEMENT, Agreement.objects.filter(owner_id=instance.pk).values_list("pk", flat=True))
-    refresh_meetings(list(Meeting.objects.filter(body_id=instance.pk).values_list("pk", flat=True)))
-    refresh(Kind.PERSON, Membership.objects.filter(body_id=instance.pk).values_list("person_id", flat=True))
+    _note(Kind.BODY, [instance.pk])
 
 
 def _meeting(instance: Meeting, **kwargs: Any) -> None:
-    refresh_meetings([instance.pk])
+    _note(Kind.MEETING, [instance.pk])
 
 
 def _day(instance: MeetingDay, **kwargs: Any) -> None:
-    refresh_meetings([instance.meeting_id])
+    _note(Kind.MEETING, [instance.meeting_id])
 
 
 def _item(instance: AgendaItem, **kwargs: Any) -> None:
-    refresh_items([instance.pk])
+    _note(Kind.ITEM, [instance.pk])
 
 
 def _document(instance: Document, **kwargs: Any) -> None:
-    refresh(Kind.DOCUMENT, [instance.pk])
+    _note(Kind.DOCUMENT, [instance.pk])
 
 
 def _document_readers(instance: Any, pk_set: set[int] | None, reverse: bool, **kwargs: Any) -> None:
-    refresh(Kind.DOCUMENT, pk_set or [] if reverse else [instance.pk])
+    _note(Kind.DOCUMENT, pk_set or [] if reverse else [instance.pk])
 
 
 def _item_readers(instance: Any, pk_set: set[int] | None, reverse: bool, **kwargs: Any) -> None:
-    refresh_items(list(pk_set or []) if reverse else [instance.pk])
+    _note(Kind.ITEM, pk_set or [] if reverse else [instance.pk])
 
 
 def _person(instance: Person, **kwargs: Any) -> None:
-    refresh(Kind.PERSON, [instance.pk])
+    _note(Kind.PERSON, [instance.pk])
 
 
 def _membership(instance: Membership, **kwargs: Any) -> None:
-    refresh(Kind.PERSON, [instance.person_id])
+    _note(Kind.PERSON, [instance.person_id])
 
 
 def _principal(instance: Principal, **kwargs: Any) -> None:
-    refresh(Kind.PRINCIPAL, [instance.pk])
-    refresh(Kind.AGREEMENT, Agreement.objects.filter(parties=instance.pk).values_list("pk", flat=True))
+    _note(Kind.PRINCIPAL, [instance.pk])
 
 
 def _agreement(instance: Agreement, **kwargs: Any) -> None:
-    refresh(Kind.AGREEMENT, [instance.pk])
+    _note(Kind.AGREEMENT, [instance.pk])
 
 
 def _version(instance: AgreementVersion, **kwargs: Any) -> None:
-    refresh(Kind.AGREEMENT, [instance.agreement_id])
+    _note(Kind.AGREEMENT, [instance.agreement_id])
 
 
 def _parties(instance: Any, action: str, pk_set: set[int] | None, reverse: bool, **kwargs: Any) -> None:
@@ -124,33 +148,32 @@ def _parties(instance: Any, action: str, pk_set: set[int] | None, reverse: bool,
     rows are written. A principal's `agreements.clear()` names no agreements afterwards, so they are noted before."""
     if not reverse:
         if action.startswith("post_"):
-            refresh(Kind.AGREEMENT, [instance.pk])
+            _note(Kind.AGREEMENT, [instance.pk])
         return
     if action == "pre_clear":
         instance._search_cleared = list(Agreement.objects.filter(parties=instance.pk).values_list("pk", flat=True))
     elif action.startswith("post_"):
-        refresh(Kind.AGREEMENT, [*(pk_set or []), *getattr(instance, "_search_cleared", [])])
+        _note(Kind.AGREEMENT, [*(pk_set or []), *getattr(instance, "_search_cleared", [])])
 
 
 def _version_text_read(agreement_id: int, **kwargs: Any) -> None:
-    refresh(Kind.AGREEMENT, [agreement_id])
+    _note(Kind.AGREEMENT, [agreement_id])
 
 
 def _assignment(instance: Assignment, **kwargs: Any) -> None:
-    refresh(Kind.ASSIGNMENT, [instance.pk])
+    _note(Kind.ASSIGNMENT, [instance.pk])
 
 
 def _recommendation(instance: Recommendation, **kwargs: Any) -> None:
-    refresh(Kind.RECOMMENDATION, [instance.pk])
-    refresh(Kind.DECISION, PrincipalDecision.objects.filter(recommendation_id=instance.pk).values_list("pk", flat=True))
+    _note(Kind.RECOMMENDATION, [instance.pk])
 
 
 def _decision(instance: PrincipalDecision, **kwargs: Any) -> None:
-    refresh(Kind.DECISION, [instance.pk])
+    _note(Kind.DECISION, [instance.pk])
 
 
 def _text_read(document_id: int, **kwargs: Any) -> None:
-    refresh(Kind.DOCUMENT, [document_id])
+    _note(Kind.DOCUMENT, [document_id])
 
 
 RECEIVERS: list[tuple[type, Any]] = [
