@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from samverkan.structure.models import Area, Body, Membership, Person, Principal, Role
 
@@ -31,6 +32,7 @@ class World:
     insider: Person  # only in the internal body
 
     @classmethod
+    @transaction.atomic  # one transaction, as a real change would be: the search index is built once, at the end
     def build(cls):
         area = Area.objects.create(name="Testlän", slug="testlan", county="Testlän")
         other_area = Area.objects.create(name="Annat län", slug="annat")
