@@ -2,6 +2,7 @@
 meeting page has its `#punkt-<id>` anchors), "Related" on it (same matter, rare shared words, only what the reader
 may find, constant queries), and renumbering keeping the index's § numbers true."""
 
+import re
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
@@ -146,3 +147,29 @@ def test_renumbering_keeps_the_indexed_numbers_true(world):
 def test_the_search_page_links_items_to_their_page(client, world, related):
     html = client.get(reverse("search:search"), {"q": "flamingovård"}).content.decode()
     assert item_url(related["main"]) in html and "#punkt-" not in html
+
+
+def test_an_item_page_links_a_protokollsutdrag_only_where_one_exists(client, demo):
+    """Minnesanteckningar have no protokollsutdrag: their items' pages link none (the link answered 404); minutes'
+    items link one that answers with the PDF, to the public and to staff alike."""
+    from django.contrib.auth import get_user_model
+
+    from samverkan.meetings.models import AgendaItem, Meeting
+
+    public = AgendaItem.objects.filter(
+        visibility="public",
+        meeting__status="published",
+        meeting__visibility="public",
+        meeting__body__visibility="public",
+    ).select_related("meeting__body__area")
+    for kind, linked in [(Meeting.Kind.NOTES, False), (Meeting.Kind.MINUTES, True)]:
+        item = public.filter(meeting__kind=kind).first()
+        assert item is not None, f"the demo must have published {kind} with a public item"
+        for user in [None, get_user_model().objects.get(username="admin")]:
+            if user is not None:
+                client.force_login(user)
+            page = client.get(item_url(item)).content.decode()
+            links = re.findall(r'href="([^"]*protokollsutdrag[^"]*)"', page)
+            assert bool(links) == linked, (kind, user, links)
+            for link in links:
+                assert client.get(link).status_code == 200, link

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from samverkan.followthrough.access import visible_matters
 from samverkan.meetings.access import can_read_item, item_reader, listed_meetings, readable_documents
 from samverkan.meetings.models import AgendaItem
+from samverkan.meetings.protocol_extract import has_extract
 from samverkan.meetings.snapshot import present_minutes, shown_content
 from samverkan.search.related import related_items
 from samverkan.structure.models import Body
@@ -35,6 +36,8 @@ def item_page(request: HttpRequest, area: str, meeting: int, pk: int) -> HttpRes
         if stored is None or not stored.readable:
             raise Http404
         context["stored"] = stored
+        # Minnesanteckningar have no protokollsutdrag (`has_extract`): no link that would answer 404.
+        context["extract"] = has_extract(shown_meeting)
     context["continuous"] = body.numbering == Body.Numbering.CONTINUOUS
     if item.matter_id is not None:
         context["matter"] = visible_matters(request.user).filter(pk=item.matter_id).select_related("area").first()
