@@ -46,7 +46,7 @@ from samverkan.meetings.access import public_meetings
 from samverkan.meetings.models import AgendaItem, Document, Meeting
 from samverkan.meetings.numbering import paragraph_label
 from samverkan.search.models import SearchEntry
-from samverkan.search.query import matching, visible_entries
+from samverkan.search.query import best_first, matching, visible_entries
 from samverkan.search.text import parse
 
 log = logging.getLogger(__name__)
@@ -234,12 +234,12 @@ def gather(target: Target, start: datetime, end: datetime) -> list[Section]:
     else:
         terms = parse(target.query) if target.kind == Kind.SEARCH else []
         if terms:
-            hits = (
+            found = (
                 matching(visible_entries(None), terms)
                 .filter(target.filters.q())
                 .filter(search_published_rule(start, end))
-                .order_by("rank", "-date", "kind", "pk")
             )
+            hits = best_first(found, terms, "-date", "kind", "pk")
             sections.append(_limited(hits, _("Nya sökträffar"), target.path, _hit_line))
         return [section for section in sections if section is not None]
     sections.append(_limited(recommendations, rec_heading, target.path, _recommendation_line))

@@ -4,10 +4,10 @@ made in Python (text.py), so both find the same entries; only the ranking functi
 PostgreSQL's ts_rank), so the order of equally good matches may too.
 """
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from samverkan.search.text import Term
@@ -65,13 +65,17 @@ def matches(terms: list[Term], *, any_term: bool = False) -> Q:
     return Q(RawSQL(f"({joined})", params, output_field=BooleanField()))
 
 
-def rank(terms: list[Term], *, any_term: bool = False) -> Sql:
-    """SQL for an entry's rank (lower is better) against the terms, correlated with `search_searchentry.id`."""
+def ranked(entries: QuerySet[Any], terms: list[Term], *, any_term: bool = False) -> QuerySet[Any]:
+    """`entries` (already narrowed by `matches` with the same terms) annotated `rank`, lower is better.
+
+    SQLite: joined to their FTS5 rows (`models.FullTextRow`), matched there and ranked by `bm25()` in the same
+    pass; a rank computed per entry by a correlated MATCH ran the full-text query again for each of them.
+    PostgreSQL: `-ts_rank` of the row's own tsvector."""
     if connection.vendor == "sqlite":
-        return Sql(
-            "(SELECT bm25(search_fts, 1.0, 0.2) FROM search_fts WHERE search_fts MATCH %s "
-            "AND search_fts.rowid = search_searchentry.id)",
-            [_fts5_expression(terms, any_term=any_term)],
-        )
+        expression = _fts5_expression(terms, any_term=any_term)
+        match = RawSQL("search_fts MATCH %s", [expression], output_field=BooleanField())
+        joined = entries.filter(full_text__isnull=False).filter(Q(match))
+        return joined.annotate(rank=RawSQL("bm25(search_fts, 1.0, 0.2)", [], output_field=FloatField()))
     query = (" | " if any_term else " & ").join(f"({_tsquery(term.stems)})" for term in terms)
-    return Sql(f"-ts_rank({STEMS}, to_tsquery('simple'::regconfig, %s))", [query])
+    rank = RawSQL(f"-ts_rank({STEMS}, to_tsquery('simple'::regconfig, %s))", [query], output_field=FloatField())
+    return entries.annotate(rank=rank)

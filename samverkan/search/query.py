@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -127,9 +126,16 @@ def visible_entries(user: "Viewer") -> QuerySet[SearchEntry]:
 
 
 def matching(entries: QuerySet[SearchEntry], terms: list[Term], *, any_term: bool = False) -> QuerySet[SearchEntry]:
-    """`entries` that match the terms, annotated `rank` (lower is better). No query of its own."""
-    ranked = backends.rank(terms, any_term=any_term)
-    return entries.filter(backends.matches(terms, any_term=any_term)).annotate(rank=RawSQL(ranked.sql, ranked.params))
+    """`entries` that match the terms. No query of its own."""
+    return entries.filter(backends.matches(terms, any_term=any_term))
+
+
+def best_first(
+    found: QuerySet[SearchEntry], terms: list[Term], *order: str, any_term: bool = False
+) -> QuerySet[SearchEntry]:
+    """`found` (from `matching` with the same terms) best match first, then by `order` (e.g. "-date", "pk").
+    No query of its own."""
+    return backends.ranked(found, terms, any_term=any_term).order_by("rank", *order)
 
 
 def search(user: "Viewer", query: str, filters: Filters | None = None, page: int | str | None = 1) -> Results:
@@ -144,7 +150,7 @@ def search(user: "Viewer", query: str, filters: Filters | None = None, page: int
         return results
     found = matching(visible_entries(user), terms)
     chosen = found.filter(filters.q())
-    paginator = Paginator(chosen.order_by("rank", "-date", "kind", "pk"), PER_PAGE)
+    paginator = Paginator(best_first(chosen, terms, "-date", "kind", "pk"), PER_PAGE)
     shown = paginator.get_page(page)
     readable_bodies = set(visible_bodies(user).values_list("pk", flat=True))
     shown.object_list = [_hit(entry, terms, readable_bodies) for entry in shown.object_list]  # type: ignore[misc]  # the page shows Hits

@@ -14,7 +14,7 @@ from django.db.models import Count
 from samverkan.lib.visibility import Visibility
 from samverkan.search import backends
 from samverkan.search.models import SearchEntry
-from samverkan.search.query import matching, visible_entries
+from samverkan.search.query import best_first, matching, visible_entries
 from samverkan.search.text import Term, stem, words
 
 if TYPE_CHECKING:
@@ -85,6 +85,7 @@ def related_items(user: "Viewer", item_id: int, limit: int = RELATED_SHOWN) -> l
     terms = rarest(title_terms(own["title"]))
     if terms:  # even when the matter fills the list, so the page's queries do not depend on the data
         rest = candidates.exclude(pk__in=[e.pk for e in same])
-        others = list(matching(rest, terms, any_term=True).order_by("rank", "-date", "-pk")[:limit])
+        found = matching(rest, terms, any_term=True)
+        others = list(best_first(found, terms, "-date", "-pk", any_term=True)[:limit])
     shown = same + others[: limit - len(same)]
     return [RelatedItem(e.title, e.context, e.url, e.year, e in same) for e in shown]
