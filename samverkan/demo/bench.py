@@ -62,8 +62,12 @@ def bench_pages(area: Area, *, floor_url: str | None = None) -> list[Page]:
         .first()
     )
     recommendation = Recommendation.objects.filter(area=area).order_by("-decided_on", "-pk").first()
+    # A public item of the busiest body's published minutes: its page shows the item and its related items.
+    item = meeting.items.filter(visibility=Visibility.PUBLIC).order_by("position", "pk").first() if meeting else None
     matter = recommendation.matter if recommendation else None
-    assert body and meeting and version and principal and person and recommendation and matter, "not generated data"
+    assert body and meeting and version and principal and person and recommendation and matter and item, (
+        "not generated data"
+    )
     public = [
         Page("Startsida", reverse("portal:home"), "public"),
         Page("Område", reverse("portal:area", args=[a]), "public"),
@@ -84,6 +88,10 @@ def bench_pages(area: Area, *, floor_url: str | None = None) -> list[Page]:
         Page("Beslutsstatus", reverse("followthrough_public:board", args=[a]), "public"),
         Page("Huvudmannens beslut", reverse("followthrough_public:principal", args=[a, principal.slug]), "public"),
         Page("Uppdrag", reverse("followthrough_public:assignments", args=[a]), "public"),
+        Page("Punkt med relaterat", reverse("search:item", args=[a, meeting.pk, item.pk]), "public"),
+        # A word in thousands of the area's items: every hit is counted, ranked and faceted.
+        Page("Sök (vanligt ord)", reverse("search:search") + "?q=uppf%C3%B6ljning", "public"),
+        Page("API: möten", reverse("api:meeting_list", args=[area.pk]), "public"),
         Page("iCal, område", reverse("meetings_public:area_ical", args=[a]), "ical"),
         Page("iCal, organ", reverse("meetings_public:body_ical", args=[a, body.slug]), "ical"),
         Page("Beslutsstatus CSV", reverse("followthrough_public:board_csv", args=[a]), "export"),

@@ -402,9 +402,30 @@ def refresh(kind: str, pks: Iterable[int]) -> None:
         _store(kind, list(BUILDERS[kind](pks)), pks)
 
 
+# The records each kind's entries are made from (their ids are the entries' `object_id`).
+SOURCES: dict[str, type[Any]] = {
+    Kind.BODY: Body,
+    Kind.PERSON: Person,
+    Kind.PRINCIPAL: Principal,
+    Kind.MEETING: Meeting,
+    Kind.ITEM: AgendaItem,
+    Kind.DOCUMENT: Document,
+    Kind.ASSIGNMENT: Assignment,
+    Kind.RECOMMENDATION: Recommendation,
+    Kind.DECISION: PrincipalDecision,
+    Kind.AGREEMENT: Agreement,
+}
+REINDEX_BATCH = 2000  # records built and stored at a time: memory stays flat however large the database
+
+
 def reindex_all() -> int:
-    """Empty the index and build it again from every record; returns the number of entries. One transaction."""
+    """Empty the index and build it again from every record, `REINDEX_BATCH` records at a time; returns the
+    number of entries. One transaction."""
     with transaction.atomic():
         for kind, builder in BUILDERS.items():
-            _store(kind, list(builder(None)), None)
+            SearchEntry.objects.filter(kind=kind).delete()
+            pks = list(SOURCES[kind].objects.order_by("pk").values_list("pk", flat=True))
+            for start in range(0, len(pks), REINDEX_BATCH):
+                batch = pks[start : start + REINDEX_BATCH]
+                _store(kind, list(builder(batch)), batch)
         return SearchEntry.objects.count()
