@@ -241,7 +241,8 @@ def test_a_named_reader_finds_their_confidential_item_and_document(world, corpus
 # --- The index follows every change ----------------------------------------------------------------------------
 
 
-def test_the_index_follows_edits_visibility_and_deletes(world, corpus):
+def test_the_index_follows_edits_visibility_and_deletes(world, corpus, monkeypatch):
+    monkeypatch.setattr(index, "BATCH", 2)  # a body's change rebuilds its items a few at a time
     items, documents = corpus
     item = AgendaItem.objects.get(pk=items[0].pk)
     item.title = "Kolibri ny rubrik"
@@ -284,7 +285,7 @@ def test_reindex_rebuilds_the_index(world, corpus, monkeypatch):
     before = entries()
     SearchEntry.objects.all().delete()
     assert not found(None, "zebrafink")[0]
-    monkeypatch.setattr(index, "REINDEX_BATCH", 3)  # a few records at a time, as a county's are thousands
+    monkeypatch.setattr(index, "BATCH", 3)  # a few records at a time, as a county's are thousands
     call_command("reindex", stdout=open("/dev/null", "w"))
     assert entries() == before and found(None, "zebrafink")[0]
 

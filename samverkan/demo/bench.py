@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from samverkan.followthrough.models import Recommendation
 from samverkan.lib.visibility import Visibility
+from samverkan.meetings.matters import Matter
 from samverkan.meetings.models import Meeting, MinutesVersion
 from samverkan.structure.models import Area, Body, Person, Principal
 
@@ -64,7 +65,11 @@ def bench_pages(area: Area, *, floor_url: str | None = None) -> list[Page]:
     recommendation = Recommendation.objects.filter(area=area).order_by("-decided_on", "-pk").first()
     # A public item of the busiest body's published minutes: its page shows the item and its related items.
     item = meeting.items.filter(visibility=Visibility.PUBLIC).order_by("position", "pk").first() if meeting else None
-    matter = recommendation.matter if recommendation else None
+    # The newest matter with both a recommendation and an assignment, so every part of its page is drawn whatever
+    # the generation's date (a matter without assignments skips that list's query).
+    with_both = Recommendation.objects.filter(area=area, matter__assignments__isnull=False)
+    newest = with_both.order_by("-decided_on", "-pk").values_list("matter", flat=True).first()
+    matter = Matter.objects.get(pk=newest) if newest else None
     assert body and meeting and version and principal and person and recommendation and matter and item, (
         "not generated data"
     )

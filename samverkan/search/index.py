@@ -391,15 +391,21 @@ def _store(kind: str, built: list[Built], pks: Iterable[int] | None) -> None:
         through.objects.bulk_create(links, batch_size=1000)
 
 
+BATCH = 500  # records built and stored at a time: memory stays flat however many there are
+
+
 def refresh(kind: str, pks: Iterable[int]) -> None:
     """Rebuild the entries of `kind` for the records `pks`: a deleted record or one no longer indexed loses its
-    entry. A fixed number of queries per call, whatever the number of records. Runs in the caller's
-    transaction (or its own)."""
+    entry. A fixed number of queries per `BATCH` records, whatever their number (a body's rename rebuilds every
+    item of its meetings: thousands in a county, which in one piece also passed SQLite's limit on the depth of an
+    expression). Runs in the caller's transaction (or its own)."""
     pks = sorted(set(pks))
     if not pks:
         return
     with transaction.atomic():
-        _store(kind, list(BUILDERS[kind](pks)), pks)
+        for start in range(0, len(pks), BATCH):
+            batch = pks[start : start + BATCH]
+            _store(kind, list(BUILDERS[kind](batch)), batch)
 
 
 # The records each kind's entries are made from (their ids are the entries' `object_id`).
@@ -415,17 +421,13 @@ SOURCES: dict[str, type[Any]] = {
     Kind.DECISION: PrincipalDecision,
     Kind.AGREEMENT: Agreement,
 }
-REINDEX_BATCH = 2000  # records built and stored at a time: memory stays flat however large the database
 
 
 def reindex_all() -> int:
-    """Empty the index and build it again from every record, `REINDEX_BATCH` records at a time; returns the
-    number of entries. One transaction."""
+    """Empty the index and build it again from every record, `BATCH` records at a time; returns the number of
+    entries. One transaction."""
     with transaction.atomic():
-        for kind, builder in BUILDERS.items():
+        for kind in BUILDERS:
             SearchEntry.objects.filter(kind=kind).delete()
-            pks = list(SOURCES[kind].objects.order_by("pk").values_list("pk", flat=True))
-            for start in range(0, len(pks), REINDEX_BATCH):
-                batch = pks[start : start + REINDEX_BATCH]
-                _store(kind, list(builder(batch)), batch)
+            refresh(kind, SOURCES[kind].objects.values_list("pk", flat=True))
         return SearchEntry.objects.count()
