@@ -4,20 +4,13 @@ made in Python (text.py), so both find the same entries; only the ranking functi
 PostgreSQL's ts_rank), so the order of equally good matches may too.
 """
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from samverkan.search.text import Term
-
-
-class Sql(NamedTuple):
-    """A piece of SQL and its parameters."""
-
-    sql: str
-    params: list[str]
 
 
 def _fts5_phrase(tokens: tuple[str, ...] | list[str]) -> str:
@@ -65,17 +58,23 @@ def matches(terms: list[Term], *, any_term: bool = False) -> Q:
     return Q(RawSQL(f"({joined})", params, output_field=BooleanField()))
 
 
-def ranked(entries: QuerySet[Any], terms: list[Term], *, any_term: bool = False) -> QuerySet[Any]:
-    """`entries` (already narrowed by `matches` with the same terms) annotated `rank`, lower is better.
-
-    SQLite: joined to their FTS5 rows (`models.FullTextRow`), matched there and ranked by `bm25()` in the same
-    pass; a rank computed per entry by a correlated MATCH ran the full-text query again for each of them.
-    PostgreSQL: `-ts_rank` of the row's own tsvector."""
+def matching(entries: QuerySet[Any], terms: list[Term], *, any_term: bool = False) -> QuerySet[Any]:
+    """`entries` that match every term (any term with `any_term`). SQLite: joined to their FTS5 rows
+    (`models.FullTextRow`) and matched there, once, so `ranked` reads `bm25()` from the same rows; PostgreSQL:
+    `matches`."""
     if connection.vendor == "sqlite":
         expression = _fts5_expression(terms, any_term=any_term)
         match = RawSQL("search_fts MATCH %s", [expression], output_field=BooleanField())
-        joined = entries.filter(full_text__isnull=False).filter(Q(match))
-        return joined.annotate(rank=RawSQL("bm25(search_fts, 1.0, 0.2)", [], output_field=FloatField()))
+        return entries.filter(full_text__isnull=False).filter(Q(match))
+    return entries.filter(matches(terms, any_term=any_term))
+
+
+def ranked(found: QuerySet[Any], terms: list[Term], *, any_term: bool = False) -> QuerySet[Any]:
+    """`found` (from `matching` with the same terms) annotated `rank`, lower is better. SQLite: `bm25()` of the
+    matched FTS5 rows, in the same pass (a rank computed per entry by a correlated MATCH ran the full-text query
+    again for each of them); PostgreSQL: `-ts_rank` of the row's own tsvector."""
+    if connection.vendor == "sqlite":
+        return found.annotate(rank=RawSQL("bm25(search_fts, 1.0, 0.2)", [], output_field=FloatField()))
     query = (" | " if any_term else " & ").join(f"({_tsquery(term.stems)})" for term in terms)
     rank = RawSQL(f"-ts_rank({STEMS}, to_tsquery('simple'::regconfig, %s))", [query], output_field=FloatField())
-    return entries.annotate(rank=rank)
+    return found.annotate(rank=rank)

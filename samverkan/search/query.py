@@ -126,8 +126,8 @@ def visible_entries(user: "Viewer") -> QuerySet[SearchEntry]:
 
 
 def matching(entries: QuerySet[SearchEntry], terms: list[Term], *, any_term: bool = False) -> QuerySet[SearchEntry]:
-    """`entries` that match the terms. No query of its own."""
-    return entries.filter(backends.matches(terms, any_term=any_term))
+    """`entries` that match the terms (`backends.matching`). No query of its own."""
+    return backends.matching(entries, terms, any_term=any_term)
 
 
 def best_first(

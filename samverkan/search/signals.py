@@ -1,10 +1,10 @@
 """The index follows every change: receivers on save, delete and named readers of every indexed model note the
 records concerned, and the entries are rebuilt once, in the same transaction, just before it commits
-(`samverkan.lib.db.defer`; at once outside a transaction). A reader of the index (`SearchEntry.objects`) first
-rebuilds what its own transaction noted (`flush`). Saving a meeting and its forty items in one transaction rebuilds
-each entry once, not once per save. `QuerySet.update()` sends no signal; the one such changes that matter, a
-document's or an agreement version's text read by the worker, send `meetings.tasks.text_read` and
-`agreements.tasks.version_text_read`.
+(`samverkan.lib.db.defer`; at once outside a transaction). A reader of the index (`SearchEntry.objects`,
+`models.EntryManager`) first rebuilds what its own transaction noted. Saving a meeting and its forty items in one
+transaction rebuilds each entry once, not once per save. `QuerySet.update()` sends no signal; the one such
+changes that matter, a document's or an agreement version's text read by the worker, send
+`meetings.tasks.text_read` and `agreements.tasks.version_text_read`.
 
 `paused()` turns the receivers off for bulk building (the demo), which then calls `index.reindex_all()`.
 """
@@ -14,12 +14,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from samverkan.agreements.models import Agreement, AgreementVersion
 from samverkan.agreements.tasks import version_text_read
 from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation
-from samverkan.lib.db import defer, run_deferred
+from samverkan.lib.db import defer
 from samverkan.meetings.models import AgendaItem, Document, Meeting, MeetingDay
 from samverkan.meetings.tasks import text_read
 from samverkan.search.index import refresh
@@ -54,45 +55,34 @@ def _note(kind: str, pks: Iterable[int | None]) -> None:
     defer(INDEX_WORK, _rebuild, [(kind, pk) for pk in pks if pk is not None])
 
 
-def flush() -> None:
-    """Rebuild now the entries this transaction's changes noted (a reader of the index calls this first)."""
-    run_deferred(INDEX_WORK)
+# Whose entries follow a noted record's, in an order where each source kind is complete before it is read:
+# (noted kind, kind rebuilt with it, the model of the latter, its field naming the former, the column of its id).
+WIDENED: list[tuple[str, str, type[Model], str, str]] = [
+    (Kind.BODY, Kind.AGREEMENT, Agreement, "owner_id", "pk"),
+    (Kind.BODY, Kind.MEETING, Meeting, "body_id", "pk"),
+    (Kind.BODY, Kind.PERSON, Membership, "body_id", "person_id"),
+    (Kind.PRINCIPAL, Kind.AGREEMENT, Agreement, "parties", "pk"),
+    (Kind.MEETING, Kind.ITEM, AgendaItem, "meeting_id", "pk"),
+    (Kind.MEETING, Kind.DOCUMENT, Document, "meeting_id", "pk"),
+    (Kind.ITEM, Kind.DOCUMENT, Document, "item_id", "pk"),
+    (Kind.ITEM, Kind.ASSIGNMENT, Assignment, "item_id", "pk"),
+    (Kind.ITEM, Kind.RECOMMENDATION, Recommendation, "item_id", "pk"),
+    (Kind.RECOMMENDATION, Kind.DECISION, PrincipalDecision, "recommendation_id", "pk"),
+]
 
 
 def _rebuild(notes: set[Note]) -> None:
-    """The entries of every noted record and of those whose entries come from it: a fixed number of queries per
-    kind, whatever the number of records."""
+    """The entries of every noted record and of those whose entries come from it (`WIDENED`): one query per
+    step that has records, and a fixed number per `index.BATCH` records of each kind."""
     ids: dict[str, set[int]] = {}
     for kind, pk in notes:
         ids.setdefault(kind, set()).add(pk)
-    kinds = ids.get
-    bodies = kinds(Kind.BODY, set())
-    if bodies:
-        _add(ids, Kind.AGREEMENT, Agreement.objects.filter(owner_id__in=bodies).values_list("pk", flat=True))
-        _add(ids, Kind.MEETING, Meeting.objects.filter(body_id__in=bodies).values_list("pk", flat=True))
-        _add(ids, Kind.PERSON, Membership.objects.filter(body_id__in=bodies).values_list("person_id", flat=True))
-    principals = kinds(Kind.PRINCIPAL, set())
-    if principals:
-        _add(ids, Kind.AGREEMENT, Agreement.objects.filter(parties__in=principals).values_list("pk", flat=True))
-    meetings = kinds(Kind.MEETING, set())
-    if meetings:
-        _add(ids, Kind.ITEM, AgendaItem.objects.filter(meeting_id__in=meetings).values_list("pk", flat=True))
-        _add(ids, Kind.DOCUMENT, Document.objects.filter(meeting_id__in=meetings).values_list("pk", flat=True))
-    items = kinds(Kind.ITEM, set())
-    if items:
-        _add(ids, Kind.DOCUMENT, Document.objects.filter(item_id__in=items).values_list("pk", flat=True))
-        _add(ids, Kind.ASSIGNMENT, Assignment.objects.filter(item_id__in=items).values_list("pk", flat=True))
-        _add(ids, Kind.RECOMMENDATION, Recommendation.objects.filter(item_id__in=items).values_list("pk", flat=True))
-    recommendations = kinds(Kind.RECOMMENDATION, set())
-    if recommendations:
-        decisions = PrincipalDecision.objects.filter(recommendation_id__in=recommendations)
-        _add(ids, Kind.DECISION, decisions.values_list("pk", flat=True))
+    for source, target, model, field, column in WIDENED:
+        if ids.get(source):
+            related = model._default_manager.filter(**{f"{field}__in": ids[source]}).values_list(column, flat=True)
+            ids.setdefault(target, set()).update(related)
     for kind, pks in ids.items():
         refresh(kind, pks)
-
-
-def _add(ids: dict[str, set[int]], kind: str, pks: Iterable[int]) -> None:
-    ids.setdefault(kind, set()).update(pks)
 
 
 def _body(instance: Body, **kwargs: Any) -> None:
