@@ -22,7 +22,7 @@ from samverkan.meetings.models import AgendaItem, Document
 from samverkan.portal.page_cache import bump_generation
 from samverkan.search import index
 from samverkan.search.models import SearchEntry
-from samverkan.search.query import Filters, search, snippet
+from samverkan.search.query import Filters, matching, search, snippet, visible_entries
 from samverkan.search.related import rarest, related_items
 from samverkan.search.text import Term, fold, parse, stem, stems
 from samverkan.structure.access import visible_bodies, visible_people
@@ -327,6 +327,54 @@ def test_facets_filter_and_page(client, world, corpus):
     assert not hits
 
 
+def test_facet_counts_are_the_hits_each_choice_would_give(world, corpus):
+    """Every facet value's count is the number of hits that choosing it gives, with the other facets' choices kept
+    (counted here one search per value), and the total is the sum over the chosen kind."""
+    user = fresh(world, "admin")
+    for chosen in (Filters(), Filters(kind="item"), Filters(body=world.forum.pk), Filters(year=2026)):
+        results = search(user, "zebrafink", chosen, 1)
+        assert results.total == len(list(results.page)) == results.page.paginator.count  # under a page here
+        assert results.facets["kind"] and results.facets["body"] and results.facets["year"]
+        for name, values in results.facets.items():
+            for value in values:
+                narrowed = Filters(**{**chosen.__dict__, name: value.value if name == "kind" else int(value.value)})
+                assert value.count == search(user, "zebrafink", narrowed, 1).total, (name, value)
+                assert value.selected == (
+                    getattr(chosen, name) == (value.value if name == "kind" else int(value.value))
+                )
+
+
+def test_a_body_the_searcher_may_not_see_is_never_a_facet(client, world, corpus):
+    """A contact finds their principal's assignment from an internal body (as the assignments list shows it), but
+    neither the hit nor the body facet names that body."""
+    secret_item = next(item for item in corpus[0] if item.meeting.body_id == world.secret.pk)
+    Assignment.objects.create(
+        item=secret_item, description="Zebrafink sluten uppgift", assignee_principal=world.town, report_to=world.secret
+    )
+    hits, results = found(fresh(world, "contact"), "sluten uppgift")
+    assert ("assignment", "Zebrafink sluten uppgift") in hits
+    assert all(value.value != str(world.secret.pk) for value in results.facets["body"])
+    world.client_for(client, "contact")
+    html = client.get(reverse("search:search"), {"q": "sluten uppgift"}).content.decode()
+    assert "Zebrafink sluten uppgift" in html and world.secret.name not in html
+
+
+def test_analyse_lets_sqlite_join_each_match_through_the_covering_index(world, corpus):
+    """After `index.analyse()` (run by reindex and `samverkan serve`), SQLite reads a match's short columns from the
+    covering index `search_entry_short`, not the wide row with its text (issue 11: 20 -> 7 ms for 11,000 hits);
+    PostgreSQL records the analysis."""
+    index.analyse()
+    found = matching(visible_entries(None), parse("zebrafink"))
+    sql, params = found.values_list("kind", "body_id", "principal_id", "year").query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            plan = " ".join(str(row) for row in cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
+            assert "COVERING INDEX search_entry_short" in plan, plan
+        else:
+            cursor.execute("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'search_searchentry'")
+            assert cursor.fetchone()[0] is not None
+
+
 def test_the_search_page_makes_a_constant_number_of_queries(client, world, corpus, queries):
     def grow():
         meeting = make_meeting(world.forum, date(2025, 2, 2), **SENT)
@@ -335,9 +383,9 @@ def test_the_search_page_makes_a_constant_number_of_queries(client, world, corpu
             make_document(meeting, f"Zebrafink handling {n}")
 
     url = reverse("search:search") + "?q=zebrafink"
-    queries.assert_constant(client, url, grow, at_most=8)
+    queries.assert_constant(client, url, grow, at_most=6)
     client.force_login(world.member)
-    queries.assert_constant(client, url + "&sida=2", grow, at_most=14)
+    queries.assert_constant(client, url + "&sida=2", grow, at_most=12)
 
 
 def test_matching_never_joins_the_index_to_itself(client, world, corpus):
@@ -361,7 +409,7 @@ def test_ranking_reads_each_full_text_match_once(client, world, corpus):
         response = client.get(reverse("search:search") + "?q=hemsjukvård")
         assert response.status_code == 200 and "<mark>" in response.content.decode()
         related_items(None, item.pk)
-    ranked = [query["sql"] for query in captured.captured_queries if ' AS "rank"' in query["sql"]]
+    ranked = [q["sql"] for q in captured.captured_queries if "bm25(" in q["sql"] or "ts_rank(" in q["sql"]]
     assert len(ranked) == 2, [query["sql"] for query in captured.captured_queries]
     for sql in ranked:
         with connection.cursor() as cursor:

@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand
 
 import samverkan
 from samverkan.demo.county import DEMO_LOGINS, DEMO_PASSWORD
+from samverkan.search.index import analyse
 
 # How long the children get to finish after Ctrl-C before they are killed (seconds).
 STOP_GRACE = 10
@@ -148,6 +149,7 @@ class Command(BaseCommand):
         if not get_user_model().objects.exists():
             self.stdout.write("Tom databas: skapar demolänet …")
             call_command("demo", verbosity=0)
+        analyse()  # the search index's planner figures (search/index.py)
         address = f"http://{host}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\nSamverkan körs på {address}\n"))
         self.stdout.write(f"Demoinloggningar (lösenord för alla: {DEMO_PASSWORD}):")
