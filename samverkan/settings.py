@@ -200,6 +200,9 @@ LANGUAGES = [("sv", "Svenska"), ("en", "English")]
 # (lib/caching.py). 0: a cache may keep it but asks every time (the ETag answers 304 when nothing changed), so a
 # change is visible on the next request; a site behind a busy proxy may accept a few seconds of staleness.
 PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=0)
+# The open data API's addresses (samverkan/opendata/urls.py): public data, the same for every visitor, so cached as
+# the public pages are (lib/caching.py, portal/page_cache.py).
+OPEN_DATA_PATH = "/api/"
 LOCALE_PATHS = [BASE_DIR / "samverkan" / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True

@@ -107,6 +107,26 @@ def test_only_cookieless_public_gets_are_kept(client, world, page_cache):
     assert "X-Page-Cache" not in client.get("/finns-inte/").headers
 
 
+def test_the_open_data_api_is_cached_like_a_public_page(client, world, page_cache, django_capture_on_commit_callbacks):
+    """An API list is the same public data for everyone: kept, served with one query, public to shared caches,
+    and a change shows on the next request. Its errors are never kept."""
+    url = reverse("api:organization_list", args=[world.area.pk])
+    first = client.get(url)
+    assert first.status_code == 200 and "X-Page-Cache" not in first.headers
+    assert "public" in first.headers["Cache-Control"] and "Cookie" not in first.headers.get("Vary", "")
+    second = client.get(url)
+    assert second.headers["X-Page-Cache"] == "hit" and second.content == first.content
+    with django_capture_on_commit_callbacks(execute=True):
+        Body.objects.filter(pk=world.forum.pk).update(name="Forum efter namnbyte")
+    assert "Forum efter namnbyte" in client.get(url).content.decode()
+    for bad in (url + "?page=0", reverse("api:organization", args=[world.secret.pk])):
+        assert client.get(bad).status_code in {400, 404}
+        assert "X-Page-Cache" not in client.get(bad).headers
+    staff = client.__class__()
+    staff.force_login(world.coordinator)
+    assert "private" in staff.get(url).headers["Cache-Control"]
+
+
 def test_concurrent_misses_of_one_page_render_it_once(rf, page_cache, monkeypatch):
     """Every write makes every page a miss at once; the visitors who ask for a busy page meanwhile wait for the
     one render in progress and are served what it stored, instead of each rendering it anew (the throughput of

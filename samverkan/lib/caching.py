@@ -3,10 +3,11 @@ user sees only by their own browser, and a page whose validator is unchanged ans
 
 `PublicCacheMiddleware` (innermost of the response's outer layers: after sessions and authentication) decides:
 
-- a GET or HEAD of a public address (`lib.language.is_public_path`) without a session cookie, answered 200 or 304
-  without setting a cookie: `Cache-Control: public, max-age=PUBLIC_MAX_AGE` (seconds; default 0, then with
-  `must-revalidate`), and no `Vary: Cookie` (the page depends on no cookie: the language is in the address,
-  and an anonymous visitor has no session);
+- a GET or HEAD of a public address (`is_public_address`: a public page, `lib.language.is_public_path`, or the
+  open data API under `settings.OPEN_DATA_PATH`, which shows the public data whoever asks) without a session
+  cookie, answered 200 or 304 without setting a cookie: `Cache-Control: public, max-age=PUBLIC_MAX_AGE`
+  (seconds; default 0, then with `must-revalidate`), and no `Vary: Cookie` (the page depends on no cookie: the
+  language is in the address, and an anonymous visitor has no session);
 - anything else that does not say already: `Cache-Control: private` (a signed-in user's pages, staff pages,
   forms that set a CSRF cookie).
 
@@ -37,6 +38,12 @@ def _without_cookie_vary(response: HttpResponse) -> None:
         del response.headers["Vary"]
 
 
+def is_public_address(path: str) -> bool:
+    """Whether `path` (a request's `path_info`) is the same for every visitor: a public page in either language, or
+    an address of the open data API (`settings.OPEN_DATA_PATH`, "/api/")."""
+    return path.startswith(settings.OPEN_DATA_PATH) or address_language(path) is not None
+
+
 def is_anonymous_public(request: HttpRequest, response: HttpResponse) -> bool:
     """Whether `response` is a public page's answer to an anonymous visitor that sets no cookie. A request with a
     session cookie counts as signed in (no query to look the session up; at worst a stale cookie makes a page
@@ -46,7 +53,7 @@ def is_anonymous_public(request: HttpRequest, response: HttpResponse) -> bool:
         and response.status_code in CACHEABLE_STATUS
         and not response.cookies
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and address_language(request.path_info) is not None
+        and is_public_address(request.path_info)
     )
 
 

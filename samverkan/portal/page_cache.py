@@ -19,10 +19,11 @@ How it stays right:
   the host and scheme (feeds print absolute addresses) and the full path with its query string; the language is in
   the address. Entries live `PAGE_CACHE_SECONDS` at most (a safety net, not the invalidation).
 - **Only anonymous public pages are kept**: a GET without any cookie, of a public address
-  (`lib.language.address_language`), answered 200, not streamed, setting no cookie, whose `Cache-Control` the
-  `PublicCacheMiddleware` made `public` (so never a signed-in user's page, a staff page or a page with a CSRF
-  token), varying on nothing but the encoding, at most `PAGE_CACHE_MAX_BYTES`. A stored page is served to a request
-  without a session or messages cookie only; a signed-in visitor always gets a freshly rendered page.
+  (`lib.caching.is_public_address`: a public page or the open data API), answered 200, not streamed, setting no
+  cookie, whose `Cache-Control` the `PublicCacheMiddleware` made `public` (so never a signed-in user's page, a
+  staff page or a page with a CSRF token), varying on nothing but the encoding, at most `PAGE_CACHE_MAX_BYTES`.
+  A stored page is served to a request without a session or messages cookie only; a signed-in visitor always gets
+  a freshly rendered page.
 - Bounded: the `pages` cache alias (default local memory, `MAX_ENTRIES` in settings) and the byte limit per page.
 
 A hit answers with `X-Page-Cache: hit` and honours If-None-Match/If-Modified-Since (304) as Django's
@@ -52,7 +53,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from samverkan.lib.language import address_language
+from samverkan.lib.caching import is_public_address
 from samverkan.portal.models import ContentGeneration
 
 PAGE_CACHE_ALIAS = "pages"
@@ -123,14 +124,14 @@ def _seconds() -> int:
 
 
 def may_serve_cached(request: HttpRequest) -> bool:
-    """Whether `request` may be answered from the cache: a GET or HEAD of a public address by a visitor with no
-    session (nor a pending message)."""
+    """Whether `request` may be answered from the cache: a GET or HEAD of a public address (a public page or the
+    open data API) by a visitor with no session (nor a pending message)."""
     return (
         _seconds() > 0
         and request.method in {"GET", "HEAD"}
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in request.COOKIES
-        and address_language(request.path_info) is not None
+        and is_public_address(request.path_info)
     )
 
 
