@@ -82,13 +82,20 @@ def test_the_embedded_key_file_is_private_and_is_the_secret_key(tmp_path, monkey
     assert key_file.read_text().strip() == key  # kept: sessions and reset links survive a restart
     env = {"SAMVERKAN_VAR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "samverkan.settings", "PATH": "/usr/bin:/bin"}
     printed = subprocess.run(
-        [sys.executable, "-c", "from django.conf import settings; print(settings.SECRET_KEY)"],
+        [
+            sys.executable,
+            "-c",
+            "import gc, samverkan.wsgi; from django.conf import settings; print(settings.SECRET_KEY,"
+            " gc.get_freeze_count())",
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
     )
-    assert printed.stdout.strip() == key
+    served_key, frozen = printed.stdout.split()
+    assert served_key == key  # and gunicorn's entry point accepts it
+    assert int(frozen) > 10_000  # the served process settled (lib/process.py)
 
 
 def test_the_embedded_server_writes_mail_to_files_unless_a_mail_server_is_set(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.urls import NoReverseMatch, reverse
 
 from samverkan.demo.bench import bench_pages, measure
+from samverkan.lib.process import settle
 from samverkan.structure.models import Area
 
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             wanted = [w.lower() for w in pages]
             chosen = [p for p in chosen if p.kind == "floor" or any(w in p.name.lower() for w in wanted)]
         out = self.stdout.write if verbosity else None
+        settle()  # as samverkan.wsgi does in a served process
         results = [r.as_dict() for r in measure(chosen, runs=runs, seconds=seconds, out=out)]
         if json_path:
             with open(json_path, "w", encoding="utf-8") as handle:
