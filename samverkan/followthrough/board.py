@@ -7,6 +7,7 @@ of (recommendation, principal, outcome) triples that is folded into the matrix i
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -118,8 +119,13 @@ def build_board(recommendations, principals, today=None):
     """Rows of the board for the given recommendations (a queryset) and principals (the columns)."""
     today = today or timezone.localdate()
     # One query for all outcomes: the recommendations' own query as a subquery, whatever their number.
-    triples = PrincipalDecision.objects.filter(recommendation__in=recommendations.values("pk")).values_list(
-        "recommendation_id", "principal_id", "outcome", "dispatch__sent_at", "answered_at", "answered_by_link"
+    # Unordered: the cells are looked up by key (the model's default order joined the principals to sort them).
+    triples = (
+        PrincipalDecision.objects.filter(recommendation__in=recommendations.values("pk"))
+        .order_by()
+        .values_list(
+            "recommendation_id", "principal_id", "outcome", "dispatch__sent_at", "answered_at", "answered_by_link"
+        )
     )
     outcomes = {(rec, principal): (outcome, dispatch_note(*rest)) for rec, principal, outcome, *rest in triples}
     # Only the columns the board shows: items and bodies carry long texts that a 500-row board need not fetch.
@@ -195,17 +201,6 @@ def as_xlsx(rows, principals, title):
     return b"".join(xlsx_chunks(title, header(principals), flat_rows(rows)))
 
 
-def listed_years(recommendations):
-    """(pk, year, asked, pending) of every recommendation of `recommendations` (a queryset), latest first: the
-    narrow rows the board's year figures and one year's page are both read from. One query (no join to the
-    decisions, no date converted in Python)."""
-    return list(
-        recommendations.annotate(y=YearOf("decided_on"))
-        .order_by("-decided_on", "-pk")
-        .values_list("pk", "y", *Recommendation.COUNT_FIELDS)
-    )
-
-
 @dataclass
 class YearSummary:
     """One year of the board in figures: recommendations decided that year, principals' decisions asked for
@@ -217,15 +212,15 @@ class YearSummary:
     decided: int = 0
 
 
-def summed_by_year(rows):
-    """`YearSummary` per year, latest first, of (year, asked, pending) rows (`listed_years` without the pk): a
-    recommendation's year and its stored counts (`Recommendation.decisions_asked`/`decisions_pending`). No query."""
-    years: dict[int, YearSummary] = {}
-    for year, asked, pending in rows:
-        summary = years.get(year)
-        if summary is None:
-            summary = years[year] = YearSummary(year, 0)
-        summary.recommendations += 1
-        summary.asked += asked
-        summary.decided += asked - pending
-    return [years[y] for y in sorted(years, reverse=True)]
+def year_figures(recommendations):
+    """`YearSummary` per year of `recommendations` (a queryset), latest first, from the stored counts
+    (`Recommendation.decisions_asked`/`decisions_pending`). One query grouped by year in the database: its rows are
+    the years (about ten), where reading every recommendation's figures to add them in Python took 9 ms and 5,600
+    objects a request in the county benchmark."""
+    rows = (
+        recommendations.annotate(y=YearOf("decided_on"))
+        .values("y")
+        .annotate(n=Count("pk"), asked=Sum("decisions_asked"), pending=Sum("decisions_pending"))
+        .order_by("-y")
+    )
+    return [YearSummary(r["y"], r["n"], r["asked"] or 0, (r["asked"] or 0) - (r["pending"] or 0)) for r in rows]

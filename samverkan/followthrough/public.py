@@ -23,8 +23,7 @@ from samverkan.followthrough.board import (
     build_board,
     filter_recommendations,
     iter_board,
-    listed_years,
-    summed_by_year,
+    year_figures,
 )
 from samverkan.followthrough.exports import export_query
 from samverkan.followthrough.filters import AssignmentFilter, BoardFilter
@@ -76,13 +75,15 @@ def board(request, area):
     area = get_object_or_404(Area, slug=area)
     started = time.perf_counter()
     filters, principals, recommendations = _board_input(request, area)
-    # One query of narrow rows for every year (the visibility rule is evaluated once): each year's figures from
-    # the stored counts, and the chosen year's keys in the board's order, paged here.
-    listed = listed_years(recommendations)
-    years = summed_by_year(row[1:] for row in listed)
+    # Each year's figures from the stored counts in one grouped query; the chosen year's keys in the board's order,
+    # counted and paged in the database (two queries), then its rows built for that page only.
+    years = year_figures(recommendations)
     this_year = timezone.localdate().year
     year = filters.value("ar") or next((y.year for y in years if y.year <= this_year), this_year)
-    page = page_of(request, [pk for pk, y, *_counts in listed if y == year], BOARD_PAGE)
+    keys = (
+        filter_recommendations(recommendations, year=year).order_by("-decided_on", "-pk").values_list("pk", flat=True)
+    )
+    page = page_of(request, keys, BOARD_PAGE)
     rows = build_board(Recommendation.objects.filter(pk__in=list(page)), principals) if len(page) else []
     response = render(
         request,
