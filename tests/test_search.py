@@ -429,6 +429,8 @@ def test_ranking_reads_each_full_text_match_once(client, world, corpus):
                 cursor.execute(f"EXPLAIN {sql}")
                 plan = " ".join(row[0] for row in cursor.fetchall())
                 assert "SubPlan" not in plan, plan
+                # The stored vector (migration 0006), never one made again from the text for each ranked row.
+                assert "ts_rank(search_searchentry.stems_vector" in sql and "stems)" not in sql, sql
 
 
 # --- Agreements --------------------------------------------------------------------------------------------------

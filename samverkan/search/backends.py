@@ -1,5 +1,5 @@
 """The two full-text backends: the SQL that matches a parsed query (`text.Term`s) and ranks the matches, for
-SQLite's FTS5 table and for PostgreSQL's GIN-indexed tsvectors (migration 0002). Both compare the same tokens,
+SQLite's FTS5 table and for PostgreSQL's GIN-indexed tsvectors (migrations 0002 and 0006). Both compare the same tokens,
 made in Python (text.py), so both find the same entries; only the ranking functions differ (FTS5's bm25,
 PostgreSQL's ts_rank), so the order of equally good matches may too.
 """
@@ -31,7 +31,9 @@ def _tsquery(tokens: tuple[str, ...], *, prefix: bool = False) -> str:
     return " <-> ".join(f"'{t}'" for t in tokens)
 
 
-STEMS = "to_tsvector('simple'::regconfig, search_searchentry.stems)"
+# The stems' vector is a stored, GIN-indexed column (migration 0006), read as it is for matching and ranking; the
+# words' vector, for the last word's prefix only, is an expression with its own GIN index (0002).
+STEMS = "search_searchentry.stems_vector"
 WORDS = "to_tsvector('simple'::regconfig, search_searchentry.words)"
 
 
