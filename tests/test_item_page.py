@@ -111,6 +111,14 @@ def test_related_items_share_the_matter_or_rare_words_and_only_what_the_reader_m
     assert "Information om budget" not in admin_titles  # "information" is a stock word
 
 
+def test_related_items_stay_in_the_items_area(world, related):
+    """Another area's public item with the same rare word is never related (and bounds the work by one area)."""
+    elsewhere = make_meeting(world.other_body, date(2025, 6, 6), **sent())
+    make_item(elsewhere, "1", "Flamingovård i grannlänet")
+    titles = " | ".join(r.title for r in related_items(AnonymousUser(), related["main"].pk))
+    assert "Flamingovård inom hemtjänsten" in titles and "grannlänet" not in titles
+
+
 def test_the_rarest_title_words_are_chosen_among_public_items_only(world, related):
     terms = title_terms("Flamingovård, budget och information 2026")
     assert [t.stems[0] for t in terms] == ["flamingovård", "budget"]

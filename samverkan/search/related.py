@@ -1,6 +1,10 @@
-"""Related items for an item's page (issue 14): items on the same matter, then items elsewhere (other bodies and
-years) that share the item's rarest title words. Only entries the reader may find (`query.visible_entries`), in a
-fixed number of queries whatever the size of the index.
+"""Related items for an item's page (issue 14): items on the same matter, then items elsewhere in the same area
+(other bodies and years) that share the item's rarest title words. Only entries the reader may find
+(`query.visible_entries`), in a fixed number of queries whatever the size of the index.
+
+Within the item's area: that is the collaboration whose items relate to each other, and it bounds the work by one
+area's size, not the nation's. Across 21 areas the stock words of an agenda title ("Mötets öppnande", "Val av
+justerare") matched 200,000 public items, and ranking them took 0.5 s (issue 11's national benchmark).
 
 "Rare" is counted among the *public* item entries only, so which words are chosen never depends on internal or
 confidential records (a count over everything would be a side channel, however faint).
@@ -56,12 +60,14 @@ def title_terms(title: str) -> list[Term]:
     return list(seen.values())
 
 
-def rarest(terms: list[Term], n: int = RARE_WORDS) -> list[Term]:
-    """The `n` terms found in the fewest public items (one query). A term found in no public item counts as
-    rarest too: it can only find what the reader may read anyway."""
+def rarest(terms: list[Term], n: int = RARE_WORDS, area: int | None = None) -> list[Term]:
+    """The `n` terms found in the fewest public items (of area `area`, if given; one query). A term found in no
+    public item counts as rarest too: it can only find what the reader may read anyway."""
     if len(terms) <= n:
         return terms
     public = SearchEntry.objects.filter(kind=Kind.ITEM, visibility=Visibility.PUBLIC, container=Visibility.PUBLIC)
+    if area is not None:
+        public = public.filter(area_id=area)
     counts: dict[str, Count] = {}
     for index, term in enumerate(terms):
         counts[f"t{index}"] = Count("pk", filter=backends.matches([term]))
@@ -71,18 +77,18 @@ def rarest(terms: list[Term], n: int = RARE_WORDS) -> list[Term]:
 
 
 def related_items(user: "Viewer", item_id: int, limit: int = RELATED_SHOWN) -> list[RelatedItem]:
-    """Up to `limit` items related to item `item_id` that `user` may find: first those on the same matter (newest
-    first), then those sharing the item's rarest title words (best match first), never the item itself. The
-    caller has checked that `user` may read the item. At most five queries after the scope."""
-    own = SearchEntry.objects.filter(kind=Kind.ITEM, object_id=item_id).values("matter_id", "title").first()
+    """Up to `limit` items of the same area related to item `item_id` that `user` may find: first those on the same
+    matter (newest first), then those sharing the item's rarest title words (best match first), never the item
+    itself. The caller has checked that `user` may read the item. At most five queries after the scope."""
+    own = SearchEntry.objects.filter(kind=Kind.ITEM, object_id=item_id).values("matter_id", "title", "area_id").first()
     if own is None:
         return []
-    candidates = visible_entries(user).filter(kind=Kind.ITEM).exclude(object_id=item_id)
+    candidates = visible_entries(user).filter(kind=Kind.ITEM, area_id=own["area_id"]).exclude(object_id=item_id)
     same: list[SearchEntry] = []
     if own["matter_id"] is not None:
         same = list(candidates.filter(matter_id=own["matter_id"]).order_by("-date", "-pk")[:limit])
     others: list[SearchEntry] = []
-    terms = rarest(title_terms(own["title"]))
+    terms = rarest(title_terms(own["title"]), area=own["area_id"])
     if terms:  # even when the matter fills the list, so the page's queries do not depend on the data
         rest = candidates.exclude(pk__in=[e.pk for e in same])
         found = matching(rest, terms, any_term=True)
