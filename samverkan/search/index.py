@@ -435,6 +435,9 @@ def reindex_all() -> int:
     return count
 
 
+ANALYSIS_ROWS = 1000  # rows per index SQLite samples for the planner's figures (`analyse`)
+
+
 def analyse() -> None:
     """Give the database's query planner fresh figures for the index table (a few ms: SQLite samples at most
     `ANALYSIS_ROWS` rows per index, PostgreSQL its usual sample). On SQLite this is what makes a search join each
@@ -449,6 +452,3 @@ def analyse() -> None:
         if connection.vendor == "sqlite":
             cursor.execute(f"PRAGMA analysis_limit={ANALYSIS_ROWS}")
         cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")
-
-
-ANALYSIS_ROWS = 1000

@@ -35,6 +35,10 @@ PER_PAGE = 20
 SNIPPET_CHARS = 240
 
 
+# Each filter (and facet) and the index column it narrows.
+COLUMNS = {"kind": "kind", "body": "body_id", "principal": "principal_id", "year": "year"}
+
+
 @dataclass(frozen=True)
 class Filters:
     """What the searcher narrowed to: a kind (`SearchEntry.Kind` value), a body, a principal, a year; "" / None
@@ -45,31 +49,18 @@ class Filters:
     principal: int | None = None
     year: int | None = None
 
-    def without(self, name: str) -> "Filters":
-        values = {"kind": self.kind, "body": self.body, "principal": self.principal, "year": self.year}
-        values[name] = "" if name == "kind" else None
-        return Filters(**values)  # type: ignore[arg-type]  # the one key set above keeps its type
+    def chosen(self, *, ignoring: str = "") -> dict[str, Any]:
+        """{filter name: value} of the filters that narrow, leaving out the one named `ignoring` ("body" …)."""
+        values = {name: getattr(self, name) for name in COLUMNS if name != ignoring}
+        return {name: value for name, value in values.items() if value not in ("", None)}
 
     def admits(self, combination: "Combination", *, ignoring: str = "") -> bool:
-        """Whether hits of `combination` pass these filters, leaving out the one named `ignoring` ("body" …)."""
-        return (
-            (ignoring == "kind" or not self.kind or combination.kind == self.kind)
-            and (ignoring == "body" or self.body is None or combination.body == self.body)
-            and (ignoring == "principal" or self.principal is None or combination.principal == self.principal)
-            and (ignoring == "year" or self.year is None or combination.year == self.year)
-        )
+        """Whether hits of `combination` pass these filters, leaving out the one named `ignoring`."""
+        return all(getattr(combination, name) == value for name, value in self.chosen(ignoring=ignoring).items())
 
     def q(self) -> Q:
-        rule = Q()
-        if self.kind:
-            rule &= Q(kind=self.kind)
-        if self.body is not None:
-            rule &= Q(body_id=self.body)
-        if self.principal is not None:
-            rule &= Q(principal_id=self.principal)
-        if self.year is not None:
-            rule &= Q(year=self.year)
-        return rule
+        """The same filters as a condition on `SearchEntry` rows."""
+        return Q(**{COLUMNS[name]: value for name, value in self.chosen().items()})
 
 
 @dataclass(frozen=True)
@@ -207,7 +198,7 @@ class Combination(NamedTuple):
 def _combinations(found: QuerySet[SearchEntry]) -> list[Combination]:
     """The hits grouped by kind, body, principal and year. One query; its rows are bounded by the distinct
     combinations (about 550 for 11,000 hits in the county benchmark), not by the hits."""
-    rows = found.values_list("kind", "body_id", "principal_id", "year").annotate(n=Count("pk")).order_by()
+    rows = found.values_list(*COLUMNS.values()).annotate(n=Count("pk")).order_by()
     return [Combination(*row) for row in rows]
 
 
