@@ -347,9 +347,16 @@ def test_matter_principal_and_search_digests(world):
     subscription(world, search_target({"q": "hemsjukvård"}), email="s@x.se")
     subscription(world, search_target({"q": "hemsjukvård", "organ": str(world.group.pk)}), email="g@x.se")
     subscription(world, search_target({"q": "kanarieinternt"}), email="k@x.se")
+    elsewhere = search_target({"q": "hemsjukvård", "omrade": str(world.other_area.pk)})
+    assert elsewhere.label == "”hemsjukvård” (Annat län)" and elsewhere.filters.area == world.other_area.pk
+    subscription(world, elsewhere, email="a@x.se")  # the other area has no such hits: no mail
+    here = search_target({"q": "hemsjukvård", "omrade": str(world.area.pk), "ar": "2026"})
+    subscription(world, here, email="h@x.se")
+    assert search_target({"q": "hemsjukvård", "omrade": "99999"}).filters.area is None  # unknown: dropped
     alerts_pass()
     by_address = {m.to[0]: m.subject + m.body for m in mail.outbox}
-    assert set(by_address) == {"m@x.se", "p@x.se", "s@x.se", "g@x.se"}, by_address.keys()  # nothing for k@
+    assert set(by_address) == {"m@x.se", "p@x.se", "s@x.se", "g@x.se", "h@x.se"}, by_address.keys()  # none: k@, a@
+    assert "Chefsgruppen" in by_address["h@x.se"] and "Testlän" in by_address["h@x.se"]
     assert "§ 1 Hemsjukvård i länet" in by_address["m@x.se"] and "Rekommendation om hemsjukvård" in by_address["m@x.se"]
     assert "Stadby kommun: Bifall" in by_address["p@x.se"] and "REKOMMENDATIONER ATT BESLUTA OM" in by_address["p@x.se"]
     assert "Chefsgruppen" in by_address["s@x.se"] and "Ledningsforum" in by_address["s@x.se"]

@@ -4,6 +4,7 @@ the search page's queries. Runs on SQLite (FTS5) and PostgreSQL (tsvector/GIN) a
 both, so the same query finds the same things on both."""
 
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -22,7 +23,7 @@ from samverkan.meetings.models import AgendaItem, Document
 from samverkan.portal.page_cache import bump_generation
 from samverkan.search import index
 from samverkan.search.models import SearchEntry
-from samverkan.search.query import Filters, matching, search, snippet, visible_entries
+from samverkan.search.query import FACET_SHOWN, Filters, matching, search, snippet, visible_entries
 from samverkan.search.related import rarest, related_items
 from samverkan.search.text import Term, fold, parse, stem, stems
 from samverkan.structure.access import visible_bodies, visible_people
@@ -331,17 +332,116 @@ def test_facet_counts_are_the_hits_each_choice_would_give(world, corpus):
     """Every facet value's count is the number of hits that choosing it gives, with the other facets' choices kept
     (counted here one search per value), and the total is the sum over the chosen kind."""
     user = fresh(world, "admin")
-    for chosen in (Filters(), Filters(kind="item"), Filters(body=world.forum.pk), Filters(year=2026)):
+    _neighbour_hits(world)
+    for chosen in (
+        Filters(),
+        Filters(kind="item"),
+        Filters(body=world.forum.pk),
+        Filters(year=2026),
+        Filters(area=world.other_area.pk),
+    ):
         results = search(user, "zebrafink", chosen, 1)
         assert results.total == len(list(results.page)) == results.page.paginator.count  # under a page here
         assert results.facets["kind"] and results.facets["body"] and results.facets["year"]
+        assert ("area" in results.facets) == (chosen.body is None)  # a body's hits are all in its area
         for name, values in results.facets.items():
             for value in values:
-                narrowed = Filters(**{**chosen.__dict__, name: value.value if name == "kind" else int(value.value)})
+                narrowed = replace(chosen, **{name: value.value if name == "kind" else int(value.value)})
                 assert value.count == search(user, "zebrafink", narrowed, 1).total, (name, value)
                 assert value.selected == (
                     getattr(chosen, name) == (value.value if name == "kind" else int(value.value))
                 )
+
+
+def _neighbour_hits(world):
+    """A public meeting in the other area with two items of the word "zebrafink"."""
+    meeting = make_meeting(world.other_body, date(2026, 4, 4), **SENT)
+    return [make_item(meeting, str(n), f"Zebrafink granne {n}", background="grannens zebrafink") for n in (1, 2)]
+
+
+def test_a_search_can_stay_in_one_area_and_says_where_it_searched(client, world, corpus):
+    """With hits in two areas the area facet counts each; choosing one keeps every hit, count and other facet in
+    it, and the page names the area with a way back to all areas (a deployment may host many, DESIGN.md)."""
+    _neighbour_hits(world)
+    user = fresh(world, "anonymous")
+    everywhere = search(user, "zebrafink", Filters(), 1)
+    areas = {value.label: value.count for value in everywhere.facets["area"]}
+    assert areas == {"Annat län": 2, "Testlän": everywhere.total - 2}
+    hits, results = found(user, "zebrafink", area=world.other_area.pk)
+    assert hits == {("item", "§ 1 Zebrafink granne 1"), ("item", "§ 2 Zebrafink granne 2")} and results.total == 2
+    assert [v.label for v in results.facets["body"]] == [world.other_body.name]
+    hits, results = found(user, "zebrafink", area=world.area.pk)
+    assert hits and all("granne" not in title for _kind, title in hits)
+    html = client.get(reverse("search:search"), {"q": "zebrafink", "omrade": world.other_area.pk}).content.decode()
+    assert "Du söker i Annat län." in html and "Sök i alla områden" in html
+    assert f'name="omrade" value="{world.other_area.pk}"' in html  # the page's own form stays in the area
+    assert "Zebrafink granne 1" in html and "kanarieforumpublic" not in html
+    # An area without hits is still named; an unknown one finds nothing and names nothing.
+    html = client.get(reverse("search:search"), {"q": "hemsjukvård", "omrade": world.other_area.pk}).content.decode()
+    assert "Du söker i Annat län." in html and "Inget hittades" in html
+    html = client.get(reverse("search:search"), {"q": "zebrafink", "omrade": "999999"}).content.decode()
+    assert "Inget hittades" in html and "Du söker i" not in html
+
+
+def test_an_area_is_searched_through_its_own_keys_of_the_index(world, corpus):
+    """On PostgreSQL each lexeme is keyed by its entry's area (migration 0007): a search in one area asks the GIN
+    indexes for that area's keys only, and a search of all areas for every area's (and of no area's); both find
+    through the indexes, with the same hits as SQLite's FTS5 plus an area filter."""
+    neighbours = _neighbour_hits(world)
+    user = fresh(world, "anonymous")
+    for area in (world.other_area.pk, None):
+        found = matching(visible_entries(user), parse("granne"), area=area)
+        assert sorted(found.values_list("object_id", flat=True)) == sorted(item.pk for item in neighbours)
+        assert not matching(visible_entries(user), parse("granne"), area=world.area.pk).exists()
+        if connection.vendor != "postgresql":
+            continue
+        sql, params = found.values_list("pk").query.sql_with_params()
+        assert "area_stems_vector @@" in sql and "area_words_vector @@" in sql
+        assert (f"a{area}x" in params) == (area is not None)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a table of a few rows is otherwise read whole
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+        assert "search_entry_area_stems" in plan and "search_entry_area_words" in plan, plan
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")  # the setting above ends with the test's transaction
+
+
+def test_the_search_box_on_an_area_page_searches_that_area(client, world, corpus):
+    """An area's pages send their search to that area (a hidden field, named for screen readers); pages outside
+    any area search everything."""
+    html = client.get(reverse("portal:area", args=[world.area.slug])).content.decode()
+    assert f'<input type="hidden" name="omrade" value="{world.area.pk}">' in html
+    assert '<span class="visually-hidden"> i Testlän</span>' in html
+    html = client.get(reverse("portal:body", args=[world.other_area.slug, world.other_body.slug])).content.decode()
+    assert f'name="omrade" value="{world.other_area.pk}"' in html
+    html = client.get(reverse("portal:home")).content.decode()
+    assert 'name="omrade"' not in html
+
+
+def test_a_long_facet_shows_its_largest_values_and_links_to_all(client, world, corpus):
+    """A facet of more than FACET_SHOWN values shows the ones with most hits (and the chosen one), with a link that
+    shows them all; the counts are the same either way."""
+    meetings = [make_meeting(world.forum, date(2010 + n, 2, 2), **SENT) for n in range(FACET_SHOWN + 2)]
+    for n, meeting in enumerate(meetings):
+        for k in range(1 + n % 3):
+            make_item(meeting, str(k), f"Zebrafink år {n} {k}")
+    user = fresh(world, "anonymous")
+    results = search(user, "zebrafink", Filters(), 1)
+    years = results.facets["year"]
+    assert len(years) == FACET_SHOWN and results.complete["year"] == FACET_SHOWN + 3  # 2026 has hits too
+    whole = search(user, "zebrafink", Filters(every="year"), 1)
+    assert "year" not in whole.complete and len(whole.facets["year"]) == FACET_SHOWN + 3
+    counts = {v.value: v.count for v in whole.facets["year"]}
+    assert all(counts[v.value] == v.count for v in years)
+    assert min(v.count for v in years) >= max(counts[y] for y in set(counts) - {v.value for v in years})
+    rare = min(whole.facets["year"], key=lambda v: (v.count, v.label))
+    chosen = search(user, "zebrafink", Filters(year=int(rare.value)), 1)
+    assert any(v.selected and v.value == rare.value for v in chosen.facets["year"])  # kept though small
+    html = client.get(reverse("search:search"), {"q": "zebrafink"}).content.decode()
+    assert f'Visa alla {FACET_SHOWN + 3}<span class="visually-hidden"> – År</span>' in html and "visa=ar" in html
+    html = client.get(reverse("search:search"), {"q": "zebrafink", "visa": "ar"}).content.decode()
+    assert "Visa alla" not in html and all(f">{year} <" in html for year in range(2010, 2010 + FACET_SHOWN + 2))
 
 
 def test_a_body_the_searcher_may_not_see_is_never_a_facet(client, world, corpus):
@@ -399,15 +499,18 @@ def test_each_database_session_is_set_up_for_searching_many_hits(db):
 
 def test_the_search_page_makes_a_constant_number_of_queries(client, world, corpus, queries):
     def grow():
-        meeting = make_meeting(world.forum, date(2025, 2, 2), **SENT)
-        for n in range(30):
-            make_item(meeting, str(n), f"Zebrafink fler {n}", background="zebrafink")
-            make_document(meeting, f"Zebrafink handling {n}")
+        for body in (world.forum, world.other_body):  # hits in two areas: the area facet is named too
+            meeting = make_meeting(body, date(2025, 2, 2), **SENT)
+            for n in range(15 + FACET_SHOWN):
+                make_item(meeting, str(n), f"Zebrafink fler {n}", background="zebrafink")
+                make_document(meeting, f"Zebrafink handling {n}")
 
+    _neighbour_hits(world)
     url = reverse("search:search") + "?q=zebrafink"
-    queries.assert_constant(client, url, grow, at_most=6)
+    queries.assert_constant(client, url, grow, at_most=7)
+    queries.assert_constant(client, url + "&visa=organ&omrade=" + str(world.area.pk), grow, at_most=7)
     client.force_login(world.member)
-    queries.assert_constant(client, url + "&sida=2", grow, at_most=12)
+    queries.assert_constant(client, url + "&sida=2", grow, at_most=13)
 
 
 def test_matching_never_joins_the_index_to_itself(client, world, corpus):
@@ -442,8 +545,8 @@ def test_ranking_reads_each_full_text_match_once(client, world, corpus):
                 cursor.execute(f"EXPLAIN {sql}")
                 plan = " ".join(row[0] for row in cursor.fetchall())
                 assert "SubPlan" not in plan, plan
-                # The stored vector (migration 0006), never one made again from the text for each ranked row.
-                assert "ts_rank(search_searchentry.stems_vector" in sql and "stems)" not in sql, sql
+                # The stored vector (migrations 0006, 0007), never one made again from the text for each ranked row.
+                assert "ts_rank(search_searchentry.area_stems_vector" in sql and "stems)" not in sql, sql
 
 
 # --- Agreements --------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 A `Target` is what a subscription watches, with its key (`Subscription.target`) and a label for pages and mails.
 A saved search is the /sok/ page's query and filters, normalised into one query string."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlencode
 
 from django.db.models import QuerySet
@@ -21,7 +21,7 @@ from samverkan.search.query import Filters
 from samverkan.search.text import parse
 from samverkan.search.views import PARAMS, filters_from
 from samverkan.structure.access import visible_bodies
-from samverkan.structure.models import Body, Principal
+from samverkan.structure.models import Area, Body, Principal
 
 Kind = Subscription.Kind
 
@@ -92,10 +92,10 @@ def _id(pk: object) -> int:
 
 
 def search_target(params: dict[str, str]) -> Target | None:
-    """The saved search of the /sok/ parameters `params` (q and the facets typ, organ, huvudman, ar): the query
+    """The saved search of the /sok/ parameters `params` (q and the facets omrade, typ, organ, huvudman, ar): the query
     and the filters the page would apply, in one normalised query string; None when the query has no words (the
-    page finds nothing then). A body filter the public may not see is dropped. One query for a body or principal
-    filter's name."""
+    page finds nothing then). A body filter the public may not see is dropped. One query per body, principal or
+    area filter, for its name."""
     query = search_term(params.get("q"), limit=200)
     if not parse(query):
         return None
@@ -104,12 +104,16 @@ def search_target(params: dict[str, str]) -> Target | None:
     names: list[str] = []
     if filters.body is not None:
         body = public_bodies().filter(pk=filters.body).first()
-        filters = Filters(filters.kind, body.pk if body else None, filters.principal, filters.year)
+        filters = replace(filters, body=body.pk if body else None)
         names += [body.name] if body else []
     if filters.principal is not None:
         principal = Principal.objects.filter(pk=filters.principal).first()
-        filters = Filters(filters.kind, filters.body, principal.pk if principal else None, filters.year)
+        filters = replace(filters, principal=principal.pk if principal else None)
         names += [principal.name] if principal else []
+    if filters.area is not None:
+        area = Area.objects.filter(pk=filters.area).first()
+        filters = replace(filters, area=area.pk if area else None)
+        names += [area.name] if area else []
     if filters.kind:
         names.insert(0, str(SearchEntry.Kind(filters.kind).label))
     if filters.year is not None:

@@ -96,6 +96,9 @@ def bench_pages(area: Area, *, floor_url: str | None = None) -> list[Page]:
         Page("Punkt med relaterat", reverse("search:item", args=[a, meeting.pk, item.pk]), "public"),
         # A word in thousands of the area's items: every hit is counted, ranked and faceted.
         Page("Sök (vanligt ord)", reverse("search:search") + "?q=uppf%C3%B6ljning", "public"),
+        # The same word searched from the area's pages, which keep the search in the area (at national scale a
+        # twenty-first of the hits).
+        Page("Sök (vanligt ord, område)", reverse("search:search") + f"?q=uppf%C3%B6ljning&omrade={area.pk}", "public"),
         Page("API: möten", reverse("api:meeting_list", args=[area.pk]), "public"),
         Page("iCal, område", reverse("meetings_public:area_ical", args=[a]), "ical"),
         Page("iCal, organ", reverse("meetings_public:body_ical", args=[a, body.slug]), "ical"),

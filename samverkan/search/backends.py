@@ -1,7 +1,7 @@
 """The two full-text backends: the SQL that matches a parsed query (`text.Term`s) and ranks the matches, for
-SQLite's FTS5 table and for PostgreSQL's GIN-indexed tsvectors (migrations 0002 and 0006). Both compare the same tokens,
-made in Python (text.py), so both find the same entries; only the ranking functions differ (FTS5's bm25,
-PostgreSQL's ts_rank), so the order of equally good matches may too.
+SQLite's FTS5 table and for PostgreSQL's GIN-indexed, area-keyed tsvectors (migrations 0002 and 0007). Both compare
+the same tokens, made in Python (text.py), so both find the same entries; only the ranking functions differ (FTS5's
+bm25, PostgreSQL's ts_rank), so the order of equally good matches may too.
 """
 
 from typing import Any
@@ -25,58 +25,99 @@ def _fts5_expression(terms: list[Term], *, any_term: bool = False) -> str:
     return (" OR " if any_term else " AND ").join(parts)
 
 
-def _tsquery(tokens: tuple[str, ...], *, prefix: bool = False) -> str:
+# The stems' and the words' vectors are stored, GIN-indexed columns whose every lexeme starts with the entry's area
+# key (migration 0007: "a12x" + the token; "a0x" for an entry of no area). The stems are matched and ranked, the
+# words serve the last word's prefix only.
+STEMS = "search_searchentry.area_stems_vector"
+WORDS = "search_searchentry.area_words_vector"
+KEY = "@"  # where a query's pattern takes an area's key (tokens are letters and digits only: text.words)
+
+
+def _pattern(tokens: tuple[str, ...], *, prefix: bool = False) -> str:
+    """A tsquery with `KEY` in front of each token: one word, a phrase (`<->`), or a prefix (`:*`)."""
     if prefix:
-        return f"'{tokens[0]}':*"
-    return " <-> ".join(f"'{t}'" for t in tokens)
+        return f"'{KEY}{tokens[0]}':*"
+    return "(" + " <-> ".join(f"'{KEY}{token}'" for token in tokens) + ")"
 
 
-# The stems' vector is a stored, GIN-indexed column (migration 0006), read as it is for matching and ranking; the
-# words' vector, for the last word's prefix only, is an expression with its own GIN index (0002).
-STEMS = "search_searchentry.stems_vector"
-WORDS = "to_tsvector('simple'::regconfig, search_searchentry.words)"
+def _tsquery(pattern: str, area: int | None) -> tuple[str, list[Any]]:
+    """SQL for the tsquery of `pattern` in area `area`, or in every area (and of no area) for None, with its params.
+
+    A scalar subquery, which PostgreSQL evaluates once per statement: its planner, which cannot know a word's
+    share of the entries from a query it has not seen, then takes its default estimate and finds the hits through
+    the GIN index. Given the tsquery itself it estimated a common word's keyed share from its statistics and
+    sometimes read the whole table instead (280 ms instead of 30 in the county benchmark)."""
+    if area is not None:
+        return "(SELECT to_tsquery('simple'::regconfig, replace(%s, %s, %s)))", [pattern, KEY, f"a{area}x"]
+    every = (
+        "(SELECT to_tsquery('simple'::regconfig, string_agg(replace(%s, %s, 'a' || k.id || 'x'), ' | '))"
+        " FROM (SELECT id FROM structure_area UNION ALL SELECT 0) AS k)"
+    )
+    return every, [pattern, KEY]
 
 
-def matches(terms: list[Term], *, any_term: bool = False) -> Q:
-    """A filter on `SearchEntry` rows: those that match every term (any term with `any_term`).
+def _term_query(term: Term, area: int | None) -> tuple[str, list[Any]]:
+    """The SQL condition for one term (its stems, or the last word as a prefix of a word) with its params."""
+    stems_sql, params = _tsquery(_pattern(term.stems), area)
+    condition = f"{STEMS} @@ {stems_sql}"
+    if term.prefix:
+        words_sql, words_params = _tsquery(_pattern((term.prefix,), prefix=True), area)
+        condition = f"({condition} OR {WORDS} @@ {words_sql})"
+        params += words_params
+    return condition, params
 
-    On SQLite the ids the FTS5 table finds; on PostgreSQL a condition on the row's own tsvectors, never a
-    self-join (`id IN (SELECT id FROM search_searchentry WHERE …)`): with wrong statistics (a table analysed
-    while nearly empty) the planner ran that as a nested loop computing `to_tsvector` for every pair of rows,
-    minutes for a few thousand entries.
+
+def matches(terms: list[Term], *, any_term: bool = False, area: int | None = None) -> Q:
+    """A filter on `SearchEntry` rows: those that match every term (any term with `any_term`), in area `area` or
+    in any area (None).
+
+    On SQLite the ids the FTS5 table finds (and the area's); on PostgreSQL a condition on the row's own
+    area-keyed tsvectors, never a self-join (`id IN (SELECT id FROM search_searchentry WHERE …)`): with wrong
+    statistics (a table analysed while nearly empty) the planner ran that as a nested loop computing
+    `to_tsvector` for every pair of rows, minutes for a few thousand entries.
     """
     if connection.vendor == "sqlite":
         expression = _fts5_expression(terms, any_term=any_term)
-        return Q(pk__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression]))
+        found = Q(pk__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression]))
+        return found & Q(area_id=area) if area is not None else found
     conditions, params = [], []
     for term in terms:
-        condition = f"{STEMS} @@ to_tsquery('simple'::regconfig, %s)"
-        params.append(_tsquery(term.stems))
-        if term.prefix:
-            condition = f"({condition} OR {WORDS} @@ to_tsquery('simple'::regconfig, %s))"
-            params.append(_tsquery((term.prefix,), prefix=True))
+        condition, term_params = _term_query(term, area)
         conditions.append(condition)
+        params += term_params
     joined = (" OR " if any_term else " AND ").join(conditions)
     return Q(RawSQL(f"({joined})", params, output_field=BooleanField()))
 
 
-def matching(entries: QuerySet[Any], terms: list[Term], *, any_term: bool = False) -> QuerySet[Any]:
-    """`entries` that match every term (any term with `any_term`). SQLite: joined to their FTS5 rows
-    (`models.FullTextRow`) and matched there, once, so `ranked` reads `bm25()` from the same rows; PostgreSQL:
-    `matches`."""
+def matching(
+    entries: QuerySet[Any], terms: list[Term], *, any_term: bool = False, area: int | None = None
+) -> QuerySet[Any]:
+    """`entries` that match every term (any term with `any_term`), in area `area` or in any (None). SQLite: joined
+    to their FTS5 rows (`models.FullTextRow`) and matched there, once, so `ranked` reads `bm25()` from the same
+    rows; PostgreSQL: `matches`, whose area-keyed vectors read one area's hits only."""
     if connection.vendor == "sqlite":
         expression = _fts5_expression(terms, any_term=any_term)
         match = RawSQL("search_fts MATCH %s", [expression], output_field=BooleanField())
-        return entries.filter(full_text__isnull=False).filter(Q(match))
-    return entries.filter(matches(terms, any_term=any_term))
+        found = entries.filter(full_text__isnull=False).filter(Q(match))
+        return found.filter(area_id=area) if area is not None else found
+    return entries.filter(matches(terms, any_term=any_term, area=area))
 
 
-def ranked(found: QuerySet[Any], terms: list[Term], *, any_term: bool = False) -> QuerySet[Any]:
-    """`found` (from `matching` with the same terms) annotated `rank`, lower is better. SQLite: `bm25()` of the
-    matched FTS5 rows, in the same pass (a rank computed per entry by a correlated MATCH ran the full-text query
-    again for each of them); PostgreSQL: `-ts_rank` of the row's own tsvector."""
+def ranked(
+    found: QuerySet[Any], terms: list[Term], *, any_term: bool = False, area: int | None = None
+) -> QuerySet[Any]:
+    """`found` (from `matching` with the same terms and area) annotated `rank`, lower is better. SQLite: `bm25()` of
+    the matched FTS5 rows, in the same pass (a rank computed per entry by a correlated MATCH ran the full-text
+    query again for each of them); PostgreSQL: `-ts_rank` of the row's own stems vector, against the terms in
+    every area searched (an entry holds its own area's keys only, so its rank is what the unkeyed terms gave,
+    scaled alike for every entry)."""
     if connection.vendor == "sqlite":
         return found.annotate(rank=RawSQL("bm25(search_fts, 1.0, 0.2)", [], output_field=FloatField()))
-    query = (" | " if any_term else " & ").join(f"({_tsquery(term.stems)})" for term in terms)
-    rank = RawSQL(f"-ts_rank({STEMS}, to_tsquery('simple'::regconfig, %s))", [query], output_field=FloatField())
+    parts, params = [], []
+    for term in terms:
+        sql, term_params = _tsquery(_pattern(term.stems), area)
+        parts.append(sql)
+        params += term_params
+    query = (" || " if any_term else " && ").join(parts)
+    rank = RawSQL(f"-ts_rank({STEMS}, {query})", params, output_field=FloatField())
     return found.annotate(rank=rank)

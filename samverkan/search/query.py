@@ -24,7 +24,7 @@ from samverkan.search import backends
 from samverkan.search.models import SearchEntry
 from samverkan.search.text import Term, fold, parse, stem
 from samverkan.structure.access import readable_rule, visible_bodies, visible_people
-from samverkan.structure.models import Principal
+from samverkan.structure.models import Area, Principal
 from samverkan.structure.roles import scope_of
 
 if TYPE_CHECKING:
@@ -36,18 +36,26 @@ SNIPPET_CHARS = 240
 
 
 # Each filter (and facet) and the index column it narrows.
-COLUMNS = {"kind": "kind", "body": "body_id", "principal": "principal_id", "year": "year"}
+COLUMNS = {"area": "area_id", "kind": "kind", "body": "body_id", "principal": "principal_id", "year": "year"}
+
+# A facet with more values than this shows the ones with most hits and a link to all of them (`Filters.every`):
+# at national scale a common word's hits come from over a thousand bodies, a list no one reads (158 kB of HTML).
+FACET_SHOWN = 10
 
 
 @dataclass(frozen=True)
 class Filters:
-    """What the searcher narrowed to: a kind (`SearchEntry.Kind` value), a body, a principal, a year; "" / None
-    for no narrowing."""
+    """What the searcher narrowed to: a kind (`SearchEntry.Kind` value), a body, a principal, a year, an area
+    (`Area` id: a deployment may host many, and a search made from an area's pages stays in it); "" / None for no
+    narrowing. `every` names the facet whose values are all shown (else at most `FACET_SHOWN`); it narrows
+    nothing."""
 
     kind: str = ""
     body: int | None = None
     principal: int | None = None
     year: int | None = None
+    area: int | None = None
+    every: str = ""
 
     def chosen(self, *, ignoring: str = "") -> dict[str, Any]:
         """{filter name: value} of the filters that narrow, leaving out the one named `ignoring` ("body" …)."""
@@ -58,9 +66,9 @@ class Filters:
         """Whether hits of `combination` pass these filters, leaving out the one named `ignoring`."""
         return all(getattr(combination, name) == value for name, value in self.chosen(ignoring=ignoring).items())
 
-    def q(self) -> Q:
-        """The same filters as a condition on `SearchEntry` rows."""
-        return Q(**{COLUMNS[name]: value for name, value in self.chosen().items()})
+    def q(self, *, ignoring: str = "") -> Q:
+        """The same filters as a condition on `SearchEntry` rows, leaving out the one named `ignoring`."""
+        return Q(**{COLUMNS[name]: value for name, value in self.chosen(ignoring=ignoring).items()})
 
 
 @dataclass(frozen=True)
@@ -90,13 +98,15 @@ class FacetValue:
 @dataclass
 class Results:
     """The answer to `search`: the query as typed, the page of hits (a Django Page of `Hit`s, None for an empty
-    query), the number of results and the facets (`kind`, `body`, `principal`, `year` → values with counts)."""
+    query), the number of results, the facets (`area`, `kind`, `body`, `principal`, `year` → values with counts)
+    and, per facet cut to its `FACET_SHOWN` largest values, how many values it has in all (`complete`)."""
 
     query: str
     filters: Filters
     page: Page | None = None
     total: int = 0
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    complete: dict[str, int] = field(default_factory=dict)
 
 
 def visible_entries(user: "Viewer") -> QuerySet[SearchEntry]:
@@ -127,27 +137,32 @@ def visible_entries(user: "Viewer") -> QuerySet[SearchEntry]:
     return SearchEntry.objects.filter(rule)
 
 
-def matching(entries: QuerySet[SearchEntry], terms: list[Term], *, any_term: bool = False) -> QuerySet[SearchEntry]:
-    """`entries` that match the terms (`backends.matching`). No query of its own."""
-    return backends.matching(entries, terms, any_term=any_term)
+def matching(
+    entries: QuerySet[SearchEntry], terms: list[Term], *, any_term: bool = False, area: int | None = None
+) -> QuerySet[SearchEntry]:
+    """`entries` that match the terms (`backends.matching`), in area `area` or in any (None). No query of its
+    own."""
+    return backends.matching(entries, terms, any_term=any_term, area=area)
 
 
 def best_first(
-    found: QuerySet[SearchEntry], terms: list[Term], *order: str, any_term: bool = False
+    found: QuerySet[SearchEntry], terms: list[Term], *order: str, any_term: bool = False, area: int | None = None
 ) -> QuerySet[SearchEntry]:
-    """`found` (from `matching` with the same terms) best match first, then by `order` (e.g. "-date", "pk").
-    No query of its own."""
-    return backends.ranked(found, terms, any_term=any_term).order_by("rank", *order)
+    """`found` (from `matching` with the same terms and area) best match first, then by `order` (e.g. "-date",
+    "pk"). No query of its own."""
+    return backends.ranked(found, terms, any_term=any_term, area=area).order_by("rank", *order)
 
 
 def search(user: "Viewer", query: str, filters: Filters | None = None, page: int | str | None = 1) -> Results:
     """Search the index for `query` (words; "a phrase" in quotes; the last word also as a prefix) as `user` may
     see it, narrowed by `filters`, `PER_PAGE` hits on page `page` (a bad or too large page number gives the
-    nearest page). A query without words gives no results and no query; otherwise at most six queries, whatever
+    nearest page). A query without words gives no results and no query; otherwise at most seven queries, whatever
     the number of entries, hits or facet values.
 
-    Every hit is read once for the count and all four facets together (`_combinations`: one GROUP BY over the
-    hits' kind, body, principal and year) and once more for the ranked page, of which only ids are sorted; the
+    A chosen area is searched alone (`backends.matching`: on PostgreSQL its own keys of the index, so a search
+    in one area of a national deployment reads that area's hits only), and its facets count that area's hits.
+    Every hit is read once for the count and all five facets together (`_combinations`: one GROUP BY over the
+    hits' area, kind, body, principal and year) and once more for the ranked page, of which only ids are sorted; the
     page's own rows are then read by id. Four separate facet queries and a count each matched and joined every
     hit again (11,000 hits of a common word in the county benchmark: 160 ms before, issue 11)."""
     filters = filters or Filters()
@@ -155,10 +170,11 @@ def search(user: "Viewer", query: str, filters: Filters | None = None, page: int
     terms = parse(query)
     if not terms:
         return results
-    found = matching(visible_entries(user), terms)
+    found = matching(visible_entries(user), terms, area=filters.area)
     combinations = _combinations(found)
     total = sum(c.hits for c in combinations if filters.admits(c))
-    ranked_ids = best_first(found.filter(filters.q()), terms, "-date", "kind", "pk").values_list("pk", flat=True)
+    chosen = found.filter(filters.q(ignoring="area"))  # `found` holds the chosen area's hits only
+    ranked_ids = best_first(chosen, terms, "-date", "kind", "pk", area=filters.area).values_list("pk", flat=True)
     shown = _Counted(ranked_ids, PER_PAGE, total).get_page(page)
     ids = list(shown.object_list)
     entries = SearchEntry.objects.only(*HIT_COLUMNS).in_bulk(ids)
@@ -166,7 +182,7 @@ def search(user: "Viewer", query: str, filters: Filters | None = None, page: int
     shown.object_list = [_hit(entries[pk], terms, readable_bodies) for pk in ids if pk in entries]
     results.page = shown
     results.total = total
-    results.facets = _facets(combinations, filters, readable_bodies)
+    results.facets, results.complete = _facets(combinations, filters, readable_bodies)
     return results
 
 
@@ -186,8 +202,9 @@ class _Counted(Paginator):
 
 
 class Combination(NamedTuple):
-    """How many hits share one kind, body, principal and year (None where an entry has none)."""
+    """How many hits share one area, kind, body, principal and year (None where an entry has none)."""
 
+    area: int | None
     kind: str
     body: int | None
     principal: int | None
@@ -196,7 +213,7 @@ class Combination(NamedTuple):
 
 
 def _combinations(found: QuerySet[SearchEntry]) -> list[Combination]:
-    """The hits grouped by kind, body, principal and year. One query; its rows are bounded by the distinct
+    """The hits grouped by area, kind, body, principal and year. One query; its rows are bounded by the distinct
     combinations (about 550 for 11,000 hits in the county benchmark), not by the hits."""
     rows = found.values_list(*COLUMNS.values()).annotate(n=Count("pk")).order_by()
     return [Combination(*row) for row in rows]
@@ -219,10 +236,12 @@ def _hit(entry: SearchEntry, terms: list[Term], readable_bodies: dict[int, str])
 
 def _facets(
     combinations: list[Combination], filters: Filters, readable_bodies: dict[int, str]
-) -> dict[str, list[FacetValue]]:
+) -> tuple[dict[str, list[FacetValue]], dict[str, int]]:
     """Counts per value of each facet, each with the other facets' choices applied (so a chosen value can be
-    changed). A body the searcher may not see (a contact's assignment from an internal body) is no facet value:
-    its name is never shown. One query, for the principals' names."""
+    changed), and the number of values of each facet cut to its `FACET_SHOWN` largest (the chosen value is always
+    kept; `filters.every` names a facet shown whole). A body the searcher may not see (a contact's assignment from
+    an internal body) is no facet value: its name is never shown. The area facet appears once hits come from more
+    than one area or one is chosen. At most two queries: the principals' and the areas' names."""
 
     def counted(name: str) -> dict[Any, int]:
         counts: dict[Any, int] = {}
@@ -232,7 +251,17 @@ def _facets(
                 counts[value] = counts.get(value, 0) + combination.hits
         return counts
 
+    def named(name: str, counts: dict[Any, int], names: dict[Any, str]) -> list[FacetValue]:
+        chosen = getattr(filters, name)
+        values = [FacetValue(str(pk), names[pk], n, pk == chosen) for pk, n in counts.items() if pk in names]
+        return sorted(values, key=lambda value: (value.label, value.value))
+
     facets: dict[str, list[FacetValue]] = {}
+    areas = counted("area")
+    if filters.area is not None:
+        areas.setdefault(filters.area, 0)  # named even without hits: the page says where it searched
+    if len(areas) > 1 or filters.area is not None:
+        facets["area"] = named("area", areas, dict(Area.objects.filter(pk__in=list(areas)).values_list("pk", "name")))
     labels = dict(Kind.choices)
     order = list(labels)
     kinds = counted("kind")
@@ -240,20 +269,20 @@ def _facets(
         FacetValue(kind, str(labels[kind]), n, kind == filters.kind)
         for kind, n in sorted(kinds.items(), key=lambda pair: order.index(pair[0]))
     ]
-    bodies = {pk: n for pk, n in counted("body").items() if pk in readable_bodies}
-    facets["body"] = sorted(
-        (FacetValue(str(pk), readable_bodies[pk], n, pk == filters.body) for pk, n in bodies.items()),
-        key=lambda value: (value.label, value.value),
-    )
+    facets["body"] = named("body", counted("body"), readable_bodies)
     principals = counted("principal")
     names = dict(Principal.objects.filter(pk__in=list(principals)).values_list("pk", "name")) if principals else {}
-    facets["principal"] = sorted(
-        (FacetValue(str(pk), names[pk], n, pk == filters.principal) for pk, n in principals.items() if pk in names),
-        key=lambda value: (value.label, value.value),
-    )
+    facets["principal"] = named("principal", principals, names)
     years = counted("year")
     facets["year"] = [FacetValue(str(y), str(y), years[y], y == filters.year) for y in sorted(years, reverse=True)]
-    return facets
+    complete = {}
+    for name, values in facets.items():
+        if len(values) > FACET_SHOWN and name != filters.every:
+            complete[name] = len(values)
+            largest = sorted(values, key=lambda value: (-value.count, value.label))[:FACET_SHOWN]
+            kept = {value.value for value in largest} | {value.value for value in values if value.selected}
+            facets[name] = [value for value in values if value.value in kept]
+    return facets, complete
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)

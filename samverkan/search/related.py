@@ -66,11 +66,11 @@ def rarest(terms: list[Term], n: int = RARE_WORDS, area: int | None = None) -> l
     if len(terms) <= n:
         return terms
     public = SearchEntry.objects.filter(kind=Kind.ITEM, visibility=Visibility.PUBLIC, container=Visibility.PUBLIC)
-    if area is not None:
-        public = public.filter(area_id=area)
+    # Only the entries with one of the words are counted: found through the index, in the area's keys only.
+    public = public.filter(backends.matches(terms, any_term=True, area=area))
     counts: dict[str, Count] = {}
     for index, term in enumerate(terms):
-        counts[f"t{index}"] = Count("pk", filter=backends.matches([term]))
+        counts[f"t{index}"] = Count("pk", filter=backends.matches([term], area=area))
     found = public.aggregate(**counts)
     order = sorted(range(len(terms)), key=lambda i: (found[f"t{i}"] or 0, i))
     return [terms[i] for i in order[:n]]
@@ -91,7 +91,7 @@ def related_items(user: "Viewer", item_id: int, limit: int = RELATED_SHOWN) -> l
     terms = rarest(title_terms(own["title"]), area=own["area_id"])
     if terms:  # even when the matter fills the list, so the page's queries do not depend on the data
         rest = candidates.exclude(pk__in=[e.pk for e in same])
-        found = matching(rest, terms, any_term=True)
-        others = list(best_first(found, terms, "-date", "-pk", any_term=True)[:limit])
+        found = matching(rest, terms, any_term=True, area=own["area_id"])
+        others = list(best_first(found, terms, "-date", "-pk", any_term=True, area=own["area_id"])[:limit])
     shown = same + others[: limit - len(same)]
     return [RelatedItem(e.title, e.context, e.url, e.year, e in same) for e in shown]

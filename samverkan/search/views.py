@@ -1,10 +1,12 @@
-"""The public search page, `/sok/?q=…` with the facets `typ`, `organ`, `huvudman`, `ar` and `sida`."""
+"""The public search page, `/sok/?q=…` with the facets `omrade`, `typ`, `organ`, `huvudman`, `ar`, the page `sida`
+and `visa` (a facet to show whole)."""
 
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
 from samverkan.lib.text import search_term
@@ -12,7 +14,14 @@ from samverkan.search.models import SearchEntry
 from samverkan.search.query import Filters, search
 
 # URL parameter → Filters field.
-PARAMS = {"typ": "kind", "organ": "body", "huvudman": "principal", "ar": "year"}
+PARAMS = {"omrade": "area", "typ": "kind", "organ": "body", "huvudman": "principal", "ar": "year"}
+HEADINGS = {
+    "omrade": _lazy("Område"),
+    "typ": _lazy("Typ"),
+    "organ": _lazy("Organ"),
+    "huvudman": _lazy("Huvudman"),
+    "ar": _lazy("År"),
+}
 
 
 def _number(value: str | None) -> int | None:
@@ -23,11 +32,14 @@ def _number(value: str | None) -> int | None:
 def filters_from(params: dict[str, str]) -> Filters:
     """The filters of a search URL; unknown or malformed values are ignored."""
     kind = params.get("typ", "")
+    every = params.get("visa", "")
     return Filters(
         kind=kind if kind in SearchEntry.Kind.values else "",
         body=_number(params.get("organ")),
         principal=_number(params.get("huvudman")),
         year=_number(params.get("ar")),
+        area=_number(params.get("omrade")) or None,  # area ids start at 1
+        every=PARAMS[every] if every in PARAMS else "",
     )
 
 
@@ -35,7 +47,7 @@ def filters_from(params: dict[str, str]) -> Filters:
 def search_page(request: HttpRequest) -> HttpResponse:
     """Search everything the visitor may read; results, facets and paging by GET, so it works without JS."""
     query = search_term(request.GET.get("q"), limit=200)
-    params = {name: search_term(request.GET.get(name), limit=20) for name in PARAMS}
+    params = {name: search_term(request.GET.get(name), limit=20) for name in [*PARAMS, "visa"]}
     filters = filters_from(params)
     results = search(request.user, query, filters, request.GET.get("sida"))
     chosen = {name: params[name] for name, attr in PARAMS.items() if getattr(filters, attr) not in ("", None)}
@@ -50,16 +62,20 @@ def search_page(request: HttpRequest) -> HttpResponse:
         return "?" + urlencode(wanted)
 
     facets = []
-    for name, heading in [("typ", _("Typ")), ("organ", _("Organ")), ("huvudman", _("Huvudman")), ("ar", _("År"))]:
+    for name, heading in HEADINGS.items():
         values = results.facets.get(PARAMS[name], [])
         if values:
+            complete = results.complete.get(PARAMS[name])
             facets.append(
                 {
                     "name": name,
                     "heading": heading,
                     "values": [(v, link(name, None if v.selected else v.value)) for v in values],
+                    "complete": complete,
+                    "every": link("visa", name) if complete else None,
                 }
             )
+    chosen_area = next((v for v in results.facets.get("area", []) if v.selected), None)
     keep = "&" + urlencode({"q": query, **chosen})
     return render(
         request,
@@ -69,6 +85,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "results": results,
             "facets": facets,
             "keep": keep,
+            "chosen_area": chosen_area,
+            "everywhere": link("omrade", None) if chosen_area else None,
             "crumbs": [(None, _("Sök"))],
             "search_query": query,
         },
