@@ -28,7 +28,7 @@ def _fts5_expression(terms: list[Term], *, any_term: bool = False) -> str:
 # The stems' and the words' vectors are stored, GIN-indexed columns whose every lexeme starts with the entry's area
 # key (migration 0007: "a12x" + the token; "a0x" for an entry of no area). The stems are matched and ranked, the
 # words serve the last word's prefix only.
-STEMS = "search_searchentry.area_stems_vector"
+STEMS = "search_searchentry.area_stems_vector"  # `rank` reads the column of another alias too
 WORDS = "search_searchentry.area_words_vector"
 KEY = "@"  # where a query's pattern takes an area's key (tokens are letters and digits only: text.words)
 
@@ -103,21 +103,30 @@ def matching(
     return entries.filter(matches(terms, any_term=any_term, area=area))
 
 
-def ranked(
-    found: QuerySet[Any], terms: list[Term], *, any_term: bool = False, area: int | None = None
-) -> QuerySet[Any]:
-    """`found` (from `matching` with the same terms and area) annotated `rank`, lower is better. SQLite: `bm25()` of
-    the matched FTS5 rows, in the same pass (a rank computed per entry by a correlated MATCH ran the full-text
-    query again for each of them); PostgreSQL: `-ts_rank` of the row's own stems vector, against the terms in
-    every area searched (an entry holds its own area's keys only, so its rank is what the unkeyed terms gave,
-    scaled alike for every entry)."""
-    if connection.vendor == "sqlite":
-        return found.annotate(rank=RawSQL("bm25(search_fts, 1.0, 0.2)", [], output_field=FloatField()))
+RANKED_IN_MATCH = "sqlite"  # the vendor whose rank comes with the match itself (FTS5's bm25 of the matched row)
+
+
+def rank(terms: list[Term], *, any_term: bool = False, area: int | None = None, table: str) -> tuple[str, list[Any]]:
+    """SQL for the rank (lower is better) of a matched entry, with its params. SQLite: FTS5's `bm25()` of the row
+    matched in the same query (`table` unused: only a query that matched `search_fts` may ask); PostgreSQL:
+    `-ts_rank` of the row `table`'s stems vector against the terms in every area searched (an entry holds its own
+    area's keys only, so its rank is what the unkeyed terms gave, scaled alike for every entry)."""
+    if connection.vendor == RANKED_IN_MATCH:
+        return "bm25(search_fts, 1.0, 0.2)", []
     parts, params = [], []
     for term in terms:
         sql, term_params = _tsquery(_pattern(term.stems), area)
         parts.append(sql)
         params += term_params
     query = (" || " if any_term else " && ").join(parts)
-    rank = RawSQL(f"-ts_rank({STEMS}, {query})", params, output_field=FloatField())
-    return found.annotate(rank=rank)
+    return f"-ts_rank({table}.area_stems_vector, {query})", params
+
+
+def ranked(
+    found: QuerySet[Any], terms: list[Term], *, any_term: bool = False, area: int | None = None
+) -> QuerySet[Any]:
+    """`found` (from `matching` with the same terms and area) annotated `rank` (`rank`), lower is better. On SQLite
+    read in the same pass as the match (a rank computed per entry by a correlated MATCH ran the full-text query
+    again for each of them)."""
+    sql, params = rank(terms, any_term=any_term, area=area, table="search_searchentry")
+    return found.annotate(rank=RawSQL(sql, params, output_field=FloatField()))

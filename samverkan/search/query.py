@@ -13,8 +13,8 @@ from html import escape
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
-from django.utils.functional import cached_property
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -99,7 +99,8 @@ class FacetValue:
 class Results:
     """The answer to `search`: the query as typed, the page of hits (a Django Page of `Hit`s, None for an empty
     query), the number of results, the facets (`area`, `kind`, `body`, `principal`, `year` → values with counts)
-    and, per facet cut to its `FACET_SHOWN` largest values, how many values it has in all (`complete`)."""
+    and, per facet cut to its `FACET_SHOWN` largest values, how many values it has in all (`complete`); `ranked`
+    is how many of the hits the pages show (all but a common word's oldest: `RANK_WINDOW`)."""
 
     query: str
     filters: Filters
@@ -107,6 +108,7 @@ class Results:
     total: int = 0
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     complete: dict[str, int] = field(default_factory=dict)
+    ranked: int = 0
 
 
 def visible_entries(user: "Viewer") -> QuerySet[SearchEntry]:
@@ -156,49 +158,84 @@ def best_first(
 def search(user: "Viewer", query: str, filters: Filters | None = None, page: int | str | None = 1) -> Results:
     """Search the index for `query` (words; "a phrase" in quotes; the last word also as a prefix) as `user` may
     see it, narrowed by `filters`, `PER_PAGE` hits on page `page` (a bad or too large page number gives the
-    nearest page). A query without words gives no results and no query; otherwise at most seven queries, whatever
+    nearest page). A query without words gives no results and no query; otherwise at most five queries, whatever
     the number of entries, hits or facet values.
 
-    A chosen area is searched alone (`backends.matching`: on PostgreSQL its own keys of the index, so a search
-    in one area of a national deployment reads that area's hits only), and its facets count that area's hits.
-    Every hit is read once for the count and all five facets together (`_combinations`: one GROUP BY over the
-    hits' area, kind, body, principal and year) and once more for the ranked page, of which only ids are sorted; the
-    page's own rows are then read by id. Four separate facet queries and a count each matched and joined every
-    hit again (11,000 hits of a common word in the county benchmark: 160 ms before, issue 11)."""
+    A chosen area is searched alone (`backends.matching`: on PostgreSQL its own keys of the index, so a search in
+    one area of a national deployment reads that area's hits only), and its facets count that area's hits. The
+    count, the five facets and the ranked hits come from one pass over the hits (`_one_pass`); only the shown
+    page's rows are then read whole. The hits are ranked best first among the `RANK_WINDOW` newest (an undated
+    one, a body, person or principal, counting as newest): all of them when there are fewer, as for nearly every
+    query; a common word's thousands of hits are all counted but only the newest ranked and shown
+    (`Results.ranked`)."""
     filters = filters or Filters()
     results = Results(query=query, filters=filters)
     terms = parse(query)
     if not terms:
         return results
     found = matching(visible_entries(user), terms, area=filters.area)
-    combinations = _combinations(found)
+    combinations, ranked_ids = _one_pass(found, terms, filters)
     total = sum(c.hits for c in combinations if filters.admits(c))
-    chosen = found.filter(filters.q(ignoring="area"))  # `found` holds the chosen area's hits only
-    ranked_ids = best_first(chosen, terms, "-date", "kind", "pk", area=filters.area).values_list("pk", flat=True)
-    shown = _Counted(ranked_ids, PER_PAGE, total).get_page(page)
+    shown = Paginator[Any](ranked_ids, PER_PAGE).get_page(page)
     ids = list(shown.object_list)
     entries = SearchEntry.objects.only(*HIT_COLUMNS).in_bulk(ids)
     readable_bodies = dict(visible_bodies(user).values_list("pk", "name"))
     shown.object_list = [_hit(entries[pk], terms, readable_bodies) for pk in ids if pk in entries]
     results.page = shown
     results.total = total
+    results.ranked = len(ranked_ids)
     results.facets, results.complete = _facets(combinations, filters, readable_bodies)
     return results
 
 
+RANK_WINDOW = 1000  # hits ranked and shown at most (50 pages): the newest, when more are found
+
+
+def _one_pass(
+    found: QuerySet[SearchEntry], terms: list[Term], filters: Filters
+) -> tuple[list["Combination"], list[int]]:
+    """The hits grouped by area, kind, body, principal and year (every hit counted, for the facets), and the ids of
+    the `RANK_WINDOW` newest hits that pass `filters` (undated ones first), best match first, then newest, by kind
+    and id. One query: the hits are matched and read once (a CTE), then grouped and windowed.
+
+    Each pass over a common word's hits costs about as much as the rest of the page: at national scale on
+    PostgreSQL every hit's row is read from the table to check who may see it, and ranking it read its whole
+    stems vector too. A count, the facets and a fully ranked list each read them again (a county's 16,000 hits of
+    "uppföljning": about 30 ms for the grouping and 55 for ranking them all, 45 in all for this pass)."""
+    columns = {"id": "pk", "date": "date", **{column: column for column in COLUMNS.values()}}
+    in_match = connection.vendor == backends.RANKED_IN_MATCH
+    if in_match:  # FTS5's rank exists only in the query that matched
+        found = backends.ranked(found, terms, area=filters.area)
+        columns["rank"] = "rank"
+    hits_sql, params = found.values_list(*columns.values()).query.sql_with_params()
+    chosen = filters.chosen(ignoring="area")  # `found` holds the chosen area's hits only
+    where = " AND ".join(f"{COLUMNS[name]} = %s" for name in chosen) or "1 = 1"
+    rank_params: list[Any] = []
+    if in_match:
+        rank_sql, join = "w.rank", ""
+    else:
+        rank_sql, rank_params = backends.rank(terms, area=filters.area, table="e")
+        join = f"JOIN {SearchEntry._meta.db_table} e ON e.id = w.id"
+    groups = ", ".join(COLUMNS.values())
+    sql = (
+        f"WITH hits ({', '.join(columns)}) AS MATERIALIZED ({hits_sql}),"
+        f" newest AS (SELECT * FROM hits WHERE {where}"
+        "  ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END, date DESC, id DESC LIMIT %s)"
+        f" SELECT {groups}, COUNT(*), NULL FROM hits GROUP BY {groups}"
+        " UNION ALL"
+        f" SELECT NULL, NULL, NULL, NULL, NULL, w.position, w.id FROM ("
+        f"  SELECT w.id, ROW_NUMBER() OVER (ORDER BY {rank_sql}, w.date DESC, w.kind, w.id) AS position"
+        f"  FROM newest w {join}) w"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *chosen.values(), RANK_WINDOW, *rank_params])
+        rows = cursor.fetchall()
+    combinations = [Combination(*row[:-1]) for row in rows if row[-1] is None]
+    ranked = sorted((row[-2], row[-1]) for row in rows if row[-1] is not None)
+    return combinations, [pk for _position, pk in ranked]
+
+
 HIT_COLUMNS = ("kind", "title", "context", "url", "year", "text", "body_id")
-
-
-class _Counted(Paginator):
-    """A paginator told its count (the facet counts' sum), so it makes no COUNT query of its own."""
-
-    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self.known = count
-
-    @cached_property
-    def count(self) -> int:
-        return self.known
 
 
 class Combination(NamedTuple):
@@ -210,13 +247,6 @@ class Combination(NamedTuple):
     principal: int | None
     year: int | None
     hits: int
-
-
-def _combinations(found: QuerySet[SearchEntry]) -> list[Combination]:
-    """The hits grouped by area, kind, body, principal and year. One query; its rows are bounded by the distinct
-    combinations (about 550 for 11,000 hits in the county benchmark), not by the hits."""
-    rows = found.values_list(*COLUMNS.values()).annotate(n=Count("pk")).order_by()
-    return [Combination(*row) for row in rows]
 
 
 def _hit(entry: SearchEntry, terms: list[Term], readable_bodies: dict[int, str]) -> Hit:
