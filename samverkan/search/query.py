@@ -208,6 +208,7 @@ def _one_pass(
         found = backends.ranked(found, terms, area=filters.area)
         columns["rank"] = "rank"
     hits_sql, params = found.values_list(*columns.values()).query.sql_with_params()
+    hits_sql = backends.through_covering_index(hits_sql)
     chosen = filters.chosen(ignoring="area")  # `found` holds the chosen area's hits only
     where = " AND ".join(f"{COLUMNS[name]} = %s" for name in chosen) or "1 = 1"
     rank_params: list[Any] = []
