@@ -366,6 +366,18 @@ def test_matter_principal_and_search_digests(world):
         assert "kanarie" not in text.lower(), text
 
 
+def test_a_search_in_one_area_is_watched_in_that_area(client, world):
+    """The search page's "Bevaka sökningen" carries the area; the subscribe page names it, goes back to the same
+    search, and the saved search keeps it."""
+    url = reverse("alerts:subscribe_search") + f"?q=hemsjukv%C3%A5rd&omrade={world.other_area.pk}"
+    html = client.get(url).content.decode()
+    assert "”hemsjukvård” (Annat län)" in html
+    assert f"/sok/?q=hemsjukv%C3%A5rd&amp;omrade={world.other_area.pk}" in html
+    deliver(lambda: client.post(url, {"email": "omrade@example.se", "frequency": "daily"}))
+    row = Subscription.objects.get(email="omrade@example.se")
+    assert search_target(dict(parse_qsl(row.search))).filters.area == world.other_area.pk
+
+
 def test_the_longest_search_in_swedish_letters_can_be_watched(world):
     """A search's query is cut at 200 characters; URL-encoded, 200 Swedish letters are 1,200 characters, which a
     bounded column refused on PostgreSQL (the worker's task failed and no confirmation was sent)."""

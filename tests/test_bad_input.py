@@ -106,3 +106,31 @@ def test_csrf_failure_is_a_clear_403(world):
     assert response.status_code == 403
     assert "Formuläret har gått ut" in response.content.decode()
     assert Body.objects.filter(name="X").count() == 0
+
+
+# Digits `str.isdigit` takes and `int` refuses (superscript two) or reads (full-width one): a URL's number is ASCII
+# digits or no number (samverkan.lib.text.is_digits).
+ODD_DIGITS = ["²", "１", "٣"]
+
+
+@pytest.mark.parametrize("digit", ODD_DIGITS)
+def test_odd_digits_in_a_number_of_the_address_are_no_number(client, world, digit):
+    a = world.area.slug
+    public = [
+        (reverse("search:search"), ["omrade", "typ", "organ", "huvudman", "ar", "sida", "visa"]),
+        (reverse("alerts:subscribe_search"), ["omrade", "organ", "huvudman", "ar"]),
+        (reverse("meetings_public:area", args=[a]), ["ar", "sida", "kommande"]),
+        (reverse("followup_public:area", args=[a]), ["ar"]),
+        (reverse("followthrough_public:board", args=[a]), ["ar", "sida"]),
+    ]
+    staff = [
+        (reverse("meetings:list", args=[world.forum.pk]), ["ar", "sida"]),
+        (reverse("followthrough:overview", args=[a]), ["ar"]),
+    ]
+    for urls, login in ((public, None), (staff, world.coordinator)):
+        if login:
+            client.force_login(login)
+        for url, names in urls:
+            for name in names:
+                response = client.get(url, {"q": "zebrafink", name: digit})
+                assert response.status_code == 200, (url, name, response.status_code)

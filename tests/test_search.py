@@ -24,7 +24,7 @@ from samverkan.portal.page_cache import bump_generation
 from samverkan.search import index
 from samverkan.search import query as search_query
 from samverkan.search.models import SearchEntry
-from samverkan.search.query import FACET_SHOWN, Filters, matching, search, snippet, visible_entries
+from samverkan.search.query import FACET_SHOWN, PER_PAGE, Filters, matching, search, snippet, visible_entries
 from samverkan.search.related import rarest, related_items
 from samverkan.search.text import Term, fold, parse, stem, stems
 from samverkan.structure.access import visible_bodies, visible_people
@@ -380,8 +380,12 @@ def test_a_search_can_stay_in_one_area_and_says_where_it_searched(client, world,
     # An area without hits is still named; an unknown one finds nothing and names nothing.
     html = client.get(reverse("search:search"), {"q": "hemsjukvård", "omrade": world.other_area.pk}).content.decode()
     assert "Du söker i Annat län." in html and "Inget hittades" in html
+    # An unknown area is ignored, as a malformed one is: every area is searched.
     html = client.get(reverse("search:search"), {"q": "zebrafink", "omrade": "999999"}).content.decode()
-    assert "Inget hittades" in html and "Du söker i" not in html
+    assert "Du söker i" not in html and "Zebrafink granne 1" in html and 'name="omrade"' not in html
+    # A query without words still keeps the area, in the page's form and the header's.
+    html = client.get(reverse("search:search"), {"q": "!!!", "omrade": world.other_area.pk}).content.decode()
+    assert html.count(f'<input type="hidden" name="omrade" value="{world.other_area.pk}">') == 2
 
 
 def test_an_area_is_searched_through_its_own_keys_of_the_index(world, corpus):
@@ -406,6 +410,20 @@ def test_an_area_is_searched_through_its_own_keys_of_the_index(world, corpus):
         assert "search_entry_area_stems" in plan and "search_entry_area_words" in plan, plan
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")  # the setting above ends with the test's transaction
+
+
+def test_the_pages_of_a_search_link_to_each_other_with_its_query_and_filters(client, world, corpus):
+    """The pager's links keep the query and every filter (the search's page is made in `query.search` and given
+    the links of `lib.paging`)."""
+    meeting = make_meeting(world.forum, date(2025, 2, 2), **SENT)
+    for n in range(PER_PAGE + 5):
+        make_item(meeting, str(n), f"Zebrafink sida {n}")
+    params = {"q": "zebrafink sida", "omrade": world.area.pk, "typ": "item"}
+    html = client.get(reverse("search:search"), params).content.decode()
+    second = f'href="?sida=2&amp;q=zebrafink+sida&amp;omrade={world.area.pk}&amp;typ=item"'
+    assert second in html and "Sida 1 av 2" in html
+    html = client.get(reverse("search:search"), {**params, "sida": 2}).content.decode()
+    assert "Sida 2 av 2" in html and html.count('class="search-hit"') == 5 and "Du söker i Testlän." in html
 
 
 def test_the_search_box_on_an_area_page_searches_that_area(client, world, corpus):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.alerts.models import Subscription
 from samverkan.followthrough.access import public_matters
-from samverkan.lib.text import search_term
+from samverkan.lib.text import is_digits, search_term
 from samverkan.meetings.matters import Matter
 from samverkan.search.models import SearchEntry
 from samverkan.search.query import Filters
@@ -88,7 +88,7 @@ def get_principal_target(pk: object) -> Target:
 
 def _id(pk: object) -> int:
     text = str(pk)
-    return int(text) if text.isdigit() and len(text) < 12 else 0
+    return int(text) if is_digits(text) and len(text) < 12 else 0
 
 
 def search_target(params: dict[str, str]) -> Target | None:

@@ -21,6 +21,8 @@ from samverkan.alerts.models import Subscription
 from samverkan.lib.forms import form_status
 from samverkan.lib.methods import FORM
 from samverkan.lib.paging import page_of
+from samverkan.lib.text import is_digits
+from samverkan.search.views import PARAMS
 
 MANAGE_PAGE = 25  # subscriptions a page of the manage page shows
 
@@ -86,7 +88,7 @@ def subscribe_principal(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM)
 def subscribe_search(request: HttpRequest) -> HttpResponse:
     """Subscribe to a search: the /sok/ parameters in the address (404 for a query without words)."""
-    target = access.search_target({name: request.GET.get(name, "") for name in ("q", "typ", "organ", "huvudman", "ar")})
+    target = access.search_target({name: request.GET.get(name, "") for name in ("q", *PARAMS)})
     if target is None:
         raise Http404
     return _subscribe(request, target)
@@ -176,4 +178,4 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _int(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and len(value) < 12 else 0
+    return int(value) if value and is_digits(value) and len(value) < 12 else 0

@@ -58,7 +58,7 @@ from samverkan.lib.forms import form_page, form_status, nothing_changed
 from samverkan.lib.history import history_rows
 from samverkan.lib.methods import FORM
 from samverkan.lib.paging import page_of_rows
-from samverkan.lib.text import search_term
+from samverkan.lib.text import is_digits, search_term
 from samverkan.meetings.models import AgendaItem, Meeting
 from samverkan.structure.access import editable_bodies, get_principal_for_user, principals_of, visible_bodies
 from samverkan.structure.models import Principal
@@ -99,7 +99,7 @@ def overview(request, area):
     )
     years = list(range(held["last"].year, held["first"].year - 1, -1)) if held["first"] else []
     asked = request.GET.get("ar", "")
-    year = int(asked) if asked.isdigit() and int(asked) in years else (years[0] if years else today.year)
+    year = int(asked) if is_digits(asked) and int(asked) in years else (years[0] if years else today.year)
     # The year's decisions are those of meetings whose first day falls in it (a first day is a day of the meeting).
     decisions = (
         AgendaItem.objects.filter(meeting__body__in=bodies)
@@ -194,7 +194,7 @@ def item_matter(request, pk):
     elif choice == "":
         matter = None
     else:
-        matter = visible_matters(request.user).filter(area=area, pk=choice if choice.isdigit() else None).first()
+        matter = visible_matters(request.user).filter(area=area, pk=choice if is_digits(choice) else None).first()
         if matter is None:
             messages.error(request, _("Välj ett ärende i listan. Inget har ändrats."))
             return redirect(url("item", item.pk))
@@ -210,7 +210,7 @@ def _clause(request, item):
     """The att-clause picked with ?sats=N, or all of them."""
     clauses = item.decision_clauses
     n = request.GET.get("sats", "")
-    if n.isdigit() and 0 < int(n) <= len(clauses):
+    if is_digits(n) and 0 < int(n) <= len(clauses):
         return clauses[int(n) - 1]
     return "\n".join(clauses)
 

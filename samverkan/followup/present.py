@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from samverkan.followup.chart import Chart, chart_of
 from samverkan.followup.models import Goal, Measurement
+from samverkan.lib.text import is_digits
 
 TREND_YEARS = 5  # the years a measure's trend shows: the year asked for and the four before it
 FIRST_YEAR = 2000
@@ -34,7 +35,7 @@ def year_window(request: HttpRequest, default: int | None = None, last: int | No
     last = last or timezone.localdate().year
     year = default or last
     asked = request.GET.get("ar", "")
-    if asked.isdigit() and FIRST_YEAR <= int(asked) <= last:
+    if is_digits(asked) and FIRST_YEAR <= int(asked) <= last:
         year = int(asked)
     years = [y for y in range(year - TREND_YEARS + 1, year + 1) if y >= FIRST_YEAR]
     return YearWindow(year, years, year - 1 if year > FIRST_YEAR else None, year + 1 if year < last else None)
@@ -82,7 +83,7 @@ def goal_year(request: HttpRequest, goal: Goal) -> GoalYear:
     today: date = timezone.localdate()
     year = years[0] if years else today.year
     asked = request.GET.get("ar", "")
-    if asked.isdigit() and int(asked) in years:
+    if is_digits(asked) and int(asked) in years:
         year = int(asked)
     rows = list(goal.measurements.filter(measured_on__year=year).order_by("measured_on", "pk"))
     return GoalYear(year, years, rows, chart_of(goal, rows), rows[-1] if rows else None)

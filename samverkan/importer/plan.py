@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.importer.matching import fold, name_key
 from samverkan.lib.personal_numbers import find_personal_numbers
+from samverkan.lib.text import is_digits
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, Signatory
 from samverkan.minutes.dates import find_dates
 from samverkan.structure.models import Membership
@@ -216,13 +217,13 @@ def item_numbers(items):
             number = _free_number(number, previous, following, used | taken)
         used.add(number)
         out.append((number, given))
-        if given or number.isdigit():
+        if given or is_digits(number):
             previous = number
     return out
 
 
 def _free_number(written, previous, following, taken):
-    if not written and (previous or "0").isdigit() and (following is None or following.isdigit()):
+    if not written and is_digits(previous or "0") and (following is None or is_digits(following)):
         step = int(previous or 0) + 1
         if str(step) not in taken and (following is None or step < int(following)):
             return str(step)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib.history import HistoryRow, attribute, history_rows
-from samverkan.lib.text import search_term, without_control
+from samverkan.lib.text import is_digits, search_term, without_control
 
 if TYPE_CHECKING:  # only for mypy: ModelForm takes no type arguments at run time
     from django.forms import ModelForm
@@ -177,7 +177,7 @@ class RecordsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  #
 
     def _check_values(self, value: Any) -> Any:
         for pk in value:
-            if not str(pk).isdigit() or int(pk) > MAX_ID:
+            if not is_digits(str(pk)) or int(pk) > MAX_ID:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": str(pk)[:20]}
                 )

@@ -16,7 +16,13 @@ def page_of(request: HttpRequest, items: Sequence[Any] | Any, per_page: int, par
     The page carries `param`; `keep`: the request's other query parameters, url-encoded with a leading "&" (""
     when there are none); and `numbers`: the page numbers to show, with `Paginator.ELLIPSIS` where some are left
     out. Counts with one query, fetches the page with one."""
-    page = Paginator(items, per_page).get_page(request.GET.get(param))
+    return with_links(Paginator(items, per_page).get_page(request.GET.get(param)), request, param)
+
+
+def with_links(page: Page[Any], request: HttpRequest, param: str = PAGE_PARAM) -> Page[Any]:
+    """`page` (of `?<param>=`) given what `includes/pager.html` draws its links from: `param`, `keep` (the
+    request's other query parameters, url-encoded with a leading "&"; "" when there are none) and `numbers` (the
+    page numbers to show, `Paginator.ELLIPSIS` where some are left out). For a page made elsewhere (the search's)."""
     page.param = param  # type: ignore[attr-defined]
     rest = request.GET.copy()
     rest.pop(param, None)

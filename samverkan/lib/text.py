@@ -11,6 +11,13 @@ def search_term(value: str | None, limit: int = 100) -> str:
     return cleaned.strip()[:limit].strip()
 
 
+def is_digits(value: str) -> bool:
+    """Whether `value` is one or more ASCII digits 0-9, so `int(value)` reads it. `str.isdigit` also accepts "²" and
+    other digits `int` refuses (a ValueError, a server error for a URL's `?ar=²`), and `int` reads full-width "１",
+    which an address should not echo back."""
+    return value.isascii() and value.isdigit()
+
+
 # C0 and C1 control characters (and DEL). Tab, line feed and carriage return are what multi-line text may keep.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LINE_BREAKS = re.compile("[\t\n\r]+")

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.lib.history import save_with_history
+from samverkan.lib.text import is_digits
 from samverkan.structure.models import Body
 
 if TYPE_CHECKING:
@@ -204,7 +205,7 @@ def settle_series(meeting: "Meeting", user: "Changer", *, own: bool = False, fix
             touch = fixing or (own and not _is_fixed(other, items))
         else:
             touch = later and not _is_fixed(other, items)
-        numbers = [int(item.number) for item in items if item.number.isdigit()]
+        numbers = [int(item.number) for item in items if is_digits(item.number)]
         if not touch:
             if fixing and later and running is not None and numbers and min(numbers) <= running:
                 raise ValidationError(
@@ -301,7 +302,7 @@ def place_typed_number(meeting: "Meeting", item: "AgendaItem", typed: str) -> Pl
     taken into use mid-year). A number held by another meeting, or past the end, raises ValidationError
     (Swedish) naming the meeting and the numbers this one may take. Two queries."""
     first = _first_day(meeting)
-    if not is_continuous(meeting.body) or first is None or not typed.isdigit():
+    if not is_continuous(meeting.body) or first is None or not is_digits(typed):
         return None
     wanted = int(typed)
     series = _series(meeting.body_id, first.year)
@@ -310,7 +311,7 @@ def place_typed_number(meeting: "Meeting", item: "AgendaItem", typed: str) -> Pl
         return None
     others = [other for other in own.items.all() if other.pk != item.pk]
     key = (own.first_day, own.pk)
-    earlier = [int(i.number) for m in series if (m.first_day, m.pk) < key for i in m.items.all() if i.number.isdigit()]
+    earlier = [int(i.number) for m in series if (m.first_day, m.pk) < key for i in m.items.all() if is_digits(i.number)]
     if earlier:
         start = max(earlier) + 1
     elif others:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from samverkan.lib.caching import conditional_answer, with_validators
 from samverkan.lib.paging import page_of
+from samverkan.lib.text import is_digits
 from samverkan.lib.visibility import Visibility
 from samverkan.lib.years import YearOf
 from samverkan.meetings.access import (
@@ -97,7 +98,7 @@ def chosen_year(value: str | None, years: Sequence[int]) -> int:
     """The year `?ar=` asks for, if it is one of `years`; else the latest of `years` not after this year (the
     archive's default), else this year. Never an error for a bad value."""
     this_year = timezone.localdate().year
-    if value and value.isdigit() and int(value) in years:
+    if value and is_digits(value) and int(value) in years:
         return int(value)
     return next((y for y in years if y <= this_year), this_year)
 

@@ -19,6 +19,7 @@ from samverkan.lib.forms import form_page, form_status, nothing_changed
 from samverkan.lib.history import history_rows
 from samverkan.lib.methods import FORM
 from samverkan.lib.paging import page_of_rows
+from samverkan.lib.text import is_digits
 from samverkan.meetings import actions, numbering
 from samverkan.meetings.access import (
     get_attendance_for_user,
@@ -87,7 +88,7 @@ def meeting_list(request, pk):
     days = MeetingDay.objects.filter(meeting__body=body)
     years = sorted({d.year for d in days.dates("date", "year")} | {this_year})
     asked = request.GET.get("ar", "")
-    year = int(asked) if asked.isdigit() and int(asked) in years else this_year
+    year = int(asked) if is_digits(asked) and int(asked) in years else this_year
     of_year = Q(pk__in=days.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31)).values("meeting_id"))
     if year == this_year:
         of_year |= ~Exists(MeetingDay.objects.filter(meeting=OuterRef("pk")))

@@ -1,6 +1,7 @@
 """The public search page, `/sok/?q=…` with the facets `omrade`, `typ`, `organ`, `huvudman`, `ar`, the page `sida`
 and `visa` (a facet to show whole)."""
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -9,9 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
-from samverkan.lib.text import search_term
+from samverkan.lib.paging import PAGE_PARAM, with_links
+from samverkan.lib.text import is_digits, search_term
 from samverkan.search.models import SearchEntry
 from samverkan.search.query import Filters, search
+from samverkan.structure.models import Area
 
 # URL parameter → Filters field.
 PARAMS = {"omrade": "area", "typ": "kind", "organ": "body", "huvudman": "principal", "ar": "year"}
@@ -26,7 +29,7 @@ HEADINGS = {
 
 def _number(value: str | None) -> int | None:
     """A whole number from the URL, else None (a bad value counts as no filter, never an error)."""
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+    return int(value) if value and is_digits(value) and len(value) < 10 else None
 
 
 def filters_from(params: dict[str, str]) -> Filters:
@@ -49,7 +52,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
     query = search_term(request.GET.get("q"), limit=200)
     params = {name: search_term(request.GET.get(name), limit=20) for name in [*PARAMS, "visa"]}
     filters = filters_from(params)
-    results = search(request.user, query, filters, request.GET.get("sida"))
+    # The area searched in (its name is said on the page, and the header's search box stays in it); an unknown
+    # one is ignored, as a malformed one is.
+    area = Area.objects.filter(pk=filters.area).first() if filters.area is not None else None
+    filters = replace(filters, area=area.pk if area else None)
+    results = search(request.user, query, filters, request.GET.get(PAGE_PARAM))
+    if results.page is not None:
+        with_links(results.page, request)
     chosen = {name: params[name] for name, attr in PARAMS.items() if getattr(filters, attr) not in ("", None)}
 
     def link(name: str, value: str | None) -> str:
@@ -75,7 +84,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
                     "every": link("visa", name) if complete else None,
                 }
             )
-    chosen_area = next((v for v in results.facets.get("area", []) if v.selected), None)
     keep = "&" + urlencode({"q": query, **chosen})
     return render(
         request,
@@ -85,8 +93,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "results": results,
             "facets": facets,
             "keep": keep,
-            "chosen_area": chosen_area,
-            "everywhere": link("omrade", None) if chosen_area else None,
+            "area": area,
+            "everywhere": link("omrade", None) if area else None,
             "crumbs": [(None, _("Sök"))],
             "search_query": query,
         },

@@ -26,12 +26,12 @@ def fix_existing_numbers(apps, schema_editor):
         used = {item.number for item in items}
         for item in items:
             bare = re.sub(r"^[\s§]*(.*?)[\s.]*$", r"\1", item.number, flags=re.DOTALL)
-            number = str(int(bare)) if bare.isdigit() and int(bare) > 0 and len(bare) <= 6 else item.number
+            number = str(int(bare)) if bare.isascii() and bare.isdigit() and int(bare) > 0 and len(bare) <= 6 else item.number
             if number != item.number and number in used:
                 number = item.number
             changes = {"number": number}
             key = (meeting.body_id, meeting.day_one.year if meeting.day_one else None, number)
-            if meeting.status in SENT and key[1] is not None and number.isdigit() and key not in seen:
+            if meeting.status in SENT and key[1] is not None and number.isascii() and number.isdigit() and key not in seen:
                 seen.add(key)
                 changes.update(series_body_id=key[0], series_year=key[1])
             if changes != {"number": item.number}:
