@@ -458,7 +458,9 @@ def test_a_long_facet_shows_its_largest_values_and_links_to_all(client, world, c
     chosen = search(user, "zebrafink", Filters(year=int(rare.value)), 1)
     assert any(v.selected and v.value == rare.value for v in chosen.facets["year"])  # kept though small
     html = client.get(reverse("search:search"), {"q": "zebrafink"}).content.decode()
-    assert f'Visa alla {FACET_SHOWN + 3}<span class="visually-hidden"> – År</span>' in html and "visa=ar" in html
+    assert f'Visa alla {FACET_SHOWN + 3}<span class="visually-hidden"> – År</span>' in html
+    assert "visa=ar#facett-ar" in html
+    assert '<h3 id="facett-ar" tabindex="-1">År</h3>' in html
     html = client.get(reverse("search:search"), {"q": "zebrafink", "visa": "ar"}).content.decode()
     assert "Visa alla" not in html and all(f">{year} <" in html for year in range(2010, 2010 + FACET_SHOWN + 2))
 

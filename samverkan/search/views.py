@@ -81,7 +81,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
                     "heading": heading,
                     "values": [(v, link(name, None if v.selected else v.value)) for v in values],
                     "complete": complete,
-                    "every": link("visa", name) if complete else None,
+                    # Back at the facet just opened (a keyboard user is not sent to the top of the page).
+                    "every": link("visa", name) + f"#facett-{name}" if complete else None,
                 }
             )
     keep = "&" + urlencode({"q": query, **chosen})

@@ -1,5 +1,6 @@
-"""A visitor searches from the header on a phone (390 px), narrows by a facet, opens a result (the item's page with
-its related items) and follows a related item. axe-core on every page; nothing wider than the screen."""
+"""A visitor searches from an area's header on a phone (390 px), widens the search to every area and narrows it back,
+narrows by a facet, opens a result (the item's page with its related items) and follows a related item. axe-core
+on every page; nothing wider than the screen."""
 
 from datetime import date
 
@@ -39,6 +40,7 @@ def test_a_visitor_searches_narrows_and_opens_a_result(page, live_world):
     make_item(spring, "1", "Överenskommelse om hemsjukvård", background="Förslag till överenskommelse.", matter=matter)
     make_item(autumn, "4", "Uppföljning av hemsjukvården", matter=matter)
     make_item(autumn, "5", "Hemsjukvård kanarieintern", visibility="internal")
+    make_item(make_meeting(w.other_body, date(2026, 2, 2), **sent()), "1", "Hemsjukvård hos grannen")
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(w.area.get_absolute_url())
@@ -46,9 +48,21 @@ def test_a_visitor_searches_narrows_and_opens_a_result(page, live_world):
     search.get_by_label("Sök").fill("hemsjukvården")
     search.get_by_label("Sök").press("Enter")
     page.wait_for_page()
-    main = page.inner_text("main")
-    assert "2 träffar" in main and "kanarieintern" not in main
+    main = page.inner_text("main")  # the area's pages search the area
+    assert "Du söker i Testlän." in main and "2 träffar" in main and "grannen" not in main
+    assert "kanarieintern" not in main
     fits(page)
+
+    page.get_by_role("link", name="Sök i alla områden").click()
+    page.wait_for_page()
+    main = page.inner_text("main")
+    assert "3 träffar" in main and "Hemsjukvård hos grannen" in main and "Du söker i" not in main
+    fits(page)
+    facets = page.get_by_role("complementary", name="Avgränsa")
+    facets.get_by_role("link", name="Testlän").click()  # the area facet, with hits in two areas
+    page.wait_for_page()
+    main = page.inner_text("main")
+    assert "Du söker i Testlän." in main and "2 träffar" in main
 
     page.get_by_role("complementary", name="Avgränsa").get_by_role("link", name="2025").click()
     page.wait_for_page()
