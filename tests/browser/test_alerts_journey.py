@@ -66,7 +66,7 @@ def test_a_visitor_watches_a_search_and_confirms_it_from_the_mail(page, live_wor
 
     page.get_by_role("link", name="Bevaka sökningen").click()
     page.wait_for_page()
-    assert "”hemsjukvården” (2025)" in page.get_by_role("heading", level=1).inner_text()
+    assert "”hemsjukvården” (Testlän, 2025)" in page.get_by_role("heading", level=1).inner_text()  # from the area
     fits(page)
     page.get_by_label("Din e-postadress").fill("inte-en-adress")
     page.get_by_role("button", name="Bevaka").click()
@@ -90,11 +90,12 @@ def test_a_visitor_watches_a_search_and_confirms_it_from_the_mail(page, live_wor
     assert "Bevakningen har startat" in page.get_by_role("heading", level=1).inner_text()
     fits(page)
     row = Subscription.objects.get()
-    assert row.confirmed_at is not None and row.frequency == "daily" and row.search == "q=hemsjukv%C3%A5rden&ar=2025"
+    assert row.confirmed_at is not None and row.frequency == "daily"
+    assert row.search == f"q=hemsjukv%C3%A5rden&omrade={w.area.pk}&ar=2025"
 
     page.get_by_role("link", name="Hantera dina bevakningar").click()
     page.wait_for_page()
-    assert "”hemsjukvården” (2025)" in page.inner_text("main")
+    assert "”hemsjukvården” (Testlän, 2025)" in page.inner_text("main")
     fits(page)
     page.get_by_label("Hur ofta").select_option("weekly")
     page.get_by_role("button", name="Ändra").click()
