@@ -62,9 +62,14 @@ class Filters:
         values = {name: getattr(self, name) for name in COLUMNS if name != ignoring}
         return {name: value for name, value in values.items() if value not in ("", None)}
 
-    def admits(self, combination: "Combination", *, ignoring: str = "") -> bool:
-        """Whether hits of `combination` pass these filters, leaving out the one named `ignoring`."""
-        return all(getattr(combination, name) == value for name, value in self.chosen(ignoring=ignoring).items())
+    def admitted(self, combinations: list["Combination"], *, ignoring: str = "") -> list["Combination"]:
+        """The `combinations` whose hits pass these filters, leaving out the one named `ignoring`. The filters are
+        read once for the list (read again for each of a common word's 550 combinations and five facets, they
+        took 9 ms a search)."""
+        wanted = list(self.chosen(ignoring=ignoring).items())
+        if not wanted:
+            return combinations
+        return [c for c in combinations if all(getattr(c, name) == value for name, value in wanted)]
 
     def q(self, *, ignoring: str = "") -> Q:
         """The same filters as a condition on `SearchEntry` rows, leaving out the one named `ignoring`."""
@@ -175,7 +180,7 @@ def search(user: "Viewer", query: str, filters: Filters | None = None, page: int
         return results
     found = matching(visible_entries(user), terms, area=filters.area)
     combinations, ranked_ids = _one_pass(found, terms, filters)
-    total = sum(c.hits for c in combinations if filters.admits(c))
+    total = sum(c.hits for c in filters.admitted(combinations))
     shown = Paginator[Any](ranked_ids, PER_PAGE).get_page(page)
     ids = list(shown.object_list)
     entries = SearchEntry.objects.only(*HIT_COLUMNS).in_bulk(ids)
@@ -276,9 +281,9 @@ def _facets(
 
     def counted(name: str) -> dict[Any, int]:
         counts: dict[Any, int] = {}
-        for combination in combinations:
+        for combination in filters.admitted(combinations, ignoring=name):
             value = getattr(combination, name)
-            if value is not None and filters.admits(combination, ignoring=name):
+            if value is not None:
                 counts[value] = counts.get(value, 0) + combination.hits
         return counts
 
