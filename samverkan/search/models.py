@@ -1,8 +1,8 @@
 """The search index: one row per thing a search can find (`SearchEntry`), filled from the records by `index.py`.
 
 The full-text part lives outside Django's models: on SQLite an FTS5 table `search_fts` over `stems` and `words`
-(kept in step by triggers), on PostgreSQL GIN indexes on `to_tsvector('simple', …)` of the same columns (migration
-0002). Both hold the tokens `text.py` computed in Python.
+(kept in step by triggers), on PostgreSQL stored `tsvector` columns of the same columns with every lexeme keyed by
+the entry's area, GIN-indexed (migration 0007). Both hold the tokens `text.py` computed in Python.
 """
 
 from django.db import models
