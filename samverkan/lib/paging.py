@@ -13,9 +13,7 @@ PAGE_PARAM = "sida"
 def page_of(request: HttpRequest, items: Sequence[Any] | Any, per_page: int, param: str = PAGE_PARAM) -> Page[Any]:
     """The page of `items` (a queryset or list) that `?sida=` (or `?<param>=`, for a second list on the same
     page) asks for; a bad or too large number gives the nearest page (Django's `get_page`), never an error.
-    The page carries `param`; `keep`: the request's other query parameters, url-encoded with a leading "&" (""
-    when there are none); and `numbers`: the page numbers to show, with `Paginator.ELLIPSIS` where some are left
-    out. Counts with one query, fetches the page with one."""
+    The page carries the pager's links (`with_links`). Counts with one query, fetches the page with one."""
     return with_links(Paginator(items, per_page).get_page(request.GET.get(param)), request, param)
 
 

@@ -276,8 +276,8 @@ def _facets(
     """Counts per value of each facet, each with the other facets' choices applied (so a chosen value can be
     changed), and the number of values of each facet cut to its `FACET_SHOWN` largest (the chosen value is always
     kept; `filters.every` names a facet shown whole). A body the searcher may not see (a contact's assignment from
-    an internal body) is no facet value: its name is never shown. The area facet appears once hits come from more
-    than one area or one is chosen. At most two queries: the principals' and the areas' names."""
+    an internal body) is no facet value: its name is never shown. The area facet appears when the hits come from
+    more than one area. At most two queries: the principals' and the areas' names."""
 
     def counted(name: str) -> dict[Any, int]:
         counts: dict[Any, int] = {}
@@ -294,9 +294,7 @@ def _facets(
 
     facets: dict[str, list[FacetValue]] = {}
     areas = counted("area")
-    if filters.area is not None:
-        areas.setdefault(filters.area, 0)  # named even without hits: the page says where it searched
-    if len(areas) > 1 or filters.area is not None:
+    if len(areas) > 1:  # a chosen area is searched alone: the page names it and links to every area instead
         facets["area"] = named("area", areas, dict(Area.objects.filter(pk__in=list(areas)).values_list("pk", "name")))
     labels = dict(Kind.choices)
     order = list(labels)
