@@ -390,9 +390,9 @@ def test_a_search_can_stay_in_one_area_and_says_where_it_searched(client, world,
 
 
 def test_an_area_is_searched_through_its_own_keys_of_the_index(world, corpus):
-    """On PostgreSQL each lexeme is keyed by its entry's area (migration 0007): a search in one area asks the GIN
-    indexes for that area's keys only, and a search of all areas for every area's (and of no area's); both find
-    through the indexes, with the same hits as SQLite's FTS5 plus an area filter."""
+    """On PostgreSQL each lexeme is keyed by its entry's area and year (migrations 0007, 0008): a search in one
+    area asks the GIN indexes for that area's keys only, and a search of all areas for every area's (and of no
+    area's); both find through the indexes, with the same hits as SQLite's FTS5 plus an area filter."""
     neighbours = _neighbour_hits(world)
     user = fresh(world, "anonymous")
     for area in (world.other_area.pk, None):
@@ -403,7 +403,7 @@ def test_an_area_is_searched_through_its_own_keys_of_the_index(world, corpus):
             continue
         sql, params = found.values_list("pk").query.sql_with_params()
         assert "area_stems_vector @@" in sql and "area_words_vector @@" in sql
-        assert (f"a{area}x" in params) == (area is not None)
+        assert (area in params) == (area is not None)
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")  # a table of a few rows is otherwise read whole
             cursor.execute(f"EXPLAIN {sql}", params)
@@ -491,6 +491,51 @@ def test_a_common_word_ranks_its_newest_hits_and_counts_them_all(client, world, 
     assert f"{everything.total} träffar</strong>. De 4 nyaste visas" in html
 
 
+def test_a_common_word_is_read_up_to_the_ceiling_newest_years_first(client, world, corpus, monkeypatch):
+    """More hits than HIT_CEILING: the search reads that many, the newest years first, and says "at least"; the
+    facets count what was read and list the years not reached without a count, so any of them can be chosen; a
+    chosen year or kind is read again alone and counted exactly (PostgreSQL through that year's keys)."""
+    monkeypatch.setattr(search_query, "HIT_CEILING", 5)
+    monkeypatch.setattr(search_query, "FACET_SHOWN", 2)  # the year facet is still shown whole
+    meetings = {year: make_meeting(world.forum, date(year, 3, 1), **SENT) for year in range(2019, 2025)}
+    for year, meeting in meetings.items():
+        for n in range(2):
+            make_item(meeting, str(n + 1), f"Kolibri {year} nummer {n}", background="kolibri")
+    make_document(meetings[2019], "Kolibri handling 2019")
+    user = fresh(world, "anonymous")
+    with CaptureQueriesContext(connection) as captured:
+        results = search(user, "kolibri")
+    assert results.total == 5 and results.at_least and results.sampled
+    years = {int(value.value): value.count for value in results.facets["year"]}
+    assert years[2024] == years[2023] == 2 and years[2022] == 1
+    assert years[2021] is years[2020] is years[2019] is None  # not reached: listed, not counted
+    assert "year" not in results.complete
+    shown = {f"§ {n + 1} Kolibri {y} nummer {n}" for y in (2024, 2023, 2022) for n in (0, 1)}
+    assert len(results.page) == 5 and {hit.title for hit in results.page} <= shown
+    (one_pass,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH hits")]
+    if connection.vendor == "postgresql":  # a year at a time, newest first, through each year's keys
+        assert "keyed_years" in one_pass
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a table of a few rows is otherwise read whole
+            cursor.execute(f"EXPLAIN {one_pass}")
+            plan = " ".join(row[0] for row in cursor.fetchall())
+        assert "Nested Loop" in plan and "search_entry_area_stems" in plan and "Limit" in plan, plan
+
+    old = search(user, "kolibri", Filters(year=2019))
+    assert old.total == 3 and not old.at_least  # read again alone: two items and the document
+    titles = {"§ 1 Kolibri 2019 nummer 0", "§ 2 Kolibri 2019 nummer 1", "Kolibri handling 2019"}
+    assert {hit.title for hit in old.page} == titles
+    assert [v.value for v in old.facets["year"] if v.selected] == ["2019"]
+    documents = search(user, "kolibri", Filters(kind="document"))
+    assert documents.total == 1 and not documents.at_least
+    assert [hit.title for hit in documents.page] == ["Kolibri handling 2019"]
+
+    html = client.get(reverse("search:search"), {"q": "kolibri"}).content.decode()
+    assert "<strong>Minst 5 träffar</strong>" in html and "år utan antal är inte räknade" in html
+    assert re.search(r'href="\?q=kolibri&amp;ar=2019">\s*2019</a>', html), html
+    assert '2024 <span class="count">(2)</span>' in html
+
+
 def test_a_body_the_searcher_may_not_see_is_never_a_facet(client, world, corpus):
     """A contact finds their principal's assignment from an internal body (as the assignments list shows it), but
     neither the hit nor the body facet names that body."""
@@ -544,7 +589,7 @@ def test_each_database_session_is_set_up_for_searching_many_hits(db):
             assert cursor.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
-def test_the_search_page_makes_a_constant_number_of_queries(client, world, corpus, queries):
+def test_the_search_page_makes_a_constant_number_of_queries(client, world, corpus, queries, monkeypatch):
     def grow():
         for body in (world.forum, world.other_body):  # hits in two areas: the area facet is named too
             meeting = make_meeting(body, date(2025, 2, 2), **SENT)
@@ -556,6 +601,10 @@ def test_the_search_page_makes_a_constant_number_of_queries(client, world, corpu
     url = reverse("search:search") + "?q=zebrafink"
     queries.assert_constant(client, url, grow, at_most=5)
     queries.assert_constant(client, url + "&visa=organ&omrade=" + str(world.area.pk), grow, at_most=5)
+    # Past the ceiling: the years of the index for the year facet, and a chosen kind's hits read again alone.
+    monkeypatch.setattr(search_query, "HIT_CEILING", 2)
+    queries.assert_constant(client, url + "&typ=item", grow, at_most=7)
+    monkeypatch.undo()
     client.force_login(world.member)
     queries.assert_constant(client, url + "&sida=2", grow, at_most=9)  # and the session, user and scope
 
@@ -592,10 +641,12 @@ def test_ranking_reads_each_full_text_match_once(client, world, corpus):
                 if sql.startswith("WITH hits"):  # the search page's one pass reads the short columns only
                     assert "USING COVERING INDEX search_entry_short" in plan, plan
             else:
+                # No subquery run again for each row: the tsqueries are InitPlans, evaluated once per statement (or
+                # once per year, when the hits are read a year at a time), or made from the ranked row itself.
                 cursor.execute(f"EXPLAIN {sql}")
                 plan = " ".join(row[0] for row in cursor.fetchall())
                 assert "SubPlan" not in plan, plan
-                # The stored vector (migrations 0006, 0007), never one made again from the text for each ranked row.
+                # The stored vector (migrations 0006-0008), never one made again from the text for each ranked row.
                 assert re.search(r"ts_rank\((search_searchentry|e)\.area_stems_vector", sql), sql
                 assert "stems)" not in sql, sql
 

@@ -1,7 +1,7 @@
 """The two full-text backends: the SQL that matches a parsed query (`text.Term`s) and ranks the matches, for
-SQLite's FTS5 table and for PostgreSQL's GIN-indexed, area-keyed tsvectors (migrations 0002 and 0007). Both compare
-the same tokens, made in Python (text.py), so both find the same entries; only the ranking functions differ (FTS5's
-bm25, PostgreSQL's ts_rank), so the order of equally good matches may too.
+SQLite's FTS5 table and for PostgreSQL's GIN-indexed, area- and year-keyed tsvectors (migrations 0002 and 0008).
+Both compare the same tokens, made in Python (text.py), so both find the same entries; only the ranking functions
+differ (FTS5's bm25, PostgreSQL's ts_rank), so the order of equally good matches may too.
 """
 
 from typing import Any
@@ -25,12 +25,20 @@ def _fts5_expression(terms: list[Term], *, any_term: bool = False) -> str:
     return (" OR " if any_term else " AND ").join(parts)
 
 
-# The stems' and the words' vectors are stored, GIN-indexed columns whose every lexeme starts with the entry's area
-# key (migration 0007: "a12x" + the token; "a0x" for an entry of no area). The stems are matched and ranked, the
-# words serve the last word's prefix only.
+# The stems' and the words' vectors are stored, GIN-indexed columns whose every lexeme starts with the entry's area and
+# year key (migration 0008: "a12y2025x" + the token; area 0 for an entry of no area, year 0 for an undated one). The
+# stems are matched and ranked, the words serve the last word's prefix only.
 STEMS = "search_searchentry.area_stems_vector"  # `rank` reads the column of another alias too
 WORDS = "search_searchentry.area_words_vector"
-KEY = "@"  # where a query's pattern takes an area's key (tokens are letters and digits only: text.words)
+KEY = "@"  # where a query's pattern takes an area's and year's key (tokens are letters and digits only: text.words)
+
+# The year of the keys asked for, when a query is run a year at a time (`query._one_pass`): the column `y` of an
+# outer query's row named `keyed_years`.
+YEAR_OF_OUTER_ROW = "keyed_years.y"
+EVERY_YEAR_SQL = (
+    "SELECT 0 UNION ALL SELECT generate_series((SELECT min(year) FROM search_searchentry)::int,"
+    " (SELECT max(year) FROM search_searchentry)::int)"
+)  # 0 (undated) and every year from the first to the last an entry has (two probes of the year index)
 
 
 def _pattern(tokens: tuple[str, ...], *, prefix: bool = False) -> str:
@@ -40,67 +48,87 @@ def _pattern(tokens: tuple[str, ...], *, prefix: bool = False) -> str:
     return "(" + " <-> ".join(f"'{KEY}{token}'" for token in tokens) + ")"
 
 
-def _tsquery(pattern: str, area: int | None) -> tuple[str, list[Any]]:
-    """SQL for the tsquery of `pattern` in area `area`, or in every area (and of no area) for None, with its params.
+def _tsquery(pattern: str, area: int | None, year: int | str | None = None) -> tuple[str, list[Any]]:
+    """SQL for the tsquery of `pattern` in area `area` (None: every area, and no area) and year `year` (None: every
+    year, and undated; `YEAR_OF_OUTER_ROW`: the year of the outer query's row), with its params.
 
-    A scalar subquery, which PostgreSQL evaluates once per statement: its planner, which cannot know a word's
-    share of the entries from a query it has not seen, then takes its default estimate and finds the hits through
-    the GIN index. Given the tsquery itself it estimated a common word's keyed share from its statistics and
-    sometimes read the whole table instead (280 ms instead of 30 in the county benchmark)."""
-    if area is not None:
-        return "(SELECT to_tsquery('simple'::regconfig, replace(%s, %s, %s)))", [pattern, KEY, f"a{area}x"]
-    every = (
-        "(SELECT to_tsquery('simple'::regconfig, string_agg(replace(%s, %s, 'a' || k.id || 'x'), ' | '))"
-        " FROM (SELECT id FROM structure_area UNION ALL SELECT 0) AS k)"
+    A scalar subquery, which PostgreSQL evaluates once per statement (once per outer row for an outer year): its
+    planner, which cannot know a word's share of the entries from a query it has not seen, then takes its default
+    estimate and finds the hits through the GIN index. Given the tsquery itself it estimated a common word's keyed
+    share from its statistics and sometimes read the whole table instead (280 ms instead of 30 in the county
+    benchmark)."""
+    if area is not None and isinstance(year, int):
+        return "(SELECT to_tsquery('simple'::regconfig, replace(%s, %s, %s)))", [pattern, KEY, f"a{area}y{year}x"]
+    params: list[Any] = [] if area is None else [area]
+    areas = "SELECT id FROM structure_area UNION ALL SELECT 0" if area is None else "SELECT %s"
+    if isinstance(year, int):
+        years, params = "SELECT %s", [*params, year]
+    else:
+        assert year in (None, YEAR_OF_OUTER_ROW), year
+        years = EVERY_YEAR_SQL if year is None else f"SELECT {YEAR_OF_OUTER_ROW}"
+    keyed = (
+        "(SELECT to_tsquery('simple'::regconfig, string_agg(replace(%s, %s, 'a' || a.k || 'y' || y.k || 'x'), ' | '))"
+        f" FROM ({areas}) AS a (k) CROSS JOIN ({years}) AS y (k))"
     )
-    return every, [pattern, KEY]
+    return keyed, [pattern, KEY, *params]
 
 
-def _term_query(term: Term, area: int | None) -> tuple[str, list[Any]]:
+def _term_query(term: Term, area: int | None, year: int | str | None) -> tuple[str, list[Any]]:
     """The SQL condition for one term (its stems, or the last word as a prefix of a word) with its params."""
-    stems_sql, params = _tsquery(_pattern(term.stems), area)
+    stems_sql, params = _tsquery(_pattern(term.stems), area, year)
     condition = f"{STEMS} @@ {stems_sql}"
     if term.prefix:
-        words_sql, words_params = _tsquery(_pattern((term.prefix,), prefix=True), area)
+        words_sql, words_params = _tsquery(_pattern((term.prefix,), prefix=True), area, year)
         condition = f"({condition} OR {WORDS} @@ {words_sql})"
         params += words_params
     return condition, params
 
 
-def matches(terms: list[Term], *, any_term: bool = False, area: int | None = None) -> Q:
+def matches(terms: list[Term], *, any_term: bool = False, area: int | None = None, year: int | str | None = None) -> Q:
     """A filter on `SearchEntry` rows: those that match every term (any term with `any_term`), in area `area` or
-    in any area (None).
+    in any area (None), of year `year` or of any (None; `YEAR_OF_OUTER_ROW`: PostgreSQL only, see `_tsquery`).
 
-    On SQLite the ids the FTS5 table finds (and the area's); on PostgreSQL a condition on the row's own
-    area-keyed tsvectors, never a self-join (`id IN (SELECT id FROM search_searchentry WHERE …)`): with wrong
+    On SQLite the ids the FTS5 table finds (and the area's and year's); on PostgreSQL a condition on the row's own
+    area- and year-keyed tsvectors, never a self-join (`id IN (SELECT id FROM search_searchentry WHERE …)`): with wrong
     statistics (a table analysed while nearly empty) the planner ran that as a nested loop computing
     `to_tsvector` for every pair of rows, minutes for a few thousand entries.
     """
     if connection.vendor == "sqlite":
         expression = _fts5_expression(terms, any_term=any_term)
         found = Q(pk__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression]))
-        return found & Q(area_id=area) if area is not None else found
+        return found & _area_and_year(area, year)
     conditions, params = [], []
     for term in terms:
-        condition, term_params = _term_query(term, area)
+        condition, term_params = _term_query(term, area, year)
         conditions.append(condition)
         params += term_params
     joined = (" OR " if any_term else " AND ").join(conditions)
     return Q(RawSQL(f"({joined})", params, output_field=BooleanField()))
 
 
+def _area_and_year(area: int | None, year: int | str | None) -> Q:
+    """SQLite: the condition on the columns for an area and a year (None: any)."""
+    assert year != YEAR_OF_OUTER_ROW, "SQLite reads no year at a time"
+    return Q(**{name: value for name, value in (("area_id", area), ("year", year)) if value is not None})
+
+
 def matching(
-    entries: QuerySet[Any], terms: list[Term], *, any_term: bool = False, area: int | None = None
+    entries: QuerySet[Any],
+    terms: list[Term],
+    *,
+    any_term: bool = False,
+    area: int | None = None,
+    year: int | str | None = None,
 ) -> QuerySet[Any]:
-    """`entries` that match every term (any term with `any_term`), in area `area` or in any (None). SQLite: joined
-    to their FTS5 rows (`models.FullTextRow`) and matched there, once, so `ranked` reads `bm25()` from the same
-    rows; PostgreSQL: `matches`, whose area-keyed vectors read one area's hits only."""
+    """`entries` that match every term (any term with `any_term`), in area `area` or in any (None), of year `year`
+    or of any (None; `YEAR_OF_OUTER_ROW`: PostgreSQL only). SQLite: joined to their FTS5 rows
+    (`models.FullTextRow`) and matched there, once, so `ranked` reads `bm25()` from the same rows; PostgreSQL:
+    `matches`, whose keyed vectors read the hits of that area and year only."""
     if connection.vendor == "sqlite":
         expression = _fts5_expression(terms, any_term=any_term)
         match = RawSQL("search_fts MATCH %s", [expression], output_field=BooleanField())
-        found = entries.filter(full_text__isnull=False).filter(Q(match))
-        return found.filter(area_id=area) if area is not None else found
-    return entries.filter(matches(terms, any_term=any_term, area=area))
+        return entries.filter(full_text__isnull=False).filter(Q(match)).filter(_area_and_year(area, year))
+    return entries.filter(matches(terms, any_term=any_term, area=area, year=year))
 
 
 COVERING_INDEX = "search_entry_short"  # SQLite: every short column of an entry, keyed by id (migration 0005)
@@ -121,18 +149,27 @@ def through_covering_index(sql: str) -> str:
 RANKED_IN_MATCH = "sqlite"  # the vendor whose rank comes with the match itself (FTS5's bm25 of the matched row)
 
 
-def rank(terms: list[Term], *, any_term: bool = False, area: int | None = None, table: str) -> tuple[str, list[Any]]:
+def rank(
+    terms: list[Term], *, any_term: bool = False, area: int | None = None, table: str, per_row: bool = False
+) -> tuple[str, list[Any]]:
     """SQL for the rank (lower is better) of a matched entry, with its params. SQLite: FTS5's `bm25()` of the row
     matched in the same query (`table` unused: only a query that matched `search_fts` may ask); PostgreSQL:
-    `-ts_rank` of the row `table`'s stems vector against the terms in every area searched (an entry holds its own
-    area's keys only, so its rank is what the unkeyed terms gave, scaled alike for every entry)."""
+    `-ts_rank` of the row `table`'s stems vector against the terms keyed by every area (or `area`) and year, one
+    tsquery for all rows (an entry holds its own keys only, so its rank is what the unkeyed terms gave, scaled
+    alike for every entry); with `per_row`, against the terms keyed by the row's own area and year (a tsquery made
+    for each row: for a few hundred rows of many areas and years, whose shared tsquery would be hundreds of keys)."""
     if connection.vendor == RANKED_IN_MATCH:
         return "bm25(search_fts, 1.0, 0.2)", []
+    key = f"'a' || coalesce({table}.area_id, 0) || 'y' || coalesce({table}.year, 0) || 'x'"
     parts, params = [], []
     for term in terms:
-        sql, term_params = _tsquery(_pattern(term.stems), area)
-        parts.append(sql)
-        params += term_params
+        if per_row:
+            parts.append(f"to_tsquery('simple'::regconfig, replace(%s, %s, {key}))")
+            params += [_pattern(term.stems), KEY]
+        else:
+            sql, term_params = _tsquery(_pattern(term.stems), area)
+            parts.append(sql)
+            params += term_params
     query = (" || " if any_term else " && ").join(parts)
     return f"-ts_rank({table}.area_stems_vector, {query})", params
 

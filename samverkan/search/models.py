@@ -2,7 +2,7 @@
 
 The full-text part lives outside Django's models: on SQLite an FTS5 table `search_fts` over `stems` and `words`
 (kept in step by triggers), on PostgreSQL stored `tsvector` columns of the same columns with every lexeme keyed by
-the entry's area, GIN-indexed (migration 0007). Both hold the tokens `text.py` computed in Python.
+the entry's area and year, GIN-indexed (migrations 0007 and 0008). Both hold the tokens `text.py` computed in Python.
 """
 
 from django.db import models
@@ -72,7 +72,10 @@ class SearchEntry(models.Model):
         verbose_name = _("sökpost")
         verbose_name_plural = _("sökposter")
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique")]
-        indexes = [models.Index(fields=["matter_id"], name="search_entry_matter")]
+        indexes = [
+            models.Index(fields=["matter_id"], name="search_entry_matter"),
+            models.Index(fields=["year"], name="search_entry_year"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}: {self.title}"

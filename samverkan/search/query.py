@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -73,7 +73,16 @@ class Filters:
 
     def q(self, *, ignoring: str = "") -> Q:
         """The same filters as a condition on `SearchEntry` rows, leaving out the one named `ignoring`."""
-        return Q(**{COLUMNS[name]: value for name, value in self.chosen(ignoring=ignoring).items()})
+        chosen = self.chosen(ignoring=ignoring)
+        condition = of_kind(chosen.pop("kind")) if "kind" in chosen else Q()
+        return condition & Q(**{COLUMNS[name]: value for name, value in chosen.items()})
+
+
+def of_kind(kind: str) -> Q:
+    """The entries of kind `kind`, said as "none of the other kinds": a condition no index answers. Given
+    `kind = 'item'` next to a match of the keyed index, PostgreSQL's planner also read the index on (kind,
+    object_id) for every item of the nation and intersected the two (25 ms for a few hundred hits)."""
+    return ~Q(kind__in=[other for other in Kind.values if other != kind])
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,7 @@ class FacetValue:
 
     value: str
     label: str
-    count: int
+    count: int | None  # None: not counted (a year the hits read did not reach, `Results.sampled`)
     selected: bool
 
 
@@ -105,7 +114,9 @@ class Results:
     """The answer to `search`: the query as typed, the page of hits (a Django Page of `Hit`s, None for an empty
     query), the number of results, the facets (`area`, `kind`, `body`, `principal`, `year` → values with counts)
     and, per facet cut to its `FACET_SHOWN` largest values, how many values it has in all (`complete`); `ranked`
-    is how many of the hits the pages show (all but a common word's oldest: `RANK_WINDOW`)."""
+    is how many of the hits the pages show (all but a common word's oldest: `RANK_WINDOW`). A common word's hits
+    are read up to `HIT_CEILING`, newest years first: `at_least` says the count is that many or more, `sampled`
+    that the facets count the hits read (and list the years not reached without a count)."""
 
     query: str
     filters: Filters
@@ -114,6 +125,8 @@ class Results:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     complete: dict[str, int] = field(default_factory=dict)
     ranked: int = 0
+    at_least: bool = False
+    sampled: bool = False
 
 
 def visible_entries(user: "Viewer") -> QuerySet[SearchEntry]:
@@ -163,68 +176,138 @@ def best_first(
 def search(user: "Viewer", query: str, filters: Filters | None = None, page: int | str | None = 1) -> Results:
     """Search the index for `query` (words; "a phrase" in quotes; the last word also as a prefix) as `user` may
     see it, narrowed by `filters`, `PER_PAGE` hits on page `page` (a bad or too large page number gives the
-    nearest page). A query without words gives no results and no query; otherwise at most five queries, whatever
-    the number of entries, hits or facet values.
+    nearest page). A query without words gives no results and no query; otherwise at most five queries (seven
+    for a common word narrowed by a facet), whatever the number of entries, hits or facet values.
 
     A chosen area is searched alone (`backends.matching`: on PostgreSQL its own keys of the index, so a search in
     one area of a national deployment reads that area's hits only), and its facets count that area's hits. The
     count, the five facets and the ranked hits come from one pass over the hits (`_one_pass`); only the shown
     page's rows are then read whole. The hits are ranked best first among the `RANK_WINDOW` newest (an undated
     one, a body, person or principal, counting as newest): all of them when there are fewer, as for nearly every
-    query; a common word's thousands of hits are all counted but only the newest ranked and shown
-    (`Results.ranked`)."""
+    query; a common word's thousands of hits are counted up to `HIT_CEILING`, newest years first, and only the
+    newest ranked and shown (`Results.ranked`, `Results.at_least`; the facets then count the hits read,
+    `Results.sampled`, and a chosen facet value's hits are read again alone)."""
     filters = filters or Filters()
     results = Results(query=query, filters=filters)
     terms = parse(query)
     if not terms:
         return results
-    found = matching(visible_entries(user), terms, area=filters.area)
-    combinations, ranked_ids = _one_pass(found, terms, filters)
-    total = sum(c.hits for c in filters.admitted(combinations))
+    entries = visible_entries(user)
+    read = _one_pass(entries, terms, filters)
+    total = sum(c.hits for c in filters.admitted(read.combinations))
+    shown_pass, sampled = read, read.capped
+    if read.capped and filters.chosen(ignoring="area"):
+        # The newest hits read hold only some of the chosen ones: those are read again, alone.
+        shown_pass = _one_pass(entries.filter(filters.q(ignoring="area")), terms, filters, alone=True)
+        total = sum(c.hits for c in shown_pass.combinations)
+    ranked_ids = shown_pass.ranked
     shown = Paginator[Any](ranked_ids, PER_PAGE).get_page(page)
     ids = list(shown.object_list)
-    entries = SearchEntry.objects.only(*HIT_COLUMNS).in_bulk(ids)
+    rows = SearchEntry.objects.only(*HIT_COLUMNS).in_bulk(ids)
     readable_bodies = dict(visible_bodies(user).values_list("pk", "name"))
-    shown.object_list = [_hit(entries[pk], terms, readable_bodies) for pk in ids if pk in entries]
+    shown.object_list = [_hit(rows[pk], terms, readable_bodies) for pk in ids if pk in rows]
     results.page = shown
     results.total = total
+    results.at_least = shown_pass.capped
+    results.sampled = sampled
     results.ranked = len(ranked_ids)
-    results.facets, results.complete = _facets(combinations, filters, readable_bodies)
+    results.facets, results.complete = _facets(read.combinations, filters, readable_bodies, sampled=sampled)
     return results
 
 
-RANK_WINDOW = 1000  # hits ranked and shown at most (50 pages): the newest, when more are found
+def _add_unread_years(facets: dict[str, list["FacetValue"]], chosen: int | None) -> None:
+    """Adds to the year facet, without a count, the years of the index that the hits read did not reach (they
+    stopped at the ceiling), so a searcher can still narrow to any of them (`chosen`: the year chosen, if any).
+    One query (the two ends of the year index)."""
+    span = SearchEntry.objects.aggregate(first=Min("year"), last=Max("year"))
+    if span["first"] is None:
+        return
+    seen = {int(value.value) for value in facets.get("year", [])}
+    years = range(span["last"], span["first"] - 1, -1)
+    unread = [FacetValue(str(y), str(y), None, y == chosen) for y in years if y not in seen]
+    facets["year"] = sorted([*facets.get("year", []), *unread], key=lambda value: -int(value.value))
 
 
-def _one_pass(
-    found: QuerySet[SearchEntry], terms: list[Term], filters: Filters
-) -> tuple[list["Combination"], list[int]]:
-    """The hits grouped by area, kind, body, principal and year (every hit counted, for the facets), and the ids of
-    the `RANK_WINDOW` newest hits that pass `filters` (undated ones first), best match first, then newest, by kind
-    and id. One query: the hits are matched and read once (a CTE), then grouped and windowed.
+RANK_WINDOW = 500  # hits ranked and shown at most (25 pages): the newest, when more are found
+# Hits read at most per search, newest years first (as Elasticsearch's `track_total_hits`): each costs about 7 µs
+# (its row read to check who may see it and group it), each ranked one about 25 µs (its stems vector read).
+HIT_CEILING = 3000
 
-    Each pass over a common word's hits costs about as much as the rest of the page: at national scale on
-    PostgreSQL every hit's row is read from the table to check who may see it, and ranking it read its whole
-    stems vector too. A count, the facets and a fully ranked list each read them again (a county's 16,000 hits of
-    "uppföljning": about 30 ms for the grouping and 55 for ranking them all, 45 in all for this pass)."""
+
+def newest_hits(
+    entries: QuerySet[SearchEntry],
+    terms: list[Term],
+    columns: list[str],
+    *,
+    area: int | None,
+    year: int | None = None,
+    any_term: bool = False,
+    limit: int | None = None,
+) -> tuple[str, list[Any]]:
+    """SQL (with its params) selecting `columns` (`SearchEntry` fields; on SQLite also "rank", FTS5's) of at most
+    `limit` (default `HIT_CEILING`) of the `entries` that match `terms` (any of them with `any_term`) in area `area`
+    (None: any) and year `year` (None: any): the undated ones first, then a year at a time, newest first; which of
+    a year's hits when the limit falls inside it is the database's choice.
+
+    On PostgreSQL each year's hits are found through that year's keys of the index (`backends.YEAR_OF_OUTER_ROW`),
+    one year after the other, and reading stops at the limit: its cost no longer grows with the years and areas
+    of history. SQLite matches every hit and sorts them by year (a county's are few enough)."""
+    limit = HIT_CEILING if limit is None else limit
+    if connection.vendor == backends.RANKED_IN_MATCH:  # FTS5's rank exists only in the query that matched
+        found = matching(entries, terms, any_term=any_term, area=area)
+        if year is not None:
+            found = found.filter(year=year)
+        if "rank" in columns:
+            found = backends.ranked(found, terms, any_term=any_term, area=area)
+        sql, params = found.values_list(*columns).query.sql_with_params()
+        sql = backends.through_covering_index(sql)
+        return f"SELECT * FROM ({sql}) ORDER BY year IS NULL DESC, year DESC LIMIT %s", [*params, limit]
+    years, year_params = ("SELECT %s", [year]) if year is not None else (backends.EVERY_YEAR_SQL, [])
+    condition = backends.matches(terms, any_term=any_term, area=area, year=backends.YEAR_OF_OUTER_ROW)
+    sql, params = entries.filter(condition).values_list(*columns).query.sql_with_params()
+    read = (
+        f"SELECT h.* FROM (SELECT y FROM ({years}) AS k (y) ORDER BY y = 0 DESC, y DESC) AS keyed_years"
+        f" CROSS JOIN LATERAL ({sql} OFFSET 0) AS h LIMIT %s"
+    )
+    return read, [*year_params, *params, limit]
+
+
+class Pass(NamedTuple):
+    """What one pass over the hits read: their `Combination`s (for the count and the facets), the ids of those
+    shown (best first), and whether it stopped at `HIT_CEILING` (`capped`: there may be more)."""
+
+    combinations: list["Combination"]
+    ranked: list[int]
+    capped: bool
+
+
+def _one_pass(entries: QuerySet[SearchEntry], terms: list[Term], filters: Filters, *, alone: bool = False) -> Pass:
+    """The hits grouped by area, kind, body, principal and year (for the count and the facets), and the ids of the
+    `RANK_WINDOW` newest hits that pass `filters` (undated ones first), best match first, then newest, by kind and
+    id, among the `entries` that match `terms` in the chosen area. One query: the hits are matched and read once
+    (a CTE), then grouped and windowed. `alone`: `entries` hold the chosen year's only (PostgreSQL then reads
+    that year's keys alone).
+
+    At most `HIT_CEILING` hits are read, the newest years first (`newest_hits`). Every hit read costs about as much
+    as the rest of the page: its row is read to check who may see it and to group it, and ranking reads its whole
+    stems vector too. Reading all of a common word's hits in every area of a nation took 2 s."""
     columns = {"id": "pk", "date": "date", **{column: column for column in COLUMNS.values()}}
     in_match = connection.vendor == backends.RANKED_IN_MATCH
-    if in_match:  # FTS5's rank exists only in the query that matched
-        found = backends.ranked(found, terms, area=filters.area)
+    if in_match:
         columns["rank"] = "rank"
-    hits_sql, params = found.values_list(*columns.values()).query.sql_with_params()
-    hits_sql = backends.through_covering_index(hits_sql)
-    chosen = filters.chosen(ignoring="area")  # `found` holds the chosen area's hits only
+    year = filters.year if alone else None
+    read, params = newest_hits(entries, terms, list(columns.values()), area=filters.area, year=year)
+    chosen = filters.chosen(ignoring="area")  # the chosen area's hits only were read
     where = " AND ".join(f"{COLUMNS[name]} = %s" for name in chosen) or "1 = 1"
     rank_params: list[Any] = []
     if in_match:
         rank_sql, join = "w.rank", ""
     else:
-        rank_sql, rank_params = backends.rank(terms, area=filters.area, table="e")
+        rank_sql, rank_params = backends.rank(terms, area=filters.area, table="e", per_row=True)
         join = f"JOIN {SearchEntry._meta.db_table} e ON e.id = w.id"
     groups = ", ".join(COLUMNS.values())
     sql = (
-        f"WITH hits ({', '.join(columns)}) AS MATERIALIZED ({hits_sql}),"
+        f"WITH hits ({', '.join(columns)}) AS MATERIALIZED ({read}),"
         f" newest AS (SELECT * FROM hits WHERE {where}"
         "  ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END, date DESC, id DESC LIMIT %s)"
         f" SELECT {groups}, COUNT(*), NULL FROM hits GROUP BY {groups}"
@@ -238,7 +321,9 @@ def _one_pass(
         rows = cursor.fetchall()
     combinations = [Combination(*row[:-1]) for row in rows if row[-1] is None]
     ranked = sorted((row[-2], row[-1]) for row in rows if row[-1] is not None)
-    return combinations, [pk for _position, pk in ranked]
+    # Read to the ceiling: there may be more (a count of exactly the ceiling is said as "at least" too).
+    capped = sum(c.hits for c in combinations) >= HIT_CEILING
+    return Pass(combinations, [pk for _position, pk in ranked], capped)
 
 
 HIT_COLUMNS = ("kind", "title", "context", "url", "year", "text", "body_id")
@@ -271,13 +356,15 @@ def _hit(entry: SearchEntry, terms: list[Term], readable_bodies: dict[int, str])
 
 
 def _facets(
-    combinations: list[Combination], filters: Filters, readable_bodies: dict[int, str]
+    combinations: list[Combination], filters: Filters, readable_bodies: dict[int, str], *, sampled: bool = False
 ) -> tuple[dict[str, list[FacetValue]], dict[str, int]]:
     """Counts per value of each facet, each with the other facets' choices applied (so a chosen value can be
     changed), and the number of values of each facet cut to its `FACET_SHOWN` largest (the chosen value is always
     kept; `filters.every` names a facet shown whole). A body the searcher may not see (a contact's assignment from
     an internal body) is no facet value: its name is never shown. The area facet appears when the hits come from
-    more than one area. At most two queries: the principals' and the areas' names."""
+    more than one area. `sampled`: the hits stopped at `HIT_CEILING`, and the year facet, shown whole, also lists the
+    years not reached, without a count. At most three queries: the principals' and the areas' names, and the years
+    of the index when `sampled`."""
 
     def counted(name: str) -> dict[Any, int]:
         counts: dict[Any, int] = {}
@@ -309,11 +396,13 @@ def _facets(
     facets["principal"] = named("principal", principals, names)
     years = counted("year")
     facets["year"] = [FacetValue(str(y), str(y), years[y], y == filters.year) for y in sorted(years, reverse=True)]
+    if sampled:
+        _add_unread_years(facets, filters.year)
     complete = {}
     for name, values in facets.items():
-        if len(values) > FACET_SHOWN and name != filters.every:
+        if len(values) > FACET_SHOWN and name != filters.every and not (sampled and name == "year"):
             complete[name] = len(values)
-            largest = sorted(values, key=lambda value: (-value.count, value.label))[:FACET_SHOWN]
+            largest = sorted(values, key=lambda value: (-(value.count or 0), value.label))[:FACET_SHOWN]
             kept = {value.value for value in largest} | {value.value for value in values if value.selected}
             facets[name] = [value for value in values if value.value in kept]
     return facets, complete
