@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -219,11 +219,16 @@ def _add_unread_years(facets: dict[str, list["FacetValue"]], chosen: int | None)
     """Adds to the year facet, without a count, the years of the index that the hits read did not reach (they
     stopped at the ceiling), so a searcher can still narrow to any of them (`chosen`: the year chosen, if any).
     One query (the two ends of the year index)."""
-    span = SearchEntry.objects.aggregate(first=Min("year"), last=Max("year"))
-    if span["first"] is None:
+    # Two subqueries, each one probe of the year index: SQLite reads the whole index for MIN and MAX asked in one
+    # select (24 ms at county scale). The search's own queries have brought the index up to date.
+    table = SearchEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT MIN(year) FROM {table}), (SELECT MAX(year) FROM {table})")
+        first, last = cursor.fetchone()
+    if first is None:
         return
     seen = {int(value.value) for value in facets.get("year", [])}
-    years = range(span["last"], span["first"] - 1, -1)
+    years = range(last, first - 1, -1)
     unread = [FacetValue(str(y), str(y), None, y == chosen) for y in years if y not in seen]
     facets["year"] = sorted([*facets.get("year", []), *unread], key=lambda value: -int(value.value))
 
