@@ -526,6 +526,8 @@ def test_a_common_word_is_read_up_to_the_ceiling_newest_years_first(client, worl
     titles = {"§ 1 Kolibri 2019 nummer 0", "§ 2 Kolibri 2019 nummer 1", "Kolibri handling 2019"}
     assert {hit.title for hit in old.page} == titles
     assert [v.value for v in old.facets["year"] if v.selected] == ["2019"]
+    assert {v.value: v.count for v in old.facets["kind"]} == {"item": 2, "document": 1}  # counted in 2019's hits
+    assert not old.sampled and {int(v.value) for v in old.facets["year"]} >= set(range(2019, 2025))
     documents = search(user, "kolibri", Filters(kind="document"))
     assert documents.total == 1 and not documents.at_least
     assert [hit.title for hit in documents.page] == ["Kolibri handling 2019"]

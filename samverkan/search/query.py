@@ -115,8 +115,9 @@ class Results:
     query), the number of results, the facets (`area`, `kind`, `body`, `principal`, `year` → values with counts)
     and, per facet cut to its `FACET_SHOWN` largest values, how many values it has in all (`complete`); `ranked`
     is how many of the hits the pages show (all but a common word's oldest: `RANK_WINDOW`). A common word's hits
-    are read up to `HIT_CEILING`, newest years first: `at_least` says the count is that many or more, `sampled`
-    that the facets count the hits read (and list the years not reached without a count)."""
+    are read up to `HIT_CEILING`, newest years first: `at_least` says the count is that many or more, and `sampled`
+    (the same) that the facets count the hits read; the year facet then lists the years not reached without a
+    count."""
 
     query: str
     filters: Filters
@@ -195,7 +196,7 @@ def search(user: "Viewer", query: str, filters: Filters | None = None, page: int
     entries = visible_entries(user)
     read = _one_pass(entries, terms, filters)
     total = sum(c.hits for c in filters.admitted(read.combinations))
-    shown_pass, sampled = read, read.capped
+    shown_pass = read
     if read.capped and filters.chosen(ignoring="area"):
         # The newest hits read hold only some of the chosen ones: those are read again, alone.
         shown_pass = _one_pass(entries.filter(filters.q(ignoring="area")), terms, filters, alone=True)
@@ -208,10 +209,13 @@ def search(user: "Viewer", query: str, filters: Filters | None = None, page: int
     shown.object_list = [_hit(rows[pk], terms, readable_bodies) for pk in ids if pk in rows]
     results.page = shown
     results.total = total
-    results.at_least = shown_pass.capped
-    results.sampled = sampled
+    results.at_least = results.sampled = shown_pass.capped
     results.ranked = len(ranked_ids)
-    results.facets, results.complete = _facets(read.combinations, filters, readable_bodies, sampled=sampled)
+    # The facets count the hits of the pass shown: the chosen values' own when they were read again alone (a chosen
+    # facet then shows its value only, with the link that removes it; the years show every year of the index).
+    results.facets, results.complete = _facets(
+        shown_pass.combinations, filters, readable_bodies, every_year=read.capped
+    )
     return results
 
 
@@ -361,15 +365,15 @@ def _hit(entry: SearchEntry, terms: list[Term], readable_bodies: dict[int, str])
 
 
 def _facets(
-    combinations: list[Combination], filters: Filters, readable_bodies: dict[int, str], *, sampled: bool = False
+    combinations: list[Combination], filters: Filters, readable_bodies: dict[int, str], *, every_year: bool = False
 ) -> tuple[dict[str, list[FacetValue]], dict[str, int]]:
     """Counts per value of each facet, each with the other facets' choices applied (so a chosen value can be
     changed), and the number of values of each facet cut to its `FACET_SHOWN` largest (the chosen value is always
     kept; `filters.every` names a facet shown whole). A body the searcher may not see (a contact's assignment from
     an internal body) is no facet value: its name is never shown. The area facet appears when the hits come from
-    more than one area. `sampled`: the hits stopped at `HIT_CEILING`, and the year facet, shown whole, also lists the
-    years not reached, without a count. At most three queries: the principals' and the areas' names, and the years
-    of the index when `sampled`."""
+    more than one area. `every_year`: the hits stopped at `HIT_CEILING`, and the year facet, shown whole, also lists
+    the years of the index not among them, without a count. At most three queries: the principals' and the areas'
+    names, and the years of the index for `every_year`."""
 
     def counted(name: str) -> dict[Any, int]:
         counts: dict[Any, int] = {}
@@ -401,11 +405,11 @@ def _facets(
     facets["principal"] = named("principal", principals, names)
     years = counted("year")
     facets["year"] = [FacetValue(str(y), str(y), years[y], y == filters.year) for y in sorted(years, reverse=True)]
-    if sampled:
+    if every_year:
         _add_unread_years(facets, filters.year)
     complete = {}
     for name, values in facets.items():
-        if len(values) > FACET_SHOWN and name != filters.every and not (sampled and name == "year"):
+        if len(values) > FACET_SHOWN and name != filters.every and not (every_year and name == "year"):
             complete[name] = len(values)
             largest = sorted(values, key=lambda value: (-(value.count or 0), value.label))[:FACET_SHOWN]
             kept = {value.value for value in largest} | {value.value for value in values if value.selected}
