@@ -212,17 +212,20 @@ def search(user: "Viewer", query: str, filters: Filters | None = None, page: int
     results.at_least = results.sampled = shown_pass.capped
     results.ranked = len(ranked_ids)
     # The facets count the hits of the pass shown: the chosen values' own when they were read again alone (a chosen
-    # facet then shows its value only, with the link that removes it; the years show every year of the index).
+    # facet then shows its value only, with the link that removes it).
     results.facets, results.complete = _facets(
-        shown_pass.combinations, filters, readable_bodies, every_year=read.capped
+        shown_pass.combinations, filters, readable_bodies, sampled=shown_pass.capped
     )
     return results
 
 
-def _add_unread_years(facets: dict[str, list["FacetValue"]], chosen: int | None) -> None:
-    """Adds to the year facet, without a count, the years of the index that the hits read did not reach (they
-    stopped at the ceiling), so a searcher can still narrow to any of them (`chosen`: the year chosen, if any).
-    One query (the two ends of the year index)."""
+def _add_unread_years(
+    facets: dict[str, list["FacetValue"]], chosen: int | None, combinations: list["Combination"]
+) -> None:
+    """Adds to the year facet, without a count, the years of the index older than every hit read (`combinations`:
+    the reading stopped at the ceiling, newest years first), so a searcher can still narrow to any of them
+    (`chosen`: the year chosen, if any). A year read is not added: it has no hits. One query (the two ends of the
+    year index)."""
     # Two subqueries, each one probe of the year index: SQLite reads the whole index for MIN and MAX asked in one
     # select (24 ms at county scale). The search's own queries have brought the index up to date.
     table = SearchEntry._meta.db_table
@@ -232,8 +235,9 @@ def _add_unread_years(facets: dict[str, list["FacetValue"]], chosen: int | None)
     if first is None:
         return
     seen = {int(value.value) for value in facets.get("year", [])}
-    years = range(last, first - 1, -1)
-    unread = [FacetValue(str(y), str(y), None, y == chosen) for y in years if y not in seen]
+    dated = [c.year for c in combinations if c.year is not None]
+    below = min(dated) if dated else last + 1  # only undated hits read: no year was reached
+    unread = [FacetValue(str(y), str(y), None, y == chosen) for y in range(below - 1, first - 1, -1) if y not in seen]
     facets["year"] = sorted([*facets.get("year", []), *unread], key=lambda value: -int(value.value))
 
 
@@ -365,15 +369,15 @@ def _hit(entry: SearchEntry, terms: list[Term], readable_bodies: dict[int, str])
 
 
 def _facets(
-    combinations: list[Combination], filters: Filters, readable_bodies: dict[int, str], *, every_year: bool = False
+    combinations: list[Combination], filters: Filters, readable_bodies: dict[int, str], *, sampled: bool = False
 ) -> tuple[dict[str, list[FacetValue]], dict[str, int]]:
     """Counts per value of each facet, each with the other facets' choices applied (so a chosen value can be
     changed), and the number of values of each facet cut to its `FACET_SHOWN` largest (the chosen value is always
     kept; `filters.every` names a facet shown whole). A body the searcher may not see (a contact's assignment from
     an internal body) is no facet value: its name is never shown. The area facet appears when the hits come from
-    more than one area. `every_year`: the hits stopped at `HIT_CEILING`, and the year facet, shown whole, also lists
-    the years of the index not among them, without a count. At most three queries: the principals' and the areas'
-    names, and the years of the index for `every_year`."""
+    more than one area. The year facet is never cut. `sampled`: the hits read stopped at `HIT_CEILING`; the oldest
+    year read (read in part) and the older years of the index, not read, are listed without a count. At most three
+    queries: the principals' and the areas' names, and the years of the index when `sampled`."""
 
     def counted(name: str) -> dict[Any, int]:
         counts: dict[Any, int] = {}
@@ -403,13 +407,19 @@ def _facets(
     principals = counted("principal")
     names = dict(Principal.objects.filter(pk__in=list(principals)).values_list("pk", "name")) if principals else {}
     facets["principal"] = named("principal", principals, names)
-    years = counted("year")
+    years: dict[int, int | None] = dict(counted("year"))
+    if sampled:
+        # The oldest year read was read only in part: its count would be a part, so it has none.
+        oldest = min((c.year for c in combinations if c.year is not None), default=None)
+        if oldest in years:
+            years[oldest] = None
     facets["year"] = [FacetValue(str(y), str(y), years[y], y == filters.year) for y in sorted(years, reverse=True)]
-    if every_year:
-        _add_unread_years(facets, filters.year)
+    if sampled:
+        _add_unread_years(facets, filters.year, combinations)
     complete = {}
     for name, values in facets.items():
-        if len(values) > FACET_SHOWN and name != filters.every and not (every_year and name == "year"):
+        # Years are few and in order: never cut (the newest would go first, having fewest hits).
+        if len(values) > FACET_SHOWN and name not in (filters.every, "year"):
             complete[name] = len(values)
             largest = sorted(values, key=lambda value: (-(value.count or 0), value.label))[:FACET_SHOWN]
             kept = {value.value for value in largest} | {value.value for value in values if value.selected}

@@ -86,6 +86,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 }
             )
     keep = "&" + urlencode({"q": query, **chosen})
+    # Nothing found within the chosen facet values (say a kind without hits, or a year without entries): the way
+    # back to every hit of the query, in the same area, since a facet without hits lists no value to remove.
+    narrowed = set(chosen) - {"omrade"}
+    unfiltered = (
+        "?" + urlencode({"q": query, **{k: v for k, v in chosen.items() if k == "omrade"}}) if narrowed else None
+    )
     return render(
         request,
         "search/search.html",
@@ -96,6 +102,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "keep": keep,
             "area": area,
             "everywhere": link("omrade", None) if area else None,
+            "unfiltered": unfiltered,
             "crumbs": [(None, _("Sök"))],
             "search_query": query,
         },
