@@ -544,6 +544,8 @@ def test_a_common_word_is_read_up_to_the_ceiling_newest_years_first(client, worl
     assert "<strong>Minst 5 träffar</strong>" in html and "år utan antal har inte räknats" in html
     assert re.search(r'href="\?q=kolibri&amp;ar=2019">\s*2019</a>', html), html
     assert '2024 <span class="count">(2)</span>' in html
+    # On a phone the facets come first: a link leads past them to the results (WCAG 2.4.1).
+    assert '<a href="#traffar">Till träffarna</a>' in html and '<ol class="search-results" id="traffar"' in html
     html = client.get(reverse("search:search"), {"q": "kolibri", "typ": "person", "ar": 2019}).content.decode()
     assert "Inget hittades för ”kolibri” med de valda avgränsningarna." in html  # no facet lists a value to remove
     assert '<a href="?q=kolibri">Sök utan avgränsningar</a>' in html
