@@ -105,7 +105,7 @@ class FacetValue:
 
     value: str
     label: str
-    count: int | None  # None: not counted (a year the hits read did not reach, `Results.sampled`)
+    count: int | None  # None: not counted (a year read in part or not reached, `Results.at_least`)
     selected: bool
 
 
@@ -115,9 +115,8 @@ class Results:
     query), the number of results, the facets (`area`, `kind`, `body`, `principal`, `year` → values with counts)
     and, per facet cut to its `FACET_SHOWN` largest values, how many values it has in all (`complete`); `ranked`
     is how many of the hits the pages show (all but a common word's oldest: `RANK_WINDOW`). A common word's hits
-    are read up to `HIT_CEILING`, newest years first: `at_least` says the count is that many or more, and `sampled`
-    (the same) that the facets count the hits read; the year facet then lists the years not reached without a
-    count."""
+    are read up to `HIT_CEILING`, newest years first: `at_least` says the count is that many or more and the
+    facets count the hits read; the year facet then lists the years read in part or not reached without a count."""
 
     query: str
     filters: Filters
@@ -127,7 +126,6 @@ class Results:
     complete: dict[str, int] = field(default_factory=dict)
     ranked: int = 0
     at_least: bool = False
-    sampled: bool = False
 
 
 def visible_entries(user: "Viewer") -> QuerySet[SearchEntry]:
@@ -186,8 +184,8 @@ def search(user: "Viewer", query: str, filters: Filters | None = None, page: int
     page's rows are then read whole. The hits are ranked best first among the `RANK_WINDOW` newest (an undated
     one, a body, person or principal, counting as newest): all of them when there are fewer, as for nearly every
     query; a common word's thousands of hits are counted up to `HIT_CEILING`, newest years first, and only the
-    newest ranked and shown (`Results.ranked`, `Results.at_least`; the facets then count the hits read,
-    `Results.sampled`, and a chosen facet value's hits are read again alone)."""
+    newest ranked and shown (`Results.ranked`; `Results.at_least`: the facets then count the hits read, and a
+    chosen facet value's hits are read again alone)."""
     filters = filters or Filters()
     results = Results(query=query, filters=filters)
     terms = parse(query)
@@ -209,7 +207,7 @@ def search(user: "Viewer", query: str, filters: Filters | None = None, page: int
     shown.object_list = [_hit(rows[pk], terms, readable_bodies) for pk in ids if pk in rows]
     results.page = shown
     results.total = total
-    results.at_least = results.sampled = shown_pass.capped
+    results.at_least = shown_pass.capped
     results.ranked = len(ranked_ids)
     # The facets count the hits of the pass shown: the chosen values' own when they were read again alone (a chosen
     # facet then shows its value only, with the link that removes it).
