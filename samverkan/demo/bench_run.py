@@ -179,7 +179,9 @@ def _hammer(port: int, path: str, seconds: float, clients: int) -> dict:
 
 
 def throughput(database_url: str, urls: dict[str, str], seconds: float, clients: int, workers: int) -> dict:
-    """Start gunicorn (gthread, as `samverkan serve`) on a free loopback port and measure each URL."""
+    """Start gunicorn (gthread, as `samverkan serve`) on a free loopback port and measure each URL: {name: {"url",
+    "requests", "errors", "seconds", "rps"}}. The first URL is the floor; it is measured first and last, and the
+    better of the two is kept."""
     port = _free_port()
     env = _env(database_url, "samverkan.demo.bench_settings")
     command = [
@@ -205,6 +207,10 @@ def throughput(database_url: str, urls: dict[str, str], seconds: float, clients:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("gunicorn startade inte") from None
                 time.sleep(0.2)
+        # The port answers as soon as gunicorn's master listens, before its workers have loaded Django; the first
+        # URL (the floor) was then measured partly against workers still starting (841 against 2,290 requests a
+        # second in two runs on the same code). Every worker answers once before anything is measured.
+        _hammer(port, next(iter(urls.values())), 3.0, clients)
         results = {}
         for name, url in urls.items():
             # Warm every worker's caches (with the page cache, each process keeps its own pages): as many
@@ -212,6 +218,13 @@ def throughput(database_url: str, urls: dict[str, str], seconds: float, clients:
             _hammer(port, url, 1.0, clients)
             results[name] = {"url": url, **_hammer(port, url, seconds, clients)}
             print(f"  {name:<32} {results[name]['rps']:>8.1f} anrop/s", flush=True)
+        # The floor again, last: the shares are taken of the better of its two runs, so a slow moment of the
+        # machine during the first cannot flatter the pages.
+        floor_name, floor_url = next(iter(urls.items()))
+        again = _hammer(port, floor_url, seconds, clients)
+        print(f"  {floor_name + ' (igen)':<32} {again['rps']:>8.1f} anrop/s", flush=True)
+        if again["rps"] > results[floor_name]["rps"]:
+            results[floor_name] = {"url": floor_url, **again}
         return results
     finally:
         server.terminate()
