@@ -51,7 +51,9 @@ def _recommendation_prefix(area):
     return reverse("followthrough_public:recommendation", args=[area.slug, 1])[:-2]
 
 
-BOARD_PAGE = 100  # recommendations a page of one year's board shows
+# Recommendations a page of one year's board shows: with a county's 16 principals, 800 cells (100 rows took 40 ms
+# at county scale, most of it the template and building the rows).
+BOARD_PAGE = 50
 
 
 def _board_input(request, area):
