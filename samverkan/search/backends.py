@@ -174,6 +174,23 @@ def rank(
     return f"-ts_rank({table}.area_stems_vector, {query})", params
 
 
+def ranks_of(terms: list[Term], ids_sql: str, *, any_term: bool = False) -> tuple[str, list[Any]]:
+    """SQLite only: SQL (with its params) of rows (id, rank) for the entries that `ids_sql` selects (e.g. "SELECT id
+    FROM newest", a window of a search's hits), each matching `terms`; FTS5's `bm25()`, lower is better.
+
+    The full-text query is run again, and `bm25()` is computed for the rows in the window only: computing it for
+    every match made up two thirds of a county's common-word search (16,000 matches: 34 ms with it against 10
+    without). The window is never given to FTS5 as a condition on the rowid: FTS5 answers `rowid IN (…)` or
+    `rowid = ?` by running the whole query once for each id (5 ms each for a prefix)."""
+    expression = _fts5_expression(terms, any_term=any_term)
+    sql = (
+        "SELECT id, rank FROM (SELECT rowid AS id, CASE WHEN rowid IN ("
+        f"{ids_sql}) THEN bm25(search_fts, 1.0, 0.2) END AS rank FROM search_fts WHERE search_fts MATCH %s)"
+        " WHERE rank IS NOT NULL"
+    )
+    return sql, [expression]
+
+
 def ranked(
     found: QuerySet[Any], terms: list[Term], *, any_term: bool = False, area: int | None = None
 ) -> QuerySet[Any]:

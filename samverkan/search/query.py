@@ -255,7 +255,7 @@ def newest_hits(
     any_term: bool = False,
     limit: int | None = None,
 ) -> tuple[str, list[Any]]:
-    """SQL (with its params) selecting `columns` (`SearchEntry` fields; on SQLite also "rank", FTS5's) of at most
+    """SQL (with its params) selecting `columns` (`SearchEntry` fields) of at most
     `limit` (default `HIT_CEILING`) of the `entries` that match `terms` (any of them with `any_term`) in area `area`
     (None: any) and year `year` (None: any): the undated ones first, then a year at a time, newest first; which of
     a year's hits when the limit falls inside it is the database's choice.
@@ -264,12 +264,10 @@ def newest_hits(
     one year after the other, and reading stops at the limit: its cost no longer grows with the years and areas
     of history. SQLite matches every hit and sorts them by year (a county's are few enough)."""
     limit = HIT_CEILING if limit is None else limit
-    if connection.vendor == backends.RANKED_IN_MATCH:  # FTS5's rank exists only in the query that matched
+    if connection.vendor == "sqlite":
         found = matching(entries, terms, any_term=any_term, area=area)
         if year is not None:
             found = found.filter(year=year)
-        if "rank" in columns:
-            found = backends.ranked(found, terms, any_term=any_term, area=area)
         sql, params = found.values_list(*columns).query.sql_with_params()
         sql = backends.through_covering_index(sql)
         return f"SELECT * FROM ({sql}) ORDER BY year IS NULL DESC, year DESC LIMIT %s", [*params, limit]
@@ -303,24 +301,17 @@ def _one_pass(entries: QuerySet[SearchEntry], terms: list[Term], filters: Filter
     as the rest of the page: its row is read to check who may see it and to group it, and ranking reads its whole
     stems vector too. Reading all of a common word's hits in every area of a nation took 2 s."""
     columns = {"id": "pk", "date": "date", **{column: column for column in COLUMNS.values()}}
-    in_match = connection.vendor == backends.RANKED_IN_MATCH
-    if in_match:
-        columns["rank"] = "rank"
     year = filters.year if alone else None
     read, params = newest_hits(entries, terms, list(columns.values()), area=filters.area, year=year)
     chosen = filters.chosen(ignoring="area")  # the chosen area's hits only were read
     where = " AND ".join(f"{COLUMNS[name]} = %s" for name in chosen) or "1 = 1"
-    rank_params: list[Any] = []
-    if in_match:
-        rank_sql, join = "w.rank", ""
-    else:
-        rank_sql, rank_params = backends.rank(terms, area=filters.area, table="e", per_row=True)
-        join = f"JOIN {SearchEntry._meta.db_table} e ON e.id = w.id"
+    ranks, rank_sql, join, rank_params = _window_rank(terms, filters.area, "newest")
     groups = ", ".join(COLUMNS.values())
     sql = (
         f"WITH hits ({', '.join(columns)}) AS MATERIALIZED ({read}),"
         f" newest AS (SELECT * FROM hits WHERE {where}"
         "  ORDER BY CASE WHEN date IS NULL THEN 0 ELSE 1 END, date DESC, id DESC LIMIT %s)"
+        f"{ranks}"
         f" SELECT {groups}, COUNT(*), NULL FROM hits GROUP BY {groups}"
         " UNION ALL"
         f" SELECT NULL, NULL, NULL, NULL, NULL, w.position, w.id FROM ("
@@ -335,6 +326,20 @@ def _one_pass(entries: QuerySet[SearchEntry], terms: list[Term], filters: Filter
     # Read to the ceiling: there may be more (a count of exactly the ceiling is said as "at least" too).
     capped = sum(c.hits for c in combinations) >= HIT_CEILING
     return Pass(combinations, [pk for _position, pk in ranked], capped)
+
+
+def _window_rank(
+    terms: list[Term], area: int | None, window: str, *, any_term: bool = False
+) -> tuple[str, str, str, list[Any]]:
+    """How a query ranks the rows of its CTE `window` (columns id, …) aliased `w`, only those: (a further CTE
+    `ranks` to append after `window`'s, or ""; the rank's SQL, lower is better; the join that brings it; the params
+    of the two, in that order). SQLite: FTS5's `bm25()` of the window's rows (`backends.ranks_of`); PostgreSQL:
+    `ts_rank` of each row's stems vector against the terms keyed by its own area and year."""
+    if connection.vendor == "sqlite":
+        sql, params = backends.ranks_of(terms, f"SELECT id FROM {window}", any_term=any_term)
+        return f", ranks AS MATERIALIZED ({sql})", "r.rank", "JOIN ranks r ON r.id = w.id", params
+    rank_sql, params = backends.rank(terms, any_term=any_term, area=area, table="e", per_row=True)
+    return "", rank_sql, f"JOIN {SearchEntry._meta.db_table} e ON e.id = w.id", params
 
 
 HIT_COLUMNS = ("kind", "title", "context", "url", "year", "text", "body_id")

@@ -106,14 +106,18 @@ def related_items(user: "Viewer", item_id: int, limit: int = RELATED_SHOWN) -> l
 def _best_of_the_newest(entries: QuerySet[SearchEntry], terms: list[Term], area: int, limit: int) -> list[SearchEntry]:
     """The `limit` best matches of any of `terms` (then the newest) among the `RELATED_READ` newest `entries` of
     area `area` that match one. One query."""
-    in_match = connection.vendor == backends.RANKED_IN_MATCH
-    columns = ["pk", "year", "date", *(["rank"] if in_match else [])]
-    read, params = newest_hits(entries, terms, columns, area=area, any_term=True, limit=RELATED_READ)
-    rank_sql, rank_params = ("w.rank", []) if in_match else backends.rank(terms, any_term=True, area=area, table="e")
+    read, params = newest_hits(entries, terms, ["pk", "year", "date"], area=area, any_term=True, limit=RELATED_READ)
+    if connection.vendor == "sqlite":  # bm25() of the rows read only (`backends.ranks_of`)
+        ranks_sql, rank_params = backends.ranks_of(terms, "SELECT id FROM hits", any_term=True)
+        ranks, rank_sql, join = f", ranks AS MATERIALIZED ({ranks_sql})", "r.rank", "JOIN ranks r ON r.id = w.id"
+    else:
+        rank_sql, rank_params = backends.rank(terms, any_term=True, area=area, table="e")
+        ranks, join = "", ""
     table = SearchEntry._meta.db_table
     sql = (
-        f"WITH hits (id, year, date{', rank' if in_match else ''}) AS MATERIALIZED ({read})"
+        f"WITH hits (id, year, date) AS MATERIALIZED ({read}){ranks}"
         " SELECT e.id, e.kind, e.object_id, e.title, e.context, e.url, e.year, e.date"
-        f" FROM hits w JOIN {table} e ON e.id = w.id ORDER BY {rank_sql}, e.date DESC, e.id DESC LIMIT %s"
+        f" FROM hits w JOIN {table} e ON e.id = w.id {join}"
+        f" ORDER BY {rank_sql}, e.date DESC, e.id DESC LIMIT %s"
     )
     return list(SearchEntry.objects.raw(sql, [*params, *rank_params, limit]))
