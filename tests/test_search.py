@@ -26,7 +26,7 @@ from samverkan.search import query as search_query
 from samverkan.search.models import SearchEntry
 from samverkan.search.query import FACET_SHOWN, PER_PAGE, Filters, matching, search, snippet, visible_entries
 from samverkan.search.related import rarest, related_items
-from samverkan.search.text import Term, fold, parse, stem, stems
+from samverkan.search.text import Term, fold, parse, short_last_word, stem, stems
 from samverkan.structure.access import visible_bodies, visible_people
 from samverkan.structure.models import Body, Membership, Person
 from tests.conftest import shared_fixture
@@ -76,6 +76,15 @@ def test_a_short_last_word_finds_itself_not_every_word_it_begins(world, db):
     world.forum.name = "Kommunförbundets grupp"
     world.forum.save()
     assert world.forum.get_absolute_url() not in [h.url for h in search(anonymous, "ko").page]
+
+
+def test_the_page_says_when_the_last_word_is_too_short_to_be_a_beginning(client, db):
+    said = "söks bara som helt ord"
+    assert short_last_word("vård ko") == "ko" and short_last_word('"ko"') == "" and short_last_word("kom") == ""
+    assert said in client.get("/sok/", {"q": "vård ko"}).content.decode()
+    assert said not in client.get("/sok/", {"q": "ko vård"}).content.decode()
+    english = client.get("/en/sok/", {"q": "ko"}).content.decode()
+    assert "is searched as a whole word only" in english
 
 
 def test_a_snippet_is_escaped_and_marks_only_the_matches():

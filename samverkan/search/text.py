@@ -68,6 +68,18 @@ class Term:
     prefix: str = ""
 
 
+def short_last_word(query: str) -> str:
+    """The last unquoted word of `query` when it has fewer than MIN_PREFIX letters, so that it is searched as a whole
+    word only and not as a beginning (the page says so); else ""."""
+    parts = query.split('"')
+    for index in range(len(parts) - 1, -1, -1):
+        found = words(parts[index])
+        if found:
+            quoted = index % 2 == 1 and index < len(parts) - 1
+            return "" if quoted or len(found[-1]) >= MIN_PREFIX else found[-1]
+    return ""
+
+
 def parse(query: str) -> list[Term]:
     """The terms of a search query: quoted parts are phrases, other words are single terms; every term must
     match. The last unquoted word also matches as a prefix when it has at least MIN_PREFIX letters. At most
