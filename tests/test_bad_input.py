@@ -134,3 +134,14 @@ def test_odd_digits_in_a_number_of_the_address_are_no_number(client, world, digi
             for name in names:
                 response = client.get(url, {"q": "zebrafink", name: digit})
                 assert response.status_code == 200, (url, name, response.status_code)
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"), [("0", 1), ("-3", 1), (" -1", 1), ("abc", 1), ("-²", 1), ("2", 2), ("99999", 3)]
+)
+def test_a_page_number_outside_the_list_gives_the_nearest_page(rf, asked, shown):
+    """Below 1 is the first page (Django's `get_page` gave the last), past the end the last, garbage the first."""
+    from samverkan.lib.paging import asked_page, page_of
+
+    assert page_of(rf.get("/", {"sida": asked}), list(range(25)), 10).number == shown
+    assert asked_page(0) == 1 and asked_page(-4) == 1 and asked_page(None) is None

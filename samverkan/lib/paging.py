@@ -1,6 +1,7 @@
 """One way to page a list: `page_of` gives Django's Page, `includes/pager.html` draws it (works without
 JavaScript: plain links with `?sida=N` and the page's other query parameters kept)."""
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -8,13 +9,25 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
 PAGE_PARAM = "sida"
+_WHOLE_NUMBER = re.compile(r"\s*-?[0-9]+\s*")  # ASCII digits only: "²" is a digit to str.isdigit(), not to int()
 
 
 def page_of(request: HttpRequest, items: Sequence[Any] | Any, per_page: int, param: str = PAGE_PARAM) -> Page[Any]:
     """The page of `items` (a queryset or list) that `?sida=` (or `?<param>=`, for a second list on the same
-    page) asks for; a bad or too large number gives the nearest page (Django's `get_page`), never an error.
-    The page carries the pager's links (`with_links`). Counts with one query, fetches the page with one."""
-    return with_links(Paginator(items, per_page).get_page(request.GET.get(param)), request, param)
+    page) asks for; a bad number gives the first page, a number past the end the last and one below 1 the first
+    (Django's `get_page` gave the last for 0 or -3), never an error. The page carries the pager's links
+    (`with_links`). Counts with one query, fetches the page with one."""
+    return with_links(Paginator(items, per_page).get_page(asked_page(request.GET.get(param))), request, param)
+
+
+def asked_page(asked: str | int | None) -> str | int | None:
+    """A page number as asked for (`?sida=`), for Django's `Paginator.get_page`, with a whole number below 1 made 1:
+    `get_page` answers it with the last page, where the nearest is the first."""
+    if isinstance(asked, int):
+        return max(asked, 1)
+    if asked is not None and _WHOLE_NUMBER.fullmatch(asked) and int(asked) < 1:
+        return "1"
+    return asked
 
 
 def with_links(page: Page[Any], request: HttpRequest, param: str = PAGE_PARAM) -> Page[Any]:

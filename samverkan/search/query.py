@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.followthrough.access import recordable_decisions, visible_assignments, visible_recommendations
 from samverkan.followthrough.models import PrincipalDecision
+from samverkan.lib.paging import asked_page
 from samverkan.search import backends
 from samverkan.search.models import SearchEntry
 from samverkan.search.text import Term, fold, parse, stem
@@ -200,7 +201,7 @@ def search(user: "Viewer", query: str, filters: Filters | None = None, page: int
         shown_pass = _one_pass(entries.filter(filters.q(ignoring="area")), terms, filters, alone=True)
         total = sum(c.hits for c in shown_pass.combinations)
     ranked_ids = shown_pass.ranked
-    shown = Paginator[Any](ranked_ids, PER_PAGE).get_page(page)
+    shown = Paginator[Any](ranked_ids, PER_PAGE).get_page(asked_page(page))
     ids = list(shown.object_list)
     rows = SearchEntry.objects.only(*HIT_COLUMNS).in_bulk(ids)
     readable_bodies = dict(visible_bodies(user).values_list("pk", "name"))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from samverkan.lib.forms import form_page
 from samverkan.lib.history import history_rows
 from samverkan.lib.methods import FORM
+from samverkan.lib.paging import asked_page
 from samverkan.lib.text import search_term
 from samverkan.structure import actions, logins
 from samverkan.structure.access import (
@@ -47,7 +48,7 @@ def area(request, area):
     ).select_related("employer", "user")
     if query:
         people = people.filter(Q(first_name__icontains=query) | Q(last_name__icontains=query))
-    page = Paginator(people.order_by("last_name", "first_name", "pk"), 50).get_page(request.GET.get("sida"))
+    page = Paginator(people.order_by("last_name", "first_name", "pk"), 50).get_page(asked_page(request.GET.get("sida")))
     return render(
         request,
         "structure/area.html",
