@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -566,6 +567,8 @@ def test_a_common_word_is_read_up_to_the_ceiling_newest_years_first(client, worl
 
     html = client.get(reverse("search:search"), {"q": "kolibri"}).content.decode()
     assert "<strong>Minst 5 träffar</strong>" in html and "år utan antal har inte räknats" in html
+    shown = render_to_string("search/search.html", {"query": "kolibri", "results": replace(results, total=3000)})
+    assert "Minst 3\xa0000 träffar" in shown  # grouped as Swedish writes it
     assert re.search(r'href="\?q=kolibri&amp;ar=2019">\s*2019</a>', html), html
     assert '2024 <span class="count">(2)</span>' in html
     # On a phone the facets come first: a link leads past them to the results (WCAG 2.4.1).
