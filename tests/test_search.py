@@ -578,11 +578,17 @@ def test_a_common_word_is_read_up_to_the_ceiling_newest_years_first(client, worl
     assert '<a href="?q=kolibri">Sök utan avgränsningar</a>' in html
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL reads a year at a time")
-def test_a_stray_year_adds_one_year_to_read_not_every_year_between(world, corpus):
-    """The years a search reads a year at a time are those entries have: an item mistakenly dated 1900 adds 1900,
-    not the 125 years up to the others (each of them a key in every search's and digest's query)."""
+def test_a_stray_year_adds_one_year_to_read_not_every_year_between(world, corpus, monkeypatch):
+    """The years a search reads a year at a time (PostgreSQL) and lists unread in its year facet are those entries
+    have: an item mistakenly dated 1900 adds 1900, not the 125 years up to the others (each of them a key in every
+    search's and digest's query, and a value of the facet)."""
     make_item(make_meeting(world.forum, date(1900, 3, 1), **SENT), "1", "Kolibri för länge sedan")
+    for n in range(3):
+        make_item(make_meeting(world.forum, date(2024, 3, 1 + n), **SENT), "1", f"Kolibri nummer {n}")
+    monkeypatch.setattr(search_query, "HIT_CEILING", 2)
+    capped = search(fresh(world, "anonymous"), "kolibri")
+    assert capped.at_least
+    assert [value.value for value in capped.facets["year"]][-2:] == ["2024", "1900"]  # listed, no year between
     # Through the model first: the transaction's entries are rebuilt before its first query of them.
     dated = sorted(set(SearchEntry.objects.filter(year__gt=0).values_list("year", flat=True)))
     with connection.cursor() as cursor:

@@ -35,15 +35,16 @@ KEY = "@"  # where a query's pattern takes an area's and year's key (tokens are 
 # The year of the keys asked for, when a query is run a year at a time (`query._one_pass`): the column `y` of an
 # outer query's row named `keyed_years`.
 YEAR_OF_OUTER_ROW = "keyed_years.y"
-# 0 (undated) and every year an entry has, each found by one probe of the year index (a loose index scan), not
-# every year from the first to the last: a single entry mistakenly dated 1900 or 9999 made that a span of a
-# century or eight thousand years, each a key in every search's and digest's query.
-EVERY_YEAR_SQL = (
-    "SELECT 0 UNION ALL SELECT k FROM (WITH RECURSIVE y (k) AS ("
-    "SELECT min(year) FROM search_searchentry WHERE year > 0"
-    " UNION ALL SELECT (SELECT min(year) FROM search_searchentry WHERE year > y.k) FROM y WHERE y.k IS NOT NULL"
-    ") SELECT k FROM y WHERE k IS NOT NULL) AS found_years"
+# Every year an entry has (column k), each found by one probe of the year index (a loose index scan), not every
+# year from the first to the last: a single entry mistakenly dated 1900 or 9999 made that a span of a century or
+# eight thousand years, each a key in every search's and digest's query and a value of the year facet. Both
+# databases.
+INDEX_YEARS_SQL = (
+    "WITH RECURSIVE y (k) AS (SELECT min(year) FROM search_searchentry WHERE year > 0"
+    " UNION ALL SELECT (SELECT min(year) FROM search_searchentry WHERE year > y.k) FROM y WHERE y.k IS NOT NULL)"
+    " SELECT k FROM y WHERE k IS NOT NULL"
 )
+EVERY_YEAR_SQL = f"SELECT 0 UNION ALL SELECT k FROM ({INDEX_YEARS_SQL}) AS found_years"  # and 0, the undated
 
 
 def _pattern(tokens: tuple[str, ...], *, prefix: bool = False) -> str:

@@ -223,20 +223,18 @@ def _add_unread_years(
 ) -> None:
     """Adds to the year facet, without a count, the years of the index older than every hit read (`combinations`:
     the reading stopped at the ceiling, newest years first), so a searcher can still narrow to any of them
-    (`chosen`: the year chosen, if any). A year read is not added: it has no hits. One query (the two ends of the
-    year index)."""
-    # Two subqueries, each one probe of the year index: SQLite reads the whole index for MIN and MAX asked in one
-    # select (24 ms at county scale). The search's own queries have brought the index up to date.
-    table = SearchEntry._meta.db_table
+    (`chosen`: the year chosen, if any). A year read is not added: it has no hits. One query (the years of the
+    index, one probe of its year index each: `backends.INDEX_YEARS_SQL`)."""
+    # The search's own queries have brought the index up to date.
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT MIN(year) FROM {table}), (SELECT MAX(year) FROM {table})")
-        first, last = cursor.fetchone()
-    if first is None:
+        cursor.execute(backends.INDEX_YEARS_SQL)
+        years = [row[0] for row in cursor.fetchall()]
+    if not years:
         return
     seen = {int(value.value) for value in facets.get("year", [])}
     dated = [c.year for c in combinations if c.year is not None]
-    below = min(dated) if dated else last + 1  # only undated hits read: no year was reached
-    unread = [FacetValue(str(y), str(y), None, y == chosen) for y in range(below - 1, first - 1, -1) if y not in seen]
+    below = min(dated) if dated else max(years) + 1  # only undated hits read: no year was reached
+    unread = [FacetValue(str(y), str(y), None, y == chosen) for y in years if y < below and y not in seen]
     facets["year"] = sorted([*facets.get("year", []), *unread], key=lambda value: -int(value.value))
 
 
