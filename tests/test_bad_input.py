@@ -137,7 +137,12 @@ def test_odd_digits_in_a_number_of_the_address_are_no_number(client, world, digi
 
 
 @pytest.mark.parametrize(
-    ("asked", "shown"), [("0", 1), ("-3", 1), (" -1", 1), ("abc", 1), ("-²", 1), ("2", 2), ("99999", 3)]
+    ("asked", "shown"),
+    [
+        *[(below, 1) for below in ("0", "-3", " -1", "+0", "-0", "00", "-00002")],
+        *[(garbage, 1) for garbage in ("abc", "-²", "０", "-１", "0_0", "-1_0", "٣", "1e3", "2.5", "")],
+        *[("+2", 2), ("02", 2), ("99999", 3), ("1" + "0" * 40, 3), ("9" * 5000, 3), ("-" + "9" * 40, 1)],
+    ],
 )
 def test_a_page_number_outside_the_list_gives_the_nearest_page(rf, asked, shown):
     """Below 1 is the first page (Django's `get_page` gave the last), past the end the last, garbage the first."""

@@ -27,7 +27,7 @@ from samverkan.search import query as search_query
 from samverkan.search.models import SearchEntry
 from samverkan.search.query import FACET_SHOWN, PER_PAGE, Filters, matching, search, snippet, visible_entries
 from samverkan.search.related import rarest, related_items
-from samverkan.search.text import Term, fold, parse, short_last_word, stem, stems
+from samverkan.search.text import MAX_TERMS, Term, fold, parse, read, stem, stems
 from samverkan.structure.access import visible_bodies, visible_people
 from samverkan.structure.models import Body, Membership, Person
 from tests.conftest import shared_fixture
@@ -62,6 +62,9 @@ def test_a_query_is_words_phrases_and_a_prefix_at_the_end():
     assert parse('"nära vård" hemsj') == [Term(("när", "vård")), Term(("hemsj",), prefix="hemsj")]
     assert parse('hemsjukvård "nära vård"') == [Term(("hemsjukvård",)), Term(("när", "vård"))]
     assert len(parse(" ".join(["ord"] * 50))) == 8  # bounded
+    # The quotation marks of smart punctuation and Swedish typography make a phrase as '"' does.
+    for quoted in ("”nära vård”", "“nära vård”", "„nära vård“", "»nära vård«", "«nära vård»"):
+        assert parse(quoted) == [Term(("när", "vård"))], quoted
     # A word of one or two letters is itself only: as a beginning it matched most of a county's entries.
     assert parse("vård ko") == [Term(("vård",)), Term(("ko",))] and parse("kom")[0].prefix == "kom"
 
@@ -81,9 +84,14 @@ def test_a_short_last_word_finds_itself_not_every_word_it_begins(world, db):
 
 def test_the_page_says_when_the_last_word_is_too_short_to_be_a_beginning(client, db):
     said = "söks bara som helt ord"
-    assert short_last_word("vård ko") == "ko" and short_last_word('"ko"') == "" and short_last_word("kom") == ""
+    assert read("vård ko").whole_word == "ko" and read('"ko"').whole_word == read("kom").whole_word == ""
     assert said in client.get("/sok/", {"q": "vård ko"}).content.decode()
     assert said not in client.get("/sok/", {"q": "ko vård"}).content.decode()
+    # Past the eighth word a word is not searched at all, and the page says that instead.
+    many = " ".join(["vård"] * MAX_TERMS + ["ko"])
+    assert read(many).whole_word == "" and read(many).ignored == 1 and MAX_TERMS == 8  # "de första åtta orden"
+    html = client.get("/sok/", {"q": many}).content.decode()
+    assert said not in html and "Bara de första åtta orden söks: 1 ord till räknades inte." in html
     english = client.get("/en/sok/", {"q": "ko"}).content.decode()
     assert "is searched as a whole word only" in english
 
@@ -165,6 +173,14 @@ def corpus(world):
 def test_swedish_recall(world, corpus, query, title):
     titles = {t for _kind, t in found(None, query)[0]}
     assert any(t.endswith(title) for t in titles), (query, titles)
+
+
+@pytest.mark.parametrize("space", ["\xa0", "\t", "\n", "\u2009", "\u202f", "\u3000"])
+def test_any_space_between_words_of_the_search_box_separates_them(client, world, corpus, space):
+    """A no-break space (pasted from Word or a PDF; Option+Space on a Mac), a tab or a line break was taken out,
+    which joined the two words into one that matched nothing."""
+    html = client.get(reverse("search:search"), {"q": f"Camilla{space}Öberg"}).content.decode()
+    assert "<strong>1 träff</strong>" in html and "/person/camilla-oberg/" in html and "Inget hittades" not in html
 
 
 def test_what_is_not_the_same_word_is_not_found(world, corpus):

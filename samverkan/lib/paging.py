@@ -9,7 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
 PAGE_PARAM = "sida"
-_WHOLE_NUMBER = re.compile(r"\s*-?[0-9]+\s*")  # ASCII digits only: "²" is a digit to str.isdigit(), not to int()
+_WHOLE_NUMBER = re.compile(r"\s*([+-]?)([0-9]+)\s*")  # ASCII digits: "²" is a digit to isdigit(), "٣" to int()
 
 
 def page_of(request: HttpRequest, items: Sequence[Any] | Any, per_page: int, param: str = PAGE_PARAM) -> Page[Any]:
@@ -21,13 +21,21 @@ def page_of(request: HttpRequest, items: Sequence[Any] | Any, per_page: int, par
 
 
 def asked_page(asked: str | int | None) -> str | int | None:
-    """A page number as asked for (`?sida=`), for Django's `Paginator.get_page`, with a whole number below 1 made 1:
-    `get_page` answers it with the last page, where the nearest is the first."""
+    """A page number as asked for (`?sida=`), for Django's `Paginator.get_page`: a whole number of ASCII digits with
+    an optional sign as it is, but one below 1 made 1 (`get_page` answers it with the last page, where the nearest
+    is the first); anything else (`get_page` reads "+0", "0_0" and "٣" with `int()`) is 1, the first page."""
     if isinstance(asked, int):
         return max(asked, 1)
-    if asked is not None and _WHOLE_NUMBER.fullmatch(asked) and int(asked) < 1:
+    if asked is None:
+        return None
+    found = _WHOLE_NUMBER.fullmatch(asked)
+    if not found:
         return "1"
-    return asked
+    sign, digits = found.groups()
+    significant = digits.lstrip("0")
+    if sign == "-" or not significant:
+        return "1"
+    return significant if len(significant) <= 18 else "9" * 18  # past any end: the last page
 
 
 def with_links(page: Page[Any], request: HttpRequest, param: str = PAGE_PARAM) -> Page[Any]:

@@ -4,10 +4,12 @@ import re
 
 
 def search_term(value: str | None, limit: int = 100) -> str:
-    """A search string safe for every database: no NUL or other control characters, trimmed, at most `limit`
-    characters. Idempotent: trimmed again after the cut, so a cleaned term cleans to itself (a saved search's
-    key is made again from its stored query)."""
-    cleaned = "".join(ch for ch in (value or "")[: limit * 2] if ch.isprintable())
+    """A search string safe for every database: every kind of space (a tab, a line break, the no-break space that
+    text pasted from Word or a PDF carries) made a plain space, other control and unprintable characters left out,
+    trimmed, at most `limit` characters. Idempotent: trimmed again after the cut, so a cleaned term cleans to itself
+    (a saved search's key is made again from its stored query)."""
+    spaced = (" " if ch.isspace() else ch for ch in (value or "")[: limit * 2])
+    cleaned = "".join(ch for ch in spaced if ch.isprintable())
     return cleaned.strip()[:limit].strip()
 
 

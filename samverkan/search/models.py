@@ -7,6 +7,7 @@ the entry's area and year, GIN-indexed (migrations 0007 and 0008). Both hold the
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from samverkan.lib.db import run_deferred
 from samverkan.lib.visibility import Visibility
@@ -37,13 +38,14 @@ class SearchEntry(models.Model):
     on a confidential item, those named on both)."""
 
     class Kind(models.TextChoices):
-        BODY = "body", _("Organ")
+        # The kinds are plural (a heading of hits); "Organ" and "Uppdrag" are so in Swedish already, not in English.
+        BODY = "body", pgettext_lazy("kinds of hits", "Organ")
         PERSON = "person", _("Personer")
         PRINCIPAL = "principal", _("Huvudmän")
         MEETING = "meeting", _("Möten")
         ITEM = "item", _("Ärenden och beslut")
         DOCUMENT = "document", _("Handlingar")
-        ASSIGNMENT = "assignment", _("Uppdrag")
+        ASSIGNMENT = "assignment", pgettext_lazy("kinds of hits", "Uppdrag")
         RECOMMENDATION = "recommendation", _("Rekommendationer")
         DECISION = "decision", _("Huvudmännens beslut")
         AGREEMENT = "agreement", _("Överenskommelser")

@@ -68,24 +68,28 @@ class Term:
     prefix: str = ""
 
 
-def short_last_word(query: str) -> str:
-    """The last unquoted word of `query` when it has fewer than MIN_PREFIX letters, so that it is searched as a whole
-    word only and not as a beginning (the page says so); else ""."""
-    parts = query.split('"')
-    for index in range(len(parts) - 1, -1, -1):
-        found = words(parts[index])
-        if found:
-            quoted = index % 2 == 1 and index < len(parts) - 1
-            return "" if quoted or len(found[-1]) >= MIN_PREFIX else found[-1]
-    return ""
+# Quotation marks a Swedish keyboard, smart punctuation (iOS, macOS, Word) or the page's own echo of a query give:
+# each starts or ends a phrase as '"' does.
+_QUOTES = str.maketrans(dict.fromkeys("”“„»«", '"'))
 
 
-def parse(query: str) -> list[Term]:
-    """The terms of a search query: quoted parts are phrases, other words are single terms; every term must
-    match. The last unquoted word also matches as a prefix when it has at least MIN_PREFIX letters. At most
-    MAX_TERMS terms; [] for a query with no words."""
+@dataclass(frozen=True)
+class Reading:
+    """How a query is read: its `terms` (at most MAX_TERMS), how many terms past those were `ignored`, and
+    `whole_word`: the last word when it is searched as a whole word only, being unquoted and shorter than
+    MIN_PREFIX (the page says so), else ""."""
+
+    terms: list[Term]
+    ignored: int = 0
+    whole_word: str = ""
+
+
+def read(query: str) -> Reading:
+    """The terms of a search query: quoted parts ('"', ”, “, „, » or «) are phrases, other words are single
+    terms; every term must match. The last unquoted word also matches as a prefix when it has at least MIN_PREFIX
+    letters. At most MAX_TERMS terms; none for a query with no words."""
     terms: list[Term] = []
-    parts = query.split('"')
+    parts = query.translate(_QUOTES).split('"')
     last_word: tuple[int, str] | None = None
     for index, part in enumerate(parts):
         quoted = index % 2 == 1 and index < len(parts) - 1  # an unclosed quote counts as no quote
@@ -98,7 +102,16 @@ def parse(query: str) -> list[Term]:
             for w in found:
                 terms.append(Term((stem(w),)))
             last_word = (len(terms) - 1, found[-1])
-    if last_word is not None and last_word[0] == len(terms) - 1 and len(last_word[1]) >= MIN_PREFIX:
+    whole_word = ""
+    if last_word is not None and last_word[0] == len(terms) - 1 and last_word[0] < MAX_TERMS:
         position, word = last_word
-        terms[position] = Term(terms[position].stems, prefix=word)
-    return terms[:MAX_TERMS]
+        if len(word) >= MIN_PREFIX:
+            terms[position] = Term(terms[position].stems, prefix=word)
+        else:
+            whole_word = word
+    return Reading(terms[:MAX_TERMS], max(len(terms) - MAX_TERMS, 0), whole_word)
+
+
+def parse(query: str) -> list[Term]:
+    """The terms of a search query (`read`)."""
+    return read(query).terms

@@ -14,7 +14,7 @@ from samverkan.lib.paging import PAGE_PARAM, with_links
 from samverkan.lib.text import is_digits, search_term
 from samverkan.search.models import SearchEntry
 from samverkan.search.query import Filters, search
-from samverkan.search.text import short_last_word
+from samverkan.search.text import read
 from samverkan.structure.models import Area
 
 # URL parameter → Filters field.
@@ -104,7 +104,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "area": area,
             "everywhere": link("omrade", None) if area else None,
             "unfiltered": unfiltered,
-            "short_word": short_last_word(query),
+            "reading": read(query),
             "crumbs": [(None, _("Sök"))],
             "search_query": query,
         },
