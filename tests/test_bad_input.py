@@ -1,5 +1,7 @@
 """Bad input of every kind gets a clear answer and changes nothing; no request may end in a server error."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -150,3 +152,23 @@ def test_a_page_number_outside_the_list_gives_the_nearest_page(rf, asked, shown)
 
     assert page_of(rf.get("/", {"sida": asked}), list(range(25)), 10).number == shown
     assert asked_page(0) == 1 and asked_page(-4) == 1 and asked_page(None) is None
+
+
+def test_a_filter_form_says_what_is_wrong_with_a_value(client, world):
+    """A filter value that does not fit (a year that is no number, a body not offered) is named beside its field:
+    the field's `aria-describedby` points at the message, never at an element that is not there."""
+    client.force_login(world.coordinator)
+    bad = "?ar=abc&organ=bogus&status=bogus&slag=bogus"
+    for url in (
+        reverse("followthrough_public:board", args=[world.area.slug]),
+        reverse("followthrough_public:assignments", args=[world.area.slug]),
+        reverse("agreements_public:register", args=[world.area.slug]),
+        reverse("followthrough:assignments", args=[world.area.slug]),
+    ):
+        html = client.get(url + bad).content.decode()
+        described = re.findall(r'aria-describedby="([^"]+)"', html)
+        assert any(name.endswith("_error") for names in described for name in names.split()), url
+        for names in described:
+            for name in names.split():
+                assert f'id="{name}"' in html, (url, name)
+        assert 'class="errorlist"' in html, url
