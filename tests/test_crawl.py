@@ -5,6 +5,7 @@ from collections import deque
 from datetime import date, time, timedelta
 from html.parser import HTMLParser
 from io import BytesIO
+from pathlib import Path
 
 from django.urls import get_resolver, resolve, reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from samverkan.meetings.access import public_meetings
 from samverkan.meetings.models import AgendaItem, Meeting, MeetingDay
 from samverkan.structure.models import Body, Person
 from tests.followthrough_helpers import body_bytes
+from tests.landmarks import assert_landmarks_named_apart
 from tests.meetings_helpers import make_item, make_meeting
 from tests.minutes_helpers import adjusted_meeting, held_meeting, seat_group
 from tests.test_csp import assert_policy, inline_code
@@ -170,6 +172,7 @@ def test_every_public_page_answers_and_leaks_nothing(client, demo):
         parser.feed(html)
         if response["Content-Type"].startswith("text/html"):
             assert not parser.inline, (url, parser.inline)
+            assert_landmarks_named_apart(url, html)
         from_search = url.startswith(reverse("search:search"))
         queue.extend(h for h in parser.hrefs if h not in seen and not (from_search and h.startswith("/sok/")))
     # Every kind of public page was reached (and so checked cookie-free and cacheable), but the downloads of
@@ -210,6 +213,15 @@ def test_every_public_page_answers_and_leaks_nothing(client, demo):
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf", url
         assert_policy(url, response)
         _assert_nothing_leaks(url, _pdf_text(response), forbidden)
+
+
+def test_a_page_with_several_pagers_names_each(settings):
+    """Each pager of a template with more than one says which list it pages (`label`), so the landmarks differ."""
+    templates = Path(settings.BASE_DIR) / "samverkan" / "templates"
+    for path in templates.rglob("*.html"):
+        includes = re.findall(r'{% include "includes/pager.html"([^%]*)%}', path.read_text())
+        if len(includes) > 1:
+            assert all("label=" in include for include in includes), path
 
 
 def test_every_published_minutes_pdf_reads_clean(client, demo):

@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 
 from django.contrib.auth import get_user_model
 
+from tests.landmarks import assert_landmarks_named_apart
+
 CSP = "Content-Security-Policy"
 # Pages per login; the crawl is breadth first, so these reach most kinds of staff page of the demo.
 STAFF_PAGES = 40
@@ -69,9 +71,11 @@ def crawl(client, start, limit, skip=()):
         assert_policy(url, response)
         if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
             continue
+        html = response.content.decode()
         page = Inline()
-        page.feed(response.content.decode())
+        page.feed(html)
         assert not page.inline, (url, page.inline)
+        assert_landmarks_named_apart(url, html)
         for href in page.hrefs:
             if href not in seen and not href.startswith(NOT_CRAWLED + tuple(skip)):
                 seen.add(href)
