@@ -8,7 +8,7 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet, Subquery, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -62,9 +62,19 @@ def _dated(meetings):
 
 
 def upcoming(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    """Meetings of `meetings` with a day today or later, soonest first, days prefetched. A queryset to page."""
+    """Meetings of `meetings` with a day today or later, soonest first, days prefetched. A queryset to page.
+
+    None of them starts before the earliest first day of any meeting with a day ahead (a subquery through the
+    `meeting_last_day` index): with that bound the soonest-first read of `meeting_first_day` starts near today.
+    Without it PostgreSQL read that index from the oldest meeting of every area, past ones included (17,600 rows,
+    10 ms for three areas' calendar, growing with history)."""
     today = timezone.localdate()
-    return _dated(meetings).filter(last_day__gte=today).order_by("first_day", "pk")
+    ahead = Q(last_day__gte=today)
+    # One row (no GROUP BY: a constant is no grouping). The aggregate's FILTER keeps PostgreSQL from answering MIN
+    # by reading `meeting_first_day` from the oldest meeting up, the very read this bound avoids.
+    one = Meeting.objects.filter(ahead).order_by().annotate(every=Value(1)).values("every")
+    earliest = Subquery(one.annotate(earliest=Min("first_day", filter=ahead)).values("earliest"))
+    return _dated(meetings).filter(last_day__gte=today, first_day__gte=earliest).order_by("first_day", "pk")
 
 
 def coming_meetings(meetings: QuerySet[Meeting]) -> list[Meeting]:
