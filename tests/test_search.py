@@ -666,6 +666,8 @@ def test_each_database_session_is_set_up_for_searching_many_hits(db):
             assert cursor.fetchone()[0] == "64MB"
             cursor.execute("SHOW jit")
             assert cursor.fetchone()[0] == "off"
+            cursor.execute("SHOW random_page_cost")  # data in memory or on an SSD
+            assert cursor.fetchone()[0] == "1.1"
         else:
             assert cursor.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
