@@ -74,7 +74,7 @@ def upcoming(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     # by reading `meeting_first_day` from the oldest meeting up, the very read this bound avoids.
     one = Meeting.objects.filter(ahead).order_by().annotate(every=Value(1)).values("every")
     earliest = Subquery(one.annotate(earliest=Min("first_day", filter=ahead)).values("earliest"))
-    return _dated(meetings).filter(last_day__gte=today, first_day__gte=earliest).order_by("first_day", "pk")
+    return _dated(meetings).filter(ahead, first_day__gte=earliest).order_by("first_day", "pk")
 
 
 def coming_meetings(meetings: QuerySet[Meeting]) -> list[Meeting]:
