@@ -252,6 +252,12 @@ def test_the_board_at_county_scale_is_fast_with_constant_queries(client, world):
     assert response.status_code == 200
     assert html.count('<tr><th scope="row">') == BOARD_PAGE  # a page of the year
     assert len(big) == len(small), [q["sql"] for q in big.captured_queries]
+    # The year shown is in the year field, and a reader on a phone finds the pages above the tall table too.
+    year = (timezone.localdate() - timedelta(days=40)).year
+    assert f'name="ar" value="{year}"' in html
+    assert f'aria-label="Sidor med rekommendationer {year}, före tabellen"' in html
+    assert f'aria-label="Sidor med rekommendationer {year}, efter tabellen"' in html
+    assert html.index("före tabellen") < html.index('<table class="board">') < html.index("efter tabellen")
     print(f"\nBoard 16 × 500: {elapsed * 1000:.0f} ms, {len(big)} queries, {len(html) // 1024} KiB")
     assert elapsed < 3, f"the board took {elapsed:.2f} s"
     started = time.perf_counter()

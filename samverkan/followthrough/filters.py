@@ -30,6 +30,13 @@ class _GetFilter(CleanForm):
             return None
         return self.cleaned_data.get(name) or None
 
+    def show_default(self, name, value):
+        """Show `value` in field `name` when the reader gave none, so the form says what the page applies (the
+        board's default year). What was given, valid or not, stays; the cleaned values are not changed."""
+        if self.data.get(name) in (None, ""):
+            self.data = self.data.copy()
+            self.data[name] = str(value)
+
     def chosen_body(self, bodies):
         slug = self.value("organ")
         return next((b for b in bodies if b.slug == slug), None)

@@ -82,6 +82,7 @@ def board(request, area):
     years = year_figures(recommendations)
     this_year = timezone.localdate().year
     year = filters.value("ar") or next((y.year for y in years if y.year <= this_year), this_year)
+    filters.show_default("ar", year)
     keys = (
         filter_recommendations(recommendations, year=year).order_by("-decided_on", "-pk").values_list("pk", flat=True)
     )
