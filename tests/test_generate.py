@@ -32,6 +32,11 @@ def test_generate_refuses_a_database_that_is_not_empty(db):
     assert Area.objects.count() == 1 and not Person.objects.exists() and not Meeting.objects.exists()
 
 
+# A search whose reading stops at the ceiling at the small size (not at the tiny one) asks once more, for the years
+# it did not read (`search.query._add_unread_years`): five queries at most, whatever the size.
+READ_TO_CEILING = {"Sök (mycket vanligt ord)": 1}
+
+
 def test_generated_rows_are_valid_versions_are_what_the_snapshot_reads_and_bench_pages_keep_their_queries(db, capsys):
     """One tiny generation (rolled back afterwards) for the rows' checks and the benchmark pages' first count, then
     a small one for the second count: every benchmark page answers with as many queries at both sizes."""
@@ -50,7 +55,7 @@ def test_generated_rows_are_valid_versions_are_what_the_snapshot_reads_and_bench
         _search_reads_only_short_columns()
         transaction.set_rollback(True)
     assert len(tiny) >= 30
-    grew = {name: (tiny[name], small[name]) for name in tiny if small[name] > tiny[name]}
+    grew = {name: (tiny[name], small[name]) for name in tiny if small[name] > tiny[name] + READ_TO_CEILING.get(name, 0)}
     assert not grew, f"queries grew with the data (tiny, small): {grew}"
 
 
