@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from samverkan.followthrough import actions
 from samverkan.followthrough.models import PrincipalDecision, Recommendation
-from samverkan.followthrough.public import BOARD_PAGE
+from samverkan.followthrough.public import ASSIGNMENT_PAGE, BOARD_PAGE
 from samverkan.meetings.models import Meeting
 from samverkan.structure.models import Principal
 from tests.conftest import shared_fixture
@@ -386,6 +386,20 @@ def test_public_assignments_hide_what_visitors_may_not_see(client, world, assign
         reverse("followthrough_public:assignments", args=["testlan"])
     )
     assert "Hedda Hemlig" in coordinator.content.decode() and "Dolt uppdrag" in coordinator.content.decode()
+
+
+def test_public_assignments_come_a_page_at_a_time_soonest_due_first(client, world):
+    item = decision_item(world.forum)
+    for n in range(ASSIGNMENT_PAGE + 3):
+        assign(item, description=f"Uppdrag nummer {n:02d}.", due_in=n + 1)
+    url = reverse("followthrough_public:assignments", args=["testlan"])
+    first = client.get(url).content.decode()
+    assert re.findall(r"Uppdrag nummer (\d+)\.", first) == [f"{n:02d}" for n in range(ASSIGNMENT_PAGE)]
+    assert 'rel="next"' in first
+    second = client.get(url + "?sida=2").content.decode()
+    assert re.findall(r"Uppdrag nummer (\d+)\.", second) == [
+        f"{n:02d}" for n in range(ASSIGNMENT_PAGE, ASSIGNMENT_PAGE + 3)
+    ]
 
 
 def test_public_assignments_filter_by_body_and_status(client, world, assignments):
