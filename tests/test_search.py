@@ -353,6 +353,12 @@ def test_reindex_rebuilds_the_index(world, corpus, monkeypatch):
     monkeypatch.setattr(index, "BATCH", 3)  # a few records at a time, as a county's are thousands
     call_command("reindex", stdout=open("/dev/null", "w"))
     assert entries() == before and found(None, "zebrafink")[0]
+    # Over a full index too; each kind is emptied once, and no batch looks for old entries of its records.
+    with CaptureQueriesContext(connection) as captured:
+        call_command("reindex", stdout=open("/dev/null", "w"))
+    assert entries() == before
+    looked_up = [q["sql"] for q in captured.captured_queries if '"search_searchentry"."object_id" IN' in q["sql"]]
+    assert not looked_up, looked_up[:2]
 
 
 # --- The page ------------------------------------------------------------------------------------------------
