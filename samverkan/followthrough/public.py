@@ -41,8 +41,8 @@ from samverkan.structure.models import Area, Principal
 
 LIST_PAGE = 50  # matters a page of the public list shows
 # Assignments a page of the public list shows. Each row is five cells of wrapped text (a phone shows about two a
-# screen), built from seven joined records: 50 rows took about 45 ms of the page's 50 ms budget at national scale on
-# PostgreSQL, 25 about 37 (the rest is the page itself: the filter form, the keys, the visibility of the names).
+# screen), built from seven joined records: 50 rows took about 45 ms of the page's 50 ms budget on a generated county
+# on PostgreSQL, 25 about 37 (the rest is the page itself: the filter form, the keys, the visibility of the names).
 ASSIGNMENT_PAGE = 25
 
 

@@ -27,7 +27,7 @@ MIN_PREFIX = 3
 
 class _Folded(dict[int, str]):
     """Each character's folded form, worked out the first time it is met (`__missing__`) and kept: `str.translate`
-    then folds a text in one pass in C. Per character it took most of the search index's rebuild time (1 s of 3
+    then folds a text in one pass in C. A character at a time it took a third of the index builders' time (1 s of 3
     for 3,000 agenda items)."""
 
     def __missing__(self, code: int) -> str:
