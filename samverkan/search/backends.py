@@ -1,5 +1,6 @@
 """The two full-text backends: the SQL that matches a parsed query (`text.Term`s) and ranks the matches, for
-SQLite's FTS5 table and for PostgreSQL's GIN-indexed, area- and year-keyed tsvectors (migrations 0002 and 0008).
+SQLite's FTS5 table and for PostgreSQL's GIN-indexed tsvectors, both holding tokens keyed by area and year
+(migrations 0009 and 0008).
 Both compare the same tokens, made in Python (text.py), so both find the same entries; only the ranking functions
 differ (FTS5's bm25, PostgreSQL's ts_rank), so the order of equally good matches may too.
 """
@@ -12,22 +13,11 @@ from django.db.models.expressions import RawSQL
 
 from samverkan.search.text import Term
 
-
-def _fts5_phrase(tokens: tuple[str, ...] | list[str]) -> str:
-    return '"' + " ".join(tokens) + '"'
-
-
-def _fts5_expression(terms: list[Term], *, any_term: bool = False) -> str:
-    parts = []
-    for term in terms:
-        exact = f"stems : {_fts5_phrase(term.stems)}"
-        parts.append(f"({exact} OR words : {_fts5_phrase([term.prefix])}*)" if term.prefix else exact)
-    return (" OR " if any_term else " AND ").join(parts)
-
-
-# The stems' and the words' vectors are stored, GIN-indexed columns whose every lexeme starts with the entry's area and
-# year key (migration 0008: "a12y2025x" + the token; area 0 for an entry of no area, year 0 for an undated one). The
-# stems are matched and ranked, the words serve the last word's prefix only.
+# Both databases hold every token with its entry's area and year key in front of it ("a12y2025x" + the token; area 0
+# for an entry of no area, year 0 for an undated one): PostgreSQL in stored, GIN-indexed vectors (migration 0008),
+# SQLite in its FTS5 table (migration 0009). A query asks for the keys of the areas and years it searches, so a search
+# in one area reads that area's hits only, and one read a year at a time (`query.newest_hits`) stops at its ceiling.
+# The stems are matched and ranked, the words serve the last word's prefix only.
 STEMS = "search_searchentry.area_stems_vector"  # `rank` reads the column of another alias too
 WORDS = "search_searchentry.area_words_vector"
 KEY = "@"  # where a query's pattern takes an area's and year's key (tokens are letters and digits only: text.words)
@@ -44,7 +34,28 @@ INDEX_YEARS_SQL = (
     " UNION ALL SELECT (SELECT min(year) FROM search_searchentry WHERE year > y.k) FROM y WHERE y.k IS NOT NULL)"
     " SELECT k FROM y WHERE k IS NOT NULL"
 )
-EVERY_YEAR_SQL = f"SELECT 0 UNION ALL SELECT k FROM ({INDEX_YEARS_SQL}) AS found_years"  # and 0, the undated
+EVERY_YEAR_SQL = f"SELECT 0 AS k UNION ALL SELECT k FROM ({INDEX_YEARS_SQL}) AS found_years"  # and 0, the undated
+
+
+def keyed_years(years_sql: str) -> str:
+    """SQL of a derived table `keyed_years` (column y) of the years `years_sql` selects (column k), undated (0)
+    first, then newest first: the outer loop of a query that reads its hits a year at a time. Kept in that order
+    on SQLite too, which otherwise drops the ORDER BY of a subquery in FROM (a LIMIT, of none, keeps it)."""
+    no_limit = "-1" if connection.vendor == "sqlite" else "ALL"
+    return f"(SELECT k AS y FROM ({years_sql}) AS years ORDER BY k = 0 DESC, k DESC LIMIT {no_limit}) AS keyed_years"
+
+
+def _fts5_phrase(tokens: list[str]) -> str:
+    return '"' + " ".join(tokens) + '"'
+
+
+def _fts5_expression(terms: list[Term], *, any_term: bool = False) -> str:
+    """The FTS5 query of `terms` with `KEY` in front of every token (`_keyed` puts the keys there)."""
+    parts = []
+    for term in terms:
+        exact = f"stems : {_fts5_phrase([KEY + stem for stem in term.stems])}"
+        parts.append(f"({exact} OR words : {_fts5_phrase([KEY + term.prefix])}*)" if term.prefix else exact)
+    return (" OR " if any_term else " AND ").join(parts)
 
 
 def _pattern(tokens: tuple[str, ...], *, prefix: bool = False) -> str:
@@ -54,55 +65,69 @@ def _pattern(tokens: tuple[str, ...], *, prefix: bool = False) -> str:
     return "(" + " <-> ".join(f"'{KEY}{token}'" for token in tokens) + ")"
 
 
-def _tsquery(pattern: str, area: int | None, year: int | str | None = None) -> tuple[str, list[Any]]:
-    """SQL for the tsquery of `pattern` in area `area` (None: every area, and no area) and year `year` (None: every
-    year, and undated; `YEAR_OF_OUTER_ROW`: the year of the outer query's row), with its params.
+def _keyed(pattern: str, area: int | None, year: int | str | None = None) -> tuple[str, list[Any]]:
+    """SQL for `pattern` (an FTS5 query on SQLite, a tsquery on PostgreSQL, `KEY` in front of each token) keyed to
+    area `area` (None: every area, and no area) and year `year` (None: every year, and undated;
+    `YEAR_OF_OUTER_ROW`: the year of the outer query's row), with its params: one key's query, or one for each
+    key, any of which may match (an entry holds its own key only).
 
-    A scalar subquery, which PostgreSQL evaluates once per statement (once per outer row for an outer year): its
-    planner, which cannot know a word's share of the entries from a query it has not seen, then takes its default
-    estimate and finds the hits through the GIN index. Given the tsquery itself it estimated a common word's keyed
-    share from its statistics and sometimes read the whole table instead (280 ms instead of 30 in the county
-    benchmark)."""
+    A scalar subquery, which either database evaluates once per statement (once per outer row for an outer year).
+    PostgreSQL's planner, which cannot know a word's share of the entries from a query it has not seen, then takes
+    its default estimate and finds the hits through the GIN index; given the tsquery itself it estimated a common
+    word's keyed share from its statistics and sometimes read the whole table instead (280 ms instead of 30 in the
+    county benchmark)."""
+    sqlite = connection.vendor == "sqlite"
     if area is not None and isinstance(year, int):
-        return "(SELECT to_tsquery('simple'::regconfig, replace(%s, %s, %s)))", [pattern, KEY, f"a{area}y{year}x"]
+        key = f"a{area}y{year}x"
+        if sqlite:
+            return "%s", [pattern.replace(KEY, key)]
+        return "(SELECT to_tsquery('simple'::regconfig, replace(%s, %s, %s)))", [pattern, KEY, key]
     params: list[Any] = [] if area is None else [area]
-    areas = "SELECT id FROM structure_area UNION ALL SELECT 0" if area is None else "SELECT %s"
+    areas = "SELECT id AS k FROM structure_area UNION ALL SELECT 0" if area is None else "SELECT %s AS k"
     if isinstance(year, int):
-        years, params = "SELECT %s", [*params, year]
+        years, params = "SELECT %s AS k", [*params, year]
     else:
         assert year in (None, YEAR_OF_OUTER_ROW), year
-        years = EVERY_YEAR_SQL if year is None else f"SELECT {YEAR_OF_OUTER_ROW}"
-    keyed = (
-        "(SELECT to_tsquery('simple'::regconfig, string_agg(replace(%s, %s, 'a' || a.k || 'y' || y.k || 'x'), ' | '))"
-        f" FROM ({areas}) AS a (k) CROSS JOIN ({years}) AS y (k))"
-    )
-    return keyed, [pattern, KEY, *params]
+        years = EVERY_YEAR_SQL if year is None else f"SELECT {YEAR_OF_OUTER_ROW} AS k"
+    each = "replace(%s, %s, 'a' || a.k || 'y' || y.k || 'x')"
+    every = f"group_concat('(' || {each} || ')', ' OR ')" if sqlite else f"string_agg({each}, ' | ')"
+    keyed = f"(SELECT {every} FROM ({areas}) AS a CROSS JOIN ({years}) AS y)"
+    return (keyed if sqlite else f"(SELECT to_tsquery('simple'::regconfig, {keyed}))"), [pattern, KEY, *params]
 
 
 def _term_query(term: Term, area: int | None, year: int | str | None) -> tuple[str, list[Any]]:
-    """The SQL condition for one term (its stems, or the last word as a prefix of a word) with its params."""
-    stems_sql, params = _tsquery(_pattern(term.stems), area, year)
+    """PostgreSQL: the SQL condition for one term (its stems, or the last word as a prefix of a word) with its
+    params."""
+    stems_sql, params = _keyed(_pattern(term.stems), area, year)
     condition = f"{STEMS} @@ {stems_sql}"
     if term.prefix:
-        words_sql, words_params = _tsquery(_pattern((term.prefix,), prefix=True), area, year)
+        words_sql, words_params = _keyed(_pattern((term.prefix,), prefix=True), area, year)
         condition = f"({condition} OR {WORDS} @@ {words_sql})"
         params += words_params
     return condition, params
 
 
+def _fts5_match(
+    terms: list[Term], *, any_term: bool = False, area: int | None = None, year: int | str | None = None
+) -> tuple[str, list[Any]]:
+    """SQLite: the condition `search_fts MATCH …` for `terms` keyed to `area` and `year` (see `_keyed`), with its
+    params."""
+    sql, params = _keyed(_fts5_expression(terms, any_term=any_term), area, year)
+    return f"search_fts MATCH {sql}", params
+
+
 def matches(terms: list[Term], *, any_term: bool = False, area: int | None = None, year: int | str | None = None) -> Q:
     """A filter on `SearchEntry` rows: those that match every term (any term with `any_term`), in area `area` or
-    in any area (None), of year `year` or of any (None; `YEAR_OF_OUTER_ROW`: PostgreSQL only, see `_tsquery`).
+    in any area (None), of year `year` or of any (None; `YEAR_OF_OUTER_ROW`: see `_keyed`).
 
-    On SQLite the ids the FTS5 table finds (and the area's and year's); on PostgreSQL a condition on the row's own
-    area- and year-keyed tsvectors, never a self-join (`id IN (SELECT id FROM search_searchentry WHERE …)`): with wrong
+    On SQLite the ids the FTS5 table finds under those keys; on PostgreSQL a condition on the row's own area- and
+    year-keyed tsvectors, never a self-join (`id IN (SELECT id FROM search_searchentry WHERE …)`): with wrong
     statistics (a table analysed while nearly empty) the planner ran that as a nested loop computing
     `to_tsvector` for every pair of rows, minutes for a few thousand entries.
     """
     if connection.vendor == "sqlite":
-        expression = _fts5_expression(terms, any_term=any_term)
-        found = Q(pk__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression]))
-        return found & _area_and_year(area, year)
+        sql, params = _fts5_match(terms, any_term=any_term, area=area, year=year)
+        return Q(pk__in=RawSQL(f"SELECT rowid FROM search_fts WHERE {sql}", params))
     conditions, params = [], []
     for term in terms:
         condition, term_params = _term_query(term, area, year)
@@ -110,12 +135,6 @@ def matches(terms: list[Term], *, any_term: bool = False, area: int | None = Non
         params += term_params
     joined = (" OR " if any_term else " AND ").join(conditions)
     return Q(RawSQL(f"({joined})", params, output_field=BooleanField()))
-
-
-def _area_and_year(area: int | None, year: int | str | None) -> Q:
-    """SQLite: the condition on the columns for an area and a year (None: any)."""
-    assert year != YEAR_OF_OUTER_ROW, "SQLite reads no year at a time"
-    return Q(**{name: value for name, value in (("area_id", area), ("year", year)) if value is not None})
 
 
 def matching(
@@ -127,13 +146,13 @@ def matching(
     year: int | str | None = None,
 ) -> QuerySet[Any]:
     """`entries` that match every term (any term with `any_term`), in area `area` or in any (None), of year `year`
-    or of any (None; `YEAR_OF_OUTER_ROW`: PostgreSQL only). SQLite: joined to their FTS5 rows
-    (`models.FullTextRow`) and matched there, once, so `ranked` reads `bm25()` from the same rows; PostgreSQL:
-    `matches`, whose keyed vectors read the hits of that area and year only."""
+    or of any (None; `YEAR_OF_OUTER_ROW`: see `_keyed`), found through those keys of the index. SQLite: joined to
+    their FTS5 rows (`models.FullTextRow`) and matched there, once, so `ranked` reads `bm25()` from the same rows;
+    PostgreSQL: `matches`."""
     if connection.vendor == "sqlite":
-        expression = _fts5_expression(terms, any_term=any_term)
-        match = RawSQL("search_fts MATCH %s", [expression], output_field=BooleanField())
-        return entries.filter(full_text__isnull=False).filter(Q(match)).filter(_area_and_year(area, year))
+        sql, params = _fts5_match(terms, any_term=any_term, area=area, year=year)
+        match = RawSQL(sql, params, output_field=BooleanField())
+        return entries.filter(full_text__isnull=False).filter(Q(match))
     return entries.filter(matches(terms, any_term=any_term, area=area, year=year))
 
 
@@ -150,6 +169,26 @@ def through_covering_index(sql: str) -> str:
     if connection.vendor != "sqlite" or sql.count(f"FROM {table} ") != 1:
         return sql
     return sql.replace(f"FROM {table} ", f"FROM {table} INDEXED BY {COVERING_INDEX} ")
+
+
+FULL_TEXT_JOIN = ' INNER JOIN "search_fts" ON ("search_searchentry"."id" = "search_fts"."rowid")'  # `matching`'s
+
+
+def years_then_matches(sql: str, years_sql: str) -> str:
+    """SQLite: `sql`, a query of entries joined to their FTS5 rows and matched there for the year of the outer row
+    (`matching` with `YEAR_OF_OUTER_ROW`; read through `COVERING_INDEX` or not), made to read the years
+    `years_sql` selects first (`keyed_years`), then each year's matches, then their entries by id: CROSS JOIN
+    fixes SQLite's join order. Left to itself, with a MATCH whose keys come from the outer row, its planner scanned
+    every entry and asked FTS5 about each one by rowid, which runs the whole full-text query once per entry."""
+    table = 'FROM "search_searchentry" '
+    assert sql.count(FULL_TEXT_JOIN) == 1 and sql.count(table) == 1, sql
+    assert "%s" not in sql[: sql.index(table)], sql  # the years' params come first in the new order
+    sql = sql.replace(FULL_TEXT_JOIN, "")
+    entries = f"{table[5:]}INDEXED BY {COVERING_INDEX} " if f"{table}INDEXED BY" in sql else table[5:]
+    on = '"search_searchentry"."id" = "search_fts"."rowid"'
+    return sql.replace(
+        f"FROM {entries}", f'FROM {keyed_years(years_sql)} CROSS JOIN "search_fts" CROSS JOIN {entries}ON ({on}) '
+    )
 
 
 RANKED_IN_MATCH = "sqlite"  # the vendor whose rank comes with the match itself (FTS5's bm25 of the matched row)
@@ -173,28 +212,34 @@ def rank(
             parts.append(f"to_tsquery('simple'::regconfig, replace(%s, %s, {key}))")
             params += [_pattern(term.stems), KEY]
         else:
-            sql, term_params = _tsquery(_pattern(term.stems), area)
+            sql, term_params = _keyed(_pattern(term.stems), area)
             parts.append(sql)
             params += term_params
     query = (" || " if any_term else " && ").join(parts)
     return f"-ts_rank({table}.area_stems_vector, {query})", params
 
 
-def ranks_of(terms: list[Term], ids_sql: str, *, any_term: bool = False) -> tuple[str, list[Any]]:
+def ranks_of(
+    terms: list[Term], ids_sql: str, *, any_term: bool = False, area: int | None = None, year: int | None = None
+) -> tuple[str, list[Any]]:
     """SQLite only: SQL (with its params) of rows (id, rank) for the entries that `ids_sql` selects (e.g. "SELECT id
-    FROM newest", a window of a search's hits), each matching `terms`; FTS5's `bm25()`, lower is better.
+    FROM newest", a window of a search's newest hits), each matching `terms` in area `area` (None: any) and year
+    `year` (None: any); FTS5's `bm25()`, lower is better.
 
-    The full-text query is run again, and `bm25()` is computed for the rows in the window only: computing it for
-    every match made up two thirds of a county's common-word search (16,000 matches: 34 ms with it against 10
-    without). The window is never given to FTS5 as a condition on the rowid: FTS5 answers `rowid IN (…)` or
-    `rowid = ?` by running the whole query once for each id (5 ms each for a prefix)."""
-    expression = _fts5_expression(terms, any_term=any_term)
+    The full-text query is run again, a year at a time, newest first (undated first), and stops once every row of
+    the window is ranked: a common word's window lies in its newest year or two, and matching all of its years again
+    took half of a county's search for "kommun" (137,375 hits). `bm25()` is computed for the rows in the window only:
+    computing it for every match made up two thirds of a county's common-word search (16,000 matches: 34 ms with it
+    against 10 without). The window is never given to FTS5 as a condition on the rowid: FTS5 answers `rowid IN (…)`
+    or `rowid = ?` by running the whole query once for each id (5 ms each for a prefix)."""
+    years, params = ("SELECT %s AS k", [year]) if year is not None else (EVERY_YEAR_SQL, [])
+    match, match_params = _fts5_match(terms, any_term=any_term, area=area, year=YEAR_OF_OUTER_ROW)
     sql = (
-        "SELECT id, rank FROM (SELECT rowid AS id, CASE WHEN rowid IN ("
-        f"{ids_sql}) THEN bm25(search_fts, 1.0, 0.2) END AS rank FROM search_fts WHERE search_fts MATCH %s)"
-        " WHERE rank IS NOT NULL"
+        "SELECT id, rank FROM (SELECT search_fts.rowid AS id, CASE WHEN search_fts.rowid IN ("
+        f"{ids_sql}) THEN bm25(search_fts, 1.0, 0.2) END AS rank FROM {keyed_years(years)} CROSS JOIN search_fts"
+        f" WHERE {match}) AS matched WHERE rank IS NOT NULL LIMIT (SELECT count(*) FROM ({ids_sql}) AS window_rows)"
     )
-    return sql, [expression]
+    return sql, [*params, *match_params]
 
 
 def ranked(

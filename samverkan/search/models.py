@@ -1,8 +1,9 @@
 """The search index: one row per thing a search can find (`SearchEntry`), filled from the records by `index.py`.
 
-The full-text part lives outside Django's models: on SQLite an FTS5 table `search_fts` over `stems` and `words`
-(kept in step by triggers), on PostgreSQL stored `tsvector` columns of the same columns with every lexeme keyed by
-the entry's area and year, GIN-indexed (migrations 0007 and 0008). Both hold the tokens `text.py` computed in Python.
+The full-text part lives outside Django's models: on SQLite a contentless FTS5 table `search_fts` over `stems` and
+`words` (kept in step by triggers; migration 0009), on PostgreSQL stored `tsvector` columns of the same columns,
+GIN-indexed (migrations 0007 and 0008). Both hold the tokens `text.py` computed in Python, each keyed by the entry's
+area and year (`a12y2025x…`).
 """
 
 from django.db import models
@@ -84,7 +85,7 @@ class SearchEntry(models.Model):
 
 
 class FullTextRow(models.Model):
-    """SQLite only: a row of the FTS5 table `search_fts` (migration 0002), whose rowid is its entry's id. Not
+    """SQLite only: a row of the FTS5 table `search_fts` (migrations 0002, 0009), whose rowid is its entry's id. Not
     managed by Django (the migration makes the table); it exists so a query can join an entry to its full-text
     row (`backends.ranked`): ranking with `bm25()` then reads each match once, where a rank computed per entry by
     a correlated MATCH ran the full-text query again for every matching entry (22 ms instead of 0.6 ms for 210

@@ -259,24 +259,20 @@ def newest_hits(
     (None: any) and year `year` (None: any): the undated ones first, then a year at a time, newest first; which of
     a year's hits when the limit falls inside it is the database's choice.
 
-    On PostgreSQL each year's hits are found through that year's keys of the index (`backends.YEAR_OF_OUTER_ROW`),
-    one year after the other, and reading stops at the limit: its cost no longer grows with the years and areas
-    of history. SQLite matches every hit and sorts them by year (a county's are few enough)."""
+    Each year's hits are found through that year's keys of the index (`backends.YEAR_OF_OUTER_ROW`), one year after
+    the other (an outer loop over the years, `backends.keyed_years`: PostgreSQL joins each year's hits LATERAL,
+    SQLite matches its FTS5 table again for each year's row), and reading stops at the limit: its cost no longer
+    grows with the years and areas of history. SQLite reads each hit's entry through its covering index."""
     limit = HIT_CEILING if limit is None else limit
+    years, year_params = ("SELECT %s AS k", [year]) if year is not None else (backends.EVERY_YEAR_SQL, [])
     if connection.vendor == "sqlite":
-        found = matching(entries, terms, any_term=any_term, area=area)
-        if year is not None:
-            found = found.filter(year=year)
+        found = backends.matching(entries, terms, any_term=any_term, area=area, year=backends.YEAR_OF_OUTER_ROW)
         sql, params = found.values_list(*columns).query.sql_with_params()
-        sql = backends.through_covering_index(sql)
-        return f"SELECT * FROM ({sql}) ORDER BY year IS NULL DESC, year DESC LIMIT %s", [*params, limit]
-    years, year_params = ("SELECT %s", [year]) if year is not None else (backends.EVERY_YEAR_SQL, [])
+        sql = backends.years_then_matches(backends.through_covering_index(sql), years)
+        return f"{sql} LIMIT %s", [*year_params, *params, limit]
     condition = backends.matches(terms, any_term=any_term, area=area, year=backends.YEAR_OF_OUTER_ROW)
     sql, params = entries.filter(condition).values_list(*columns).query.sql_with_params()
-    read = (
-        f"SELECT h.* FROM (SELECT y FROM ({years}) AS k (y) ORDER BY y = 0 DESC, y DESC) AS keyed_years"
-        f" CROSS JOIN LATERAL ({sql} OFFSET 0) AS h LIMIT %s"
-    )
+    read = f"SELECT h.* FROM {backends.keyed_years(years)} CROSS JOIN LATERAL ({sql} OFFSET 0) AS h LIMIT %s"
     return read, [*year_params, *params, limit]
 
 
@@ -304,7 +300,7 @@ def _one_pass(entries: QuerySet[SearchEntry], terms: list[Term], filters: Filter
     read, params = newest_hits(entries, terms, list(columns.values()), area=filters.area, year=year)
     chosen = filters.chosen(ignoring="area")  # the chosen area's hits only were read
     where = " AND ".join(f"{COLUMNS[name]} = %s" for name in chosen) or "1 = 1"
-    ranks, rank_sql, join, rank_params = _window_rank(terms, filters.area, "newest")
+    ranks, rank_sql, join, rank_params = _window_rank(terms, filters.area, year, "newest")
     groups = ", ".join(COLUMNS.values())
     sql = (
         f"WITH hits ({', '.join(columns)}) AS MATERIALIZED ({read}),"
@@ -328,14 +324,14 @@ def _one_pass(entries: QuerySet[SearchEntry], terms: list[Term], filters: Filter
 
 
 def _window_rank(
-    terms: list[Term], area: int | None, window: str, *, any_term: bool = False
+    terms: list[Term], area: int | None, year: int | None, window: str, *, any_term: bool = False
 ) -> tuple[str, str, str, list[Any]]:
     """How a query ranks the rows of its CTE `window` (columns id, …) aliased `w`, only those: (a further CTE
     `ranks` to append after `window`'s, or ""; the rank's SQL, lower is better; the join that brings it; the params
     of the two, in that order). SQLite: FTS5's `bm25()` of the window's rows (`backends.ranks_of`); PostgreSQL:
     `ts_rank` of each row's stems vector against the terms keyed by its own area and year."""
     if connection.vendor == "sqlite":
-        sql, params = backends.ranks_of(terms, f"SELECT id FROM {window}", any_term=any_term)
+        sql, params = backends.ranks_of(terms, f"SELECT id FROM {window}", any_term=any_term, area=area, year=year)
         return f", ranks AS MATERIALIZED ({sql})", "r.rank", "JOIN ranks r ON r.id = w.id", params
     rank_sql, params = backends.rank(terms, any_term=any_term, area=area, table="e", per_row=True)
     return "", rank_sql, f"JOIN {SearchEntry._meta.db_table} e ON e.id = w.id", params

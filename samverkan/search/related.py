@@ -108,7 +108,7 @@ def _best_of_the_newest(entries: QuerySet[SearchEntry], terms: list[Term], area:
     area `area` that match one. One query."""
     read, params = newest_hits(entries, terms, ["pk", "year", "date"], area=area, any_term=True, limit=RELATED_READ)
     if connection.vendor == "sqlite":  # bm25() of the rows read only (`backends.ranks_of`)
-        ranks_sql, rank_params = backends.ranks_of(terms, "SELECT id FROM hits", any_term=True)
+        ranks_sql, rank_params = backends.ranks_of(terms, "SELECT id FROM hits", any_term=True, area=area)
         ranks, rank_sql, join = f", ranks AS MATERIALIZED ({ranks_sql})", "r.rank", "JOIN ranks r ON r.id = w.id"
     else:
         rank_sql, rank_params = backends.rank(terms, any_term=True, area=area, table="e")
