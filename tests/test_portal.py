@@ -40,6 +40,10 @@ def test_body_page_shows_charter_members_and_rules(client, world):
     ):
         assert text in html, text
     assert not EMAIL.search(html)
+    # Each seat links its person's page and names the role in a cell of its own.
+    chair = Person.objects.get(first_name="Olle", last_name="Ordförande")
+    link = f'<a href="{reverse("portal:person", args=[chair.slug])}">Olle Ordförande</a>'
+    assert re.search(re.escape(link) + r"</td>\s*<td>Ordförande</td>", html), html
 
 
 def test_body_page_shows_overdue_review(client, world):
@@ -67,6 +71,31 @@ def test_principal_page_lists_representatives_in_visible_bodies_only(client, wor
     html = _get(client, reverse("portal:principal", args=[world.area.slug, world.town.slug]))
     assert "Maja Ledamot" in html and "Ledningsforum" in html
     assert "Hemliga gruppen" not in html
+
+
+def test_principal_page_heads_each_body_s_seats_and_orders_them_by_role(client, world):
+    """The seat table: one row group per body, headed by the body's link spanning its rows; in a group the
+    roles in their order (a member before a substitute), a substitute with whom they stand in for, in either
+    language (the rows are built in Python, `portal/seats.py`)."""
+    sub = Person.objects.create(first_name="Sara", last_name="Suppleant", slug="sara-s", title="Rådgivare")
+    Membership.objects.create(
+        person=sub, body=world.forum, role="substitute", principal=world.town, substitute_for=world.member_person
+    )
+    url = reverse("portal:principal", args=[world.area.slug, world.town.slug])
+    html = _get(client, url)
+    forum = reverse("portal:body", args=[world.area.slug, world.forum.slug])
+    group = re.search(
+        rf'<th scope="rowgroup" rowspan="(\d+)"><a href="{re.escape(forum)}">Ledningsforum</a></th>(.*?)'
+        r'(?=<tr><th scope="rowgroup"|</tbody>)',
+        html,
+        re.S,
+    )
+    assert group, html
+    seats = Membership.objects.current().filter(body=world.forum, principal=world.town).count()
+    assert int(group[1]) == seats == group[0].count("<tr") + 1  # the head's row is the group's first
+    assert group[2].index("Maja Ledamot") < group[2].index("Sara Suppleant")
+    assert "<td>Ersättare för Maja Ledamot</td>" in group[2] and "Rådgivare" not in html  # no titles here
+    assert "<td>Substitute for Maja Ledamot</td>" in _get(client, "/en" + url)
 
 
 def test_person_page_shows_roles_but_no_email(client, world):

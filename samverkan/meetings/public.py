@@ -8,7 +8,7 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Subquery, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -58,7 +58,11 @@ class MeetingCalendar(NamedTuple):
 
 
 def _dated(meetings):
-    return meetings.filter(first_day__isnull=False).select_related("body__area").prefetch_related("days")
+    """`meetings` that have a day, with their body and area, and their days as the list `day_list`: a prefetch to an
+    attribute, where `days.all()` made a queryset per meeting when the days were handed out (a fifth of a county's
+    calendar page)."""
+    days = Prefetch("days", to_attr="day_list")  # in `MeetingDay.Meta.ordering`
+    return meetings.filter(first_day__isnull=False).select_related("body__area").prefetch_related(days)
 
 
 def upcoming(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
@@ -156,7 +160,7 @@ def list_prefixes(area: Area) -> dict[str, str]:
 
 
 def with_rows(meetings, *, show_body: bool, meeting_prefix: str, body_prefix: str):
-    """Attach `row` to each meeting of `meetings` (a list or a page, days prefetched): its table row in
+    """Attach `row` to each meeting of `meetings` (a list or a page, from `_dated`): its table row in
     `meetings/public/_meetings.html`, built here rather than by the template's per-row lookups and filters (a
     county's calendar lists a few hundred meetings). Returns `meetings`. No query."""
     untitled, cancelled, internal = _("Möte"), _("Inställt"), _("Internt")
@@ -164,7 +168,7 @@ def with_rows(meetings, *, show_body: bool, meeting_prefix: str, body_prefix: st
         days = ", ".join(
             f'<time datetime="{d.date.isoformat()}">{d.date.isoformat()}</time> {d.start:%H:%M}'
             + (f"–{d.end:%H:%M}" if d.end else "")
-            for d in m.days.all()
+            for d in m.day_list
         )
         name = escape(m.body.name)
         body = f'<td><a href="{body_prefix}{escape(m.body.slug)}/">{name}</a></td>' if show_body else ""

@@ -11,6 +11,9 @@ from django.views.decorators.http import require_safe
 
 from samverkan.meetings.public import atom_links, body_calendar, feed_links, list_prefixes
 from samverkan.opendata.api import not_found as api_not_found
+from samverkan.portal.seats import by_body as seats_by_body
+from samverkan.portal.seats import by_principal as seats_by_principal
+from samverkan.portal.seats import current_seats
 from samverkan.portal.structure_map import BOX_H, BOX_W, layout_map
 from samverkan.structure.access import (
     can_edit_memberships,
@@ -57,16 +60,6 @@ def area(request, area):
     )
 
 
-def _current_seats(user, **filters):
-    today = timezone.localdate()
-    return (
-        visible_memberships(user)
-        .current(today)
-        .filter(**filters)
-        .select_related("person", "principal__area", "body__area", "substitute_for")
-    )
-
-
 @require_safe
 def body(request, area, body):
     seen = visible_bodies(request.user)
@@ -75,11 +68,7 @@ def body(request, area, body):
         area__slug=area,
         slug=body,
     )
-    seats = sorted(
-        _current_seats(request.user, body=body),
-        key=lambda m: (m.principal.name if m.principal else "~", _role_order(m.role), m.person.last_name),
-    )
-    by_principal = [(key, list(group)) for key, group in groupby(seats, key=lambda m: m.principal)]
+    seats = current_seats(request.user, body=body)
     visible_ids = set(seen.filter(area=body.area).values_list("pk", flat=True))
     coming, past, years = body_calendar(request.user, body)
     return render(
@@ -88,7 +77,7 @@ def body(request, area, body):
         {
             "body": body,
             "area": body.area,
-            "by_principal": by_principal,
+            "by_principal": seats_by_principal(seats),
             "member_count": len(seats),
             "reports_to": body.reports_to if body.reports_to_id in visible_ids else None,
             "prepared_by": body.prepared_by if body.prepared_by_id in visible_ids else None,
@@ -107,30 +96,17 @@ def body(request, area, body):
     )
 
 
-def _role_order(role):
-    return list(Membership.Role.values).index(role)
-
-
 @require_safe
 def principal(request, area, principal):
     principal = get_object_or_404(Principal.objects.select_related("area"), area__slug=area, slug=principal)
-    seats = sorted(
-        _current_seats(request.user, principal=principal),
-        key=lambda m: (m.body.name, _role_order(m.role), m.person.last_name),
-    )
-    by_body = [(key, list(group)) for key, group in groupby(seats, key=lambda m: m.body)]
-    roles = dict(Membership.Role.choices)
-    for m in seats:  # a few hundred rows: a dict lookup, not get_role_display's work per row
-        m.role_label = roles.get(m.role, m.role)
+    rows = seats_by_body(current_seats(request.user, principal=principal))
     return render(
         request,
         "portal/principal.html",
         {
             "principal": principal,
             "area": principal.area,
-            "by_body": by_body,
-            # A person's page is this + slug + "/": one reverse for the page, not one per row.
-            "person_prefix": reverse("portal:person", args=["x"])[:-2],
+            "seat_rows": rows,
             "crumbs": [(principal.area.get_absolute_url(), principal.area.name), (None, principal.name)],
         },
     )
