@@ -4,6 +4,7 @@ principal's decisions, matters with their timeline, and assignments. Works witho
 import time
 from urllib.parse import urlencode
 
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -35,7 +36,7 @@ from samverkan.followthrough.present import (
     shown_report_back,
 )
 from samverkan.lib.exports import export_name, export_response, refused
-from samverkan.lib.paging import page_of, page_of_rows
+from samverkan.lib.paging import Counted, page_of, page_of_rows
 from samverkan.structure.access import visible_bodies
 from samverkan.structure.models import Area, Principal
 
@@ -194,43 +195,40 @@ def decision_document(request, area, pk, decision):
 
 
 PRINCIPAL_PAGE = 50  # decisions a page of a principal's lists shows
-# Only what a principal's decisions page shows: not the recommendation's text or the decision's comment.
-PRINCIPAL_COLUMNS = (
-    "outcome",
-    "deciding_body",
-    "decided_on",
-    "reference",
-    "recommendation__title",
-    "recommendation__deadline",
-    "recommendation__item__meeting__body__name",
-)
+# Only what a principal's decisions page shows, as plain values (no model instances: five per row with the
+# recommendation, item, meeting and body): not the recommendation's text or the decision's comment.
+PRINCIPAL_COLUMNS = ("pk", "recommendation_id", "outcome", "deciding_body", "decided_on", "reference")
+PRINCIPAL_JOINED = {
+    "title": F("recommendation__title"),
+    "deadline": F("recommendation__deadline"),
+    "body_name": F("recommendation__item__meeting__body__name"),
+}
 
 
 @require_safe
 def principal(request, area, principal):
     """What a principal has been asked to decide: the pending decisions (`?vantar=N`) and the decided ones
-    (`?sida=N`), latest recommendation first, each list paged by `PRINCIPAL_PAGE`, only the columns shown.
-    Three queries whatever the history's size: the principal, every visible decision's key and outcome (both
-    lists are counted and paged from these narrow rows), and the two pages' rows."""
+    (`?sida=N`), latest recommendation first, each list paged by `PRINCIPAL_PAGE`, only the columns shown as plain
+    values. Four queries whatever the history's size: the principal, both lists' counts (one aggregate over the
+    narrow rows), and each page's rows (reading every decision's key and outcome to count and page them in Python
+    took 24 ms for a county principal's 5,655; a count of each list's rows repeated the joins of its columns)."""
     principal = get_object_or_404(Principal.objects.select_related("area"), area__slug=area, slug=principal)
-    keys = visible_decisions_of(request.user, principal).order_by("-recommendation__decided_on", "-pk")
-    pending_keys, decided_keys = [], []
-    for pk, outcome in keys.values_list("pk", "outcome"):
-        (pending_keys if outcome == PrincipalDecision.Outcome.PENDING else decided_keys).append(pk)
-    pending = page_of(request, pending_keys, PRINCIPAL_PAGE, "vantar")
-    decided = page_of(request, decided_keys, PRINCIPAL_PAGE)
-    shown = [*pending.object_list, *decided.object_list]
-    rows = PrincipalDecision.objects.filter(pk__in=shown or [-1]).select_related("recommendation__item__meeting__body")
-    by_pk = {d.pk: d for d in rows.only(*PRINCIPAL_COLUMNS)}
-    pending.object_list = [by_pk[pk] for pk in pending.object_list if pk in by_pk]
-    decided.object_list = [by_pk[pk] for pk in decided.object_list if pk in by_pk]
+    decisions = visible_decisions_of(request.user, principal).order_by("-recommendation__decided_on", "-pk")
+    is_pending = Q(outcome=PrincipalDecision.Outcome.PENDING)
+    counts = decisions.aggregate(pending=Count("pk", filter=is_pending), asked=Count("pk"))
+    rows = decisions.values(*PRINCIPAL_COLUMNS, **PRINCIPAL_JOINED)
+    pending = page_of(request, Counted(rows.filter(is_pending), counts["pending"]), PRINCIPAL_PAGE, "vantar")
+    decided = page_of(request, Counted(rows.exclude(is_pending), counts["asked"] - counts["pending"]), PRINCIPAL_PAGE)
+    outcomes = {value: str(label) for value, label in PrincipalDecision.Outcome.choices}
+    for page in (pending, decided):
+        page.object_list = [{**d, "outcome_label": outcomes.get(d["outcome"], d["outcome"])} for d in page]
     return render(
         request,
         "followthrough/public/principal.html",
         {
             "principal": principal,
             "area": principal.area,
-            "asked": len(pending_keys) + len(decided_keys),
+            "asked": counts["asked"],
             "pending": pending,
             "decided": decided,
             "today": timezone.localdate(),

@@ -20,6 +20,25 @@ def page_of(request: HttpRequest, items: Sequence[Any] | Any, per_page: int, par
     return with_links(Paginator(items, per_page).get_page(asked_page(request.GET.get(param))), request, param)
 
 
+class Counted:
+    """A queryset (or list) whose length is already known, for `page_of`: Django's Paginator takes `count` from
+    here instead of asking the database, and slices `items` for the page. For lists counted together in one query
+    (e.g. `aggregate` with a filtered Count per list), where a count of each list's own rows would repeat the
+    joins its page needs."""
+
+    def __init__(self, items: Any, count: int) -> None:
+        self.items, self._count = items, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.items[index]
+
+
 def asked_page(asked: str | int | None) -> str | int | None:
     """A page number as asked for (`?sida=`), for Django's `Paginator.get_page`: a whole number of ASCII digits with
     an optional sign as it is, but one below 1 made 1 (`get_page` answers it with the last page, where the nearest
