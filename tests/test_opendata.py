@@ -444,3 +444,23 @@ def test_the_api_fuzzed_from_its_own_description_never_fails_and_matches_it(worl
 
         run()
     assert 200 in statuses and not [s for s in statuses if s >= 500], statuses
+
+
+def test_api_addresses_reversed_once_per_request_are_those_reverse_gives():
+    """`oparl.url` reverses each view's address once per request and fills in the integer arguments: the same
+    absolute addresses as `reverse` with `build_absolute_uri`, for views of no argument and of one, several numbers
+    in turn (the second number must not get the first one's address), on any host and scheme."""
+    from django.test import RequestFactory
+    from django.urls import reverse
+
+    from samverkan.opendata.oparl import url
+
+    request = RequestFactory().get("/api/", HTTP_HOST="testserver:8443", secure=True)
+    for name, numbers in (("system", [()]), ("body_list", [()]), *((n, [(7,), (1234567,), (7,)]) for n in VIEWS)):
+        for args in numbers:
+            assert url(request, name, *args) == request.build_absolute_uri(reverse(f"api:{name}", args=args))
+    assert url(request, "meeting", 5) == "https://testserver:8443" + reverse("api:meeting", args=[5])
+    assert url(request, "meeting", "5") == url(request, "meeting", 5)  # not an int: reversed as it is
+
+
+VIEWS = ("body", "organization", "institution", "person", "meeting", "agenda_item", "paper", "meeting_list")
