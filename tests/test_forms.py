@@ -437,3 +437,36 @@ def test_a_change_outside_the_form_is_no_conflict_and_a_garbled_version_is_refus
     assert "Formulärets version kunde inte läsas" in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.place == "Nytt rum"
+
+
+def test_every_get_foo_display_gives_what_django_s_gives_in_both_languages():
+    """`lib.choices.install` replaced Django's `get_FOO_display` of every model field with choices (a dict of the
+    choices made once per field): each gives Django's own answer for every choice and for a value outside them,
+    in Swedish and in English, and a model's own `get_FOO_display` would be kept."""
+    from functools import partialmethod
+
+    from django.apps import apps
+    from django.db import models
+    from django.utils import translation
+
+    from samverkan.lib.choices import display
+
+    checked = 0
+    for model in apps.get_models(include_auto_created=True):
+        for field in model._meta.concrete_fields:
+            if field.choices is None or not hasattr(model, f"get_{field.name}_display"):
+                continue
+            name = f"get_{field.name}_display"
+            method = next(vars(klass)[name] for klass in model.__mro__ if name in vars(klass))
+            if not isinstance(method, partialmethod):
+                continue  # the model's own, kept
+            assert method.func is display, (model, name)
+            for value in [value for value, _label in field.flatchoices] + ["utanför"]:
+                instance = model()
+                setattr(instance, field.attname, value)
+                for language in ("sv", "en"):
+                    with translation.override(language):
+                        ours = getattr(instance, f"get_{field.name}_display")()
+                        assert ours == models.Model._get_FIELD_display(instance, field), (model, field, value)
+                        checked += 1
+    assert checked > 200, checked
