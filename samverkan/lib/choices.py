@@ -18,7 +18,7 @@ from django.utils.hashable import make_hashable
 CACHED = "_samverkan_labels"  # the field's attribute holding its {value: label} dict
 
 
-def display(instance: models.Model, field: models.Field) -> Any:
+def display(instance: models.Model, field: "models.Field[Any, Any]") -> Any:
     """The label of `instance`'s value of `field` (a lazy label made a str in the active language), or the value
     itself when it is not one of the choices: what Django's `_get_FIELD_display` gives."""
     labels = field.__dict__.get(CACHED)
@@ -41,7 +41,7 @@ def install(model_classes: Iterable[type[models.Model]]) -> int:
                 name.startswith("get_")
                 and name.endswith("_display")
                 and isinstance(attribute, partialmethod)
-                and attribute.func is models.Model._get_FIELD_display
+                and attribute.func is models.Model._get_FIELD_display  # type: ignore[attr-defined]
             ):
                 setattr(model, name, partialmethod(display, **attribute.keywords))
                 replaced += 1
