@@ -92,6 +92,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with selects written in Python (samverkan/lib/select.py: the same HTML, without a template
+# included for each option).
+FORM_RENDERER = "samverkan.lib.select.FormRenderer"
+
 # SQLite in WAL mode under var/ is the embedded default; DATABASE_URL selects PostgreSQL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'samverkan.sqlite3'}")}
 # Django's backends with work done just before commit (samverkan/lib/db: the search index).

@@ -470,3 +470,34 @@ def test_every_get_foo_display_gives_what_django_s_gives_in_both_languages():
                         assert ours == models.Model._get_FIELD_display(instance, field), (model, field, value)
                         checked += 1
     assert checked > 200, checked
+
+
+def test_selects_written_in_python_are_the_html_django_s_templates_make():
+    """`lib.select.FormRenderer` (settings.FORM_RENDERER) writes a select in Python: the same HTML as Django's own
+    renderer from its templates, for plain and grouped choices, one or several chosen, attributes that are True,
+    False or text, and labels and values that must be escaped (or are safe already)."""
+    from django import forms
+    from django.forms.renderers import DjangoTemplates, get_default_renderer
+    from django.utils.safestring import mark_safe
+
+    from samverkan.lib.select import FormRenderer
+
+    tricky = [("", "Alla"), ("a&b", 'Rådet "<för> vård"'), (3, mark_safe("<em>Säker</em>")), ("x", "Ä & Ö")]
+    in_groups = [("Regioner", [("r1", "Region <1>"), ("r2", "Region 2")]), ("k", "Kommun"), ("Tom", [])]
+
+    class Choices(forms.Form):
+        one = forms.ChoiceField(choices=tricky, required=False)
+        grouped = forms.ChoiceField(choices=in_groups)
+        several = forms.MultipleChoiceField(choices=tricky, required=False)
+        flagged = forms.ChoiceField(
+            choices=tricky, widget=forms.Select(attrs={"disabled": True, "data-x": 'a"b', "hidden": False})
+        )
+
+    for data in ({}, {"one": "a&b", "grouped": "r2", "several": ["a&b", "3"], "flagged": "x"}, {"one": "nej"}):
+        ours, django = Choices(data or None, renderer=FormRenderer()), Choices(data or None, renderer=DjangoTemplates())
+        for name in ("one", "grouped", "several", "flagged"):
+            assert str(ours[name]) == str(django[name]), name
+            assert "<select" in str(ours[name]) and "<option" in str(ours[name])
+    chosen = str(Choices({"one": "a&b"}, renderer=FormRenderer())["one"])
+    assert 'value="a&amp;b" selected>Rådet &quot;&lt;för&gt; vård&quot;</option>' in chosen
+    assert isinstance(get_default_renderer(), FormRenderer)  # every form's, unless it names another
