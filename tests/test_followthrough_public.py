@@ -307,6 +307,26 @@ def test_a_principals_lists_are_counted_together_and_paged_apart(client, world, 
     assert shown("?sida=99")[0] == [("Väntande", "1"), ("Väntande", "2"), ("Avgjord", "3")]
 
 
+def test_a_board_row_heads_its_cells_with_the_recommendation_dates_badges_and_summary(client, world):
+    """The row header (built in Python, `board.with_heads`): the recommendation's link and escaped title, the body's
+    abbreviation, the decision date and deadline, "passerat" once the deadline is past with decisions pending,
+    "återrapporterad" once reported back, and the summary."""
+    day = timezone.localdate() - timedelta(days=100)
+    item = decision_item(world.forum, day, title="Plan <&> mål")
+    late = recommend(item, title="Plan <&> mål", deadline_in=30)
+    decide(late, world.town, "adopted")
+    actions.mark_recommendation_reported(late, decision_item(world.forum, number="9"), None)
+    html = client.get(board_url(world, f"?ar={late.decided_on.year}")).content.decode()
+    link = reverse("followthrough_public:recommendation", args=[world.area.slug, late.pk])
+    head = re.search(rf'<th scope="row"><a href="{re.escape(link)}">(.*?)</th>', html, re.S)
+    assert head, html
+    assert "Plan &lt;&amp;&gt; mål</a>" in head[1]
+    deadline = late.deadline.isoformat()
+    assert f'<span class="meta">LF {late.decided_on.isoformat()} · svar senast {deadline}' in head[1]
+    assert '<span class="badge warn">passerat</span> <span class="badge ok">återrapporterad</span></span>' in head[1]
+    assert re.search(r'<span class="summary">[^<]*1 [^<]*</span>$', head[1]), head[1]
+
+
 def test_the_recommendation_page_lists_each_principal(client, world, board):
     url = reverse("followthrough_public:recommendation", args=[world.area.slug, board["public"].pk])
     html = client.get(url).content.decode()

@@ -24,6 +24,7 @@ from samverkan.followthrough.board import (
     build_board,
     filter_recommendations,
     iter_board,
+    with_heads,
     year_figures,
 )
 from samverkan.followthrough.exports import export_query
@@ -100,7 +101,7 @@ def board(request, area):
             "area": area,
             "filters": filters,
             "principals": principals,
-            "rows": rows,
+            "rows": with_heads(rows, _recommendation_prefix(area)),
             "page": page,
             "year": year,
             "years": years,
