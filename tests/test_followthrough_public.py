@@ -390,6 +390,18 @@ def test_an_agenda_item_links_to_its_matter(client, world, matter):
     assert matter.get_absolute_url() in html and f"Ärende LF {matter.year}/1" in html
 
 
+def test_the_public_matters_list_is_newest_case_number_first_without_sorting_on_the_area(client, world):
+    """An area's matters, newest year and serial first, read in the (area, year, serial) index's order: never
+    sorted by the area's name as the model's own order would (every matter of the area sorted for a page)."""
+    for year, title in ((2024, "Äldre ärende"), (2025, "Första nya"), (2025, "Andra nya")):
+        actions.create_matter(world.area, None, year=year, title=title, body=world.forum)
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(reverse("followthrough_public:matters", args=["testlan"])).content.decode()
+    assert html.index("Andra nya") < html.index("Första nya") < html.index("Äldre ärende")
+    listed = [q["sql"] for q in captured.captured_queries if 'FROM "followthrough_matter"' in q["sql"]]
+    assert listed and not any('structure_area"."name"' in sql.split("ORDER BY")[-1] for sql in listed), listed
+
+
 def test_internal_matters_are_hidden(client, world, matter):
     matter.visibility = "internal"
     matter.save()

@@ -246,7 +246,10 @@ def principal(request, area, principal):
 @require_safe
 def matters(request, area):
     area = get_object_or_404(Area, slug=area)
-    page = page_of(request, visible_matters(request.user).filter(area=area).select_related("area", "body"), LIST_PAGE)
+    # Newest case number first, in the area's (area, year, serial) index order: the model's order would sort every
+    # matter of the area by its area's name first (a county's 8,784 on PostgreSQL: 22 ms for a page of 50).
+    matters = visible_matters(request.user).filter(area=area).order_by("-year", "-serial")
+    page = page_of(request, matters.select_related("area", "body"), LIST_PAGE)
     return render(
         request,
         "followthrough/public/matters.html",
