@@ -57,12 +57,18 @@ class MeetingCalendar(NamedTuple):
     years: Sequence[int]
 
 
+# What a calendar's row shows (`with_rows`) of a meeting and its body: the rest of their columns (times parsed for
+# every row, the body's texts and area) is not read.
+ROW_COLUMNS = ("title", "status", "place", "visibility", "first_day", "body__name", "body__slug")
+
+
 def _dated(meetings):
-    """`meetings` that have a day, with their body and area, and their days as the list `day_list`: a prefetch to an
-    attribute, where `days.all()` made a queryset per meeting when the days were handed out (a fifth of a county's
-    calendar page)."""
+    """`meetings` that have a day, with the columns of their rows (`ROW_COLUMNS`: a calendar's rows only) and their
+    days as the list `day_list`: a prefetch to an attribute, where `days.all()` made a queryset per meeting when the
+    days were handed out (a fifth of a county's calendar page)."""
     days = Prefetch("days", to_attr="day_list")  # in `MeetingDay.Meta.ordering`
-    return meetings.filter(first_day__isnull=False).select_related("body__area").prefetch_related(days)
+    dated = meetings.filter(first_day__isnull=False).select_related("body").only("body", *ROW_COLUMNS)
+    return dated.prefetch_related(days)
 
 
 def upcoming(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
