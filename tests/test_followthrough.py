@@ -563,3 +563,33 @@ def test_an_internal_matter_is_for_its_body_not_every_secretary_of_the_area(clie
     assert "Forumets interna ärende" in client.get(public_list).content.decode()
     client.force_login(world.coordinator)
     assert client.get(edit).status_code == 200
+
+
+def test_assignment_rows_show_text_status_report_back_and_staff_links(client, world):
+    """The assignment table's rows (built in Python, `present.with_assignment_rows`) on the staff item page and the
+    public list: the description escaped with its line breaks, the body and item number, due date and report-to
+    body, "Försenat" for an open one past due, the status in words (green once reported) with where it was reported
+    back, and for staff the edit link and, while open, the report link, each naming the assignment for screen
+    readers; the public list has no links to staff pages."""
+    item = decision_item(world.forum, timezone.localdate() - timedelta(days=60), number="7")
+    late = assign(item, due_in=10, description="Ta fram <plan>\nför & med kommunerna")
+    done = assign(item, due_in=20, description="Redovisa läget")
+    actions.report_back_assignment(done, decision_item(world.forum, number="8", title="Redovisning"), None)
+    html = world.client_for(client, "coordinator").get(reverse("followthrough:item", args=[item.pk])).content.decode()
+    row = html[html.index("Ta fram &lt;plan&gt;") - 20 :]
+    row = row[: row.index("</tr>")]
+    assert "<td>Ta fram &lt;plan&gt;<br>för &amp; med kommunerna</td>" in row
+    assert "<td>LF 7</td>" in row
+    assert f'<td>{late.due.isoformat()}<br><span class="muted">till ' in row
+    assert '<span class="badge warn">Försenat</span>' in row
+    edit = reverse("followthrough:assignment_edit", args=[late.pk])
+    report = reverse("followthrough:assignment_report", args=[late.pk])
+    named = '<span class="visually-hidden"> Ta fram &lt;plan&gt;\nför &amp; med kommunerna</span>'
+    assert f'<a href="{edit}">Ändra{named}</a>' in row
+    assert f'<br><a href="{report}">Återrapportera<span class="visually-hidden"> ' in row
+    reported = html[html.index("<td>Redovisa läget</td>") :]
+    reported = reported[: reported.index("</tr>")]
+    assert '<span class="badge ok">Återrapporterat</span>' in reported and "Redovisning" in reported
+    assert reverse("followthrough:assignment_report", args=[done.pk]) not in reported
+    public = client.get(reverse("followthrough_public:assignments", args=[world.area.slug])).content.decode()
+    assert "Ta fram &lt;plan&gt;<br>för &amp; med kommunerna" in public and edit not in public

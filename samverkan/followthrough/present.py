@@ -3,7 +3,10 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.template.defaultfilters import linebreaksbr, truncatechars
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from samverkan.followthrough.access import visible_assignments, visible_recommendations
@@ -64,6 +67,53 @@ def present_assignments(assignments, user):
             a.shown_assignee = Shown(_("En person"))
         a.shown_report_to = _body(a.report_to, seen_bodies)
         a.shown_reported = shown_item(a.reported_item, user, seen_bodies) if a.reported_item_id else None
+    return assignments
+
+
+def _linked(shown: Shown) -> str:
+    """`shown` as the assignment table draws it: its label, linked when it has an address."""
+    label = conditional_escape(shown.label)
+    return f'<a href="{conditional_escape(shown.url)}">{label}</a>' if shown.url else label
+
+
+_MARK = 7_654_321_000  # stands in for an assignment's id while its staff addresses are reversed once a list
+
+
+def with_assignment_rows(assignments, *, staff: bool):
+    """Give each of `assignments` (from `present_assignments`) `row`: its row of `followthrough/_assignments.html`
+    as HTML (description, assignee, decided at, report-back, status; with `staff`, the edit and report links), built
+    here rather than by the template's per-row lookups, filters and two `{% url %}`s. Returns `assignments`."""
+    till, late, at = conditional_escape(_("till")), conditional_escape(_("Försenat")), conditional_escape(_("vid"))
+    edit_word, report_word = conditional_escape(_("Ändra")), conditional_escape(_("Återrapportera"))
+    edit = reverse("followthrough:assignment_edit", args=[_MARK])
+    report = reverse("followthrough:assignment_report", args=[_MARK])
+    statuses = {value: str(label) for value, label in Assignment.Status.choices}
+    for a in assignments:
+        body = a.item.meeting.body
+        due = a.due.isoformat() if a.due else "–"
+        if a.is_overdue():
+            status = f'<span class="badge warn">{late}</span>'
+        else:
+            ok = " ok" if a.status in (Assignment.Status.REPORTED, Assignment.Status.DONE) else ""
+            status = f'<span class="badge{ok}">{conditional_escape(statuses.get(a.status, a.status))}</span>'
+        reported = f'<br><span class="muted">{at} {_linked(a.shown_reported)}</span>' if a.shown_reported else ""
+        actions = ""
+        if staff:
+            short = conditional_escape(truncatechars(a.description, 40))
+            pk = str(a.pk)
+            hidden = f'<span class="visually-hidden"> {short}</span>'
+            actions = f'<td><a href="{edit.replace(str(_MARK), pk)}">{edit_word}{hidden}</a>\n      '
+            if a.status == Assignment.Status.OPEN:
+                actions += f'<br><a href="{report.replace(str(_MARK), pk)}">{report_word}{hidden}</a>'
+            actions += "</td>"
+        a.row = mark_safe(  # every value is escaped
+            f"\n  <tr><td>{linebreaksbr(a.description, autoescape=True)}</td>\n"
+            f"    <td>{_linked(a.shown_assignee)}</td>\n"
+            f"    <td>{conditional_escape(body.abbreviation or body.name)} {conditional_escape(a.item.number)}</td>\n"
+            f'    <td>{due}<br><span class="muted">{till} {_linked(a.shown_report_to)}</span></td>\n'
+            f"    <td>{status}\n      {reported}</td>\n"
+            f"    {actions}</tr>\n  "
+        )
     return assignments
 
 

@@ -35,6 +35,7 @@ from samverkan.followthrough.present import (
     matter_timeline,
     present_assignments,
     shown_report_back,
+    with_assignment_rows,
 )
 from samverkan.lib.exports import export_name, export_response, refused
 from samverkan.lib.paging import Counted, page_of, page_of_rows
@@ -301,7 +302,7 @@ def assignments(request, area):
         {
             "area": area,
             "filters": filters,
-            "assignments": present_assignments(page, request.user),
+            "assignments": with_assignment_rows(present_assignments(page, request.user), staff=False),
             "export_query": export_query(filters),
             "page": page,
             "crumbs": _crumbs(area, (None, _("Uppdrag"))),

@@ -53,6 +53,7 @@ from samverkan.followthrough.present import (
     ASSIGNMENT_RELATED,
     present_assignments,
     shown_report_back,
+    with_assignment_rows,
 )
 from samverkan.lib.forms import form_page, form_status, nothing_changed
 from samverkan.lib.history import history_rows
@@ -139,7 +140,7 @@ def overview(request, area):
         "sena",
         keys_once=True,  # the open assignments past their due date: few, read in one query
     )
-    overdue.object_list = present_assignments(overdue.object_list, request.user)
+    overdue.object_list = with_assignment_rows(present_assignments(overdue.object_list, request.user), staff=True)
     return render(
         request,
         "followthrough/overview.html",
@@ -171,7 +172,7 @@ def item(request, pk):
             "body": item.meeting.body,
             "area": area,
             "clauses": item.decision_clauses,
-            "assignments": present_assignments(assignments, request.user),
+            "assignments": with_assignment_rows(present_assignments(assignments, request.user), staff=True),
             "recommendations": _with_counts(item.recommendations.all()),
             "matters": visible_matters(request.user).filter(area=area).select_related("body")[:500],
         },
@@ -572,7 +573,7 @@ def _assignment_page(request, assignments, title, area=None):
         lambda pks: Assignment.objects.filter(pk__in=pks).select_related(*ASSIGNMENT_LIST_RELATED),
         keys_once=True,  # every key in one query, ordered by the stored due date (`Assignment.due`)
     )
-    page.object_list = present_assignments(page.object_list, request.user)
+    page.object_list = with_assignment_rows(present_assignments(page.object_list, request.user), staff=True)
     return render(
         request,
         "followthrough/assignments.html",
