@@ -593,3 +593,36 @@ def test_assignment_rows_show_text_status_report_back_and_staff_links(client, wo
     assert reverse("followthrough:assignment_report", args=[done.pk]) not in reported
     public = client.get(reverse("followthrough_public:assignments", args=[world.area.slug])).content.decode()
     assert "Ta fram &lt;plan&gt;<br>för &amp; med kommunerna" in public and edit not in public
+
+
+def test_the_overview_rows_name_the_decision_its_matter_and_counts_and_each_recommendation_s_answers(client, world):
+    """The follow-through overview's rows (built in Python, `views._overview_rows`): a decision's date, body,
+    linked number and title (escaped), case number and its counts of assignments and recommendations; a
+    recommendation's link, body, deadline, how many of the asked principals have yet to answer and, once reported
+    back, the badge."""
+    day = timezone.localdate() - timedelta(days=20)
+    item = decision_item(world.forum, day, number="5", title="Plan för <vård> & omsorg")
+    matter = actions.create_matter(world.area, None, year=day.year, title="Planärendet", body=world.forum)
+    item.matter = matter
+    item.save()
+    assign(item)
+    recommendation = recommend(item, title="Anta <planen>")
+    decide(recommendation, world.town, "adopted")
+    actions.mark_recommendation_reported(recommendation, decision_item(world.forum, number="6"), None)
+    html = (
+        world.client_for(client, "coordinator")
+        .get(reverse("followthrough:overview", args=[world.area.slug]) + f"?ar={day.year}")
+        .content.decode()
+    )
+    link = reverse("followthrough:item", args=[item.pk])
+    assert (
+        f'<tr><td>{day.isoformat()}</td><td>LF</td>\n    <td><a href="{link}">5 Plan för &lt;vård&gt; &amp; omsorg</a>'
+        f"</td>\n    <td>{matter.case_number}</td><td>1</td><td>1</td></tr>"
+    ) in html
+    asked = recommendation.decisions.count()
+    link = reverse("followthrough:recommendation", args=[recommendation.pk])
+    deadline = recommendation.deadline.isoformat()
+    assert (
+        f'<tr><td><a href="{link}">Anta &lt;planen&gt;</a></td><td>LF</td>\n    <td>{deadline}'
+        f'</td>\n    <td>{asked - 1} av {asked} väntar · <span class="badge ok">Återrapporterad</span></td></tr>'
+    ) in html
