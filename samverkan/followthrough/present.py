@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.followthrough.access import visible_assignments, visible_recommendations
 from samverkan.followthrough.models import Assignment, PrincipalDecision, Recommendation, first_day_of
+from samverkan.lib.addresses import Address
 from samverkan.meetings.access import (
     can_read_internal,
     can_read_item,
@@ -76,17 +77,13 @@ def _linked(shown: Shown) -> str:
     return f'<a href="{conditional_escape(shown.url)}">{label}</a>' if shown.url else label
 
 
-_MARK = 7_654_321_000  # stands in for an assignment's id while its staff addresses are reversed once a list
-
-
 def with_assignment_rows(assignments, *, staff: bool):
     """Give each of `assignments` (from `present_assignments`) `row`: its row of `followthrough/_assignments.html`
     as HTML (description, assignee, decided at, report-back, status; with `staff`, the edit and report links), built
     here rather than by the template's per-row lookups, filters and two `{% url %}`s. Returns `assignments`."""
     till, late, at = conditional_escape(_("till")), conditional_escape(_("Försenat")), conditional_escape(_("vid"))
     edit_word, report_word = conditional_escape(_("Ändra")), conditional_escape(_("Återrapportera"))
-    edit = reverse("followthrough:assignment_edit", args=[_MARK])
-    report = reverse("followthrough:assignment_report", args=[_MARK])
+    edit, report = Address("followthrough:assignment_edit"), Address("followthrough:assignment_report")
     statuses = {value: str(label) for value, label in Assignment.Status.choices}
     for a in assignments:
         body = a.item.meeting.body
@@ -100,11 +97,10 @@ def with_assignment_rows(assignments, *, staff: bool):
         actions = ""
         if staff:
             short = conditional_escape(truncatechars(a.description, 40))
-            pk = str(a.pk)
             hidden = f'<span class="visually-hidden"> {short}</span>'
-            actions = f'<td><a href="{edit.replace(str(_MARK), pk)}">{edit_word}{hidden}</a>\n      '
+            actions = f'<td><a href="{edit(a.pk)}">{edit_word}{hidden}</a>\n      '
             if a.status == Assignment.Status.OPEN:
-                actions += f'<br><a href="{report.replace(str(_MARK), pk)}">{report_word}{hidden}</a>'
+                actions += f'<br><a href="{report(a.pk)}">{report_word}{hidden}</a>'
             actions += "</td>"
         a.row = mark_safe(  # every value is escaped
             f"\n  <tr><td>{linebreaksbr(a.description, autoescape=True)}</td>\n"

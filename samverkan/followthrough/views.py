@@ -56,6 +56,7 @@ from samverkan.followthrough.present import (
     shown_report_back,
     with_assignment_rows,
 )
+from samverkan.lib.addresses import Address
 from samverkan.lib.forms import form_page, form_status, nothing_changed
 from samverkan.lib.history import history_rows
 from samverkan.lib.methods import FORM
@@ -82,28 +83,28 @@ def _with_counts(recommendations):
     )
 
 
-def _overview_rows(decisions, recommendations, item_prefix):
+def _overview_rows(decisions, recommendations):
     """Give each row of the overview's decisions (`first_day`, counts and matter annotated) and recommendations
     (`_with_counts`) its table row as `row`, built here rather than by the template's lookups and filters per row;
     the words are translated once. The same HTML the template made."""
     reported = format_html(' · <span class="badge ok">{}</span>', _("Återrapporterad"))
-    recommendation_prefix = url("recommendation", 0).removesuffix("0/")
+    item_address, recommendation_address = Address("followthrough:item"), Address("followthrough:recommendation")
     for item in decisions:
         body = item.meeting.body
         day = item.first_day.isoformat() if item.first_day else ""
         case = item.matter.case_number if item.matter_id else "–"
         item.row = format_html(
-            '<tr><td>{}</td><td>{}</td>\n    <td><a href="{}{}/">{} {}</a></td>\n'
+            '<tr><td>{}</td><td>{}</td>\n    <td><a href="{}">{} {}</a></td>\n'
             "    <td>{}</td><td>{}</td><td>{}</td></tr>",
-            day, body.abbreviation or body.name, item_prefix, item.pk, item.number, item.title,
+            day, body.abbreviation or body.name, item_address(item.pk), item.number, item.title,
             case or "–", item.assignment_count, item.recommendation_count,
         )  # fmt: skip
     for r in recommendations:
         body = r.item.meeting.body
         waiting = _("%(pending)s av %(addressed)s väntar") % {"pending": r.pending, "addressed": r.addressed}
         r.row = format_html(
-            '<tr><td><a href="{}{}/">{}</a></td><td>{}</td>\n    <td>{}</td>\n    <td>{}{}</td></tr>',
-            recommendation_prefix, r.pk, r.title, body.abbreviation or body.name,
+            '<tr><td><a href="{}">{}</a></td><td>{}</td>\n    <td>{}</td>\n    <td>{}{}</td></tr>',
+            recommendation_address(r.pk), r.title, body.abbreviation or body.name,
             r.deadline.isoformat() if r.deadline else "", waiting, reported if r.reported_item_id else "",
         )  # fmt: skip
 
@@ -168,7 +169,7 @@ def overview(request, area):
         keys_once=True,  # the open assignments past their due date: few, read in one query
     )
     overdue.object_list = with_assignment_rows(present_assignments(overdue.object_list, request.user), staff=True)
-    _overview_rows(decisions_page, recommendations, url("item", 0).removesuffix("0/"))
+    _overview_rows(decisions_page, recommendations)
     return render(
         request,
         "followthrough/overview.html",
