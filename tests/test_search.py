@@ -116,6 +116,11 @@ def test_the_page_says_when_the_last_word_is_too_short_to_be_a_beginning(client,
     assert said not in html and "Bara de första åtta orden söks: 1 ord till räknades inte." in html
     english = client.get("/en/sok/", {"q": "ko"}).content.decode()
     assert "is searched as a whole word only" in english
+    # The note names the word as the reader wrote it, not its folded form ("Ål", not "ål"); "é" made of two code
+    # points still reads as one word.
+    assert read("vård Ål").whole_word == "Ål" and read("under_Öl").whole_word == "Öl"
+    assert read("Cafe\u0301").whole_word == "" and read("E\u0301").whole_word == "É"
+    assert "”Ål” söks bara som helt ord" in client.get("/sok/", {"q": "vård Ål"}).content.decode()
 
 
 def test_a_snippet_is_escaped_and_marks_only_the_matches():

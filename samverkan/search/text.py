@@ -88,12 +88,19 @@ _QUOTES = str.maketrans(dict.fromkeys("”“„»«", '"'))
 @dataclass(frozen=True)
 class Reading:
     """How a query is read: its `terms` (at most MAX_TERMS), how many terms past those were `ignored`, and
-    `whole_word`: the last word when it is searched as a whole word only, being unquoted and shorter than
+    `whole_word`: the last word, as written, when it is searched as a whole word only, being unquoted and shorter than
     MIN_PREFIX (the page says so), else ""."""
 
     terms: list[Term]
     ignored: int = 0
     whole_word: str = ""
+
+
+def _as_written(part: str, found: list[str]) -> str:
+    """The last of `found` (the folded words of `part`) as the reader wrote it ("Ål", not "ål"); the folded word
+    when folding changed where the words begin and end."""
+    written = [w for run in _WORD.findall(unicodedata.normalize("NFC", part)) for w in run.split("_") if w]
+    return written[-1] if len(written) == len(found) else found[-1]
 
 
 def read(query: str) -> Reading:
@@ -102,7 +109,7 @@ def read(query: str) -> Reading:
     letters. At most MAX_TERMS terms; none for a query with no words."""
     terms: list[Term] = []
     parts = query.translate(_QUOTES).split('"')
-    last_word: tuple[int, str] | None = None
+    last_word: tuple[int, str, str] | None = None
     for index, part in enumerate(parts):
         quoted = index % 2 == 1 and index < len(parts) - 1  # an unclosed quote counts as no quote
         found = words(part)
@@ -113,14 +120,14 @@ def read(query: str) -> Reading:
         else:
             for w in found:
                 terms.append(Term((stem(w),)))
-            last_word = (len(terms) - 1, found[-1])
+            last_word = (len(terms) - 1, found[-1], _as_written(part, found))
     whole_word = ""
     if last_word is not None and last_word[0] == len(terms) - 1 and last_word[0] < MAX_TERMS:
-        position, word = last_word
+        position, word, written = last_word
         if len(word) >= MIN_PREFIX:
             terms[position] = Term(terms[position].stems, prefix=word)
         else:
-            whole_word = word
+            whole_word = written
     return Reading(terms[:MAX_TERMS], max(len(terms) - MAX_TERMS, 0), whole_word)
 
 
