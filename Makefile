@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 SAMVERKAN_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
+# Python writes its bytecode caches in every recipe: with PYTHONDONTWRITEBYTECODE set (as on these machines)
+# pytest rewrote the asserts of its plugins' modules again at every start, and every child process compiled
+# what it imported from source (tests/conftest.py turns it off too, for a pytest started by hand).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run bench loadtest audit test lint migrations-check test-sqlite test-postgres install clean
 
