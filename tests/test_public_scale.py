@@ -3,6 +3,7 @@ archive by year and body, paging without JavaScript, the language in the address
 
 from datetime import date, timedelta
 
+from django.db.models.signals import post_init
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -121,6 +122,30 @@ def test_coming_meetings_page_too_and_every_one_is_reachable(client, world, quer
     assert all(f'href="{m.get_absolute_url()}"' in second for m in coming[COMING_PAGE:])
     assert coming[0].get_absolute_url() not in second and 'rel="prev"' in second
     queries.assert_constant(client, calendar, lambda: make_meeting(world.group, today + timedelta(days=3)), at_most=9)
+
+
+def test_a_calendar_s_rows_are_plain_values_not_model_instances(client, world):
+    """An area's and a body's calendar build their rows from plain values: no Meeting, MeetingDay or Body instance
+    per row (each costs its constructor and post_init receivers; a fifth of a nation's area calendar)."""
+    today = timezone.localdate()
+    for n in range(5):
+        make_meeting(world.forum, today + timedelta(days=1 + n))
+        make_meeting(world.forum, today - timedelta(days=30 + n))
+    made = []
+
+    def note(sender, **kwargs):
+        made.append(sender.__name__)
+
+    post_init.connect(note, dispatch_uid="calendar_rows_test")
+    try:
+        area = client.get(reverse("meetings_public:area", args=[world.area.slug])).content.decode()
+        per_area = [name for name in made if name in ("Meeting", "MeetingDay")]
+        made.clear()
+        body = client.get(world.forum.get_absolute_url()).content.decode()
+    finally:
+        post_init.disconnect(dispatch_uid="calendar_rows_test")
+    assert area.count('href="/omrade/testlan/moten/') >= 10 and "<time datetime=" in body
+    assert per_area == [] and [name for name in made if name in ("Meeting", "MeetingDay")] == []
 
 
 def test_english_is_at_its_own_address_and_public_pages_set_no_cookie(client, world):

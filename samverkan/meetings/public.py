@@ -4,11 +4,11 @@ versions, and iCal feeds."""
 import hashlib
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Max, Min, Q, QuerySet, Subquery, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -48,31 +48,36 @@ ICAL_CACHE_SECONDS = 6 * 3600  # a built feed is kept under its ETag this long a
 FEED_MONTHS_DAYS = 366  # the area and body feeds: meetings of the last 12 months and all coming ones
 
 
+class ShownMeeting(NamedTuple):
+    """A calendar's row of one meeting (`with_rows`): its id and the row's HTML."""
+
+    pk: int
+    row: str
+
+
 class MeetingCalendar(NamedTuple):
-    """Coming meetings, soonest first, and past ones, latest first (lists, days prefetched), and `years`: the
+    """Coming meetings, soonest first, and past ones, latest first (their rows, `ShownMeeting`s), and `years`: the
     years (ints, latest first) that have meetings, for the archive's links."""
 
-    coming: Sequence[Meeting]
-    past: Sequence[Meeting]
+    coming: Sequence[ShownMeeting]
+    past: Sequence[ShownMeeting]
     years: Sequence[int]
 
 
-# What a calendar's row shows (`with_rows`) of a meeting and its body: the rest of their columns (times parsed for
-# every row, the body's texts and area) is not read.
-ROW_COLUMNS = ("title", "status", "place", "visibility", "first_day", "body__name", "body__slug")
+# What a calendar's row shows (`with_rows`) of a meeting and its body, read as plain values (named tuples): the rest
+# of their columns is not read, and no model instance is made (a meeting, its body and their post_init receivers
+# per row were a fifth of a nation's area calendar).
+ROW_COLUMNS = ("pk", "title", "status", "place", "visibility", "first_day", "body__name", "body__slug")
 
 
 def _dated(meetings):
-    """`meetings` that have a day, with the columns of their rows (`ROW_COLUMNS`: a calendar's rows only) and their
-    days as the list `day_list`: a prefetch to an attribute, where `days.all()` made a queryset per meeting when the
-    days were handed out (a fifth of a county's calendar page)."""
-    days = Prefetch("days", to_attr="day_list")  # in `MeetingDay.Meta.ordering`
-    dated = meetings.filter(first_day__isnull=False).select_related("body").only("body", *ROW_COLUMNS)
-    return dated.prefetch_related(days)
+    """`meetings` that have a day, as named tuples of the columns of their rows (`ROW_COLUMNS`: a calendar's rows
+    only); `with_rows` reads their days."""
+    return meetings.filter(first_day__isnull=False).values_list(*ROW_COLUMNS, named=True)
 
 
-def upcoming(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    """Meetings of `meetings` with a day today or later, soonest first, days prefetched. A queryset to page.
+def upcoming(meetings: QuerySet[Meeting]) -> QuerySet[Any]:
+    """Meetings of `meetings` with a day today or later, soonest first, as `_dated`'s rows. A queryset to page.
 
     None of them starts before the earliest first day of any meeting with a day ahead (a subquery through the
     `meeting_last_day` index): with that bound the soonest-first read of `meeting_first_day` starts near today.
@@ -87,13 +92,14 @@ def upcoming(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     return _dated(meetings).filter(ahead, first_day__gte=earliest).order_by("first_day", "pk")
 
 
-def coming_meetings(meetings: QuerySet[Meeting]) -> list[Meeting]:
-    """`upcoming(meetings)` as a list. Two queries (meetings, days)."""
+def coming_meetings(meetings: QuerySet[Meeting]) -> list[Any]:
+    """`upcoming(meetings)` as a list (`_dated`'s rows). One query."""
     return list(upcoming(meetings))
 
 
-def past_meetings(meetings: QuerySet[Meeting], year: int | None = None) -> QuerySet[Meeting]:
-    """Meetings of `meetings` whose last day is past, latest first; with `year`, only those with a day in that
+def past_meetings(meetings: QuerySet[Meeting], year: int | None = None) -> QuerySet[Any]:
+    """Meetings of `meetings` whose last day is past, latest first (`_dated`'s rows); with `year`, only those with a
+    day in that
     year. The stored span (`Meeting.first_day`/`last_day`) overlapping the year narrows the meetings first, so the
     check of their days (`MeetingDay`'s date index) runs for that year's few instead of every meeting of the
     area (issue 11). A queryset to page."""
@@ -165,29 +171,41 @@ def list_prefixes(area: Area) -> dict[str, str]:
     }
 
 
-def with_rows(meetings, *, show_body: bool, meeting_prefix: str, body_prefix: str):
-    """Attach `row` to each meeting of `meetings` (a list or a page, from `_dated`): its table row in
-    `meetings/public/_meetings.html`, built here rather than by the template's per-row lookups and filters (a
-    county's calendar lists a few hundred meetings). Returns `meetings`. No query."""
+def with_rows(meetings, *, show_body: bool, meeting_prefix: str, body_prefix: str) -> list[ShownMeeting]:
+    """The table rows of `meetings` (`_dated`'s rows, a list or a page's) in `meetings/public/_meetings.html`, as
+    `ShownMeeting`s in their order, built here rather than by the template's per-row lookups and filters (a
+    county's calendar lists a few hundred meetings). One query for their days (none for no meetings)."""
+    meetings = list(meetings)
+    days: dict[int, list[str]] = {m.pk: [] for m in meetings}
+    if days:
+        # In `MeetingDay.Meta.ordering` (date, start).
+        for meeting_id, day, start, end in MeetingDay.objects.filter(meeting_id__in=list(days)).values_list(
+            "meeting_id", "date", "start", "end"
+        ):
+            days[meeting_id].append(
+                f'<time datetime="{day.isoformat()}">{day.isoformat()}</time> {start:%H:%M}'
+                + (f"–{end:%H:%M}" if end else "")
+            )
     untitled, cancelled, internal = _("Möte"), _("Inställt"), _("Internt")
+    statuses = {value: escape(label) for value, label in Meeting.Status.choices}
+    shown = []
     for m in meetings:
-        days = ", ".join(
-            f'<time datetime="{d.date.isoformat()}">{d.date.isoformat()}</time> {d.start:%H:%M}'
-            + (f"–{d.end:%H:%M}" if d.end else "")
-            for d in m.day_list
-        )
-        name = escape(m.body.name)
-        body = f'<td><a href="{body_prefix}{escape(m.body.slug)}/">{name}</a></td>' if show_body else ""
+        name = escape(m.body__name)
+        body = f'<td><a href="{body_prefix}{escape(m.body__slug)}/">{name}</a></td>' if show_body else ""
         hidden = f" {name}" if show_body else ""
-        badge = "" if m.is_public else f' <span class="badge">{internal}</span>'
-        status = f'<span class="badge warn">{cancelled}</span>' if m.is_cancelled else escape(m.status_label)
-        m.row = mark_safe(  # every value above is escaped or our own markup
-            f"<tr><td>{days}</td>\n    {body}\n"
+        badge = "" if m.visibility == Visibility.PUBLIC else f' <span class="badge">{internal}</span>'
+        if m.status == Meeting.Status.CANCELLED:
+            status = f'<span class="badge warn">{cancelled}</span>'
+        else:
+            status = statuses.get(m.status) or escape(m.status)
+        row = (
+            f"<tr><td>{', '.join(days[m.pk])}</td>\n    {body}\n"
             f'    <td><a href="{meeting_prefix}{m.pk}/">{escape(m.title or untitled)}<span class="visually-hidden">'
             f"{hidden} {m.first_day.isoformat() if m.first_day else ''}</span></a>{badge}</td>\n"
             f"    <td>{escape(m.place or '–')}</td><td>{status}</td></tr>"
         )
-    return meetings
+        shown.append(ShownMeeting(m.pk, mark_safe(row)))  # every value above is escaped or our own markup
+    return shown
 
 
 @require_safe
@@ -207,10 +225,10 @@ def area_calendar(request, area):
     keep = f"&organ={body.slug}" if body else ""
     prefixes = list_prefixes(area)
     page = page_of(request, past_meetings(meetings, year), PAST_PAGE)
-    with_rows(page, show_body=True, **prefixes)
+    page.object_list = with_rows(page.object_list, show_body=True, **prefixes)
     # Coming meetings are paged too: an area plans months ahead for every body (about 300 meetings in a county).
     coming = page_of(request, upcoming(meetings), COMING_PAGE, param="kommande")
-    with_rows(coming, show_body=True, **prefixes)
+    coming.object_list = with_rows(coming.object_list, show_body=True, **prefixes)
     return render(
         request,
         "meetings/public/area.html",
