@@ -125,8 +125,9 @@ def test_coming_meetings_page_too_and_every_one_is_reachable(client, world, quer
 
 
 def test_a_calendar_s_rows_are_plain_values_not_model_instances(client, world):
-    """An area's and a body's calendar build their rows from plain values: no Meeting, MeetingDay or Body instance
-    per row (each costs its constructor and post_init receivers; a fifth of a nation's area calendar)."""
+    """An area's and a body's calendar build their rows from plain values: no Meeting or MeetingDay instance at all
+    (each cost its constructor and post_init receivers per row; the body page still loads its own Body, and the
+    area's calendar the bodies of its filter)."""
     today = timezone.localdate()
     for n in range(5):
         make_meeting(world.forum, today + timedelta(days=1 + n))

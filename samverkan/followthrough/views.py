@@ -92,12 +92,12 @@ def _overview_rows(decisions, recommendations):
     for item in decisions:
         body = item.meeting.body
         day = item.first_day.isoformat() if item.first_day else ""
-        case = item.matter.case_number if item.matter_id else "–"
+        case = (item.matter.case_number if item.matter_id else "") or "–"
         item.row = format_html(
             '<tr><td>{}</td><td>{}</td>\n    <td><a href="{}">{} {}</a></td>\n'
             "    <td>{}</td><td>{}</td><td>{}</td></tr>",
             day, body.abbreviation or body.name, item_address(item.pk), item.number, item.title,
-            case or "–", item.assignment_count, item.recommendation_count,
+            case, item.assignment_count, item.recommendation_count,
         )  # fmt: skip
     for r in recommendations:
         body = r.item.meeting.body

@@ -181,12 +181,6 @@ class Meeting(models.Model):
         return self.status == self.Status.CANCELLED
 
     @property
-    def status_label(self):
-        """`get_status_display()` by a plain dict lookup: Django's makes the choices hashable on every call, which
-        a calendar of a few hundred rows pays for visibly."""
-        return _STATUS_LABELS.get(self.status, self.status)
-
-    @property
     def is_locked(self):
         """Adjusted minutes are locked: a correction is a new MinutesVersion, never an edit."""
         return self.locked_at is not None
@@ -372,9 +366,6 @@ class MeetingDayQuerySet(PartOfMinutesQuerySet):
         made = super().bulk_create(objs, *args, **kwargs)
         refresh_meeting_dates({day.meeting_id for day in made})
         return made
-
-
-_STATUS_LABELS = dict(Meeting.Status.choices)
 
 
 class MeetingDay(PartOfMinutes, models.Model):

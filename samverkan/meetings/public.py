@@ -99,10 +99,9 @@ def coming_meetings(meetings: QuerySet[Meeting]) -> list[Any]:
 
 def past_meetings(meetings: QuerySet[Meeting], year: int | None = None) -> QuerySet[Any]:
     """Meetings of `meetings` whose last day is past, latest first (`_dated`'s rows); with `year`, only those with a
-    day in that
-    year. The stored span (`Meeting.first_day`/`last_day`) overlapping the year narrows the meetings first, so the
-    check of their days (`MeetingDay`'s date index) runs for that year's few instead of every meeting of the
-    area (issue 11). A queryset to page."""
+    day in that year. The stored span (`Meeting.first_day`/`last_day`) overlapping the year narrows the meetings
+    first, so the check of their days (`MeetingDay`'s date index) runs for that year's few instead of every meeting
+    of the area (issue 11). A queryset to page."""
     if year is not None:
         start, end = date(year, 1, 1), date(year, 12, 31)
         days = MeetingDay.objects.filter(date__gte=start, date__lte=end)
