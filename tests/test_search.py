@@ -621,7 +621,7 @@ def test_a_common_word_is_read_up_to_the_ceiling_newest_years_first(client, worl
     assert [hit.title for hit in documents.page] == ["Kolibri handling 2019"]
 
     html = client.get(reverse("search:search"), {"q": "kolibri"}).content.decode()
-    assert "<strong>Minst 5 träffar</strong>" in html and "år utan antal har inte räknats" in html
+    assert "<strong>Minst 5 träffar</strong>" in html and "år och områden utan antal har inte räknats" in html
     shown = render_to_string("search/search.html", {"query": "kolibri", "results": replace(results, total=3000)})
     assert "Minst 3\xa0000 träffar" in shown  # grouped as Swedish writes it
     assert re.search(r'href="\?q=kolibri&amp;ar=2019">\s*2019</a>', html), html
@@ -631,6 +631,41 @@ def test_a_common_word_is_read_up_to_the_ceiling_newest_years_first(client, worl
     html = client.get(reverse("search:search"), {"q": "kolibri", "typ": "person", "ar": 2019}).content.decode()
     assert "Inget hittades för ”kolibri” med de valda avgränsningarna." in html  # no facet lists a value to remove
     assert '<a href="?q=kolibri">Sök utan avgränsningar</a>' in html
+
+
+def test_a_common_word_of_every_area_is_read_an_area_at_a_time_and_offers_every_area(
+    client, world, corpus, monkeypatch
+):
+    """Searched in every area, a year's hits are read an area at a time (PostgreSQL: one key of the index each, so
+    a word found in 100,000 entries of a nation is read only until the ceiling); when the reading stops there, the
+    area facet offers every area of the deployment, those not reached without a count, so the searcher can still
+    narrow to their own."""
+    monkeypatch.setattr(search_query, "HIT_CEILING", 2)
+    for body in (world.forum, world.other_body):
+        meeting = make_meeting(body, date(2024, 3, 1), **SENT)
+        for n in range(2):
+            make_item(meeting, str(n + 1), f"Kolibri {body.name} {n}", background="kolibri")
+    user = fresh(world, "anonymous")
+    with CaptureQueriesContext(connection) as captured:
+        results = search(user, "kolibri")
+    assert results.total == 2 and results.at_least
+    areas = {int(value.value): value.count for value in results.facets["area"]}
+    assert set(areas) == {world.area.pk, world.other_area.pk}
+    assert sum(count or 0 for count in areas.values()) == 2
+    (one_pass,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH hits")]
+    if connection.vendor == "postgresql":
+        # Each (year, area) a key of its own, the areas in order within the newest year: the first area's two.
+        assert backends.AREA_OF_OUTER_ROW in one_pass and "string_agg" not in one_pass
+        first, second = sorted([world.area.pk, world.other_area.pk])
+        assert areas == {first: 2, second: None}
+    html = client.get(reverse("search:search"), {"q": "kolibri"}).content.decode()
+    assert "år och områden utan antal har inte räknats" in html
+    assert f'href="?q=kolibri&amp;omrade={world.other_area.pk}"' in html or f"omrade={world.other_area.pk}" in html
+    # Not capped: the areas with hits only, each counted.
+    monkeypatch.setattr(search_query, "HIT_CEILING", 3000)
+    exact = search(user, "kolibri")
+    assert not exact.at_least
+    assert {int(v.value): v.count for v in exact.facets["area"]} == {world.area.pk: 2, world.other_area.pk: 2}
 
 
 def test_an_entry_is_found_under_its_area_and_year_as_they_change(world, corpus):

@@ -25,6 +25,10 @@ KEY = "@"  # where a query's pattern takes an area's and year's key (tokens are 
 # The year of the keys asked for, when a query is run a year at a time (`query._one_pass`): the column `y` of an
 # outer query's row named `keyed_years`.
 YEAR_OF_OUTER_ROW = "keyed_years.y"
+# PostgreSQL: the area of the keys asked for, when a query is run a year and an area at a time (`query.newest_hits`):
+# the column `a` of the same outer row (`keyed_years` given the areas).
+AREA_OF_OUTER_ROW = "keyed_years.a"
+EVERY_AREA_SQL = "SELECT id AS k FROM structure_area UNION ALL SELECT 0"  # every area's id (column k), and 0, none
 # Every year an entry has (column k), each found by one probe of the year index (a loose index scan), not every
 # year from the first to the last: a single entry mistakenly dated 1900 or 9999 made that a span of a century or
 # eight thousand years, each a key in every search's and digest's query and a value of the year facet. Both
@@ -37,11 +41,18 @@ INDEX_YEARS_SQL = (
 EVERY_YEAR_SQL = f"SELECT 0 AS k UNION ALL SELECT k FROM ({INDEX_YEARS_SQL}) AS found_years"  # and 0, the undated
 
 
-def keyed_years(years_sql: str) -> str:
+def keyed_years(years_sql: str, areas_sql: str | None = None) -> str:
     """SQL of a derived table `keyed_years` (column y) of the years `years_sql` selects (column k), undated (0)
     first, then newest first: the outer loop of a query that reads its hits a year at a time. Kept in that order
-    on SQLite too, which otherwise drops the ORDER BY of a subquery in FROM (a LIMIT, of none, keeps it)."""
+    on SQLite too, which otherwise drops the ORDER BY of a subquery in FROM (a LIMIT, of none, keeps it). Given
+    `areas_sql` (areas' ids in column k), a row (y, a) for each year and area, the areas of a year in order of id:
+    the loop of a query that reads its hits a year and an area at a time."""
     no_limit = "-1" if connection.vendor == "sqlite" else "ALL"
+    if areas_sql is not None:
+        return (
+            f"(SELECT years.k AS y, areas.k AS a FROM ({years_sql}) AS years CROSS JOIN ({areas_sql}) AS areas"
+            f" ORDER BY years.k = 0 DESC, years.k DESC, areas.k LIMIT {no_limit}) AS keyed_years"
+        )
     return f"(SELECT k AS y FROM ({years_sql}) AS years ORDER BY k = 0 DESC, k DESC LIMIT {no_limit}) AS keyed_years"
 
 
@@ -65,7 +76,7 @@ def _pattern(tokens: tuple[str, ...], *, prefix: bool = False) -> str:
     return "(" + " <-> ".join(f"'{KEY}{token}'" for token in tokens) + ")"
 
 
-def _keyed(pattern: str, area: int | None, year: int | str | None = None) -> tuple[str, list[Any]]:
+def _keyed(pattern: str, area: int | str | None, year: int | str | None = None) -> tuple[str, list[Any]]:
     """SQL for `pattern` (an FTS5 query on SQLite, a tsquery on PostgreSQL, `KEY` in front of each token) keyed to
     area `area` (None: every area, and no area) and year `year` (None: every year, and undated;
     `YEAR_OF_OUTER_ROW`: the year of the outer query's row), with its params: one key's query, or one for each
@@ -77,13 +88,17 @@ def _keyed(pattern: str, area: int | None, year: int | str | None = None) -> tup
     word's keyed share from its statistics and sometimes read the whole table instead (280 ms instead of 30 in the
     county benchmark)."""
     sqlite = connection.vendor == "sqlite"
+    if area == AREA_OF_OUTER_ROW:  # PostgreSQL: the one key of the outer row's year and area
+        assert year == YEAR_OF_OUTER_ROW and not sqlite, (area, year)
+        key = f"'a' || {AREA_OF_OUTER_ROW} || 'y' || {YEAR_OF_OUTER_ROW} || 'x'"
+        return f"(SELECT to_tsquery('simple'::regconfig, replace(%s, %s, {key})))", [pattern, KEY]
     if area is not None and isinstance(year, int):
         key = f"a{area}y{year}x"
         if sqlite:
             return "%s", [pattern.replace(KEY, key)]
         return "(SELECT to_tsquery('simple'::regconfig, replace(%s, %s, %s)))", [pattern, KEY, key]
     params: list[Any] = [] if area is None else [area]
-    areas = "SELECT id AS k FROM structure_area UNION ALL SELECT 0" if area is None else "SELECT %s AS k"
+    areas = EVERY_AREA_SQL if area is None else "SELECT %s AS k"
     if isinstance(year, int):
         years, params = "SELECT %s AS k", [*params, year]
     else:
@@ -95,7 +110,7 @@ def _keyed(pattern: str, area: int | None, year: int | str | None = None) -> tup
     return (keyed if sqlite else f"(SELECT to_tsquery('simple'::regconfig, {keyed}))"), [pattern, KEY, *params]
 
 
-def _term_query(term: Term, area: int | None, year: int | str | None) -> tuple[str, list[Any]]:
+def _term_query(term: Term, area: int | str | None, year: int | str | None) -> tuple[str, list[Any]]:
     """PostgreSQL: the SQL condition for one term (its stems, or the last word as a prefix of a word) with its
     params."""
     stems_sql, params = _keyed(_pattern(term.stems), area, year)
@@ -116,7 +131,9 @@ def _fts5_match(
     return f"search_fts MATCH {sql}", params
 
 
-def matches(terms: list[Term], *, any_term: bool = False, area: int | None = None, year: int | str | None = None) -> Q:
+def matches(
+    terms: list[Term], *, any_term: bool = False, area: int | str | None = None, year: int | str | None = None
+) -> Q:
     """A filter on `SearchEntry` rows: those that match every term (any term with `any_term`), in area `area` or
     in any area (None), of year `year` or of any (None; `YEAR_OF_OUTER_ROW`: see `_keyed`).
 
@@ -126,6 +143,7 @@ def matches(terms: list[Term], *, any_term: bool = False, area: int | None = Non
     `to_tsvector` for every pair of rows, minutes for a few thousand entries.
     """
     if connection.vendor == "sqlite":
+        assert not isinstance(area, str), area  # an outer row's area is PostgreSQL's only
         sql, params = _fts5_match(terms, any_term=any_term, area=area, year=year)
         return Q(pk__in=RawSQL(f"SELECT rowid FROM search_fts WHERE {sql}", params))
     conditions, params = [], []

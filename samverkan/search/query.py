@@ -8,6 +8,7 @@ and structure lists give them (`visible_assignments`, `visible_recommendations`,
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -262,7 +263,11 @@ def newest_hits(
     Each year's hits are found through that year's keys of the index (`backends.YEAR_OF_OUTER_ROW`), one year after
     the other (an outer loop over the years, `backends.keyed_years`: PostgreSQL joins each year's hits LATERAL,
     SQLite matches its FTS5 table again for each year's row), and reading stops at the limit: its cost no longer
-    grows with the years and areas of history. SQLite reads each hit's entry through its covering index."""
+    grows with the years and areas of history. On PostgreSQL a search of every area reads each year's hits an area
+    at a time, in the order of the areas' ids (`backends.AREA_OF_OUTER_ROW`): one key of the GIN index each, where
+    one tsquery of every area's key made PostgreSQL find every hit of the year in every area before it read the
+    first (a nation's 107,000 undated people matching "kommun": 100 ms). SQLite reads each hit's entry through its
+    covering index."""
     limit = HIT_CEILING if limit is None else limit
     years, year_params = ("SELECT %s AS k", [year]) if year is not None else (backends.EVERY_YEAR_SQL, [])
     if connection.vendor == "sqlite":
@@ -270,9 +275,13 @@ def newest_hits(
         sql, params = found.values_list(*columns).query.sql_with_params()
         sql = backends.years_then_matches(backends.through_covering_index(sql), years)
         return f"{sql} LIMIT %s", [*year_params, *params, limit]
-    condition = backends.matches(terms, any_term=any_term, area=area, year=backends.YEAR_OF_OUTER_ROW)
+    # Every area: a year's hits an area at a time, each through the one key of that year and area.
+    each_area = area is None
+    keyed_area = backends.AREA_OF_OUTER_ROW if each_area else area
+    condition = backends.matches(terms, any_term=any_term, area=keyed_area, year=backends.YEAR_OF_OUTER_ROW)
     sql, params = entries.filter(condition).values_list(*columns).query.sql_with_params()
-    read = f"SELECT h.* FROM {backends.keyed_years(years)} CROSS JOIN LATERAL ({sql} OFFSET 0) AS h LIMIT %s"
+    keyed = backends.keyed_years(years, backends.EVERY_AREA_SQL if each_area else None)
+    read = f"SELECT h.* FROM {keyed} CROSS JOIN LATERAL ({sql} OFFSET 0) AS h LIMIT %s"
     return read, [*year_params, *params, limit]
 
 
@@ -385,15 +394,22 @@ def _facets(
                 counts[value] = counts.get(value, 0) + combination.hits
         return counts
 
-    def named(name: str, counts: dict[Any, int], names: dict[Any, str]) -> list[FacetValue]:
+    def named(name: str, counts: Mapping[Any, int | None], names: dict[Any, str]) -> list[FacetValue]:
         chosen = getattr(filters, name)
         values = [FacetValue(str(pk), names[pk], n, pk == chosen) for pk, n in counts.items() if pk in names]
         return sorted(values, key=lambda value: (value.label, value.value))
 
     facets: dict[str, list[FacetValue]] = {}
-    areas = counted("area")
-    if len(areas) > 1:  # a chosen area is searched alone: the page names it and links to every area instead
-        facets["area"] = named("area", areas, dict(Area.objects.filter(pk__in=list(areas)).values_list("pk", "name")))
+    areas: dict[Any, int | None] = dict(counted("area"))
+    if sampled and filters.area is None:
+        # The reading stopped before some areas' hits (`newest_hits` reads a year's hits an area at a time): every
+        # area is offered, those not reached without a count.
+        names = dict(Area.objects.values_list("pk", "name"))
+        areas = {pk: areas.get(pk) for pk in names}
+    elif len(areas) > 1:
+        names = dict(Area.objects.filter(pk__in=list(areas)).values_list("pk", "name"))
+    if len(areas) > 1 and filters.area is None:  # a chosen area is searched alone: the page names it instead
+        facets["area"] = named("area", areas, names)
     labels = dict(Kind.choices)
     order = list(labels)
     kinds = counted("kind")
