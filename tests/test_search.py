@@ -210,6 +210,39 @@ def test_any_space_between_words_of_the_search_box_separates_them(client, world,
     assert "<strong>1 träff</strong>" in html and "/person/camilla-oberg/" in html and "Inget hittades" not in html
 
 
+def test_several_words_must_all_match_the_last_as_a_word_or_the_beginning_of_one(world, corpus):
+    """Every word must match; the last one as itself (its stem) or as the beginning of a word. On PostgreSQL the
+    words are asked of the index together (one tsquery of every stem, or the others' and the last one's prefix), so
+    the GIN indexes intersect their postings instead of checking every word after the first on each row."""
+    meeting = make_meeting(world.forum, date(2024, 3, 1), **SENT)
+    make_item(meeting, "1", "Regional utveckling", background="Om tapirer.")
+    make_item(meeting, "2", "Regionala utvecklingsfrågor", background="Om tapirer.")
+    make_item(meeting, "3", "Regional plan", background="Om tapirer.")
+    make_item(meeting, "4", "Utveckling av tapirer")
+    user = fresh(world, "anonymous")
+    for query, titles in [
+        ("tapir regional utveckling", {"§ 1 Regional utveckling", "§ 2 Regionala utvecklingsfrågor"}),
+        ("tapir regional utvec", {"§ 1 Regional utveckling", "§ 2 Regionala utvecklingsfrågor"}),
+        ("tapir regional plan", {"§ 3 Regional plan"}),
+        (
+            "utveckling tapir",
+            {"§ 1 Regional utveckling", "§ 4 Utveckling av tapirer"},  # only the last word is also a prefix
+        ),
+        ('"regional plan" tapir', {"§ 3 Regional plan"}),
+    ]:
+        hits, results = found(user, query)
+        assert {title for _kind, title in hits} == titles, query
+        assert results.total == len(titles), query
+    if connection.vendor == "postgresql":
+        with CaptureQueriesContext(connection) as captured:
+            search(user, "tapir regional utvec")
+        (one_pass,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH hits")]
+        # One tsquery of every stem, and one of the others' stems beside the last word's prefix: what the planner
+        # intersects in the index (BitmapAnd, on the nation; a table of a few rows is planned otherwise).
+        every, others = "(''@tapir'') & (''@regional'') & (''@utvec'')", "(''@tapir'') & (''@regional'')'"
+        assert every in one_pass and others in one_pass, one_pass
+
+
 def test_what_is_not_the_same_word_is_not_found(world, corpus):
     assert not any("Åberg" in t for _k, t in found(None, "aberg")[0])  # å is not a
     assert not any("Öberg" in t for _k, t in found(None, "oberg")[0])
