@@ -34,9 +34,10 @@ def test_generate_refuses_a_database_that_is_not_empty(db):
     assert Area.objects.count() == 1 and not Person.objects.exists() and not Meeting.objects.exists()
 
 
-# A search whose reading stops at the ceiling at the small size (not at the tiny one) asks once more, for the years
-# it did not read (`search.query._add_unread_years`): five queries at most, whatever the size.
-READ_TO_CEILING = {"Sök (mycket vanligt ord)": 1}
+# A search whose reading stops at the ceiling at the small size (not at the tiny one) asks twice more, for the years
+# it did not read (`search.query._add_unread_years`) and for every area, to offer those it did not reach
+# (`search.query._facets`): six queries at most, whatever the size.
+READ_TO_CEILING = {"Sök (mycket vanligt ord)": 2}
 
 
 def test_generated_rows_are_valid_versions_are_what_the_snapshot_reads_and_bench_pages_keep_their_queries(db, capsys):

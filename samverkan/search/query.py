@@ -177,7 +177,7 @@ def best_first(
 def search(user: "Viewer", query: str, filters: Filters | None = None, page: int | str | None = 1) -> Results:
     """Search the index for `query` (words; "a phrase" in quotes; the last word also as a prefix) as `user` may
     see it, narrowed by `filters`, `PER_PAGE` hits on page `page` (a bad or too large page number gives the
-    nearest page). A query without words gives no results and no query; otherwise at most five queries (seven
+    nearest page). A query without words gives no results and no query; otherwise at most six queries (eight
     for a common word narrowed by a facet), whatever the number of entries, hits or facet values.
 
     A chosen area is searched alone (`backends.matching`: on PostgreSQL its own keys of the index, so a search in
