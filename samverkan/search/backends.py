@@ -149,7 +149,8 @@ def matches(
     conditions, params = [], []
     prefixed = [term for term in terms if term.prefix]
     if not any_term and len(terms) > 1 and len(prefixed) <= 1:
-        return Q(RawSQL(*_every_term_query(terms, area, year), output_field=BooleanField()))
+        sql, params = _every_term_query(terms, prefixed[0] if prefixed else None, area, year)
+        return Q(RawSQL(sql, params, output_field=BooleanField()))
     for term in terms:
         condition, term_params = _term_query(term, area, year)
         conditions.append(condition)
@@ -158,18 +159,20 @@ def matches(
     return Q(RawSQL(f"({joined})", params, output_field=BooleanField()))
 
 
-def _every_term_query(terms: list[Term], area: int | str | None, year: int | str | None) -> tuple[str, list[Any]]:
-    """PostgreSQL: the SQL condition (with its params) that every one of several terms matches, at most one of them
-    also as a prefix: all the terms' stems in one tsquery (`&`), or, for the prefixed term, the others' stems in one
-    and its prefix of a word. So the GIN indexes intersect the terms' postings (BitmapAnd): one condition per
-    term, joined by AND, let the planner read the first term's hits through the index and check every other term
-    on each row, unpacking both of its vectors ("regional utveckling" in one year and area of the nation: 672 rows
-    checked, 229 ms, against 1.4 ms)."""
+def _every_term_query(
+    terms: list[Term], prefixed: Term | None, area: int | str | None, year: int | str | None
+) -> tuple[str, list[Any]]:
+    """PostgreSQL: the SQL condition (with its params) that every one of several terms matches, `prefixed` (one of
+    them, or None) also as a prefix: all the terms' stems in one tsquery (`&`), or the other terms' stems in one and
+    the prefixed term's prefix of a word. So the GIN indexes intersect the terms' postings (BitmapAnd): one
+    condition per term, joined by AND, let the planner read the first term's hits through the index and check
+    every other term on each row, unpacking both of its vectors ("regional utveckling" in one year and area of the
+    nation: 672 rows checked, 229 ms, against 1.4 ms)."""
     every, params = _keyed(" & ".join(_pattern(term.stems) for term in terms), area, year)
     condition = f"{STEMS} @@ {every}"
-    for prefixed in [term for term in terms if term.prefix]:
-        others = [term for term in terms if term is not prefixed]
-        others_sql, others_params = _keyed(" & ".join(_pattern(term.stems) for term in others), area, year)
+    if prefixed is not None:
+        others = " & ".join(_pattern(term.stems) for term in terms if term is not prefixed)
+        others_sql, others_params = _keyed(others, area, year)
         words_sql, words_params = _keyed(_pattern((prefixed.prefix,), prefix=True), area, year)
         condition = f"{condition} OR ({STEMS} @@ {others_sql} AND {WORDS} @@ {words_sql})"
         params += others_params + words_params

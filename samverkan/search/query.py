@@ -402,8 +402,9 @@ def _facets(
     facets: dict[str, list[FacetValue]] = {}
     areas: dict[Any, int | None] = dict(counted("area"))
     if sampled and filters.area is None:
-        # The reading stopped before some areas' hits (`newest_hits` reads a year's hits an area at a time): every
-        # area is offered, those not reached without a count.
+        # The reading stopped at the ceiling, so an area may have hits only where it did not reach (older years;
+        # on PostgreSQL, later areas of the last year read: `newest_hits`): every area is offered, those without
+        # hits read without a count.
         names = dict(Area.objects.values_list("pk", "name"))
         areas = {pk: areas.get(pk) for pk in names}
     elif len(areas) > 1:
