@@ -701,6 +701,37 @@ def test_a_common_word_of_every_area_is_read_an_area_at_a_time_and_offers_every_
     assert {int(v.value): v.count for v in exact.facets["area"]} == {world.area.pk: 2, world.other_area.pk: 2}
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's partial GIN indexes (migration 0010)")
+def test_a_search_by_a_reader_not_logged_in_can_read_the_public_entries_index_alone(world, corpus):
+    """PostgreSQL keeps a second pair of GIN indexes of the public entries in public containers only: an anonymous
+    reader's search (one word, several words, a prefix) is answered from them, since its rule implies their
+    predicate, and a logged-in reader's, whose rule admits more, never is. Shown by the plans with the whole
+    indexes dropped (in this test's transaction) and sequential scans priced out: a statement whose WHERE does not
+    imply the predicate cannot use a partial index and falls back to a sequential scan."""
+    meeting = make_meeting(world.forum, date(2024, 3, 1), **SENT)
+    make_item(meeting, "1", "Kolibri i regional utveckling", background="kolibri")
+
+    def plans(user, query):
+        with CaptureQueriesContext(connection) as captured:
+            search(user, query)
+        (one_pass,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH hits")]
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {one_pass}")
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX search_entry_area_stems, search_entry_area_words")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    anonymous = fresh(world, "anonymous")
+    for query in ("kolibri", "regional utveck", '"regional utveckling"'):
+        plan = plans(anonymous, query)
+        assert "search_entry_public_stems" in plan, (query, plan)
+        assert "Seq Scan on search_searchentry" not in plan, (query, plan)
+    assert "search_entry_public_words" in plans(anonymous, "kolib")
+    member = plans(fresh(world, "member"), "kolibri")
+    assert "search_entry_public_" not in member and "Seq Scan on search_searchentry" in member, member
+
+
 def test_an_entry_is_found_under_its_area_and_year_as_they_change(world, corpus):
     """The index keys every token by its entry's area and year (PostgreSQL's stored vectors, SQLite's FTS5 rows
     kept by triggers): an entry whose year or area changes is found under the new ones only, and a removed one under

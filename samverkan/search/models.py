@@ -2,8 +2,9 @@
 
 The full-text part lives outside Django's models: on SQLite a contentless FTS5 table `search_fts` over `stems` and
 `words` (kept in step by triggers; migration 0009), on PostgreSQL stored `tsvector` columns of the same columns,
-GIN-indexed (migrations 0007 and 0008). Both hold the tokens `text.py` computed in Python, each keyed by the entry's
-area and year (`a12y2025x…`).
+GIN-indexed (migrations 0007 and 0008), and indexed again for the entries anyone may read (migration 0010: partial
+indexes that an anonymous reader's search reads alone). Both hold the tokens `text.py` computed in Python, each keyed
+by the entry's area and year (`a12y2025x…`).
 """
 
 from django.db import models
