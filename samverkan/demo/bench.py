@@ -102,6 +102,8 @@ def bench_pages(area: Area, *, floor_url: str | None = None) -> list[Page]:
         # The commonest word of the generated data, the beginning of a word in seven entries of ten (kommun,
         # kommunen, kommunstyrelsen …): what the reading up to `HIT_CEILING` is for.
         Page("Sök (mycket vanligt ord)", reverse("search:search") + "?q=kommun", "public"),
+        # Two words, the last also the beginning of a word, each common, found together in fewer entries.
+        Page("Sök (två ord)", reverse("search:search") + "?q=regional+utveckling", "public"),
         Page("API: möten", reverse("api:meeting_list", args=[area.pk]), "public"),
         Page("iCal, område", reverse("meetings_public:area_ical", args=[a]), "ical"),
         Page("iCal, organ", reverse("meetings_public:body_ical", args=[a, body.slug]), "ical"),
@@ -119,6 +121,8 @@ def bench_pages(area: Area, *, floor_url: str | None = None) -> list[Page]:
         Page("Uppföljning, översikt", reverse("followthrough:overview", args=[a]), "staff", f"samordnare-{suffix}"),
         Page("Uppföljning, uppdrag", reverse("followthrough:assignments", args=[a]), "staff", f"samordnare-{suffix}"),
         Page("Uppföljning, ärenden", reverse("followthrough:matters", args=[a]), "staff", f"samordnare-{suffix}"),
+        # A logged-in reader's search reads the whole index (internal entries too), not the public entries' own.
+        Page("Sök: samordnare", reverse("search:search") + "?q=uppf%C3%B6ljning", "staff", f"samordnare-{suffix}"),
     ]
     floor = [Page("Golv (kort text)", floor_url, "floor")] if floor_url else []
     return floor + public + staff
