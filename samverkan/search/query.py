@@ -382,9 +382,9 @@ def _facets(
     changed), and the number of values of each facet cut to its `FACET_SHOWN` largest (the chosen value is always
     kept; `filters.every` names a facet shown whole). A body the searcher may not see (a contact's assignment from
     an internal body) is no facet value: its name is never shown. The area facet appears when the hits come from
-    more than one area. The year facet is never cut. `sampled`: the hits read stopped at `HIT_CEILING`; the oldest
-    year read (read in part) and the older years of the index, not read, are listed without a count. At most three
-    queries: the principals' and the areas' names, and the years of the index when `sampled`."""
+    more than one area. The year and area facets are never cut. `sampled`: the hits read stopped at `HIT_CEILING`;
+    the oldest year read (read in part) and the older years of the index, not read, are listed without a count. At
+    most three queries: the principals' and the areas' names, and the years of the index when `sampled`."""
 
     def counted(name: str) -> dict[Any, int]:
         counts: dict[Any, int] = {}
@@ -433,8 +433,10 @@ def _facets(
         _add_unread_years(facets, filters.year, combinations)
     complete = {}
     for name, values in facets.items():
-        # Years are few and in order: never cut (the newest would go first, having fewest hits).
-        if len(values) > FACET_SHOWN and name not in (filters.every, "year"):
+        # Years are few and in order: never cut (the newest would go first, having fewest hits). Areas are few too
+        # (a country's regions) and, once the reading stops at the ceiling, most have no count to order them by:
+        # cut to the largest, a searcher's own area was behind "Visa alla".
+        if len(values) > FACET_SHOWN and name not in (filters.every, "year", "area"):
             complete[name] = len(values)
             largest = sorted(values, key=lambda value: (-(value.count or 0), value.label))[:FACET_SHOWN]
             kept = {value.value for value in largest} | {value.value for value in values if value.selected}
