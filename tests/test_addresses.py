@@ -24,6 +24,24 @@ def test_every_record_gets_the_address_reverse_gives(name, count):
         assert address(*args) == reverse(name, args=args)
 
 
+SLUG_VIEWS = [
+    ("portal:area", ("norrlanda",)),
+    ("portal:body", ("norrlanda", "regionala-samverkansradet")),
+    ("meetings_public:meeting", ("norrlanda", 847)),
+    ("meetings_public:meeting", ("a-1", 7_654_321_000)),  # an int that is a mark
+]
+
+
+@pytest.mark.parametrize(("name", "args"), SLUG_VIEWS)
+def test_slugs_and_ints_together_get_the_address_reverse_gives(name, args):
+    address = Address(name)
+    assert address(*args) == reverse(name, args=args)
+    other = tuple(f"{arg}-2" if isinstance(arg, str) else arg + 1 for arg in args)
+    assert address(*other) == reverse(name, args=other)
+    if len(args) == 2 and all(isinstance(arg, str) for arg in args):  # a slug of digits is a slug too
+        assert address("2026", "12") == reverse(name, args=["2026", "12"])
+
+
 def test_a_mark_s_digits_in_a_record_do_not_confuse_it():
     """A record whose number is a mark, or holds one, is filled in as itself."""
     address = Address("meetings:version")
@@ -60,8 +78,10 @@ def test_wrong_views_and_arguments_fail_as_reverse_would():
         Address("followthrough:no_such_view")(1)
     with pytest.raises(NoReverseMatch):
         Address("meetings:version")(1)  # it takes two
+    with pytest.raises(NoReverseMatch):
+        Address("followthrough:item")("1")  # a slug where the view takes an int
     with pytest.raises(TypeError):
-        Address("followthrough:item")("1")
+        Address("portal:area")("två ord")  # not a slug: reverse would quote it
     with pytest.raises(TypeError):
         Address("followthrough:item")(True)
     with pytest.raises(TypeError):

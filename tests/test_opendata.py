@@ -19,8 +19,8 @@ from samverkan.followthrough.models import Assignment, Recommendation
 from samverkan.meetings import actions
 from samverkan.meetings.access import can_read_document, listed_meetings, public_documents
 from samverkan.meetings.matters import Matter
-from samverkan.meetings.models import Document
-from samverkan.structure.models import Body, Membership, Person
+from samverkan.meetings.models import Document, Meeting
+from samverkan.structure.models import Area, Body, Membership, Person
 from tests import sample_files
 from tests.conftest import shared_fixture
 from tests.followthrough_helpers import assign, decide, decision_item, recommend
@@ -172,6 +172,40 @@ def test_every_object_and_list_validates_and_nothing_hidden_leaks(client, world,
         else:
             validate(body)
     jsonschema.validate(pages["/api/"], schema("System"))
+
+
+def test_every_object_s_web_address_is_its_public_page(client, world, records):
+    """`web` is filled in from one reversed address per view and request (`oparl.web`): each is the address
+    `get_absolute_url` gives, so each opens the object's public page."""
+    webs = set()
+    for body in walk(client).values():
+        for obj in body.get("data", [body]):
+            if "web" in obj:
+                assert obj["web"].startswith("http://testserver/"), obj
+                webs.add(obj["web"].removeprefix("http://testserver"))
+    kinds = {web.strip("/").split("/")[0] for web in webs}
+    assert len(webs) > 20 and {"omrade", "person"} <= kinds, kinds
+    for web in sorted(webs):
+        response = client.get(web)
+        assert response.status_code == 200, (web, response.status_code)
+
+
+def test_an_object_s_web_address_is_the_one_get_absolute_url_gives(world, records):
+    """For areas, bodies and meetings: slugs alone, two slugs, a slug and a number."""
+    from django.test import RequestFactory
+
+    from samverkan.lib.addresses import WebAddressed
+    from samverkan.opendata.oparl import web
+
+    request = RequestFactory().get("/api/", HTTP_HOST="testserver:8443", secure=True)
+    records_ = [
+        *Area.objects.all(),
+        *Body.objects.select_related("area")[:5],
+        *Meeting.objects.select_related("body__area")[:5],
+    ]
+    assert len(records_) > 5 and all(isinstance(r, WebAddressed) for r in records_)
+    for record in records_:
+        assert web(request, record) == request.build_absolute_uri(record.get_absolute_url())
 
 
 def test_hidden_records_answer_404(client, world, records):

@@ -12,12 +12,12 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from samverkan.followthrough.models import PrincipalDecision, Recommendation
+from samverkan.lib.addresses import WebAddressed
 from samverkan.lib.visibility import Visibility
 from samverkan.structure.models import OPEN_OR_INTERNAL, Area, Body, Principal
 
@@ -89,7 +89,7 @@ class AgreementQuerySet(models.QuerySet):
         return rows.filter(rules[Status(status)])
 
 
-class Agreement(models.Model):
+class Agreement(WebAddressed, models.Model):
     """An agreement between principals (överenskommelse, avtal, riktlinje, rutin), kept by an owner body.
 
     Its adoption IS a follow-through recommendation (`adoption`) to the parties: each party's PrincipalDecision
@@ -159,8 +159,9 @@ class Agreement(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("agreements_public:agreement", args=[self.area.slug, self.pk])
+    def web_address(self) -> tuple[str, tuple[str | int, ...]]:
+        """The public page's view and arguments (`lib.addresses.WebAddressed`)."""
+        return "agreements_public:agreement", (self.area.slug, self.pk)
 
     @property
     def is_public(self) -> bool:

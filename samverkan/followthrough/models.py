@@ -7,12 +7,12 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from samverkan.lib.addresses import WebAddressed
 from samverkan.lib.mail_queue import QueuedMail
 from samverkan.lib.visibility import Visibility
 from samverkan.lib.watched import WatchedUpdateQuerySet, rows_updated, watch_updates
@@ -361,7 +361,7 @@ class Assignment(StoresArea):
             raise ValidationError(errors)
 
 
-class Recommendation(StoresArea):
+class Recommendation(WebAddressed, StoresArea):
     """A recommendation to the principals (rekommendation till huvudmännen), decided at an item.
 
     The principals addressed are the ones with a PrincipalDecision row; each row starts as pending.
@@ -416,8 +416,9 @@ class Recommendation(StoresArea):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("followthrough_public:recommendation", args=[self.item.meeting.body.area.slug, self.pk])
+    def web_address(self) -> tuple[str, tuple[str | int, ...]]:
+        """The public page's view and arguments (`lib.addresses.WebAddressed`)."""
+        return "followthrough_public:recommendation", (self.item.meeting.body.area.slug, self.pk)
 
     def save(self, *args, **kwargs):
         """Save, never writing the decision counts from this instance; the stored `area` as `StoresArea` says."""

@@ -10,12 +10,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from samverkan.agreements.models import Agreement
+from samverkan.lib.addresses import WebAddressed
 from samverkan.lib.visibility import Visibility
 from samverkan.structure.models import OPEN_OR_INTERNAL, Area, Body, Principal
 
@@ -28,7 +28,7 @@ class Source(models.TextChoices):
     SURVEY = "survey", _("Enkät")
 
 
-class Goal(models.Model):
+class Goal(WebAddressed, models.Model):
     """A goal (mål) with a target: "E1: at least 75 % find the continuity satisfactory" is code "E1", kind effect
     goal, comparison ">=", target value 75, unit "%".
 
@@ -107,8 +107,9 @@ class Goal(models.Model):
     def __str__(self):
         return f"{self.code} {self.text[:60]}"
 
-    def get_absolute_url(self):
-        return reverse("followup_public:goal", args=[self.area.slug, self.pk])
+    def web_address(self) -> tuple[str, tuple[str | int, ...]]:
+        """The public page's view and arguments (`lib.addresses.WebAddressed`)."""
+        return "followup_public:goal", (self.area.slug, self.pk)
 
     @property
     def measure_info(self):

@@ -9,11 +9,11 @@ from django.db import models
 from django.db.models import Max, Min, OuterRef, Q, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samverkan.lib.addresses import WebAddressed
 from samverkan.lib.mail_queue import QueuedMail
 from samverkan.lib.visibility import Visibility
 from samverkan.lib.watched import WatchedUpdateQuerySet
@@ -83,7 +83,7 @@ class MeetingQuerySet(WatchedUpdateQuerySet):
         return self.exclude(unlisted_rule())
 
 
-class Meeting(models.Model):
+class Meeting(WebAddressed, models.Model):
     """A meeting (sammanträde) of a body; it has one or more days."""
 
     class Kind(models.TextChoices):
@@ -169,8 +169,9 @@ class Meeting(models.Model):
     def __str__(self):
         return self.title or _("Möte i %(body)s") % {"body": self.body}
 
-    def get_absolute_url(self):
-        return reverse("meetings_public:meeting", args=[self.body.area.slug, self.pk])
+    def web_address(self) -> tuple[str, tuple[str | int, ...]]:
+        """The public page's view and arguments (`lib.addresses.WebAddressed`)."""
+        return "meetings_public:meeting", (self.body.area.slug, self.pk)
 
     @property
     def is_public(self):

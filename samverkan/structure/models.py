@@ -4,11 +4,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samverkan.lib.addresses import WebAddressed
 from samverkan.lib.mail_queue import QueuedMail
 from samverkan.lib.visibility import Visibility
 from samverkan.lib.watched import WatchedUpdateQuerySet
@@ -17,7 +17,7 @@ from samverkan.lib.watched import WatchedUpdateQuerySet
 OPEN_OR_INTERNAL = Visibility.choices_up_to(Visibility.INTERNAL)
 
 
-class Area(models.Model):
+class Area(WebAddressed, models.Model):
     """One county's collaboration (samverkansområde)."""
 
     name = models.CharField(_("namn"), max_length=200)
@@ -34,11 +34,12 @@ class Area(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("portal:area", args=[self.slug])
+    def web_address(self) -> tuple[str, tuple[str | int, ...]]:
+        """The public page's view and arguments (`lib.addresses.WebAddressed`)."""
+        return "portal:area", (self.slug,)
 
 
-class Principal(models.Model):
+class Principal(WebAddressed, models.Model):
     """A member organisation (huvudman): the region, a municipality, an association."""
 
     class Kind(models.TextChoices):
@@ -72,15 +73,16 @@ class Principal(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("portal:principal", args=[self.area.slug, self.slug])
+    def web_address(self) -> tuple[str, tuple[str | int, ...]]:
+        """The public page's view and arguments (`lib.addresses.WebAddressed`)."""
+        return "portal:principal", (self.area.slug, self.slug)
 
 
 class BodyQuerySet(WatchedUpdateQuerySet["Body"]):
     """Body's QuerySet: follow-through stores copies of `area` and `visibility` (`lib.watched`)."""
 
 
-class Body(models.Model):
+class Body(WebAddressed, models.Model):
     """A collaboration body (samverkansorgan) with its charter and rules of procedure."""
 
     class Level(models.TextChoices):
@@ -183,8 +185,9 @@ class Body(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("portal:body", args=[self.area.slug, self.slug])
+    def web_address(self) -> tuple[str, tuple[str | int, ...]]:
+        """The public page's view and arguments (`lib.addresses.WebAddressed`)."""
+        return "portal:body", (self.area.slug, self.slug)
 
     @property
     def is_public(self):
@@ -250,7 +253,7 @@ def _chain_ids(body, field, limit=200):
     return seen
 
 
-class Person(models.Model):
+class Person(WebAddressed, models.Model):
     """A person taking part in the collaboration; linked to a login when they use the app."""
 
     first_name = models.CharField(_("förnamn"), max_length=100)
@@ -290,8 +293,9 @@ class Person(models.Model):
     def name(self):
         return str(self)
 
-    def get_absolute_url(self):
-        return reverse("portal:person", args=[self.slug])
+    def web_address(self) -> tuple[str, tuple[str | int, ...]]:
+        """The public page's view and arguments (`lib.addresses.WebAddressed`)."""
+        return "portal:person", (self.slug,)
 
 
 class Party(models.TextChoices):
