@@ -3,6 +3,7 @@ canary words that must not leak through results, snippets, facets or counts, the
 the search page's queries. Runs on SQLite (FTS5) and PostgreSQL (tsvector/GIN) alike: the same expectations on
 both, so the same query finds the same things on both."""
 
+import json
 import random
 import re
 import unicodedata
@@ -853,6 +854,45 @@ def test_a_body_the_searcher_may_not_see_is_never_a_facet(client, world, corpus)
     world.client_for(client, "contact")
     html = client.get(reverse("search:search"), {"q": "sluten uppgift"}).content.decode()
     assert "Zebrafink sluten uppgift" in html and world.secret.name not in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's hashed subplans")
+def test_a_hit_found_through_a_record_s_own_rule_reads_that_record_alone(world, corpus):
+    """A contact finds their principal's assignment of an internal body through the assignments' rule, not the
+    entry's levels: the search checks that rule for the hits that need it, each assignment by its id, and never
+    reads every assignment the contact may see (a nation's 113,000, 0.74 s, as a hashed list built for one hit).
+    Shown by the rows the statement reads from the assignments table (EXPLAIN ANALYZE), with 300 more of the
+    principal's assignments, which the contact may see."""
+    secret_item = next(item for item in corpus[0] if item.meeting.body_id == world.secret.pk)
+    Assignment.objects.create(
+        item=secret_item, description="Zebrafink sluten uppgift", assignee_principal=world.town, report_to=world.secret
+    )
+    Assignment.objects.bulk_create(  # not indexed (no signals): rows of the table only
+        [
+            Assignment(
+                item=secret_item, description=f"Följ upp {n}", assignee_principal=world.town, report_to=world.secret
+            )
+            for n in range(300)
+        ]
+    )
+    assert visible_assignments(fresh(world, "contact")).count() > 300
+    assert ("assignment", "Zebrafink sluten uppgift") in found(fresh(world, "contact"), "sluten uppgift")[0]
+    with CaptureQueriesContext(connection) as captured:
+        search(fresh(world, "contact"), "sluten uppgift")
+    (one_pass,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH hits")]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {one_pass}")
+        plan = cursor.fetchone()[0]
+
+    def read(node):
+        own = (
+            node.get("Actual Rows", 0) * node.get("Actual Loops", 1)
+            if node.get("Relation Name") == "followthrough_assignment"
+            else 0
+        )
+        return own + sum(read(child) for child in node.get("Plans", []))
+
+    assert 1 <= read(plan[0]["Plan"]) <= 5, json.dumps(plan)[:3000]
 
 
 def test_analyse_lets_sqlite_join_each_match_through_the_covering_index(world, corpus):

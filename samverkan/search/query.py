@@ -16,11 +16,16 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from samverkan.followthrough.access import recordable_decisions, visible_assignments, visible_recommendations
+from samverkan.followthrough.access import (
+    recommendation_rule,
+    recordable_decisions,
+    visible_assignments,
+    visible_recommendations,
+)
 from samverkan.followthrough.models import PrincipalDecision
 from samverkan.lib.paging import asked_page
 from samverkan.search import backends
@@ -145,18 +150,37 @@ def visible_entries(user: "Viewer") -> QuerySet[SearchEntry]:
         user, field="container", body="body__"
     )
     if authenticated:
-        rule |= Q(kind=Kind.PERSON, object_id__in=visible_people(user).values("pk"))
+        rule |= _each(Kind.PERSON, visible_people(user))
         if scope.contact_principals or scope.is_anyone:
-            rule |= Q(kind=Kind.ASSIGNMENT, object_id__in=visible_assignments(user).values("pk"))
+            rule |= _each(Kind.ASSIGNMENT, visible_assignments(user))
         if scope.contact_principals:
-            rule |= Q(kind=Kind.RECOMMENDATION, object_id__in=visible_recommendations(user).values("pk"))
+            rule |= _each(Kind.RECOMMENDATION, visible_recommendations(user))
         if scope.contact_principals or scope.coordinator_areas:
-            decisions = PrincipalDecision.objects.filter(
-                Q(pk__in=recordable_decisions(user).values("pk"))
-                | Q(recommendation__in=visible_recommendations(user).values("pk"))
-            )
-            rule |= Q(kind=Kind.DECISION, object_id__in=decisions.values("pk"))
+            # The decisions on the recommendations the user may see, that rule applied to each decision's own
+            # recommendation (as `visible_decisions_of` does), not as an IN over every visible recommendation.
+            seen = PrincipalDecision.objects.filter(recommendation_rule(user, "recommendation__") or Q())
+            rule |= _each(Kind.DECISION, recordable_decisions(user)) | _each(Kind.DECISION, seen)
     return SearchEntry.objects.filter(rule)
+
+
+class _ExistsPerRow(Exists):
+    """EXISTS, which PostgreSQL runs for each outer row that reaches it, never by hashing the subquery's whole
+    result first: its planner would turn a correlated EXISTS on an equality into an IN over the subquery's rows
+    and hash them when it expects many outer rows (an OFFSET stops that, PostgreSQL's `simplify_EXISTS_query`).
+    Other databases: EXISTS as it is."""
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="EXISTS(%(subquery)s OFFSET 0)", **extra)  # type: ignore[call-arg]  # Subquery.as_sql takes it
+
+
+def _each(kind: str, visible: QuerySet[Any]) -> Q:
+    """A rule on `SearchEntry` rows: those of `kind` whose record `visible` holds, each asked by its own id (one
+    probe of the record's primary key, and its rule on that row, for each hit that reaches it: at most
+    `HIT_CEILING`). As `object_id IN (visible)`, or as an EXISTS PostgreSQL was free to hash, the database built
+    the whole list of visible records as soon as one such hit was read: a nation's 101,000 people a coordinator
+    may see took 0.19 s, its 113,000 assignments 0.74 s, its 1.9 million principal decisions 5.1 s; in the county a
+    contact's search of a word found in internal assignments took 118 ms. No query of its own."""
+    return Q(kind=kind) & Q(_ExistsPerRow(visible.filter(pk=OuterRef("object_id"))))
 
 
 def matching(
