@@ -123,6 +123,9 @@ def bench_pages(area: Area, *, floor_url: str | None = None) -> list[Page]:
         Page("Uppföljning, ärenden", reverse("followthrough:matters", args=[a]), "staff", f"samordnare-{suffix}"),
         # A logged-in reader's search reads the whole index (internal entries too), not the public entries' own.
         Page("Sök: samordnare", reverse("search:search") + "?q=uppf%C3%B6ljning", "staff", f"samordnare-{suffix}"),
+        # A word of the generated assignments, internal ones too, which a contact finds through the assignments'
+        # own rule (their principal's), each checked by its id (`search.query._each`).
+        Page("Sök: kontaktperson", reverse("search:search") + "?q=utvecklingsmedel", "staff", f"kontakt-{suffix}"),
     ]
     floor = [Page("Golv (kort text)", floor_url, "floor")] if floor_url else []
     return floor + public + staff
