@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Path, Query, Schema
@@ -29,7 +29,7 @@ from samverkan.meetings.models import AgendaItem
 from samverkan.opendata import oparl
 from samverkan.opendata.schemas import AgreementOut, AssignmentOut, PrincipalDecisionOut, RecommendationOut
 from samverkan.structure.access import visible_bodies, visible_memberships, visible_people
-from samverkan.structure.models import Area, Principal
+from samverkan.structure.models import Area, Membership, Person, Principal
 
 PER_PAGE = 100
 
@@ -253,9 +253,12 @@ def institution(request: HttpRequest, pk: Id) -> dict[str, Any]:
 def person_list(request: HttpRequest, pk: Id, filters: Query[ListFilter]) -> dict[str, Any]:
     """People seated (now or before) in a public body of the area."""
     area = _area(pk)
-    people = oparl.with_history_times(
-        visible_people(None).filter(memberships__body__in=visible_bodies(None).filter(area=area)).distinct()
-    )
+    # Seated in one of the area's public bodies, which is what makes a person public (`visible_people`): one
+    # EXISTS on the person's seats, where a join of every seat with DISTINCT, and visible_people's own rule beside
+    # it, made PostgreSQL hash the seats of the whole nation once per body of the area (0.3 s; 36 s on stale
+    # statistics).
+    seated = Membership.objects.filter(person=OuterRef("pk"), body__in=visible_bodies(None).filter(area=area))
+    people = oparl.with_history_times(Person.objects.filter(Exists(seated)))
     return _page(
         request, people, filters, lambda p: oparl.person(request, p, area.pk), ("last_name", "first_name", "pk")
     )
@@ -400,12 +403,18 @@ _serve(
 
 
 def _recommendations() -> QuerySet[Any]:
-    decisions = PrincipalDecision.objects.only("pk", "recommendation_id").order_by("principal__name", "pk")
-    return oparl.with_history_times(
-        public_recommendations()
-        .select_related("item__meeting__body__area")
-        .prefetch_related(Prefetch("decisions", decisions))
-    )
+    return oparl.with_history_times(public_recommendations().select_related("item__meeting__body__area"))
+
+
+def _recommendation_seen(rows: list[Any]) -> oparl.Seen:
+    """The page's recommendations' public matters and their decisions' ids (by principal's name), two queries. The
+    ids alone: a page of 100 recommendations has 1,600 decisions in a county of 16 principals, and made as model
+    objects (a prefetch) they were a third of its time."""
+    decisions: dict[int, list[int]] = {}
+    ids = PrincipalDecision.objects.filter(recommendation_id__in=_ids(r.pk for r in rows))
+    for recommendation_id, pk in ids.order_by("principal__name", "pk").values_list("recommendation_id", "pk"):
+        decisions.setdefault(recommendation_id, []).append(pk)
+    return oparl.Seen(papers=_seen_papers(r.matter_id or r.item.matter_id for r in rows), decisions=decisions)
 
 
 _serve(
@@ -416,7 +425,7 @@ _serve(
     "area",
     ("-decided_on", "-pk"),
     oparl.recommendation,
-    prepare=lambda rows: oparl.Seen(papers=_seen_papers(r.matter_id or r.item.matter_id for r in rows)),
+    prepare=_recommendation_seen,
     schemas=(RecommendationOut, RecommendationList),
 )
 _serve(

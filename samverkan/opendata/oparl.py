@@ -7,6 +7,7 @@ table's first and last row (`with_history_times`), one subquery each, so a list 
 """
 
 import mimetypes
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -275,6 +276,8 @@ class Seen(NamedTuple):
     items: frozenset[int] = frozenset()
     recommendations: frozenset[int] = frozenset()
     agreements: frozenset[int] = frozenset()
+    # A page's recommendations' principal decisions, in their order: {recommendation id: [decision id, …]}.
+    decisions: Mapping[int, list[int]] = {}
 
 
 # --- Membership and File ------------------------------------------------------------------------------------
@@ -358,8 +361,8 @@ def _own(request: HttpRequest, record: Model, kind: str, name: str) -> dict[str,
 
 
 def recommendation(request: HttpRequest, record: Recommendation, seen: Seen) -> dict[str, Any]:
-    """A public recommendation (`followthrough.access.public_recommendations`); `decisions` prefetched, its matter
-    linked when public (`seen.papers`). No query."""
+    """A public recommendation (`followthrough.access.public_recommendations`) with its decisions (`seen.decisions`),
+    its matter linked when public (`seen.papers`). No query."""
     matter = record.matter_id or record.item.matter_id
     matter = matter if matter in seen.papers else None
     return {
@@ -370,7 +373,7 @@ def recommendation(request: HttpRequest, record: Recommendation, seen: Seen) -> 
         "deadline": _date(record.deadline),
         "agendaItem": url(request, "agenda_item", record.item_id),
         "paper": url(request, "paper", matter) if matter else None,
-        "principalDecision": [url(request, "principal_decision", d.pk) for d in record.decisions.all()],
+        "principalDecision": [url(request, "principal_decision", pk) for pk in seen.decisions.get(record.pk, [])],
     }
 
 
