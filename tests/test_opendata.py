@@ -245,6 +245,29 @@ def test_unknown_addresses_and_refused_methods_under_api_answer_json_in_swedish(
     assert elsewhere.status_code == 404 and elsewhere["Content-Type"].startswith("text/html")
 
 
+@pytest.mark.parametrize("kind", ["meeting", "file", "person", "paper"])
+def test_paging_a_list_gives_every_object_once_in_the_list_s_order(client, world, records, monkeypatch, kind):
+    """Whether a list reads its keys once and then the page's rows (`_page(keys_once=True)`: meetings, files,
+    people) or counts and pages in the database: every object of the one-page list once, in its
+    order, and the count of the whole. One object a page."""
+    from samverkan.opendata import api
+
+    for n in (3, 4):  # more than the shared records hold
+        make_document(records["agenda"], f"Underlag {n}")
+        Matter.objects.create(area=world.area, year=2026, serial=n, title=f"Ärende {n}", body=world.forum)
+    whole = client.get(f"/api/body/{world.area.pk}/{kind}").json()
+    assert whole["pagination"]["totalElements"] >= 3, whole["pagination"]
+    monkeypatch.setattr(api, "PER_PAGE", 1)
+    paged, url = [], f"/api/body/{world.area.pk}/{kind}"
+    while url:
+        page = client.get(url).json()
+        assert page["pagination"]["totalElements"] == whole["pagination"]["totalElements"]
+        assert len(page["data"]) == 1
+        paged += page["data"]
+        url = path(page["links"]["next"]) if "next" in page["links"] else None
+    assert paged == whole["data"]
+
+
 def test_items_the_public_may_not_read_give_only_number_and_order(client, world, records):
     for meeting in (records["agenda"], records["published"]):
         items = client.get(f"/api/meeting/{meeting.pk}").json()["agendaItem"]
