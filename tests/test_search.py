@@ -3,7 +3,6 @@ canary words that must not leak through results, snippets, facets or counts, the
 the search page's queries. Runs on SQLite (FTS5) and PostgreSQL (tsvector/GIN) alike: the same expectations on
 both, so the same query finds the same things on both."""
 
-import json
 import random
 import re
 import unicodedata
@@ -36,6 +35,7 @@ from samverkan.structure.access import visible_bodies, visible_people
 from samverkan.structure.models import Body, Membership, Person
 from tests.conftest import shared_fixture
 from tests.meetings_helpers import make_document, make_item, make_meeting
+from tests.plans import rows_read
 
 ACTORS = ["anonymous", "admin", "coordinator", "secretary", "member", "contact", "outsider", "reader"]
 SENT = {"status": "invited", "invited_at": timezone.now()}
@@ -880,19 +880,8 @@ def test_a_hit_found_through_a_record_s_own_rule_reads_that_record_alone(world, 
     with CaptureQueriesContext(connection) as captured:
         search(fresh(world, "contact"), "sluten uppgift")
     (one_pass,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH hits")]
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {one_pass}")
-        plan = cursor.fetchone()[0]
-
-    def read(node):
-        own = (
-            node.get("Actual Rows", 0) * node.get("Actual Loops", 1)
-            if node.get("Relation Name") == "followthrough_assignment"
-            else 0
-        )
-        return own + sum(read(child) for child in node.get("Plans", []))
-
-    assert 1 <= read(plan[0]["Plan"]) <= 5, json.dumps(plan)[:3000]
+    read, plan = rows_read(one_pass, None, "followthrough_assignment")
+    assert 1 <= read <= 5, plan
 
 
 def test_analyse_lets_sqlite_join_each_match_through_the_covering_index(world, corpus):

@@ -18,7 +18,7 @@ from samverkan.meetings.actions import DOCUMENT_LOCKED, SignedCopy, minutes_open
 from samverkan.meetings.extract import UnreadableFile, accepted_kinds, examine, original_name
 from samverkan.meetings.models import AgendaItem, Attendance, Document, InvitationAnswer, Meeting, MeetingDay, Signatory
 from samverkan.meetings.numbering import clean_number, is_continuous, place_typed_number
-from samverkan.structure.access import choosable_people, principals_of, visible_people
+from samverkan.structure.access import choosable_people, principals_of, visible_people_rule
 from samverkan.structure.forms import DATE, StaffForm
 from samverkan.structure.models import OPEN_OR_INTERNAL, Membership, Party, Person
 
@@ -155,7 +155,8 @@ def meeting_people(user, meeting, seated):
     Person), limited to whom `user` may see (`visible_people`) or finds on the meeting's own attendance list."""
     attending = Q(pk__in=meeting.attendance.values("person_id"))
     chosen = Person.objects.filter(pk__in=Person.objects.filter(seated | attending).values("pk"))
-    return chosen.filter(Q(pk__in=visible_people(user).values("pk")) | attending)
+    visible = visible_people_rule(user)  # on each row, not an IN over every person the user may see
+    return chosen if visible is None else chosen.filter(visible | attending)
 
 
 class NamedReadersMixin:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from samverkan.followthrough.access import (
 )
 from samverkan.followthrough.models import PrincipalDecision
 from samverkan.lib.paging import asked_page
+from samverkan.lib.queries import ExistsPerRow
 from samverkan.search import backends
 from samverkan.search.models import SearchEntry
 from samverkan.search.text import Term, fold, parse, stem
@@ -163,24 +164,15 @@ def visible_entries(user: "Viewer") -> QuerySet[SearchEntry]:
     return SearchEntry.objects.filter(rule)
 
 
-class _ExistsPerRow(Exists):
-    """EXISTS, which PostgreSQL runs for each outer row that reaches it, never by hashing the subquery's whole
-    result first: its planner would turn a correlated EXISTS on an equality into an IN over the subquery's rows
-    and hash them when it expects many outer rows (an OFFSET stops that, PostgreSQL's `simplify_EXISTS_query`).
-    Other databases: EXISTS as it is."""
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="EXISTS(%(subquery)s OFFSET 0)", **extra)  # type: ignore[call-arg]  # Subquery.as_sql takes it
-
-
 def _each(kind: str, visible: QuerySet[Any]) -> Q:
     """A rule on `SearchEntry` rows: those of `kind` whose record `visible` holds, each asked by its own id (one
     probe of the record's primary key, and its rule on that row, for each hit that reaches it: at most
-    `HIT_CEILING`). As `object_id IN (visible)`, or as an EXISTS PostgreSQL was free to hash, the database built
-    the whole list of visible records as soon as one such hit was read: a nation's 101,000 people a coordinator
-    may see took 0.19 s, its 113,000 assignments 0.74 s, its 1.9 million principal decisions 5.1 s; in the county a
-    contact's search of a word found in internal assignments took 118 ms. No query of its own."""
-    return Q(kind=kind) & Q(_ExistsPerRow(visible.filter(pk=OuterRef("object_id"))))
+    `HIT_CEILING`; `lib.queries.ExistsPerRow`). As `object_id IN (visible)`, or as an EXISTS PostgreSQL was free
+    to hash, the database built the whole list of visible records as soon as one such hit was read: a nation's
+    101,000 people a coordinator may see took 0.19 s, its 113,000 assignments 0.74 s, its 1.9 million principal
+    decisions 5.1 s; in the county a contact's search of a word found in internal assignments took 118 ms. No
+    query of its own."""
+    return Q(kind=kind) & Q(ExistsPerRow(visible.filter(pk=OuterRef("object_id"))))
 
 
 def matching(

@@ -6,9 +6,10 @@ from functools import reduce
 from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from samverkan.lib.queries import ExistsPerRow
 from samverkan.lib.visibility import Visibility
 from samverkan.structure.models import Area, Body, Membership, Person, Principal
 from samverkan.structure.roles import scope_of
@@ -98,25 +99,39 @@ def visible_memberships(user: "Viewer") -> QuerySet[Membership]:
 
 def visible_people(user: "Viewer") -> QuerySet[Person]:
     """People who hold a seat in a body the user may see; staff also see people of their areas."""
+    rule = visible_people_rule(user)
+    return Person.objects.all() if rule is None else Person.objects.filter(rule)
+
+
+def visible_people_rule(user: "Viewer") -> Q | None:
+    """Q on Person rows for `visible_people` (None for an administrator, who sees everyone): checked on each row,
+    so a list narrowed to an area's people never builds the list of every person the user may see (a nation's
+    101,000 as an IN: 0.19 s). Builds no query of its own."""
     scope = scope_of(user)
     if scope.is_admin:
-        return Person.objects.all()
+        return None
     # A correlated EXISTS on the membership's person index: a list narrowed to some people (`pk__in=…`) looks up
     # only theirs, where an IN over every seated person made SQLite build that whole list first.
-    seated = Exists(Membership.objects.filter(person=OuterRef("pk"), body__in=visible_bodies(user)))
+    seated = ExistsPerRow(Membership.objects.filter(person=OuterRef("pk"), body__in=visible_bodies(user)))
     rule = Q(seated)
     if scope.coordinator_areas:
         rule |= Q(employer__area_id__in=scope.coordinator_areas)
-    return Person.objects.filter(rule)
+    return rule
 
 
 def choosable_people(user: "Viewer", area: Area) -> QuerySet[Person]:
     """The people of `area` (employed by its principals or seated in its bodies) that `user` may pick in a staff
     form: those `visible_people` shows them, and those with no seat anywhere (a newcomer a secretary has just
     added, an official); never someone whose only seats are in bodies the user may not see. No query until read."""
-    of_area = Person.objects.filter(Q(employer__area=area) | Q(memberships__body__area=area)).values("pk")
-    seatless = ~Q(pk__in=Membership.objects.values("person_id"))
-    return Person.objects.filter(pk__in=of_area).filter(Q(pk__in=visible_people(user).values("pk")) | seatless)
+    # The area's people found through the two indexes (employer, seats), not an OR across a join of every person
+    # and seat of the nation; the rules then checked on each of them, not as lists of the nation's seated and
+    # visible people (an IN of each). On the nation 0.4 s for every staff form that offers people.
+    employed = Person.objects.filter(employer__area=area).order_by().values("pk")
+    seated_here = Membership.objects.filter(body__area=area).order_by().values("person_id")
+    seatless = ~ExistsPerRow(Membership.objects.filter(person=OuterRef("pk")))
+    visible = visible_people_rule(user)
+    people = Person.objects.filter(pk__in=employed.union(seated_here))
+    return people if visible is None else people.filter(visible | Q(seatless))
 
 
 def managed_areas(user: "Viewer") -> QuerySet[Area]:
@@ -243,7 +258,7 @@ def get_person_for_user(user: "Viewer", area_slug: str, pk: object, *, change: b
     area = get_object_or_404(Area, slug=area_slug)
     tied = Person.objects.filter(Q(employer__area=area) | Q(memberships__body__area=area)).values("pk")
     person = get_object_or_404(
-        Person.objects.select_related("employer").filter(pk__in=tied).filter(pk__in=visible_people(user).values("pk")),
+        visible_people(user).select_related("employer").filter(pk__in=tied),
         pk=pk,
     )
     if change and not can_manage_area(user, area):
