@@ -452,7 +452,9 @@ _serve(
     "principal_decision",
     "Varje huvudmans beslut om de offentliga rekommendationerna (beslutsstatus som lista).",
     lambda: oparl.with_history_times(
-        PrincipalDecision.objects.filter(recommendation__in=public_recommendations()).select_related(
+        # The recommendation's stored public flag on the joined row (`public_recommendations`' rule), not an IN
+        # over every public recommendation of the nation.
+        PrincipalDecision.objects.filter(recommendation__public=True).select_related(
             "recommendation__item__meeting__body__area"
         )
     ),
