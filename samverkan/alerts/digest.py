@@ -116,7 +116,7 @@ def decisions_in(start: datetime, end: datetime) -> QuerySet[PrincipalDecision]:
     before, whose recommendation's minutes were published then). No query."""
     shown = Greatest("answered_at", Coalesce("recommendation__item__meeting__published_at", "answered_at"))
     return (
-        PrincipalDecision.objects.filter(recommendation__in=public_recommendations())
+        PrincipalDecision.objects.filter(recommendation__public=True)  # `public_recommendations`, on the joined row
         .exclude(outcome=PrincipalDecision.Outcome.PENDING)
         .annotate(shown_at=shown)
         .filter(_within("shown_at", start, end))
