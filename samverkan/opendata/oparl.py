@@ -308,9 +308,7 @@ def document_file(request: HttpRequest, record: Document, *, with_text: bool = F
     """A document the public may open (`meetings.access.public_documents`) as an OParl File; `meeting__body__area`
     loaded. Its extracted text only on its own address (`with_text`), so a list page stays small."""
     meeting = record.meeting
-    download = request.build_absolute_uri(
-        reverse("meetings_public:document", args=[meeting.body.area.slug, meeting.pk, record.pk])
-    )
+    download = _address(request, "meetings_public:document")(meeting.body.area.slug, meeting.pk, record.pk)
     return {
         **_common(request, record, "File", "file"),
         "name": record.title,
