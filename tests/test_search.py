@@ -660,6 +660,41 @@ def test_a_common_word_ranks_its_newest_hits_and_counts_them_all(client, world, 
     assert f"{everything.total} träffar</strong>. De 4 nyaste visas" in html
 
 
+def test_a_search_narrowed_to_a_kind_examines_a_bounded_number_of_hits_and_dated_ones_first(
+    client, world, corpus, monkeypatch
+):
+    """A kind (body, principal) is no key of the index: a narrowed search, read again alone, examines at most
+    EXAMINE_CEILING of the hits, the newest first, and finds the chosen ones among them ("kommun" narrowed to a kind
+    with none read every hit of the nation: 10 s). For a dated kind the undated entries (people) come last, not
+    first. When none is found among those examined the page says so and offers the years; a chosen year is read
+    through its own keys."""
+    monkeypatch.setattr(search_query, "HIT_CEILING", 2)
+    monkeypatch.setattr(search_query, "EXAMINE_CEILING", 3)
+    meetings = {year: make_meeting(world.forum, date(year, 3, 1), **SENT) for year in range(2019, 2025)}
+    for year, meeting in meetings.items():
+        make_item(meeting, "1", f"Kolibri {year}", background="kolibri")
+    make_document(meetings[2019], "Kolibri handling 2019")
+    for n in range(3):  # undated entries, read first by a search of every kind
+        person = Person.objects.create(first_name="Kolibri", last_name=f"Svensson {n}", slug=f"kolibri-{n}")
+        Membership.objects.create(person=person, body=world.forum)
+    user = fresh(world, "anonymous")
+    assert search(user, "kolibri").at_least
+
+    items = search(user, "kolibri", Filters(kind="item"))  # the undated people last: the newest items examined
+    assert {hit.title for hit in items.page} == {"§ 1 Kolibri 2024", "§ 1 Kolibri 2023"} and items.at_least
+    people = search(user, "kolibri", Filters(kind="person"))
+    assert len(people.page) == 2 and people.at_least
+    documents = search(user, "kolibri", Filters(kind="document"))  # 2019's is beyond the three examined
+    assert documents.total == 0 and documents.at_least and not list(documents.page)
+    years = [value.value for value in documents.facets["year"]]
+    assert "2019" in years, documents.facets
+    html = client.get(reverse("search:search"), {"q": "kolibri", "typ": "document"}).content.decode()
+    assert "Inget bland de nyaste träffarna för ”kolibri” med de valda avgränsningarna." in html
+    assert re.search(r'href="\?q=kolibri&amp;typ=document&amp;ar=2019"', html), html
+    old = search(user, "kolibri", Filters(kind="document", year=2019))
+    assert [hit.title for hit in old.page] == ["Kolibri handling 2019"] and old.total == 1 and not old.at_least
+
+
 def test_a_common_word_is_read_up_to_the_ceiling_newest_years_first(client, world, corpus, monkeypatch):
     """More hits than HIT_CEILING: the search reads that many, the newest years first, and says "at least"; the
     facets count what was read and list the years not reached without a count, so any of them can be chosen; a

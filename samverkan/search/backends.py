@@ -41,19 +41,22 @@ INDEX_YEARS_SQL = (
 EVERY_YEAR_SQL = f"SELECT 0 AS k UNION ALL SELECT k FROM ({INDEX_YEARS_SQL}) AS found_years"  # and 0, the undated
 
 
-def keyed_years(years_sql: str, areas_sql: str | None = None) -> str:
+def keyed_years(years_sql: str, areas_sql: str | None = None, *, undated_last: bool = False) -> str:
     """SQL of a derived table `keyed_years` (column y) of the years `years_sql` selects (column k), undated (0)
-    first, then newest first: the outer loop of a query that reads its hits a year at a time. Kept in that order
-    on SQLite too, which otherwise drops the ORDER BY of a subquery in FROM (a LIMIT, of none, keeps it). Given
-    `areas_sql` (areas' ids in column k), a row (y, a) for each year and area, the areas of a year in order of id:
-    the loop of a query that reads its hits a year and an area at a time."""
+    first (last with `undated_last`), then newest first: the outer loop of a query that reads its hits a year at a
+    time. Kept in that order on SQLite too, which otherwise drops the ORDER BY of a subquery in FROM (a LIMIT, of
+    none, keeps it). Given `areas_sql` (areas' ids in column k), a row (y, a) for each year and area, the areas of a
+    year in order of id: the loop of a query that reads its hits a year and an area at a time."""
     no_limit = "-1" if connection.vendor == "sqlite" else "ALL"
+    undated = "ASC" if undated_last else "DESC"
     if areas_sql is not None:
         return (
             f"(SELECT years.k AS y, areas.k AS a FROM ({years_sql}) AS years CROSS JOIN ({areas_sql}) AS areas"
-            f" ORDER BY years.k = 0 DESC, years.k DESC, areas.k LIMIT {no_limit}) AS keyed_years"
+            f" ORDER BY years.k = 0 {undated}, years.k DESC, areas.k LIMIT {no_limit}) AS keyed_years"
         )
-    return f"(SELECT k AS y FROM ({years_sql}) AS years ORDER BY k = 0 DESC, k DESC LIMIT {no_limit}) AS keyed_years"
+    return (
+        f"(SELECT k AS y FROM ({years_sql}) AS years ORDER BY k = 0 {undated}, k DESC LIMIT {no_limit}) AS keyed_years"
+    )
 
 
 def _fts5_phrase(tokens: list[str]) -> str:
@@ -216,7 +219,7 @@ def through_covering_index(sql: str) -> str:
 FULL_TEXT_JOIN = ' INNER JOIN "search_fts" ON ("search_searchentry"."id" = "search_fts"."rowid")'  # `matching`'s
 
 
-def years_then_matches(sql: str, years_sql: str) -> str:
+def years_then_matches(sql: str, years_sql: str, *, undated_last: bool = False) -> str:
     """SQLite: `sql`, a query of entries joined to their FTS5 rows and matched there for the year of the outer row
     (`matching` with `YEAR_OF_OUTER_ROW`; read through `COVERING_INDEX` or not), made to read the years
     `years_sql` selects first (`keyed_years`), then each year's matches, then their entries by id: CROSS JOIN
@@ -228,9 +231,8 @@ def years_then_matches(sql: str, years_sql: str) -> str:
     sql = sql.replace(FULL_TEXT_JOIN, "")
     entries = f"{table[5:]}INDEXED BY {COVERING_INDEX} " if f"{table}INDEXED BY" in sql else table[5:]
     on = '"search_searchentry"."id" = "search_fts"."rowid"'
-    return sql.replace(
-        f"FROM {entries}", f'FROM {keyed_years(years_sql)} CROSS JOIN "search_fts" CROSS JOIN {entries}ON ({on}) '
-    )
+    years = keyed_years(years_sql, undated_last=undated_last)
+    return sql.replace(f"FROM {entries}", f'FROM {years} CROSS JOIN "search_fts" CROSS JOIN {entries}ON ({on}) ')
 
 
 RANKED_IN_MATCH = "sqlite"  # the vendor whose rank comes with the match itself (FTS5's bm25 of the matched row)
