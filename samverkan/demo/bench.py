@@ -105,6 +105,8 @@ def bench_pages(area: Area, *, floor_url: str | None = None) -> list[Page]:
         Page("Sök (mycket vanligt ord)", reverse("search:search") + "?q=kommun", "public"),
         # Two words, the last also the beginning of a word, each common, found together in fewer entries.
         Page("Sök (två ord)", reverse("search:search") + "?q=regional+utveckling", "public"),
+        # The commonest word narrowed to a kind (no key of the index): its hits read again, at most EXAMINE_CEILING.
+        Page("Sök (mycket vanligt ord, typ)", reverse("search:search") + "?q=kommun&typ=assignment", "public"),
         Page("API: möten", reverse("api:meeting_list", args=[area.pk]), "public"),
         # Every other list of the area the open data API serves (OParl's and our own types), first page.
         *(
