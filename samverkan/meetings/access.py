@@ -297,9 +297,8 @@ def public_documents() -> QuerySet[Document]:
     return Document.objects.filter(
         Q(item__isnull=True) | Q(item__visibility=Visibility.PUBLIC),
         agenda_public_rule("meeting__"),
+        meeting_visible_rule(None, "meeting__"),  # `listed_meetings(None)`'s rule on the joined rows
         visibility=Visibility.PUBLIC,
-        meeting__visibility=Visibility.PUBLIC,
-        meeting__body__visibility=Visibility.PUBLIC,
     ).exclude(unlisted_rule("meeting__"))
 
 

@@ -405,7 +405,7 @@ _serve(
 
 
 FILE_LISTED = (
-    *("title", "original_name", "content_type", "size", "uploaded_at", "meeting", "item", "sha256", "visibility"),
+    *("title", "original_name", "content_type", "size", "uploaded_at", "meeting", "item", "sha256"),
     *("meeting__body", "meeting__body__area__slug"),
 )
 
