@@ -16,6 +16,7 @@ from django.core.management.commands import flush
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
+from pytest_django.fixtures import _get_databases_for_test
 from pytest_django.plugin import blocking_manager_key
 
 from samverkan.lib.db import run_deferred
@@ -292,11 +293,25 @@ def _is_transactional(node):
     return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
 
 
+# Set by `make test` for its PostgreSQL lane only: the tests that use no database run in the SQLite lane beside it.
+DATABASE_FREE_ELSEWHERE = "SAMVERKAN_DATABASE_FREE_TESTS_ELSEWHERE"
+
+
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """After pytest-django has put the tests that use the database in a rolled-back transaction first, group
     those by the shared build they ask for (tests that want an empty database first, then each build in the
-    order it first appears; file order is kept within a group), so each build is made once per run."""
+    order it first appears; file order is kept within a group), so each build is made once per run.
+
+    With DATABASE_FREE_ELSEWHERE set (`make test`'s PostgreSQL lane), the tests that use no database are left
+    out (`_database_free`): pytest-django blocks the database for them, so they check the same in either lane,
+    and the SQLite lane beside it runs them all."""
+    if os.environ.get(DATABASE_FREE_ELSEWHERE) == "1":
+        free = [item for item in items if _database_free(item)]
+        if free:
+            config.hook.pytest_deselected(items=free)
+            items[:] = [item for item in items if not _database_free(item)]
+            config.stash[_database_free_key] = len(free)
     split = next((i for i, item in enumerate(items) if _is_transactional(item) or not _uses_db(item)), len(items))
     head = items[:split]
     first_seen = {}
@@ -322,6 +337,15 @@ def _build_of(item):
 
 def _uses_db(item):
     return bool(item.get_closest_marker("django_db")) or "db" in item.fixturenames or _build_of(item) is not None
+
+
+_database_free_key = pytest.StashKey[int]()
+
+
+def _database_free(item):
+    """Whether the test item uses no database: pytest-django sets none up for it (and blocks any access), it
+    commits nothing and it reads no shared build."""
+    return not (_get_databases_for_test(item)[0] or _uses_db(item) or _is_transactional(item))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -371,6 +395,9 @@ def _django_db_marker(request, _shared_data):
 
 
 def pytest_terminal_summary(terminalreporter):
+    left_out = terminalreporter.config.stash.get(_database_free_key, 0)
+    if left_out:
+        terminalreporter.write_line(f"{left_out} tests that use no database were left out: the SQLite lane runs them")
     if SharedData.builds:
         builds = sorted(SharedData.builds.items())
         built = ", ".join(f"{name.removeprefix('tests.')} {count}×" for name, count in builds)

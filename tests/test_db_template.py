@@ -1,7 +1,11 @@
 """The test database starts from a cached migrated copy (tests/db_template.py): it must be what `migrate` makes; how
 conftest.py connects to it and cleans it up after a test that commits."""
 
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -12,7 +16,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.models.signals import post_migrate
 
 from samverkan.structure.models import Area
-from tests.conftest import _post_migrate_unless_kept
+from tests.conftest import DATABASE_FREE_ELSEWHERE, _post_migrate_unless_kept
 from tests.db_template import migrations_key
 
 
@@ -75,3 +79,40 @@ def test_the_flush_after_a_committing_test_keeps_content_types_and_permissions_a
         assert "structure" in sent
     finally:
         post_migrate.disconnect(dispatch_uid="test-flush-receiver")
+
+
+def test_the_postgresql_lane_of_make_test_leaves_out_only_the_tests_that_use_no_database(tmp_path):
+    """tests/conftest.py DATABASE_FREE_ELSEWHERE (set by `make test` for its PostgreSQL lane): the tests without a
+    database are left out there, since the SQLite lane beside it runs them; every test that reads or writes the
+    database (a `db` test, one that commits, one on a shared build) stays. Without the variable nothing is left out."""
+    root = Path(__file__).resolve().parent.parent
+    files = ["tests/test_db_template.py", "tests/test_addresses.py", "tests/test_outsider_walk.py"]
+
+    def collected(**extra):
+        env = {**os.environ, "DATABASE_URL": "sqlite:///:memory:", **extra}
+        if not extra:
+            env.pop(DATABASE_FREE_ELSEWHERE, None)
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "--collect-only", *files],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return {line for line in done.stdout.splitlines() if "::" in line}, done.stdout
+
+    everything, _ = collected()
+    kept, output = collected(**{DATABASE_FREE_ELSEWHERE: "1"})
+    left_out = everything - kept
+    here = "tests/test_db_template.py::"
+    assert here + "test_the_key_follows_the_migrations_and_the_database" in left_out
+    assert here + "test_the_test_database_has_every_migration_and_every_table" in kept  # db
+    committing = "test_the_flush_after_a_committing_test_keeps_content_types_and_permissions_and_sends_no_post_migrate"
+    assert here + committing in kept
+    assert any(name.startswith("tests/test_outsider_walk.py::test_outsiders_get_404[") for name in kept)  # shared build
+    assert "tests/test_outsider_walk.py::test_every_pattern_is_walked" in kept  # a shared build, read in Python
+    assert "tests/test_addresses.py::test_every_record_gets_the_address_reverse_gives[meetings:version-2]" in left_out
+    assert kept and left_out and kept < everything
+    assert f"{len(left_out)} tests that use no database were left out" in output
