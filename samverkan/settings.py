@@ -1,5 +1,6 @@
 """Django settings, read from environment variables with safe defaults for the embedded mode."""
 
+import sys
 from pathlib import Path
 
 import environ
@@ -113,8 +114,11 @@ if DATABASES["default"]["ENGINE"] == "samverkan.lib.db.sqlite3":
     )
 # Each thread keeps its connection between requests (a minute at most, checked before reuse). Opening one per
 # request took a fifth of a cached public page's time on SQLite (the file, WAL and pragmas, Django's functions)
-# and a new session on PostgreSQL.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# and a new session on PostgreSQL. Not under `manage.py runserver`, which starts a thread for every request: each
+# kept its connection for a minute, and parallel clients used up PostgreSQL's connections (Django's documentation:
+# "don't enable them during development"); gunicorn's fixed threads (`samverkan serve`) do reuse theirs.
+RUNSERVER = sys.argv[1:2] == ["runserver"]
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if RUNSERVER else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] != "samverkan.lib.db.sqlite3":
     # Each session: memory enough for a search's bitmap of a common word's hits to stay exact (with the default 4 MB
