@@ -164,20 +164,25 @@ def _snippet_word_by_word(text, terms, size=search_query.SNIPPET_CHARS):
 
 def test_a_snippet_marks_what_folding_and_stemming_every_word_would_and_stems_only_likely_words(monkeypatch):
     """The snippet finds its words with one regular expression of the ways the stems and prefix can be written
-    (case, diacritics) and stems those only: the same snippet, marks and all, as stemming every word, for words
-    written in upper case, with accents, Nordic letters, digits and underscores, across many random texts; and a
+    (case, diacritics, ligatures) and stems those only: the same snippet, marks and all, as stemming every word, for
+    words written in upper case, with accents, Nordic letters, ligatures (as a typeset PDF's text keeps them),
+    digits and underscores, across many random texts; and a
     document's 200,000 characters without a match (a hit found by its title) are never stemmed word by word."""
     pool = (
         "Överenskommelsen ÖVERENSKOMMELSE överénskommelse överens idé Idéer IDÉ café Cafeterian kommun Kommunerna"
         " landskommun kommun3 3kommun x_kommun kommun_x Ægir ærø Ørsted ØRSTED naïve NAÏVE İdé regional Regionala"
         " utveckling UTVECKLINGEN utvecklades och att i den, det. – (bilaga) 2026 §12"
+        " ﬁnansiering Finansieringen ﬂera FLERA oﬀentlig oﬃciell ofﬁciell Ĳssel ĳssel ǆungel ﬆadga"
     ).split()
     queries = ["överenskommelse", "kommun", "idé", "cafe", "örsted", "regional utveckl", '"kommun idé"', "naive", "ärö"]
+    queries += ["finansiering", "flera", "offentlig", "officiell", "ijssel", "dzungel", "stadga", "fin", "off"]
     rng = random.Random(20261207)
     for _ in range(400):
         text = "".join(rng.choice(pool) + rng.choice([" ", " ", "\n", ", ", ". "]) for _ in range(rng.randint(1, 120)))
         terms = parse(rng.choice(queries))
         assert snippet(text, terms) == _snippet_word_by_word(text, terms), (text, terms)
+    ligatures = "Inledning. " * 40 + "Beslut om ﬁnansiering."
+    assert "<mark>ﬁnansiering</mark>" in snippet(ligatures, parse("finansiering"))
     long = " ".join(["Regionen beslutar om budget och vård"] * 6000)[: index.MAX_TEXT]
     stemmed = []
     monkeypatch.setattr(search_query, "stem", lambda word: stemmed.append(word) or stem(word))
