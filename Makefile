@@ -83,3 +83,6 @@ test: install
 	static=$$(cat var/test-static.rc); sqlite=$$(cat var/test-sqlite.rc); \
 	echo ""; echo "Static checks exit $$static, SQLite run exit $$sqlite, PostgreSQL run exit $$pg"; \
 	test "$$static" = 0 && test "$$sqlite" = 0 && test "$$pg" = 0
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache

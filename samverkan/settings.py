@@ -117,8 +117,8 @@ if DATABASES["default"]["ENGINE"] == "samverkan.lib.db.sqlite3":
 # and a new session on PostgreSQL. Not under `manage.py runserver`, which starts a thread for every request: each
 # kept its connection for a minute, and parallel clients used up PostgreSQL's connections (Django's documentation:
 # "don't enable them during development"); gunicorn's fixed threads (`samverkan serve`) do reuse theirs.
-RUNSERVER = sys.argv[1:2] == ["runserver"]
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if RUNSERVER else 60)
+_runserver = sys.argv[1:2] == ["runserver"]  # lower case: not a setting
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if _runserver else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] != "samverkan.lib.db.sqlite3":
     # Each session: memory enough for a search's bitmap of a common word's hits to stay exact (with the default 4 MB

@@ -16,7 +16,6 @@ from django.core.management.commands import flush
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
-from pytest_django.fixtures import _get_databases_for_test
 from pytest_django.plugin import blocking_manager_key
 
 from samverkan.lib.db import run_deferred
@@ -304,13 +303,14 @@ def pytest_collection_modifyitems(config, items):
     order it first appears; file order is kept within a group), so each build is made once per run.
 
     With DATABASE_FREE_ELSEWHERE set (`make test`'s PostgreSQL lane), the tests that use no database are left
-    out (`_database_free`): pytest-django blocks the database for them, so they check the same in either lane,
-    and the SQLite lane beside it runs them all."""
+    out: neither `_uses_db` (a `db` test, a marked one, one on a shared build) nor `_is_transactional` (one that
+    commits; `live_server`). pytest-django blocks the database for them, so they check the same in either lane, and
+    the SQLite lane beside it runs them all."""
     if os.environ.get(DATABASE_FREE_ELSEWHERE) == "1":
-        free = [item for item in items if _database_free(item)]
+        free = [item for item in items if not (_uses_db(item) or _is_transactional(item))]
         if free:
             config.hook.pytest_deselected(items=free)
-            items[:] = [item for item in items if not _database_free(item)]
+            items[:] = [item for item in items if _uses_db(item) or _is_transactional(item)]
             config.stash[_database_free_key] = len(free)
     split = next((i for i, item in enumerate(items) if _is_transactional(item) or not _uses_db(item)), len(items))
     head = items[:split]
@@ -339,13 +339,7 @@ def _uses_db(item):
     return bool(item.get_closest_marker("django_db")) or "db" in item.fixturenames or _build_of(item) is not None
 
 
-_database_free_key = pytest.StashKey[int]()
-
-
-def _database_free(item):
-    """Whether the test item uses no database: pytest-django sets none up for it (and blocks any access), it
-    commits nothing and it reads no shared build."""
-    return not (_get_databases_for_test(item)[0] or _uses_db(item) or _is_transactional(item))
+_database_free_key = pytest.StashKey[int]()  # how many tests DATABASE_FREE_ELSEWHERE left out
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -499,13 +499,17 @@ def _matches(word: str, stems: set[str], prefixes: tuple[str, ...]) -> bool:
     return stem(folded) in stems or (bool(prefixes) and folded.startswith(prefixes))
 
 
+# Basic Latin to Cyrillic, Latin Extended Additional to Greek Extended, and the Latin ligatures (ﬀ … ﬆ).
+_LETTER_BLOCKS = (*range(0x0000, 0x0530), *range(0x1E00, 0x2000), *range(0xFB00, 0xFB07))
+
+
 @cache
 def _spellings() -> dict[str, str]:
     """{folded letter: every letter of the Latin, Greek and Cyrillic blocks written that way once folded, as one
     regular-expression character class's contents}: "e" → "eEéÉèÈ…", "å" → "åÅ". Made at the first snippet, not
     when the module is imported (2 ms)."""
     spelled: dict[str, set[str]] = {}
-    for code in (*range(0x0000, 0x0530), *range(0x1E00, 0x2000)):
+    for code in _LETTER_BLOCKS:
         ch = chr(code)
         folded = fold(ch)
         if len(folded) == 1 and ch.isalnum():
@@ -527,8 +531,7 @@ def _beginning(folded: str) -> str:
 def _ligatures() -> str:
     """The characters that fold to two letters or more: ligatures ("ﬁ" → "fi", "ﬃ" → "ffi", "Ĳ" → "ij"), which the
     text of a typeset PDF often keeps; from the Latin, Greek and Cyrillic blocks and the Latin ligatures."""
-    letters = (chr(code) for code in (*range(0x0000, 0x0530), *range(0x1E00, 0x2000), *range(0xFB00, 0xFB07)))
-    return "".join(ch for ch in letters if ch.isalpha() and len(fold(ch)) > 1)
+    return "".join(ch for ch in map(chr, _LETTER_BLOCKS) if ch.isalpha() and len(fold(ch)) > 1)
 
 
 @cache
