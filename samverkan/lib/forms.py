@@ -18,7 +18,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib.history import HistoryRow, attribute, history_rows
-from samverkan.lib.text import is_digits, search_term, without_control
+from samverkan.lib.text import is_digits, search_term, trimmed, without_control
+from samverkan.lib.years import check_plausible_date
 
 if TYPE_CHECKING:  # only for mypy: ModelForm takes no type arguments at run time
     from django.forms import ModelForm
@@ -186,7 +187,9 @@ class RecordsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  #
 
 class CleanTextMixin:
     """Takes C0/C1 control characters out of every text field of a bound form before validation
-    (`lib.text.without_control`): a Textarea keeps tab and newline, a single-line field gets spaces for them.
+    (`lib.text.without_control`): a Textarea keeps tab and newline, a single-line field gets spaces for them. A
+    field that strips its value (every one but a password's) also loses directional formatting characters and
+    invisible characters at its ends (`lib.text.trimmed`), so a required field made of them alone is empty.
     Every form of Samverkan has it, through `CleanForm` and `CleanModelForm` below (tests/test_control_characters.py
     checks that none is left out)."""
 
@@ -208,19 +211,38 @@ def clean_text_data(data: Any, fields: dict[str, forms.Field], add_prefix: Calla
         if key not in data:
             continue
         multiline = isinstance(field.widget, forms.Textarea)
+        strip = getattr(field, "strip", True)  # a password keeps what it was typed with
         if hasattr(data, "setlist"):
-            data.setlist(key, [_clean(v, multiline) for v in data.getlist(key)])
+            data.setlist(key, [_clean(v, multiline, strip) for v in data.getlist(key)])
         else:
-            data[key] = _clean(data[key], multiline)
+            data[key] = _clean(data[key], multiline, strip)
     return data
 
 
-def _clean(value: Any, multiline: bool) -> Any:
-    return without_control(value, multiline=multiline) if isinstance(value, str) else value
+def _clean(value: Any, multiline: bool, strip: bool) -> Any:
+    if not isinstance(value, str):
+        return value
+    value = without_control(value, multiline=multiline)
+    return trimmed(value) if strip else value
 
 
-class CleanForm(CleanTextMixin, forms.Form):
-    """Django's Form with control characters taken out of its text (CleanTextMixin); every plain form's base."""
+class PlausibleDatesMixin:
+    """Every date and date-and-time field of the form refuses a year outside `lib.years.FIRST_YEAR`–`LAST_YEAR`
+    (`check_plausible_date`) as the field's own validation, before the form's `clean()` or a model's sees it. Every
+    form of Samverkan with such a field has it, through `CleanForm` and `CleanModelForm` below
+    (tests/test_control_characters.py checks that none is left out)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form: Any = self
+        for field in form.fields.values():  # the form's own copies of its fields (Django deep-copies them)
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                field.validators.append(check_plausible_date)
+
+
+class CleanForm(CleanTextMixin, PlausibleDatesMixin, forms.Form):
+    """Django's Form with control characters taken out of its text (CleanTextMixin) and dates within the years
+    Samverkan takes (PlausibleDatesMixin); every plain form's base."""
 
 
 class OneMessageMixin:
@@ -238,9 +260,10 @@ class OneMessageMixin:
         super()._update_errors(errors)  # type: ignore[misc]  # a mixin: the model form after it has it
 
 
-class CleanModelForm(CleanTextMixin, OneMessageMixin, forms.ModelForm):  # type: ignore[type-arg]  # django-stubs: generic at type time only
-    """Django's ModelForm with control characters taken out of its text (CleanTextMixin) and one message per
-    refused field (OneMessageMixin); every model form's base."""
+class CleanModelForm(CleanTextMixin, PlausibleDatesMixin, OneMessageMixin, forms.ModelForm):  # type: ignore[type-arg]  # django-stubs: generic at type time only
+    """Django's ModelForm with control characters taken out of its text (CleanTextMixin), dates within the years
+    Samverkan takes (PlausibleDatesMixin) and one message per refused field (OneMessageMixin); every model form's
+    base."""
 
 
 # --- Staff forms: choices limited to the user, and the version a form was loaded from --------------------------
@@ -315,7 +338,7 @@ def _shown(field: forms.Field | None, value: Any) -> str:
     return text if len(text) <= 300 else text[:300] + "…"
 
 
-class StaffFormMixin(CleanTextMixin):
+class StaffFormMixin(CleanTextMixin, PlausibleDatesMixin):
     """What every staff form is (mixed in before `forms.Form` or `forms.ModelForm`):
 
     - **Choices limited to the user.** The form takes `user` (the login asking) and every field that chooses
@@ -332,7 +355,8 @@ class StaffFormMixin(CleanTextMixin):
       (a script, a form from before this) is not checked; a garbled one is refused. Only the form's own
       fields count, so a change elsewhere on the record (a workflow step) is no conflict.
     - Labels without a trailing colon, as Swedish forms write them.
-    - Control characters out of its text (`CleanTextMixin`, before validation).
+    - Control characters out of its text (`CleanTextMixin`, before validation), dates within the years Samverkan
+      takes (`PlausibleDatesMixin`).
     """
 
     fields: dict[str, forms.Field]

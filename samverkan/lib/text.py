@@ -1,6 +1,7 @@
 """Small text helpers for input that comes from a URL or a form."""
 
 import re
+import unicodedata
 
 
 def search_term(value: str | None, limit: int = 100) -> str:
@@ -34,3 +35,34 @@ def without_control(value: str, *, multiline: bool) -> str:
     if not multiline:
         value = LINE_BREAKS.sub(" ", value)
     return CONTROL.sub("", value)
+
+
+# Directional formatting characters (Unicode's bidirectional algorithm, UAX #9 2.1-2.4: embeddings, overrides,
+# isolates and their ends). An override reorders what follows it, so a reference "KF § 12" typed after U+202E showed
+# as "21 § FK" on a public page (the "Trojan Source" trick, CVE-2021-42574); nothing typed into Samverkan needs one,
+# as the algorithm orders mixed Swedish and right-to-left text by itself. The marks U+200E, U+200F and U+061C are
+# kept: they only hint at a direction.
+DIRECTIONAL_FORMATTING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Letters and symbols that show as nothing: the Hangul fillers, the Braille blank and the combining grapheme joiner.
+# With spaces and the invisible format characters (Unicode category Cf: zero-width space, word joiner, soft hyphen,
+# byte order mark …) they are what `trimmed` takes off a value's ends.
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
+
+
+def is_blank(ch: str) -> bool:
+    """Whether the one character `ch` shows as nothing: a space of any kind, an invisible format character
+    (Unicode category Cf) or one of `BLANK_LETTERS`."""
+    return ch.isspace() or ch in BLANK_LETTERS or unicodedata.category(ch) == "Cf"
+
+
+def trimmed(value: str) -> str:
+    """`value` without directional formatting characters (`DIRECTIONAL_FORMATTING`) and without what shows as
+    nothing (`is_blank`) at either end, so text made only of such characters becomes "" and a required field says
+    so. Inside the text the others stay (a soft hyphen in a long word, a zero-width joiner in an emoji)."""
+    value = DIRECTIONAL_FORMATTING.sub("", value)
+    start, end = 0, len(value)
+    while start < end and is_blank(value[start]):
+        start += 1
+    while end > start and is_blank(value[end - 1]):
+        end -= 1
+    return value[start:end]

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from samverkan.lib.exports import Table, export_name, export_response, in_chunks, refused
 from samverkan.lib.forms import CleanForm
+from samverkan.lib.years import FIRST_YEAR, LAST_YEAR
 from samverkan.meetings.access import item_reader, listed_meetings, published_meetings
 from samverkan.meetings.models import AgendaItem, Attendance, Meeting, MeetingDay, MinutesVersion
 from samverkan.meetings.numbering import paragraph_label
@@ -30,15 +31,13 @@ from samverkan.meetings.snapshot import shown_content
 from samverkan.structure.access import visible_bodies
 from samverkan.structure.models import Area, Body
 
-MIN_YEAR, MAX_YEAR = 1900, 2200  # the years `?ar=` may name (as the per-year iCal feeds)
-
 
 class MeetingListFilter(CleanForm):
     """The meeting list's filters as an export reads them: `organ` a body's slug among those the asker sees in
     the area, `ar` a year. Unlike the page, which shows its default for an odd value, an export refuses it."""
 
     organ = forms.ChoiceField(label=gettext_lazy("Organ"), required=False)
-    ar = forms.IntegerField(label=gettext_lazy("År"), required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
+    ar = forms.IntegerField(label=gettext_lazy("År"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
 
     def __init__(self, data: Any, *, bodies: Sequence[Body]) -> None:
         super().__init__(data)

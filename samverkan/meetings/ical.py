@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from samverkan.lib.years import FIRST_YEAR, LAST_YEAR
+
 
 def new_calendar(name=None):
     cal = Calendar()
@@ -56,7 +58,9 @@ def _span(day):
 def day_events(meeting, absolute, now):
     """One VEVENT per day of the meeting; the UID is the day's, so feeds and invitations update the same event,
     and SEQUENCE is the meeting's `ical_sequence`, one more for each change mailed to the invitees."""
-    days = list(meeting.days.all())
+    # A day outside the years Samverkan takes (forms refuse one; the admin or an old row might hold one) has no
+    # instant a calendar could show: year 1 at 00:10 in Stockholm is before the first UTC instant Python has.
+    days = [day for day in meeting.days.all() if FIRST_YEAR <= day.date.year <= LAST_YEAR]
     for n, day in enumerate(days, start=1):
         event = Event()
         event.add("uid", _uid(day))

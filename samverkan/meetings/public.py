@@ -23,7 +23,7 @@ from samverkan.lib.caching import conditional_answer, with_validators
 from samverkan.lib.paging import page_of
 from samverkan.lib.text import is_digits
 from samverkan.lib.visibility import Visibility
-from samverkan.lib.years import YearOf
+from samverkan.lib.years import FIRST_YEAR, LAST_YEAR, YearOf
 from samverkan.meetings.access import (
     can_read_internal,
     can_read_item,
@@ -38,8 +38,6 @@ from samverkan.meetings.snapshot import present_minutes, shown_content
 from samverkan.meetings.views import render_version, with_reasons
 from samverkan.structure.access import visible_bodies
 from samverkan.structure.models import Area, Body
-
-MIN_YEAR, MAX_YEAR = 1900, 2200  # years a per-year feed may ask for; others are 404
 
 PAST_PAGE = 50  # past meetings a page of the archive shows
 COMING_PAGE = 40  # coming meetings a page of an area's calendar shows (`?kommande=`); a county plans ~300 ahead
@@ -354,7 +352,7 @@ def _window(meetings: QuerySet[Meeting], year: int | None) -> QuerySet[Meeting]:
     if year is None:
         since = timezone.localdate() - timedelta(days=FEED_MONTHS_DAYS)
         return meetings.filter(pk__in=MeetingDay.objects.filter(date__gte=since).values("meeting"))
-    if not MIN_YEAR <= year <= MAX_YEAR:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404
     days = MeetingDay.objects.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31))
     return meetings.filter(pk__in=days.values("meeting"))

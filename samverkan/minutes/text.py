@@ -27,7 +27,9 @@ FOOTER_KEY = re.compile(
 FOOTER_VALUE_END = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+|\d[\d ()-]{3,}\d")
 FOOTER_HINTS = ("post", "tel", "fax", "org", "e-mail", "webb", "hemsida", "giro", "växel", "www", "@", "http")
 CONTACT_ONLY = re.compile(r"^\s*(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+)\s*$")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\ufff9-\ufffb]")
+# Control characters, zero-width and directional marks, the directional embeddings, overrides and isolates (an
+# override reverses what follows it on a page: UAX #9), and the interlinear annotation characters.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
 
 
 def normalise(text: str) -> str:
