@@ -336,6 +336,28 @@ def test_the_overview_reads_the_meetings_stored_days_not_every_meeting_day(clien
     assert item.title.encode() in response.content
 
 
+def test_every_recommendation_the_overview_links_opens_for_the_user(client, world):
+    """The overview lists every recommendation the user may see, and each link opens for that user: the staff page
+    where the user follows up the body (its secretary, the area's coordinator), the public page otherwise. A
+    secretary of another body got "Ingen behörighet" (403) from the staff link of every other body's one."""
+    forum = recommend(decision_item(world.forum, title="Forumets handlingsplan"))
+    group = recommend(decision_item(world.group, number="2", title="Gruppens handlingsplan"))
+
+    def staff(r):
+        return reverse("followthrough:recommendation", args=[r.pk])
+
+    def public(r):
+        return reverse("followthrough_public:recommendation", args=[world.area.slug, r.pk])
+
+    for user, followed, not_followed in ((world.secretary, [group], [forum]), (world.coordinator, [forum, group], [])):
+        client.force_login(user)
+        html = client.get(reverse("followthrough:overview", args=[world.area.slug])).content.decode()
+        links = [staff(r) for r in followed] + [public(r) for r in not_followed]
+        assert all(f'href="{link}"' in html for link in links), (user, links)
+        assert not [r for r in not_followed if f'href="{staff(r)}"' in html]
+        assert {link: client.get(link).status_code for link in links} == dict.fromkeys(links, 200)
+
+
 def test_the_start_pages_warnings_can_read_their_partial_indexes(world):
     """`adjustment_overdue` and `notice_overdue` match the partial indexes of the few unlocked or adjusted minutes
     (meetings 0017), so the database need not scan every locked meeting of the nation (issue 11). PostgreSQL is

@@ -83,12 +83,38 @@ def _with_counts(recommendations):
     )
 
 
-def _overview_rows(decisions, recommendations):
+def _recommendation_links(recommendations, user, area):
+    """{recommendation id: address} for the overview's page of `recommendations` (of `area`): the staff page
+    (`followthrough:recommendation`) where `user` may open it, as its body's follower (`can_follow_up`: the area's
+    coordinators, the body's secretary) or as the recorder of a principal's decision on it (`can_record_for`: a
+    contact); else the public page when the recommendation is public; else none (the title is shown unlinked).
+    The overview lists every recommendation the user may see, and a secretary of another body got "Ingen
+    behörighet" from the staff page. One query for a contact's decisions on the page, none otherwise."""
+    scope = scope_of(user)
+    manages = scope.is_admin or area.pk in scope.coordinator_areas
+    recorded = set()
+    if not manages and scope.contact_principals:
+        recorded = set(
+            PrincipalDecision.objects.filter(
+                recommendation_id__in=[r.pk for r in recommendations], principal_id__in=scope.contact_principals
+            ).values_list("recommendation_id", flat=True)
+        )
+    staff, public = Address("followthrough:recommendation"), Address("followthrough_public:recommendation")
+    links = {}
+    for r in recommendations:
+        if manages or r.item.meeting.body_id in scope.secretary_bodies or r.pk in recorded:
+            links[r.pk] = staff(r.pk)
+        elif r.public:
+            links[r.pk] = public(area.slug, r.pk)
+    return links
+
+
+def _overview_rows(decisions, recommendations, links):
     """Give each row of the overview's decisions (`first_day`, counts and matter annotated) and recommendations
-    (`_with_counts`) its table row as `row`, built here rather than by the template's lookups and filters per row;
-    the words are translated once. The same HTML the template made."""
+    (`_with_counts`; linked by `links`, see `_recommendation_links`) its table row as `row`, built here rather
+    than by the template's lookups and filters per row; the words are translated once."""
     reported = format_html(' · <span class="badge ok">{}</span>', _("Återrapporterad"))
-    item_address, recommendation_address = Address("followthrough:item"), Address("followthrough:recommendation")
+    item_address = Address("followthrough:item")
     for item in decisions:
         body = item.meeting.body
         day = item.first_day.isoformat() if item.first_day else ""
@@ -102,9 +128,11 @@ def _overview_rows(decisions, recommendations):
     for r in recommendations:
         body = r.item.meeting.body
         waiting = _("%(pending)s av %(addressed)s väntar") % {"pending": r.pending, "addressed": r.addressed}
+        link = links.get(r.pk)
+        title = format_html('<a href="{}">{}</a>', link, r.title) if link else r.title
         r.row = format_html(
-            '<tr><td><a href="{}">{}</a></td><td>{}</td>\n    <td>{}</td>\n    <td>{}{}</td></tr>',
-            recommendation_address(r.pk), r.title, body.abbreviation or body.name,
+            "<tr><td>{}</td><td>{}</td>\n    <td>{}</td>\n    <td>{}{}</td></tr>",
+            title, body.abbreviation or body.name,
             r.deadline.isoformat() if r.deadline else "", waiting, reported if r.reported_item_id else "",
         )  # fmt: skip
 
@@ -169,7 +197,8 @@ def overview(request, area):
         keys_once=True,  # the open assignments past their due date: few, read in one query
     )
     overdue.object_list = with_assignment_rows(present_assignments(overdue.object_list, request.user), staff=True)
-    _overview_rows(decisions_page, recommendations)
+    links = _recommendation_links(recommendations.object_list, request.user, area)
+    _overview_rows(decisions_page, recommendations, links)
     return render(
         request,
         "followthrough/overview.html",
