@@ -279,6 +279,24 @@ def test_items_the_public_may_not_read_give_only_number_and_order(client, world,
     assert client.get(path(hidden["id"])).json() == hidden
 
 
+def test_a_meeting_s_start_and_end_carry_their_offset_from_utc(client, world):
+    """OParl's Meeting.start and end are RFC 3339 date-times: Swedish local time with its offset, winter and
+    summer (they were given without one, which a client reads as its own time or refuses)."""
+    from datetime import time
+
+    winter = make_meeting(world.forum, date(2026, 1, 15), start=time(9), end=time(12), **sent())
+    summer = make_meeting(world.forum, date(2026, 7, 2), date(2026, 7, 3), start=time(13, 30), end=time(16), **sent())
+    got = {m.pk: client.get(f"/api/meeting/{m.pk}").json() for m in (winter, summer)}
+    assert (got[winter.pk]["start"], got[winter.pk]["end"]) == (
+        "2026-01-15T09:00:00+01:00",
+        "2026-01-15T12:00:00+01:00",
+    )
+    assert (got[summer.pk]["start"], got[summer.pk]["end"]) == (
+        "2026-07-02T13:30:00+02:00",
+        "2026-07-03T16:00:00+02:00",
+    )
+
+
 @pytest.mark.parametrize(
     "query, name",
     [

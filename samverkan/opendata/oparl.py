@@ -197,9 +197,12 @@ def meeting(request: HttpRequest, record: Meeting, items: list[dict[str, Any]] |
         "organization": [url(request, "organization", record.body_id)],
     }
     if days:
+        # OParl 1.1 (Meeting.start, end): a date-time of RFC 3339, which carries its offset from UTC; a day's times
+        # are Swedish local time (+01:00, or +02:00 in summer), as the iCal feeds convert them.
         first, last = days[0], days[-1]
-        out["start"] = datetime.combine(first.date, first.start or datetime.min.time()).isoformat()
-        out["end"] = datetime.combine(last.date, last.end or last.start or datetime.min.time()).isoformat()
+        zone = timezone.get_default_timezone()
+        out["start"] = datetime.combine(first.date, first.start or datetime.min.time(), tzinfo=zone).isoformat()
+        out["end"] = datetime.combine(last.date, last.end or last.start or datetime.min.time(), tzinfo=zone).isoformat()
     if record.place:
         out["location"] = {
             "id": url(request, "meeting", record.pk) + "#plats",
