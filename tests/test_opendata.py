@@ -239,10 +239,20 @@ def test_unknown_addresses_and_refused_methods_under_api_answer_json_in_swedish(
     for method, url in (("put", "/api/body"), ("post", f"/api/body/{world.area.pk}/meeting"), ("delete", "/api/")):
         response = getattr(client, method)(url)
         assert response.status_code == 405, url
-        assert response["Allow"] == "GET" and response["Content-Type"].startswith("application/json"), url
-        assert response.json() == {"error": f"Metoden {method.upper()} tas inte emot här; API:t tar bara emot GET."}
+        assert response["Allow"] == "GET, HEAD" and response["Content-Type"].startswith("application/json"), url
+        said = f"Metoden {method.upper()} tas inte emot här; API:t tar bara emot GET, HEAD."
+        assert response.json() == {"error": said}
     elsewhere = client.get("/finns-inte/")  # the portal's own 404 stays a page
     assert elsewhere.status_code == 404 and elsewhere["Content-Type"].startswith("text/html")
+
+
+def test_head_answers_what_get_would_without_the_body(client, world):
+    """HEAD is taken wherever GET is (RFC 9110 9.1), the API's ninja endpoints and its OpenAPI page included:
+    the same status and headers as the GET, no body."""
+    for url in ("/api/", "/api/body", f"/api/body/{world.area.pk}/meeting", "/api/openapi.json", "/api/body/999999"):
+        got, head = client.get(url), client.head(url)
+        assert (head.status_code, head["Content-Type"]) == (got.status_code, got["Content-Type"]), url
+        assert head.content == b"" and got.content, url
 
 
 @pytest.mark.parametrize("kind", ["meeting", "file", "person", "paper"])

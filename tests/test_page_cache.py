@@ -127,6 +127,19 @@ def test_the_open_data_api_is_cached_like_a_public_page(client, world, page_cach
     assert "private" in staff.get(url).headers["Cache-Control"]
 
 
+def test_a_head_of_the_api_keeps_nothing_and_is_served_from_a_kept_get(client, world, page_cache):
+    """The API answers a HEAD as its GET (lib.methods); the page cache keeps GETs only, so a HEAD first leaves
+    no empty page behind for the GETs after it, and a HEAD after a GET is answered from what the GET kept."""
+    url = reverse("api:organization_list", args=[world.area.pk])
+    head = client.head(url)
+    assert head.status_code == 200 and head.content == b"" and "X-Page-Cache" not in head.headers
+    got = client.get(url)
+    assert "X-Page-Cache" not in got.headers and got.json()["data"]
+    again = client.head(url)
+    assert again.headers["X-Page-Cache"] == "hit" and again.content == b""
+    assert client.get(url).content == got.content
+
+
 def test_concurrent_misses_of_one_page_render_it_once(rf, page_cache, monkeypatch):
     """Every write makes every page a miss at once; the visitors who ask for a busy page meanwhile wait for the
     one render in progress and are served what it stored, instead of each rendering it anew (the throughput of

@@ -38,7 +38,10 @@ def allowed_methods(view: Callable[..., Any]) -> frozenset[str] | None:
         )
     operations = _ninja_operations(view)
     if operations is not None:
-        return frozenset(method for operation in operations for method in operation.methods)
+        methods = frozenset(method for operation in operations for method in operation.methods)
+        # HEAD wherever GET, as Django's View and `require_safe` take it (RFC 9110 9.1: a general-purpose server
+        # supports both); `MethodMiddleware` hands ninja a HEAD as the GET it knows.
+        return methods | {"HEAD"} if "GET" in methods else methods
     function: Any = view
     for _ in range(20):  # a view has a few decorators, never this many
         if inspect.isfunction(function):
@@ -61,6 +64,14 @@ def _ninja_operations(view: Callable[..., Any]) -> list[Any] | None:
     return getattr(path_view, "operations", None)
 
 
+@functools.cache
+def _head_as_get(view: Callable[..., Any]) -> bool:
+    """Whether `view` is a django-ninja path that takes GET and not HEAD itself (the open data API)."""
+    operations = _ninja_operations(view)
+    methods = {method for operation in operations or () for method in operation.methods}
+    return "GET" in methods and "HEAD" not in methods
+
+
 class MethodMiddleware:
     """Answers 405 (a short Swedish page, `Allow:` the view's methods) to a method the resolved view does not
     take; a view that does not say is left to itself. A view with a `refuse_method(request, allowed)` attribute
@@ -71,7 +82,12 @@ class MethodMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if getattr(request, "_head_as_get", False):  # set by process_view: a HEAD the view answered as a GET
+            # The method is HEAD again for what lies outside (the page cache keeps GETs only), and the server
+            # sends no body for a HEAD (gunicorn, runserver and Django's test client alike: RFC 9110 9.3.2).
+            request.method = "HEAD"
+        return response
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -79,6 +95,10 @@ class MethodMiddleware:
         """None to go on; a 405 response when `request.method` is not among the view's methods."""
         allowed = allowed_methods(view)
         if allowed is None or request.method in allowed:
+            if request.method == "HEAD" and _head_as_get(view):
+                # ninja routes by method and knows no HEAD: it answers the GET (see `__call__`).
+                request.method = "GET"
+                request._head_as_get = True  # type: ignore[attr-defined]  # read back in __call__
             return None
         refuse = getattr(view, "refuse_method", None)
         response: HttpResponse
