@@ -315,6 +315,9 @@ def test_a_meeting_s_start_and_end_carry_their_offset_from_utc(client, world):
         ("page=99999999999999999999", "page"),
         ("modified_since=igår", "modified_since"),
         ("modified_since=2026-13-45", "modified_since"),
+        ("created_since=2026-13-45", "created_since"),
+        ("created_until=igår", "created_until"),
+        ("modified_until=", "modified_until"),
     ],
 )
 def test_bad_parameters_answer_400_in_swedish(client, world, records, query, name):
@@ -332,12 +335,33 @@ def test_a_page_past_the_end_is_refused_and_links_page_through(client, world, re
     assert "next" not in listing["links"] and listing["links"]["first"].endswith("page=1")
 
 
-def test_modified_since_narrows_a_list(client, world, records):
+def test_the_time_filters_narrow_a_list_and_its_links_keep_them(client, world, records, monkeypatch):
+    """OParl 1.1's list filters: created_since/until and modified_since/until, each inclusive, read from the
+    history (a filter the API ignored answered the whole list, so a client's incremental copy got everything)."""
     url = f"/api/body/{world.area.pk}/meeting"
-    assert len(client.get(url, {"modified_since": (timezone.now() - timedelta(days=1)).isoformat()}).json()["data"])
-    later = (timezone.now() + timedelta(minutes=5)).isoformat()
-    assert client.get(url, {"modified_since": later}).json()["data"] == []
+    before, after = (
+        (timezone.now() - timedelta(days=1)).isoformat(),
+        (timezone.now() + timedelta(minutes=5)).isoformat(),
+    )
+    every = client.get(url).json()["pagination"]["totalElements"]
+    assert every > 1
+    for name in ("created_since", "modified_since"):
+        assert client.get(url, {name: before}).json()["pagination"]["totalElements"] == every
+        assert client.get(url, {name: after}).json()["data"] == []
+    for name in ("created_until", "modified_until"):
+        assert client.get(url, {name: after}).json()["pagination"]["totalElements"] == every
+        assert client.get(url, {name: before}).json()["data"] == []
     assert client.get(url, {"modified_since": "2020-01-01"}).status_code == 200  # a date alone is midnight
+    # One meeting changed later than the others: only it was modified since, all were created before.
+    meeting = records["published"]
+    history = meeting.history.order_by("-history_date").first()
+    type(history).objects.filter(pk=history.pk).update(history_date=timezone.now() + timedelta(hours=1))
+    since = (timezone.now() + timedelta(minutes=30)).isoformat()
+    changed = client.get(url, {"modified_since": since, "created_until": since}).json()
+    assert [m["id"].rstrip("/").rsplit("/", 1)[-1] for m in changed["data"]] == [str(meeting.pk)]
+    monkeypatch.setattr("samverkan.opendata.api.PER_PAGE", 1)
+    paged = client.get(url, {"created_since": "2020-01-01T00:00:00+01:00"}).json()
+    assert "created_since=2020-01-01T00%3A00%3A00%2B01%3A00" in paged["links"]["next"]
 
 
 KINDS = [

@@ -1,8 +1,9 @@
 """The open data API under `/api/` (django-ninja): OParl 1.1 objects of public data, read only.
 
 Lists answer OParl's shape, `{"data": [...], "pagination": {...}, "links": {...}}`, `PER_PAGE` objects a page,
-narrowed by `modified_since` (ISO 8601); each list page makes a fixed number of queries. A bad parameter answers
-400 with a Swedish `error`, an unknown or non-public object 404 with one; never 500. The OpenAPI description is
+narrowed by OParl's `created_since`, `created_until`, `modified_since` and `modified_until` (ISO 8601); each list
+page makes a fixed number of queries. A bad parameter answers 400 with a Swedish `error`, an unknown or non-public
+object 404 with one; never 500. The OpenAPI description is
 `/api/openapi.json`. The mapping is docs/OPARL.md.
 """
 
@@ -99,16 +100,32 @@ Id = Annotated[int, Path(ge=1, le=2**63 - 1, description="Objektets nummer.")]
 
 
 class ListFilter(Schema):
+    """A list's parameters: the page, and OParl 1.1's filters of a list by when its objects were created and last
+    modified (each an ISO 8601 date and time, inclusive; a date alone is its midnight, a time without an offset
+    Swedish time), read from the records' history (`oparl.with_history_times`)."""
+
     page: int = Field(1, ge=1, le=1_000_000, description="Sidnummer, från 1.")
+    created_since: datetime | None = Field(None, description="Bara det som skapats sedan (ISO 8601).")
+    created_until: datetime | None = Field(None, description="Bara det som skapats till och med (ISO 8601).")
     modified_since: datetime | None = Field(None, description="Bara det som ändrats sedan (ISO 8601).")
+    modified_until: datetime | None = Field(None, description="Bara det som ändrats senast (ISO 8601).")
+
+
+# OParl 1.1's list filters (the ListFilter fields) -> the lookup each makes on the annotated history times.
+TIME_FILTERS = {
+    "created_since": "api_created__gte",
+    "created_until": "api_created__lte",
+    "modified_since": "api_modified__gte",
+    "modified_until": "api_modified__lte",
+}
 
 
 @api.exception_handler(ValidationError)
 def bad_parameter(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     names = sorted({str(e.get("loc", ["", "?"])[-1]) for e in exc.errors})
     message = (
-        "Ogiltig parameter: %s. Nummer och sidnummer är heltal från 1, modified_since ett datum och en tid enligt"
-        " ISO 8601."
+        "Ogiltig parameter: %s. Nummer och sidnummer är heltal från 1; created_since, created_until, modified_since"
+        " och modified_until ett datum och en tid enligt ISO 8601."
     )
     return api.create_response(request, {"error": message % ", ".join(names)}, status=400)
 
@@ -153,11 +170,11 @@ def _page(
     documents, meetings, people): every key is read in order in one query and counted in Python, and only the
     page's rows are then read whole, where a count and a page each found every row (the nation's file list: two
     passes of 7,000 documents, their meetings and items). Raises HttpError 400 for a page past the end."""
-    if filters.modified_since is not None:
-        since = filters.modified_since
-        if timezone.is_naive(since):
-            since = timezone.make_aware(since)
-        queryset = queryset.filter(api_modified__gte=since)
+    times = {name: getattr(filters, name) for name in TIME_FILTERS if getattr(filters, name) is not None}
+    for name, value in times.items():
+        queryset = queryset.filter(
+            **{TIME_FILTERS[name]: timezone.make_aware(value) if timezone.is_naive(value) else value}
+        )
     ordered = queryset.order_by(*order)
     paginator = Paginator(list(ordered.values_list("pk", flat=True)) if keys_once else ordered, PER_PAGE)
     if filters.page > paginator.num_pages:
@@ -168,7 +185,7 @@ def _page(
         by_pk = {row.pk: row for row in queryset.filter(pk__in=list(page.object_list) or [-1])}
         page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
     base = request.build_absolute_uri(request.path)
-    extra = {"modified_since": filters.modified_since.isoformat()} if filters.modified_since else {}
+    extra = {name: value.isoformat() for name, value in times.items()}
 
     def link(number: int) -> str:
         return base + "?" + urlencode({**extra, "page": number})
