@@ -176,3 +176,86 @@ def test_locked_minutes_with_a_number_are_published_once_a_correction_makes_the_
         page = client.get(reverse("meetings_public:version", args=[world.area.slug, meeting.pk, version.number]))
         assert page.status_code == 200 and "640823" not in page.content.decode()
     assert "640823" not in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_a_correction_of_published_minutes_is_checked_as_publishing_is(client, world):
+    """A correction of published minutes shows at once on the public pages, the PDF, search and the API: a
+    number it would put in an item that is not confidential is refused, and nothing is saved (it was published)."""
+    seats = seat_group(world)
+    meeting = held_meeting(world, seats)
+    actions.set_signatories(meeting, world.secretary, chair=seats.chair, secretary=seats.secretary, adjusters=[])
+    actions.take_step(meeting, actions.DRAFTED, world.secretary)
+    actions.sign_minutes(meeting, seats.chair_user)
+    meeting = actions.take_step(Meeting.objects.get(pk=meeting.pk), actions.PUBLISH, world.secretary)
+    item = meeting.items.get(number="1")
+    client.force_login(world.secretary)
+    correct = reverse("meetings:item_correct", args=[item.pk])
+    versions = meeting.versions.count()
+    for field in ("minutes", "decision"):
+        data = {"minutes": item.minutes, "decision": item.decision, "visibility": item.visibility, "reason": "Rättelse"}
+        data[field] = f"Tolvan Tolvansson {NUMBER} hördes."
+        response = client.post(correct, data)
+        assert response.status_code == 400, field
+        assert "Rättelsen stoppades: personnummer eller samordningsnummer finns i § 1" in response.content.decode()
+        assert AgendaItem.objects.get(pk=item.pk).minutes == item.minutes
+        assert meeting.versions.count() == versions
+    # Made confidential in the same correction, the number is kept out of everything published.
+    data = {"minutes": f"Tolvan {NUMBER}", "decision": item.decision, "visibility": "confidential", "reason": "OSL"}
+    assert client.post(correct, data).status_code == 302
+    client.logout()
+    assert NUMBER not in client.get(meeting.get_absolute_url()).content.decode()
+
+
+PUBLISHED = "Skriv inga personnummer eller samordningsnummer här: texten publiceras."
+
+
+def test_every_published_text_field_is_a_text_field_of_its_form():
+    """`published_text` names fields the form has and that take text, so a renamed field cannot slip out."""
+    from django import forms as django_forms
+
+    from samverkan.lib.forms import PublishedTextMixin
+    from tests.test_control_characters import FORMS
+
+    checked = [cls for cls in FORMS if issubclass(cls, PublishedTextMixin)]
+    assert len(checked) >= 12
+    wrong = [
+        (cls.__qualname__, name)
+        for cls in checked
+        for name in cls.published_text
+        if not isinstance(cls.base_fields.get(name), django_forms.CharField)
+    ]
+    assert checked and wrong == []
+
+
+def test_an_agreement_follow_up_recommendation_and_principal_decision_refuse_a_number(client, world):
+    """The texts the public pages show as typed, with no confidential level to hide them: a number is refused at
+    its field, in Swedish, and nothing is saved (a follow-up's finding with a number was published)."""
+    from samverkan.agreements.models import FollowUp
+    from samverkan.followthrough.models import Recommendation
+    from tests.followthrough_helpers import decision_item, recommend
+    from tests.test_agreements import make_agreement
+
+    today = timezone.localdate().isoformat()
+    agreement = make_agreement(world)
+    client.force_login(world.coordinator)
+    follow_up = reverse("agreements:follow_up_create", args=[agreement.pk])
+    response = client.post(follow_up, {"held_on": today, "finding": f"Patient {NUMBER} hade problem."})
+    assert response.status_code == 400 and PUBLISHED in response.content.decode()
+    assert not FollowUp.objects.exists()
+    assert client.post(follow_up, {"held_on": today, "finding": "Patienterna hade problem."}).status_code == 302
+
+    item = decision_item(world.forum)
+    create = reverse("followthrough:recommendation_create", args=[item.pk])
+    data = {"title": "Plan", "text": f"Gäller {NUMBER}.", "principals": [world.town.pk], "decided_on": today}
+    response = client.post(create, {**data, "deadline": "2099-03-01"})
+    assert response.status_code == 400 and PUBLISHED in response.content.decode()
+    assert not Recommendation.objects.filter(item=item).exists()
+
+    decision = recommend(item).decisions.get(principal=world.town)
+    client.force_login(world.contact)
+    record = reverse("followthrough:decision_record", args=[decision.pk])
+    post = {"outcome": "adopted", "deciding_body": "KF", "decided_on": today, "reference": f"KF § 12 ({NUMBER})"}
+    response = client.post(record, post)
+    assert response.status_code == 400 and PUBLISHED in response.content.decode()
+    decision.refresh_from_db()
+    assert decision.outcome == "pending" and NUMBER not in decision.reference

@@ -8,13 +8,15 @@ from samverkan.agreements.access import owner_bodies, visible_agreements
 from samverkan.agreements.models import Agreement, AgreementVersion, FollowUp, Status
 from samverkan.followthrough.forms import ItemChoiceField, checked_document, dispatch_field, items_of
 from samverkan.followthrough.models import Recommendation
-from samverkan.lib.forms import CleanForm
+from samverkan.lib.forms import CleanForm, PublishedTextMixin
 from samverkan.meetings.models import AgendaItem
 from samverkan.structure.access import principals_of, visible_bodies
 from samverkan.structure.forms import DATE, StaffForm
 
 
-class AgreementForm(StaffForm):
+class AgreementForm(PublishedTextMixin, StaffForm):
+    published_text = ("title", "field_of_work", "summary")
+
     class Meta:
         model = Agreement
         fields = [
@@ -53,10 +55,12 @@ class AgreementForm(StaffForm):
         self.offer("replaces", others.order_by("title", "pk"))
 
 
-class AdoptionForm(StaffForm):
+class AdoptionForm(PublishedTextMixin, StaffForm):
     """ "Skicka för antagande": the recommendation to the parties, decided at an item of the area the user may
     read; every party is addressed and, with "dispatch" checked (the default), sent it by e-mail with a personal
     link to record its adoption (`actions.send_for_adoption`, followthrough/dispatch.py)."""
+
+    published_text = ("title", "text")
 
     item = ItemChoiceField(
         queryset=AgendaItem.objects.none(),
@@ -87,7 +91,9 @@ class AdoptionForm(StaffForm):
         return {name: self.cleaned_data[name] for name in [*self.Meta.fields, "dispatch"]}
 
 
-class VersionForm(StaffForm):
+class VersionForm(PublishedTextMixin, StaffForm):
+    published_text = ("note",)
+
     class Meta:
         model = AgreementVersion
         fields = ["file", "dated", "note"]
@@ -102,7 +108,9 @@ class VersionForm(StaffForm):
         return checked_document(self.cleaned_data.get("file"))
 
 
-class FollowUpForm(StaffForm):
+class FollowUpForm(PublishedTextMixin, StaffForm):
+    published_text = ("finding",)
+
     class Meta:
         model = FollowUp
         fields = ["held_on", "body", "finding", "document"]

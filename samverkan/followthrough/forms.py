@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.followthrough.access import visible_matters
 from samverkan.followthrough.models import Assignment, Matter, PrincipalDecision, Recommendation
-from samverkan.lib.forms import RecordsField, StaffFormMixin
+from samverkan.lib.forms import PublishedTextMixin, RecordsField, StaffFormMixin
 from samverkan.meetings import extract
 from samverkan.meetings.access import readable_items_rule, visible_meetings
 from samverkan.meetings.forms import meeting_label
@@ -22,7 +22,9 @@ DOCUMENT_KINDS = (extract.PDF, extract.DOCX, extract.ODT)
 # The file types a decision document may have, with the bytes each must start with.
 
 
-class MatterForm(StaffForm):
+class MatterForm(PublishedTextMixin, StaffForm):
+    published_text = ("title", "description")
+
     class Meta:
         model = Matter
         fields = ["title", "body", "raised_by", "raised_on", "description", "closed_on", "visibility"]
@@ -106,7 +108,9 @@ class _AssignmentErrors:
         super()._update_errors(errors)
 
 
-class AssignmentForm(_AssignmentErrors, StaffForm):
+class AssignmentForm(PublishedTextMixin, _AssignmentErrors, StaffForm):
+    published_text = ("description",)
+
     class Meta:
         model = Assignment
         fields = ["description", "due_date", "report_to", "report_back_meeting", "matter"]
@@ -158,8 +162,10 @@ class ReportBackForm(StaffFormMixin, forms.Form):
         self.offer("reported_item", items_of(self.user, bodies))
 
 
-class AssignmentStatusForm(_AssignmentErrors, StaffForm):
+class AssignmentStatusForm(PublishedTextMixin, _AssignmentErrors, StaffForm):
     """Change the description, dates or status of an assignment; reporting back has its own form."""
+
+    published_text = ("description",)
 
     class Meta:
         model = Assignment
@@ -185,7 +191,9 @@ def dispatch_field() -> forms.BooleanField:
     )
 
 
-class RecommendationForm(StaffForm):
+class RecommendationForm(PublishedTextMixin, StaffForm):
+    published_text = ("title", "text")
+
     principals = RecordsField(
         queryset=Principal.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -209,8 +217,10 @@ class RecommendationForm(StaffForm):
         self.order_fields(["title", "text", "principals", "decided_on", "deadline", "matter", "dispatch"])
 
 
-class RecommendationEditForm(StaffForm):
+class RecommendationEditForm(PublishedTextMixin, StaffForm):
     """Correct a recommendation after it was sent; who is addressed stays as it was."""
+
+    published_text = ("title", "text")
 
     class Meta:
         model = Recommendation
@@ -231,7 +241,9 @@ class RecommendationReportForm(StaffFormMixin, forms.Form):
         self.offer("reported_item", items_of(self.user, [body]))
 
 
-class PrincipalDecisionForm(StaffForm):
+class PrincipalDecisionForm(PublishedTextMixin, StaffForm):
+    published_text = ("deciding_body", "reference", "comment")
+
     class Meta:
         model = PrincipalDecision
         fields = ["outcome", "deciding_body", "decided_on", "reference", "link", "document", "comment"]

@@ -9,15 +9,18 @@ from samverkan.followup.access import visible_goals
 from samverkan.followup.measures import MEASURES
 from samverkan.followup.models import Goal, Measurement, Source
 from samverkan.followup.sources import READERS
+from samverkan.lib.forms import PublishedTextMixin
 from samverkan.structure.access import principals_of, visible_bodies
 from samverkan.structure.forms import DATE, StaffForm
 from samverkan.surveys.access import kept_surveys
 from samverkan.surveys.models import Question
 
 
-class GoalForm(StaffForm):
+class GoalForm(PublishedTextMixin, StaffForm):
     """A goal of `area`: owner among the bodies and agreements of the area the user may see, traces-to among the
     area's goals the user may see. The sources offered are those that can be read (`sources.READERS`) and typing."""
+
+    published_text = ("code", "text", "project")
 
     measure = forms.ChoiceField(label=_("Beräknat mått"), required=False)
 
@@ -82,8 +85,10 @@ class GoalForm(StaffForm):
             self.add_error("code", _("Det finns redan ett mål med den koden i området."))
 
 
-class MeasurementForm(StaffForm):
+class MeasurementForm(PublishedTextMixin, StaffForm):
     """A measurement typed by staff."""
+
+    published_text = ("note",)
 
     class Meta:
         model = Measurement

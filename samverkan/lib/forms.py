@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib.history import HistoryRow, attribute, history_rows
+from samverkan.lib.personal_numbers import find_personal_numbers
 from samverkan.lib.text import is_digits, search_term, trimmed, without_control
 from samverkan.lib.years import check_plausible_date
 
@@ -238,6 +239,25 @@ class PlausibleDatesMixin:
         for field in form.fields.values():  # the form's own copies of its fields (Django deep-copies them)
             if isinstance(field, forms.DateField | forms.DateTimeField):
                 field.validators.append(check_plausible_date)
+
+
+class PublishedTextMixin:
+    """For a form whose text fields (`published_text`: their names) are shown on the public pages as typed, with
+    no confidential level to keep a text back: a Swedish personal identity number or co-ordination number in one
+    (`lib.personal_numbers`: SKV 704/707, date and Luhn check) is refused at the field with a Swedish message, and
+    nothing is saved (GDPR art. 87 and the Data Protection Act 3:10 allow them only where clearly justified; a
+    recommendation, an agreement or a follow-up never needs one). Meeting items are checked differently: one may
+    be made confidential, and the check runs when the agenda or minutes are published (meetings/personal_data)."""
+
+    published_text: tuple[str, ...] = ()
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]  # a mixin: the form class after it has full_clean
+        form: Any = self
+        for name in self.published_text:
+            value = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+            if isinstance(value, str) and find_personal_numbers(value):
+                form.add_error(name, _("Skriv inga personnummer eller samordningsnummer här: texten publiceras."))
 
 
 class CleanForm(CleanTextMixin, PlausibleDatesMixin, forms.Form):

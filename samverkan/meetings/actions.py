@@ -46,6 +46,7 @@ from samverkan.meetings.models import (
 )
 from samverkan.meetings.personal_data import (
     check_before_publishing,
+    check_correction,
     check_saved_record,
     document_places,
     personal_number_places,
@@ -677,8 +678,10 @@ def correct_minutes(
         raise ValidationError(_("Texten är oförändrad, så det finns inget att rätta."))
     if not meeting.versions.exists():
         _store_version(meeting, user)  # keep the minutes as they were locked before the first correction
+    item.minutes, item.decision, item.visibility = minutes, decision, visibility
+    item.meeting = meeting
+    check_correction(item)
     with correcting_minutes():
-        item.minutes, item.decision, item.visibility = minutes, decision, visibility
         _save(item, user, reason)
     return _store_version(meeting, user, reason, item)
 

@@ -85,6 +85,23 @@ def check_saved_record(record: object, meeting: Meeting) -> None:
         raise ValidationError(refusal([item_place(record, is_continuous(meeting.body))]))
 
 
+def check_correction(item: AgendaItem) -> None:
+    """Raise ValidationError when a correction of locked minutes would leave a personal identity number in an item
+    that is not confidential: its title, presenters, background, minutes text or decision. Published minutes
+    show a correction at once (no publishing step checks it again), so it is refused as publishing is; making
+    the item confidential in the same correction is the way to keep such a number (OSL 21:1). No query."""
+    if item.visibility != Visibility.CONFIDENTIAL and _has_number(
+        item.title, item.presenters, item.background, item.minutes, item.decision
+    ):
+        raise ValidationError(
+            _(
+                "Rättelsen stoppades: personnummer eller samordningsnummer finns i %(place)s. Ta bort numren eller "
+                "sekretessmarkera ärendet. Inget har sparats."
+            )
+            % {"place": item_place(item, is_continuous(item.meeting.body))}
+        )
+
+
 def check_before_publishing(meeting: Meeting, *, minutes: bool) -> None:
     """Raise ValidationError (`refusal`) when what is about to be published holds a personal identity number."""
     places = personal_number_places(meeting, minutes=minutes)
