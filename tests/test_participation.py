@@ -166,6 +166,35 @@ def test_a_coordinator_switches_a_login_off_and_on_and_the_person_stays(client, 
 
 
 @pytest.mark.django_db
+def test_a_coordinator_cannot_switch_off_a_login_with_rights_the_coordinator_lacks(client, world):
+    """An administrator's login, or a coordinator's of another area too, is not the coordinator's to close: 403,
+    the login stays open, and the person's page offers no button (a coordinator switched off the only admin)."""
+    from samverkan.structure.models import Role
+
+    admin_person = Person.objects.create(
+        first_name="Elin", last_name="Holmgren", slug="elin-holmgren", employer=world.town, user=world.admin
+    )
+    peer = get_user_model().objects.create_user("kollega", password="test-password-123")
+    peer_person = Person.objects.create(
+        first_name="Kim", last_name="Kollega", slug="kim", employer=world.town, user=peer
+    )
+    Role.objects.create(user=peer, kind="coordinator", area=world.area)
+    Role.objects.create(user=peer, kind="coordinator", area=world.other_area)
+    client.force_login(world.coordinator)
+    for person, login in ((admin_person, world.admin), (peer_person, peer)):
+        page = client.get(reverse("structure:person", args=[world.area.slug, person.pk])).content.decode()
+        assert "Stäng av inloggningen" not in page, person
+        assert client.post(reverse("structure:login_switch", args=[person.pk]), {"active": "0"}).status_code == 403
+        login.refresh_from_db()
+        assert login.is_active, person
+    # A coordinator of this area alone is the coordinator's peer, and may be switched off and on.
+    Role.objects.filter(user=peer, area=world.other_area).delete()
+    assert client.post(reverse("structure:login_switch", args=[peer_person.pk]), {"active": "0"}).status_code == 302
+    peer.refresh_from_db()
+    assert not peer.is_active
+
+
+@pytest.mark.django_db
 def test_invite_all_signatories_of_a_meeting(client, world):
     meeting = make_meeting(world.forum, soon(-1))
     olle = chair(world)

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from samverkan.lib.history import save_with_history
 from samverkan.lib.locks import locked
 from samverkan.lib.mail_queue import send_claimed
-from samverkan.structure.models import LoginInvitation, Membership, Person
+from samverkan.structure.models import LoginInvitation, Membership, Person, Role
 from samverkan.structure.roles import scope_of
 
 if TYPE_CHECKING:
@@ -83,12 +83,21 @@ def may_invite(user: "Viewer", person: Person) -> bool:
 
 def may_switch(user: "Viewer", person: Person) -> bool:
     """Whether `user` may switch `person`'s login off or on: an administrator, or a coordinator of an area the
-    person belongs to (a secretary invites, but does not close logins). One query."""
+    person belongs to (a secretary invites, but does not close logins), and never a login with rights the
+    coordinator lacks: an administrator's (superuser or staff: a coordinator switched off the deployment's only
+    administrator) or a coordinator's of another area. Three queries at most."""
     scope = scope_of(user)
     if scope.is_admin:
         return True
     if not scope.coordinator_areas:
         return False
+    if person.user_id is not None:
+        login = get_user_model().objects.filter(pk=person.user_id).values("is_superuser", "is_staff").first()
+        if login is not None and (login["is_superuser"] or login["is_staff"]):
+            return False
+        coordinates = Role.objects.filter(user_id=person.user_id, kind=Role.Kind.COORDINATOR)
+        if coordinates.exclude(area_id__in=scope.coordinator_areas).exists():
+            return False
     return may_invite(user, person)
 
 
