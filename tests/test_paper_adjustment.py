@@ -78,3 +78,25 @@ def test_only_planners_reach_the_page(client, world):
     )
     meeting.refresh_from_db()
     assert not meeting.is_locked
+
+
+def test_the_notice_and_its_feed_give_the_day_written_on_the_paper(client, world):
+    """A paper adjustment is registered later than it was signed: the public notice and its feed state the day
+    written on the paper, as the minutes and the PDF do, not the day it was registered (which locked them)."""
+    from samverkan.meetings import actions
+    from samverkan.meetings.models import Meeting
+
+    day = timezone.localdate() - timedelta(days=5)
+    meeting = make_meeting(world.forum, day, status="held", kind="minutes")
+    make_item(meeting, "1", "Budget", minutes="Diskuterades.", decision="att godkänna budgeten")
+    signed = day + timedelta(days=2)
+    client.force_login(world.coordinator)
+    client.post(page(meeting), {"adjusted_on": signed.isoformat(), "signed_by": "Anna Berg", "confirm": "on"})
+    actions.take_step(Meeting.objects.get(pk=meeting.pk), actions.PUBLISH, world.coordinator)
+    client.logout()
+    board = client.get(reverse("meetings_public:notice_board", args=[world.area.slug])).content.decode()
+    assert f"<dd>{signed:%Y-%m-%d}</dd>" in board
+    assert f"<dd>{timezone.localdate():%Y-%m-%d}</dd>" in board  # the notice went up today
+    assert board.count(f"<dd>{timezone.localdate():%Y-%m-%d}</dd>") == 1  # and only that is today
+    feed = client.get(reverse("meetings_public:notice_feed", args=[world.area.slug])).content.decode()
+    assert f"Protokollet justerades {signed:%Y-%m-%d}." in feed

@@ -191,6 +191,17 @@ class Meeting(WebAddressed, models.Model):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def adjusted_on(self):
+        """The day the minutes were adjusted, as the notice and its feed state it: the date written on a paper
+        adjustment (`PaperAdjustment.adjusted_on`: signed by hand, registered later, maybe days after), else the
+        day of the last digital signature (`locked_at`, Swedish time); None before adjustment. Reads the paper
+        adjustment (select_related("paper_adjustment") for a list)."""
+        paper = getattr(self, "paper_adjustment", None)  # a missing reverse one-to-one raises an AttributeError
+        if paper is not None:
+            return paper.adjusted_on
+        return timezone.localdate(self.locked_at) if self.locked_at else None
+
+    @property
     def is_held(self):
         """Whether the meeting has taken place in the workflow (held, drafted, adjusted or published); only then
         may its items carry a decision or an outcome."""

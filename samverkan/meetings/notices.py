@@ -22,10 +22,10 @@ from samverkan.structure.models import Role
 
 def notices(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     """The notices among `meetings`: published minutes (not notes) with a notice date, newest first, with what a
-    notice shows loaded (body, area, host principal, `first_day`). A queryset; one query when read."""
+    notice shows loaded (body, area, host principal, paper adjustment, `first_day`). A queryset; one query when read."""
     return (
         meetings.filter(kind=Meeting.Kind.MINUTES, status=Meeting.Status.PUBLISHED, notice_date__isnull=False)
-        .select_related("body__area", "body__host_principal")
+        .select_related("body__area", "body__host_principal", "paper_adjustment")
         .order_by("-notice_date", "-pk")
     )
 
