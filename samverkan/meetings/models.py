@@ -191,7 +191,7 @@ class Meeting(WebAddressed, models.Model):
         return self.status == self.Status.PUBLISHED
 
     @property
-    def adjusted_on(self):
+    def adjustment_day(self):
         """The day the minutes were adjusted, as the notice and its feed state it: the date written on a paper
         adjustment (`PaperAdjustment.adjusted_on`: signed by hand, registered later, maybe days after), else the
         day of the last digital signature (`locked_at`, Swedish time); None before adjustment. Reads the paper

@@ -110,7 +110,7 @@ class NoticeFeed(Feed):
 
     def item_description(self, meeting: Meeting):
         facts = [
-            _("Protokollet justerades %(date)s.") % {"date": meeting.adjusted_on.isoformat()},
+            _("Protokollet justerades %(date)s.") % {"date": meeting.adjustment_day.isoformat()},
             _("Anslaget sattes upp %(up)s och tas ned %(down)s.")
             % {"up": str(meeting.notice_date), "down": str(meeting.notice_taken_down)},
         ]
