@@ -505,3 +505,26 @@ def test_a_decided_item_links_to_its_follow_through_even_when_locked(client, wor
     Meeting.objects.filter(pk=meeting.pk).update(locked_at=timezone.now(), status="adjusted")
     assert follow in _page(client, meeting)
     assert client.get(follow).status_code == 200
+
+
+@pytest.mark.parametrize("status", ["absent_notice", "absent"])
+def test_one_recorded_as_not_present_cannot_be_chair_or_adjuster(client, world, seats, status):
+    """Only one who was there can attest the minutes: the attendance list says who was not (an adjuster who had
+    sent word of absence was accepted). Refused in Swedish, nothing saved; present, the same choice is saved."""
+    from tests.form_fields import form_data
+
+    meeting = held_meeting(world, seats)
+    Attendance.objects.filter(meeting=meeting, person=seats.adjuster).update(status=status)
+    client.force_login(world.secretary)
+    url = reverse("meetings:signatories", args=[meeting.pk])
+    data = form_data(client.get(url).content.decode())
+    data.update({"chair": [str(seats.chair.pk)], "adjusters": [str(seats.adjuster.pk)]})
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert f"{seats.adjuster} var inte närvarande enligt närvarolistan" in response.content.decode()
+    assert not meeting.signatories.exists()
+    swapped = {**data, "chair": [str(seats.adjuster.pk)], "adjusters": [str(seats.chair.pk)]}
+    assert client.post(url, swapped).status_code == 400 and not meeting.signatories.exists()
+    Attendance.objects.filter(meeting=meeting, person=seats.adjuster).update(status="present")
+    assert client.post(url, data).status_code == 302
+    assert set(meeting.signatories.values_list("person_id", flat=True)) == {seats.chair.pk, seats.adjuster.pk}

@@ -502,11 +502,22 @@ def file_item(item: AgendaItem, user: "Changer") -> AgendaItem:
 def set_signatories(
     meeting: Meeting, user: "Changer", *, chair: Person | None, secretary: Person | None, adjusters: Sequence[Person]
 ) -> Meeting:
-    """Name the chair and secretary of the minutes, and who signs them: the chair and each adjuster."""
+    """Name the chair and secretary of the minutes, and who signs them: the chair and each adjuster. Raises
+    ValidationError (Swedish, nothing saved) when the chair is also named adjuster, or when the chair or an
+    adjuster is recorded in the attendance list as not present: only one who was there can attest that the
+    minutes are right (KL 5:69)."""
     meeting = _locked_row(meeting)
     check_minutes_open(meeting)
     if chair is not None and chair in adjusters:
         raise ValidationError(_("Ordföranden justerar redan protokollet och kan inte också vara justerare."))
+    signing = [person.pk for person in (chair, *adjusters) if person is not None]
+    away = meeting.attendance.filter(person_id__in=signing).exclude(status=Attendance.Status.PRESENT)
+    names = sorted(str(row.person) for row in away.select_related("person"))
+    if names:
+        raise ValidationError(
+            _("%(names)s var inte närvarande enligt närvarolistan och kan inte justera protokollet.")
+            % {"names": ", ".join(names)}
+        )
     meeting.chair, meeting.secretary = chair, secretary
     _save(meeting, user)
     wanted = {person.pk: Signatory.Role.ADJUSTER for person in adjusters}
