@@ -346,6 +346,18 @@ def test_one_file_that_fails_to_save_leaves_nothing_half_imported(client, world,
     assert stored == ["a.txt"]  # the failed file's copy was removed
 
 
+def test_a_zip_file_of_a_meeting_yet_to_come_is_refused(client, world, people):
+    """Minutes record a meeting that was held: a file dated after today is not imported from a ZIP (a meeting so
+    saved was listed among the held ones, with draft minutes, before it met)."""
+    client.force_login(world.secretary)
+    future = MADE_UP.read_text().replace("den 12 mars 2025", "den 12 mars 2099")
+    upload(client, world.group, "z.zip", zip_of([("a.txt", future.encode())]))
+    batch = ImportBatch.objects.get()
+    client.post(reverse("importer:batch", args=[batch.pk]), {"visibility": "internal"})
+    assert not Meeting.objects.exists()
+    assert "2099-03-12 har inte inträffat än" in batch.records.get().error
+
+
 def test_a_zip_file_without_times_asks_for_one(client, world, people):
     client.force_login(world.secretary)
     no_time = MADE_UP.read_text().replace(", kl. 09.00–12.00", "")

@@ -150,7 +150,12 @@ def test_suggestions_are_unticked_and_only_ticked_ones_are_created(client, world
         ({"paper": "on", "paper_date": ""}, "Ange vilken dag protokollet justerades"),
         ({"paper": "on", "paper_date": "2025-03-01"}, "kan inte ha justerats före mötet"),
         ({"paper": "on", "paper_date": "2025-03-14", "paper_signed_by": " "}, "Ange vem eller vilka"),
-        ({"date": "2099-03-12", "dates_confirmed": ""}, "Datumen ser ovanliga ut"),
+        ({"date": "2001-03-12", "dates_confirmed": ""}, "Datumen ser ovanliga ut"),
+        # A day to come is no flag to confirm: minutes record a meeting that was held.
+        (
+            {"date": "2099-03-12"},
+            "Ett protokoll kan bara gälla ett möte som har hållits: 2099-03-12 har inte inträffat",
+        ),
     ],
 )
 def test_bad_review_input_gives_swedish_messages_and_saves_nothing(client, world, registered, change, message):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.importer.models import ImportBatch, ImportRecord
-from samverkan.importer.plan import KINDS, read_date, read_time
+from samverkan.importer.plan import KINDS, future_day, read_date, read_time
 from samverkan.importer.save import Choices, ImportRefused, save_import, stored_files
 from samverkan.importer.upload import Upload, parse_upload, read_upload, shown_name
 from samverkan.meetings.models import Meeting
@@ -104,6 +104,9 @@ def batch_choices(parsed: dict[str, Any], start: time | None, visibility: str) -
     dates = sorted({d for d in map(read_date, parsed.get("dates") or []) if d})
     if not dates:
         raise ImportRefused(_("Mötesdatum framgår inte. Öppna förhandsgranskningen och ange datum."))
+    future = future_day(dates, timezone.localdate())
+    if future:
+        raise ImportRefused(future)
     start_time = read_time(parsed.get("start_time")) or start
     if start_time is None:
         raise ImportRefused(_("Starttiden framgår inte. Ange en starttid för hela ZIP-filen eller öppna filen."))

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.importer.matching import name_key
-from samverkan.importer.plan import date_flags
+from samverkan.importer.plan import date_flags, future_day
 from samverkan.importer.review import (
     DROP,
     MATCH,
@@ -69,6 +69,9 @@ class ConfirmForm(ImportForm):
         start, end = data.get("start"), data.get("end")
         if start and end and end <= start and len(self.days()) < 2:
             self.add_error("end", _("Sluttiden måste ligga efter starttiden."))
+        future = future_day(self.days(), timezone.localdate())
+        if future:
+            self.add_error("date", future)
         return data
 
     def days(self):

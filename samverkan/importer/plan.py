@@ -144,6 +144,17 @@ def other_dates(parsed: dict) -> list[date]:
     return sorted({d for d in map(read_date, written) if d})
 
 
+def future_day(days: list[date], today: date) -> str:
+    """Why minutes of `days` cannot be imported, in Swedish, when the last day is after `today` (minutes record a
+    meeting that was held; a meeting yet to come is planned, not imported); "" otherwise. Not a flag the user may
+    confirm: a meeting saved so was listed among the held ones, with draft minutes, months before it met."""
+    if days and days[-1] > today:
+        return _("Ett protokoll kan bara gälla ett möte som har hållits: %(day)s har inte inträffat än.") % {
+            "day": days[-1].isoformat()
+        }
+    return ""
+
+
 def date_flags(days: list[date], others: list[date], today: date) -> list[str]:
     """Why the meeting days look wrong, in Swedish (empty when they look right): days more than
     MAX_DAYS_BETWEEN apart, a day more than MAX_DAYS_FROM_OTHERS from every other date of the document, or a day
