@@ -116,6 +116,26 @@ def test_decisions_of_an_internal_adoption_item_are_not_shown_to_the_public(clie
     assert "RF § 77" in client.get(agreement.get_absolute_url()).content.decode()
 
 
+def test_a_party_whose_decision_the_reader_may_not_see_is_not_said_to_have_said_no(client, world):
+    """Where the adoption's decisions are not for the reader's eyes, a party that has adopted shows "Ja" and any
+    other "Inte antagen" (it showed "Nej" for one still to decide); an agreement not yet sent shows "–"."""
+    import re
+
+    item = decision_item(world.forum, visibility="internal")
+    agreement = sent(world, make_agreement(world, parties=[world.region, world.town, world.village]), item=item)
+    decide(agreement.adoption, world.region)
+    decide(agreement.adoption, world.town, outcome="rejected")
+
+    def adopted_cells(page):
+        rows = re.findall(r'<th scope="row">([^<]+)</th>\s*<td>([^<]*)</td>', page)
+        return dict(rows)
+
+    cells = adopted_cells(client.get(agreement.get_absolute_url()).content.decode())
+    assert cells == {world.region.name: "Ja", world.town.name: "Inte antagen", world.village.name: "Inte antagen"}
+    unsent = make_agreement(world, title="Ännu inte skickad")
+    assert set(adopted_cells(client.get(unsent.get_absolute_url()).content.decode()).values()) == {"–"}
+
+
 def test_sending_twice_or_without_parties_is_refused(world):
     agreement = sent(world, make_agreement(world))
     with pytest.raises(Exception, match="redan skickad"):
