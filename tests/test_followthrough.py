@@ -104,8 +104,8 @@ def test_coordinator_creates_a_recommendation_for_all_principals_by_default(clie
             "title": "Handlingsplan",
             "text": "Anta planen.",
             "principals": [world.town.pk, world.village.pk],
-            "decided_on": "2026-01-10",
-            "deadline": "2026-03-01",
+            "decided_on": item.meeting.first_day.isoformat(),
+            "deadline": "2099-03-01",
         },
     )
     recommendation = Recommendation.objects.get()
@@ -113,6 +113,39 @@ def test_coordinator_creates_a_recommendation_for_all_principals_by_default(clie
     assert sorted(recommendation.decisions.values_list("principal__slug", flat=True)) == ["byn", "stadby"]
     assert set(recommendation.decisions.values_list("outcome", flat=True)) == {"pending"}
     assert recommendation.history.first().history_user == world.coordinator
+
+
+def test_a_recommendation_is_dated_at_or_after_its_meeting_and_not_ahead_of_today(client, world):
+    """Decided at the item's meeting: a date before its first day, or after today, is refused in Swedish and
+    nothing is saved (principals were sent one "decided" today from a meeting next spring). Sending an agreement
+    for adoption offers only items of meetings that were held."""
+    from tests.test_agreements import make_agreement
+
+    coming = make_meeting(world.forum, timezone.localdate() + timedelta(days=120))
+    planned = make_item(coming, "4", "Handlingsplan", kind="decision")
+    client.force_login(world.coordinator)
+    today = timezone.localdate()
+    data = {"title": "Plan", "text": "Anta.", "principals": [world.town.pk], "deadline": "2099-03-01"}
+    for day, message in (
+        (today, f"Rekommendationen beslutades vid mötet {coming.first_day.isoformat()}"),
+        (today + timedelta(days=130), "Beslutsdatumet kan inte ligga i framtiden."),
+    ):
+        response = client.post(
+            reverse("followthrough:recommendation_create", args=[planned.pk]), {**data, "decided_on": day.isoformat()}
+        )
+        assert response.status_code == 400 and message in response.content.decode(), day
+    held = decision_item(world.forum)
+    early = (held.meeting.first_day - timedelta(days=1)).isoformat()
+    response = client.post(
+        reverse("followthrough:recommendation_create", args=[held.pk]), {**data, "decided_on": early}
+    )
+    assert response.status_code == 400 and not Recommendation.objects.exists()
+    on_the_day = {**data, "decided_on": held.meeting.first_day.isoformat()}
+    assert client.post(reverse("followthrough:recommendation_create", args=[held.pk]), on_the_day).status_code == 302
+    agreement = make_agreement(world)
+    form = client.get(reverse("agreements:send_for_adoption", args=[agreement.pk])).context["form"]
+    offered = set(form.fields["item"].queryset.values_list("pk", flat=True))
+    assert held.pk in offered and planned.pk not in offered
 
 
 def test_a_recommendation_may_not_address_another_areas_principals(client, world):

@@ -406,7 +406,7 @@ def test_each_list_page_makes_a_constant_number_of_queries(client, world, record
                 None,
                 title="Antagande",
                 text="Anta.",
-                decided_on=date(2026, 1, 1),
+                decided_on=decided.meeting.first_day,
                 deadline=date(2030, 1, 1),
             )
             agreements.add_version(

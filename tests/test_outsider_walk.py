@@ -138,8 +138,8 @@ class Hidden:
                 principals=[world.region],
                 title="Rekommendation",
                 text="Anta planen.",
-                decided_on=date(2026, 2, 2),
-                deadline=date(2026, 5, 1),
+                decided_on=followthrough.item_date(item),
+                deadline=followthrough.item_date(item) + timedelta(days=60),
             )
             self.recommendations.append(recommendation)
             self.decisions.append(recommendation.decisions.get())

@@ -9,7 +9,7 @@ from samverkan.agreements.models import Agreement, AgreementVersion, FollowUp, S
 from samverkan.followthrough.forms import ItemChoiceField, checked_document, dispatch_field, items_of
 from samverkan.followthrough.models import Recommendation
 from samverkan.lib.forms import CleanForm, PublishedTextMixin
-from samverkan.meetings.models import AgendaItem
+from samverkan.meetings.models import AgendaItem, Meeting
 from samverkan.structure.access import principals_of, visible_bodies
 from samverkan.structure.forms import DATE, StaffForm
 
@@ -76,7 +76,8 @@ class AdoptionForm(PublishedTextMixin, StaffForm):
 
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
-        self.offer("item", items_of(self.user, visible_bodies(self.user).filter(area_id=agreement.area_id)))
+        held = items_of(self.user, visible_bodies(self.user).filter(area_id=agreement.area_id))
+        self.offer("item", held.filter(meeting__status__in=Meeting.HELD_STATUSES))  # decided there, so held
         self.order_fields(["item", "title", "text", "decided_on", "deadline", "dispatch"])
         self.initial.setdefault("title", _("Antagande av %(title)s") % {"title": agreement.title})
         self.initial.setdefault("text", _("Parterna rekommenderas att anta %(title)s.") % {"title": agreement.title})

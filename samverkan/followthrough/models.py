@@ -435,6 +435,15 @@ class Recommendation(WebAddressed, StoresArea):
         errors = {}
         if self.decided_on and self.deadline and self.deadline < self.decided_on:
             errors["deadline"] = _("Svarsdatum kan inte ligga före beslutsdatum.")
+        # Decided at the item's meeting: not before its first day, nor after today (principals were sent one
+        # "decided" months before the meeting that was to decide it).
+        first_day = self.item.meeting.first_day if self.item_id else None
+        if self.decided_on and self.decided_on > timezone.localdate():
+            errors["decided_on"] = _("Beslutsdatumet kan inte ligga i framtiden.")
+        elif self.decided_on and first_day and self.decided_on < first_day:
+            errors["decided_on"] = _(
+                "Rekommendationen beslutades vid mötet %(day)s och kan inte vara beslutad före det."
+            ) % {"day": first_day.isoformat()}
         area_id = self.item.meeting.body.area_id if self.item_id else None
         if self.matter_id and area_id and self.matter.area_id != area_id:
             errors["matter"] = pgettext_lazy("matter", "Ärendet måste höra till samma samverkansområde.")
