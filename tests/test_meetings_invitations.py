@@ -7,6 +7,7 @@ closes its database connection when it is done, so the tests that run it commit 
 transaction=True, as the reminder tests are); on PostgreSQL a test inside one rolled-back transaction would
 lose it. Tests about what follows an invitation only queue it (`invite`)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -354,7 +355,10 @@ def test_no_answer_before_an_invitation_and_none_for_a_seat_that_ended(client, w
 
 
 @mailing
-def test_absence_tells_the_named_substitute_exactly_once(client, world, forum):
+def test_absence_tells_the_named_substitute_once_and_coming_after_all_stands_them_down(client, world, forum):
+    """An absence tells the substitute once, however often it is repeated; when the member then comes after all,
+    the substitute is told they are not needed (both expected to take the same seat), and a new absence tells
+    them again."""
     meeting = forum["meeting"]
     send(client, world, meeting)
     mail.outbox.clear()
@@ -366,12 +370,29 @@ def test_absence_tells_the_named_substitute_exactly_once(client, world, forum):
     answer = InvitationAnswer.objects.get()
     told = answer.substitute_told_at
     assert told is not None
-    for value in ("absent", "attend", "absent"):
-        deliver(lambda value=value: client.post(answer_url(meeting), {"answer": value}))
+    deliver(lambda: client.post(answer_url(meeting), {"answer": "absent"}))
     assert len(mail.outbox) == 1
     answer.refresh_from_db()
-    assert answer.substitute_told_at == told and answer.answer == "absent"
-    assert answer.history.count() == 4
+    assert answer.substitute_told_at == told
+
+    response = deliver(lambda: client.post(answer_url(meeting), {"answer": "attend"}, follow=True))
+    assert "Din ersättare har fått besked att hen inte behöver tjänstgöra" in response.content.decode()
+    assert [m.to for m in mail.outbox] == [["sara@stadby.example"]] * 2
+    released = mail.outbox[1]
+    assert released.subject.startswith("Du behöver inte tjänstgöra")
+    assert "Maja Ledamot kommer till mötet" in released.body and "Sjuk" not in released.body
+    answer.refresh_from_db()
+    assert answer.substitute_told_at is None and answer.answer == "attend"
+    staff = client.__class__()
+    staff.force_login(world.coordinator)
+    page = staff.get(reverse("meetings:meeting", args=[meeting.pk])).content.decode()
+    maja = re.search(r"<tr><td>Maja Ledamot</td>.*?</tr>", page, re.S).group(0)
+    assert maja.endswith("<td>–</td></tr>"), maja  # "substitute told" is empty again
+
+    deliver(lambda: client.post(answer_url(meeting), {"answer": "attend"}))
+    assert len(mail.outbox) == 2  # coming again tells nobody anything
+    deliver(lambda: client.post(answer_url(meeting), {"answer": "absent"}))
+    assert len(mail.outbox) == 3 and "har anmält förhinder" in mail.outbox[2].body
 
 
 @mailing

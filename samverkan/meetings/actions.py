@@ -913,12 +913,14 @@ def send_invitation(meeting: Meeting, user: "User | None") -> SentInvitation:
 
 
 class RecordedAnswer(NamedTuple):
-    """What `record_answer` answers: the answer row, the substitute memberships told now, and whether a
-    substitute should have been told but none has an e-mail address."""
+    """What `record_answer` answers: the answer row, the substitute memberships told now, whether a
+    substitute should have been told but none has an e-mail address, and the substitutes told earlier who are
+    now told they are not needed (the member comes after all)."""
 
     row: InvitationAnswer
     told: list[Membership]
     untold: bool
+    released: list[Membership] = []
 
 
 @transaction.atomic
@@ -926,17 +928,24 @@ def record_answer(
     meeting: Meeting, membership: Membership, answer: str, comment: str, user: "Changer"
 ) -> RecordedAnswer:
     """Store the member's answer (with history). When they are away, their substitutes are told once: one
-    e-mail each, queued for the worker after commit, and `substitute_told_at` is set.
+    e-mail each, queued for the worker after commit, and `substitute_told_at` is set. When a member whose
+    substitutes were told answers that they come after all, those substitutes are told they are not needed (the
+    same way), and `substitute_told_at` is cleared, so an absence after that tells them again: otherwise both
+    would come to take the same seat.
 
     Returns a RecordedAnswer: (the answer row, the substitute memberships told now, whether a substitute should
-    have been told but none has an e-mail address)."""
+    have been told but none has an e-mail address, the substitutes told they are not needed)."""
     meeting = _locked_row(meeting)
     row = InvitationAnswer.objects.filter(meeting=meeting, person=membership.person).first()
     row = row or InvitationAnswer(meeting=meeting, person=membership.person)
     row.answer, row.comment, row.answered_at = answer, comment, timezone.now()
     told: list[Membership] = []
+    released: list[Membership] = []
     untold, told_at = False, None
-    if answer == InvitationAnswer.Answer.ABSENT and row.substitute_told_at is None:
+    if answer != InvitationAnswer.Answer.ABSENT and row.substitute_told_at is not None:
+        released = [s for s in substitutes_for(meeting, membership) if s.person.email]
+        row.substitute_told_at = None
+    elif answer == InvitationAnswer.Answer.ABSENT and row.substitute_told_at is None:
         told = [s for s in substitutes_for(meeting, membership) if s.person.email]
         untold = membership.role in Membership.SEATED_ROLES and not told
         if told:
@@ -944,7 +953,9 @@ def record_answer(
     _save(row, user)
     if told_at is not None:
         _queue_mail(meeting, MeetingMail.Kind.SUBSTITUTE, told, told_at, answer=row)
-    return RecordedAnswer(row, told, untold)
+    if released:
+        _queue_mail(meeting, MeetingMail.Kind.SUBSTITUTE_RELEASED, released, row.answered_at, answer=row)
+    return RecordedAnswer(row, told, untold, released)
 
 
 def queue_unsent_mail(meeting: Meeting) -> int:

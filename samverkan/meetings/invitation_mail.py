@@ -101,6 +101,16 @@ def substitute_message(mail):
     )
 
 
+def substitute_released_message(mail):
+    """The word to a substitute told earlier that the member they were to stand in for comes after all."""
+    context = dict(_common(mail.meeting), present=mail.answer.person, person=mail.membership.person)
+    return EmailMessage(
+        subject=" ".join(render_to_string("meetings/email/substitute_released_subject.txt", context).split()),
+        body=render_to_string("meetings/email/substitute_released.txt", context),
+        to=[mail.address],
+    )
+
+
 def notice_late_message(mail):
     """The warning to a secretary or coordinator that adjusted minutes are not published, so their notice is
     not up on the notice board within two days of adjustment (KL 8:12)."""
@@ -121,6 +131,7 @@ def notice_late_message(mail):
 COMPOSERS = {
     MeetingMail.Kind.INVITATION: invitation_message,
     MeetingMail.Kind.SUBSTITUTE: substitute_message,
+    MeetingMail.Kind.SUBSTITUTE_RELEASED: substitute_released_message,
     MeetingMail.Kind.NOTICE_LATE: notice_late_message,
     **notification_mail.COMPOSERS,
 }

@@ -131,7 +131,7 @@ def _answer_page(request, meeting, membership, user, back, *, by_link=False):
     initial = {"answer": current.answer, "comment": current.comment} if current else None
     form = AnswerForm(request.POST or None, initial=initial, problem=problem)
     if request.method == "POST" and form.is_valid():
-        row, told, untold = actions.record_answer(
+        row, told, untold, released = actions.record_answer(
             meeting, membership, form.cleaned_data["answer"], form.cleaned_data["comment"], user
         )
         messages.success(request, _("Ditt svar är sparat: %(answer)s.") % {"answer": row.get_answer_display()})
@@ -140,6 +140,12 @@ def _answer_page(request, meeting, membership, user, back, *, by_link=False):
             messages.info(request, _("Din ersättare har fått besked att tjänstgöra: %(names)s.") % {"names": names})
         elif untold:
             messages.warning(request, _("Ingen ersättare kunde nås per e-post. Kontakta sekreteraren."))
+        if released:
+            names = ", ".join(str(m.person) for m in released)
+            messages.info(
+                request,
+                _("Din ersättare har fått besked att hen inte behöver tjänstgöra: %(names)s.") % {"names": names},
+            )
         return redirect(back)
     items, general = ([], []) if by_link else agenda_for_members(meeting)
     return render(

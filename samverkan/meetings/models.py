@@ -711,6 +711,7 @@ class MeetingMail(QueuedMail):
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("Kallelse")
         SUBSTITUTE = "substitute", _("Besked till ersättare")
+        SUBSTITUTE_RELEASED = "substitute_released", _("Ersättaren behövs inte")
         NOTICE_LATE = "notice_late", _("Anslaget är sent")
         TO_SIGN = "to_sign", _("Klart för justering")
         SIGN_REMINDER = "sign_reminder", _("Påminnelse om justering")
