@@ -254,6 +254,21 @@ def test_bad_input_is_refused_in_swedish_and_nothing_is_saved(client, world, ove
     assert Agreement.objects.count() == before
 
 
+def test_the_history_names_the_parties_added_and_removed(client, world):
+    """A change of parties shows in the agreement's history by the parties' names (it showed Python's lists of
+    the through table's rows: "[{'agreement': 7, 'principal': 2}]")."""
+    client.force_login(world.coordinator)
+    client.post(reverse("agreements:create", args=[world.area.slug]), _agreement_post(world))
+    agreement = Agreement.objects.get(title="Överenskommelse om barn och unga")
+    edit = reverse("agreements:edit", args=[agreement.pk])
+    assert client.post(edit, _agreement_post(world, parties=[world.region.pk, world.village.pk])).status_code == 302
+    page = client.get(reverse("agreements:agreement", args=[agreement.pk])).content.decode()
+    assert "{&#x27;" not in page and "{'" not in page
+    old = ", ".join(sorted([world.region.name, world.town.name]))
+    new = ", ".join(sorted([world.region.name, world.village.name]))
+    assert old in page and new in page
+
+
 def test_parties_cannot_change_after_sending(client, world):
     agreement = sent(world, make_agreement(world, next_follow_up=None))
     client.force_login(world.coordinator)

@@ -67,18 +67,17 @@ def history_rows(record: models.Model, limit: int = 50) -> list[HistoryRow]:
     model = record._meta.model
     related = _related_names(model, entries)
     rows: list[HistoryRow] = []
+    raw: list[list[tuple[Field, Any, Any]]] = []  # each row's changed fields, old and new values as stored
     for newer, older in zip(entries, entries[1:] + [None], strict=False):
         if len(rows) == limit:
             break
-        changes = []
+        changed = []
         if older is not None:
             delta = newer.diff_against(older, foreign_keys_are_objs=False)
             for change in delta.changes:
-                # simple-history diffs concrete fields only, never relations seen from the other side
-                f = cast("Field", model._meta.get_field(change.field))
-                changes.append(
-                    Change(str(f.verbose_name), _show(f, change.old, related), _show(f, change.new, related))
-                )
+                # simple-history diffs its own fields and tracked many-to-many fields, never reverse relations
+                changed.append((cast("Field", model._meta.get_field(change.field)), change.old, change.new))
+        raw.append(changed)
         user = newer.history_user
         rows.append(
             HistoryRow(
@@ -86,10 +85,32 @@ def history_rows(record: models.Model, limit: int = 50) -> list[HistoryRow]:
                 who=(user.get_full_name() or user.username) if user else str(_("systemet")),
                 kind=str(KIND_LABELS.get(newer.history_type, newer.history_type)),
                 reason=newer.history_change_reason or "",
-                changes=changes,
             )
         )
+    related.update(_m2m_names(raw))
+    for row, changed in zip(rows, raw, strict=True):
+        row.changes = [
+            Change(str(f.verbose_name), _show(f, old, related), _show(f, new, related)) for f, old, new in changed
+        ]
     return rows
+
+
+def _m2m_targets(f: "Field", value: Any) -> list[Any]:
+    """The ids of the records a tracked many-to-many value names: simple-history gives the through rows as dicts
+    ({"agreement": 7, "principal": 2}), keyed by the through model's field names."""
+    name = f.m2m_reverse_field_name()  # type: ignore[attr-defined]  # a ManyToManyField's
+    return [row.get(name) for row in value or [] if isinstance(row, dict)]
+
+
+def _m2m_names(raw: list[list[tuple["Field", Any, Any]]]) -> RelatedNames:
+    """Names of the records the many-to-many changes in `raw` name, one query per related model."""
+    wanted: dict[type[models.Model], set[Any]] = {}
+    for changed in raw:
+        for f, old, new in changed:
+            if isinstance(f, models.ManyToManyField):
+                ids = set(_m2m_targets(f, old)) | set(_m2m_targets(f, new))
+                wanted.setdefault(cast(type[models.Model], f.related_model), set()).update(ids - {None})
+    return {(m, obj.pk): str(obj) for m, ids in wanted.items() if ids for obj in m._default_manager.filter(pk__in=ids)}
 
 
 def _related_names(model: type[models.Model], entries: list[Any]) -> RelatedNames:
@@ -105,6 +126,9 @@ def _related_names(model: type[models.Model], entries: list[Any]) -> RelatedName
 
 
 def _show(f: "Field", value: Any, related: RelatedNames) -> str:
+    if isinstance(f, models.ManyToManyField):
+        names = sorted(related.get((f.related_model, pk), f"#{pk}") for pk in _m2m_targets(f, value))
+        return ", ".join(names) or "–"
     if value in (None, ""):
         return "–"
     if isinstance(f, models.ForeignKey):
