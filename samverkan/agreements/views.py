@@ -163,7 +163,7 @@ def follow_up_create(request, pk):
         form,
         _("Registrera uppföljning"),
         url("agreement", agreement.pk),
-        _("Uppföljningen är registrerad och nästa uppföljning flyttad."),
+        _("Uppföljningen är registrerad. Nästa uppföljning står på överenskommelsens sida."),
         lambda v: url("agreement", agreement.pk),
         save=lambda f, reason: actions.record_follow_up(agreement, request.user, **f.cleaned_data),
     )

@@ -91,7 +91,8 @@ def test_an_agreement_is_registered_sent_for_adoption_and_comes_into_force(
 
     # The agreement shows the region's adoption date, § and that it came through the link; not yet in force.
     page.goto(agreement_url)
-    region_row = page.get_by_role("row", name="Region Test").inner_text()
+    adoption = page.get_by_role("region", name="Parternas antagande")
+    region_row = adoption.get_by_role("row", name="Region Test").inner_text()
     assert today in region_row and "RF § 12" in region_row and "Registrerat via länken i utskicket" in region_row
     assert "Skickad för antagande" in page.inner_text("main")
     page.axe.check(page)
