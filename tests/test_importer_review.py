@@ -454,3 +454,19 @@ def test_the_import_stores_the_signed_copy_with_the_visibility_chosen(client, wo
     client.logout()
     public = client.get(reverse("meetings_public:meeting", args=[world.area.slug, meeting.pk])).content.decode()
     assert "Justerat på papper 2025-03-14" in public and "Underskrivet exemplar, justerat 2025-03-14" in public
+
+
+def test_the_preview_s_own_form_keeps_the_start_and_end_time(client, world, registered):
+    """What the preview offers, sent back as it is, imports the meeting's times as the minutes give them (the end
+    time field was never shown, so every meeting imported through the page lost its end)."""
+    from datetime import time
+
+    record = _upload(client, world)
+    page = client.get(reverse("importer:preview", args=[record.pk])).content.decode()
+    assert 'name="start"' in page and 'name="end"' in page
+    data = _data(client, record)
+    assert data["end"] == ["12:00"]
+    data["dates_confirmed"] = "on"
+    assert _post(client, record, data).status_code == 302
+    day = Meeting.objects.get().days.get()
+    assert (day.start, day.end) == (time(9), time(12))

@@ -191,6 +191,15 @@ class ReviewForm(SignedCopyMixin, ConfirmForm):
             paper_signed_by=", ".join(s.name for s in plan.signers),
         )
 
+    # The fields the preview places by the people and suggestions they concern; the others follow in one list.
+    PLACED_APART = frozenset({"chair", "secretary", "adjusters", "assignments", "recommendations"})
+
+    def general_fields(self):
+        """The visible fields the preview lists together: every one but `PLACED_APART` (a template's `not in` on a
+        string of those names was a substring test, and left out "end", a part of "recommendations", so an
+        imported meeting lost its end time)."""
+        return [field for field in self.visible_fields() if field.name not in self.PLACED_APART]
+
     def date_flags(self):
         """Why the chosen days look wrong (`plan.date_flags`); empty when they look right."""
         return date_flags(self.days(), self.plan.other_dates, timezone.localdate())
