@@ -58,7 +58,7 @@ TEXT_FORMS = [cls for cls in FORMS if _text_fields(cls)]
 
 # What shows as nothing, defined here from Unicode's categories rather than read from the code under test: spaces,
 # format characters (Cf) and the blank letters (Hangul fillers, the Braille blank, the grapheme joiner).
-BLANK = "\u115f\u1160\u3164\uffa0\u2800\u034f"
+BLANK = "\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5\u180b\u180c\u180d" + "".join(map(chr, range(0xFE00, 0xFE10)))
 DIRECTIONAL = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 

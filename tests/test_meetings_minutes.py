@@ -528,3 +528,8 @@ def test_one_recorded_as_not_present_cannot_be_chair_or_adjuster(client, world, 
     Attendance.objects.filter(meeting=meeting, person=seats.adjuster).update(status="present")
     assert client.post(url, data).status_code == 302
     assert set(meeting.signatories.values_list("person_id", flat=True)) == {seats.chair.pk, seats.adjuster.pk}
+    # Chosen while present, then recorded as away: sending the minutes for adjustment is refused.
+    Attendance.objects.filter(meeting=meeting, person=seats.adjuster).update(status=status)
+    response = client.post(reverse("meetings:step", args=[meeting.pk]), {"step": "drafted"}, follow=True)
+    assert f"{seats.adjuster} var inte närvarande enligt närvarolistan" in response.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).status == "held"

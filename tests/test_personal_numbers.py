@@ -83,3 +83,27 @@ def test_the_examples_of_skatteverket():
     ] + ([("181201+1232", False)] if luhn_valid("1812011232") else [])
     assert find_personal_numbers("Född 20270101-1234 (i framtiden)", today=TODAY) == []
     assert find_personal_numbers("§ 2026-11-24 och dnr 2026/14-1234", today=TODAY) == []
+
+
+SPACES = ["", " ", "\u00a0", "\u2009"]
+
+
+@settings(max_examples=300)
+@given(
+    identity_numbers(),
+    st.sampled_from(["-", "\u2013", "\u2011", "\u2212", " - ", " ", "\u200b-", "-\u00ad"]),
+    st.sampled_from(SPACES),
+    st.sampled_from(SPACES),
+    WORDS,
+)
+def test_a_number_is_found_however_it_is_spaced_or_dashed(number, dash, pair, last, before):
+    """Written as people write it (a dash a word processor typed, a space around or for the hyphen, the date in
+    pairs, the last four as two pairs, an invisible character inside), a number is still found: these published a
+    number that a plain hyphen would have stopped."""
+    digits = number.replace("-", "").replace("+", "")
+    if "+" in number or len(digits) == 12 or digits.startswith("0"):
+        return  # a hundred-year-old's "+", and a century, are covered above; ten bare digits from 0 are a phone
+    date_part, tail = digits[:6], digits[6:]
+    written = f"{date_part[:2]}{pair}{date_part[2:4]}{pair}{date_part[4:]}{dash}{tail[:2]}{last}{tail[2:]}"
+    found = find_personal_numbers(f"{before} {written} hördes.", today=TODAY)
+    assert len(found) == 1, written

@@ -82,7 +82,9 @@ def test_the_feeds_leave_out_a_day_of_year_one_an_older_row_holds(client, world)
         assert "DTSTART:20260504T070000Z" in body and "DTSTART:0001" not in body
 
 
-@pytest.mark.parametrize("name", ["\u200b", "\u200b\u2060", "\u00ad", " \u3164 ", "\u202e", "\ufeff\u2800"])
+@pytest.mark.parametrize(
+    "name", ["\u200b", "\u200b\u2060", "\u00ad", " \u3164 ", "\u202e", "\ufeff\u2800", "\u17b4\u17b4", "\ufe0f"]
+)
 def test_a_name_that_shows_as_nothing_is_no_name(client, world, name):
     client.force_login(world.coordinator)
     url = reverse("structure:body_edit", args=[world.forum.pk])

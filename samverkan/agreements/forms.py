@@ -15,8 +15,6 @@ from samverkan.structure.forms import DATE, StaffForm
 
 
 class AgreementForm(PublishedTextMixin, StaffForm):
-    published_text = ("title", "field_of_work", "summary")
-
     class Meta:
         model = Agreement
         fields = [
@@ -60,8 +58,6 @@ class AdoptionForm(PublishedTextMixin, StaffForm):
     read; every party is addressed and, with "dispatch" checked (the default), sent it by e-mail with a personal
     link to record its adoption (`actions.send_for_adoption`, followthrough/dispatch.py)."""
 
-    published_text = ("title", "text")
-
     item = ItemChoiceField(
         queryset=AgendaItem.objects.none(),
         label=_("Beslutat vid ärende"),
@@ -93,8 +89,6 @@ class AdoptionForm(PublishedTextMixin, StaffForm):
 
 
 class VersionForm(PublishedTextMixin, StaffForm):
-    published_text = ("note",)
-
     class Meta:
         model = AgreementVersion
         fields = ["file", "dated", "note"]
@@ -110,8 +104,6 @@ class VersionForm(PublishedTextMixin, StaffForm):
 
 
 class FollowUpForm(PublishedTextMixin, StaffForm):
-    published_text = ("finding",)
-
     class Meta:
         model = FollowUp
         fields = ["held_on", "body", "finding", "document"]

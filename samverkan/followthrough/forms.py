@@ -23,8 +23,6 @@ DOCUMENT_KINDS = (extract.PDF, extract.DOCX, extract.ODT)
 
 
 class MatterForm(PublishedTextMixin, StaffForm):
-    published_text = ("title", "description")
-
     class Meta:
         model = Matter
         fields = ["title", "body", "raised_by", "raised_on", "description", "closed_on", "visibility"]
@@ -109,8 +107,6 @@ class _AssignmentErrors:
 
 
 class AssignmentForm(PublishedTextMixin, _AssignmentErrors, StaffForm):
-    published_text = ("description",)
-
     class Meta:
         model = Assignment
         fields = ["description", "due_date", "report_to", "report_back_meeting", "matter"]
@@ -165,8 +161,6 @@ class ReportBackForm(StaffFormMixin, forms.Form):
 class AssignmentStatusForm(PublishedTextMixin, _AssignmentErrors, StaffForm):
     """Change the description, dates or status of an assignment; reporting back has its own form."""
 
-    published_text = ("description",)
-
     class Meta:
         model = Assignment
         fields = ["description", "due_date", "report_back_meeting", "status"]
@@ -192,8 +186,6 @@ def dispatch_field() -> forms.BooleanField:
 
 
 class RecommendationForm(PublishedTextMixin, StaffForm):
-    published_text = ("title", "text")
-
     principals = RecordsField(
         queryset=Principal.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -220,8 +212,6 @@ class RecommendationForm(PublishedTextMixin, StaffForm):
 class RecommendationEditForm(PublishedTextMixin, StaffForm):
     """Correct a recommendation after it was sent; who is addressed stays as it was."""
 
-    published_text = ("title", "text")
-
     class Meta:
         model = Recommendation
         fields = ["title", "text", "decided_on", "deadline", "matter"]
@@ -242,8 +232,6 @@ class RecommendationReportForm(StaffFormMixin, forms.Form):
 
 
 class PrincipalDecisionForm(PublishedTextMixin, StaffForm):
-    published_text = ("deciding_body", "reference", "comment")
-
     class Meta:
         model = PrincipalDecision
         fields = ["outcome", "deciding_body", "decided_on", "reference", "link", "document", "comment"]

@@ -20,8 +20,6 @@ class GoalForm(PublishedTextMixin, StaffForm):
     """A goal of `area`: owner among the bodies and agreements of the area the user may see, traces-to among the
     area's goals the user may see. The sources offered are those that can be read (`sources.READERS`) and typing."""
 
-    published_text = ("code", "text", "project")
-
     measure = forms.ChoiceField(label=_("Beräknat mått"), required=False)
 
     class Meta:
@@ -87,8 +85,6 @@ class GoalForm(PublishedTextMixin, StaffForm):
 
 class MeasurementForm(PublishedTextMixin, StaffForm):
     """A measurement typed by staff."""
-
-    published_text = ("note",)
 
     class Meta:
         model = Measurement

@@ -242,22 +242,23 @@ class PlausibleDatesMixin:
 
 
 class PublishedTextMixin:
-    """For a form whose text fields (`published_text`: their names) are shown on the public pages as typed, with
-    no confidential level to keep a text back: a Swedish personal identity number or co-ordination number in one
-    (`lib.personal_numbers`: SKV 704/707, date and Luhn check) is refused at the field with a Swedish message, and
-    nothing is saved (GDPR art. 87 and the Data Protection Act 3:10 allow them only where clearly justified; a
-    recommendation, an agreement or a follow-up never needs one). Meeting items are checked differently: one may
-    be made confidential, and the check runs when the agenda or minutes are published (meetings/personal_data)."""
-
-    published_text: tuple[str, ...] = ()
+    """For a form whose text is shown on the public pages as typed, with no confidential level to keep it back:
+    a Swedish personal identity number or co-ordination number in any of its visible text fields (links and
+    addresses included; `lib.personal_numbers`: SKV 704/707, date and Luhn check) is refused at the field with a
+    Swedish message, and nothing is saved (GDPR art. 87 and the Data Protection Act 3:10 allow them only where
+    clearly justified; a recommendation, an agreement or a follow-up never needs one). Every field, not a list of
+    them: a list missed "raised by", a goal's unit and a decision's link. Meeting items are checked differently: one
+    may be made confidential, and the check runs when the agenda or minutes are published (meetings/personal_data)."""
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]  # a mixin: the form class after it has full_clean
         form: Any = self
-        for name in self.published_text:
-            value = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
-            if isinstance(value, str) and find_personal_numbers(value):
-                form.add_error(name, _("Skriv inga personnummer eller samordningsnummer här: texten publiceras."))
+        cleaned = getattr(form, "cleaned_data", None) or {}
+        for name, field in list(form.fields.items()):
+            value = cleaned.get(name)
+            if isinstance(field, forms.CharField) and not field.widget.is_hidden and isinstance(value, str):
+                if find_personal_numbers(value):
+                    form.add_error(name, _("Skriv inga personnummer eller samordningsnummer här: texten publiceras."))
 
 
 class CleanForm(CleanTextMixin, PlausibleDatesMixin, forms.Form):

@@ -43,10 +43,13 @@ def without_control(value: str, *, multiline: bool) -> str:
 # as the algorithm orders mixed Swedish and right-to-left text by itself. The marks U+200E, U+200F and U+061C are
 # kept: they only hint at a direction.
 DIRECTIONAL_FORMATTING = re.compile("[\u202a-\u202e\u2066-\u2069]")
-# Letters and symbols that show as nothing: the Hangul fillers, the Braille blank and the combining grapheme joiner.
+# Letters, marks and symbols that show as nothing: the Hangul fillers, the Braille blank, the combining grapheme
+# joiner, Khmer's inherent vowels, Mongolian's free variation selectors and the variation selectors.
 # With spaces and the invisible format characters (Unicode category Cf: zero-width space, word joiner, soft hyphen,
 # byte order mark …) they are what `trimmed` takes off a value's ends.
-BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
+BLANK_LETTERS = frozenset(
+    "\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5\u180b\u180c\u180d" + "".join(map(chr, range(0xFE00, 0xFE10)))
+)
 
 
 def is_blank(ch: str) -> bool:

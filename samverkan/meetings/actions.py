@@ -403,8 +403,22 @@ def _check_ready_for_adjustment(meeting: Meeting) -> None:
             problems.append(message % {"name": s.person})
     if not meeting.attendance.filter(status=Attendance.Status.PRESENT).exists():
         problems.append(_("Fyll i närvaron: protokollet ska visa vilka som deltog."))
+    # Chosen while present, then recorded as away: only one who was there attests the minutes (KL 5:69).
+    away = _not_present([s.person_id for s in signatories], meeting)
+    if away:
+        problems.append(
+            _("%(names)s var inte närvarande enligt närvarolistan och kan inte justera protokollet.")
+            % {"names": ", ".join(away)}
+        )
     if problems:
         raise ValidationError(problems)
+
+
+def _not_present(person_ids: list[int], meeting: Meeting) -> list[str]:
+    """The names, sorted, of those of `person_ids` whom the meeting's attendance list records as not present
+    (no row: not recorded, so not refused). One query."""
+    away = meeting.attendance.filter(person_id__in=person_ids).exclude(status=Attendance.Status.PRESENT)
+    return sorted(str(row.person) for row in away.select_related("person"))
 
 
 # Attendance ----------------------------------------------------------------------------------------------
@@ -510,9 +524,7 @@ def set_signatories(
     check_minutes_open(meeting)
     if chair is not None and chair in adjusters:
         raise ValidationError(_("Ordföranden justerar redan protokollet och kan inte också vara justerare."))
-    signing = [person.pk for person in (chair, *adjusters) if person is not None]
-    away = meeting.attendance.filter(person_id__in=signing).exclude(status=Attendance.Status.PRESENT)
-    names = sorted(str(row.person) for row in away.select_related("person"))
+    names = _not_present([person.pk for person in (chair, *adjusters) if person is not None], meeting)
     if names:
         raise ValidationError(
             _("%(names)s var inte närvarande enligt närvarolistan och kan inte justera protokollet.")
