@@ -8,7 +8,7 @@ object 404 with one; never 500. The OpenAPI description is
 """
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, NamedTuple
 from urllib.parse import urlencode
 
@@ -25,6 +25,7 @@ from samverkan.agreements.access import visible_agreements
 from samverkan.agreements.models import ADOPTED
 from samverkan.followthrough.access import public_assignments, public_recommendations, visible_matters
 from samverkan.followthrough.models import PrincipalDecision
+from samverkan.lib.years import FIRST_YEAR, LAST_YEAR
 from samverkan.meetings.access import listed_meetings, public_documents, readable_items_rule
 from samverkan.meetings.models import AgendaItem
 from samverkan.opendata import oparl
@@ -123,11 +124,30 @@ TIME_FILTERS = {
 @api.exception_handler(ValidationError)
 def bad_parameter(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     names = sorted({str(e.get("loc", ["", "?"])[-1]) for e in exc.errors})
-    message = (
-        "Ogiltig parameter: %s. Nummer och sidnummer är heltal från 1; created_since, created_until, modified_since"
-        " och modified_until ett datum och en tid enligt ISO 8601."
+    return api.create_response(request, {"error": _bad_parameters(names)}, status=400)
+
+
+def _bad_parameters(names: Iterable[str]) -> str:
+    """The Swedish 400 message naming the parameters `names` and what each kind must be."""
+    return (
+        f"Ogiltig parameter: {', '.join(names)}. Nummer och sidnummer är heltal från 1; created_since, created_until,"
+        f" modified_since och modified_until ett datum och en tid enligt ISO 8601, åren {FIRST_YEAR}–{LAST_YEAR}."
     )
-    return api.create_response(request, {"error": message % ", ".join(names)}, status=400)
+
+
+def _time_filter(name: str, value: datetime) -> datetime:
+    """A list filter's time in UTC (a time without an offset is Swedish time). HttpError 400 outside the years
+    Samverkan takes, or when the offset takes it past what Python can hold: PostgreSQL refused an offset beyond
+    ±15:59 ("-20:15", which ISO 8601 allows), a server error the API's fuzzing found."""
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        raise HttpError(400, _bad_parameters([name])) from None
+    if not FIRST_YEAR <= utc.year <= LAST_YEAR:
+        raise HttpError(400, _bad_parameters([name]))
+    return utc
 
 
 NOT_FOUND = "Finns inte, eller är inte offentligt."
@@ -172,9 +192,7 @@ def _page(
     passes of 7,000 documents, their meetings and items). Raises HttpError 400 for a page past the end."""
     times = {name: getattr(filters, name) for name in TIME_FILTERS if getattr(filters, name) is not None}
     for name, value in times.items():
-        queryset = queryset.filter(
-            **{TIME_FILTERS[name]: timezone.make_aware(value) if timezone.is_naive(value) else value}
-        )
+        queryset = queryset.filter(**{TIME_FILTERS[name]: _time_filter(name, value)})
     ordered = queryset.order_by(*order)
     paginator = Paginator(list(ordered.values_list("pk", flat=True)) if keys_once else ordered, PER_PAGE)
     if filters.page > paginator.num_pages:
