@@ -254,7 +254,7 @@ class PublishedTextMixin:
         super().full_clean()  # type: ignore[misc]  # a mixin: the form class after it has full_clean
         form: Any = self
         cleaned = getattr(form, "cleaned_data", None) or {}
-        for name, field in list(form.fields.items()):
+        for name, field in form.fields.items():
             value = cleaned.get(name)
             if isinstance(field, forms.CharField) and not field.widget.is_hidden and isinstance(value, str):
                 if find_personal_numbers(value):

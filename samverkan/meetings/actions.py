@@ -932,7 +932,7 @@ class RecordedAnswer(NamedTuple):
     row: InvitationAnswer
     told: list[Membership]
     untold: bool
-    released: list[Membership] = []
+    released: list[Membership]
 
 
 @transaction.atomic
